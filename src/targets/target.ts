@@ -1,0 +1,49 @@
+import type { LiveState, PlanAction, Phase, TargetCapabilities } from '../model.js';
+
+/** A problem found before the first mutation; any finding stops apply with nothing changed. */
+export interface PreflightFinding {
+  action: PlanAction;
+  /** One sentence; for server-side dry runs, the server's message. */
+  message: string;
+}
+
+/**
+ * A unit of work the executor runs: one request or a small group of requests that together carry
+ * out `actions` (e.g. one topic create, one ACL batch, one user ACL replacement).
+ */
+export interface WorkUnit {
+  /** Short, human-readable, for progress lines: `create topic orders.v1`. */
+  label: string;
+  actions: PlanAction[];
+  run(): Promise<void>;
+}
+
+/** Options shared by every target's HTTP or file access. */
+export interface TargetContext {
+  /** Progress and debug lines go here (stderr in the CLI); never secrets. */
+  log(line: string): void;
+  debug: boolean;
+}
+
+/**
+ * One cluster. Implementations: `snapshot` (a JSON file), `confluent` (REST v3),
+ * `digitalocean` (DigitalOcean API v2).
+ */
+export interface Target {
+  readonly kind: 'snapshot' | 'confluent' | 'digitalocean';
+  readonly capabilities: TargetCapabilities;
+  /** Reads the whole live state with a bounded number of requests. */
+  read(): Promise<LiveState>;
+  /**
+   * Checks every action before anything changes: server-side dry runs where the target has them,
+   * local checks otherwise. Returns every finding, not the first.
+   */
+  preflight(actions: readonly PlanAction[], live: LiveState): Promise<PreflightFinding[]>;
+  /**
+   * Groups one phase's actions into the units the target sends. Must carry out exactly these
+   * actions, each in exactly one unit.
+   */
+  units(phase: Phase, actions: readonly PlanAction[], live: LiveState): WorkUnit[];
+  /** Persists what was done (snapshot files) and releases connections. Called once, always. */
+  close(): Promise<void>;
+}
