@@ -1,4 +1,5 @@
-import type { LiveState, PlanAction, Phase, TargetCapabilities } from '../model.js';
+import type { ClusterSpec, ClusterType, DesiredState, LiveState, PlanAction, Phase, TargetCapabilities } from '../model.js';
+import type { ManifestProblem } from '../errors.js';
 
 /** A problem found before the first mutation; any finding stops apply with nothing changed. */
 export interface PreflightFinding {
@@ -46,4 +47,22 @@ export interface Target {
   units(phase: Phase, actions: readonly PlanAction[], live: LiveState): WorkUnit[];
   /** Persists what was done (snapshot files) and releases connections. Called once, always. */
   close(): Promise<void>;
+}
+
+/**
+ * A kind of cluster, known without opening a connection: what it can do, and which desired states
+ * it can express. Offline work (`validate`, plans against a snapshot exported from such a cluster)
+ * uses this, so it needs no credentials.
+ */
+export interface TargetKind {
+  readonly type: ClusterType;
+  readonly capabilities: TargetCapabilities;
+  /**
+   * Pure. Rewrites the desired state into what this kind of cluster expresses (e.g. DigitalOcean's
+   * per-user topic permissions) and reports what it cannot express, each problem pointing at the
+   * declaration. Absent when every desired state is expressible as is.
+   */
+  adaptDesired?(desired: DesiredState): { desired: DesiredState; problems: ManifestProblem[] };
+  /** Connects (resolving the cluster's `${VAR}` settings now, not earlier). */
+  open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target>;
 }
