@@ -228,7 +228,8 @@ export interface PlanAction {
 
 /** Something the plan cannot do; any error makes `plan` and `apply` exit 1. */
 export interface PlanError {
-  resource: PlanResource;
+  /** Absent for plan-wide errors (e.g. the ACL-deletion blast-radius guard). */
+  resource?: PlanResource;
   reason: string;
 }
 
