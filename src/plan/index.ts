@@ -1,0 +1,101 @@
+import type { Plan, PlanAction, PlanError, PlanResource, DesiredState, LiveState, TargetCapabilities } from '../model.js';
+import { planAcls } from './acls.js';
+import { planTopics } from './topics.js';
+import { compareResources, compareStrings } from './order.js';
+import { fingerprint as fingerprintOf } from './fingerprint.js';
+
+export { fingerprint } from './fingerprint.js';
+export { REDACTED, isInternalTopic } from './topics.js';
+export { aclKey, compareAcls, compareResources } from './order.js';
+
+/** The ACL-deletion limit when none is given: large enough for routine revocations. */
+export const DEFAULT_MAX_ACL_DELETES = 50;
+
+/** How to plan: which cluster, what it can do, and what the user allowed. */
+export interface PlanOptions {
+  cluster: { name: string; type: string };
+  capabilities: TargetCapabilities;
+  /** Topic deletions in scope become actions instead of being held back (`--allow-delete`). */
+  allowDelete?: boolean;
+  /** A plan deleting more ACL bindings than this has an error (`--max-acl-deletes`). */
+  maxAclDeletes?: number;
+  /**
+   * Config key prefixes ignored unless the manifest names the key; merged with the target's
+   * `managedConfigPrefixes`.
+   */
+  ignoreConfigPrefixes?: string[];
+}
+
+/** Key naming a resource for the summary's "distinct resources" counts. */
+function resourceKey(resource: PlanResource): string {
+  return resource.kind === 'topic' ? `topic\u0000${resource.name}` : `acl\u0000${JSON.stringify(resource)}`;
+}
+
+function countDistinct(actions: readonly PlanAction[], kind: PlanAction['action']): number {
+  return new Set(actions.filter((a) => a.action === kind).map((a) => resourceKey(a.resource))).size;
+}
+
+function compareErrors(a: PlanError, b: PlanError): number {
+  // Plan-wide errors (no resource) come first: they concern everything below them.
+  if (a.resource === undefined || b.resource === undefined) {
+    if (a.resource !== b.resource) return a.resource === undefined ? -1 : 1;
+  } else {
+    const c = compareResources(a.resource, b.resource);
+    if (c !== 0) return c;
+  }
+  return compareStrings(a.reason, b.reason);
+}
+
+/**
+ * Computes the plan that brings `live` to `desired`. Pure: no I/O, no clock, no randomness; the
+ * same inputs give the same plan, whatever order their lists come in. Actions run in phase order
+ * (see `PHASES`), sorted by resource inside a phase.
+ */
+export function plan(desired: DesiredState, live: LiveState, options: PlanOptions): Plan {
+  const { capabilities } = options;
+  const maxAclDeletes = options.maxAclDeletes ?? DEFAULT_MAX_ACL_DELETES;
+  const topics = planTopics({
+    desired: desired.topics,
+    live: live.topics,
+    topicPrefixes: desired.scope.topicPrefixes,
+    allowDelete: options.allowDelete === true,
+    ignoredConfigPrefixes: [...(options.ignoreConfigPrefixes ?? []), ...capabilities.managedConfigPrefixes],
+    capabilities,
+  });
+  const acls = planAcls({
+    desired: desired.acls,
+    live: live.acls,
+    principals: new Set([...desired.scope.principals, ...desired.acls.map((a) => a.principal)]),
+    ...(capabilities.principalsMustExist && live.principals !== undefined
+      ? { existingPrincipals: new Set(live.principals) }
+      : {}),
+  });
+
+  const errors: PlanError[] = [...topics.errors, ...acls.errors];
+  if (acls.deletes.length > maxAclDeletes) {
+    errors.push({
+      reason: `the plan deletes ${acls.deletes.length} ACL bindings, more than the limit of ${maxAclDeletes}; check the scope, or raise the limit with --max-acl-deletes ${acls.deletes.length}`,
+    });
+  }
+
+  const actions = [...topics.actions, ...acls.creates, ...acls.deletes].sort(
+    (a, b) => a.phase - b.phase || compareResources(a.resource, b.resource),
+  );
+  errors.sort(compareErrors);
+  return {
+    formatVersion: 1,
+    cluster: { name: options.cluster.name, type: options.cluster.type },
+    fingerprint: fingerprintOf(live),
+    summary: {
+      create: countDistinct(actions, 'create'),
+      update: countDistinct(actions, 'update'),
+      delete: countDistinct(actions, 'delete'),
+      errors: errors.length,
+    },
+    actions,
+    errors,
+    heldBack: topics.heldBack.sort((a, b) => compareResources(a.resource, b.resource)),
+    unmanaged: [...topics.unmanaged, ...acls.unmanaged].sort(compareResources),
+    warnings: topics.warnings,
+  };
+}
