@@ -60,6 +60,8 @@ export interface HttpClientOptions {
   describeError?: (details: ApiErrorDetails) => string;
   /** Parses JSON bodies; default `JSON.parse` (DigitalOcean swaps in a lossless parser). */
   parseJson?: (text: string) => unknown;
+  /** Serialises request bodies; default `JSON.stringify` (DigitalOcean writes 64-bit numbers losslessly). */
+  stringifyJson?: (value: unknown) => string;
   /** Waits between attempts; tests inject a fast one. */
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1); tests inject a fixed one. */
@@ -180,7 +182,7 @@ export class HttpClient {
     const headers: Record<string, string> = { ...this.#headers };
     let payload: string | undefined;
     if (req.body !== undefined) {
-      payload = JSON.stringify(req.body);
+      payload = (this.#options.stringifyJson ?? JSON.stringify)(req.body);
       headers['content-type'] = 'application/json';
     }
     for (let attempt = 1; ; attempt++) {
