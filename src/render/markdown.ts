@@ -1,0 +1,109 @@
+import type { Plan, PlanAction } from '../model.js';
+import { safe } from './escape.js';
+import { actionLines, byPhase, count, describeResource, PHASE_TITLES, summaryLine, unmanagedAclCounts } from './layout.js';
+
+const MD_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '@': '&#64;', '#': '&#35;' };
+
+/**
+ * Text that markdown shows literally: control characters escaped first, then every character that
+ * could start emphasis, code, links, tables, math, HTML, mentions or issue references neutralised.
+ */
+export function mdText(text: string): string {
+  return safe(text).replace(/[\\`*_[\]|~$<>&@#]/g, (ch) => MD_ENTITIES[ch] ?? `\\${ch}`);
+}
+
+/** A fence longer than any run of backticks inside, so the content can never close it. */
+function fenced(info: string, body: string): string {
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${body}\n${fence}`;
+}
+
+// Destructive first: deletions (topics, then ACLs), then updates, then creations.
+const ROW_ORDER: Record<PlanAction['phase'], number> = { 6: 0, 5: 1, 2: 2, 3: 3, 1: 4, 4: 5 };
+
+function changedFields(action: PlanAction): string {
+  if (action.action !== 'update') return '';
+  return action.changes
+    .map((c) => {
+      const name = c.field.startsWith('config.') ? c.field.slice('config.'.length) : c.field;
+      return c.to === null ? `${mdText(name)} (reset)` : mdText(name);
+    })
+    .join(', ');
+}
+
+function diffBlock(plan: Plan): string {
+  const lines: string[] = [];
+  for (const [phase, actions] of byPhase(plan.actions)) {
+    if (lines.length > 0) lines.push('');
+    lines.push(`# Phase ${phase}: ${PHASE_TITLES[phase]}`);
+    for (const action of actions) {
+      for (const line of actionLines(action)) {
+        // GitHub colours diff lines by their first column; `!` is its "changed" colour.
+        const marker = line.marker === '~' ? '!' : line.marker;
+        lines.push(`${marker} ${line.depth === 0 ? '' : '    '}${line.text}`);
+      }
+    }
+  }
+  return fenced('diff', lines.join('\n'));
+}
+
+/**
+ * The plan as a pull-request comment: errors first and loud, a summary table, destructive
+ * changes at the top of the change table, details in collapsible sections. Every name and value
+ * is escaped so a hostile topic name cannot inject markdown, HTML or mentions.
+ */
+export function renderMarkdown(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`### kafkaform plan for ${mdText(plan.cluster.name)} (${mdText(plan.cluster.type)})`, '');
+
+  if (plan.errors.length > 0) {
+    out.push('> [!CAUTION]', `> **The plan has ${count(plan.errors.length, 'error')} and cannot be applied.**`, '>');
+    for (const e of plan.errors) {
+      const subject = e.resource ? `${mdText(describeResource(e.resource))}: ` : '';
+      out.push(`> - ${subject}${mdText(e.reason)}`);
+    }
+    out.push('');
+  }
+
+  out.push(
+    '| Create | Update | Delete | Errors | Held back | Unmanaged |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${plan.summary.create} | ${plan.summary.update} | ${plan.summary.delete} | ${plan.summary.errors} | ${plan.heldBack.length} | ${plan.unmanaged.length} |`,
+    '',
+  );
+
+  if (plan.actions.length > 0) {
+    const rows = [...plan.actions].sort((a, b) => ROW_ORDER[a.phase] - ROW_ORDER[b.phase]);
+    out.push('| Action | Resource | Changed |', '| --- | --- | --- |');
+    for (const a of rows) {
+      const verb = a.action === 'delete' ? '**delete**' : a.action;
+      out.push(`| ${verb} | ${mdText(describeResource(a.resource))} | ${changedFields(a)} |`);
+    }
+    out.push('', `<details><summary>Plan details (${count(plan.actions.length, 'action')})</summary>`, '', diffBlock(plan), '', '</details>', '');
+  }
+
+  if (plan.heldBack.length > 0) {
+    out.push(`**Held back** (${plan.heldBack.length}, not in this plan):`, '');
+    for (const h of plan.heldBack) out.push(`- ${mdText(describeResource(h.resource))}: ${mdText(h.reason)}`);
+    out.push('');
+  }
+
+  if (plan.warnings.length > 0) {
+    out.push('> [!WARNING]');
+    for (const w of plan.warnings) out.push(`> - ${mdText(w)}`);
+    out.push('');
+  }
+
+  const unmanagedTopics = plan.unmanaged.filter((r) => r.kind === 'topic');
+  const unmanagedAcls = unmanagedAclCounts(plan.unmanaged);
+  if (unmanagedTopics.length > 0 || unmanagedAcls.length > 0) {
+    out.push(`<details><summary>Unmanaged (${plan.unmanaged.length}, outside the manifests' scope, never touched)</summary>`, '');
+    for (const r of unmanagedTopics) out.push(`- ${mdText(describeResource(r))}`);
+    for (const [principal, n] of unmanagedAcls) out.push(`- ${count(n, 'ACL binding')} of ${mdText(principal)}`);
+    out.push('', '</details>', '');
+  }
+
+  out.push(`**${summaryLine(plan)}**`);
+  return `${out.join('\n')}\n`;
+}
