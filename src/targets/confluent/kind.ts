@@ -1,0 +1,29 @@
+import { resolveClusterSettings } from '../../manifest/clusters.js';
+import type { ClusterSpec, TargetCapabilities } from '../../model.js';
+import type { Target, TargetContext, TargetKind } from '../target.js';
+import { parseConfluentSettings } from './settings.js';
+import { ConfluentTarget } from './target.js';
+
+/**
+ * Confluent's own topic configs (schema validation, subject name strategies, tiering, placement):
+ * Confluent Cloud reports them on every topic, so they are ignored unless a manifest names them.
+ */
+export const CONFLUENT_MANAGED_PREFIXES: readonly string[] = ['confluent.'];
+
+/** What a REST v3 cluster can do: server-side dry runs, no replication-factor change. */
+export const CONFLUENT_CAPABILITIES: TargetCapabilities = {
+  dryRun: true,
+  replicationFactorChange: false,
+  principalsMustExist: false,
+  managedConfigPrefixes: [...CONFLUENT_MANAGED_PREFIXES],
+};
+
+/** `type: confluent`: Confluent Cloud (`/kafka/v3`), Confluent Server and REST Proxy (`/v3`). */
+export const confluentKind: TargetKind = {
+  type: 'confluent',
+  capabilities: CONFLUENT_CAPABILITIES,
+  async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
+    const settings = parseConfluentSettings(resolveClusterSettings(spec, env), spec.name, spec.baseDir);
+    return new ConfluentTarget(settings, CONFLUENT_CAPABILITIES, ctx);
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * The REST v3 wire format (see the OpenAPI specs' TopicData, TopicConfigData, AclData, ...), and
+ * the checks that turn untrusted JSON into these shapes.
+ */
+import { ApiError } from '../../errors.js';
+
+/** `TopicData`, the fields kafkaform uses. */
+export interface V3Topic {
+  topic_name: string;
+  is_internal: boolean;
+  replication_factor: number;
+  partitions_count: number;
+}
+
+/** `ConfigSynonymData`. */
+export interface V3Synonym {
+  name: string;
+  value: string | null;
+  source: string;
+}
+
+/** `TopicConfigData`, the fields kafkaform uses. */
+export interface V3TopicConfig {
+  topic_name: string;
+  name: string;
+  value: string | null;
+  is_default: boolean;
+  is_read_only: boolean;
+  is_sensitive: boolean;
+  source: string;
+  synonyms: V3Synonym[];
+}
+
+/** `AclData` / `CreateAclRequestData`, the binding fields. */
+export interface V3Acl {
+  resource_type: string;
+  resource_name: string;
+  pattern_type: string;
+  principal: string;
+  host: string;
+  operation: string;
+  permission: string;
+}
+
+/** Thrown when a response does not have the documented shape. */
+export function malformed(what: string): ApiError {
+  return new ApiError(`The REST v3 endpoint returned a malformed ${what}.`, { method: 'GET', url: '' });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(o: Record<string, unknown>, k: string, what: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw malformed(`${what} (${k})`);
+  return v;
+}
+
+function nullableStr(o: Record<string, unknown>, k: string, what: string): string | null {
+  const v = o[k];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw malformed(`${what} (${k})`);
+  return v;
+}
+
+function bool(o: Record<string, unknown>, k: string, what: string): boolean {
+  const v = o[k];
+  if (typeof v !== 'boolean') throw malformed(`${what} (${k})`);
+  return v;
+}
+
+function int(o: Record<string, unknown>, k: string, what: string): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw malformed(`${what} (${k})`);
+  return v;
+}
+
+/** Checks one `TopicData`. */
+export function toTopic(raw: unknown): V3Topic {
+  if (!isObject(raw)) throw malformed('topic');
+  return {
+    topic_name: str(raw, 'topic_name', 'topic'),
+    is_internal: bool(raw, 'is_internal', 'topic'),
+    replication_factor: int(raw, 'replication_factor', 'topic'),
+    partitions_count: int(raw, 'partitions_count', 'topic'),
+  };
+}
+
+/** Checks one `TopicConfigData`. */
+export function toTopicConfig(raw: unknown): V3TopicConfig {
+  if (!isObject(raw)) throw malformed('topic config');
+  const synonyms = raw.synonyms;
+  if (!Array.isArray(synonyms)) throw malformed('topic config (synonyms)');
+  return {
+    topic_name: str(raw, 'topic_name', 'topic config'),
+    name: str(raw, 'name', 'topic config'),
+    value: nullableStr(raw, 'value', 'topic config'),
+    is_default: bool(raw, 'is_default', 'topic config'),
+    is_read_only: bool(raw, 'is_read_only', 'topic config'),
+    is_sensitive: bool(raw, 'is_sensitive', 'topic config'),
+    source: str(raw, 'source', 'topic config'),
+    synonyms: synonyms.map((s): V3Synonym => {
+      if (!isObject(s)) throw malformed('config synonym');
+      return { name: str(s, 'name', 'config synonym'), value: nullableStr(s, 'value', 'config synonym'), source: str(s, 'source', 'config synonym') };
+    }),
+  };
+}
+
+/** Checks one `AclData`. */
+export function toAcl(raw: unknown): V3Acl {
+  if (!isObject(raw)) throw malformed('ACL');
+  return {
+    resource_type: str(raw, 'resource_type', 'ACL'),
+    resource_name: str(raw, 'resource_name', 'ACL'),
+    pattern_type: str(raw, 'pattern_type', 'ACL'),
+    principal: str(raw, 'principal', 'ACL'),
+    host: str(raw, 'host', 'ACL'),
+    operation: str(raw, 'operation', 'ACL'),
+    permission: str(raw, 'permission', 'ACL'),
+  };
+}
+
+/** Checks one `ClusterData` and returns its id. */
+export function toClusterId(raw: unknown): string {
+  if (!isObject(raw)) throw malformed('cluster');
+  return str(raw, 'cluster_id', 'cluster');
+}
