@@ -1,0 +1,161 @@
+/**
+ * The executor shared by every target: it carries out a plan's actions exactly as planned, phase by
+ * phase, and never recomputes them. Targets only say how actions become requests (`units`).
+ */
+import { ApplyError, InternalError, PlanRefusedError } from '../errors.js';
+import { PHASES, type LiveState, type Phase, type Plan, type PlanAction } from '../model.js';
+import type { PreflightFinding, Target, WorkUnit } from '../targets/target.js';
+import { pastTense } from './labels.js';
+
+/** Units run at once inside a phase when no `concurrency` is given. */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** How to execute a plan. */
+export interface ExecuteOptions {
+  /** Units running at once inside a phase (at least 1). */
+  concurrency?: number;
+  /** Receives one line per finished unit (`[3/12] created topic x`); omitted when quiet. */
+  progress?: (line: string) => void;
+  /**
+   * Reads the live state again after the last phase and plans against it; apply has converged
+   * when that plan has no actions and no errors.
+   */
+  replan: () => Promise<Plan>;
+}
+
+/** A unit of work as reported after apply. */
+export interface UnitReport {
+  label: string;
+  actions: PlanAction[];
+}
+
+/** A unit that failed, with the error it failed with. */
+export interface UnitFailure extends UnitReport {
+  error: unknown;
+}
+
+/** What apply did: every unit of the plan is in exactly one list, each list in plan order. */
+export interface ApplyReport {
+  done: UnitReport[];
+  failed: UnitFailure[];
+  notAttempted: UnitReport[];
+}
+
+/** Preflight found problems; nothing was changed. */
+export class PreflightRefusedError extends PlanRefusedError {
+  constructor(readonly findings: PreflightFinding[]) {
+    super(`preflight found ${findings.length} problem(s); nothing was changed`);
+  }
+}
+
+/** A unit failed: apply started nothing new after it and let what was running finish. */
+export class ApplyStoppedError extends ApplyError {
+  constructor(readonly report: ApplyReport) {
+    super(
+      `apply stopped after a failure: ${report.done.length} done, ${report.failed.length} failed, ${report.notAttempted.length} not attempted`,
+    );
+  }
+}
+
+/** Every unit succeeded, yet planning again against the cluster still finds differences. */
+export class NotConvergedError extends ApplyError {
+  constructor(
+    readonly report: ApplyReport,
+    readonly remaining: Plan,
+  ) {
+    super(
+      `apply finished but the cluster still differs from the manifests: ${remaining.actions.length} action(s) and ${remaining.errors.length} error(s) remain`,
+    );
+  }
+}
+
+interface IndexedUnit {
+  index: number;
+  unit: WorkUnit;
+}
+
+/**
+ * Executes `plan` on `target`, whose live state `live` the plan was computed from. Throws
+ * `PlanRefusedError` for a plan with errors, `PreflightRefusedError` when preflight finds anything
+ * (nothing changed), `ApplyStoppedError` after a failed unit, `NotConvergedError` when the replan
+ * is not empty. Resolves with the report when the cluster has converged.
+ */
+export async function executePlan(
+  plan: Plan,
+  target: Target,
+  live: LiveState,
+  options: ExecuteOptions,
+): Promise<ApplyReport> {
+  if (plan.errors.length > 0) {
+    throw new PlanRefusedError(`the plan has ${plan.errors.length} error(s); nothing was changed`);
+  }
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InternalError(`concurrency must be a positive integer, got ${concurrency}`);
+  }
+
+  const phases = Object.values(PHASES).sort((a, b) => a - b) as Phase[];
+  const byPhase = phases.map((phase) => {
+    const actions = plan.actions.filter((a) => a.phase === phase);
+    return actions.length === 0 ? [] : target.units(phase, actions, live);
+  });
+  checkCoverage(plan.actions, byPhase.flat());
+
+  const findings = await target.preflight(plan.actions, live);
+  if (findings.length > 0) throw new PreflightRefusedError(findings);
+
+  const total = byPhase.reduce((n, units) => n + units.length, 0);
+  const results: { done: IndexedUnit[]; failed: (IndexedUnit & { error: unknown })[] } = { done: [], failed: [] };
+  const started = new Set<number>();
+  let finished = 0;
+  let stopped = false;
+  let index = 0;
+  const indexed = byPhase.map((units) => units.map((unit) => ({ index: index++, unit })));
+
+  for (const units of indexed) {
+    if (stopped) break;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (!stopped && next < units.length) {
+        const item = units[next++]!;
+        started.add(item.index);
+        try {
+          await Promise.resolve().then(() => item.unit.run());
+          results.done.push(item);
+          finished++;
+          options.progress?.(`[${finished}/${total}] ${pastTense(item.unit.label)}`);
+        } catch (error) {
+          stopped = true;
+          results.failed.push({ ...item, error });
+          finished++;
+          options.progress?.(`[${finished}/${total}] failed: ${item.unit.label}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, units.length) }, worker));
+  }
+
+  const toReport = (i: IndexedUnit): UnitReport => ({ label: i.unit.label, actions: i.unit.actions });
+  const report: ApplyReport = {
+    done: results.done.sort((a, b) => a.index - b.index).map(toReport),
+    failed: results.failed.sort((a, b) => a.index - b.index).map((f) => ({ ...toReport(f), error: f.error })),
+    notAttempted: indexed.flat().filter((i) => !started.has(i.index)).map(toReport),
+  };
+  if (report.failed.length > 0) throw new ApplyStoppedError(report);
+
+  const remaining = await options.replan();
+  if (remaining.actions.length > 0 || remaining.errors.length > 0) throw new NotConvergedError(report, remaining);
+  return report;
+}
+
+/** A target must carry out exactly the plan's actions, each in exactly one unit. */
+function checkCoverage(actions: readonly PlanAction[], units: readonly WorkUnit[]): void {
+  const seen = new Map<PlanAction, number>();
+  for (const unit of units) for (const a of unit.actions) seen.set(a, (seen.get(a) ?? 0) + 1);
+  const missing = actions.filter((a) => seen.get(a) !== 1);
+  if (missing.length > 0 || seen.size !== actions.length) {
+    throw new InternalError(
+      `the target grouped the plan's actions wrongly (${missing.length} action(s) missing or repeated); nothing was changed`,
+    );
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What a command needs from the world, passed in rather than taken from `process`, so the CLI and
+ * the GitHub Action drive the same functions.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+
+/** Writes text as is (callers add newlines). */
+export type Writer = (text: string) => void;
+
+/** The environment a command runs in. */
+export interface Io {
+  /** Results: plans, exports, summaries. */
+  stdout: Writer;
+  /** Progress, warnings and errors. */
+  stderr: Writer;
+  /** Environment variables (manifest `${VAR}`s, `KAFKAFORM_CLUSTER`, `NO_COLOR`). */
+  env: Record<string, string | undefined>;
+  /** True when a person is at a terminal: enables colour and the apply confirmation. */
+  isTTY: boolean;
+  /** Asks a question on the terminal and resolves with the answer. */
+  prompt: (question: string) => Promise<string>;
+  /** Directory relative paths resolve against; the process's when absent. */
+  cwd?: string;
+}
+
+/** Output formats of `plan` and `drift`. */
+export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
+/** An output format of `plan` and `drift`. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty. */
+export function useColor(io: Io): boolean {
+  const noColor = io.env['NO_COLOR'];
+  return io.isTTY && (noColor === undefined || noColor === '');
+}
+
+/** Resolves a user-given path against the command's working directory. */
+export function resolvePath(io: Io, path: string): string {
+  return io.cwd === undefined ? resolve(path) : resolve(io.cwd, path);
+}
+
+/** Writes a result to `out` when given (saying so on stderr), to stdout otherwise. */
+export async function emit(io: Io, text: string, out: string | undefined, what: string): Promise<void> {
+  if (out === undefined) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    await writeFile(resolvePath(io, out), text, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot write ${out}: ${(e as Error).message}`);
+  }
+  io.stderr(`${what} written to ${out}.\n`);
+}
