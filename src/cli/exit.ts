@@ -124,7 +124,8 @@ export function reportError(error: unknown, options: ReportOptions): number {
     head(describeFailure(error));
     if (debug) line(`  request: ${error.details.method} ${safe(error.details.url)}`);
   } else if (error instanceof KafkaformError && error.name !== 'InternalError') {
-    head(error.message);
+    // Some errors carry one sentence per line (e.g. every unset variable of a cluster).
+    for (const sentence of error.message.split('\n')) head(sentence);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     head(`internal error: ${message}. This is a bug in kafkaform; please report it with the output of --debug`);

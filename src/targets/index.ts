@@ -1,0 +1,43 @@
+/**
+ * The registry of cluster kinds: what each can do (offline), and how to open one.
+ */
+import { UsageError } from '../errors.js';
+import type { ClusterSpec, ClusterType } from '../model.js';
+import type { Target, TargetContext, TargetKind } from './target.js';
+import { confluentKind } from './confluent/index.js';
+import { SnapshotTarget, snapshotKind } from './snapshot/index.js';
+
+function unavailable(type: ClusterType): TargetKind {
+  return {
+    type,
+    capabilities: snapshotKind.capabilities,
+    async open(): Promise<Target> {
+      throw new UsageError(`cluster type ${type} is not available in this version of kafkaform`);
+    },
+  };
+}
+
+/** Every kind of cluster, by the `type` a manifest gives it. */
+export const TARGET_KINDS: Record<ClusterType, TargetKind> = {
+  confluent: confluentKind,
+  digitalocean: unavailable('digitalocean'),
+  snapshot: snapshotKind,
+};
+
+/** Opens the cluster a manifest declares, resolving its `${VAR}` settings now. */
+export async function openTarget(
+  spec: ClusterSpec,
+  env: Record<string, string | undefined>,
+  ctx: TargetContext,
+): Promise<Target> {
+  return TARGET_KINDS[spec.type].open(spec, env, ctx);
+}
+
+/**
+ * The kind whose rules (capabilities, desired-state adaptation) apply to an open target: its own,
+ * or for a snapshot, the kind of cluster the snapshot was taken from.
+ */
+export function rulesOf(target: Target): TargetKind {
+  if (target instanceof SnapshotTarget) return TARGET_KINDS[target.sourceType];
+  return TARGET_KINDS[target.kind];
+}
