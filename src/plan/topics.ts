@@ -4,12 +4,14 @@ import type {
   JsonValue,
   LiveConfig,
   LiveTopic,
+  PatchOperation,
   PlanAction,
   PlanChange,
   PlanError,
   PlanResource,
   TargetCapabilities,
 } from '../model.js';
+import jsonpatch from 'fast-json-patch';
 import { PHASES } from '../model.js';
 import { canonicalConfigValue } from '../kafka/configs.js';
 import { compareStrings } from './order.js';
@@ -59,6 +61,10 @@ function redact(value: string | null, sensitive: boolean): string | null {
 
 function sameConfigValue(key: string, a: string, b: string): boolean {
   return a === b || canonicalConfigValue(key, a) === canonicalConfigValue(key, b);
+}
+
+function configPointer(key: string): string {
+  return `/config/${jsonpatch.escapePathComponent(key)}`;
 }
 
 function createAction(topic: DesiredTopic): PlanAction {
@@ -125,10 +131,10 @@ function configActionAndProblems(
   const errors: PlanError[] = [];
   const warnings: string[] = [];
   const changes: PlanChange[] = [];
-  // Views of the topic-level overrides only: a key inherited from the broker is absent from the
-  // live view, so setting it is an `add`, and a reset is a `remove`.
-  const fromConfig: { [key: string]: JsonValue } = {};
-  const toConfig: { [key: string]: JsonValue } = {};
+  // The patch works on the topic-level overrides only: a key inherited from the broker is absent
+  // from the live view, so setting it is an `add`, and a reset is a `remove`. Written per key, not
+  // diffed, because two redacted sensitive values look equal but are a change.
+  const patch: PatchOperation[] = [];
   const keys = [...new Set([...Object.keys(want.config), ...Object.keys(have.configs)])].sort(compareStrings);
   for (const key of keys) {
     const field = `config.${key}`;
@@ -154,11 +160,10 @@ function configActionAndProblems(
         continue;
       }
       changes.push({ field, from: redact(current, sensitive), to: redact(desired, sensitive), ...(sensitive ? { sensitive: true } : {}) });
-      if (live?.setOnTopic && current !== null) fromConfig[key] = redact(current, sensitive);
-      toConfig[key] = redact(desired, sensitive);
+      patch.push({ op: live?.setOnTopic ? 'replace' : 'add', path: configPointer(key), value: redact(desired, sensitive) });
     } else if (live?.setOnTopic && !live.readOnly && !ignoredPrefixes.some((p) => key.startsWith(p))) {
       changes.push({ field, from: redact(live.value, sensitive), to: null, ...(sensitive ? { sensitive: true } : {}) });
-      if (live.value !== null) fromConfig[key] = redact(live.value, sensitive);
+      patch.push({ op: 'remove', path: configPointer(key) });
     }
   }
   if (changes.length === 0) return { errors, warnings };
@@ -168,7 +173,7 @@ function configActionAndProblems(
       action: 'update',
       resource,
       changes,
-      patch: diffViews({ config: fromConfig }, { config: toConfig }),
+      patch,
     },
     errors,
     warnings,

@@ -402,6 +402,11 @@ describe('plan()', () => {
     const json = renderJson(p);
     for (const secret of ['hunter2', 'old-secret', 'other-secret']) assert.ok(!json.includes(secret), `${secret} leaked`);
     assert.ok(json.includes('"sensitive": true'));
+    // Both sides redact to the same marker, yet the patch must still carry the change.
+    assert.deepEqual(p.actions[0]?.patch, [
+      { op: 'replace', path: '/config/secret.a', value: REDACTED },
+      { op: 'remove', path: '/config/secret.b' },
+    ]);
   });
 
   it('records the cluster and the fingerprint of the live state', () => {
