@@ -589,6 +589,11 @@ describe('fingerprint()', () => {
     assert.equal(fingerprint(reordered), fp);
   });
 
+  it('covers only the live state, not extra properties such as a snapshot header', () => {
+    const withExtras = { ...base, formatVersion: 1, source: { type: 'confluent' }, topics: base.topics.map((t) => ({ ...t, cache: 1 })) };
+    assert.equal(fingerprint(withExtras as LiveState), fingerprint(base));
+  });
+
   it('changes when anything in the live state changes', () => {
     const fp = fingerprint(base);
     const variants: LiveState[] = [
@@ -598,6 +603,10 @@ describe('fingerprint()', () => {
       { ...base, topics: [liveTopic('a', { partitions: 4, configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b')] },
       { ...base, acls: [acl('User:a', 'READ', 'a')] },
       { ...base, principals: ['User:a'] },
+      { ...base, topics: [liveTopic('a', { internal: true, configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1', { inheritedValue: '0' }), y: inherited('2') } }), liveTopic('b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1', { sensitive: true }), y: inherited('2') } }), liveTopic('b')] },
+      { ...base, acls: [acl('User:a', 'READ', 'a', { host: '10.0.0.1' }), acl('User:b', 'READ', 'b')] },
     ];
     const fps = variants.map(fingerprint);
     for (const other of fps) assert.notEqual(other, fp);
