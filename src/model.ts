@@ -275,4 +275,9 @@ export interface ClusterSpec {
   /** Directory of the declaring file; relative paths in settings resolve against it. */
   baseDir: string;
   source: SourceLocation;
+  /**
+   * Where each setting was written, by JSON pointer relative to `settings` (`/auth/password`),
+   * so an unset `${VAR}` found only when the cluster is used still names its file and line.
+   */
+  settingSources?: Record<string, SourceLocation>;
 }

@@ -1,0 +1,240 @@
+/**
+ * Merges the documents of every file into one collection: clusters, topic defaults, topics, ACL
+ * bindings, scope, overlays. Anything declared twice is an error naming both places.
+ */
+import { resolve, dirname } from 'node:path';
+import type { ClusterSpec, ClusterType, DesiredAcl, JsonValue, SourceLocation } from '../model.js';
+import { bindingKey, describeBinding, expandAcl, isRole } from './acls.js';
+import { Problems, layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
+import {
+  aclBindingFindings,
+  clusterNameFindings,
+  principalFindings,
+  roleFindings,
+  topicCollisions,
+  collisionFinding,
+  topicNameFindings,
+} from './rules.js';
+import type { WrittenManifest, WrittenPatchOperation } from './written.js';
+import { pointer, type ParsedDocument } from './yaml.js';
+
+/** A document that passed the schema, with its typed content. */
+export interface CheckedDocument {
+  doc: ParsedDocument;
+  manifest: WrittenManifest;
+}
+
+/** A topic as declared, with its own fields as a layer. */
+export interface TopicDecl {
+  name: string;
+  /** The entry in `topics`. */
+  at: SourceLocation;
+  layer: TopicLayer;
+}
+
+/** One operation of an overlay patch, with where it was written. */
+export interface PatchDecl {
+  op: WrittenPatchOperation;
+  at: SourceLocation;
+}
+
+/** Everything one cluster's overlay changes. */
+export interface OverlayDecl {
+  cluster: string;
+  at: SourceLocation;
+  defaults: TopicLayer;
+  topics: Map<string, { layer: TopicLayer; at: SourceLocation }>;
+  patch: PatchDecl[];
+}
+
+/** The merged manifests, before overlays and defaults are applied. */
+export interface Collected {
+  clusters: ClusterSpec[];
+  defaults: TopicLayer;
+  topics: TopicDecl[];
+  acls: DesiredAcl[];
+  scopeTopics: string[];
+  scopePrincipals: string[];
+  overlays: Map<string, OverlayDecl>;
+  vendorPrefixes: string[];
+  ignoredPrefixes: string[] | undefined;
+}
+
+/** `file:line:column`, for messages that name a second place. */
+export function where(at: SourceLocation): string {
+  return `${at.file}:${at.line}:${at.column}`;
+}
+
+/** Every pointer under a JSON value (including itself), for per-setting locations. */
+function pointers(value: JsonValue, path: string, out: string[]): string[] {
+  out.push(path);
+  if (Array.isArray(value)) value.forEach((v, i) => pointers(v, pointer(path, i), out));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) pointers(v, pointer(path, k), out);
+  }
+  return out;
+}
+
+/** Sets a layer field unless another document already did (then reports both places). */
+function mergeField<T>(
+  target: { value?: Located<T> },
+  incoming: Located<T> | undefined,
+  label: string,
+  problems: Problems,
+): Located<T> | undefined {
+  if (!incoming) return target.value;
+  if (target.value) {
+    problems.error(`${label} is set twice: here and at ${where(target.value.at)}`, incoming.at);
+    return target.value;
+  }
+  return incoming;
+}
+
+/** Merges `incoming` into `into`, reporting fields both set. */
+function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, problems: Problems): void {
+  const p = mergeField({ value: into.partitions }, incoming.partitions, `${label}.partitions`, problems);
+  if (p) into.partitions = p;
+  const rf = mergeField({ value: into.replicationFactor }, incoming.replicationFactor, `${label}.replicationFactor`, problems);
+  if (rf) into.replicationFactor = rf;
+  for (const [k, v] of incoming.config) {
+    const existing = into.config.get(k);
+    if (existing !== undefined) {
+      const here = v?.at;
+      if (here) problems.error(`${label}.config.${k} is set twice: here and at ${existing ? where(existing.at) : 'another file'}`, here);
+      continue;
+    }
+    into.config.set(k, v);
+  }
+}
+
+/** Merges checked documents in order (files sorted, documents in file order). */
+export function collect(docs: readonly CheckedDocument[], problems: Problems): Collected {
+  const vendorPrefixes = [...new Set(docs.flatMap((d) => d.manifest.configKeys?.vendorPrefixes ?? []))].sort();
+  const ignoredSet = docs.some((d) => d.manifest.configKeys?.ignoredPrefixes !== undefined);
+  const ignoredPrefixes = ignoredSet
+    ? [...new Set(docs.flatMap((d) => d.manifest.configKeys?.ignoredPrefixes ?? []))].sort()
+    : undefined;
+  const ctx: ConfigContext = { vendorPrefixes, problems };
+
+  const clusters = new Map<string, ClusterSpec>();
+  const defaults: TopicLayer = { config: new Map() };
+  const topics = new Map<string, TopicDecl>();
+  const acls = new Map<string, DesiredAcl>();
+  const scopeTopics = new Set<string>();
+  const scopePrincipals = new Set<string>();
+  const overlays = new Map<string, OverlayDecl>();
+
+  for (const { doc, manifest } of docs) {
+    for (const [name, written] of Object.entries(manifest.clusters ?? {})) {
+      const path = pointer('/clusters', name);
+      const at = doc.locate(path, 'key');
+      for (const f of clusterNameFindings(name)) problems.add(f, at);
+      const previous = clusters.get(name);
+      if (previous) {
+        problems.error(`cluster "${name}" is declared twice: here and at ${where(previous.source)}`, at);
+        continue;
+      }
+      const { type, ...settings } = written;
+      const settingSources: Record<string, SourceLocation> = {};
+      for (const p of pointers(settings, '', [])) if (p !== '') settingSources[p] = doc.locate(`${path}${p}`);
+      clusters.set(name, {
+        name,
+        type: type as ClusterType,
+        settings,
+        baseDir: dirname(resolve(doc.file)),
+        source: at,
+        settingSources,
+      });
+    }
+
+    if (manifest.topicDefaults) {
+      mergeLayer(defaults, layerFromDocument(doc, '/topicDefaults', manifest.topicDefaults, ctx), 'topicDefaults', problems);
+    }
+
+    (manifest.topics ?? []).forEach((t, i) => {
+      const path = pointer('/topics', i);
+      const at = doc.locate(path);
+      const nameAt = doc.locate(pointer(path, 'name'));
+      for (const f of topicNameFindings(t.name)) problems.add(f, nameAt);
+      const previous = topics.get(t.name);
+      if (previous) {
+        problems.error(`topic "${t.name}" is declared twice: here and at ${where(previous.at)}`, nameAt);
+        return;
+      }
+      topics.set(t.name, { name: t.name, at, layer: layerFromDocument(doc, path, t, ctx) });
+    });
+
+    (manifest.acls ?? []).forEach((entry, i) => {
+      const path = pointer('/acls', i);
+      for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(path, 'principal')));
+      if (isRole(entry)) {
+        for (const f of roleFindings(entry.role, entry.topics?.length ?? 0, entry.groups?.length ?? 0)) {
+          problems.add(f, doc.locate(path));
+        }
+      }
+      for (const binding of expandAcl(entry, path, (p) => doc.locate(p))) {
+        const key = bindingKey(binding);
+        const previous = acls.get(key);
+        if (previous) {
+          problems.error(
+            `ACL binding ${describeBinding(binding)} is declared twice: here and at ${where(previous.source)}`,
+            binding.source,
+          );
+          continue;
+        }
+        for (const f of aclBindingFindings(binding)) problems.add(f, binding.source);
+        acls.set(key, binding);
+      }
+    });
+
+    (manifest.scope?.topics ?? []).forEach((prefix) => scopeTopics.add(prefix));
+    (manifest.scope?.principals ?? []).forEach((principal, i) => {
+      for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer('/scope/principals', i)));
+      scopePrincipals.add(principal);
+    });
+
+    for (const [cluster, written] of Object.entries(manifest.overlays ?? {})) {
+      const path = pointer('/overlays', cluster);
+      let overlay = overlays.get(cluster);
+      if (!overlay) {
+        overlay = { cluster, at: doc.locate(path, 'key'), defaults: { config: new Map() }, topics: new Map(), patch: [] };
+        overlays.set(cluster, overlay);
+      }
+      if (written.topicDefaults) {
+        const layer = layerFromDocument(doc, pointer(path, 'topicDefaults'), written.topicDefaults as Parameters<typeof layerFromDocument>[2], ctx);
+        mergeLayer(overlay.defaults, layer, `overlays.${cluster}.topicDefaults`, problems);
+      }
+      for (const [name, override] of Object.entries(written.topics ?? {})) {
+        const p = pointer(pointer(path, 'topics'), name);
+        const at = doc.locate(p, 'key');
+        const previous = overlay.topics.get(name);
+        if (previous) {
+          problems.error(`overlay ${cluster} overrides topic "${name}" twice: here and at ${where(previous.at)}`, at);
+          continue;
+        }
+        overlay.topics.set(name, { at, layer: layerFromDocument(doc, p, override as Parameters<typeof layerFromDocument>[2], ctx) });
+      }
+      (written.patch ?? []).forEach((op, i) => overlay.patch.push({ op, at: doc.locate(pointer(pointer(path, 'patch'), i)) }));
+    }
+  }
+
+  const declared = [...topics.values()];
+  const byName = new Map(declared.map((t) => [t.name, t]));
+  for (const c of topicCollisions(declared.map((t) => t.name))) {
+    const other = byName.get(c.with);
+    const self = byName.get(c.name);
+    if (other && self) problems.add(collisionFinding(c.name, c.with, where(other.at)), self.at);
+  }
+
+  return {
+    clusters: [...clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    defaults,
+    topics: declared,
+    acls: [...acls.values()],
+    scopeTopics: [...scopeTopics].sort(),
+    scopePrincipals: [...scopePrincipals].sort(),
+    overlays,
+    vendorPrefixes,
+    ignoredPrefixes,
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Collected manifests → the desired state of one cluster: its overlay (overrides, then the RFC 6902
+ * patch), then topic defaults, then the checks that depend on the combination
+ * (min.insync.replicas against the replication factor).
+ */
+import fastJsonPatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import type { DesiredState, DesiredTopic, JsonValue, SourceLocation } from '../model.js';
+import { compareBindings } from './acls.js';
+import type { Collected, OverlayDecl, PatchDecl, TopicDecl } from './collect.js';
+import {
+  Problems,
+  configEntry,
+  layerToJson,
+  overlayLayer,
+  type ConfigEntry,
+  type TopicLayer,
+} from './layers.js';
+import { minInsyncFindings, type Finding } from './rules.js';
+import { checkSchema } from './schema.js';
+import { closest } from '../kafka/suggest.js';
+import { pointer } from './yaml.js';
+
+const { applyPatch, JsonPatchError } = fastJsonPatch;
+
+/** The view overlay patches operate on, by topic name. */
+interface PatchView {
+  topicDefaults: { [key: string]: JsonValue };
+  topics: { [name: string]: { [key: string]: JsonValue } };
+}
+
+function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Checks that every topic an overlay names is declared; reports typos with a suggestion. */
+export function checkOverlayTopics(collected: Collected, problems: Problems): void {
+  const names = new Set(collected.topics.map((t) => t.name));
+  for (const overlay of collected.overlays.values()) {
+    for (const [name, { at }] of overlay.topics) {
+      if (names.has(name)) continue;
+      const guess = closest(name, names);
+      problems.error(
+        `overlay ${overlay.cluster} overrides topic "${name}", which no manifest declares${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        at,
+      );
+    }
+  }
+}
+
+/**
+ * Applies the overlay's patch to the by-name view. Values the patch leaves equal keep their
+ * origin; changed or added ones take the location of the operation that last touched their path.
+ */
+function applyOverlayPatch(
+  overlay: OverlayDecl,
+  defaults: TopicLayer,
+  topics: Map<string, { decl: TopicDecl | undefined; at: SourceLocation; layer: TopicLayer }>,
+  vendorPrefixes: readonly string[],
+  problems: Problems,
+): { defaults: TopicLayer; topics: Map<string, { decl: TopicDecl | undefined; at: SourceLocation; layer: TopicLayer }> } | undefined {
+  const before: PatchView = { topicDefaults: layerToJson(defaults), topics: {} };
+  for (const [name, t] of topics) before.topics[name] = layerToJson(t.layer);
+  const view = structuredClone(before) as unknown as PatchView;
+  let after: PatchView = view;
+  for (const [index, decl] of overlay.patch.entries()) {
+    try {
+      after = applyPatch(after, [decl.op as Operation], true, true, true).newDocument;
+    } catch (e) {
+      const reason = e instanceof JsonPatchError ? patchFailure(e.name) : e instanceof Error ? e.message : String(e);
+      problems.error(`overlay ${overlay.cluster}: patch operation ${index} (${decl.op.op} ${decl.op.path}) failed: ${reason}`, decl.at);
+      return undefined;
+    }
+  }
+  const blame = (path: string): SourceLocation => {
+    let found: PatchDecl | undefined;
+    for (const d of overlay.patch) {
+      const paths = [d.op.path, d.op.from].filter((p): p is string => p !== undefined);
+      if (paths.some((p) => p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`))) found = d;
+    }
+    return (found ?? overlay.patch[0])?.at ?? overlay.at;
+  };
+  const schemaProblems = checkSchema(after as unknown as JsonValue, (path) => blame(path), {
+    def: '#/$defs/patchView',
+    prefix: `overlay ${overlay.cluster}: after the patch, `,
+    mentionPath: true,
+  });
+  if (schemaProblems.length > 0) {
+    for (const p of schemaProblems) problems.add(p, { file: p.file, line: p.line, column: p.column, path: p.path });
+    return undefined;
+  }
+  const ctx = { vendorPrefixes, problems };
+  const rebuild = (
+    old: TopicLayer | undefined,
+    was: { [key: string]: JsonValue } | undefined,
+    now: { [key: string]: JsonValue },
+    path: string,
+  ): TopicLayer => {
+    const layer: TopicLayer = { config: new Map() };
+    for (const field of ['partitions', 'replicationFactor'] as const) {
+      const v = now[field];
+      if (typeof v !== 'number') continue;
+      const kept = old?.[field];
+      layer[field] = kept && deepEqual(was?.[field], v) ? kept : { value: v, at: blame(pointer(path, field)) };
+    }
+    const oldConfig = (was?.['config'] ?? {}) as { [key: string]: JsonValue };
+    for (const [key, v] of Object.entries((now['config'] ?? {}) as { [key: string]: JsonValue })) {
+      const kept = old?.config.get(key);
+      if (kept && deepEqual(oldConfig[key], v)) {
+        layer.config.set(key, kept);
+      } else {
+        const at = blame(pointer(pointer(path, 'config'), key));
+        layer.config.set(key, configEntry(key, v as ConfigEntry['raw'], at, at, ctx));
+      }
+    }
+    return layer;
+  };
+  const newTopics = new Map<string, { decl: TopicDecl | undefined; at: SourceLocation; layer: TopicLayer }>();
+  for (const name of Object.keys(after.topics)) {
+    const old = topics.get(name);
+    const now = after.topics[name] ?? {};
+    const path = pointer('/topics', name);
+    newTopics.set(name, {
+      decl: old?.decl,
+      at: old?.at ?? blame(path),
+      layer: rebuild(old?.layer, before.topics[name], now, path),
+    });
+  }
+  return { defaults: rebuild(defaults, before.topicDefaults, after.topicDefaults, '/topicDefaults'), topics: newTopics };
+}
+
+function patchFailure(name: string): string {
+  switch (name) {
+    case 'OPERATION_PATH_UNRESOLVABLE':
+      return 'the path does not exist (use "add" to set a field a topic does not write itself)';
+    case 'OPERATION_FROM_UNRESOLVABLE':
+      return 'the "from" path does not exist';
+    case 'TEST_OPERATION_FAILED':
+      return 'the test did not match';
+    case 'OPERATION_PATH_INVALID':
+      return 'the path is not a JSON pointer';
+    default:
+      return name.toLowerCase().replace(/_/g, ' ');
+  }
+}
+
+/**
+ * The desired state for `overlay`'s cluster (or the shared manifests when undefined). Problems
+ * found here are added to `problems`; topics with errors are still returned when they can be built.
+ */
+export function desiredState(collected: Collected, overlay: OverlayDecl | undefined, problems: Problems): DesiredState {
+  let defaults = overlayLayer(collected.defaults, overlay?.defaults);
+  let topics = new Map<string, { decl: TopicDecl | undefined; at: SourceLocation; layer: TopicLayer }>();
+  for (const decl of collected.topics) {
+    topics.set(decl.name, { decl, at: decl.at, layer: overlayLayer(decl.layer, overlay?.topics.get(decl.name)?.layer) });
+  }
+  if (overlay && overlay.patch.length > 0) {
+    const patched = applyOverlayPatch(overlay, defaults, topics, collected.vendorPrefixes, problems);
+    if (patched) ({ defaults, topics } = patched);
+  }
+  // A cluster inherits the shared manifests' problems; report only what its overlay adds.
+  const report = (f: Finding, at: SourceLocation): void => {
+    if (!overlay) problems.add(f, at);
+    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${overlay.cluster}, ${f.message}` }, at);
+  };
+  const out: DesiredTopic[] = [];
+  for (const [name, t] of topics) {
+    const partitions = t.layer.partitions ?? defaults.partitions;
+    const replicationFactor = t.layer.replicationFactor ?? defaults.replicationFactor;
+    if (!partitions || !replicationFactor) {
+      const missing = [!partitions ? 'partitions' : '', !replicationFactor ? 'replicationFactor' : ''].filter(Boolean);
+      report({ severity: 'error', message: `topic "${name}" has no ${missing.join(' or ')}: set it on the topic or in topicDefaults` }, t.at);
+      continue;
+    }
+    const config: Record<string, string> = {};
+    const entries = new Map<string, ConfigEntry>();
+    for (const layer of [defaults, t.layer]) {
+      for (const [k, v] of layer.config) {
+        if (v === null) entries.delete(k);
+        else entries.set(k, v);
+      }
+    }
+    for (const k of [...entries.keys()].sort()) {
+      const canonical = entries.get(k)?.canonical;
+      if (canonical !== undefined) config[k] = canonical;
+    }
+    const minIsr = entries.get('min.insync.replicas');
+    for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
+      // Point at whichever of the two is written closer to the topic: its own value beats a default.
+      const at = t.layer.config.get('min.insync.replicas') ? (minIsr?.at ?? t.at) : t.layer.replicationFactor ? replicationFactor.at : (minIsr?.at ?? t.at);
+      report(f, at);
+    }
+    out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config, source: t.at });
+  }
+  out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const principals = new Set([...collected.scopePrincipals, ...collected.acls.map((a) => a.principal)]);
+  return {
+    topics: out,
+    acls: [...collected.acls].sort(compareBindings),
+    scope: { topicPrefixes: [...collected.scopeTopics], principals: [...principals].sort() },
+  };
+}

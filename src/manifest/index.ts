@@ -1,0 +1,158 @@
+/**
+ * Manifests: YAML files → checked, merged, normalised desired state per cluster.
+ *
+ * Pipeline: discover files → read safely → parse with positions → interpolate `${VAR}` (not in
+ * `clusters`) → JSON Schema → merge documents (duplicates are errors) → per cluster: overlay,
+ * defaults, semantic checks. Every problem is collected and reported at once.
+ */
+import { ManifestError, type ManifestProblem } from '../errors.js';
+import type { ClusterSpec, DesiredState, JsonValue } from '../model.js';
+import { collect, type CheckedDocument } from './collect.js';
+import { checkOverlayTopics, desiredState } from './desired.js';
+import { discoverFiles, readManifestText } from './files.js';
+import { interpolateValue, type Env } from './interpolate.js';
+import { Problems } from './layers.js';
+import { checkSchema } from './schema.js';
+import type { WrittenManifest } from './written.js';
+import { parseYaml, pointer, type ParsedDocument } from './yaml.js';
+import { closest } from '../kafka/suggest.js';
+
+export { resolveClusterSettings } from './clusters.js';
+export type { Env } from './interpolate.js';
+
+/** The loaded manifests. */
+export interface Manifests {
+  /** Declared clusters, sorted by name; settings still hold their `${VAR}` references. */
+  clusters: ClusterSpec[];
+  /** Problems that do not stop anything, sorted by place. */
+  warnings: ManifestProblem[];
+  /**
+   * The desired state for a cluster: its overlay applied when it has one, otherwise the shared
+   * manifests. Works for any name, declared or not.
+   */
+  desiredFor(clusterName: string): DesiredState;
+  /**
+   * `configKeys.ignoredPrefixes` when any manifest sets it (replacing the target's platform-managed
+   * prefixes in the planner); undefined means "use the target's own list".
+   */
+  ignoredConfigPrefixes: string[] | undefined;
+  /** Vendor config key prefixes accepted beyond the built-in ones (`configKeys.vendorPrefixes`). */
+  vendorConfigPrefixes: string[];
+  /** Every file read, in the order read. */
+  files: string[];
+}
+
+/** Options of `loadManifests`. */
+export interface LoadOptions {
+  /** Variables for `${VAR}` interpolation (not applied to cluster settings). */
+  env: Env;
+}
+
+/** Orders problems by file, line, column, then message. */
+export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...problems].sort(
+    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.message, b.message) || cmp(a.path, b.path),
+  );
+}
+
+function isKafkaformDocument(doc: ParsedDocument): boolean {
+  const v = doc.value;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v['apiVersion'] === 'string' && v['apiVersion'].startsWith('kafkaform/');
+}
+
+/** Interpolates every section except `clusters`, whose settings are resolved only when used. */
+function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems): { value: JsonValue; failed: Set<string> } {
+  const failed = new Set<string>();
+  const v = doc.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { value: v, failed };
+  const out: Record<string, JsonValue> = {};
+  for (const [key, section] of Object.entries(v)) {
+    if (key === 'clusters' || key === 'apiVersion') {
+      out[key] = section;
+      continue;
+    }
+    const r = interpolateValue(section, env, pointer('', key), doc.plainScalars);
+    for (const m of r.missing) {
+      problems.error(`environment variable ${m.name} is not set (write \${${m.name}:-default} to give a default)`, doc.locate(m.path));
+      failed.add(m.path);
+    }
+    for (const b of r.bad) {
+      problems.error(`malformed reference "${b.text}": write \${NAME} or \${NAME:-default}, or $\${ for a literal \${`, doc.locate(b.path));
+      failed.add(b.path);
+    }
+    out[key] = r.value;
+  }
+  return { value: out, failed };
+}
+
+/**
+ * Loads manifests from files and directories (every `*.yaml`/`*.yml` below a directory, sorted).
+ * Throws `ManifestError` carrying every problem (errors and warnings, sorted) when any is an error.
+ */
+export async function loadManifests(paths: readonly string[], options: LoadOptions): Promise<Manifests> {
+  const problems = new Problems();
+  const { files, problems: fileProblems } = await discoverFiles(paths);
+  for (const p of fileProblems) problems.list.push(p);
+  const checked: CheckedDocument[] = [];
+  const read: string[] = [];
+  for (const file of files) {
+    const r = await readManifestText(file.path);
+    if ('problem' in r) {
+      problems.list.push(r.problem);
+      continue;
+    }
+    read.push(file.path);
+    const parsed = parseYaml(file.path, r.text);
+    for (const p of parsed.problems) problems.list.push(p);
+    if (file.discovered && parsed.problems.length === 0 && !parsed.documents.some(isKafkaformDocument)) {
+      if (parsed.documents.length > 0) {
+        problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
+          file: file.path,
+          line: 0,
+          column: 0,
+          path: '',
+        });
+      }
+      continue;
+    }
+    for (const doc of parsed.documents) {
+      const { value, failed } = interpolateDocument(doc, options.env, problems);
+      // A failed reference was reported already; the schema's view of the emptied string would
+      // only repeat it.
+      const schemaProblems = checkSchema(value, doc.locate).filter((p) => !failed.has(p.path));
+      for (const p of schemaProblems) problems.list.push(p);
+      if (schemaProblems.length === 0 && failed.size === 0) {
+        checked.push({ doc: { ...doc, value }, manifest: value as unknown as WrittenManifest });
+      }
+    }
+  }
+
+  const collected = collect(checked, problems);
+  checkOverlayTopics(collected, problems);
+  const clusterNames = collected.clusters.map((c) => c.name);
+  for (const overlay of collected.overlays.values()) {
+    if (clusterNames.includes(overlay.cluster)) continue;
+    const guess = closest(overlay.cluster, clusterNames);
+    problems.warning(
+      `overlay for cluster "${overlay.cluster}", which no manifest declares${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      overlay.at,
+    );
+  }
+  const base = desiredState(collected, undefined, problems);
+  const perCluster = new Map<string, DesiredState>();
+  for (const [name, overlay] of [...collected.overlays].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    perCluster.set(name, desiredState(collected, overlay, problems));
+  }
+
+  const all = sortProblems(problems.list);
+  if (all.some((p) => p.severity === 'error')) throw new ManifestError(all);
+  return {
+    clusters: collected.clusters,
+    warnings: all,
+    desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
+    ignoredConfigPrefixes: collected.ignoredPrefixes,
+    vendorConfigPrefixes: collected.vendorPrefixes,
+    files: read,
+  };
+}

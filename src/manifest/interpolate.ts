@@ -1,0 +1,107 @@
+/**
+ * `${VAR}` and `${VAR:-default}` from the environment. `$${` writes a literal `${`.
+ * Secrets reach kafkaform only this way, so the functions here never echo a resolved value.
+ */
+import { parse as parseYamlScalar } from 'yaml';
+import type { JsonValue } from '../model.js';
+import { pointer } from './yaml.js';
+
+/** The environment variables interpolation reads. */
+export type Env = Record<string, string | undefined>;
+
+/** A variable that is unset and has no default, and where it is used. */
+export interface MissingVariable {
+  name: string;
+  /** JSON pointer of the string that uses it. */
+  path: string;
+}
+
+/** A `${...}` that is not a valid reference, and where it is. */
+export interface BadReference {
+  text: string;
+  path: string;
+}
+
+const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Result of interpolating one string. */
+export interface InterpolatedString {
+  value: string;
+  missing: string[];
+  bad: string[];
+  /** True when the string contained at least one reference. */
+  changed: boolean;
+}
+
+/** Replaces every reference in `text`; reports unset variables and malformed references. */
+export function interpolateString(text: string, env: Env): InterpolatedString {
+  const missing: string[] = [];
+  const bad: string[] = [];
+  let changed = false;
+  const value = text.replace(REFERENCE, (whole: string, inner: string | undefined) => {
+    changed = true;
+    if (inner === undefined) return '${';
+    const sep = inner.indexOf(':-');
+    const name = sep === -1 ? inner : inner.slice(0, sep);
+    if (!NAME.test(name)) {
+      bad.push(whole);
+      return whole;
+    }
+    const set = env[name];
+    if (set !== undefined && !(sep !== -1 && set === '')) return set;
+    if (sep !== -1) return inner.slice(sep + 2);
+    missing.push(name);
+    return '';
+  });
+  if (!changed && text.includes('${')) bad.push(text.slice(text.indexOf('${')));
+  return { value, missing, bad, changed };
+}
+
+/** Interpolation of a whole value, with every problem found. */
+export interface InterpolatedValue {
+  value: JsonValue;
+  missing: MissingVariable[];
+  bad: BadReference[];
+}
+
+/**
+ * Interpolates every string in `value` (map keys stay as written). Where an unquoted scalar was
+ * interpolated, the result is read again as a YAML scalar, so `partitions: ${N:-6}` is the
+ * number 6 while `"${N}"` stays a string.
+ */
+export function interpolateValue(
+  value: JsonValue,
+  env: Env,
+  path: string,
+  plainScalars: ReadonlySet<string>,
+): InterpolatedValue {
+  const missing: MissingVariable[] = [];
+  const bad: BadReference[] = [];
+  const go = (v: JsonValue, p: string): JsonValue => {
+    if (typeof v === 'string') {
+      const r = interpolateString(v, env);
+      for (const name of r.missing) missing.push({ name, path: p });
+      for (const text of r.bad) bad.push({ text, path: p });
+      if (!r.changed) return v;
+      return plainScalars.has(p) ? retype(r.value) : r.value;
+    }
+    if (Array.isArray(v)) return v.map((item, i) => go(item, pointer(p, i)));
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, JsonValue> = {};
+      for (const [k, item] of Object.entries(v)) out[k] = go(item, pointer(p, k));
+      return out;
+    }
+    return v;
+  };
+  return { value: go(value, path), missing, bad };
+}
+
+/** Reads an interpolated plain scalar as YAML would have: numbers, booleans, null, else string. */
+function retype(text: string): JsonValue {
+  if (!/^[-+]?(\d[\d.eE+-]*|\.inf|\.nan)$|^(true|false|True|False|TRUE|FALSE|null|~)$/.test(text.trim())) return text;
+  const v: unknown = parseYamlScalar(text);
+  if (typeof v === 'number' && Number.isFinite(v) && (!Number.isInteger(v) || Number.isSafeInteger(v))) return v;
+  if (typeof v === 'boolean' || v === null) return v;
+  return text;
+}

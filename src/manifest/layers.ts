@@ -1,0 +1,141 @@
+/**
+ * Topic fields as layers with their origins: defaults, the topic itself, a cluster's overlay.
+ * Each value keeps where it was written, so a problem found after layering still points at the
+ * line that caused it. Config values are normalised once, where they are written.
+ */
+import type { ManifestProblem } from '../errors.js';
+import type { JsonValue, SourceLocation } from '../model.js';
+import { normalizeConfigValue } from '../kafka/configs.js';
+import type { WrittenConfigValue } from './written.js';
+import { configKeyFindings, type Finding } from './rules.js';
+import { pointer, type ParsedDocument } from './yaml.js';
+
+/** A value with where it was written. */
+export interface Located<T> {
+  value: T;
+  at: SourceLocation;
+}
+
+/** One config value of a layer. `canonical` is undefined when the value was invalid (reported). */
+export interface ConfigEntry {
+  raw: WrittenConfigValue;
+  canonical: string | undefined;
+  at: SourceLocation;
+}
+
+/** Topic fields one layer sets. A `null` config entry removes the key (overlays only). */
+export interface TopicLayer {
+  partitions?: Located<number>;
+  replicationFactor?: Located<number>;
+  config: Map<string, ConfigEntry | null>;
+}
+
+/** Collects problems, each placed in a file. */
+export class Problems {
+  readonly list: ManifestProblem[] = [];
+  private readonly seen = new Set<string>();
+
+  /** True when this finding was already reported at `at`. */
+  has(finding: Finding, at: SourceLocation): boolean {
+    return this.seen.has(JSON.stringify([at.file, at.line, at.column, at.path, finding.message]));
+  }
+
+  /** Adds a finding at `at` unless the same message was already reported there. */
+  add(finding: Finding, at: SourceLocation): void {
+    const key = JSON.stringify([at.file, at.line, at.column, at.path, finding.message]);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ severity: finding.severity, message: finding.message, ...at });
+  }
+
+  /** Adds an error. */
+  error(message: string, at: SourceLocation): void {
+    this.add({ severity: 'error', message }, at);
+  }
+
+  /** Adds a warning. */
+  warning(message: string, at: SourceLocation): void {
+    this.add({ severity: 'warning', message }, at);
+  }
+}
+
+/** Context for reading config maps. */
+export interface ConfigContext {
+  vendorPrefixes: readonly string[];
+  problems: Problems;
+}
+
+/**
+ * Reads one config entry: key check, then normalisation. `keyAt`/`valueAt` place the findings.
+ */
+export function configEntry(
+  key: string,
+  raw: WrittenConfigValue,
+  keyAt: SourceLocation,
+  valueAt: SourceLocation,
+  ctx: ConfigContext,
+): ConfigEntry {
+  for (const f of configKeyFindings(key, ctx.vendorPrefixes)) ctx.problems.add(f, keyAt);
+  const r = normalizeConfigValue(key, raw);
+  if (!r.ok) ctx.problems.error(r.message, valueAt);
+  return { raw, canonical: r.ok ? r.value : undefined, at: valueAt };
+}
+
+/** A config value from a YAML document: decimals keep their written text (`3.0` stays `3.0`). */
+function writtenValue(doc: ParsedDocument, path: string, value: JsonValue): WrittenConfigValue | null {
+  const decimal = doc.decimalSources.get(path);
+  if (decimal !== undefined) return decimal;
+  return value as WrittenConfigValue | null;
+}
+
+/**
+ * A layer from topic fields written in `doc` at `path` (a topic entry, `topicDefaults`, or an
+ * overlay's override). The value has passed the schema.
+ */
+export function layerFromDocument(
+  doc: ParsedDocument,
+  path: string,
+  fields: { partitions?: number; replicationFactor?: number; config?: Record<string, JsonValue> },
+  ctx: ConfigContext,
+): TopicLayer {
+  const layer: TopicLayer = { config: new Map() };
+  if (fields.partitions !== undefined) {
+    layer.partitions = { value: fields.partitions, at: doc.locate(pointer(path, 'partitions')) };
+  }
+  if (fields.replicationFactor !== undefined) {
+    layer.replicationFactor = { value: fields.replicationFactor, at: doc.locate(pointer(path, 'replicationFactor')) };
+  }
+  const configPath = pointer(path, 'config');
+  for (const key of Object.keys(fields.config ?? {}).sort()) {
+    const p = pointer(configPath, key);
+    const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
+    layer.config.set(key, raw === null ? null : configEntry(key, raw, doc.locate(p, 'key'), doc.locate(p), ctx));
+  }
+  return layer;
+}
+
+/** `over` on top of `base`: fields `over` sets win; its `null` config entries remove keys. */
+export function overlayLayer(base: TopicLayer, over: TopicLayer | undefined): TopicLayer {
+  if (!over) return base;
+  const config = new Map(base.config);
+  for (const [k, v] of over.config) config.set(k, v);
+  return {
+    ...base,
+    ...(over.partitions ? { partitions: over.partitions } : {}),
+    ...(over.replicationFactor ? { replicationFactor: over.replicationFactor } : {}),
+    config,
+  };
+}
+
+/** The layer as the JSON an overlay patch sees: written values, units as written. */
+export function layerToJson(layer: TopicLayer): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  if (layer.partitions) out['partitions'] = layer.partitions.value;
+  if (layer.replicationFactor) out['replicationFactor'] = layer.replicationFactor.value;
+  const config: { [key: string]: JsonValue } = {};
+  for (const [k, v] of [...layer.config].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (v !== null) config[k] = v.raw;
+  }
+  if (Object.keys(config).length > 0) out['config'] = config;
+  return out;
+}

@@ -1,0 +1,152 @@
+/**
+ * Enforces `schemas/manifest.schema.json` (JSON Schema 2020-12) with ajv and turns its errors into
+ * one sentence each, placed at the line and column of the offending node.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { ManifestProblem, Severity } from '../errors.js';
+import type { JsonValue, SourceLocation } from '../model.js';
+import { closest } from '../kafka/suggest.js';
+
+/** Where the published schema lives, relative to this module (same depth in src/ and dist/). */
+export const MANIFEST_SCHEMA_URL = new URL('../../schemas/manifest.schema.json', import.meta.url);
+
+/** The `$id` of the manifest schema, for schemas that reference its `$defs`. */
+export const MANIFEST_SCHEMA_ID = 'urn:kafkaform:manifest:v1';
+
+let ajvInstance: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function ajv(): Ajv2020 {
+  if (!ajvInstance) {
+    ajvInstance = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    // ajv-formats is CommonJS: under ESM its plugin is the namespace's `default`.
+    addFormatsModule.default(ajvInstance);
+    ajvInstance.addSchema(JSON.parse(readFileSync(MANIFEST_SCHEMA_URL, 'utf8')) as object);
+  }
+  return ajvInstance;
+}
+
+function validator(ref: string): ValidateFunction {
+  let v = compiled.get(ref);
+  if (!v) {
+    v = ajv().getSchema(ref);
+    if (!v) throw new Error(`schema ${ref} not found`);
+    compiled.set(ref, v);
+  }
+  return v;
+}
+
+/** Locates nodes of the value being validated. */
+export type Locate = (path: string, part?: 'key' | 'value') => SourceLocation;
+
+/**
+ * Validates `value` against the manifest schema (or one of its `$defs`, e.g. `#/$defs/topicFields`)
+ * and returns every problem, deduplicated and each placed with `locate`. `basePath` prefixes the
+ * paths (for values that sit inside a larger document).
+ */
+export function checkSchema(
+  value: JsonValue,
+  locate: Locate,
+  options: { def?: string; basePath?: string; severity?: Severity; prefix?: string; mentionPath?: boolean } = {},
+): ManifestProblem[] {
+  const validate = validator(options.def ? `${MANIFEST_SCHEMA_ID}${options.def}` : MANIFEST_SCHEMA_ID);
+  if (validate(value)) return [];
+  const seen = new Set<string>();
+  const problems: ManifestProblem[] = [];
+  for (const e of validate.errors ?? []) {
+    const described = describe(e);
+    if (!described) continue;
+    const path = `${options.basePath ?? ''}${described.path}`;
+    const key = `${path}\u0000${described.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const at = locate(path, described.part);
+    problems.push({
+      severity: options.severity ?? 'error',
+      message: `${options.prefix ?? ''}${described.message}${options.mentionPath ? ` at ${path}` : ''}`,
+      file: at.file,
+      line: at.line,
+      column: at.column,
+      path: at.path,
+    });
+  }
+  return problems;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a map',
+  null: 'null',
+};
+
+function typeList(types: string): string {
+  const names = types.split(',').map((t) => TYPE_NAMES[t] ?? t);
+  return names.length === 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+function lastSegment(path: string): string {
+  const seg = path.slice(path.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  if (/^\d+$/.test(seg)) {
+    const parent = path.slice(0, path.lastIndexOf('/'));
+    return `${lastSegment(parent)}[${seg}]`;
+  }
+  return seg;
+}
+
+function subject(path: string): string {
+  return path === '' ? 'the document' : `"${lastSegment(path)}"`;
+}
+
+/** One sentence for an ajv error, or undefined for errors that only echo a nested one. */
+function describe(e: ErrorObject): { message: string; path: string; part?: 'key' | 'value' } | undefined {
+  const path = e.instancePath;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'if':
+    case 'anyOf':
+      // Their branches' errors say what is wrong; these only say a branch failed.
+      return undefined;
+    case 'required':
+      return { message: `missing required property "${String(p['missingProperty'])}"`, path };
+    case 'additionalProperties': {
+      const name = String(p['additionalProperty']);
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const guess = closest(name, known);
+      const child = `${path}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      return {
+        message: `unknown property "${name}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of ${known.join(', ')}` : ''}`,
+        path: child,
+        part: 'key',
+      };
+    }
+    case 'type':
+      return { message: `${subject(path)} must be ${typeList(String(p['type']))}`, path };
+    case 'enum': {
+      const allowed = (p['allowedValues'] as unknown[]).map(String);
+      const guess = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
+      return {
+        message: `${subject(path)} must be one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        path,
+      };
+    }
+    case 'const':
+      return { message: `${subject(path)} must be ${JSON.stringify(p['allowedValue'])}`, path };
+    case 'minimum':
+      return { message: `${subject(path)} must be at least ${String(p['limit'])}`, path };
+    case 'maximum':
+      return { message: `${subject(path)} must be at most ${String(p['limit'])}`, path };
+    case 'minItems':
+      return { message: `${subject(path)} must not be empty`, path };
+    case 'minLength':
+      return { message: `${subject(path)} must not be empty`, path };
+    default:
+      return { message: `${subject(path)} ${e.message ?? 'is invalid'}`, path };
+  }
+}

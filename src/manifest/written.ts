@@ -1,0 +1,101 @@
+/**
+ * The manifest as the user writes it (`apiVersion: kafkaform/v1`), after YAML parsing and
+ * interpolation, checked against `schemas/manifest.schema.json`. Everything optional stays
+ * optional here; `normalize.ts` fills defaults and produces the model's `DesiredState`.
+ */
+import type { AclOperation, AclPermission, JsonValue, PatternType, ResourceType } from '../model.js';
+
+/** A config value as written: scalars, or a list for list-typed keys such as `cleanup.policy`. */
+export type WrittenConfigValue = string | number | boolean | (string | number | boolean)[];
+
+/** `topicDefaults`: fields every topic gets unless it sets them itself. */
+export interface WrittenTopicDefaults {
+  partitions?: number;
+  replicationFactor?: number;
+  config?: Record<string, WrittenConfigValue>;
+}
+
+/** One entry of `topics`. */
+export interface WrittenTopic {
+  name: string;
+  partitions?: number;
+  replicationFactor?: number;
+  config?: Record<string, WrittenConfigValue>;
+}
+
+/** An explicit ACL entry: one binding per operation. */
+export interface WrittenAclBinding {
+  principal: string;
+  resourceType: ResourceType;
+  resourceName: string;
+  patternType?: PatternType;
+  operations: AclOperation[];
+  host?: string;
+  permission?: AclPermission;
+}
+
+/** ACL role names (see the briefing's ACL roles). */
+export const ACL_ROLES = ['admin', 'consumer', 'producer'] as const;
+/** An ACL role: a named bundle of bindings. */
+export type AclRole = (typeof ACL_ROLES)[number];
+
+/** A role ACL entry; names with a trailing `*` are prefixes, `*` alone is every resource. */
+export interface WrittenAclRole {
+  principal: string;
+  role: AclRole;
+  topics?: string[];
+  groups?: string[];
+  host?: string;
+  permission?: AclPermission;
+}
+
+/** One entry of `acls`. */
+export type WrittenAcl = WrittenAclBinding | WrittenAclRole;
+
+/** A topic's per-cluster override: `null` on a config key removes it on that cluster. */
+export interface WrittenTopicOverride {
+  partitions?: number;
+  replicationFactor?: number;
+  config?: Record<string, WrittenConfigValue | null>;
+}
+
+/** An RFC 6902 operation of an overlay's `patch`. */
+export interface WrittenPatchOperation {
+  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  path: string;
+  from?: string;
+  value?: JsonValue;
+}
+
+/** `overlays.<cluster>`: how one cluster differs from the shared manifests. */
+export interface WrittenOverlay {
+  topicDefaults?: WrittenTopicOverride;
+  topics?: Record<string, WrittenTopicOverride>;
+  patch?: WrittenPatchOperation[];
+}
+
+/** `configKeys`: how config key names are treated. */
+export interface WrittenConfigKeys {
+  /** Extra vendor prefixes whose keys skip the catalog's unknown-name check. */
+  vendorPrefixes?: string[];
+  /** Replaces the target's list of platform-managed prefixes the planner leaves alone. */
+  ignoredPrefixes?: string[];
+}
+
+/** A cluster as written: `type` plus connection settings kept verbatim (`${VAR}` unresolved). */
+export interface WrittenCluster {
+  type: string;
+  [setting: string]: JsonValue;
+}
+
+/** One YAML document of a manifest file. */
+export interface WrittenManifest {
+  apiVersion: 'kafkaform/v1';
+  clusters?: Record<string, WrittenCluster>;
+  scope?: { topics?: string[]; principals?: string[] };
+  topicDefaults?: WrittenTopicDefaults;
+  topics?: WrittenTopic[];
+  acls?: WrittenAcl[];
+  overlays?: Record<string, WrittenOverlay>;
+  configKeys?: WrittenConfigKeys;
+}

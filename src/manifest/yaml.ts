@@ -1,0 +1,196 @@
+/**
+ * YAML → plain JSON values, keeping where every node was written. The walk is ours rather than
+ * `toJS()` so that aliases are expanded under a budget (alias bombs end in an error, quickly),
+ * nesting depth is bounded, integers too large for a double survive exactly, and each JSON
+ * pointer maps back to a line and column.
+ */
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import type { ManifestProblem } from '../errors.js';
+import type { JsonValue, SourceLocation } from '../model.js';
+
+/** Nesting deeper than this is not a manifest; stop before it costs anything. */
+export const MAX_DEPTH = 64;
+/** Nodes produced by expanding aliases, per document; legitimate reuse stays far below. */
+export const MAX_ALIAS_NODES = 250_000;
+
+/** JSON pointer escaping (RFC 6901). */
+export function pointer(parent: string, key: string | number): string {
+  return `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+/** One parsed YAML document with a way back to its source positions. */
+export interface ParsedDocument {
+  file: string;
+  /** 0-based position of the document in its file. */
+  index: number;
+  value: JsonValue;
+  /** Where the node at `path` (a JSON pointer) was written; `key` points at its map key. */
+  locate(path: string, part?: 'key' | 'value'): SourceLocation;
+  /** Pointers of unquoted scalars: interpolated results there are re-read as YAML scalars. */
+  plainScalars: ReadonlySet<string>;
+  /**
+   * Source text of decimal numbers whose value prints differently (`3.0`), for config values
+   * whose meaning is the text (`message.format.version: 3.0`).
+   */
+  decimalSources: ReadonlyMap<string, string>;
+}
+
+/** The outcome of parsing one file. */
+export interface ParseResult {
+  documents: ParsedDocument[];
+  problems: ManifestProblem[];
+}
+
+class WalkError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses every document of `text`; YAML syntax errors come back as problems, never thrown. */
+export function parseYaml(file: string, text: string): ParseResult {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    merge: true,
+    intAsBigInt: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
+  const at = (offset: number, path: string): SourceLocation => {
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col, path };
+  };
+  const problems: ManifestProblem[] = [];
+  const problem = (message: string, offset: number, path: string): void => {
+    problems.push({ severity: 'error', message, ...at(offset, path) });
+  };
+  const documents: ParsedDocument[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, index) => {
+    const yamlErrors = [...doc.errors];
+    for (const e of yamlErrors) problem(`invalid YAML: ${firstLine(e.message)}`, e.pos[0], '');
+    if (yamlErrors.length > 0 || doc.contents === null) return;
+    if (isScalar(doc.contents) && doc.contents.value === null) return;
+    try {
+      const walked = walk(doc as Document, at);
+      documents.push({ file, index, ...walked });
+    } catch (e) {
+      if (!(e instanceof WalkError)) throw e;
+      problem(e.message, e.offset, e.path);
+    }
+  });
+  return { documents, problems };
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function walk(
+  doc: Document,
+  at: (offset: number, path: string) => SourceLocation,
+): Omit<ParsedDocument, 'file' | 'index'> {
+  const values = new Map<string, number>();
+  const keys = new Map<string, number>();
+  const plainScalars = new Set<string>();
+  const decimalSources = new Map<string, string>();
+  let aliasNodes = 0;
+
+  const visit = (node: unknown, path: string, depth: number, viaAlias: boolean): JsonValue => {
+    const offset = rangeStart(node);
+    if (!values.has(path)) values.set(path, offset);
+    if (depth > MAX_DEPTH) throw new WalkError(`nesting is deeper than ${MAX_DEPTH} levels`, offset, path);
+    if (viaAlias && ++aliasNodes > MAX_ALIAS_NODES) {
+      throw new WalkError(
+        `aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?); refusing to expand them`,
+        offset,
+        path,
+      );
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target === undefined) throw new WalkError(`unresolved alias *${node.source}`, offset, path);
+      return visit(target, path, depth + 1, true);
+    }
+    if (isScalar(node)) {
+      if (node.type === 'PLAIN') plainScalars.add(path);
+      if (typeof node.value === 'number' && node.source !== undefined && /^[+-]?\d+\.\d+$/.test(node.source)) {
+        if (String(node.value) !== node.source) decimalSources.set(path, node.source);
+      }
+      return scalar(node.value, node.source, path, offset);
+    }
+    if (isSeq(node)) {
+      return node.items.map((item, i) => visit(item, pointer(path, i), depth + 1, viaAlias));
+    }
+    if (isMap(node)) {
+      const out: Record<string, JsonValue> = {};
+      const merged: Record<string, JsonValue>[] = [];
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key;
+        if (isScalar(k) && typeof k.value === 'symbol') {
+          // `<<: *base` merge key: explicit keys of this map win over merged ones.
+          const src = visit(pair.value, path, depth + 1, viaAlias);
+          for (const m of Array.isArray(src) ? src : [src]) {
+            if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+              throw new WalkError('a merge key (<<) must refer to a map or a list of maps', rangeStart(pair.value), path);
+            }
+            merged.push(m);
+          }
+          continue;
+        }
+        if (!isScalar(k) || k.value === null || typeof k.value === 'object') {
+          throw new WalkError('map keys must be plain strings', rangeStart(k), path);
+        }
+        const key = String(k.value);
+        const child = pointer(path, key);
+        keys.set(child, rangeStart(k));
+        out[key] = pair.value === null ? null : visit(pair.value, child, depth + 1, viaAlias);
+        if (pair.value === null) values.set(child, rangeStart(k));
+      }
+      for (const m of merged.reverse()) {
+        for (const [key, v] of Object.entries(m)) if (!(key in out)) out[key] = v;
+      }
+      return out;
+    }
+    throw new WalkError('unsupported YAML node', offset, path);
+  };
+
+  const value = visit(doc.contents, '', 0, false);
+  const locate = (path: string, part: 'key' | 'value' = 'value'): SourceLocation => {
+    // Unknown paths (e.g. created by a patch) fall back to their nearest written ancestor.
+    let p = path;
+    for (;;) {
+      const offset = (part === 'key' ? keys.get(p) : undefined) ?? values.get(p);
+      if (offset !== undefined) return at(offset, path);
+      if (p === '') return at(0, path);
+      p = p.slice(0, p.lastIndexOf('/'));
+    }
+  };
+  return { value, locate, plainScalars, decimalSources };
+}
+
+function rangeStart(node: unknown): number {
+  const range = (node as YamlNode | null)?.range;
+  return range ? range[0] : 0;
+}
+
+function scalar(value: unknown, source: string | undefined, path: string, offset: number): JsonValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') {
+    // Beyond 2^53 a double would silently change the number; keep the digits instead.
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return source ?? String(value);
+    return value;
+  }
+  if (value instanceof Date || value instanceof Uint8Array) return source ?? String(value);
+  throw new WalkError('unsupported YAML scalar', offset, path);
+}
