@@ -40,8 +40,11 @@ export class ConfluentTarget implements Target {
   readonly #settings: ConfluentSettings;
   readonly #ctx: TargetContext;
   #api: Promise<ConfluentApi> | undefined;
-  /** Set once `POST /acls:batch` turned out to be missing; later batches go one by one at once. */
-  #batchMissing = false;
+  /**
+   * Whether `POST /acls:batch` exists, once the first batch has found out. Concurrent batches wait
+   * for that answer instead of each probing a missing endpoint.
+   */
+  #batchAvailable: Promise<boolean> | undefined;
 
   constructor(
     settings: ConfluentSettings,
@@ -300,10 +303,15 @@ export class ConfluentTarget implements Target {
   }
 
   async #createAcls(api: ConfluentApi, bindings: ReturnType<typeof toV3Acl>[]): Promise<void> {
-    if (!this.#batchMissing) {
-      if (await api.createAclsBatch(bindings)) return;
-      this.#batchMissing = true;
+    const known = this.#batchAvailable;
+    if (known === undefined) {
+      const attempt = api.createAclsBatch(bindings);
+      // A failed first batch says nothing about the endpoint: let the next one try it.
+      this.#batchAvailable = attempt.catch(() => true);
+      if (await attempt) return;
       if (this.#ctx.debug) this.#ctx.log('http: POST /acls:batch is not available here; creating ACL bindings one by one');
+    } else if ((await known) && (await api.createAclsBatch(bindings))) {
+      return;
     }
     for (const b of bindings) await api.createAcl(b);
   }
