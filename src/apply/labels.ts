@@ -3,11 +3,18 @@
  * escaped like the plan renderers do.
  */
 import type { PlanAction } from '../model.js';
-import { describeResource } from '../render/index.js';
+import { describeResource, safe } from '../render/index.js';
 
-/** `create topic orders.v1`: the verb of the action followed by its resource, escaped. */
+/**
+ * `create topic orders.v1`: the verb of the action followed by its resource, escaped. Updates name
+ * the fields they change, since one topic can be updated in two phases (partitions, configs).
+ */
 export function describeAction(action: PlanAction): string {
-  return `${action.action} ${describeResource(action.resource)}`;
+  const base = `${action.action} ${describeResource(action.resource)}`;
+  if (action.action !== 'update' || action.changes.length === 0) return base;
+  const fields = action.changes.map((c) => safe(c.field.startsWith('config.') ? c.field.slice('config.'.length) : c.field));
+  const shown = fields.length > 3 ? [...fields.slice(0, 3), `${fields.length - 3} more`] : fields;
+  return `${base} (${shown.join(', ')})`;
 }
 
 const PAST: Record<string, string> = {

@@ -6,6 +6,7 @@ import { ApiError, KafkaformError, ManifestError, type ManifestProblem } from '.
 import { ApplyStoppedError, NotConvergedError, PreflightRefusedError, type ApplyReport } from '../apply/executor.js';
 import { describeAction } from '../apply/labels.js';
 import { safe } from '../render/index.js';
+import { sortProblems } from '../manifest/index.js';
 import type { Writer } from '../commands/io.js';
 
 /** Exit codes, the contract with scripts and CI. */
@@ -40,17 +41,6 @@ export function formatProblem(problem: ManifestProblem, color = false): string {
   const label = problem.severity === 'warning' ? `${paint('warning', YELLOW, color)}: ` : '';
   const path = problem.path === '' ? '' : ` (${problem.path})`;
   return `${safe(where)}: ${label}${safe(`${problem.message}${path}`)}`;
-}
-
-/** Orders problems by file, line, column, then message, so reports are reproducible. */
-export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
-  return [...problems].sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      a.column - b.column ||
-      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
-  );
 }
 
 /** Writes warnings (never fatal) to stderr. */

@@ -1,0 +1,183 @@
+/**
+ * The `kafkaform` command line: parses arguments with commander and hands typed options to the
+ * command functions. Everything else (output, exit codes) lives in the commands and `exit.ts`.
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { apply, drift, exportCommand, EXPORT_FORMATS, OUTPUT_FORMATS, plan, validate, type ExportFormat, type Io, type OutputFormat } from '../commands/index.js';
+import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
+import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
+import { EXIT, reportError } from './exit.js';
+import { useColor } from '../commands/io.js';
+
+function version(): string {
+  // Same relative depth from src/cli and dist/cli to package.json.
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('must be a whole number of at least 1.');
+  }
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number.');
+  return n;
+}
+
+/** The process's own streams, environment and terminal. */
+export function processIo(): Io {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true,
+    prompt: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+interface Flags {
+  cluster?: string;
+  debug?: boolean;
+  format?: string;
+  out?: string;
+  detailedExitcode?: boolean;
+  allowDelete?: boolean;
+  maxAclDeletes?: number;
+  autoApprove?: boolean;
+  plan?: string;
+  concurrency?: number;
+  quiet?: boolean;
+}
+
+/** Copies the flags a user gave, leaving out those they did not. */
+function given<K extends keyof Flags>(flags: Flags, ...keys: K[]): Pick<Flags, K> {
+  const out: Partial<Flags> = {};
+  for (const k of keys) if (flags[k] !== undefined) (out as Record<string, unknown>)[k] = flags[k];
+  return out as Pick<Flags, K>;
+}
+
+/** Builds the program; `run` receives the chosen command's exit code. */
+function program(io: Io, run: (code: Promise<number>) => void): Command {
+  const root = new Command('kafkaform')
+    .description('Declarative GitOps for Apache Kafka topics, topic configs and ACLs.')
+    .version(version(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      // Parse errors are reported by exit.ts like every other error.
+      outputError: () => undefined,
+    });
+
+  const common = (cmd: Command): Command =>
+    cmd
+      .argument('[paths...]', 'manifest files or directories', [])
+      .option('--debug', 'more detail and stack traces on errors (never secrets)');
+  const clusterOption = (cmd: Command): Command =>
+    cmd.option('-c, --cluster <name>', 'cluster to use (default: KAFKAFORM_CLUSTER, or the only one declared)');
+  const formatOption = (cmd: Command): Command =>
+    cmd
+      .addOption(new Option('-f, --format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('text'))
+      .option('-o, --out <file>', 'write the output to a file instead of stdout');
+  const maxAclDeletes = new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this')
+    .argParser(nonNegativeInt)
+    .default(DEFAULT_MAX_ACL_DELETES);
+
+  common(root.command('validate'))
+    .description('check the manifests (offline, every cluster)')
+    .action((paths: string[], flags: Flags) => run(validate({ paths, ...given(flags, 'debug') }, io)));
+
+  formatOption(clusterOption(common(root.command('plan'))))
+    .description('show what apply would change')
+    .option('--detailed-exitcode', 'exit 2 when there are changes')
+    .option('--allow-delete', 'plan deleting topics in scope that the manifests no longer declare')
+    .addOption(maxAclDeletes)
+    .action((paths: string[], flags: Flags) =>
+      run(
+        plan(
+          {
+            paths,
+            ...given(flags, 'cluster', 'debug', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+            format: flags.format as OutputFormat,
+          },
+          io,
+        ),
+      ),
+    );
+
+  clusterOption(common(root.command('apply')))
+    .description('change the cluster to match the manifests')
+    .option('--auto-approve', 'apply without asking (required when not on a terminal)')
+    .option('--allow-delete', 'delete topics in scope that the manifests no longer declare')
+    .option('--plan <file>', 'apply this saved JSON plan; refused if the cluster changed since')
+    .addOption(
+      new Option('--concurrency <n>', 'operations at once inside a phase').argParser(positiveInt).default(DEFAULT_CONCURRENCY),
+    )
+    .addOption(new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this').argParser(nonNegativeInt).default(DEFAULT_MAX_ACL_DELETES))
+    .option('-q, --quiet', 'no progress lines')
+    .action((paths: string[], flags: Flags) =>
+      run(
+        apply(
+          {
+            paths,
+            ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'maxAclDeletes', 'quiet'),
+            ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
+          },
+          io,
+        ),
+      ),
+    );
+
+  formatOption(clusterOption(common(root.command('drift'))))
+    .description('report differences between the cluster and the manifests (exit 2 on drift)')
+    .action((paths: string[], flags: Flags) =>
+      run(drift({ paths, ...given(flags, 'cluster', 'debug', 'out'), format: flags.format as OutputFormat }, io)),
+    );
+
+  clusterOption(common(root.command('export')))
+    .description("write the cluster's live state as a snapshot or a manifest")
+    .addOption(new Option('-f, --format <format>', 'what to write').choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .action((paths: string[], flags: Flags) =>
+      run(exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), format: flags.format as ExportFormat }, io)),
+    );
+
+  return root;
+}
+
+/** Runs kafkaform with `argv` (without node and script) and returns the process exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let result: Promise<number> | undefined;
+  const root = program(io, (code) => {
+    result = code;
+  });
+  const debug = argv.includes('--debug');
+  try {
+    await root.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+      if (e.code === 'commander.help' || e.code === 'commander.executeSubCommandAsync') return EXIT.error;
+      const message = e.message.replace(/^error: /, '');
+      return reportError(new UsageError(`${message}; see kafkaform --help`), { stderr: io.stderr, debug, color: useColor(io) });
+    }
+    return reportError(e, { stderr: io.stderr, debug, color: useColor(io) });
+  }
+  return result === undefined ? EXIT.error : await result;
+}

@@ -1,0 +1,153 @@
+/**
+ * What every cluster command does first: load the manifests, pick the cluster, open it, read its
+ * live state, and shape the desired state by the cluster kind's rules.
+ */
+import { ManifestError, UsageError, type ManifestProblem } from '../errors.js';
+import type { ClusterSpec, DesiredState, LiveState } from '../model.js';
+import { loadManifests, type Manifests } from '../manifest/index.js';
+import type { PlanOptions } from '../plan/index.js';
+import { openTarget, rulesOf } from '../targets/index.js';
+import type { Target, TargetKind } from '../targets/target.js';
+import { reportWarnings } from '../cli/exit.js';
+import { resolvePath, useColor, type Io } from './io.js';
+
+/** Options every command accepts. */
+export interface CommonOptions {
+  /** Manifest files and directories; `.` when empty. */
+  paths?: string[];
+  /** Details and stack traces on failure (never secrets). */
+  debug?: boolean;
+}
+
+/** Options of commands that work on one cluster. */
+export interface ClusterOptions extends CommonOptions {
+  /** The cluster's name; optional when one is declared or `KAFKAFORM_CLUSTER` is set. */
+  cluster?: string;
+}
+
+/** Loads the manifests and prints their warnings. */
+export async function load(options: CommonOptions, io: Io): Promise<Manifests> {
+  const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
+  const manifests = await loadManifests(
+    io.cwd === undefined ? paths : paths.map((p) => resolvePath(io, p)),
+    { env: io.env },
+  );
+  reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  return manifests;
+}
+
+/** The cluster named by `--cluster`, else `KAFKAFORM_CLUSTER`, else the only one declared. */
+export function selectCluster(clusters: readonly ClusterSpec[], name: string | undefined, io: Io): ClusterSpec {
+  const wanted = name ?? (io.env['KAFKAFORM_CLUSTER'] || undefined);
+  const names = clusters.map((c) => c.name).sort();
+  if (wanted !== undefined) {
+    const found = clusters.find((c) => c.name === wanted);
+    if (found) return found;
+    const from = name === undefined ? ' (from KAFKAFORM_CLUSTER)' : '';
+    throw new UsageError(
+      names.length === 0
+        ? `unknown cluster "${wanted}"${from}: the manifests declare no cluster`
+        : `unknown cluster "${wanted}"${from}; the manifests declare: ${names.join(', ')}`,
+    );
+  }
+  if (clusters.length === 1) return clusters[0]!;
+  if (clusters.length === 0) {
+    throw new UsageError('the manifests declare no cluster; add one under "clusters:"');
+  }
+  throw new UsageError(
+    `the manifests declare ${clusters.length} clusters (${names.join(', ')}); choose one with --cluster or KAFKAFORM_CLUSTER`,
+  );
+}
+
+/**
+ * Rewrites the desired state into what the kind of cluster expresses; what it cannot express is a
+ * manifest error naming the cluster, warnings are printed.
+ */
+export function adaptDesired(desired: DesiredState, rules: TargetKind, cluster: string): {
+  desired: DesiredState;
+  problems: ManifestProblem[];
+} {
+  if (!rules.adaptDesired) return { desired, problems: [] };
+  const adapted = rules.adaptDesired(desired);
+  return {
+    desired: adapted.desired,
+    problems: adapted.problems.map((p) => ({ ...p, message: `cluster ${cluster}: ${p.message}` })),
+  };
+}
+
+/** An open cluster with its live state. */
+export interface Session {
+  manifests: Manifests;
+  spec: ClusterSpec;
+  target: Target;
+  /** The kind whose rules apply (for a snapshot, the kind it was taken from). */
+  rules: TargetKind;
+  live: LiveState;
+}
+
+/** How the session's target reports progress. */
+export interface SessionOptions {
+  quiet?: boolean;
+}
+
+/**
+ * Runs `fn` on an open cluster and always closes it. A failure of `fn` wins over a failure to
+ * close, which would only hide it.
+ */
+export async function withSession<T>(
+  options: ClusterOptions & SessionOptions,
+  io: Io,
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
+  const manifests = await load(options, io);
+  const spec = selectCluster(manifests.clusters, options.cluster, io);
+  const debug = options.debug === true;
+  const target = await openTarget(spec, io.env, {
+    log: (line) => {
+      if (options.quiet !== true || debug) io.stderr(`${line}\n`);
+    },
+    debug,
+  });
+  let result: T;
+  try {
+    const live = await target.read();
+    result = await fn({ manifests, spec, target, rules: rulesOf(target), live });
+  } catch (e) {
+    await target.close().catch(() => undefined);
+    throw e;
+  }
+  await target.close();
+  return result;
+}
+
+/**
+ * The desired state of the session's cluster (overlays applied), adapted to its kind; throws
+ * `ManifestError` for what the kind cannot express and prints adaptation warnings.
+ */
+export function desiredState(session: Session, io: Io, debug: boolean): DesiredState {
+  const { desired, problems } = adaptDesired(session.manifests.desiredFor(session.spec.name), session.rules, session.spec.name);
+  if (problems.some((p) => p.severity === 'error')) throw new ManifestError(problems);
+  reportWarnings(problems, { stderr: io.stderr, debug, color: useColor(io) });
+  return desired;
+}
+
+/**
+ * Config key prefixes the platform manages: the manifests' `configKeys.ignoredPrefixes` replaces
+ * the target's own list when given.
+ */
+export function managedPrefixes(session: Session): string[] {
+  return session.manifests.ignoredConfigPrefixes ?? session.target.capabilities.managedConfigPrefixes;
+}
+
+/** Planner options for a session and the user's flags. */
+export function planOptions(
+  session: Session,
+  flags: { allowDelete?: boolean; maxAclDeletes?: number },
+): PlanOptions {
+  return {
+    cluster: { name: session.spec.name, type: session.spec.type },
+    capabilities: { ...session.target.capabilities, managedConfigPrefixes: managedPrefixes(session) },
+    ...(flags.allowDelete === true ? { allowDelete: true } : {}),
+    ...(flags.maxAclDeletes !== undefined ? { maxAclDeletes: flags.maxAclDeletes } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+/** `kafkaform drift`: does the live cluster still match the manifests? */
+import { plan as computePlan } from '../plan/index.js';
+import { safe } from '../render/index.js';
+import { EXIT, reportError } from '../cli/exit.js';
+import { desiredState, planOptions, withSession, type ClusterOptions } from './common.js';
+import { emit, useColor, type Io, type OutputFormat } from './io.js';
+import { refuseErrors, renderPlan } from './plan.js';
+
+/** Options of `drift`. */
+export interface DriftOptions extends ClusterOptions {
+  format?: OutputFormat;
+  /** Write the report to this file instead of stdout. */
+  out?: string;
+}
+
+/**
+ * Compares the live cluster with the manifests. Drift is anything a plan would change, including
+ * topic deletions it holds back. Exit 0 without drift, 2 with drift, 1 on error.
+ */
+export async function drift(options: DriftOptions, io: Io): Promise<number> {
+  try {
+    const result = await withSession(options, io, async (session) =>
+      computePlan(desiredState(session, io, options.debug === true), session.live, planOptions(session, {})),
+    );
+    const drifted = result.actions.length > 0 || result.heldBack.length > 0;
+    const format = options.format ?? 'text';
+    const color = options.out === undefined && useColor(io);
+    const name = safe(result.cluster.name);
+    let text = renderPlan(result, format, color);
+    if (format === 'text') {
+      text = drifted
+        ? `Drift detected: cluster ${name} differs from the manifests.\n\n${text}`
+        : `No drift: cluster ${name} matches the manifests.\n`;
+    } else if (format === 'markdown') {
+      text = drifted
+        ? `### Drift detected on cluster ${name}\n\n${text}`
+        : `### No drift on cluster ${name}\n\nThe cluster matches the manifests.\n`;
+    }
+    await emit(io, text, options.out, 'Drift report');
+    refuseErrors(result);
+    return drifted ? EXIT.changes : EXIT.ok;
+  } catch (e) {
+    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  }
+}

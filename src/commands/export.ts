@@ -1,0 +1,115 @@
+/** `kafkaform export`: the live state of a cluster as a snapshot file or as a manifest. */
+import { Document, isScalar, isSeq, visit } from 'yaml';
+import { UsageError } from '../errors.js';
+import type { AclBinding, ClusterType, LiveState } from '../model.js';
+import { compareAcls, isInternalTopic } from '../plan/index.js';
+import { compareStrings } from '../plan/order.js';
+import { safe } from '../render/index.js';
+import { serializeSnapshot } from '../targets/snapshot/file.js';
+import { reportError, EXIT } from '../cli/exit.js';
+import { managedPrefixes, withSession, type ClusterOptions } from './common.js';
+import { emit, useColor, type Io } from './io.js';
+
+/** What `export` writes. */
+export const EXPORT_FORMATS = ['snapshot', 'manifest'] as const;
+/** A format of `export`. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Options of `export`. */
+export interface ExportOptions extends ClusterOptions {
+  format: ExportFormat;
+  /** Write to this file instead of stdout. */
+  out?: string;
+}
+
+/** The snapshot file text of a live state, recording the kind of cluster it came from. */
+export function exportSnapshot(live: LiveState, source: ClusterType): string {
+  return serializeSnapshot({ formatVersion: 1, source: { type: source }, ...live });
+}
+
+/** A manifest declaring exactly the live state, and the sensitive keys it had to leave out. */
+export function exportManifest(
+  live: LiveState,
+  meta: { cluster: string; type: ClusterType; ignoredConfigPrefixes: readonly string[] },
+): { text: string; omitted: string[] } {
+  const omitted: string[] = [];
+  const topics = live.topics
+    .filter((t) => !isInternalTopic(t.name, t))
+    .sort((a, b) => compareStrings(a.name, b.name))
+    .map((t) => {
+      const config: Record<string, string> = {};
+      for (const key of Object.keys(t.configs).sort(compareStrings)) {
+        const c = t.configs[key]!;
+        if (!c.setOnTopic || meta.ignoredConfigPrefixes.some((p) => key.startsWith(p))) continue;
+        if (c.sensitive || c.value === null) {
+          omitted.push(`topic ${safe(t.name)} config ${safe(key)}`);
+          continue;
+        }
+        config[key] = c.value;
+      }
+      return {
+        name: t.name,
+        partitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        ...(Object.keys(config).length > 0 ? { config } : {}),
+      };
+    });
+
+  // One entry per binding apart from the operation: the way people write ACLs by hand.
+  const groups = new Map<string, { binding: AclBinding; operations: string[] }>();
+  for (const acl of [...live.acls].sort(compareAcls)) {
+    const key = JSON.stringify([acl.principal, acl.host, acl.resourceType, acl.resourceName, acl.patternType, acl.permission]);
+    const group = groups.get(key);
+    if (group) group.operations.push(acl.operation);
+    else groups.set(key, { binding: acl, operations: [acl.operation] });
+  }
+  const acls = [...groups.values()].map(({ binding, operations }) => ({
+    principal: binding.principal,
+    resourceType: binding.resourceType,
+    resourceName: binding.resourceName,
+    ...(binding.patternType === 'LITERAL' ? {} : { patternType: binding.patternType }),
+    operations: operations.sort(compareStrings),
+    ...(binding.host === '*' ? {} : { host: binding.host }),
+    ...(binding.permission === 'ALLOW' ? {} : { permission: binding.permission }),
+  }));
+
+  const doc = new Document({
+    apiVersion: 'kafkaform/v1',
+    ...(topics.length > 0 ? { topics } : {}),
+    ...(acls.length > 0 ? { acls } : {}),
+  });
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === 'operations' && isSeq(pair.value)) pair.value.flow = true;
+    },
+  });
+  doc.commentBefore = [
+    ` Exported by kafkaform from cluster ${meta.cluster} (${meta.type}).`,
+    ' Internal topics and platform-managed config keys are left out.',
+    ...(omitted.length > 0 ? [' Sensitive values are never exported; add them back with ${VAR} references:', ...omitted.map((o) => `   ${o}`)] : []),
+  ].join('\n');
+  return { text: doc.toString({ lineWidth: 0 }), omitted };
+}
+
+/** Writes the live state of the cluster as a snapshot or a manifest. Exit 0, or 1 on error. */
+export async function exportCommand(options: ExportOptions, io: Io): Promise<number> {
+  try {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
+      throw new UsageError(`unknown export format "${options.format}"; use snapshot or manifest`);
+    }
+    const text = await withSession(options, io, async (session) => {
+      if (options.format === 'snapshot') return exportSnapshot(session.live, session.rules.type);
+      const { text: manifest, omitted } = exportManifest(session.live, {
+        cluster: session.spec.name,
+        type: session.rules.type,
+        ignoredConfigPrefixes: managedPrefixes(session),
+      });
+      for (const o of omitted) io.stderr(`warning: ${o} is sensitive and was not exported\n`);
+      return manifest;
+    });
+    await emit(io, text, options.out, options.format === 'snapshot' ? 'Snapshot' : 'Manifest');
+    return EXIT.ok;
+  } catch (e) {
+    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  }
+}
