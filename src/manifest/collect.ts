@@ -15,13 +15,18 @@ import {
   collisionFinding,
   topicNameFindings,
 } from './rules.js';
-import type { WrittenManifest, WrittenPatchOperation } from './written.js';
+import type { WrittenManifest, WrittenPatchOperation, WrittenTopicOverride } from './written.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
-/** A document that passed the schema, with its typed content. */
+/**
+ * A document with its typed content. Parts that failed the schema were reported already and are
+ * skipped here (`valid` says which), so the rest of the document is still checked.
+ */
 export interface CheckedDocument {
   doc: ParsedDocument;
   manifest: WrittenManifest;
+  /** False for a section (`/scope`) or item (`/topics/3`, `/clusters/prod`) with schema errors. */
+  valid(path: string): boolean;
 }
 
 /** A topic as declared, with its own fields as a layer. */
@@ -29,6 +34,8 @@ export interface TopicDecl {
   name: string;
   /** The entry in `topics`. */
   at: SourceLocation;
+  /** Its `name`, where duplicates and collisions point. */
+  nameAt: SourceLocation;
   layer: TopicLayer;
 }
 
@@ -58,6 +65,8 @@ export interface Collected {
   overlays: Map<string, OverlayDecl>;
   vendorPrefixes: string[];
   ignoredPrefixes: string[] | undefined;
+  /** Names of topics skipped for schema errors (so overlays naming them are not blamed too). */
+  invalidTopics: Set<string>;
 }
 
 /** `file:line:column`, for messages that name a second place. */
@@ -109,10 +118,10 @@ function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, probl
 
 /** Merges checked documents in order (files sorted, documents in file order). */
 export function collect(docs: readonly CheckedDocument[], problems: Problems): Collected {
-  const vendorPrefixes = [...new Set(docs.flatMap((d) => d.manifest.configKeys?.vendorPrefixes ?? []))].sort();
-  const ignoredSet = docs.some((d) => d.manifest.configKeys?.ignoredPrefixes !== undefined);
-  const ignoredPrefixes = ignoredSet
-    ? [...new Set(docs.flatMap((d) => d.manifest.configKeys?.ignoredPrefixes ?? []))].sort()
+  const keyDocs = docs.filter((d) => d.valid('/configKeys')).map((d) => d.manifest.configKeys ?? {});
+  const vendorPrefixes = [...new Set(keyDocs.flatMap((k) => k.vendorPrefixes ?? []))].sort();
+  const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== undefined)
+    ? [...new Set(keyDocs.flatMap((k) => k.ignoredPrefixes ?? []))].sort()
     : undefined;
   const ctx: ConfigContext = { vendorPrefixes, problems };
 
@@ -123,12 +132,14 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
   const scopeTopics = new Set<string>();
   const scopePrincipals = new Set<string>();
   const overlays = new Map<string, OverlayDecl>();
+  const invalidTopics = new Set<string>();
 
-  for (const { doc, manifest } of docs) {
-    for (const [name, written] of Object.entries(manifest.clusters ?? {})) {
+  for (const { doc, manifest, valid } of docs) {
+    for (const [name, written] of Object.entries((valid('/clusters') && manifest.clusters) || {})) {
       const path = pointer('/clusters', name);
       const at = doc.locate(path, 'key');
       for (const f of clusterNameFindings(name)) problems.add(f, at);
+      if (!valid(path)) continue;
       const previous = clusters.get(name);
       if (previous) {
         problems.error(`cluster "${name}" is declared twice: here and at ${where(previous.source)}`, at);
@@ -147,25 +158,30 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
       });
     }
 
-    if (manifest.topicDefaults) {
+    if (manifest.topicDefaults && valid('/topicDefaults')) {
       mergeLayer(defaults, layerFromDocument(doc, '/topicDefaults', manifest.topicDefaults, ctx), 'topicDefaults', problems);
     }
 
-    (manifest.topics ?? []).forEach((t, i) => {
+    ((valid('/topics') && manifest.topics) || []).forEach((t, i) => {
       const path = pointer('/topics', i);
+      if (!valid(path)) {
+        if (typeof t?.name === 'string') invalidTopics.add(t.name);
+        return;
+      }
       const at = doc.locate(path);
       const nameAt = doc.locate(pointer(path, 'name'));
       for (const f of topicNameFindings(t.name)) problems.add(f, nameAt);
       const previous = topics.get(t.name);
       if (previous) {
-        problems.error(`topic "${t.name}" is declared twice: here and at ${where(previous.at)}`, nameAt);
+        problems.error(`topic "${t.name}" is declared twice: here and at ${where(previous.nameAt)}`, nameAt);
         return;
       }
-      topics.set(t.name, { name: t.name, at, layer: layerFromDocument(doc, path, t, ctx) });
+      topics.set(t.name, { name: t.name, at, nameAt, layer: layerFromDocument(doc, path, t, ctx) });
     });
 
-    (manifest.acls ?? []).forEach((entry, i) => {
+    ((valid('/acls') && manifest.acls) || []).forEach((entry, i) => {
       const path = pointer('/acls', i);
+      if (!valid(path)) return;
       for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(path, 'principal')));
       if (isRole(entry)) {
         for (const f of roleFindings(entry.role, entry.topics?.length ?? 0, entry.groups?.length ?? 0)) {
@@ -187,21 +203,23 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
       }
     });
 
-    (manifest.scope?.topics ?? []).forEach((prefix) => scopeTopics.add(prefix));
-    (manifest.scope?.principals ?? []).forEach((principal, i) => {
+    const scope = (valid('/scope') && manifest.scope) || {};
+    (scope.topics ?? []).forEach((prefix) => scopeTopics.add(prefix));
+    (scope.principals ?? []).forEach((principal, i) => {
       for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer('/scope/principals', i)));
       scopePrincipals.add(principal);
     });
 
-    for (const [cluster, written] of Object.entries(manifest.overlays ?? {})) {
+    for (const [cluster, written] of Object.entries((valid('/overlays') && manifest.overlays) || {})) {
       const path = pointer('/overlays', cluster);
+      if (!valid(path)) continue;
       let overlay = overlays.get(cluster);
       if (!overlay) {
         overlay = { cluster, at: doc.locate(path, 'key'), defaults: { config: new Map() }, topics: new Map(), patch: [] };
         overlays.set(cluster, overlay);
       }
       if (written.topicDefaults) {
-        const layer = layerFromDocument(doc, pointer(path, 'topicDefaults'), written.topicDefaults as Parameters<typeof layerFromDocument>[2], ctx);
+        const layer = layerFromDocument(doc, pointer(path, 'topicDefaults'), written.topicDefaults as WrittenTopicOverride, ctx);
         mergeLayer(overlay.defaults, layer, `overlays.${cluster}.topicDefaults`, problems);
       }
       for (const [name, override] of Object.entries(written.topics ?? {})) {
@@ -212,7 +230,7 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
           problems.error(`overlay ${cluster} overrides topic "${name}" twice: here and at ${where(previous.at)}`, at);
           continue;
         }
-        overlay.topics.set(name, { at, layer: layerFromDocument(doc, p, override as Parameters<typeof layerFromDocument>[2], ctx) });
+        overlay.topics.set(name, { at, layer: layerFromDocument(doc, p, override as WrittenTopicOverride, ctx) });
       }
       (written.patch ?? []).forEach((op, i) => overlay.patch.push({ op, at: doc.locate(pointer(pointer(path, 'patch'), i)) }));
     }
@@ -223,7 +241,7 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
   for (const c of topicCollisions(declared.map((t) => t.name))) {
     const other = byName.get(c.with);
     const self = byName.get(c.name);
-    if (other && self) problems.add(collisionFinding(c.name, c.with, where(other.at)), self.at);
+    if (other && self) problems.add(collisionFinding(c.name, c.with, where(other.nameAt)), self.nameAt);
   }
 
   return {
@@ -236,5 +254,6 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
     overlays,
     vendorPrefixes,
     ignoredPrefixes,
+    invalidTopics,
   };
 }

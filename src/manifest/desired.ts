@@ -38,7 +38,7 @@ export function checkOverlayTopics(collected: Collected, problems: Problems): vo
   const names = new Set(collected.topics.map((t) => t.name));
   for (const overlay of collected.overlays.values()) {
     for (const [name, { at }] of overlay.topics) {
-      if (names.has(name)) continue;
+      if (names.has(name) || collected.invalidTopics.has(name)) continue;
       const guess = closest(name, names);
       problems.error(
         `overlay ${overlay.cluster} overrides topic "${name}", which no manifest declares${guess ? ` (did you mean "${guess}"?)` : ''}`,

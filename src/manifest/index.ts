@@ -56,6 +56,17 @@ export function sortProblems(problems: readonly ManifestProblem[]): ManifestProb
   );
 }
 
+/**
+ * The part of a document a schema problem disqualifies: an item of a list or map section
+ * (`/topics/3`, `/clusters/prod`), a whole other section (`/scope`), or the document (``).
+ */
+function unitOf(path: string): string {
+  const [top, item] = path.split('/').slice(1);
+  if (top === undefined) return '';
+  const itemised = ['topics', 'acls', 'clusters', 'overlays'].includes(top);
+  return itemised && item !== undefined ? `/${top}/${item}` : `/${top}`;
+}
+
 function isKafkaformDocument(doc: ParsedDocument): boolean {
   const v = doc.value;
   return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v['apiVersion'] === 'string' && v['apiVersion'].startsWith('kafkaform/');
@@ -122,9 +133,13 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       // only repeat it.
       const schemaProblems = checkSchema(value, doc.locate).filter((p) => !failed.has(p.path));
       for (const p of schemaProblems) problems.list.push(p);
-      if (schemaProblems.length === 0 && failed.size === 0) {
-        checked.push({ doc: { ...doc, value }, manifest: value as unknown as WrittenManifest });
-      }
+      const bad = new Set([...schemaProblems.map((p) => p.path), ...failed].map(unitOf));
+      if (bad.has('') || bad.has('/apiVersion')) continue;
+      checked.push({
+        doc: { ...doc, value },
+        manifest: value as unknown as WrittenManifest,
+        valid: (path) => !bad.has(path) && !bad.has(unitOf(path).split('/').slice(0, 2).join('/')),
+      });
     }
   }
 

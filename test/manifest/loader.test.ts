@@ -1,0 +1,174 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { symlinkSync } from 'node:fs';
+import { ConfigError } from '../../src/errors.js';
+import { resolveClusterSettings } from '../../src/manifest/index.js';
+import { HEAD, load, problems, show, tree } from './helpers.js';
+
+const CLUSTERS = `${HEAD}clusters:
+  prod:
+    type: confluent
+    restUrl: https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3
+    auth: { type: basic, username: "\${KAFKA_API_KEY}", password: "\${KAFKA_API_SECRET}" }
+  offline:
+    type: snapshot
+    path: ./live-state.json
+`;
+
+describe('file discovery', () => {
+  it('reads every *.yaml/*.yml below a directory in sorted order, skipping hidden entries and node_modules', async () => {
+    const root = tree({
+      'b.yaml': `${HEAD}topics: [{ name: b, partitions: 1, replicationFactor: 1 }]\n`,
+      'a/z.yml': `${HEAD}topics: [{ name: az, partitions: 1, replicationFactor: 1 }]\n`,
+      'a/b.YAML': `${HEAD}topics: [{ name: ab, partitions: 1, replicationFactor: 1 }]\n`,
+      'A.yaml': `${HEAD}topics: [{ name: upper, partitions: 1, replicationFactor: 1 }]\n`,
+      'notes.txt': 'not yaml',
+      '.github/workflows/ci.yml': 'on: push\n',
+      'node_modules/x/y.yaml': 'garbage: [',
+    });
+    const m = await load([root]);
+    assert.deepEqual(m.files.map((f) => f.slice(root.length + 1)), ['A.yaml', 'a/b.YAML', 'a/z.yml', 'b.yaml']);
+    assert.deepEqual(m.desiredFor('x').topics.map((t) => t.name), ['ab', 'az', 'b', 'upper']);
+  });
+
+  it('reads a file named twice (directly and through its directory) once', async () => {
+    const root = tree({ 't.yaml': `${HEAD}topics: [{ name: t, partitions: 1, replicationFactor: 1 }]\n` });
+    const m = await load([root, join(root, 't.yaml'), join(root, 't.yaml')]);
+    assert.equal(m.files.length, 1);
+  });
+
+  it('follows symlinked directories without looping', async () => {
+    const root = tree({ 'd/t.yaml': `${HEAD}topics: [{ name: t, partitions: 1, replicationFactor: 1 }]\n` });
+    symlinkSync(join(root, 'd'), join(root, 'd', 'loop'));
+    const m = await load([root]);
+    assert.deepEqual(m.desiredFor('x').topics.map((t) => t.name), ['t']);
+  });
+
+  it('skips non-kafkaform YAML found in a directory with a warning, but rejects it when named', async () => {
+    const root = tree({
+      'docker-compose.yml': 'services: {}\n',
+      't.yaml': `${HEAD}topics: [{ name: t, partitions: 1, replicationFactor: 1 }]\n`,
+    });
+    const m = await load([root]);
+    assert.deepEqual(
+      m.warnings.map((p) => show(p, root)),
+      ['docker-compose.yml:0:0 warning skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")'],
+    );
+    assert.deepEqual(await problems([join(root, 'docker-compose.yml')], root), [
+      'docker-compose.yml:1:1 error missing required property "apiVersion"',
+      'docker-compose.yml:1:1 error unknown property "services"; expected one of apiVersion, clusters, scope, topicDefaults, topics, acls, overlays, configKeys (/services)',
+    ]);
+  });
+
+  it('reports missing paths and empty directories', async () => {
+    const root = tree({ 'empty/readme.md': 'x' });
+    assert.deepEqual(await problems([join(root, 'nope.yaml'), join(root, 'empty')], root), [
+      'empty:0:0 error directory contains no *.yaml or *.yml files',
+      'nope.yaml:0:0 error no such file or directory',
+    ]);
+  });
+});
+
+describe('documents, merging and duplicates', () => {
+  it('merges multi-document files and several files; outputs are sorted', async () => {
+    const root = tree({
+      '1.yaml': `${CLUSTERS}---\n${HEAD}topicDefaults: { partitions: 3 }\n---\n# only a comment\n`,
+      '2.yaml': `${HEAD}topicDefaults: { replicationFactor: 2, config: { retention.ms: 1d } }
+scope: { topics: [payments., orders.], principals: [User:zed] }
+topics:
+  - { name: orders.b }
+  - { name: orders.a, partitions: 12, config: { retention.ms: 7d, cleanup.policy: compact } }
+acls:
+  - { principal: User:b, resourceType: GROUP, resourceName: g, operations: [READ] }
+  - { principal: User:a, resourceType: TOPIC, resourceName: orders., patternType: PREFIXED, operations: [WRITE, DESCRIBE], host: 10.0.0.1, permission: DENY }
+`,
+    });
+    const m = await load([root]);
+    assert.deepEqual(m.clusters.map((c) => [c.name, c.type]), [['offline', 'snapshot'], ['prod', 'confluent']]);
+    const d = m.desiredFor('prod');
+    assert.deepEqual(
+      d.topics.map(({ source, ...t }) => ({ ...t, at: `${source.line}:${source.column}` })),
+      [
+        { name: 'orders.a', partitions: 12, replicationFactor: 2, config: { 'cleanup.policy': 'compact', 'retention.ms': '604800000' }, at: '6:5' },
+        { name: 'orders.b', partitions: 3, replicationFactor: 2, config: { 'retention.ms': '86400000' }, at: '5:5' },
+      ],
+    );
+    assert.deepEqual(
+      d.acls.map(({ source, ...b }) => b),
+      [
+        { principal: 'User:a', host: '10.0.0.1', resourceType: 'TOPIC', resourceName: 'orders.', patternType: 'PREFIXED', operation: 'DESCRIBE', permission: 'DENY' },
+        { principal: 'User:a', host: '10.0.0.1', resourceType: 'TOPIC', resourceName: 'orders.', patternType: 'PREFIXED', operation: 'WRITE', permission: 'DENY' },
+        { principal: 'User:b', host: '*', resourceType: 'GROUP', resourceName: 'g', patternType: 'LITERAL', operation: 'READ', permission: 'ALLOW' },
+      ],
+    );
+    assert.deepEqual(d.scope, { topicPrefixes: ['orders.', 'payments.'], principals: ['User:a', 'User:b', 'User:zed'] });
+    assert.deepEqual(m.desiredFor('never-declared'), d);
+    assert.equal(m.ignoredConfigPrefixes, undefined);
+  });
+
+  it('names both places for a topic, an ACL binding, a cluster or a default declared twice', async () => {
+    const root = tree({
+      'a.yaml': `${CLUSTERS}topicDefaults: { partitions: 3 }
+topics: [{ name: t, partitions: 1, replicationFactor: 1 }]
+acls:
+  - { principal: User:a, resourceType: TOPIC, resourceName: t, operations: [READ] }
+`,
+      'b.yaml': `${HEAD}clusters:
+  prod: { type: snapshot, path: x.json }
+topicDefaults: { partitions: 6 }
+topics: [{ name: t, partitions: 1, replicationFactor: 1 }]
+acls:
+  - { principal: User:a, role: consumer, topics: [t] }
+`,
+    });
+    assert.deepEqual(await problems([root], root), [
+      `b.yaml:3:3 error cluster "prod" is declared twice: here and at ${root}/a.yaml:3:3 (/clusters/prod)`,
+      `b.yaml:4:30 error topicDefaults.partitions is set twice: here and at ${root}/a.yaml:10:30 (/topicDefaults/partitions)`,
+      `b.yaml:5:18 error topic "t" is declared twice: here and at ${root}/a.yaml:11:18 (/topics/0/name)`,
+      `b.yaml:7:51 error ACL binding ALLOW READ for User:a on TOPIC LITERAL "t" from host * is declared twice: here and at ${root}/a.yaml:13:77 (/acls/0/topics/0)`,
+    ]);
+  });
+});
+
+describe('clusters', () => {
+  it('keeps settings verbatim and resolves them only on demand, naming variable, file and line', async () => {
+    const root = tree({ 'c.yaml': CLUSTERS });
+    const m = await load([root], {});
+    const prod = m.clusters.find((c) => c.name === 'prod');
+    assert.ok(prod);
+    assert.deepEqual(prod.settings['auth'], { type: 'basic', username: '${KAFKA_API_KEY}', password: '${KAFKA_API_SECRET}' });
+    assert.equal(prod.baseDir, root);
+    assert.deepEqual(resolveClusterSettings(prod, { KAFKA_API_KEY: 'k', KAFKA_API_SECRET: 's3cret' })['auth'], {
+      type: 'basic',
+      username: 'k',
+      password: 's3cret',
+    });
+    assert.throws(
+      () => resolveClusterSettings(prod, { KAFKA_API_KEY: 'k' }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `${root}/c.yaml:6:66: environment variable KAFKA_API_SECRET is not set (cluster prod, setting auth.password)`,
+    );
+  });
+
+  it('checks the settings each type requires', async () => {
+    const root = tree({
+      'c.yaml': `${HEAD}clusters:
+  a: { type: confluent }
+  b: { type: digitalocean, databaseId: x }
+  c: { type: snapshott, path: x }
+  d: { type: confluent, restUrl: u, auth: { type: bearer } }
+  "bad name": { type: snapshot, path: x }
+`,
+    });
+    assert.deepEqual(await problems([root], root), [
+      'c.yaml:3:6 error missing required property "restUrl" (/clusters/a)',
+      'c.yaml:4:6 error missing required property "token" (/clusters/b)',
+      'c.yaml:5:14 error "type" must be one of confluent, digitalocean, snapshot (did you mean "snapshot"?) (/clusters/c/type)',
+      'c.yaml:6:43 error missing required property "token" (/clusters/d/auth)',
+      'c.yaml:7:3 error cluster name "bad name" may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit (/clusters/bad name)',
+    ]);
+  });
+});
