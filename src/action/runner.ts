@@ -80,6 +80,7 @@ export const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
 export class Runner {
   private summaryBytes = 0;
   private summaryCut = false;
+  private readonly secrets = new Set<string>();
 
   constructor(
     private readonly env: RunnerEnv,
@@ -107,12 +108,25 @@ export class Runner {
    */
   mask(secret: string): void {
     const parts = new Set([secret, ...secret.split(/\r?\n/)].map((s) => s.trim()).filter((s) => s !== ''));
-    for (const part of [...parts].sort()) this.write(`${workflowCommand('add-mask', {}, part)}\n`);
+    for (const part of [...parts].sort()) {
+      this.secrets.add(part);
+      this.write(`${workflowCommand('add-mask', {}, part)}\n`);
+    }
+  }
+
+  /**
+   * `text` with every masked value replaced by `***`, longest first so overlapping secrets leave
+   * no tail. Summaries, outputs and annotations go through this: the runner masks only the log.
+   */
+  redact(text: string): string {
+    let out = text;
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
+    return out;
   }
 
   /** Sets step output `name` (multi-line safe). */
   setOutput(name: string, value: string): void {
-    appendFileSync(this.requiredFile('GITHUB_OUTPUT'), keyValueBlock(name, value));
+    appendFileSync(this.requiredFile('GITHUB_OUTPUT'), keyValueBlock(name, this.redact(value)));
   }
 
   /**
@@ -122,7 +136,8 @@ export class Runner {
   appendSummary(markdown: string): void {
     const file = this.requiredFile('GITHUB_STEP_SUMMARY');
     const note = '\n\n> **Note:** the summary was cut here: GitHub keeps at most 1 MiB of summary per step.\n';
-    const text = markdown.endsWith('\n') ? markdown : `${markdown}\n`;
+    const clean = this.redact(markdown);
+    const text = clean.endsWith('\n') ? clean : `${clean}\n`;
     if (this.summaryCut) return;
     const room = STEP_SUMMARY_LIMIT_BYTES - this.summaryBytes;
     let out = text;
@@ -138,7 +153,7 @@ export class Runner {
     const props: Record<string, string | number | undefined> = at
       ? { file: at.file, line: at.line || undefined, col: at.col || undefined, title: at.title }
       : {};
-    this.write(`${workflowCommand(kind, props, message)}\n`);
+    this.write(`${this.redact(workflowCommand(kind, props, message))}\n`);
   }
 
   private requiredFile(variable: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY'): string {
