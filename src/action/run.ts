@@ -1,0 +1,343 @@
+/**
+ * The GitHub Action: reads the step's inputs and context, runs the `plan`, `apply` or `drift`
+ * command function, and reports the way a workflow shows things: annotations on the diff, the job
+ * summary, step outputs, and one pull-request comment kept up to date.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { ConfigError, ManifestError, type ManifestProblem } from '../errors.js';
+import type { ClusterSpec, Plan } from '../model.js';
+import { loadManifests, sortProblems, type Manifests } from '../manifest/index.js';
+import { renderMarkdown, renderText } from '../render/index.js';
+import { apply, drift, exportCommand, plan, type Io } from '../commands/index.js';
+import { adaptDesired } from '../commands/common.js';
+import { formatProblem } from '../cli/exit.js';
+import { TARGET_KINDS } from '../targets/index.js';
+import { readSnapshotFile } from '../targets/snapshot/file.js';
+import { snapshotPath } from '../targets/snapshot/index.js';
+import type { TargetKind } from '../targets/target.js';
+import { USER_AGENT } from '../http/index.js';
+import { commentBody, commentMarker } from './comment.js';
+import { readContext, readInputs, type ActionInputs, type RunContext } from './context.js';
+import { GitHubClient } from './github.js';
+import { Runner, type RunnerEnv } from './runner.js';
+import { clusterSecrets } from './secrets.js';
+
+/** Where the action writes its log (the step's stdout and stderr). */
+export interface ActionStreams {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** What one command run produced. */
+interface CommandRun {
+  code: number;
+  /** The saved JSON plan, when the command got as far as planning. */
+  plan?: Plan;
+  /** Everything the command wrote, for the summary when it failed. */
+  log: string;
+}
+
+/**
+ * Runs the action as the runner starts it and returns the process exit code: 0 when the step
+ * succeeds, 1 when it fails. Every failure is also an `::error::` annotation.
+ */
+export async function runAction(env: RunnerEnv, streams: ActionStreams): Promise<number> {
+  const runner = new Runner(env, streams.stdout);
+  try {
+    const inputs = readInputs(env);
+    if (inputs.githubToken !== '') runner.mask(inputs.githubToken);
+    const context = readContext(env);
+    return await new ActionRun(inputs, context, env, runner, streams).run();
+  } catch (error) {
+    runner.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+class ActionRun {
+  private readonly heading: string;
+
+  constructor(
+    private readonly inputs: ActionInputs,
+    private readonly context: RunContext,
+    private readonly env: RunnerEnv,
+    private readonly runner: Runner,
+    private readonly streams: ActionStreams,
+  ) {
+    const name = inputs.cluster || env['KAFKAFORM_CLUSTER'] || '';
+    this.heading = `kafkaform ${inputs.command}${name === '' ? '' : ` for cluster \`${name.replace(/`/g, "'")}\``}`;
+  }
+
+  async run(): Promise<number> {
+    const manifests = await this.loadChecked();
+    if (!manifests) return 1;
+    for (const secret of clusterSecrets(manifests.clusters, this.env)) this.runner.mask(secret);
+    if (!(await this.annotateAdaptation(manifests))) return 1;
+    switch (this.inputs.command) {
+      case 'plan':
+        return this.plan();
+      case 'apply':
+        return this.apply();
+      case 'drift':
+        return this.drift();
+    }
+  }
+
+  /**
+   * Loads the manifests once up front so their problems become annotations on the lines they
+   * concern; the command loads them again and reports the same problems in the log.
+   */
+  private async loadChecked(): Promise<Manifests | undefined> {
+    try {
+      const manifests = await loadManifests(
+        this.inputs.paths.map((p) => resolve(this.inputs.workingDirectory, p)),
+        { env: this.env },
+      );
+      this.annotate(manifests.warnings);
+      return manifests;
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      await this.reportProblems(error.problems);
+      return undefined;
+    }
+  }
+
+  /** What the selected cluster's kind cannot express (e.g. DigitalOcean's ACL model), as annotations. */
+  private async annotateAdaptation(manifests: Manifests): Promise<boolean> {
+    const wanted = this.inputs.cluster || this.env['KAFKAFORM_CLUSTER'] || undefined;
+    const spec = wanted === undefined && manifests.clusters.length === 1 ? manifests.clusters[0] : manifests.clusters.find((c) => c.name === wanted);
+    // An unknown or ambiguous cluster is the command's to report.
+    if (!spec) return true;
+    const { problems } = adaptDesired(manifests.desiredFor(spec.name), await this.offlineRules(spec), spec.name);
+    if (problems.some((p) => p.severity === 'error')) {
+      await this.reportProblems(problems);
+      return false;
+    }
+    this.annotate(problems);
+    return true;
+  }
+
+  private async offlineRules(spec: ClusterSpec): Promise<TargetKind> {
+    if (spec.type !== 'snapshot') return TARGET_KINDS[spec.type];
+    try {
+      return TARGET_KINDS[(await readSnapshotFile(snapshotPath(spec, this.env))).snapshot.source.type];
+    } catch (error) {
+      // The command reports an unreadable snapshot with its own sentence.
+      if (error instanceof ConfigError) return TARGET_KINDS.snapshot;
+      throw error;
+    }
+  }
+
+  private async reportProblems(problems: readonly ManifestProblem[]): Promise<void> {
+    this.annotate(problems);
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    const lines = sortProblems(problems).map((p) => formatProblem({ ...p, file: this.repoPath(p.file) }));
+    const markdown = [
+      `### ${this.heading} failed`,
+      '',
+      `> [!CAUTION]`,
+      `> **${errors} problem${errors === 1 ? '' : 's'} in the manifests**; each is annotated on its line.`,
+      '',
+      fence(lines.join('\n')),
+      '',
+    ].join('\n');
+    this.runner.appendSummary(markdown);
+    await this.comment(markdown);
+  }
+
+  private annotate(problems: readonly ManifestProblem[]): void {
+    for (const p of sortProblems(problems)) {
+      const message = p.path === '' ? p.message : `${p.message} (${p.path})`;
+      const at = { file: this.repoPath(p.file), line: p.line, col: p.column, title: 'kafkaform' };
+      if (p.severity === 'error') this.runner.error(message, at);
+      else this.runner.warning(message, at);
+    }
+  }
+
+  private async plan(): Promise<number> {
+    const out = this.planFile();
+    const run = await this.command((io) => plan(this.options({ format: 'json', out, allowDelete: this.inputs.allowDelete }), io), out);
+    if (!run.plan) return this.failed(run, 'could not make a plan');
+    this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
+    this.setOutputs(run.plan, out);
+    const markdown = renderMarkdown(run.plan);
+    this.runner.appendSummary(markdown);
+    await this.comment(markdown);
+    if (run.code !== 0) return this.failed(run, 'the plan has errors');
+    return 0;
+  }
+
+  private async apply(): Promise<number> {
+    const out = this.planFile();
+    const planned = await this.command((io) => plan(this.options({ format: 'json', out, allowDelete: this.inputs.allowDelete }), io), out);
+    if (!planned.plan) return this.failed(planned, 'could not make a plan');
+    this.setOutputs(planned.plan, out);
+    if (planned.code !== 0) {
+      this.runner.appendSummary(renderMarkdown(planned.plan));
+      return this.failed(planned, 'the plan has errors; nothing was applied');
+    }
+    if (planned.plan.actions.length === 0) {
+      this.runner.appendSummary(`### ${this.heading}: no changes\n\nThe cluster matches the manifests; nothing to apply.\n`);
+      return 0;
+    }
+    // Apply exactly the plan just shown; apply refuses it if the cluster changed in between.
+    const applied = await this.command((io) => apply(this.options({ autoApprove: true, planFile: out }), io));
+    const s = planned.plan.summary;
+    const title =
+      applied.code === 0
+        ? `### ${this.heading}: applied\n\n${s.create} created, ${s.update} updated, ${s.delete} deleted.\n`
+        : `### ${this.heading} failed\n\nApply stopped; the log below says what was done, what failed and what was not attempted. Running apply again continues from there.\n`;
+    this.runner.appendSummary(
+      `${title}\n${renderMarkdown(planned.plan)}\n<details><summary>Apply log</summary>\n\n${fence(applied.log.trimEnd())}\n\n</details>\n`,
+    );
+    return applied.code === 0 ? 0 : this.failed(applied, 'apply failed', false);
+  }
+
+  private async drift(): Promise<number> {
+    const out = this.planFile();
+    const run = await this.command((io) => drift(this.options({ format: 'json', out }), io), out);
+    if (!run.plan) return this.failed(run, 'could not check for drift');
+    this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
+    this.setOutputs(run.plan, out, run.code === 2);
+    const drifted = run.code === 2;
+    const title = drifted
+      ? `### Drift detected on cluster \`${run.plan.cluster.name.replace(/`/g, "'")}\`\n\nThe cluster differs from the manifests: applying them would make the changes below.\n`
+      : `### No drift on cluster \`${run.plan.cluster.name.replace(/`/g, "'")}\`\n\nThe cluster matches the manifests.\n`;
+    this.runner.appendSummary(`${title}\n${drifted ? renderMarkdown(run.plan) : ''}`);
+    const snapshotOk = await this.exportSnapshot();
+    if (run.code === 1) return this.failed(run, 'the drift plan has errors');
+    if (!snapshotOk) return 1;
+    if (drifted && this.inputs.failOnDrift) {
+      const s = run.plan.summary;
+      this.runner.error(
+        `Cluster ${run.plan.cluster.name} has drifted from the manifests: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${run.plan.heldBack.length} held back.`,
+      );
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Writes the live state as a snapshot file when asked (`export-snapshot`), for forks' plans. */
+  private async exportSnapshot(): Promise<boolean> {
+    if (this.inputs.exportSnapshot === '') return true;
+    const path = resolve(this.inputs.workingDirectory, this.inputs.exportSnapshot);
+    const run = await this.command((io) => exportCommand(this.options({ format: 'snapshot' as const, out: path }), io));
+    if (run.code !== 0) {
+      this.failed(run, 'could not export the snapshot');
+      return false;
+    }
+    this.runner.setOutput('snapshot', path);
+    return true;
+  }
+
+  private options<T extends object>(extra: T): T & { paths: string[]; cluster?: string } {
+    return { paths: this.inputs.paths, ...(this.inputs.cluster === '' ? {} : { cluster: this.inputs.cluster }), ...extra };
+  }
+
+  /**
+   * Runs a command function with its output captured (and echoed to the log, secrets removed).
+   * When `planFile` is given, the plan the command saved there is read back.
+   */
+  private async command(fn: (io: Io) => Promise<number>, planFile?: string): Promise<CommandRun> {
+    if (planFile !== undefined) rmSync(planFile, { force: true });
+    let log = '';
+    const record = (text: string, to: (t: string) => void): void => {
+      const clean = this.runner.redact(text);
+      log += clean;
+      to(clean);
+    };
+    const io: Io = {
+      stdout: (text) => record(text, this.streams.stdout),
+      stderr: (text) => record(text, this.streams.stderr),
+      env: this.env,
+      isTTY: false,
+      prompt: () => Promise.reject(new ConfigError('The action cannot answer a prompt.')),
+      cwd: this.inputs.workingDirectory,
+    };
+    const code = await fn(io);
+    if (planFile === undefined || !existsSync(planFile)) return { code, log };
+    return { code, log, plan: JSON.parse(readFileSync(planFile, 'utf8')) as Plan };
+  }
+
+  /**
+   * Fails the step: one `::error::` with the command's own sentences, and the log in the summary
+   * (unless the caller already put it there).
+   */
+  private failed(run: CommandRun, what: string, summarize = true): number {
+    const sentences = run.log
+      .split('\n')
+      .filter((l) => l.startsWith('error: '))
+      .map((l) => l.slice('error: '.length));
+    this.runner.error(`kafkaform ${this.inputs.command} failed: ${sentences.length > 0 ? sentences.join(' ') : what}`);
+    if (summarize) {
+      this.runner.appendSummary(`### ${this.heading} failed: ${what}\n\n${fence(run.log.trimEnd())}\n`);
+    }
+    return 1;
+  }
+
+  private setOutputs(result: Plan, planFile: string, hasChanges = result.actions.length > 0): void {
+    this.runner.setOutput('has-changes', String(hasChanges));
+    this.runner.setOutput('create', String(result.summary.create));
+    this.runner.setOutput('update', String(result.summary.update));
+    this.runner.setOutput('delete', String(result.summary.delete));
+    this.runner.setOutput('plan-json', planFile);
+  }
+
+  /** Where the JSON plan of this step goes: the runner's temp directory, one file per command and cluster. */
+  private planFile(): string {
+    const dir = join(this.context.tempDir, 'kafkaform');
+    mkdirSync(dir, { recursive: true });
+    const cluster = (this.inputs.cluster || this.env['KAFKAFORM_CLUSTER'] || 'default').replace(/[^A-Za-z0-9._-]/g, '_');
+    return join(dir, `${this.inputs.command}-${cluster}.json`);
+  }
+
+  /** Keeps the one plan comment of this cluster on the pull request up to date, when asked to. */
+  private async comment(markdown: string): Promise<void> {
+    const pr = this.context.pullRequest;
+    if (this.inputs.command !== 'plan' || !this.inputs.comment) return;
+    if (!pr) {
+      this.runner.notice('comment: true has no effect outside pull requests; the plan is in the job summary.');
+      return;
+    }
+    if (pr.fromFork) {
+      this.runner.notice('Pull request from a fork: its token cannot comment, so the plan is in the job summary only.');
+      return;
+    }
+    if (this.inputs.githubToken === '') {
+      throw new ConfigError('Input "github-token" is empty; it is needed to post the plan comment.');
+    }
+    const client = new GitHubClient({
+      apiUrl: this.context.apiUrl,
+      token: this.inputs.githubToken,
+      repository: this.context.repository,
+      userAgent: USER_AGENT,
+    });
+    try {
+      // The marker's name must not depend on how far the run got, or a failed run would add a second comment.
+      const cluster = this.inputs.cluster || this.env['KAFKAFORM_CLUSTER'] || 'default';
+      const sha = (pr.headSha || this.context.sha).slice(0, 7);
+      const run = `${this.context.serverUrl}/${this.context.repository}/actions/runs/${this.context.runId}`;
+      const footer = `<sub>kafkaform plan of commit ${sha} · [workflow run](${run})</sub>`;
+      const body = this.runner.redact(commentBody({ cluster, markdown, footer }));
+      const result = await client.upsertComment(pr.number, commentMarker(cluster), body);
+      this.streams.stdout(`Plan comment ${result.action}: ${result.comment.htmlUrl}\n`);
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** A path as annotations want it: relative to the repository root, with `/`. */
+  private repoPath(file: string): string {
+    const root = this.env['GITHUB_WORKSPACE'] || this.inputs.workingDirectory;
+    const rel = relative(root, resolve(this.inputs.workingDirectory, file));
+    return rel.startsWith('..') ? file : rel.split(sep).join('/');
+  }
+}
+
+/** A fenced block that its content cannot close. */
+function fence(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(Math.max(3, longest + 1));
+  return `${ticks}text\n${text}\n${ticks}`;
+}
