@@ -20,9 +20,7 @@ function where(spec: ClusterSpec, path: string): SourceLocation {
  * contains a resolved value.
  */
 export function resolveClusterSettings(spec: ClusterSpec, env: Env): Record<string, JsonValue> {
-  // Settings are written as YAML strings; typed settings (`timeoutMs: 5000`) are already numbers,
-  // so interpolated strings stay strings here.
-  const r = interpolateValue(spec.settings, env, '', new Set());
+  const r = interpolateValue(spec.settings, env, '');
   const sentences = [
     ...r.missing.map((m) => {
       const at = where(spec, m.path);

@@ -12,7 +12,7 @@ import { checkOverlayTopics, desiredState } from './desired.js';
 import { discoverFiles, readManifestText } from './files.js';
 import { interpolateValue, type Env } from './interpolate.js';
 import { Problems } from './layers.js';
-import { checkSchema } from './schema.js';
+import { checkSchema, coerceInterpolated } from './schema.js';
 import type { WrittenManifest } from './written.js';
 import { parseYaml, pointer, type ParsedDocument } from './yaml.js';
 import { closest } from '../kafka/suggest.js';
@@ -75,6 +75,7 @@ function isKafkaformDocument(doc: ParsedDocument): boolean {
 /** Interpolates every section except `clusters`, whose settings are resolved only when used. */
 function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems): { value: JsonValue; failed: Set<string> } {
   const failed = new Set<string>();
+  const interpolated = new Set<string>();
   const v = doc.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return { value: v, failed };
   const out: Record<string, JsonValue> = {};
@@ -83,7 +84,8 @@ function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems):
       out[key] = section;
       continue;
     }
-    const r = interpolateValue(section, env, pointer('', key), doc.plainScalars);
+    const r = interpolateValue(section, env, pointer('', key));
+    for (const p of r.interpolated) interpolated.add(p);
     for (const m of r.missing) {
       problems.error(`environment variable ${m.name} is not set (write \${${m.name}:-default} to give a default)`, doc.locate(m.path));
       failed.add(m.path);
@@ -94,7 +96,7 @@ function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems):
     }
     out[key] = r.value;
   }
-  return { value: out, failed };
+  return { value: coerceInterpolated(out, interpolated), failed };
 }
 
 /**

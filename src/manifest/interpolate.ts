@@ -2,7 +2,6 @@
  * `${VAR}` and `${VAR:-default}` from the environment. `$${` writes a literal `${`.
  * Secrets reach kafkaform only this way, so the functions here never echo a resolved value.
  */
-import { parse as parseYamlScalar } from 'yaml';
 import type { JsonValue } from '../model.js';
 import { pointer } from './yaml.js';
 
@@ -63,28 +62,22 @@ export interface InterpolatedValue {
   value: JsonValue;
   missing: MissingVariable[];
   bad: BadReference[];
+  /** Pointers of strings that contained a reference (their type may need converting later). */
+  interpolated: Set<string>;
 }
 
-/**
- * Interpolates every string in `value` (map keys stay as written). Where an unquoted scalar was
- * interpolated, the result is read again as a YAML scalar, so `partitions: ${N:-6}` is the
- * number 6 while `"${N}"` stays a string.
- */
-export function interpolateValue(
-  value: JsonValue,
-  env: Env,
-  path: string,
-  plainScalars: ReadonlySet<string>,
-): InterpolatedValue {
+/** Interpolates every string in `value`; map keys stay as written. Results are strings. */
+export function interpolateValue(value: JsonValue, env: Env, path: string): InterpolatedValue {
   const missing: MissingVariable[] = [];
   const bad: BadReference[] = [];
+  const interpolated = new Set<string>();
   const go = (v: JsonValue, p: string): JsonValue => {
     if (typeof v === 'string') {
       const r = interpolateString(v, env);
       for (const name of r.missing) missing.push({ name, path: p });
       for (const text of r.bad) bad.push({ text, path: p });
-      if (!r.changed) return v;
-      return plainScalars.has(p) ? retype(r.value) : r.value;
+      if (r.changed) interpolated.add(p);
+      return r.value;
     }
     if (Array.isArray(v)) return v.map((item, i) => go(item, pointer(p, i)));
     if (v !== null && typeof v === 'object') {
@@ -94,14 +87,5 @@ export function interpolateValue(
     }
     return v;
   };
-  return { value: go(value, path), missing, bad };
-}
-
-/** Reads an interpolated plain scalar as YAML would have: numbers, booleans, null, else string. */
-function retype(text: string): JsonValue {
-  if (!/^[-+]?(\d[\d.eE+-]*|\.inf|\.nan)$|^(true|false|True|False|TRUE|FALSE|null|~)$/.test(text.trim())) return text;
-  const v: unknown = parseYamlScalar(text);
-  if (typeof v === 'number' && Number.isFinite(v) && (!Number.isInteger(v) || Number.isSafeInteger(v))) return v;
-  if (typeof v === 'boolean' || v === null) return v;
-  return text;
+  return { value: go(value, path), missing, bad, interpolated };
 }

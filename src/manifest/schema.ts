@@ -39,6 +39,37 @@ function validator(ref: string): ValidateFunction {
   return v;
 }
 
+/**
+ * Interpolated strings where the schema wants a number or boolean become one when they spell it
+ * (`partitions: "${PARTITIONS}"`). Only `candidates` (interpolated pointers) are converted: what
+ * the user typed as a string stays a string, and config values, which accept strings, never change.
+ */
+export function coerceInterpolated(value: JsonValue, candidates: ReadonlySet<string>): JsonValue {
+  if (candidates.size === 0) return value;
+  const validate = validator(MANIFEST_SCHEMA_ID);
+  if (validate(value)) return value;
+  const out = structuredClone(value);
+  for (const e of validate.errors ?? []) {
+    if (e.keyword !== 'type' || !candidates.has(e.instancePath) || typeof e.data !== 'string') continue;
+    const types = String((e.params as { type: unknown }).type).split(',');
+    const text = e.data.trim();
+    let converted: JsonValue | undefined;
+    if (types.includes('integer') && /^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text))) converted = Number(text);
+    else if (types.includes('number') && text !== '' && Number.isFinite(Number(text))) converted = Number(text);
+    else if (types.includes('boolean') && (text === 'true' || text === 'false')) converted = text === 'true';
+    if (converted !== undefined) setAt(out, e.instancePath, converted);
+  }
+  return out;
+}
+
+function setAt(root: JsonValue, path: string, v: JsonValue): void {
+  const keys = path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const last = keys.pop();
+  let node: JsonValue | undefined = root;
+  for (const k of keys) node = node !== null && typeof node === 'object' ? (node as Record<string, JsonValue>)[k] : undefined;
+  if (last !== undefined && node !== null && typeof node === 'object') (node as Record<string, JsonValue>)[last] = v;
+}
+
 /** Locates nodes of the value being validated. */
 export type Locate = (path: string, part?: 'key' | 'value') => SourceLocation;
 

@@ -27,8 +27,6 @@ export interface ParsedDocument {
   value: JsonValue;
   /** Where the node at `path` (a JSON pointer) was written; `key` points at its map key. */
   locate(path: string, part?: 'key' | 'value'): SourceLocation;
-  /** Pointers of unquoted scalars: interpolated results there are re-read as YAML scalars. */
-  plainScalars: ReadonlySet<string>;
   /**
    * Source text of decimal numbers whose value prints differently (`3.0`), for config values
    * whose meaning is the text (`message.format.version: 3.0`).
@@ -98,7 +96,6 @@ function walk(
 ): Omit<ParsedDocument, 'file' | 'index'> {
   const values = new Map<string, number>();
   const keys = new Map<string, number>();
-  const plainScalars = new Set<string>();
   const decimalSources = new Map<string, string>();
   let aliasNodes = 0;
 
@@ -119,7 +116,6 @@ function walk(
       return visit(target, path, depth + 1, true);
     }
     if (isScalar(node)) {
-      if (node.type === 'PLAIN') plainScalars.add(path);
       if (typeof node.value === 'number' && node.source !== undefined && /^[+-]?\d+\.\d+$/.test(node.source)) {
         if (String(node.value) !== node.source) decimalSources.set(path, node.source);
       }
@@ -173,7 +169,7 @@ function walk(
       p = p.slice(0, p.lastIndexOf('/'));
     }
   };
-  return { value, locate, plainScalars, decimalSources };
+  return { value, locate, decimalSources };
 }
 
 function rangeStart(node: unknown): number {
