@@ -1,26 +1,16 @@
 /**
  * The registry of cluster kinds: what each can do (offline), and how to open one.
  */
-import { UsageError } from '../errors.js';
 import type { ClusterSpec, ClusterType } from '../model.js';
 import type { Target, TargetContext, TargetKind } from './target.js';
 import { confluentKind } from './confluent/index.js';
+import { digitaloceanKind } from './digitalocean/index.js';
 import { SnapshotTarget, snapshotKind } from './snapshot/index.js';
-
-function unavailable(type: ClusterType): TargetKind {
-  return {
-    type,
-    capabilities: snapshotKind.capabilities,
-    async open(): Promise<Target> {
-      throw new UsageError(`cluster type ${type} is not available in this version of kafkaform`);
-    },
-  };
-}
 
 /** Every kind of cluster, by the `type` a manifest gives it. */
 export const TARGET_KINDS: Record<ClusterType, TargetKind> = {
   confluent: confluentKind,
-  digitalocean: unavailable('digitalocean'),
+  digitalocean: digitaloceanKind,
   snapshot: snapshotKind,
 };
 

@@ -357,7 +357,12 @@ export class DoSimulator {
     if (collection === 'topics') {
       if (name === undefined && method === 'GET') return { status: 200, payload: this.#listTopics() };
       if (name === undefined && method === 'POST') return { status: 201, payload: this.#createTopic(body) };
-      if (name !== undefined && method === 'GET') return { status: 200, payload: { topic: this.#topicView(this.#readTopic(name)) } };
+      if (name !== undefined && method === 'GET') {
+        const topic = this.#readTopic(name);
+        const view = this.#topicView(topic);
+        if (topic.configuringReads > 0) topic.configuringReads -= 1;
+        return { status: 200, payload: { topic: view } };
+      }
       if (name !== undefined && method === 'PUT') return { status: 200, payload: this.#updateTopic(name, body) };
       if (name !== undefined && method === 'DELETE') {
         this.#visibleTopic(name);
@@ -385,7 +390,7 @@ export class DoSimulator {
     return { topics };
   }
 
-  /** A detail read: consumes one of a new topic's 404 / `configuring` reads. */
+  /** A detail read: consumes one of a new topic's 404 reads (the caller consumes `configuring` ones). */
   #readTopic(name: string): SimTopic {
     const topic = this.topics.get(name);
     if (!topic) throw new HttpProblem(404, 'The resource you requested could not be found.');
@@ -393,7 +398,6 @@ export class DoSimulator {
       topic.notFoundReads -= 1;
       throw new HttpProblem(404, 'The resource you requested could not be found.');
     }
-    if (topic.configuringReads > 0) topic.configuringReads -= 1;
     return topic;
   }
 

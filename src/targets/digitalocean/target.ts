@@ -337,7 +337,7 @@ export class DigitalOceanTarget implements Target {
   async #waitActive(name: string): Promise<DoTopicDetail> {
     const started = Date.now();
     let interval = this.#settings.pollIntervalMs;
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
       const detail = await this.#api.getTopic(name);
       if (detail?.state === 'active') return detail;
       const elapsed = Date.now() - started;
@@ -347,7 +347,7 @@ export class DigitalOceanTarget implements Target {
           `Topic ${name} was created but is still ${state} on DigitalOcean after ${Math.round(elapsed / 1000)} s; run apply again once it is active.`,
         );
       }
-      if (attempt > 1) this.#ctx.log(`waiting for topic ${name} to become active on DigitalOcean (${state}, ${Math.round(elapsed / 1000)} s)`);
+      this.#ctx.log(`waiting for topic ${name} to become active on DigitalOcean (${state}, ${Math.round(elapsed / 1000)} s)`);
       await this.#sleep(Math.min(interval, Math.max(0, this.#settings.createTimeoutMs - elapsed)));
       interval = Math.min(10_000, Math.ceil(interval * 1.5));
     }
