@@ -66,9 +66,9 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     desired: desired.acls,
     live: live.acls,
     principals: new Set([...desired.scope.principals, ...desired.acls.map((a) => a.principal)]),
-    ...(capabilities.principalsMustExist && live.principals !== undefined
-      ? { existingPrincipals: new Set(live.principals) }
-      : {}),
+    // A target whose bindings hang off existing principals always reports them; none reported
+    // means none exist, as the cluster itself would answer.
+    ...(capabilities.principalsMustExist ? { existingPrincipals: new Set(live.principals ?? []) } : {}),
   });
 
   const errors: PlanError[] = [...topics.errors, ...acls.errors];

@@ -306,6 +306,14 @@ const cases: Case[] = [
     errors: [['acl User:ghost ALLOW READ TOPIC:orders@*', /^principal User:ghost does not exist on this cluster/]],
   },
   {
+    name: 'a cluster whose principals must exist but that reports none has none',
+    desired: desired({ acls: [acl('User:ghost', 'READ', 'orders')] }),
+    live: live(),
+    options: { capabilities: { ...KAFKA, principalsMustExist: true } },
+    actions: [],
+    errors: [['acl User:ghost ALLOW READ TOPIC:orders@*', /^principal User:ghost does not exist on this cluster/]],
+  },
+  {
     name: 'principals need not exist on clusters without that rule',
     desired: desired({ acls: [acl('User:ghost', 'READ', 'orders')] }),
     live: live({ principals: [] }),
