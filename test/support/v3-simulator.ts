@@ -399,7 +399,8 @@ export class V3Simulator {
     const base = url.pathname.startsWith('/kafka/v3/') || url.pathname === '/kafka/v3' ? '/kafka/v3' : url.pathname.startsWith('/v3/') ? '/v3' : '';
     const path = url.pathname.slice(base.length);
     const method = req.method ?? 'GET';
-    const record: RecordedRequest = { method, path, query: url.searchParams, base, status: 0 };
+    const route = base === '' ? undefined : routeTemplate(path);
+    const record: RecordedRequest = { method, path, query: url.searchParams, base, status: 0, ...(route ? { route } : {}) };
     this.requests.push(record);
     if (raw !== '') {
       try {
@@ -825,6 +826,20 @@ export class V3Simulator {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** The spec's path template for a path after the base, or undefined for paths the simulator lacks. */
+function routeTemplate(path: string): string | undefined {
+  const s = path.split('/').slice(1);
+  if (s[0] !== 'clusters') return undefined;
+  if (s.length === 1) return '/clusters';
+  if (s.length === 2) return '/clusters/{cluster_id}';
+  if (s.length === 3 && (s[2] === 'acls' || s[2] === 'acls:batch' || s[2] === 'topics')) return `/clusters/{cluster_id}/${s[2]}`;
+  if (s[2] !== 'topics') return undefined;
+  if (s.length === 4) return '/clusters/{cluster_id}/topics/{topic_name}';
+  if (s.length === 5 && s[3] === '-' && s[4] === 'configs') return '/clusters/{cluster_id}/topics/-/configs';
+  if (s.length === 5 && (s[4] === 'configs' || s[4] === 'configs:alter')) return `/clusters/{cluster_id}/topics/{topic_name}/${s[4]}`;
+  return undefined;
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

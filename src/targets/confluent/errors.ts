@@ -28,7 +28,8 @@ export function describeFailure(op: Operation, err: ApiError): ApiError {
   const server = d.serverMessage;
   let message: string;
   if (d.status === undefined) {
-    message = `Cannot ${op.verb} ${op.resource}: ${server ?? 'network error'} (${d.method} ${d.url}).`;
+    const where = d.url === '' ? '' : ` (${d.method} ${d.url})`;
+    message = `Cannot ${op.verb} ${op.resource}: ${server ?? 'network error'}${where}.`;
   } else if (d.status === 401 || code === ERROR_CODES.authentication) {
     message = `Authentication failed while trying to ${op.verb} ${op.resource} (HTTP ${d.status}${codeText(code)}): check the credentials (auth) configured for this cluster.`;
   } else if (d.status === 403 || code === ERROR_CODES.authorization) {
