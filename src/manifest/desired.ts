@@ -129,6 +129,21 @@ function applyOverlayPatch(
   return { defaults: rebuild(defaults, before.topicDefaults, after.topicDefaults, '/topicDefaults'), topics: newTopics };
 }
 
+/**
+ * Where a min.insync.replicas / replication factor conflict points: on a cluster with an overlay,
+ * at whichever of the two the overlay wrote (that is what it added); otherwise at the value the
+ * topic writes itself, else at min.insync.replicas.
+ */
+function minInsyncBlame(topic: TopicLayer, minIsrAt: SourceLocation, rfAt: SourceLocation, overlaid: boolean): SourceLocation {
+  if (overlaid) {
+    const fromOverlay = [minIsrAt, rfAt].find((at) => at.path.startsWith('/overlays/'));
+    if (fromOverlay) return fromOverlay;
+  }
+  if (topic.config.get('min.insync.replicas')) return minIsrAt;
+  if (topic.replicationFactor) return rfAt;
+  return minIsrAt;
+}
+
 function patchFailure(name: string): string {
   switch (name) {
     case 'OPERATION_PATH_UNRESOLVABLE':
@@ -186,9 +201,7 @@ export function desiredState(collected: Collected, overlay: OverlayDecl | undefi
     }
     const minIsr = entries.get('min.insync.replicas');
     for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
-      // Point at whichever of the two is written closer to the topic: its own value beats a default.
-      const at = t.layer.config.get('min.insync.replicas') ? (minIsr?.at ?? t.at) : t.layer.replicationFactor ? replicationFactor.at : (minIsr?.at ?? t.at);
-      report(f, at);
+      report(f, minInsyncBlame(t.layer, minIsr?.at ?? t.at, replicationFactor.at, overlay !== undefined));
     }
     out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config, source: t.at });
   }

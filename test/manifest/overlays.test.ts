@@ -1,0 +1,140 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DesiredState } from '../../src/model.js';
+import { HEAD, load, problems, show, tree } from './helpers.js';
+
+const BASE = `${HEAD}clusters:
+  dev: { type: snapshot, path: dev.json }
+  stage: { type: snapshot, path: stage.json }
+  prod: { type: snapshot, path: prod.json }
+topicDefaults:
+  partitions: 6
+  replicationFactor: 3
+  config: { min.insync.replicas: 2, compression.type: zstd }
+topics:
+  - name: orders.created.v1
+    partitions: 12
+    config: { retention.ms: 7d }
+  - name: orders.audit.v1
+    config: { retention.ms: 30d, cleanup.policy: compact }
+`;
+
+function topics(d: DesiredState): Record<string, string> {
+  return Object.fromEntries(
+    d.topics.map((t) => [t.name, `p=${t.partitions} rf=${t.replicationFactor} ${JSON.stringify(t.config)} @${t.source.line}`]),
+  );
+}
+
+describe('overlays', () => {
+  it('leave clusters without an overlay, and undeclared names, on the shared manifests', async () => {
+    const root = tree({ 'base.yaml': BASE });
+    const m = await load([root]);
+    assert.deepEqual(m.desiredFor('prod'), m.desiredFor('dev'));
+    assert.deepEqual(m.desiredFor('prod'), m.desiredFor('no-such-cluster'));
+    assert.deepEqual(topics(m.desiredFor('prod')), {
+      'orders.audit.v1': 'p=6 rf=3 {"cleanup.policy":"compact","compression.type":"zstd","min.insync.replicas":"2","retention.ms":"2592000000"} @14',
+      'orders.created.v1': 'p=12 rf=3 {"compression.type":"zstd","min.insync.replicas":"2","retention.ms":"604800000"} @11',
+    });
+  });
+
+  it('override defaults and topics per cluster; null removes a config key', async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'overlays.yaml': `${HEAD}overlays:
+  dev:
+    topicDefaults: { replicationFactor: 1, config: { min.insync.replicas: 1, compression.type: null } }
+    topics:
+      orders.created.v1: { partitions: 2, config: { retention.ms: 1d } }
+  stage:
+    topics:
+      orders.audit.v1: { config: { cleanup.policy: null } }
+`,
+    });
+    const m = await load([root]);
+    assert.deepEqual(topics(m.desiredFor('dev')), {
+      'orders.audit.v1': 'p=6 rf=1 {"cleanup.policy":"compact","min.insync.replicas":"1","retention.ms":"2592000000"} @14',
+      'orders.created.v1': 'p=2 rf=1 {"min.insync.replicas":"1","retention.ms":"86400000"} @11',
+    });
+    assert.deepEqual(topics(m.desiredFor('stage')), {
+      'orders.audit.v1': 'p=6 rf=3 {"compression.type":"zstd","min.insync.replicas":"2","retention.ms":"2592000000"} @14',
+      'orders.created.v1': 'p=12 rf=3 {"compression.type":"zstd","min.insync.replicas":"2","retention.ms":"604800000"} @11',
+    });
+    assert.deepEqual(topics(m.desiredFor('prod')), topics(m.desiredFor('unknown')));
+  });
+
+  it('apply RFC 6902 patches to the by-name view after overrides: add, remove, replace, move, test', async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'o.yaml': `${HEAD}overlays:
+  dev:
+    topics:
+      orders.audit.v1: { partitions: 1 }
+    patch:
+      - { op: test, path: /topics/orders.audit.v1/partitions, value: 1 }
+      - { op: replace, path: /topicDefaults/replicationFactor, value: 1 }
+      - { op: replace, path: /topicDefaults/config/min.insync.replicas, value: 1 }
+      - { op: add, path: /topics/orders.created.v1/config/segment.bytes, value: 256MiB }
+      - { op: remove, path: /topics/orders.created.v1/config/retention.ms }
+      - { op: move, from: /topics/orders.audit.v1, path: /topics/orders.audit.v2 }
+      - { op: add, path: /topics/dev.scratch, value: { partitions: 1, config: { retention.ms: 1h } } }
+`,
+    });
+    const m = await load([root]);
+    assert.deepEqual(topics(m.desiredFor('dev')), {
+      'dev.scratch': 'p=1 rf=1 {"compression.type":"zstd","min.insync.replicas":"1","retention.ms":"3600000"} @13',
+      'orders.audit.v2': 'p=1 rf=1 {"cleanup.policy":"compact","compression.type":"zstd","min.insync.replicas":"1","retention.ms":"2592000000"} @12',
+      'orders.created.v1': 'p=12 rf=1 {"compression.type":"zstd","min.insync.replicas":"1","segment.bytes":"268435456"} @11',
+    });
+    assert.equal(m.desiredFor('prod').topics.length, 2);
+  });
+
+  it('check what overlays produce with the same rules, reporting only what the overlay adds', async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'o.yaml': `${HEAD}overlays:
+  dev:
+    topicDefaults: { replicationFactor: 1 }
+    topics:
+      orders.created.v1: { config: { retention.ms: 7x, retention.msec: 1 } }
+      orders.creatd.v1: { partitions: 1 }
+  stage:
+    patch:
+      - { op: replace, path: /topics/orders.audit.v1/partitions, value: 3 }
+  prd:
+    patch:
+      - { op: add, path: /topics/orders.audit.v1/partitions, value: "three" }
+`,
+    });
+    assert.deepEqual(await problems([root], root), [
+      'o.yaml:4:41 error on cluster dev, topic "orders.audit.v1": min.insync.replicas 2 is above its replication factor 1; every write with acks=all would fail (/overlays/dev/topicDefaults/replicationFactor)',
+      'o.yaml:4:41 error on cluster dev, topic "orders.created.v1": min.insync.replicas 2 is above its replication factor 1; every write with acks=all would fail (/overlays/dev/topicDefaults/replicationFactor)',
+      'o.yaml:6:52 error retention.ms: "7x" expected a number of milliseconds, -1, or a duration such as 500ms, 30s, 15m, 12h, 7d, 1w (/overlays/dev/topics/orders.created.v1/config/retention.ms)',
+      'o.yaml:6:56 error unknown topic config "retention.msec" (did you mean "retention.ms"?) (/overlays/dev/topics/orders.created.v1/config/retention.msec)',
+      'o.yaml:7:7 error overlay dev overrides topic "orders.creatd.v1", which no manifest declares (did you mean "orders.created.v1"?) (/overlays/dev/topics/orders.creatd.v1)',
+      'o.yaml:10:9 error overlay stage: patch operation 0 (replace /topics/orders.audit.v1/partitions) failed: the path does not exist (use "add" to set a field a topic does not write itself) (/overlays/stage/patch/0)',
+      'o.yaml:11:3 warning overlay for cluster "prd", which no manifest declares (did you mean "prod"?) (/overlays/prd)',
+      'o.yaml:13:9 error overlay prd: after the patch, "partitions" must be a whole number at /topics/orders.audit.v1/partitions (/overlays/prd/patch/0)',
+    ]);
+  });
+
+  it('merge across files, and report the same override declared twice', async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'a.yaml': `${HEAD}overlays:\n  dev:\n    topics:\n      orders.audit.v1: { partitions: 1 }\n`,
+      'b.yaml': `${HEAD}overlays:\n  dev:\n    topicDefaults: { replicationFactor: 3 }\n    topics:\n      orders.audit.v1: { partitions: 2 }\n`,
+    });
+    const found = await problems([root], root);
+    assert.deepEqual(found, [
+      `b.yaml:6:7 error overlay dev overrides topic "orders.audit.v1" twice: here and at ${root}/a.yaml:5:7 (/overlays/dev/topics/orders.audit.v1)`,
+    ]);
+  });
+
+  it('warn about an overlay for an undeclared cluster without failing', async () => {
+    const root = tree({ 'base.yaml': BASE, 'o.yaml': `${HEAD}overlays:\n  qa: { topicDefaults: { partitions: 1 } }\n` });
+    const m = await load([root]);
+    assert.deepEqual(m.warnings.map((p) => show(p, root)), [
+      'o.yaml:3:3 warning overlay for cluster "qa", which no manifest declares (/overlays/qa)',
+    ]);
+    assert.equal(m.desiredFor('qa').topics.find((t) => t.name === 'orders.audit.v1')?.partitions, 1);
+  });
+});
