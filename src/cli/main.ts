@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { apply, drift, exportCommand, EXPORT_FORMATS, OUTPUT_FORMATS, plan, validate, type ExportFormat, type Io, type OutputFormat } from '../commands/index.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
@@ -87,7 +87,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
 
   const common = (cmd: Command): Command =>
     cmd
-      .argument('[paths...]', 'manifest files or directories', [])
+      .addArgument(new Argument('[paths...]', 'manifest files or directories').default([], 'the current directory'))
       .option('--debug', 'more detail and stack traces on errors (never secrets)');
   const clusterOption = (cmd: Command): Command =>
     cmd.option('-c, --cluster <name>', 'cluster to use (default: KAFKAFORM_CLUSTER, or the only one declared)');
