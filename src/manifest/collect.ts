@@ -69,9 +69,9 @@ export interface Collected {
   invalidTopics: Set<string>;
 }
 
-/** `file:line:column`, for messages that name a second place. */
-export function where(at: SourceLocation): string {
-  return `${at.file}:${at.line}:${at.column}`;
+/** The other place a message names: `line L:C` in the same file, else `file:L:C`. */
+export function elsewhere(other: SourceLocation, here: SourceLocation): string {
+  return other.file === here.file ? `line ${other.line}:${other.column}` : `${other.file}:${other.line}:${other.column}`;
 }
 
 /** Every pointer under a JSON value (including itself), for per-setting locations. */
@@ -93,7 +93,7 @@ function mergeField<T>(
 ): Located<T> | undefined {
   if (!incoming) return target.value;
   if (target.value) {
-    problems.error(`${label} is set twice: here and at ${where(target.value.at)}`, incoming.at);
+    problems.error(`${label} is set twice: here and at ${elsewhere(target.value.at, incoming.at)}`, incoming.at);
     return target.value;
   }
   return incoming;
@@ -108,8 +108,7 @@ function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, probl
   for (const [k, v] of incoming.config) {
     const existing = into.config.get(k);
     if (existing !== undefined) {
-      const here = v?.at;
-      if (here) problems.error(`${label}.config.${k} is set twice: here and at ${existing ? where(existing.at) : 'another file'}`, here);
+      problems.error(`${label}.config.${k} is set twice: here and at ${elsewhere(existing.at, v.at)}`, v.at);
       continue;
     }
     into.config.set(k, v);
@@ -142,7 +141,7 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
       if (!valid(path)) continue;
       const previous = clusters.get(name);
       if (previous) {
-        problems.error(`cluster "${name}" is declared twice: here and at ${where(previous.source)}`, at);
+        problems.error(`cluster "${name}" is declared twice: here and at ${elsewhere(previous.source, at)}`, at);
         continue;
       }
       const { type, ...settings } = written;
@@ -173,7 +172,7 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
       for (const f of topicNameFindings(t.name)) problems.add(f, nameAt);
       const previous = topics.get(t.name);
       if (previous) {
-        problems.error(`topic "${t.name}" is declared twice: here and at ${where(previous.nameAt)}`, nameAt);
+        problems.error(`topic "${t.name}" is declared twice: here and at ${elsewhere(previous.nameAt, nameAt)}`, nameAt);
         return;
       }
       topics.set(t.name, { name: t.name, at, nameAt, layer: layerFromDocument(doc, path, t, ctx) });
@@ -193,7 +192,7 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
         const previous = acls.get(key);
         if (previous) {
           problems.error(
-            `ACL binding ${describeBinding(binding)} is declared twice: here and at ${where(previous.source)}`,
+            `ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(previous.source, binding.source)}`,
             binding.source,
           );
           continue;
@@ -218,20 +217,22 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
         overlay = { cluster, at: doc.locate(path, 'key'), defaults: { config: new Map() }, topics: new Map(), patch: [] };
         overlays.set(cluster, overlay);
       }
-      if (written.topicDefaults) {
+      if (written.topicDefaults && valid(pointer(path, 'topicDefaults'))) {
         const layer = layerFromDocument(doc, pointer(path, 'topicDefaults'), written.topicDefaults as WrittenTopicOverride, ctx);
         mergeLayer(overlay.defaults, layer, `overlays.${cluster}.topicDefaults`, problems);
       }
       for (const [name, override] of Object.entries(written.topics ?? {})) {
         const p = pointer(pointer(path, 'topics'), name);
+        if (!valid(p)) continue;
         const at = doc.locate(p, 'key');
         const previous = overlay.topics.get(name);
         if (previous) {
-          problems.error(`overlay ${cluster} overrides topic "${name}" twice: here and at ${where(previous.at)}`, at);
+          problems.error(`overlay ${cluster} overrides topic "${name}" twice: here and at ${elsewhere(previous.at, at)}`, at);
           continue;
         }
         overlay.topics.set(name, { at, layer: layerFromDocument(doc, p, override as WrittenTopicOverride, ctx) });
       }
+      if (!valid(pointer(path, 'patch'))) continue;
       (written.patch ?? []).forEach((op, i) => overlay.patch.push({ op, at: doc.locate(pointer(pointer(path, 'patch'), i)) }));
     }
   }
@@ -241,7 +242,7 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
   for (const c of topicCollisions(declared.map((t) => t.name))) {
     const other = byName.get(c.with);
     const self = byName.get(c.name);
-    if (other && self) problems.add(collisionFinding(c.name, c.with, where(other.nameAt)), self.nameAt);
+    if (other && self) problems.add(collisionFinding(c.name, c.with, elsewhere(other.nameAt, self.nameAt)), self.nameAt);
   }
 
   return {

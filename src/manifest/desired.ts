@@ -20,6 +20,7 @@ import { minInsyncFindings, type Finding } from './rules.js';
 import { checkSchema } from './schema.js';
 import { closest } from '../kafka/suggest.js';
 import { pointer } from './yaml.js';
+import type { WrittenConfigValue } from './written.js';
 
 const { applyPatch, JsonPatchError } = fastJsonPatch;
 
@@ -110,7 +111,7 @@ function applyOverlayPatch(
         layer.config.set(key, kept);
       } else {
         const at = blame(pointer(pointer(path, 'config'), key));
-        layer.config.set(key, configEntry(key, v as ConfigEntry['raw'], at, at, ctx));
+        layer.config.set(key, configEntry(key, v as WrittenConfigValue, at, at, ctx));
       }
     }
     return layer;
@@ -191,7 +192,7 @@ export function desiredState(collected: Collected, overlay: OverlayDecl | undefi
     const entries = new Map<string, ConfigEntry>();
     for (const layer of [defaults, t.layer]) {
       for (const [k, v] of layer.config) {
-        if (v === null) entries.delete(k);
+        if (v.raw === null) entries.delete(k);
         else entries.set(k, v);
       }
     }

@@ -58,13 +58,24 @@ export function sortProblems(problems: readonly ManifestProblem[]): ManifestProb
 
 /**
  * The part of a document a schema problem disqualifies: an item of a list or map section
- * (`/topics/3`, `/clusters/prod`), a whole other section (`/scope`), or the document (``).
+ * (`/topics/3`, `/clusters/prod`), a part of an overlay (`/overlays/dev/patch`,
+ * `/overlays/dev/topics/orders.v1`), a whole other section (`/scope`), or the document (``).
  */
 function unitOf(path: string): string {
-  const [top, item] = path.split('/').slice(1);
+  const segments = path.split('/').slice(1);
+  const [top, item] = segments;
   if (top === undefined) return '';
-  const itemised = ['topics', 'acls', 'clusters', 'overlays'].includes(top);
+  if (top === 'overlays') return `/${segments.slice(0, segments[2] === 'topics' ? 4 : 3).join('/')}`;
+  const itemised = ['topics', 'acls', 'clusters'].includes(top);
   return itemised && item !== undefined ? `/${top}/${item}` : `/${top}`;
+}
+
+/** False when `path` or any part containing it is disqualified. */
+function validIn(bad: ReadonlySet<string>, path: string): boolean {
+  for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
+    if (bad.has(p)) return false;
+    if (p === '') return true;
+  }
 }
 
 function isKafkaformDocument(doc: ParsedDocument): boolean {
@@ -140,7 +151,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       checked.push({
         doc: { ...doc, value },
         manifest: value as unknown as WrittenManifest,
-        valid: (path) => !bad.has(path) && !bad.has(unitOf(path).split('/').slice(0, 2).join('/')),
+        valid: (path) => validIn(bad, path),
       });
     }
   }

@@ -16,18 +16,21 @@ export interface Located<T> {
   at: SourceLocation;
 }
 
-/** One config value of a layer. `canonical` is undefined when the value was invalid (reported). */
+/**
+ * One config value of a layer. `raw: null` removes the key (overlays only); `canonical` is
+ * undefined for removals and for invalid values (reported where they were read).
+ */
 export interface ConfigEntry {
-  raw: WrittenConfigValue;
+  raw: WrittenConfigValue | null;
   canonical: string | undefined;
   at: SourceLocation;
 }
 
-/** Topic fields one layer sets. A `null` config entry removes the key (overlays only). */
+/** Topic fields one layer sets. */
 export interface TopicLayer {
   partitions?: Located<number>;
   replicationFactor?: Located<number>;
-  config: Map<string, ConfigEntry | null>;
+  config: Map<string, ConfigEntry>;
 }
 
 /** Collects problems, each placed in a file. */
@@ -109,12 +112,15 @@ export function layerFromDocument(
   for (const key of Object.keys(fields.config ?? {}).sort()) {
     const p = pointer(configPath, key);
     const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
-    layer.config.set(key, raw === null ? null : configEntry(key, raw, doc.locate(p, 'key'), doc.locate(p), ctx));
+    layer.config.set(
+      key,
+      raw === null ? { raw, canonical: undefined, at: doc.locate(p) } : configEntry(key, raw, doc.locate(p, 'key'), doc.locate(p), ctx),
+    );
   }
   return layer;
 }
 
-/** `over` on top of `base`: fields `over` sets win; its `null` config entries remove keys. */
+/** `over` on top of `base`: fields `over` sets win, config key by config key. */
 export function overlayLayer(base: TopicLayer, over: TopicLayer | undefined): TopicLayer {
   if (!over) return base;
   const config = new Map(base.config);
@@ -134,7 +140,7 @@ export function layerToJson(layer: TopicLayer): { [key: string]: JsonValue } {
   if (layer.replicationFactor) out['replicationFactor'] = layer.replicationFactor.value;
   const config: { [key: string]: JsonValue } = {};
   for (const [k, v] of [...layer.config].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (v !== null) config[k] = v.raw;
+    if (v.raw !== null) config[k] = v.raw;
   }
   if (Object.keys(config).length > 0) out['config'] = config;
   return out;

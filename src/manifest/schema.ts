@@ -118,7 +118,9 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 function typeList(types: string): string {
-  const names = types.split(',').map((t) => TYPE_NAMES[t] ?? t);
+  const list = types.split(',');
+  if (list.length === 1) return TYPE_NAMES[list[0] ?? ''] ?? types;
+  const names = list.map((t) => (t === 'boolean' ? 'a boolean' : (TYPE_NAMES[t] ?? t)));
   return names.length === 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
