@@ -45,8 +45,10 @@ export function parseDigitalOceanSettings(raw: Raw, cluster: string): DigitalOce
     return v;
   };
   const num = (obj: Raw, key: string, where: string, min: number): number | undefined => {
-    const v = obj[key];
-    if (v === undefined || v === null) return undefined;
+    const raw = obj[key];
+    if (raw === undefined || raw === null) return undefined;
+    // `${VAR}` settings arrive as strings.
+    const v = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) return fail(`${where}${key} must be an integer >= ${min}`);
     return v;
   };
