@@ -62,6 +62,8 @@ export async function bundle() {
   return file.contents;
 }
 
+// `node action/build.mjs [--out FILE]`: writes the bundle (the committed file by default).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await writeFile(bundlePath, await bundle());
+  const at = process.argv.indexOf('--out');
+  await writeFile(at > 0 ? resolve(process.argv[at + 1] ?? '') : bundlePath, await bundle());
 }

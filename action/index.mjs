@@ -1380,9 +1380,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header2 = (startWithSpace ? indentSize : "") + chomp;
+      let header3 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header3 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -1397,11 +1397,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header2}
+          return `>${header3}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header2}
+      return `|${header3}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -1562,7 +1562,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity2.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity2.isAlias(item)) {
@@ -1591,7 +1591,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -1601,7 +1601,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -1623,7 +1623,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1675,7 +1675,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -1816,7 +1816,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -1852,7 +1852,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity2.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -1919,12 +1919,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -1949,7 +1949,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -2016,7 +2016,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
@@ -2374,7 +2374,7 @@ var require_string = __commonJS({
   "node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
-    var string = {
+    var string2 = {
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
@@ -2384,7 +2384,7 @@ var require_string = __commonJS({
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
       }
     };
-    exports.string = string;
+    exports.string = string2;
   }
 });
 
@@ -2525,7 +2525,7 @@ var require_int = __commonJS({
       resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int2 = {
+    var int3 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
@@ -2542,7 +2542,7 @@ var require_int = __commonJS({
       resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int2;
+    exports.int = int3;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -2555,19 +2555,19 @@ var require_schema = __commonJS({
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
-    var string = require_string();
+    var string2 = require_string();
     var bool2 = require_bool();
     var float = require_float();
-    var int2 = require_int();
+    var int3 = require_int();
     var schema = [
       map.map,
       seq.seq,
-      string.string,
+      string2.string,
       _null.nullTag,
       bool2.boolTag,
-      int2.intOct,
-      int2.int,
-      int2.intHex,
+      int3.intOct,
+      int3.int,
+      int3.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -3001,7 +3001,7 @@ var require_int2 = __commonJS({
       resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int2 = {
+    var int3 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
@@ -3018,7 +3018,7 @@ var require_int2 = __commonJS({
       resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int2;
+    exports.int = int3;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -3209,11 +3209,11 @@ var require_schema3 = __commonJS({
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
-    var string = require_string();
+    var string2 = require_string();
     var binary = require_binary();
     var bool2 = require_bool2();
     var float = require_float2();
-    var int2 = require_int2();
+    var int3 = require_int2();
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -3222,14 +3222,14 @@ var require_schema3 = __commonJS({
     var schema = [
       map.map,
       seq.seq,
-      string.string,
+      string2.string,
       _null.nullTag,
       bool2.trueTag,
       bool2.falseTag,
-      int2.intBin,
-      int2.intOct,
-      int2.int,
-      int2.intHex,
+      int3.intBin,
+      int3.intOct,
+      int3.int,
+      int3.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -3253,10 +3253,10 @@ var require_tags = __commonJS({
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
-    var string = require_string();
+    var string2 = require_string();
     var bool2 = require_bool();
     var float = require_float();
-    var int2 = require_int();
+    var int3 = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -3268,7 +3268,7 @@ var require_tags = __commonJS({
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
-      ["failsafe", [map.map, seq.seq, string.string]],
+      ["failsafe", [map.map, seq.seq, string2.string]],
       ["json", schema$1.schema],
       ["yaml11", schema$2.schema],
       ["yaml-1.1", schema$2.schema]
@@ -3280,9 +3280,9 @@ var require_tags = __commonJS({
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp.floatTime,
-      int: int2.int,
-      intHex: int2.intHex,
-      intOct: int2.intOct,
+      int: int3.int,
+      intHex: int3.intHex,
+      intOct: int3.intOct,
       intTime: timestamp.intTime,
       map: map.map,
       merge: merge.merge,
@@ -3347,7 +3347,7 @@ var require_Schema = __commonJS({
     var identity2 = require_identity();
     var map = require_map();
     var seq = require_seq();
-    var string = require_string();
+    var string2 = require_string();
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
@@ -3358,7 +3358,7 @@ var require_Schema = __commonJS({
         this.tags = tags.getTags(customTags, this.name, merge);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity2.MAP, { value: map.map });
-        Object.defineProperty(this, identity2.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity2.SCALAR, { value: string2.string });
         Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
@@ -3377,7 +3377,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -3392,7 +3392,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -3414,7 +3414,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -3422,7 +3422,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -4504,10 +4504,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
       const start = scalar2.offset;
-      const header2 = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
-      if (!header2)
+      const header3 = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
+      if (!header3)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header3.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -4518,26 +4518,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header2.length;
+        const value2 = header3.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header3.length;
         if (scalar2.source)
           end2 += scalar2.source.length;
-        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header3.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar2.indent + header2.indent;
-      let offset = scalar2.offset + header2.length;
+      let trimIndent = scalar2.indent + header3.indent;
+      let offset = scalar2.offset + header3.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header2.indent === 0 && indent.length > trimIndent)
+          if (header3.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header2.indent === 0)
+          if (header3.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -4564,7 +4564,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header2.indent ? "explicit indentation indicator" : "first line";
+          const src = header3.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -4591,7 +4591,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header2.chomp) {
+      switch (header3.chomp) {
         case "-":
           break;
         case "+":
@@ -4603,8 +4603,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header2.length + scalar2.source.length;
-      return { value, type, comment: header2.comment, range: [start, end, end] };
+      const end = start + header3.length + scalar2.source.length;
+      return { value, type, comment: header3.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -5443,10 +5443,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header2 = token.props[0];
-            if (header2.type !== "block-scalar-header")
+            const header3 = token.props[0];
+            if (header3.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header3.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -5478,10 +5478,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header2 = token.props[0];
-        if (header2.type !== "block-scalar-header")
+        const header3 = token.props[0];
+        if (header3.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header2.source = head;
+        header3.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -5558,7 +5558,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -5611,7 +5611,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -5632,8 +5632,8 @@ var require_cst_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     visit2.itemAtPath = (cst, path2) => {
       let item = cst;
-      for (const [field2, index] of path2) {
-        const tok = item?.[field2];
+      for (const [field3, index] of path2) {
+        const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index];
         } else
@@ -5643,8 +5643,8 @@ var require_cst_visit = __commonJS({
     };
     visit2.parentCollection = (cst, path2) => {
       const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
-      const field2 = path2[path2.length - 1][0];
-      const coll = parent?.[field2];
+      const field3 = path2[path2.length - 1][0];
+      const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -5653,11 +5653,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item, path2);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field2 of ["key", "value"]) {
-        const token = item[field2];
+      for (const field3 of ["key", "value"]) {
+        const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path2.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path2.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5667,7 +5667,7 @@ var require_cst_visit = __commonJS({
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field2 === "key")
+          if (typeof ctrl === "function" && field3 === "key")
             ctrl = ctrl(item, path2);
         }
       }
@@ -7322,7 +7322,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7341,7 +7341,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -7363,10 +7363,10 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
+    exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -7440,14 +7440,14 @@ function parseYaml(file, text) {
     return { file, line, column: col, path: path2 };
   };
   const problems = [];
-  const problem = (message, offset, path2) => {
+  const problem2 = (message, offset, path2) => {
     problems.push({ severity: "error", message, ...at(offset, path2) });
   };
   const documents = [];
   const list2 = Array.isArray(docs) ? docs : [docs];
   list2.forEach((doc, index) => {
     const yamlErrors = [...doc.errors];
-    for (const e of yamlErrors) problem(`invalid YAML: ${firstLine(e.message)}`, e.pos[0], "");
+    for (const e of yamlErrors) problem2(`invalid YAML: ${firstLine(e.message)}`, e.pos[0], "");
     if (yamlErrors.length > 0 || doc.contents === null) return;
     if ((0, import_yaml.isScalar)(doc.contents) && doc.contents.value === null) return;
     try {
@@ -7455,7 +7455,7 @@ function parseYaml(file, text) {
       documents.push({ file, index, ...walked });
     } catch (e) {
       if (!(e instanceof WalkError)) throw e;
-      problem(e.message, e.offset, e.path);
+      problem2(e.message, e.offset, e.path);
     }
   });
   return { documents, problems };
@@ -7568,6 +7568,73 @@ var init_yaml = __esm({
       }
       offset;
       path;
+    };
+  }
+});
+
+// src/manifest/acls.ts
+function rolePattern(name) {
+  if (name !== "*" && name.endsWith("*")) return { resourceName: name.slice(0, -1), patternType: "PREFIXED" };
+  return { resourceName: name, patternType: "LITERAL" };
+}
+function isRole(entry) {
+  return "role" in entry;
+}
+function expandAcl(entry, path2, locate) {
+  const host = entry.host ?? "*";
+  const permission = entry.permission ?? "ALLOW";
+  if (!isRole(entry)) {
+    const e = entry;
+    return e.operations.map((operation2, i) => ({
+      principal: e.principal,
+      host,
+      resourceType: e.resourceType,
+      resourceName: e.resourceName,
+      patternType: e.patternType ?? "LITERAL",
+      operation: operation2,
+      permission,
+      source: locate(pointer(pointer(path2, "operations"), i))
+    }));
+  }
+  const out = [];
+  const ops = ROLE_OPERATIONS[entry.role];
+  const add = (list2, field3, type, operations) => {
+    (list2 ?? []).forEach((name, i) => {
+      const source = locate(pointer(pointer(path2, field3), i));
+      for (const operation2 of operations) {
+        out.push({ principal: entry.principal, host, resourceType: type, ...rolePattern(name), operation: operation2, permission, source });
+      }
+    });
+  };
+  add(entry.topics, "topics", "TOPIC", ops.topic);
+  add(entry.groups, "groups", "GROUP", ops.group);
+  return out;
+}
+function bindingKey(b) {
+  return JSON.stringify([b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission]);
+}
+function compareBindings(a, b) {
+  const ka = [a.principal, a.host, a.resourceType, a.resourceName, a.patternType, a.operation, a.permission];
+  const kb = [b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission];
+  for (let i = 0; i < ka.length; i++) {
+    const x = ka[i] ?? "";
+    const y = kb[i] ?? "";
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+function describeBinding(b) {
+  return `${b.permission} ${b.operation} for ${b.principal} on ${b.resourceType} ${b.patternType} "${b.resourceName}" from host ${b.host}`;
+}
+var ROLE_OPERATIONS;
+var init_acls = __esm({
+  "src/manifest/acls.ts"() {
+    "use strict";
+    init_yaml();
+    ROLE_OPERATIONS = {
+      consumer: { topic: ["READ", "DESCRIBE"], group: ["READ"] },
+      producer: { topic: ["WRITE", "DESCRIBE"], group: [] },
+      admin: { topic: ["ALL"], group: ["ALL"] }
     };
   }
 });
@@ -7898,6 +7965,379 @@ var init_configs = __esm({
   }
 });
 
+// src/manifest/rules.ts
+function topicNameFindings(name) {
+  if (name === "") return [error("topic name must not be empty")];
+  if (name === "." || name === "..") return [error(`topic name "${name}" is not allowed by Kafka`)];
+  const found = [];
+  if (name.length > MAX_TOPIC_NAME_LENGTH) {
+    found.push(error(`topic name is ${name.length} characters long; Kafka allows at most ${MAX_TOPIC_NAME_LENGTH}`));
+  }
+  const bad = [...new Set(name.replace(/[a-zA-Z0-9._-]/g, ""))];
+  if (bad.length > 0) {
+    found.push(
+      error(
+        `topic name "${name}" contains ${bad.map((c) => JSON.stringify(c)).join(", ")}; Kafka allows only letters, digits, ".", "_" and "-"`
+      )
+    );
+  }
+  if (name.startsWith("_")) {
+    found.push(error(`topic name "${name}" starts with "_", which marks internal topics; kafkaform never creates or changes them`));
+  }
+  return found;
+}
+function topicCollisions(names) {
+  const first = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const name of names) {
+    const key = name.replace(/\./g, "_");
+    const seen = first.get(key);
+    if (seen === void 0) first.set(key, name);
+    else if (seen !== name) out.push({ name, with: seen });
+  }
+  return out;
+}
+function collisionFinding(name, other, otherAt) {
+  return warning(
+    `topic "${name}" collides with "${other}" (${otherAt}): Kafka treats "." and "_" alike in metric names`
+  );
+}
+function principalFindings(principal) {
+  return /^[^:\s]+:\S/.test(principal) ? [] : [error(`principal "${principal}" must be written as Type:name, e.g. User:${principal || "alice"}`)];
+}
+function aclBindingFindings(b) {
+  const found = [];
+  if (b.resourceType === "CLUSTER" && (b.resourceName !== "kafka-cluster" || b.patternType !== "LITERAL")) {
+    found.push(error('a CLUSTER binding must name the resource "kafka-cluster" with patternType LITERAL'));
+  }
+  if (!OPERATIONS_BY_RESOURCE[b.resourceType].includes(b.operation)) {
+    found.push(
+      warning(
+        `operation ${b.operation} has no effect on ${b.resourceType} resources (they use ${OPERATIONS_BY_RESOURCE[b.resourceType].join(", ")})`
+      )
+    );
+  }
+  return found;
+}
+function roleFindings(role, topics, groups) {
+  if (topics === 0 && groups === 0) return [error(`role ${role} grants nothing: list topics or groups`)];
+  if (role === "producer" && groups > 0) return [error("the producer role takes no groups (producers do not join consumer groups)")];
+  return [];
+}
+function configKeyFindings(key, vendorPrefixes) {
+  const spec2 = TOPIC_CONFIGS.get(key);
+  if (spec2?.removedIn) {
+    return [warning(`topic config "${key}" was removed in Kafka ${spec2.removedIn}; clusters from that version on reject it`)];
+  }
+  if (spec2 || isVendorConfigKey(key, vendorPrefixes)) return [];
+  const guess = suggestConfigName(key);
+  return [
+    error(
+      `unknown topic config "${key}"` + (guess ? ` (did you mean "${guess}"?)` : "; a vendor key needs its prefix in configKeys.vendorPrefixes")
+    )
+  ];
+}
+function minInsyncFindings(topic, minInsync, replicationFactor) {
+  if (minInsync === void 0 || !/^\d+$/.test(minInsync)) return [];
+  const n = Number(minInsync);
+  return n > replicationFactor ? [
+    error(
+      `topic "${topic}": min.insync.replicas ${n} is above its replication factor ${replicationFactor}; every write with acks=all would fail`
+    )
+  ] : [];
+}
+function clusterNameFindings(name) {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? [] : [error(`cluster name "${name}" may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit`)];
+}
+var error, warning, MAX_TOPIC_NAME_LENGTH, OPERATIONS_BY_RESOURCE;
+var init_rules = __esm({
+  "src/manifest/rules.ts"() {
+    "use strict";
+    init_configs();
+    error = (message) => ({ severity: "error", message });
+    warning = (message) => ({ severity: "warning", message });
+    MAX_TOPIC_NAME_LENGTH = 249;
+    OPERATIONS_BY_RESOURCE = {
+      TOPIC: ["ALL", "ALTER", "ALTER_CONFIGS", "CREATE", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "READ", "WRITE"],
+      GROUP: ["ALL", "DELETE", "DESCRIBE", "READ"],
+      CLUSTER: [
+        "ALL",
+        "ALTER",
+        "ALTER_CONFIGS",
+        "CLUSTER_ACTION",
+        "CREATE",
+        "DESCRIBE",
+        "DESCRIBE_CONFIGS",
+        "IDEMPOTENT_WRITE"
+      ],
+      TRANSACTIONAL_ID: ["ALL", "DESCRIBE", "WRITE"],
+      DELEGATION_TOKEN: ["ALL", "DESCRIBE"]
+    };
+  }
+});
+
+// src/manifest/layers.ts
+function configEntry(key, raw, keyAt, valueAt, ctx) {
+  for (const f of configKeyFindings(key, ctx.vendorPrefixes)) ctx.problems.add(f, keyAt);
+  const r = normalizeConfigValue(key, raw);
+  if (!r.ok) ctx.problems.error(r.message, valueAt);
+  return { raw, canonical: r.ok ? r.value : void 0, at: valueAt };
+}
+function writtenValue(doc, path2, value) {
+  const decimal = doc.decimalSources.get(path2);
+  if (decimal !== void 0) return decimal;
+  return value;
+}
+function layerFromDocument(doc, path2, fields, ctx) {
+  const layer = { config: /* @__PURE__ */ new Map() };
+  if (fields.partitions !== void 0) {
+    layer.partitions = { value: fields.partitions, at: doc.locate(pointer(path2, "partitions")) };
+  }
+  if (fields.replicationFactor !== void 0) {
+    layer.replicationFactor = { value: fields.replicationFactor, at: doc.locate(pointer(path2, "replicationFactor")) };
+  }
+  const configPath = pointer(path2, "config");
+  for (const key of Object.keys(fields.config ?? {}).sort()) {
+    const p = pointer(configPath, key);
+    const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
+    layer.config.set(
+      key,
+      raw === null ? { raw, canonical: void 0, at: doc.locate(p) } : configEntry(key, raw, doc.locate(p, "key"), doc.locate(p), ctx)
+    );
+  }
+  return layer;
+}
+function overlayLayer(base, over) {
+  if (!over) return base;
+  const config2 = new Map(base.config);
+  for (const [k, v] of over.config) config2.set(k, v);
+  return {
+    ...base,
+    ...over.partitions ? { partitions: over.partitions } : {},
+    ...over.replicationFactor ? { replicationFactor: over.replicationFactor } : {},
+    config: config2
+  };
+}
+function layerToJson(layer) {
+  const out = {};
+  if (layer.partitions) out["partitions"] = layer.partitions.value;
+  if (layer.replicationFactor) out["replicationFactor"] = layer.replicationFactor.value;
+  const config2 = {};
+  for (const [k, v] of [...layer.config].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    if (v.raw !== null) config2[k] = v.raw;
+  }
+  if (Object.keys(config2).length > 0) out["config"] = config2;
+  return out;
+}
+var Problems;
+var init_layers = __esm({
+  "src/manifest/layers.ts"() {
+    "use strict";
+    init_configs();
+    init_rules();
+    init_yaml();
+    Problems = class {
+      list = [];
+      seen = /* @__PURE__ */ new Set();
+      /** True when this finding was already reported at `at`. */
+      has(finding, at) {
+        return this.seen.has(JSON.stringify([at.file, at.line, at.column, at.path, finding.message]));
+      }
+      /** Adds a finding at `at` unless the same message was already reported there. */
+      add(finding, at) {
+        const key = JSON.stringify([at.file, at.line, at.column, at.path, finding.message]);
+        if (this.seen.has(key)) return;
+        this.seen.add(key);
+        this.list.push({ severity: finding.severity, message: finding.message, ...at });
+      }
+      /** Adds an error. */
+      error(message, at) {
+        this.add({ severity: "error", message }, at);
+      }
+      /** Adds a warning. */
+      warning(message, at) {
+        this.add({ severity: "warning", message }, at);
+      }
+    };
+  }
+});
+
+// src/manifest/collect.ts
+import { resolve, dirname } from "node:path";
+function elsewhere(other, here) {
+  return other.file === here.file ? `line ${other.line}:${other.column}` : `${other.file}:${other.line}:${other.column}`;
+}
+function pointers(value, path2, out) {
+  out.push(path2);
+  if (Array.isArray(value)) value.forEach((v, i) => pointers(v, pointer(path2, i), out));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) pointers(v, pointer(path2, k), out);
+  }
+  return out;
+}
+function mergeField(target, incoming, label, problems) {
+  if (!incoming) return target.value;
+  if (target.value) {
+    problems.error(`${label} is set twice: here and at ${elsewhere(target.value.at, incoming.at)}`, incoming.at);
+    return target.value;
+  }
+  return incoming;
+}
+function mergeLayer(into, incoming, label, problems) {
+  const p = mergeField({ value: into.partitions }, incoming.partitions, `${label}.partitions`, problems);
+  if (p) into.partitions = p;
+  const rf = mergeField({ value: into.replicationFactor }, incoming.replicationFactor, `${label}.replicationFactor`, problems);
+  if (rf) into.replicationFactor = rf;
+  for (const [k, v] of incoming.config) {
+    const existing = into.config.get(k);
+    if (existing !== void 0) {
+      problems.error(`${label}.config.${k} is set twice: here and at ${elsewhere(existing.at, v.at)}`, v.at);
+      continue;
+    }
+    into.config.set(k, v);
+  }
+}
+function collect(docs, problems) {
+  const keyDocs = docs.filter((d) => d.valid("/configKeys")).map((d) => d.manifest.configKeys ?? {});
+  const vendorPrefixes = [...new Set(keyDocs.flatMap((k) => k.vendorPrefixes ?? []))].sort();
+  const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== void 0) ? [...new Set(keyDocs.flatMap((k) => k.ignoredPrefixes ?? []))].sort() : void 0;
+  const ctx = { vendorPrefixes, problems };
+  const clusters = /* @__PURE__ */ new Map();
+  const defaults = { config: /* @__PURE__ */ new Map() };
+  const topics = /* @__PURE__ */ new Map();
+  const acls = /* @__PURE__ */ new Map();
+  const scopeTopics = /* @__PURE__ */ new Set();
+  const scopePrincipals = /* @__PURE__ */ new Set();
+  const overlays = /* @__PURE__ */ new Map();
+  const invalidTopics = /* @__PURE__ */ new Set();
+  for (const { doc, manifest, valid } of docs) {
+    for (const [name, written] of Object.entries(valid("/clusters") && manifest.clusters || {})) {
+      const path2 = pointer("/clusters", name);
+      const at = doc.locate(path2, "key");
+      for (const f of clusterNameFindings(name)) problems.add(f, at);
+      if (!valid(path2)) continue;
+      const previous = clusters.get(name);
+      if (previous) {
+        problems.error(`cluster "${name}" is declared twice: here and at ${elsewhere(previous.source, at)}`, at);
+        continue;
+      }
+      const { type, ...settings } = written;
+      const settingSources = {};
+      for (const p of pointers(settings, "", [])) if (p !== "") settingSources[p] = doc.locate(`${path2}${p}`);
+      clusters.set(name, {
+        name,
+        type,
+        settings,
+        baseDir: dirname(resolve(doc.file)),
+        source: at,
+        settingSources
+      });
+    }
+    if (manifest.topicDefaults && valid("/topicDefaults")) {
+      mergeLayer(defaults, layerFromDocument(doc, "/topicDefaults", manifest.topicDefaults, ctx), "topicDefaults", problems);
+    }
+    (valid("/topics") && manifest.topics || []).forEach((t, i) => {
+      const path2 = pointer("/topics", i);
+      if (!valid(path2)) {
+        if (typeof t?.name === "string") invalidTopics.add(t.name);
+        return;
+      }
+      const at = doc.locate(path2);
+      const nameAt = doc.locate(pointer(path2, "name"));
+      for (const f of topicNameFindings(t.name)) problems.add(f, nameAt);
+      const previous = topics.get(t.name);
+      if (previous) {
+        problems.error(`topic "${t.name}" is declared twice: here and at ${elsewhere(previous.nameAt, nameAt)}`, nameAt);
+        return;
+      }
+      topics.set(t.name, { name: t.name, at, nameAt, layer: layerFromDocument(doc, path2, t, ctx) });
+    });
+    (valid("/acls") && manifest.acls || []).forEach((entry, i) => {
+      const path2 = pointer("/acls", i);
+      if (!valid(path2)) return;
+      for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(path2, "principal")));
+      if (isRole(entry)) {
+        for (const f of roleFindings(entry.role, entry.topics?.length ?? 0, entry.groups?.length ?? 0)) {
+          problems.add(f, doc.locate(path2));
+        }
+      }
+      for (const binding of expandAcl(entry, path2, (p) => doc.locate(p))) {
+        const key = bindingKey(binding);
+        const previous = acls.get(key);
+        if (previous) {
+          problems.error(
+            `ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(previous.source, binding.source)}`,
+            binding.source
+          );
+          continue;
+        }
+        for (const f of aclBindingFindings(binding)) problems.add(f, binding.source);
+        acls.set(key, binding);
+      }
+    });
+    const scope = valid("/scope") && manifest.scope || {};
+    (scope.topics ?? []).forEach((prefix) => scopeTopics.add(prefix));
+    (scope.principals ?? []).forEach((principal, i) => {
+      for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer("/scope/principals", i)));
+      scopePrincipals.add(principal);
+    });
+    for (const [cluster, written] of Object.entries(valid("/overlays") && manifest.overlays || {})) {
+      const path2 = pointer("/overlays", cluster);
+      if (!valid(path2)) continue;
+      let overlay = overlays.get(cluster);
+      if (!overlay) {
+        overlay = { cluster, at: doc.locate(path2, "key"), defaults: { config: /* @__PURE__ */ new Map() }, topics: /* @__PURE__ */ new Map(), patch: [] };
+        overlays.set(cluster, overlay);
+      }
+      if (written.topicDefaults && valid(pointer(path2, "topicDefaults"))) {
+        const layer = layerFromDocument(doc, pointer(path2, "topicDefaults"), written.topicDefaults, ctx);
+        mergeLayer(overlay.defaults, layer, `overlays.${cluster}.topicDefaults`, problems);
+      }
+      for (const [name, override] of Object.entries(written.topics ?? {})) {
+        const p = pointer(pointer(path2, "topics"), name);
+        if (!valid(p)) continue;
+        const at = doc.locate(p, "key");
+        const previous = overlay.topics.get(name);
+        if (previous) {
+          problems.error(`overlay ${cluster} overrides topic "${name}" twice: here and at ${elsewhere(previous.at, at)}`, at);
+          continue;
+        }
+        overlay.topics.set(name, { at, layer: layerFromDocument(doc, p, override, ctx) });
+      }
+      if (!valid(pointer(path2, "patch"))) continue;
+      (written.patch ?? []).forEach((op, i) => overlay.patch.push({ op, at: doc.locate(pointer(pointer(path2, "patch"), i)) }));
+    }
+  }
+  const declared = [...topics.values()];
+  const byName = new Map(declared.map((t) => [t.name, t]));
+  for (const c of topicCollisions(declared.map((t) => t.name))) {
+    const other = byName.get(c.with);
+    const self = byName.get(c.name);
+    if (other && self) problems.add(collisionFinding(c.name, c.with, elsewhere(other.nameAt, self.nameAt)), self.nameAt);
+  }
+  return {
+    clusters: [...clusters.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    defaults,
+    topics: declared,
+    acls: [...acls.values()],
+    scopeTopics: [...scopeTopics].sort(),
+    scopePrincipals: [...scopePrincipals].sort(),
+    overlays,
+    vendorPrefixes,
+    ignoredPrefixes,
+    invalidTopics
+  };
+}
+var init_collect = __esm({
+  "src/manifest/collect.ts"() {
+    "use strict";
+    init_acls();
+    init_layers();
+    init_rules();
+    init_yaml();
+  }
+});
+
 // node_modules/fast-json-patch/commonjs/helpers.js
 var require_helpers = __commonJS({
   "node_modules/fast-json-patch/commonjs/helpers.js"(exports) {
@@ -7957,7 +8397,7 @@ var require_helpers = __commonJS({
       }
     }
     exports._deepClone = _deepClone;
-    function isInteger(str2) {
+    function isInteger2(str2) {
       var i = 0;
       var len = str2.length;
       var charCode;
@@ -7971,7 +8411,7 @@ var require_helpers = __commonJS({
       }
       return true;
     }
-    exports.isInteger = isInteger;
+    exports.isInteger = isInteger2;
     function escapePathComponent(path2) {
       if (path2.indexOf("/") === -1 && path2.indexOf("~") === -1)
         return path2;
@@ -8716,10 +9156,10 @@ var require_code = __commonJS({
     function interpolate(x) {
       return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
-    function stringify(x) {
+    function stringify2(x) {
       return new _Code(safeStringify(x));
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
     function safeStringify(x) {
       return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
@@ -9756,8 +10196,8 @@ var require_util = __commonJS({
     })(Type || (exports.Type = Type = {}));
     function getErrorPath(dataProp, dataPropType, jsPropertySyntax) {
       if (dataProp instanceof codegen_1.Name) {
-        const isNumber = dataPropType === Type.Num;
-        return jsPropertySyntax ? isNumber ? (0, codegen_1._)`"[" + ${dataProp} + "]"` : (0, codegen_1._)`"['" + ${dataProp} + "']"` : isNumber ? (0, codegen_1._)`"/" + ${dataProp}` : (0, codegen_1._)`"/" + ${dataProp}.replace(/~/g, "~0").replace(/\\//g, "~1")`;
+        const isNumber2 = dataPropType === Type.Num;
+        return jsPropertySyntax ? isNumber2 ? (0, codegen_1._)`"[" + ${dataProp} + "]"` : (0, codegen_1._)`"['" + ${dataProp} + "']"` : isNumber2 ? (0, codegen_1._)`"/" + ${dataProp}` : (0, codegen_1._)`"/" + ${dataProp}.replace(/~/g, "~0").replace(/\\//g, "~1")`;
       }
       return jsPropertySyntax ? (0, codegen_1.getProperty)(dataProp).toString() : "/" + escapeJsonPointer(dataProp);
     }
@@ -12426,7 +12866,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse(serialize(uri, options), options);
+        parse2(serialize(uri, options), options);
       }
       return uri;
     }
@@ -12469,8 +12909,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative2, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
-        relative2 = parse(serialize(relative2, options), options);
+        base = parse2(serialize(base, options), options);
+        relative2 = parse2(serialize(relative2, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative2.scheme) {
@@ -12788,7 +13228,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse(uri, opts) {
+    function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -12825,7 +13265,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse
+      parse: parse2
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -16634,6 +17074,439 @@ var require_dist2 = __commonJS({
   }
 });
 
+// src/manifest/schema.ts
+import { readFileSync } from "node:fs";
+function ajv() {
+  if (!ajvInstance) {
+    ajvInstance = new import__.Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    import_ajv_formats.default.default(ajvInstance);
+    ajvInstance.addSchema(JSON.parse(readFileSync(MANIFEST_SCHEMA_URL, "utf8")));
+  }
+  return ajvInstance;
+}
+function validator(ref) {
+  let v = compiled.get(ref);
+  if (!v) {
+    v = ajv().getSchema(ref);
+    if (!v) throw new Error(`schema ${ref} not found`);
+    compiled.set(ref, v);
+  }
+  return v;
+}
+function coerceInterpolated(value, candidates) {
+  if (candidates.size === 0) return value;
+  const validate2 = validator(MANIFEST_SCHEMA_ID);
+  if (validate2(value)) return value;
+  const out = structuredClone(value);
+  for (const e of validate2.errors ?? []) {
+    if (e.keyword !== "type" || !candidates.has(e.instancePath) || typeof e.data !== "string") continue;
+    const types = String(e.params.type).split(",");
+    const text = e.data.trim();
+    let converted;
+    if (types.includes("integer") && /^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text))) converted = Number(text);
+    else if (types.includes("number") && text !== "" && Number.isFinite(Number(text))) converted = Number(text);
+    else if (types.includes("boolean") && (text === "true" || text === "false")) converted = text === "true";
+    if (converted !== void 0) setAt(out, e.instancePath, converted);
+  }
+  return out;
+}
+function setAt(root, path2, v) {
+  const keys = path2.split("/").slice(1).map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const last = keys.pop();
+  let node = root;
+  for (const k of keys) node = node !== null && typeof node === "object" ? node[k] : void 0;
+  if (last !== void 0 && node !== null && typeof node === "object") node[last] = v;
+}
+function checkSchema(value, locate, options = {}) {
+  const validate2 = validator(options.def ? `${MANIFEST_SCHEMA_ID}${options.def}` : MANIFEST_SCHEMA_ID);
+  if (validate2(value)) return [];
+  const seen = /* @__PURE__ */ new Set();
+  const problems = [];
+  for (const e of validate2.errors ?? []) {
+    const described = describe(e);
+    if (!described) continue;
+    const path2 = `${options.basePath ?? ""}${described.path}`;
+    const key = `${path2}\0${described.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const at = locate(path2, described.part);
+    problems.push({
+      severity: options.severity ?? "error",
+      message: `${options.prefix ?? ""}${described.message}${options.mentionPath ? ` at ${path2}` : ""}`,
+      file: at.file,
+      line: at.line,
+      column: at.column,
+      path: at.path
+    });
+  }
+  return problems;
+}
+function typeList(types) {
+  const list2 = types.split(",");
+  if (list2.length === 1) return TYPE_NAMES[list2[0] ?? ""] ?? types;
+  const names = list2.map((t) => t === "boolean" ? "a boolean" : TYPE_NAMES[t] ?? t);
+  return names.length === 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+function lastSegment(path2) {
+  const seg = path2.slice(path2.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
+  if (/^\d+$/.test(seg)) {
+    const parent = path2.slice(0, path2.lastIndexOf("/"));
+    return `${lastSegment(parent)}[${seg}]`;
+  }
+  return seg;
+}
+function subject(path2) {
+  return path2 === "" ? "the document" : `"${lastSegment(path2)}"`;
+}
+function describe(e) {
+  const path2 = e.instancePath;
+  const p = e.params;
+  switch (e.keyword) {
+    case "if":
+    case "anyOf":
+      return void 0;
+    case "required":
+      return { message: `missing required property "${String(p["missingProperty"])}"`, path: path2 };
+    case "additionalProperties": {
+      const name = String(p["additionalProperty"]);
+      const known = Object.keys(e.parentSchema?.properties ?? {});
+      const guess = closest(name, known);
+      const child = `${path2}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      return {
+        message: `unknown property "${name}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of ${known.join(", ")}` : ""}`,
+        path: child,
+        part: "key"
+      };
+    }
+    case "type":
+      return { message: `${subject(path2)} must be ${typeList(String(p["type"]))}`, path: path2 };
+    case "enum": {
+      const allowed = p["allowedValues"].map(String);
+      const guess = typeof e.data === "string" ? closest(e.data, allowed) : void 0;
+      return {
+        message: `${subject(path2)} must be one of ${allowed.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`,
+        path: path2
+      };
+    }
+    case "const":
+      return { message: `${subject(path2)} must be ${JSON.stringify(p["allowedValue"])}`, path: path2 };
+    case "minimum":
+      return { message: `${subject(path2)} must be at least ${String(p["limit"])}`, path: path2 };
+    case "maximum":
+      return { message: `${subject(path2)} must be at most ${String(p["limit"])}`, path: path2 };
+    case "minItems":
+      return { message: `${subject(path2)} must not be empty`, path: path2 };
+    case "minLength":
+      return { message: `${subject(path2)} must not be empty`, path: path2 };
+    default:
+      return { message: `${subject(path2)} ${e.message ?? "is invalid"}`, path: path2 };
+  }
+}
+var import__, import_ajv_formats, MANIFEST_SCHEMA_URL, MANIFEST_SCHEMA_ID, ajvInstance, compiled, TYPE_NAMES;
+var init_schema = __esm({
+  "src/manifest/schema.ts"() {
+    "use strict";
+    import__ = __toESM(require__(), 1);
+    import_ajv_formats = __toESM(require_dist2(), 1);
+    init_suggest();
+    MANIFEST_SCHEMA_URL = new URL("../schemas/manifest.schema.json", import.meta.url);
+    MANIFEST_SCHEMA_ID = "urn:kafkaform:manifest:v1";
+    compiled = /* @__PURE__ */ new Map();
+    TYPE_NAMES = {
+      string: "a string",
+      number: "a number",
+      integer: "a whole number",
+      boolean: "true or false",
+      array: "a list",
+      object: "a map",
+      null: "null"
+    };
+  }
+});
+
+// src/manifest/desired.ts
+function deepEqual(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+function checkOverlayTopics(collected, problems) {
+  const names = new Set(collected.topics.map((t) => t.name));
+  for (const overlay of collected.overlays.values()) {
+    for (const [name, { at }] of overlay.topics) {
+      if (names.has(name) || collected.invalidTopics.has(name)) continue;
+      const guess = closest(name, names);
+      problems.error(
+        `overlay ${overlay.cluster} overrides topic "${name}", which no manifest declares${guess ? ` (did you mean "${guess}"?)` : ""}`,
+        at
+      );
+    }
+  }
+}
+function applyOverlayPatch(overlay, defaults, topics, vendorPrefixes, problems) {
+  const before = { topicDefaults: layerToJson(defaults), topics: {} };
+  for (const [name, t] of topics) before.topics[name] = layerToJson(t.layer);
+  const view = structuredClone(before);
+  let after = view;
+  for (const [index, decl] of overlay.patch.entries()) {
+    try {
+      after = applyPatch(after, [decl.op], true, true, true).newDocument;
+    } catch (e) {
+      const reason = e instanceof JsonPatchError ? patchFailure(e.name) : e instanceof Error ? e.message : String(e);
+      problems.error(`overlay ${overlay.cluster}: patch operation ${index} (${decl.op.op} ${decl.op.path}) failed: ${reason}`, decl.at);
+      return void 0;
+    }
+  }
+  const blame = (path2) => {
+    let found;
+    for (const d of overlay.patch) {
+      const paths = [d.op.path, d.op.from].filter((p) => p !== void 0);
+      if (paths.some((p) => p === path2 || path2.startsWith(`${p}/`) || p.startsWith(`${path2}/`))) found = d;
+    }
+    return (found ?? overlay.patch[0])?.at ?? overlay.at;
+  };
+  const schemaProblems = checkSchema(after, (path2) => blame(path2), {
+    def: "#/$defs/patchView",
+    prefix: `overlay ${overlay.cluster}: after the patch, `,
+    mentionPath: true
+  });
+  if (schemaProblems.length > 0) {
+    for (const p of schemaProblems) problems.add(p, { file: p.file, line: p.line, column: p.column, path: p.path });
+    return void 0;
+  }
+  const ctx = { vendorPrefixes, problems };
+  const rebuild = (old, was, now, path2) => {
+    const layer = { config: /* @__PURE__ */ new Map() };
+    for (const field3 of ["partitions", "replicationFactor"]) {
+      const v = now[field3];
+      if (typeof v !== "number") continue;
+      const kept = old?.[field3];
+      layer[field3] = kept && deepEqual(was?.[field3], v) ? kept : { value: v, at: blame(pointer(path2, field3)) };
+    }
+    const oldConfig = was?.["config"] ?? {};
+    for (const [key, v] of Object.entries(now["config"] ?? {})) {
+      const kept = old?.config.get(key);
+      if (kept && deepEqual(oldConfig[key], v)) {
+        layer.config.set(key, kept);
+      } else {
+        const at = blame(pointer(pointer(path2, "config"), key));
+        layer.config.set(key, configEntry(key, v, at, at, ctx));
+      }
+    }
+    return layer;
+  };
+  const newTopics = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(after.topics)) {
+    const old = topics.get(name);
+    const now = after.topics[name] ?? {};
+    const path2 = pointer("/topics", name);
+    newTopics.set(name, {
+      decl: old?.decl,
+      at: old?.at ?? blame(path2),
+      layer: rebuild(old?.layer, before.topics[name], now, path2)
+    });
+  }
+  return { defaults: rebuild(defaults, before.topicDefaults, after.topicDefaults, "/topicDefaults"), topics: newTopics };
+}
+function minInsyncBlame(topic, minIsrAt, rfAt, overlaid) {
+  if (overlaid) {
+    const fromOverlay = [minIsrAt, rfAt].find((at) => at.path.startsWith("/overlays/"));
+    if (fromOverlay) return fromOverlay;
+  }
+  if (topic.config.get("min.insync.replicas")) return minIsrAt;
+  if (topic.replicationFactor) return rfAt;
+  return minIsrAt;
+}
+function patchFailure(name) {
+  switch (name) {
+    case "OPERATION_PATH_UNRESOLVABLE":
+      return 'the path does not exist (use "add" to set a field a topic does not write itself)';
+    case "OPERATION_FROM_UNRESOLVABLE":
+      return 'the "from" path does not exist';
+    case "TEST_OPERATION_FAILED":
+      return "the test did not match";
+    case "OPERATION_PATH_INVALID":
+      return "the path is not a JSON pointer";
+    default:
+      return name.toLowerCase().replace(/_/g, " ");
+  }
+}
+function desiredState(collected, overlay, problems) {
+  let defaults = overlayLayer(collected.defaults, overlay?.defaults);
+  let topics = /* @__PURE__ */ new Map();
+  for (const decl of collected.topics) {
+    topics.set(decl.name, { decl, at: decl.at, layer: overlayLayer(decl.layer, overlay?.topics.get(decl.name)?.layer) });
+  }
+  if (overlay && overlay.patch.length > 0) {
+    const patched = applyOverlayPatch(overlay, defaults, topics, collected.vendorPrefixes, problems);
+    if (patched) ({ defaults, topics } = patched);
+  }
+  const report = (f, at) => {
+    if (!overlay) problems.add(f, at);
+    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${overlay.cluster}, ${f.message}` }, at);
+  };
+  const out = [];
+  for (const [name, t] of topics) {
+    const partitions = t.layer.partitions ?? defaults.partitions;
+    const replicationFactor = t.layer.replicationFactor ?? defaults.replicationFactor;
+    if (!partitions || !replicationFactor) {
+      const missing = [!partitions ? "partitions" : "", !replicationFactor ? "replicationFactor" : ""].filter(Boolean);
+      report({ severity: "error", message: `topic "${name}" has no ${missing.join(" or ")}: set it on the topic or in topicDefaults` }, t.at);
+      continue;
+    }
+    const config2 = {};
+    const entries = /* @__PURE__ */ new Map();
+    for (const layer of [defaults, t.layer]) {
+      for (const [k, v] of layer.config) {
+        if (v.raw === null) entries.delete(k);
+        else entries.set(k, v);
+      }
+    }
+    for (const k of [...entries.keys()].sort()) {
+      const canonical2 = entries.get(k)?.canonical;
+      if (canonical2 !== void 0) config2[k] = canonical2;
+    }
+    const minIsr = entries.get("min.insync.replicas");
+    for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
+      report(f, minInsyncBlame(t.layer, minIsr?.at ?? t.at, replicationFactor.at, overlay !== void 0));
+    }
+    out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config: config2, source: t.at });
+  }
+  out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const principals = /* @__PURE__ */ new Set([...collected.scopePrincipals, ...collected.acls.map((a) => a.principal)]);
+  return {
+    topics: out,
+    acls: [...collected.acls].sort(compareBindings),
+    scope: { topicPrefixes: [...collected.scopeTopics], principals: [...principals].sort() }
+  };
+}
+var import_fast_json_patch, applyPatch, JsonPatchError;
+var init_desired = __esm({
+  "src/manifest/desired.ts"() {
+    "use strict";
+    import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
+    init_acls();
+    init_layers();
+    init_rules();
+    init_schema();
+    init_suggest();
+    init_yaml();
+    ({ applyPatch, JsonPatchError } = import_fast_json_patch.default);
+  }
+});
+
+// src/manifest/files.ts
+import { open, readdir, realpath, stat } from "node:fs/promises";
+import { join } from "node:path";
+function fileProblem(file, message) {
+  return { severity: "error", message, file, line: 0, column: 0, path: "" };
+}
+async function discoverFiles(paths) {
+  const files = [];
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  const add = async (path2, discovered) => {
+    const real = await realpath(path2);
+    if (seen.has(real)) return;
+    seen.add(real);
+    files.push({ path: path2, discovered });
+  };
+  for (const path2 of paths) {
+    let info;
+    try {
+      info = await stat(path2);
+    } catch {
+      problems.push(fileProblem(path2, "no such file or directory"));
+      continue;
+    }
+    if (info.isDirectory()) {
+      const found = [];
+      await walkDirectory(path2, "", found, /* @__PURE__ */ new Set([await realpath(path2)]));
+      found.sort(compareBytes);
+      if (found.length === 0) problems.push(fileProblem(path2, "directory contains no *.yaml or *.yml files"));
+      for (const rel of found) await add(join(path2, rel), true);
+    } else if (info.isFile()) {
+      await add(path2, false);
+    } else {
+      problems.push(fileProblem(path2, "is not a regular file or directory"));
+    }
+  }
+  return { files, problems };
+}
+function compareBytes(a, b) {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+async function walkDirectory(root, rel, out, visited) {
+  const entries = await readdir(join(root, rel), { withFileTypes: true });
+  for (const e of entries) {
+    if (e.name.startsWith(".") || e.name === "node_modules") continue;
+    const childRel = rel === "" ? e.name : join(rel, e.name);
+    const full = join(root, childRel);
+    let info;
+    try {
+      info = await stat(full);
+    } catch {
+      continue;
+    }
+    if (info.isDirectory()) {
+      const real = await realpath(full);
+      if (visited.has(real)) continue;
+      visited.add(real);
+      await walkDirectory(root, childRel, out, visited);
+    } else if (info.isFile() && YAML_FILE.test(e.name)) {
+      out.push(childRel);
+    }
+  }
+}
+async function readManifestText(file) {
+  const handle = await open(file, "r").catch((e) => e);
+  if (!("read" in handle)) return { problem: fileProblem(file, `cannot be read (${handle.code ?? handle.message})`) };
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_FILE_BYTES) {
+      return { problem: fileProblem(file, `is ${mib(size)} MiB; manifest files are limited to ${mib(MAX_FILE_BYTES)} MiB`) };
+    }
+    const bytes = await handle.readFile();
+    if (bytes.length > MAX_FILE_BYTES) {
+      return { problem: fileProblem(file, `is over ${mib(MAX_FILE_BYTES)} MiB; manifest files are limited to that`) };
+    }
+    if (bytes.includes(0)) return { problem: fileProblem(file, "is a binary file (it contains NUL bytes), not YAML") };
+    let text;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      return { problem: fileProblem(file, `is not valid UTF-8 text (first bad byte at offset ${firstInvalidUtf8(bytes)})`) };
+    }
+    return { text };
+  } finally {
+    await handle.close();
+  }
+}
+function mib(n) {
+  return (n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1);
+}
+function firstInvalidUtf8(bytes) {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const len = b < 128 ? 1 : b >= 194 && b < 224 ? 2 : b >= 224 && b < 240 ? 3 : b >= 240 && b < 245 ? 4 : 0;
+    if (len === 0) return i;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(i, i + len));
+    } catch {
+      return i;
+    }
+    i += len;
+  }
+  return i;
+}
+var MAX_FILE_BYTES, YAML_FILE;
+var init_files = __esm({
+  "src/manifest/files.ts"() {
+    "use strict";
+    MAX_FILE_BYTES = 32 * 1024 * 1024;
+    YAML_FILE = /\.ya?ml$/i;
+  }
+});
+
 // src/manifest/interpolate.ts
 function interpolateString(text, env) {
   const missing = [];
@@ -16693,18 +17566,18 @@ var init_interpolate = __esm({
 function settingName(path2) {
   return path2.slice(1).replace(/\//g, ".").replace(/~1/g, "/").replace(/~0/g, "~");
 }
-function where2(spec2, path2) {
+function where(spec2, path2) {
   return spec2.settingSources?.[path2] ?? spec2.source;
 }
 function resolveClusterSettings(spec2, env) {
   const r = interpolateValue(spec2.settings, env, "");
   const sentences = [
     ...r.missing.map((m) => {
-      const at = where2(spec2, m.path);
+      const at = where(spec2, m.path);
       return `${at.file}:${at.line}:${at.column}: environment variable ${m.name} is not set (cluster ${spec2.name}, setting ${settingName(m.path)})`;
     }),
     ...r.bad.map((b) => {
-      const at = where2(spec2, b.path);
+      const at = where(spec2, b.path);
       return `${at.file}:${at.line}:${at.column}: malformed \${...} reference; write \${NAME} or \${NAME:-default}, or $\${ for a literal \${ (cluster ${spec2.name}, setting ${settingName(b.path)})`;
     })
   ];
@@ -16716,6 +17589,138 @@ var init_clusters = __esm({
     "use strict";
     init_errors();
     init_interpolate();
+  }
+});
+
+// src/manifest/index.ts
+function sortProblems(problems) {
+  const cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  return [...problems].sort(
+    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.message, b.message) || cmp(a.path, b.path)
+  );
+}
+function unitOf(path2) {
+  const segments = path2.split("/").slice(1);
+  const [top, item] = segments;
+  if (top === void 0) return "";
+  if (top === "overlays") return `/${segments.slice(0, segments[2] === "topics" ? 4 : 3).join("/")}`;
+  const itemised = ["topics", "acls", "clusters"].includes(top);
+  return itemised && item !== void 0 ? `/${top}/${item}` : `/${top}`;
+}
+function validIn(bad, path2) {
+  for (let p = path2; ; p = p.slice(0, p.lastIndexOf("/"))) {
+    if (bad.has(p)) return false;
+    if (p === "") return true;
+  }
+}
+function isKafkaformDocument(doc) {
+  const v = doc.value;
+  return v !== null && typeof v === "object" && !Array.isArray(v) && typeof v["apiVersion"] === "string" && v["apiVersion"].startsWith("kafkaform/");
+}
+function interpolateDocument(doc, env, problems) {
+  const failed = /* @__PURE__ */ new Set();
+  const interpolated = /* @__PURE__ */ new Set();
+  const v = doc.value;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return { value: v, failed };
+  const out = {};
+  for (const [key, section] of Object.entries(v)) {
+    if (key === "clusters" || key === "apiVersion") {
+      out[key] = section;
+      continue;
+    }
+    const r = interpolateValue(section, env, pointer("", key));
+    for (const p of r.interpolated) interpolated.add(p);
+    for (const m of r.missing) {
+      problems.error(`environment variable ${m.name} is not set (write \${${m.name}:-default} to give a default)`, doc.locate(m.path));
+      failed.add(m.path);
+    }
+    for (const b of r.bad) {
+      problems.error(`malformed reference "${b.text}": write \${NAME} or \${NAME:-default}, or $\${ for a literal \${`, doc.locate(b.path));
+      failed.add(b.path);
+    }
+    out[key] = r.value;
+  }
+  return { value: coerceInterpolated(out, interpolated), failed };
+}
+async function loadManifests(paths, options) {
+  const problems = new Problems();
+  const { files, problems: fileProblems } = await discoverFiles(paths);
+  for (const p of fileProblems) problems.list.push(p);
+  const checked = [];
+  const read = [];
+  for (const file of files) {
+    const r = await readManifestText(file.path);
+    if ("problem" in r) {
+      problems.list.push(r.problem);
+      continue;
+    }
+    read.push(file.path);
+    const parsed = parseYaml(file.path, r.text);
+    for (const p of parsed.problems) problems.list.push(p);
+    if (file.discovered && parsed.problems.length === 0 && !parsed.documents.some(isKafkaformDocument)) {
+      if (parsed.documents.length > 0) {
+        problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
+          file: file.path,
+          line: 0,
+          column: 0,
+          path: ""
+        });
+      }
+      continue;
+    }
+    for (const doc of parsed.documents) {
+      const { value, failed } = interpolateDocument(doc, options.env, problems);
+      const schemaProblems = checkSchema(value, doc.locate).filter((p) => !failed.has(p.path));
+      for (const p of schemaProblems) problems.list.push(p);
+      const bad = new Set([...schemaProblems.map((p) => p.path), ...failed].map(unitOf));
+      if (bad.has("") || bad.has("/apiVersion")) continue;
+      checked.push({
+        doc: { ...doc, value },
+        manifest: value,
+        valid: (path2) => validIn(bad, path2)
+      });
+    }
+  }
+  const collected = collect(checked, problems);
+  checkOverlayTopics(collected, problems);
+  const clusterNames = collected.clusters.map((c) => c.name);
+  for (const overlay of collected.overlays.values()) {
+    if (clusterNames.includes(overlay.cluster)) continue;
+    const guess = closest(overlay.cluster, clusterNames);
+    problems.warning(
+      `overlay for cluster "${overlay.cluster}", which no manifest declares${guess ? ` (did you mean "${guess}"?)` : ""}`,
+      overlay.at
+    );
+  }
+  const base = desiredState(collected, void 0, problems);
+  const perCluster = /* @__PURE__ */ new Map();
+  for (const [name, overlay] of [...collected.overlays].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    perCluster.set(name, desiredState(collected, overlay, problems));
+  }
+  const all = sortProblems(problems.list);
+  if (all.some((p) => p.severity === "error")) throw new ManifestError(all);
+  return {
+    clusters: collected.clusters,
+    warnings: all,
+    desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
+    ignoredConfigPrefixes: collected.ignoredPrefixes,
+    vendorConfigPrefixes: collected.vendorPrefixes,
+    files: read
+  };
+}
+var init_manifest = __esm({
+  "src/manifest/index.ts"() {
+    "use strict";
+    init_errors();
+    init_collect();
+    init_desired();
+    init_files();
+    init_interpolate();
+    init_layers();
+    init_schema();
+    init_yaml();
+    init_suggest();
+    init_clusters();
   }
 });
 
@@ -16789,30 +17794,30 @@ function describeResource(resource2) {
   const host = resource2.host === "*" ? "" : ` from host ${safe(resource2.host)}`;
   return `acl ${safe(resource2.principal)} ${safe(resource2.permission)} ${safe(resource2.operation)} on ${safe(resource2.resourceType)} ${safe(resource2.resourceName)}${pattern}${host}`;
 }
-function fieldName(change2) {
-  return safe(change2.field.startsWith("config.") ? change2.field.slice("config.".length) : change2.field);
+function fieldName(change3) {
+  return safe(change3.field.startsWith("config.") ? change3.field.slice("config.".length) : change3.field);
 }
-function formatValue(change2, value) {
-  if (change2.sensitive && value !== null) return "(sensitive value)";
+function formatValue(change3, value) {
+  if (change3.sensitive && value !== null) return "(sensitive value)";
   if (typeof value === "string") {
-    const human = change2.field.startsWith("config.") ? humanizeConfigValue(change2.field.slice("config.".length), value) : void 0;
+    const human = change3.field.startsWith("config.") ? humanizeConfigValue(change3.field.slice("config.".length), value) : void 0;
     return human === void 0 ? quoted(value) : `${quoted(value)} (${safe(human)})`;
   }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return safe(JSON.stringify(value));
 }
-function changeMarker(action, change2) {
-  if (action.action === "create" || change2.from === null) return "+";
-  return change2.to === null ? "-" : "~";
+function changeMarker(action, change3) {
+  if (action.action === "create" || change3.from === null) return "+";
+  return change3.to === null ? "-" : "~";
 }
 function actionLines(action) {
   const lines = [{ marker: HEADER_MARKER[action.action], depth: 0, text: describeResource(action.resource) }];
-  const rows = action.changes.map((change2) => {
-    const marker = changeMarker(action, change2);
-    const name = fieldName(change2);
-    if (marker === "+") return { marker, name, old: void 0, now: formatValue(change2, change2.to) };
-    const now = change2.to === null ? "(default)" : formatValue(change2, change2.to);
-    return { marker, name, old: formatValue(change2, change2.from), now };
+  const rows = action.changes.map((change3) => {
+    const marker = changeMarker(action, change3);
+    const name = fieldName(change3);
+    if (marker === "+") return { marker, name, old: void 0, now: formatValue(change3, change3.to) };
+    const now = change3.to === null ? "(default)" : formatValue(change3, change3.to);
+    return { marker, name, old: formatValue(change3, change3.from), now };
   });
   const nameWidth = Math.max(0, ...rows.map((r) => r.name.length));
   const oldWidth = Math.max(0, ...rows.map((r) => r.old?.length ?? 0));
@@ -17083,17 +18088,17 @@ function parseConfluentSettings(raw, cluster, baseDir) {
   const fail = (what) => {
     throw new ConfigError(`Cluster "${cluster}": ${what}.`);
   };
-  const str2 = (obj2, key, where3, required) => {
+  const str2 = (obj2, key, where2, required) => {
     const v = obj2[key];
-    if (v === void 0 || v === null) return required ? fail(`${where3}${key} is required`) : void 0;
-    if (typeof v !== "string" || v === "") return fail(`${where3}${key} must be a non-empty string`);
+    if (v === void 0 || v === null) return required ? fail(`${where2}${key} is required`) : void 0;
+    if (typeof v !== "string" || v === "") return fail(`${where2}${key} must be a non-empty string`);
     return v;
   };
-  const num = (obj2, key, where3, min) => {
+  const num = (obj2, key, where2, min) => {
     const raw2 = obj2[key];
     if (raw2 === void 0 || raw2 === null) return void 0;
     const v = typeof raw2 === "string" && /^\d+$/.test(raw2) ? Number(raw2) : raw2;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min) return fail(`${where3}${key} must be an integer >= ${min}`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min) return fail(`${where2}${key} must be an integer >= ${min}`);
     return v;
   };
   const obj = (key) => {
@@ -17996,10 +19001,10 @@ var require_constants = __commonJS({
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     var wellknownHeaderNameBuffers = {};
     Object.setPrototypeOf(wellknownHeaderNameBuffers, null);
-    function getHeaderNameAsBuffer(header2) {
-      let buffer = wellknownHeaderNameBuffers[header2];
+    function getHeaderNameAsBuffer(header3) {
+      let buffer = wellknownHeaderNameBuffers[header3];
       if (buffer === void 0) {
-        buffer = Buffer.from(header2);
+        buffer = Buffer.from(header3);
       }
       return buffer;
     }
@@ -18167,7 +19172,7 @@ var require_util2 = __commonJS({
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
     var net = __require("node:net");
-    var { stringify } = __require("node:querystring");
+    var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var timers = require_timers();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors3();
@@ -18214,16 +19219,16 @@ var require_util2 = __commonJS({
     function isStream(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
-    function isBlobLike(object) {
-      if (object === null) {
+    function isBlobLike(object2) {
+      if (object2 === null) {
         return false;
-      } else if (object instanceof Blob) {
+      } else if (object2 instanceof Blob) {
         return true;
-      } else if (typeof object !== "object") {
+      } else if (typeof object2 !== "object") {
         return false;
       } else {
-        const sTag = object[Symbol.toStringTag];
-        return (sTag === "Blob" || sTag === "File") && ("stream" in object && typeof object.stream === "function" || "arrayBuffer" in object && typeof object.arrayBuffer === "function");
+        const sTag = object2[Symbol.toStringTag];
+        return (sTag === "Blob" || sTag === "File") && ("stream" in object2 && typeof object2.stream === "function" || "arrayBuffer" in object2 && typeof object2.arrayBuffer === "function");
       }
     }
     function pathHasQueryOrFragment(url) {
@@ -18233,7 +19238,7 @@ var require_util2 = __commonJS({
       if (pathHasQueryOrFragment(url)) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify(queryParams);
+      const stringified = stringify2(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -18526,8 +19531,8 @@ var require_util2 = __commonJS({
         }
       );
     }
-    function isFormDataLike(object) {
-      return object && typeof object === "object" && typeof object.append === "function" && typeof object.delete === "function" && typeof object.get === "function" && typeof object.getAll === "function" && typeof object.has === "function" && typeof object.set === "function" && object[Symbol.toStringTag] === "FormData";
+    function isFormDataLike(object2) {
+      return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
     }
     function addAbortListener(signal, listener) {
       if ("addEventListener" in signal) {
@@ -19403,11 +20408,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (hasSafeIterator(headers)) {
-            for (const header2 of headers) {
-              if (!Array.isArray(header2) || header2.length !== 2) {
+            for (const header3 of headers) {
+              if (!Array.isArray(header3) || header3.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header2[0], header2[1]);
+              processHeader(this, header3[0], header3[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -22256,8 +23261,8 @@ var require_util3 = __commonJS({
       }
       return "allowed";
     }
-    function isErrorLike(object) {
-      return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
+    function isErrorLike(object2) {
+      return object2 instanceof Error || (object2?.constructor?.name === "Error" || object2?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
       for (let i = 0; i < statusText.length; ++i) {
@@ -22304,9 +23309,9 @@ var require_util3 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header2 = null;
-      header2 = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header2, true);
+      let header3 = null;
+      header3 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header3, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -22600,7 +23605,7 @@ var require_util3 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
@@ -22608,7 +23613,7 @@ var require_util3 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function keys() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key");
           }
         },
@@ -22617,7 +23622,7 @@ var require_util3 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function values() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "value");
           }
         },
@@ -22626,7 +23631,7 @@ var require_util3 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function entries() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
         },
@@ -22635,7 +23640,7 @@ var require_util3 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
@@ -22648,7 +23653,7 @@ var require_util3 = __commonJS({
           }
         }
       };
-      return Object.defineProperties(object.prototype, {
+      return Object.defineProperties(object2.prototype, {
         ...properties,
         [Symbol.iterator]: {
           writable: true,
@@ -23507,12 +24512,12 @@ var require_body = __commonJS({
         stream.cancel("Response object has been garbage collected").catch(noop);
       }
     });
-    function extractBody(object, keepalive = false) {
+    function extractBody(object2, keepalive = false) {
       let stream = null;
-      if (webidl.is.ReadableStream(object)) {
-        stream = object;
-      } else if (webidl.is.Blob(object)) {
-        stream = object.stream();
+      if (webidl.is.ReadableStream(object2)) {
+        stream = object2;
+      } else if (webidl.is.Blob(object2)) {
+        stream = object2.stream();
       } else {
         stream = new ReadableStream({
           start() {
@@ -23550,15 +24555,15 @@ var require_body = __commonJS({
       let source = null;
       let length = null;
       let type = null;
-      if (typeof object === "string") {
-        source = object;
+      if (typeof object2 === "string") {
+        source = object2;
         type = "text/plain;charset=UTF-8";
-      } else if (webidl.is.URLSearchParams(object)) {
-        source = object.toString();
+      } else if (webidl.is.URLSearchParams(object2)) {
+        source = object2.toString();
         type = "application/x-www-form-urlencoded;charset=UTF-8";
-      } else if (webidl.is.BufferSource(object)) {
-        source = webidl.util.getCopyOfBytesHeldByBufferSource(object);
-      } else if (webidl.is.FormData(object)) {
+      } else if (webidl.is.BufferSource(object2)) {
+        source = webidl.util.getCopyOfBytesHeldByBufferSource(object2);
+      } else if (webidl.is.FormData(object2)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
@@ -23568,7 +24573,7 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name, value] of object2) {
           if (typeof value === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${formdataEscape(normalizeLinefeeds(name))}"\r
 \r
@@ -23596,7 +24601,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source = object2;
         const parts = (async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -23608,22 +24613,22 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         })();
         action = () => parts;
         type = `multipart/form-data; boundary=${boundary}`;
-      } else if (webidl.is.Blob(object)) {
-        source = object;
-        length = object.size;
-        if (object.type) {
-          type = object.type;
+      } else if (webidl.is.Blob(object2)) {
+        source = object2;
+        length = object2.size;
+        if (object2.type) {
+          type = object2.type;
         }
-      } else if (typeof object[Symbol.asyncIterator] === "function") {
+      } else if (typeof object2[Symbol.asyncIterator] === "function") {
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util.isDisturbed(object) || object.locked) {
+        if (util.isDisturbed(object2) || object2.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
-        stream = webidl.is.ReadableStream(object) ? object : ReadableStreamFrom(object);
+        stream = webidl.is.ReadableStream(object2) ? object2 : ReadableStreamFrom(object2);
       }
       if (typeof source === "string" || isUint8Array(source)) {
         action = () => source;
@@ -23632,12 +24637,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = { stream, source, length };
       return [body, type];
     }
-    function safelyExtractBody(object, keepalive = false) {
-      if (webidl.is.ReadableStream(object)) {
-        assert(!util.isDisturbed(object), "The body has already been consumed.");
-        assert(!object.locked, "The stream is locked.");
+    function safelyExtractBody(object2, keepalive = false) {
+      if (webidl.is.ReadableStream(object2)) {
+        assert(!util.isDisturbed(object2), "The body has already been consumed.");
+        assert(!object2.locked, "The stream is locked.");
       }
-      return extractBody(object, keepalive);
+      return extractBody(object2, keepalive);
     }
     function cloneBody(body) {
       const { 0: out1, 1: out2 } = body.stream.tee();
@@ -23709,14 +24714,14 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype, getInternalState) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype, getInternalState));
     }
-    function consumeBody(object, convertBytesToJSValue, instance, getInternalState) {
+    function consumeBody(object2, convertBytesToJSValue, instance, getInternalState) {
       try {
-        webidl.brandCheck(object, instance);
+        webidl.brandCheck(object2, instance);
       } catch (e) {
         return Promise.reject(e);
       }
-      object = getInternalState(object);
-      if (bodyUnusable(object)) {
+      object2 = getInternalState(object2);
+      if (bodyUnusable(object2)) {
         return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
       }
       const promise = createDeferredPromise();
@@ -23728,15 +24733,15 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           errorSteps(e);
         }
       };
-      if (object.body == null) {
+      if (object2.body == null) {
         successSteps(Buffer.allocUnsafe(0));
         return promise.promise;
       }
-      fullyReadBody(object.body, successSteps, errorSteps);
+      fullyReadBody(object2.body, successSteps, errorSteps);
       return promise.promise;
     }
-    function bodyUnusable(object) {
-      const body = object.body;
+    function bodyUnusable(object2) {
+      const body = object2.body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
     function bodyMimeType(requestOrResponse) {
@@ -24703,22 +25708,22 @@ var require_client_h1 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request2);
-      let header2 = `${method} ${path2} HTTP/1.1\r
+      let header3 = `${method} ${path2} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header2 += `host: ${host}\r
+        header3 += `host: ${host}\r
 `;
       } else {
-        header2 += client[kHostHeader];
+        header3 += client[kHostHeader];
       }
       if (upgrade) {
-        header2 += `connection: upgrade\r
+        header3 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header2 += "connection: keep-alive\r\n";
+        header3 += "connection: keep-alive\r\n";
       } else {
-        header2 += "connection: close\r\n";
+        header3 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -24726,41 +25731,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header2 += `${key}: ${val[i]}\r
+              header3 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header2 += `${key}: ${val}\r
+            header3 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header3, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header3, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -24826,22 +25831,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header2}content-length: 0\r
+            socket.write(`${header3}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header2}\r
+            socket.write(`${header3}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header2}content-length: ${contentLength}\r
+          socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -24857,7 +25862,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -24865,7 +25870,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header2}content-length: ${contentLength}\r
+        socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -24880,7 +25885,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -24899,7 +25904,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -24928,14 +25933,14 @@ upgrade: ${upgrade}\r
        * @param {boolean} arg.expectsPayload
        * @param {string} arg.header
        */
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header2;
+        this.header = header3;
         this.abort = abort;
         socket[kWriting] = true;
       }
@@ -24944,7 +25949,7 @@ upgrade: ${upgrade}\r
        * @returns
        */
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header3 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -24967,10 +25972,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header2}transfer-encoding: chunked\r
+            socket.write(`${header3}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header2}content-length: ${contentLength}\r
+            socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -24997,7 +26002,7 @@ ${len.toString(16)}\r
        * @returns {void}
        */
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header3, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -25008,11 +26013,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header2}content-length: 0\r
+            socket.write(`${header3}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header2}\r
+            socket.write(`${header3}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -25534,12 +26539,12 @@ var require_client_h2 = __commonJS({
       }
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
-        let header2 = "";
+        let header3 = "";
         for (const key in headers) {
-          header2 += `${key}: ${headers[key]}\r
+          header3 += `${key}: ${headers[key]}\r
 `;
         }
-        channels.sendHeaders.publish({ request: request2, headers: header2, socket: session[kSocket] });
+        channels.sendHeaders.publish({ request: request2, headers: header3, socket: session[kSocket] });
       }
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
@@ -29927,7 +30932,7 @@ var require_mock_utils = __commonJS({
       kTotalDispatchCount
     } = require_mock_symbols();
     var { serializePathWithQuery } = require_util2();
-    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES4 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -30135,7 +31140,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES3[statusCode] || "unknown";
+      return STATUS_CODES4[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -31010,9 +32015,9 @@ var require_snapshot_utils = __commonJS({
     function createHeaderFilters(matchOptions = {}) {
       const { ignoreHeaders = [], excludeHeaders = [], matchHeaders = [], caseSensitive = false } = matchOptions;
       return {
-        ignore: new Set(ignoreHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
-        exclude: new Set(excludeHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
-        match: new Set(matchHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase()))
+        ignore: new Set(ignoreHeaders.map((header3) => caseSensitive ? header3 : header3.toLowerCase())),
+        exclude: new Set(excludeHeaders.map((header3) => caseSensitive ? header3 : header3.toLowerCase())),
+        match: new Set(matchHeaders.map((header3) => caseSensitive ? header3 : header3.toLowerCase()))
       };
     }
     var crypto = runtimeFeatures.has("crypto") ? __require("node:crypto") : null;
@@ -31092,7 +32097,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile3, readFile: readFile3, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname3, resolve: resolve6 } = __require("node:path");
+    var { dirname: dirname4, resolve: resolve6 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors3();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -31323,7 +32328,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         const resolvedPath = resolve6(path2);
-        await mkdir(dirname3(resolvedPath), { recursive: true });
+        await mkdir(dirname4(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -31992,15 +32997,15 @@ var require_redirect_handler = __commonJS({
         this.handler.onResponseError?.(controller, error2);
       }
     };
-    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
-      if (header2.length === 4) {
-        return util.headerNameToString(header2) === "host";
+    function shouldRemoveHeader(header3, removeContent, unknownOrigin) {
+      if (header3.length === 4) {
+        return util.headerNameToString(header3) === "host";
       }
-      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header3).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        const name = util.headerNameToString(header2);
+      if (unknownOrigin && (header3.length === 13 || header3.length === 6 || header3.length === 19)) {
+        const name = util.headerNameToString(header3);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -32268,22 +33273,22 @@ var require_dns = __commonJS({
           return headers;
         }
         const normalized = [];
-        for (const header2 of headers) {
-          if (Array.isArray(header2) && header2.length === 2) {
-            normalized.push(header2[0], header2[1]);
+        for (const header3 of headers) {
+          if (Array.isArray(header3) && header3.length === 2) {
+            normalized.push(header3[0], header3[1]);
           } else {
-            normalized.push(header2);
+            normalized.push(header3);
           }
         }
         return normalized;
       }
       if (typeof headers === "object" && hasSafeIterator(headers)) {
         const normalized = [];
-        for (const header2 of headers) {
-          if (Array.isArray(header2) && header2.length === 2) {
-            normalized.push(header2[0], header2[1]);
+        for (const header3 of headers) {
+          if (Array.isArray(header3) && header3.length === 2) {
+            normalized.push(header3[0], header3[1]);
           } else {
-            normalized.push(header2);
+            normalized.push(header3);
           }
         }
         return normalized;
@@ -32923,11 +33928,11 @@ var require_cache = __commonJS({
         throw new TypeError(`expected value.etag to be string, got ${typeof value.etag}`);
       }
     }
-    function parseCacheControlHeader(header2) {
+    function parseCacheControlHeader(header3) {
       const output = {};
       const invalidNumericDirectives = /* @__PURE__ */ new Set();
       const invalidNoArgumentDirectives = /* @__PURE__ */ new Set();
-      const directives = splitCacheControlHeaderValue(Array.isArray(header2) ? header2.join(",") : header2);
+      const directives = splitCacheControlHeaderValue(Array.isArray(header3) ? header3.join(",") : header3);
       for (let i = 0; i < directives.length; i++) {
         const directiveRecord = directives[i];
         const directive = directiveRecord.value.toLowerCase();
@@ -33115,8 +34120,8 @@ var require_cache = __commonJS({
         {}
       );
       const varyingHeaders = splitVaryHeader(varyHeader);
-      for (const header2 of varyingHeaders) {
-        const trimmedHeader = trimOWS(header2).toLowerCase();
+      for (const header3 of varyingHeaders) {
+        const trimmedHeader = trimOWS(header3).toLowerCase();
         if (trimmedHeader.length === 0) {
           continue;
         }
@@ -33170,11 +34175,11 @@ var require_cache = __commonJS({
       const headers = {};
       if (cacheKey.headers) {
         const sortedHeaders = Object.keys(cacheKey.headers).sort();
-        for (const header2 of sortedHeaders) {
-          if (excludeHeaders?.has(header2.toLowerCase())) {
+        for (const header3 of sortedHeaders) {
+          if (excludeHeaders?.has(header3.toLowerCase())) {
             continue;
           }
-          headers[header2] = cacheKey.headers[header2];
+          headers[header3] = cacheKey.headers[header3];
         }
       }
       return JSON.stringify([cacheKey.origin, cacheKey.method, cacheKey.path, headers]);
@@ -36530,8 +37535,8 @@ var require_sqlite_cache_store = __commonJS({
           let matches = true;
           if (value.vary) {
             const vary = JSON.parse(value.vary);
-            for (const header2 in vary) {
-              if (!headerValueEquals(headers[header2], vary[header2])) {
+            for (const header3 in vary) {
+              if (!headerValueEquals(headers[header3], vary[header3])) {
                 matches = false;
                 break;
               }
@@ -36591,22 +37596,22 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object) {
-      if (Array.isArray(object)) {
-        for (let i = 0; i < object.length; ++i) {
-          const header2 = object[i];
-          if (header2.length !== 2) {
+    function fill(headers, object2) {
+      if (Array.isArray(object2)) {
+        for (let i = 0; i < object2.length; ++i) {
+          const header3 = object2[i];
+          if (header3.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header2.length}.`
+              message: `expected name/value pair to be length 2, found ${header3.length}.`
             });
           }
-          appendHeader(headers, header2[0], header2[1]);
+          appendHeader(headers, header3[0], header3[1]);
         }
-      } else if (typeof object === "object" && object !== null) {
-        const keys = Object.keys(object);
+      } else if (typeof object2 === "object" && object2 !== null) {
+        const keys = Object.keys(object2);
         for (let i = 0; i < keys.length; ++i) {
-          appendHeader(headers, keys[i], object[keys[i]]);
+          appendHeader(headers, keys[i], object2[keys[i]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -38408,7 +39413,7 @@ var require_fetch = __commonJS({
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES4 } = __require("node:http");
     var { bytesMatch } = require_subresource_integrity();
     var { createDeferredPromise } = require_promise();
     var { isomorphicEncode } = require_infra();
@@ -39445,7 +40450,7 @@ var require_fetch = __commonJS({
               }
               resolve6({
                 status,
-                statusText: STATUS_CODES3[status],
+                statusText: STATUS_CODES4[status],
                 headersList,
                 socket
               });
@@ -39469,7 +40474,7 @@ var require_fetch = __commonJS({
               }
               resolve6({
                 status,
-                statusText: STATUS_CODES3[status],
+                statusText: STATUS_CODES4[status],
                 headersList,
                 socket
               });
@@ -39500,10 +40505,10 @@ var require_util4 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header2) {
-      assert(header2 !== null);
+    function getFieldValues(header3) {
+      assert(header3 !== null);
       const values = [];
-      for (let value of header2.split(",")) {
+      for (let value of header3.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -40335,7 +41340,7 @@ var require_util5 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify(cookie) {
+    function stringify2(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -40397,7 +41402,7 @@ var require_util5 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify
+      stringify: stringify2
     };
   }
 });
@@ -40410,20 +41415,20 @@ var require_parse = __commonJS({
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
     var { isCTLExcludingHtab } = require_util5();
     var assert = __require("node:assert");
-    function parseSetCookie(header2) {
-      if (isCTLExcludingHtab(header2)) {
+    function parseSetCookie(header3) {
+      if (isCTLExcludingHtab(header3)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header2.includes(";")) {
+      if (header3.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
-        unparsedAttributes = header2.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header3, position);
+        unparsedAttributes = header3.slice(position.position);
       } else {
-        nameValuePair = header2;
+        nameValuePair = header3;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -40544,7 +41549,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify } = require_util5();
+    var { stringify: stringify2 } = require_util5();
     var { webidl } = require_webidl();
     var { Headers } = require_headers();
     var brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean));
@@ -40592,7 +41597,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       brandChecks(headers);
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify(cookie);
+      const str2 = stringify2(cookie);
       if (str2) {
         headers.append("set-cookie", str2, true);
       }
@@ -41384,15 +42389,15 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object, code, reason, validate2 = false) {
+    function closeWebSocketConnection(object2, code, reason, validate2 = false) {
       code ??= null;
       reason ??= "";
       if (validate2) validateCloseCodeAndReason(code, reason);
-      if (isClosed(object.readyState) || isClosing(object.readyState)) {
-      } else if (!isEstablished(object.readyState)) {
-        failWebsocketConnection(object);
-        object.readyState = states.CLOSING;
-      } else if (!object.closeState.has(sentCloseFrameState.SENT) && !object.closeState.has(sentCloseFrameState.RECEIVED)) {
+      if (isClosed(object2.readyState) || isClosing(object2.readyState)) {
+      } else if (!isEstablished(object2.readyState)) {
+        failWebsocketConnection(object2);
+        object2.readyState = states.CLOSING;
+      } else if (!object2.closeState.has(sentCloseFrameState.SENT) && !object2.closeState.has(sentCloseFrameState.RECEIVED)) {
         const frame = new WebsocketFrameSend();
         if (reason.length !== 0 && code === null) {
           code = 1e3;
@@ -41410,11 +42415,11 @@ var require_connection = __commonJS({
         } else {
           frame.frameData = emptyBuffer;
         }
-        object.socket.write(frame.createFrame(opcodes.CLOSE));
-        object.closeState.add(sentCloseFrameState.SENT);
-        object.readyState = states.CLOSING;
+        object2.socket.write(frame.createFrame(opcodes.CLOSE));
+        object2.closeState.add(sentCloseFrameState.SENT);
+        object2.readyState = states.CLOSING;
       } else {
-        object.readyState = states.CLOSING;
+        object2.readyState = states.CLOSING;
       }
     }
     function failHandshake(handler, response, code, reason, cause) {
@@ -42698,14 +43703,14 @@ var require_websocketstream = __commonJS({
           data = new Uint8Array(ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : chunk.slice());
           opcode = opcodes.BINARY;
         } else {
-          let string;
+          let string2;
           try {
-            string = webidl.converters.DOMString(chunk);
+            string2 = webidl.converters.DOMString(chunk);
           } catch (e) {
             promise.reject(e);
             return promise.promise;
           }
-          data = new TextEncoder().encode(string);
+          data = new TextEncoder().encode(string2);
           opcode = opcodes.TEXT;
         }
         if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
@@ -42920,12 +43925,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field2) {
-      if (length !== field2.length) {
+    function isFieldName(line, length, field3) {
+      if (length !== field3.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field2[i]) {
+        if (line[i] !== field3[i]) {
           return false;
         }
       }
@@ -43127,13 +44132,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field2, size) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size;
+      setEventFieldSize(field3, size) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field3] + size;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field2] = size;
+        this.eventFieldSizes[field3] = size;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -43840,9 +44845,9 @@ function isRetriableNetworkError(err) {
   }
   return false;
 }
-function parseRetryAfter(header2, now = Date.now()) {
-  if (header2 === void 0) return void 0;
-  const text = header2.trim();
+function parseRetryAfter(header3, now = Date.now()) {
+  if (header3 === void 0) return void 0;
+  const text = header3.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1e3;
   if (!/[a-z]/i.test(text)) return void 0;
   const at = Date.parse(text);
@@ -44310,7 +45315,7 @@ function planAcls(input) {
   }
   return out;
 }
-var init_acls = __esm({
+var init_acls2 = __esm({
   "src/plan/acls.ts"() {
     "use strict";
     init_model();
@@ -44341,14 +45346,14 @@ function configPointer(key) {
   return `/config/${import_fast_json_patch3.default.escapePathComponent(key)}`;
 }
 function createAction(topic) {
-  const config = sortedRecord(topic.config);
+  const config2 = sortedRecord(topic.config);
   const changes = [
     { field: "partitions", from: null, to: topic.partitions },
     { field: "replicationFactor", from: null, to: topic.replicationFactor },
-    ...Object.entries(config).map(([key, value]) => ({ field: `config.${key}`, from: null, to: value }))
+    ...Object.entries(config2).map(([key, value]) => ({ field: `config.${key}`, from: null, to: value }))
   ];
   const view = {
-    config,
+    config: config2,
     name: topic.name,
     partitions: topic.partitions,
     replicationFactor: topic.replicationFactor
@@ -44397,14 +45402,14 @@ function configActionAndProblems(want, have, ignoredPrefixes) {
   const patch = [];
   const keys = [.../* @__PURE__ */ new Set([...Object.keys(want.config), ...Object.keys(have.configs)])].sort(compareStrings);
   for (const key of keys) {
-    const field2 = `config.${key}`;
+    const field3 = `config.${key}`;
     const desired = want.config[key];
     const live = have.configs[key];
     const sensitive = live?.sensitive === true;
     if (desired !== void 0) {
       if (live !== void 0 && live.value === null && sensitive) {
         warnings.push(
-          `topic ${want.name}: ${field2} is sensitive and the cluster hides its value, so kafkaform cannot tell whether it differs; left unchanged`
+          `topic ${want.name}: ${field3} is sensitive and the cluster hides its value, so kafkaform cannot tell whether it differs; left unchanged`
         );
         continue;
       }
@@ -44413,14 +45418,14 @@ function configActionAndProblems(want, have, ignoredPrefixes) {
       if (live?.readOnly) {
         errors.push({
           resource: resource2,
-          reason: sensitive ? `${field2} is read-only on this cluster and cannot be changed` : `${field2} is read-only on this cluster and cannot be changed from ${JSON.stringify(current)} to ${JSON.stringify(desired)}`
+          reason: sensitive ? `${field3} is read-only on this cluster and cannot be changed` : `${field3} is read-only on this cluster and cannot be changed from ${JSON.stringify(current)} to ${JSON.stringify(desired)}`
         });
         continue;
       }
-      changes.push({ field: field2, from: redact(current, sensitive), to: redact(desired, sensitive), ...sensitive ? { sensitive: true } : {} });
+      changes.push({ field: field3, from: redact(current, sensitive), to: redact(desired, sensitive), ...sensitive ? { sensitive: true } : {} });
       patch.push({ op: live?.setOnTopic ? "replace" : "add", path: configPointer(key), value: redact(desired, sensitive) });
     } else if (live?.setOnTopic && !live.readOnly && !ignoredPrefixes.some((p) => key.startsWith(p))) {
-      changes.push({ field: field2, from: redact(live.value, sensitive), to: null, ...sensitive ? { sensitive: true } : {} });
+      changes.push({ field: field3, from: redact(live.value, sensitive), to: null, ...sensitive ? { sensitive: true } : {} });
       patch.push({ op: "remove", path: configPointer(key) });
     }
   }
@@ -44462,10 +45467,10 @@ function planTopics(input) {
     const size = sizeActionAndErrors(want, have, input.capabilities);
     if (size.action) sizeActions.push(size.action);
     out.errors.push(...size.errors);
-    const config = configActionAndProblems(want, have, input.ignoredConfigPrefixes);
-    if (config.action) configActions.push(config.action);
-    out.errors.push(...config.errors);
-    out.warnings.push(...config.warnings);
+    const config2 = configActionAndProblems(want, have, input.ignoredConfigPrefixes);
+    if (config2.action) configActions.push(config2.action);
+    out.errors.push(...config2.errors);
+    out.warnings.push(...config2.warnings);
   }
   out.actions.push(...sizeActions, ...configActions);
   for (const name of liveNames) {
@@ -44494,67 +45499,55 @@ var init_topics = __esm({
   }
 });
 
-// src/plan/canonical.ts
-function canonicalJson(value) {
-  if (value === null || typeof value !== "object") {
-    const s = JSON.stringify(value);
-    return s === void 0 ? "null" : s;
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => v === void 0 ? "null" : canonicalJson(v)).join(",")}]`;
-  const obj = value;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== void 0).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
-}
-var init_canonical = __esm({
-  "src/plan/canonical.ts"() {
-    "use strict";
-  }
-});
-
 // src/plan/fingerprint.ts
 import { createHash } from "node:crypto";
-function configOf(c) {
+function canonicalConfig(c) {
   return {
-    value: c.value,
-    setOnTopic: c.setOnTopic,
-    source: c.source,
     ...c.inheritedValue !== void 0 ? { inheritedValue: c.inheritedValue } : {},
     readOnly: c.readOnly,
-    sensitive: c.sensitive
+    sensitive: c.sensitive,
+    setOnTopic: c.setOnTopic,
+    source: c.source,
+    value: c.value
   };
 }
-function topicOf(t) {
+function canonicalTopic(t) {
+  const configs = {};
+  for (const key of Object.keys(t.configs).sort(compareStrings)) configs[key] = canonicalConfig(t.configs[key]);
+  return { configs, internal: t.internal, name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor };
+}
+function canonicalBinding(b) {
   return {
-    name: t.name,
-    partitions: t.partitions,
-    replicationFactor: t.replicationFactor,
-    internal: t.internal,
-    configs: Object.fromEntries(Object.entries(t.configs).map(([k, c]) => [k, configOf(c)]))
+    host: b.host,
+    operation: b.operation,
+    patternType: b.patternType,
+    permission: b.permission,
+    principal: b.principal,
+    resourceName: b.resourceName,
+    resourceType: b.resourceType
   };
 }
 function fingerprint(live) {
   const canonical2 = {
+    acls: [...live.acls].sort(compareAcls).map(canonicalBinding),
     clusterId: live.clusterId,
-    topics: live.topics.map(topicOf).sort((a, b) => compareStrings(a.name, b.name)),
-    acls: live.acls.map(bindingOf).sort(compareAcls),
-    ...live.principals ? { principals: [...live.principals].sort(compareStrings) } : {}
+    ...live.principals ? { principals: [...live.principals].sort(compareStrings) } : {},
+    topics: [...live.topics].sort((a, b) => compareStrings(a.name, b.name)).map(canonicalTopic)
   };
-  return `sha256:${createHash("sha256").update(canonicalJson(canonical2)).digest("hex")}`;
+  return `sha256:${createHash("sha256").update(JSON.stringify(canonical2)).digest("hex")}`;
 }
 var init_fingerprint = __esm({
   "src/plan/fingerprint.ts"() {
     "use strict";
-    init_canonical();
     init_order();
   }
 });
 
 // src/plan/index.ts
-function resourceKey(resource2) {
-  return resource2.kind === "topic" ? `topic\0${resource2.name}` : `acl\0${JSON.stringify(resource2)}`;
-}
-function countDistinct(actions, kind) {
-  return new Set(actions.filter((a) => a.action === kind).map((a) => resourceKey(a.resource))).size;
+function summarize(actions) {
+  const seen = { create: /* @__PURE__ */ new Set(), update: /* @__PURE__ */ new Set(), delete: /* @__PURE__ */ new Set() };
+  for (const a of actions) seen[a.action].add(a.resource.kind === "topic" ? `topic\0${a.resource.name}` : `acl\0${aclKey(a.resource)}`);
+  return { create: seen.create.size, update: seen.update.size, delete: seen.delete.size };
 }
 function compareErrors(a, b) {
   if (a.resource === void 0 || b.resource === void 0) {
@@ -44598,12 +45591,7 @@ function plan(desired, live, options) {
     formatVersion: 1,
     cluster: { name: options.cluster.name, type: options.cluster.type },
     fingerprint: fingerprint(live),
-    summary: {
-      create: countDistinct(actions, "create"),
-      update: countDistinct(actions, "update"),
-      delete: countDistinct(actions, "delete"),
-      errors: errors.length
-    },
+    summary: { ...summarize(actions), errors: errors.length },
     actions,
     errors,
     heldBack: topics.heldBack.sort((a, b) => compareResources(a.resource, b.resource)),
@@ -44615,7 +45603,7 @@ var DEFAULT_MAX_ACL_DELETES;
 var init_plan = __esm({
   "src/plan/index.ts"() {
     "use strict";
-    init_acls();
+    init_acls2();
     init_topics();
     init_order();
     init_fingerprint();
@@ -44669,7 +45657,8 @@ function describeFailure(op, err) {
   const server = d.serverMessage;
   let message;
   if (d.status === void 0) {
-    message = `Cannot ${op.verb} ${op.resource}: ${server ?? "network error"} (${d.method} ${d.url}).`;
+    const where2 = d.url === "" ? "" : ` (${d.method} ${d.url})`;
+    message = `Cannot ${op.verb} ${op.resource}: ${server ?? "network error"}${where2}.`;
   } else if (d.status === 401 || code === ERROR_CODES.authentication) {
     message = `Authentication failed while trying to ${op.verb} ${op.resource} (HTTP ${d.status}${codeText(code)}): check the credentials (auth) configured for this cluster.`;
   } else if (d.status === 403 || code === ERROR_CODES.authorization) {
@@ -44707,7 +45696,8 @@ var init_errors2 = __esm({
 
 // src/targets/confluent/wire.ts
 function malformed(what) {
-  return new ApiError(`The REST v3 endpoint returned a malformed ${what}.`, { method: "GET", url: "" });
+  const text = `the response has a malformed ${what}`;
+  return new ApiError(`The REST v3 endpoint sent a malformed ${what}.`, { method: "GET", url: "", serverMessage: text });
 }
 function isObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -45002,7 +45992,7 @@ function toLiveConfig(entry) {
   const sensitive = entry.is_sensitive;
   const setOnTopic = entry.source === TOPIC_LEVEL;
   const value = sensitive ? null : canonical(entry.name, entry.value);
-  const config = {
+  const config2 = {
     value,
     setOnTopic,
     source: toSource(entry.source, entry.is_default),
@@ -45010,12 +46000,12 @@ function toLiveConfig(entry) {
     sensitive
   };
   if (!setOnTopic) {
-    config.inheritedValue = value;
+    config2.inheritedValue = value;
   } else {
     const below = entry.synonyms.find((s) => s.source !== TOPIC_LEVEL);
-    if (below !== void 0) config.inheritedValue = sensitive ? null : canonical(entry.name, synonymValue(entry.name, below));
+    if (below !== void 0) config2.inheritedValue = sensitive ? null : canonical(entry.name, synonymValue(entry.name, below));
   }
-  return config;
+  return config2;
 }
 function configEntryReducer() {
   const interner = new ConfigInterner();
@@ -45047,13 +46037,13 @@ function toV3Acl(b) {
 }
 function groupConfigs(entries) {
   const byTopic = /* @__PURE__ */ new Map();
-  for (const [topic, key, config] of entries) {
+  for (const [topic, key, config2] of entries) {
     let configs = byTopic.get(topic);
     if (configs === void 0) {
       configs = {};
       byTopic.set(topic, configs);
     }
-    configs[key] = config;
+    configs[key] = config2;
   }
   return byTopic;
 }
@@ -45107,14 +46097,14 @@ var init_live = __esm({
     ConfigInterner = class {
       #seen = /* @__PURE__ */ new Map();
       /** Returns `config`, or an identical entry seen before; topic-level entries are kept as is. */
-      intern(key, config) {
-        if (config.setOnTopic) return config;
-        const id = `${key}\0${config.value}\0${config.source}\0${config.inheritedValue}\0${config.readOnly}\0${config.sensitive}`;
+      intern(key, config2) {
+        if (config2.setOnTopic) return config2;
+        const id = `${key}\0${config2.value}\0${config2.source}\0${config2.inheritedValue}\0${config2.readOnly}\0${config2.sensitive}`;
         const found = this.#seen.get(id);
         if (found) return found;
-        Object.freeze(config);
-        this.#seen.set(id, config);
-        return config;
+        Object.freeze(config2);
+        this.#seen.set(id, config2);
+        return config2;
       }
     };
   }
@@ -45161,8 +46151,8 @@ function aclOf(action) {
   if (r.kind !== "acl") throw new InternalError(`phase ${action.phase} action is not about an ACL binding`);
   return r;
 }
-function isRedacted(change2) {
-  return change2.sensitive === true && (change2.to === REDACTED || change2.from === REDACTED) && change2.to !== null;
+function isRedacted(change3) {
+  return change3.sensitive === true && (change3.to === REDACTED || change3.from === REDACTED) && change3.to !== null;
 }
 function createSpec(action) {
   const name = topicName(action);
@@ -45302,8 +46292,8 @@ var init_target = __esm({
           };
           const resource2 = action.resource;
           if (resource2.kind === "acl") {
-            const problem = aclProblem(resource2);
-            if (problem !== void 0) local(`${describeAcl(toV3Acl(resource2))}: ${problem}`);
+            const problem2 = aclProblem(resource2);
+            if (problem2 !== void 0) local(`${describeAcl(toV3Acl(resource2))}: ${problem2}`);
             continue;
           }
           const name = resource2.name;
@@ -45365,11 +46355,11 @@ var init_target = __esm({
           case PHASES.increasePartitions:
             return actions.map((action) => {
               const name = topicName(action);
-              const change2 = action.changes.find((c) => c.field === "partitions");
-              if (change2 === void 0 || typeof change2.to !== "number" || action.changes.length !== 1) {
+              const change3 = action.changes.find((c) => c.field === "partitions");
+              if (change3 === void 0 || typeof change3.to !== "number" || action.changes.length !== 1) {
                 throw new InternalError(`phase 2 action for topic ${name} must change exactly the partition count on this target`);
               }
-              const to = change2.to;
+              const to = change3.to;
               return {
                 label: `increase partitions of topic ${name} to ${to}`,
                 actions: [action],
@@ -45489,7 +46479,7 @@ var CONFLUENT_MANAGED_PREFIXES, CONFLUENT_CAPABILITIES, confluentKind;
 var init_kind = __esm({
   "src/targets/confluent/kind.ts"() {
     "use strict";
-    init_clusters();
+    init_manifest();
     init_settings();
     init_target();
     CONFLUENT_MANAGED_PREFIXES = ["confluent."];
@@ -45517,6 +46507,1882 @@ var init_confluent = __esm({
     init_kind();
     init_target();
     init_settings();
+  }
+});
+
+// src/targets/digitalocean/acl.ts
+function permissionFor(ops) {
+  const set = new Set(ops);
+  if (set.has("ALL")) return "admin";
+  const key = [...set].sort().join("+");
+  return Object.keys(PERMISSION_OPERATIONS).find(
+    (p) => p !== "admin" && PERMISSION_OPERATIONS[p].join("+") === key
+  );
+}
+function patternToResource(topic) {
+  if (topic !== "*" && topic.endsWith("*")) return { resourceName: topic.slice(0, -1), patternType: "PREFIXED" };
+  return { resourceName: topic, patternType: "LITERAL" };
+}
+function resourceToPattern(resourceName, patternType) {
+  return patternType === "PREFIXED" ? `${resourceName}*` : resourceName;
+}
+function userOfPrincipal(principal) {
+  if (!principal.startsWith(USER_PREFIX)) return void 0;
+  const name = principal.slice(USER_PREFIX.length);
+  return name === "" ? void 0 : name;
+}
+function principalOfUser(user) {
+  return `${USER_PREFIX}${user}`;
+}
+function compareText(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareBindings2(a, b) {
+  for (const f of KEY_FIELDS) {
+    const c = compareText(a[f], b[f]);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+function bindingKey2(b) {
+  return JSON.stringify(KEY_FIELDS.map((f) => b[f]));
+}
+function topicBinding(principal, resourceName, patternType, operation2) {
+  return { principal, host: "*", resourceType: "TOPIC", resourceName, patternType, operation: operation2, permission: "ALLOW" };
+}
+function userAclsToBindings(user, acls) {
+  const principal = principalOfUser(user);
+  const byPattern = /* @__PURE__ */ new Map();
+  const unknown = [];
+  for (const acl of acls) {
+    if (!DO_PERMISSIONS.includes(acl.permission)) {
+      unknown.push(`${acl.permission} on ${acl.topic}`);
+      continue;
+    }
+    const ops = byPattern.get(acl.topic) ?? /* @__PURE__ */ new Set();
+    for (const op of PERMISSION_OPERATIONS[acl.permission]) ops.add(op);
+    byPattern.set(acl.topic, ops);
+  }
+  const bindings = [];
+  for (const [topic, ops] of byPattern) {
+    const { resourceName, patternType } = patternToResource(topic);
+    const effective = ops.has("ALL") ? ["ALL"] : [...ops];
+    for (const op of effective) bindings.push(topicBinding(principal, resourceName, patternType, op));
+  }
+  return { bindings: bindings.sort(compareBindings2), unknown: unknown.sort() };
+}
+function bindingsToUserAcls(bindings) {
+  const byPattern = /* @__PURE__ */ new Map();
+  for (const b of bindings) {
+    if (b.resourceType !== "TOPIC" || b.host !== "*" || b.permission !== "ALLOW") {
+      throw new Error(`DigitalOcean cannot express ${describeBinding2(b)}`);
+    }
+    const topic = resourceToPattern(b.resourceName, b.patternType);
+    const ops = byPattern.get(topic) ?? /* @__PURE__ */ new Set();
+    ops.add(b.operation);
+    byPattern.set(topic, ops);
+  }
+  const out = [];
+  for (const [topic, ops] of byPattern) {
+    const permission = permissionFor(ops);
+    if (!permission) throw new Error(`DigitalOcean has no permission granting exactly ${[...ops].sort().join(", ")} on ${topic}`);
+    out.push({ topic, permission });
+  }
+  return out.sort((a, b) => compareText(a.topic, b.topic) || compareText(a.permission, b.permission));
+}
+function describeBinding2(b) {
+  const host = b.host === "*" ? "" : ` from host ${b.host}`;
+  return `${b.permission} ${b.resourceType} ${b.operation} on ${b.resourceName} (${b.patternType}) for ${b.principal}${host}`;
+}
+function problem(acl, severity, message) {
+  return { severity, message, file: acl.source.file, line: acl.source.line, column: acl.source.column, path: acl.source.path };
+}
+function adaptDesiredAcls(desired) {
+  const problems = [];
+  const topicGroups = /* @__PURE__ */ new Map();
+  const groupBindings = [];
+  for (const acl of desired.acls) {
+    const what = describeBinding2(acl);
+    if (userOfPrincipal(acl.principal) === void 0) {
+      problems.push(problem(acl, "error", `DigitalOcean cannot express ${what}: its ACLs belong to database users, written User:<name>.`));
+    } else if (acl.permission !== "ALLOW") {
+      problems.push(problem(acl, "error", `DigitalOcean cannot express ${what}: it has no DENY permissions.`));
+    } else if (acl.host !== "*") {
+      problems.push(problem(acl, "error", `DigitalOcean cannot express ${what}: its permissions apply from any host.`));
+    } else if (acl.resourceType === "GROUP") {
+      groupBindings.push(acl);
+    } else if (acl.resourceType !== "TOPIC") {
+      problems.push(problem(acl, "error", `DigitalOcean cannot express ${what}: it grants permissions on topics only.`));
+    } else if (!TOPIC_OPERATIONS.has(acl.operation)) {
+      problems.push(problem(acl, "error", `DigitalOcean cannot express ${what}: ${PERMISSIONS_TEXT}.`));
+    } else {
+      const key = JSON.stringify([acl.principal, acl.resourceName, acl.patternType]);
+      topicGroups.set(key, [...topicGroups.get(key) ?? [], acl]);
+    }
+  }
+  const adapted = [];
+  const permissionsOf = /* @__PURE__ */ new Map();
+  for (const group of topicGroups.values()) {
+    const first = group[0];
+    const ops = new Set(group.map((a) => a.operation));
+    const permission = permissionFor(ops);
+    if (!permission) {
+      const listed = [...ops].sort().join("+");
+      problems.push(
+        problem(
+          first,
+          "error",
+          `DigitalOcean cannot express TOPIC ${listed} on ${first.resourceName} (${first.patternType}) for ${first.principal}: ${PERMISSIONS_TEXT}.`
+        )
+      );
+      continue;
+    }
+    const held = permissionsOf.get(first.principal) ?? /* @__PURE__ */ new Set();
+    held.add(permission);
+    permissionsOf.set(first.principal, held);
+    for (const op of PERMISSION_OPERATIONS[permission]) {
+      const declared = group.find((a) => a.operation === op) ?? first;
+      adapted.push({ ...topicBinding(first.principal, first.resourceName, first.patternType, op), source: declared.source });
+    }
+  }
+  for (const acl of groupBindings) {
+    const held = permissionsOf.get(acl.principal) ?? /* @__PURE__ */ new Set();
+    const what = describeBinding2(acl);
+    if (acl.operation === "READ" && [...held].some((p) => CONSUMING.has(p))) {
+      problems.push(
+        problem(acl, "warning", `${what} is not enforced on DigitalOcean: it has no consumer-group ACLs, and the user's consume permission allows every group.`)
+      );
+    } else if (acl.operation === "ALL" && held.has("admin")) {
+      problems.push(
+        problem(acl, "warning", `${what} is not enforced on DigitalOcean: it has no consumer-group ACLs, and the user's admin permission allows every group.`)
+      );
+    } else if (acl.operation === "READ" || acl.operation === "ALL") {
+      const needed = acl.operation === "READ" ? "a consume, produceconsume or admin" : "an admin";
+      problems.push(
+        problem(acl, "error", `DigitalOcean cannot express ${what}: it has no consumer-group ACLs; group access comes with ${needed} permission on a topic, which ${acl.principal} lacks.`)
+      );
+    } else {
+      problems.push(problem(acl, "error", `DigitalOcean cannot express ${what}: it has no consumer-group ACLs.`));
+    }
+  }
+  return { desired: { ...desired, acls: adapted.sort(compareBindings2) }, problems };
+}
+var DO_PERMISSIONS, PERMISSION_OPERATIONS, TOPIC_OPERATIONS, CONSUMING, USER_PREFIX, KEY_FIELDS, PERMISSIONS_TEXT;
+var init_acl = __esm({
+  "src/targets/digitalocean/acl.ts"() {
+    "use strict";
+    DO_PERMISSIONS = ["admin", "consume", "produce", "produceconsume"];
+    PERMISSION_OPERATIONS = {
+      admin: ["ALL"],
+      consume: ["DESCRIBE", "READ"],
+      produce: ["DESCRIBE", "WRITE"],
+      produceconsume: ["DESCRIBE", "READ", "WRITE"]
+    };
+    TOPIC_OPERATIONS = /* @__PURE__ */ new Set(["ALL", "DESCRIBE", "READ", "WRITE"]);
+    CONSUMING = /* @__PURE__ */ new Set(["admin", "consume", "produceconsume"]);
+    USER_PREFIX = "User:";
+    KEY_FIELDS = ["principal", "host", "resourceType", "resourceName", "patternType", "operation", "permission"];
+    PERMISSIONS_TEXT = "DigitalOcean grants consume (TOPIC READ+DESCRIBE), produce (WRITE+DESCRIBE), produceconsume (READ+WRITE+DESCRIBE) or admin (ALL)";
+  }
+});
+
+// node_modules/lossless-json/lib/esm/config.js
+var init_config = __esm({
+  "node_modules/lossless-json/lib/esm/config.js"() {
+  }
+});
+
+// node_modules/lossless-json/lib/esm/utils.js
+function isInteger(value) {
+  return INTEGER_REGEX.test(value);
+}
+function isNumber(value) {
+  return NUMBER_REGEX.test(value);
+}
+function isSafeNumber(value, config2) {
+  if (isInteger(value)) {
+    return Number.isSafeInteger(Number.parseInt(value, 10));
+  }
+  const num = Number.parseFloat(value);
+  if (Number.isInteger(num) && !Number.isSafeInteger(num)) {
+    return false;
+  }
+  const parsed = String(num);
+  if (value === parsed) {
+    return true;
+  }
+  const valueDigits = extractSignificantDigits(value);
+  const parsedDigits = extractSignificantDigits(parsed);
+  if (valueDigits === parsedDigits) {
+    return true;
+  }
+  if (config2?.approx === true) {
+    const requiredDigits = 14;
+    if (parsedDigits.length >= requiredDigits && valueDigits.startsWith(parsedDigits.substring(0, requiredDigits))) {
+      return true;
+    }
+  }
+  return false;
+}
+function getUnsafeNumberReason(value) {
+  if (isSafeNumber(value, {
+    approx: false
+  })) {
+    return void 0;
+  }
+  if (isInteger(value)) {
+    return UnsafeNumberReason.truncate_integer;
+  }
+  const num = Number.parseFloat(value);
+  if (!Number.isFinite(num)) {
+    return UnsafeNumberReason.overflow;
+  }
+  if (num === 0) {
+    return UnsafeNumberReason.underflow;
+  }
+  return UnsafeNumberReason.truncate_float;
+}
+function extractSignificantDigits(value) {
+  const {
+    start,
+    end
+  } = getSignificantDigitRange(value);
+  const digits = value.substring(start, end);
+  const dot = digits.indexOf(".");
+  if (dot === -1) {
+    return digits;
+  }
+  return digits.substring(0, dot) + digits.substring(dot + 1);
+}
+function getSignificantDigitRange(value) {
+  let start = 0;
+  if (value[0] === "-") {
+    start++;
+  }
+  while (value[start] === "0" || value[start] === ".") {
+    start++;
+  }
+  let end = value.lastIndexOf("e");
+  if (end === -1) {
+    end = value.lastIndexOf("E");
+  }
+  if (end === -1) {
+    end = value.length;
+  }
+  while ((value[end - 1] === "0" || value[end - 1] === ".") && end > start) {
+    end--;
+  }
+  return {
+    start,
+    end
+  };
+}
+var INTEGER_REGEX, NUMBER_REGEX, UnsafeNumberReason;
+var init_utils = __esm({
+  "node_modules/lossless-json/lib/esm/utils.js"() {
+    INTEGER_REGEX = /^-?[0-9]+$/;
+    NUMBER_REGEX = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+    UnsafeNumberReason = /* @__PURE__ */ (function(UnsafeNumberReason2) {
+      UnsafeNumberReason2["underflow"] = "underflow";
+      UnsafeNumberReason2["overflow"] = "overflow";
+      UnsafeNumberReason2["truncate_integer"] = "truncate_integer";
+      UnsafeNumberReason2["truncate_float"] = "truncate_float";
+      return UnsafeNumberReason2;
+    })({});
+  }
+});
+
+// node_modules/lossless-json/lib/esm/LosslessNumber.js
+function isLosslessNumber(value) {
+  return value !== null && typeof value === "object" && value[losslessNumberMarker] === true;
+}
+var losslessNumberMarker, LosslessNumber;
+var init_LosslessNumber = __esm({
+  "node_modules/lossless-json/lib/esm/LosslessNumber.js"() {
+    init_utils();
+    losslessNumberMarker = /* @__PURE__ */ Symbol.for("lossless-json.LosslessNumber");
+    LosslessNumber = class {
+      // numeric value as string
+      value;
+      /**
+       * @deprecated Use the isLosslessNumber(value) function instead.
+       *
+       * Ordinary objects may also have an isLosslessNumber property, so this
+       * field cannot reliably identify lossless numbers.
+       */
+      isLosslessNumber = true;
+      get [losslessNumberMarker]() {
+        return true;
+      }
+      constructor(value) {
+        if (!isNumber(value)) {
+          throw new Error(`Invalid number (value: "${value}")`);
+        }
+        this.value = value;
+      }
+      /**
+       * Get the value of the LosslessNumber as number or bigint.
+       *
+       * - a number is returned for safe numbers and decimal values that only lose some insignificant digits
+       * - a bigint is returned for big integer numbers
+       * - an Error is thrown for values that will overflow or underflow
+       *
+       * Note that you can implement your own strategy for conversion by just getting the value as string
+       * via .toString(), and using util functions like isInteger, isSafeNumber, getUnsafeNumberReason,
+       * and toSafeNumberOrThrow to convert it to a numeric value.
+       */
+      valueOf() {
+        const unsafeReason = getUnsafeNumberReason(this.value);
+        if (unsafeReason === void 0 || unsafeReason === UnsafeNumberReason.truncate_float) {
+          return Number.parseFloat(this.value);
+        }
+        if (isInteger(this.value)) {
+          return BigInt(this.value);
+        }
+        throw new Error(`Cannot safely convert to number: the value '${this.value}' would ${unsafeReason} and become ${Number.parseFloat(this.value)}`);
+      }
+      /**
+       * Get the value of the LosslessNumber as string.
+       */
+      toString() {
+        return this.value;
+      }
+      // Note: we do NOT implement a .toJSON() method, and you should not implement
+      // or use that, it cannot safely turn the numeric value in the string into
+      // stringified JSON since it has to be parsed into a number first.
+    };
+  }
+});
+
+// node_modules/lossless-json/lib/esm/numberParsers.js
+function parseLosslessNumber(value) {
+  return new LosslessNumber(value);
+}
+var init_numberParsers = __esm({
+  "node_modules/lossless-json/lib/esm/numberParsers.js"() {
+    init_LosslessNumber();
+    init_utils();
+  }
+});
+
+// node_modules/lossless-json/lib/esm/revive.js
+function revive(json, reviver) {
+  return reviveValue({
+    "": json
+  }, "", json, reviver);
+}
+function reviveValue(context, key, value, reviver) {
+  if (Array.isArray(value)) {
+    return reviver.call(context, key, reviveArray(value, reviver));
+  }
+  if (value && typeof value === "object" && !isLosslessNumber(value)) {
+    return reviver.call(context, key, reviveObject(value, reviver));
+  }
+  return reviver.call(context, key, value);
+}
+function reviveObject(object2, reviver) {
+  for (const key of Object.keys(object2)) {
+    const value = reviveValue(object2, key, object2[key], reviver);
+    if (value !== void 0) {
+      object2[key] = value;
+    } else {
+      delete object2[key];
+    }
+  }
+  return object2;
+}
+function reviveArray(array, reviver) {
+  for (let i = 0; i < array.length; i++) {
+    const value = reviveValue(array, String(i), array[i], reviver);
+    if (value === void 0) {
+      delete array[i];
+    } else {
+      array[i] = value;
+    }
+  }
+  return array;
+}
+var init_revive = __esm({
+  "node_modules/lossless-json/lib/esm/revive.js"() {
+    init_LosslessNumber();
+  }
+});
+
+// node_modules/lossless-json/lib/esm/parse.js
+function parse(text, reviver, options) {
+  const optionsObj = typeof options === "function" ? {
+    parseNumber: options
+  } : options;
+  const parseNumber = optionsObj?.parseNumber ?? parseLosslessNumber;
+  const onDuplicateKey = optionsObj?.onDuplicateKey ?? throwDuplicateKey;
+  let i = 0;
+  const value = parseValue();
+  expectValue(value);
+  expectEndOfInput();
+  return reviver ? revive(value, reviver) : value;
+  function parseObject() {
+    if (text.charCodeAt(i) === codeOpeningBrace) {
+      i++;
+      skipWhitespace();
+      const object2 = {};
+      let initial = true;
+      while (i < text.length && text.charCodeAt(i) !== codeClosingBrace) {
+        if (!initial) {
+          eatComma();
+          skipWhitespace();
+        } else {
+          initial = false;
+        }
+        const start = i;
+        const key = parseString();
+        if (key === void 0) {
+          throwObjectKeyExpected();
+          return;
+        }
+        skipWhitespace();
+        eatColon();
+        const value2 = parseValue();
+        if (value2 === void 0) {
+          throwObjectValueExpected();
+          return;
+        }
+        if (Object.prototype.hasOwnProperty.call(object2, key) && !isDeepEqual(value2, object2[key])) {
+          const returnedValue = onDuplicateKey({
+            key,
+            position: start + 1,
+            oldValue: object2[key],
+            newValue: value2
+          });
+          if (returnedValue !== void 0) {
+            setObjectKey(object2, key, returnedValue);
+          }
+        } else {
+          setObjectKey(object2, key, value2);
+        }
+      }
+      if (text.charCodeAt(i) !== codeClosingBrace) {
+        throwObjectKeyOrEndExpected();
+      }
+      i++;
+      return object2;
+    }
+  }
+  function parseArray() {
+    if (text.charCodeAt(i) === codeOpeningBracket) {
+      i++;
+      skipWhitespace();
+      const array = [];
+      let initial = true;
+      while (i < text.length && text.charCodeAt(i) !== codeClosingBracket) {
+        if (!initial) {
+          eatComma();
+        } else {
+          initial = false;
+        }
+        const value2 = parseValue();
+        expectArrayItem(value2);
+        array.push(value2);
+      }
+      if (text.charCodeAt(i) !== codeClosingBracket) {
+        throwArrayItemOrEndExpected();
+      }
+      i++;
+      return array;
+    }
+  }
+  function parseValue() {
+    skipWhitespace();
+    const value2 = parseString() ?? parseNumeric() ?? parseObject() ?? parseArray() ?? parseKeyword("true", true) ?? parseKeyword("false", false) ?? parseKeyword("null", null);
+    skipWhitespace();
+    return value2;
+  }
+  function parseKeyword(name, value2) {
+    if (text.slice(i, i + name.length) === name) {
+      i += name.length;
+      return value2;
+    }
+  }
+  function skipWhitespace() {
+    while (isWhitespace(text.charCodeAt(i))) {
+      i++;
+    }
+  }
+  function parseString() {
+    if (text.charCodeAt(i) === codeDoubleQuote) {
+      i++;
+      let result = "";
+      while (i < text.length && text.charCodeAt(i) !== codeDoubleQuote) {
+        if (text.charCodeAt(i) === codeBackslash) {
+          const char = text[i + 1];
+          const escapeChar2 = escapeCharacters[char];
+          if (escapeChar2 !== void 0) {
+            result += escapeChar2;
+            i++;
+          } else if (char === "u") {
+            if (isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5))) {
+              result += String.fromCharCode(Number.parseInt(text.slice(i + 2, i + 6), 16));
+              i += 5;
+            } else {
+              throwInvalidUnicodeCharacter(i);
+            }
+          } else {
+            throwInvalidEscapeCharacter(i);
+          }
+        } else {
+          if (isValidStringCharacter(text.charCodeAt(i))) {
+            result += text[i];
+          } else {
+            throwInvalidCharacter(text[i]);
+          }
+        }
+        i++;
+      }
+      expectEndOfString();
+      i++;
+      return result;
+    }
+  }
+  function parseNumeric() {
+    const start = i;
+    if (text.charCodeAt(i) === codeMinus) {
+      i++;
+      expectDigit(start);
+    }
+    if (text.charCodeAt(i) === codeZero) {
+      i++;
+    } else if (isNonZeroDigit(text.charCodeAt(i))) {
+      i++;
+      while (isDigit(text.charCodeAt(i))) {
+        i++;
+      }
+    } else {
+      return void 0;
+    }
+    if (text.charCodeAt(i) === codeDot) {
+      i++;
+      expectDigit(start);
+      while (isDigit(text.charCodeAt(i))) {
+        i++;
+      }
+    }
+    if (text.charCodeAt(i) === codeLowercaseE || text.charCodeAt(i) === codeUppercaseE) {
+      i++;
+      if (text.charCodeAt(i) === codeMinus || text.charCodeAt(i) === codePlus) {
+        i++;
+      }
+      expectDigit(start);
+      while (isDigit(text.charCodeAt(i))) {
+        i++;
+      }
+    }
+    if (i > start) {
+      return parseNumber(text.slice(start, i));
+    }
+  }
+  function eatComma() {
+    if (text.charCodeAt(i) !== codeComma) {
+      throw new SyntaxError(`Comma ',' expected after value ${gotAt()}`);
+    }
+    i++;
+  }
+  function eatColon() {
+    if (text.charCodeAt(i) !== codeColon) {
+      throw new SyntaxError(`Colon ':' expected after property name ${gotAt()}`);
+    }
+    i++;
+  }
+  function expectValue(value2) {
+    if (value2 === void 0) {
+      throw new SyntaxError(`JSON value expected ${gotAt()}`);
+    }
+  }
+  function expectArrayItem(value2) {
+    if (value2 === void 0) {
+      throw new SyntaxError(`Array item expected ${gotAt()}`);
+    }
+  }
+  function expectEndOfInput() {
+    if (i < text.length) {
+      throw new SyntaxError(`Expected end of input ${gotAt()}`);
+    }
+  }
+  function expectDigit(start) {
+    if (!isDigit(text.charCodeAt(i))) {
+      const numSoFar = text.slice(start, i);
+      throw new SyntaxError(`Invalid number '${numSoFar}', expecting a digit ${gotAt()}`);
+    }
+  }
+  function expectEndOfString() {
+    if (text.charCodeAt(i) !== codeDoubleQuote) {
+      throw new SyntaxError(`End of string '"' expected ${gotAt()}`);
+    }
+  }
+  function throwObjectKeyExpected() {
+    throw new SyntaxError(`Quoted object key expected ${gotAt()}`);
+  }
+  function throwDuplicateKey({
+    key,
+    position
+  }) {
+    throw new SyntaxError(`Duplicate key '${key}' encountered at position ${position}`);
+  }
+  function throwObjectKeyOrEndExpected() {
+    throw new SyntaxError(`Quoted object key or end of object '}' expected ${gotAt()}`);
+  }
+  function throwArrayItemOrEndExpected() {
+    throw new SyntaxError(`Array item or end of array ']' expected ${gotAt()}`);
+  }
+  function throwInvalidCharacter(char) {
+    throw new SyntaxError(`Invalid character '${char}' ${pos()}`);
+  }
+  function throwInvalidEscapeCharacter(start) {
+    const chars = text.slice(start, start + 2);
+    throw new SyntaxError(`Invalid escape character '${chars}' ${pos()}`);
+  }
+  function throwObjectValueExpected() {
+    throw new SyntaxError(`Object value expected after ':' ${pos()}`);
+  }
+  function throwInvalidUnicodeCharacter(start) {
+    const chars = text.slice(start, start + 6);
+    throw new SyntaxError(`Invalid unicode character '${chars}' ${pos()}`);
+  }
+  function pos() {
+    return `at position ${i}`;
+  }
+  function got() {
+    return i < text.length ? `but got '${text[i]}'` : "but reached end of input";
+  }
+  function gotAt() {
+    return `${got()} ${pos()}`;
+  }
+}
+function setObjectKey(object2, key, value) {
+  if (key === "__proto__") {
+    Object.defineProperty(object2, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true
+    });
+  } else {
+    object2[key] = value;
+  }
+}
+function isWhitespace(code) {
+  return code === codeSpace || code === codeNewline || code === codeTab || code === codeReturn;
+}
+function isHex(code) {
+  return code >= codeZero && code <= codeNine || code >= codeUppercaseA && code <= codeUppercaseF || code >= codeLowercaseA && code <= codeLowercaseF;
+}
+function isDigit(code) {
+  return code >= codeZero && code <= codeNine;
+}
+function isNonZeroDigit(code) {
+  return code >= codeOne && code <= codeNine;
+}
+function isValidStringCharacter(code) {
+  return code >= 32 && code <= 1114111;
+}
+function isDeepEqual(a, b) {
+  if (a === b) {
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, index) => isDeepEqual(item, b[index]));
+  }
+  if (isObject2(a) && isObject2(b)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keys.every((key) => isDeepEqual(a[key], b[key]));
+  }
+  return false;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null;
+}
+var escapeCharacters, codeBackslash, codeOpeningBrace, codeClosingBrace, codeOpeningBracket, codeClosingBracket, codeSpace, codeNewline, codeTab, codeReturn, codeDoubleQuote, codePlus, codeMinus, codeZero, codeOne, codeNine, codeComma, codeDot, codeColon, codeUppercaseA, codeLowercaseA, codeUppercaseE, codeLowercaseE, codeUppercaseF, codeLowercaseF;
+var init_parse = __esm({
+  "node_modules/lossless-json/lib/esm/parse.js"() {
+    init_numberParsers();
+    init_revive();
+    escapeCharacters = {
+      '"': '"',
+      "\\": "\\",
+      "/": "/",
+      b: "\b",
+      f: "\f",
+      n: "\n",
+      r: "\r",
+      t: "	"
+      // note that \u is handled separately in parseString()
+    };
+    codeBackslash = 92;
+    codeOpeningBrace = 123;
+    codeClosingBrace = 125;
+    codeOpeningBracket = 91;
+    codeClosingBracket = 93;
+    codeSpace = 32;
+    codeNewline = 10;
+    codeTab = 9;
+    codeReturn = 13;
+    codeDoubleQuote = 34;
+    codePlus = 43;
+    codeMinus = 45;
+    codeZero = 48;
+    codeOne = 49;
+    codeNine = 57;
+    codeComma = 44;
+    codeDot = 46;
+    codeColon = 58;
+    codeUppercaseA = 65;
+    codeLowercaseA = 97;
+    codeUppercaseE = 69;
+    codeLowercaseE = 101;
+    codeUppercaseF = 70;
+    codeLowercaseF = 102;
+  }
+});
+
+// node_modules/lossless-json/lib/esm/reviveDate.js
+var init_reviveDate = __esm({
+  "node_modules/lossless-json/lib/esm/reviveDate.js"() {
+  }
+});
+
+// node_modules/lossless-json/lib/esm/stringify.js
+function stringify(value, replacer, space, numberStringifiers) {
+  const resolvedSpace = resolveSpace(space);
+  const replacedValue = typeof replacer === "function" ? replacer.call({
+    "": value
+  }, "", value) : value;
+  return stringifyValue(replacedValue, "");
+  function stringifyValue(value2, indent) {
+    if (Array.isArray(numberStringifiers)) {
+      const stringifier = numberStringifiers.find((item) => item.test(value2));
+      if (stringifier) {
+        const str2 = stringifier.stringify(value2);
+        if (typeof str2 !== "string" || !isNumber(str2)) {
+          throw new Error(`Invalid JSON number: output of a number stringifier must be a string containing a JSON number (output: ${str2})`);
+        }
+        return str2;
+      }
+    }
+    if (typeof value2 === "boolean" || typeof value2 === "number" || typeof value2 === "string" || value2 === null || value2 instanceof Date || value2 instanceof Boolean || value2 instanceof Number || value2 instanceof String) {
+      return JSON.stringify(value2);
+    }
+    if (isLosslessNumber(value2)) {
+      return value2.toString();
+    }
+    if (typeof value2 === "bigint") {
+      return value2.toString();
+    }
+    if (Array.isArray(value2)) {
+      return stringifyArray(value2, indent);
+    }
+    if (value2 && typeof value2 === "object") {
+      return stringifyObject(value2, indent);
+    }
+    return void 0;
+  }
+  function stringifyArray(array, indent) {
+    if (array.length === 0) {
+      return "[]";
+    }
+    const childIndent = resolvedSpace ? indent + resolvedSpace : void 0;
+    let str2 = resolvedSpace ? "[\n" : "[";
+    for (let i = 0; i < array.length; i++) {
+      const item = typeof replacer === "function" ? replacer.call(array, String(i), array[i]) : array[i];
+      if (resolvedSpace) {
+        str2 += childIndent;
+      }
+      if (typeof item !== "undefined" && typeof item !== "function") {
+        const serialized = stringifyValue(item, childIndent);
+        str2 += serialized === void 0 ? "null" : serialized;
+      } else {
+        str2 += "null";
+      }
+      if (i < array.length - 1) {
+        str2 += resolvedSpace ? ",\n" : ",";
+      }
+    }
+    str2 += resolvedSpace ? `
+${indent}]` : "]";
+    return str2;
+  }
+  function stringifyObject(object2, indent) {
+    if (typeof object2.toJSON === "function") {
+      return stringifyValue(object2.toJSON(), indent);
+    }
+    const keys = Array.isArray(replacer) ? [...new Set(replacer.map(String))] : Object.keys(object2);
+    if (keys.length === 0) {
+      return "{}";
+    }
+    const childIndent = resolvedSpace ? indent + resolvedSpace : void 0;
+    let first = true;
+    let str2 = resolvedSpace ? "{\n" : "{";
+    for (const key of keys) {
+      const value2 = typeof replacer === "function" ? replacer.call(object2, key, object2[key]) : object2[key];
+      if (includeProperty(key, value2)) {
+        const serialized = stringifyValue(value2, childIndent);
+        if (serialized === void 0) {
+          continue;
+        }
+        if (first) {
+          first = false;
+        } else {
+          str2 += resolvedSpace ? ",\n" : ",";
+        }
+        const keyStr = JSON.stringify(key);
+        str2 += resolvedSpace ? `${childIndent + keyStr}: ` : `${keyStr}:`;
+        str2 += serialized;
+      }
+    }
+    str2 += resolvedSpace ? `
+${indent}}` : "}";
+    return str2;
+  }
+  function includeProperty(_key, value2) {
+    return typeof value2 !== "undefined" && typeof value2 !== "function" && typeof value2 !== "symbol";
+  }
+}
+function resolveSpace(space) {
+  if (typeof space === "number") {
+    const count2 = Math.min(Math.trunc(space), MAX_SPACE_LENGTH);
+    return count2 >= 1 ? " ".repeat(count2) : void 0;
+  }
+  if (typeof space === "string" && space !== "") {
+    return space.slice(0, MAX_SPACE_LENGTH);
+  }
+  return void 0;
+}
+var MAX_SPACE_LENGTH;
+var init_stringify = __esm({
+  "node_modules/lossless-json/lib/esm/stringify.js"() {
+    init_LosslessNumber();
+    init_utils();
+    MAX_SPACE_LENGTH = 10;
+  }
+});
+
+// node_modules/lossless-json/lib/esm/types.js
+var init_types = __esm({
+  "node_modules/lossless-json/lib/esm/types.js"() {
+  }
+});
+
+// node_modules/lossless-json/lib/esm/index.js
+var init_esm = __esm({
+  "node_modules/lossless-json/lib/esm/index.js"() {
+    init_config();
+    init_LosslessNumber();
+    init_numberParsers();
+    init_parse();
+    init_reviveDate();
+    init_stringify();
+    init_types();
+    init_utils();
+  }
+});
+
+// src/targets/digitalocean/configs.ts
+function long(doKey, kafkaKey, defaultValue, min = LONG_MIN, writable = true) {
+  return { doKey, kafkaKey, type: "long", min, max: LONG_MAX2, defaultValue, writable };
+}
+function int2(doKey, kafkaKey, defaultValue, min = INT_MIN) {
+  return { doKey, kafkaKey, type: "int", min, max: INT_MAX, defaultValue, writable: true };
+}
+function entryForDoKey(doKey) {
+  return BY_DO_KEY.get(doKey);
+}
+function entryForKafkaKey(kafkaKey) {
+  return BY_KAFKA_KEY.get(kafkaKey);
+}
+function shortestFloat(value) {
+  const target = Math.fround(value);
+  for (let digits = 1; digits <= 17; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === target) return String(candidate);
+  }
+  return String(value);
+}
+function doValueToKafka(entry, value) {
+  let out;
+  switch (entry.type) {
+    case "enum":
+      if (typeof value === "string") out = entry.values?.[value] ?? READ_ALIASES[entry.doKey]?.[value];
+      break;
+    case "boolean":
+      if (typeof value === "boolean") out = String(value);
+      break;
+    case "long":
+    case "int":
+      if (isLosslessNumber(value) && /^-?\d+$/.test(value.value)) out = BigInt(value.value).toString();
+      else if (typeof value === "number" && Number.isSafeInteger(value)) out = String(value);
+      break;
+    case "double": {
+      const n = isLosslessNumber(value) ? Number(value.value) : typeof value === "number" ? value : Number.NaN;
+      if (Number.isFinite(n)) out = shortestFloat(n);
+      break;
+    }
+  }
+  return out === void 0 ? void 0 : canonicalConfigValue(entry.kafkaKey, out);
+}
+function checkKafkaValue(entry, value) {
+  const name = `${entry.kafkaKey} (DigitalOcean ${entry.doKey})`;
+  switch (entry.type) {
+    case "enum": {
+      const allowed = Object.values(entry.values ?? {});
+      return allowed.includes(value) ? void 0 : `${name} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`;
+    }
+    case "boolean":
+      return value === "true" || value === "false" ? void 0 : `${name} must be true or false, not ${JSON.stringify(value)}`;
+    case "long":
+    case "int": {
+      if (!/^-?\d+$/.test(value)) return `${name} must be an integer, not ${JSON.stringify(value)}`;
+      const n = BigInt(value);
+      if (entry.min !== void 0 && n < BigInt(entry.min)) return `${name} must be at least ${entry.min}, not ${value}`;
+      if (entry.max !== void 0 && n > BigInt(entry.max)) return `${name} must be at most ${entry.max}, not ${value}`;
+      return void 0;
+    }
+    case "double": {
+      const n = Number(value);
+      if (value.trim() === "" || !Number.isFinite(n)) return `${name} must be a number, not ${JSON.stringify(value)}`;
+      if (entry.min !== void 0 && n < Number(entry.min)) return `${name} must be at least ${entry.min}, not ${value}`;
+      if (entry.max !== void 0 && n > Number(entry.max)) return `${name} must be at most ${entry.max}, not ${value}`;
+      return void 0;
+    }
+  }
+}
+function checkDesiredConfig(kafkaKey, value) {
+  const entry = BY_KAFKA_KEY.get(kafkaKey);
+  if (!entry) return `DigitalOcean's API cannot set topic config ${kafkaKey}; it accepts ${writableKafkaKeys().join(", ")}`;
+  if (!entry.writable) return `DigitalOcean's API reports ${kafkaKey} but does not accept it in requests`;
+  return checkKafkaValue(entry, value);
+}
+function writableKafkaKeys() {
+  return DO_CONFIGS.filter((e) => e.writable).map((e) => e.kafkaKey).sort();
+}
+function kafkaValueToDo(entry, value) {
+  const problem2 = checkKafkaValue(entry, value);
+  if (problem2) throw new Error(problem2);
+  switch (entry.type) {
+    case "enum": {
+      const found = Object.entries(entry.values ?? {}).find(([, kafka]) => kafka === value);
+      return found[0];
+    }
+    case "boolean":
+      return value === "true";
+    case "long":
+    case "int":
+      return new LosslessNumber(BigInt(value).toString());
+    case "double":
+      return new LosslessNumber(String(Number(value)));
+  }
+}
+var LONG_MIN, LONG_MAX2, INT_MIN, INT_MAX, LONG_MAX_STRING, MESSAGE_FORMAT_VERSIONS, DO_CONFIGS, BY_DO_KEY, BY_KAFKA_KEY, READ_ALIASES;
+var init_configs2 = __esm({
+  "src/targets/digitalocean/configs.ts"() {
+    "use strict";
+    init_esm();
+    init_configs();
+    LONG_MIN = -(2n ** 63n);
+    LONG_MAX2 = 2n ** 63n - 1n;
+    INT_MIN = -(2n ** 31n);
+    INT_MAX = 2n ** 31n - 1n;
+    LONG_MAX_STRING = LONG_MAX2.toString();
+    MESSAGE_FORMAT_VERSIONS = [
+      "0.8.0",
+      "0.8.1",
+      "0.8.2",
+      "0.9.0",
+      "0.10.0-IV0",
+      "0.10.0-IV1",
+      "0.10.1-IV0",
+      "0.10.1-IV1",
+      "0.10.1-IV2",
+      "0.10.2-IV0",
+      "0.11.0-IV0",
+      "0.11.0-IV1",
+      "0.11.0-IV2",
+      "1.0-IV0",
+      "1.1-IV0",
+      "2.0-IV0",
+      "2.0-IV1",
+      "2.1-IV0",
+      "2.1-IV1",
+      "2.1-IV2",
+      "2.2-IV0",
+      "2.2-IV1",
+      "2.3-IV0",
+      "2.3-IV1",
+      "2.4-IV0",
+      "2.4-IV1",
+      "2.5-IV0",
+      "2.6-IV0",
+      "2.7-IV0",
+      "2.7-IV1",
+      "2.7-IV2",
+      "2.8-IV0",
+      "2.8-IV1",
+      "3.0-IV0",
+      "3.0-IV1",
+      "3.1-IV0",
+      "3.2-IV0",
+      "3.3-IV0",
+      "3.3-IV1",
+      "3.3-IV2",
+      "3.3-IV3"
+    ];
+    DO_CONFIGS = [
+      {
+        doKey: "cleanup_policy",
+        kafkaKey: "cleanup.policy",
+        type: "enum",
+        values: { delete: "delete", compact: "compact", compact_delete: "compact,delete" },
+        defaultValue: "delete",
+        writable: true
+      },
+      {
+        doKey: "compression_type",
+        kafkaKey: "compression.type",
+        type: "enum",
+        values: { producer: "producer", gzip: "gzip", snappy: "snappy", lz4: "lz4", zstd: "zstd", uncompressed: "uncompressed" },
+        defaultValue: "producer",
+        writable: true
+      },
+      long("delete_retention_ms", "delete.retention.ms", "86400000"),
+      long("file_delete_delay_ms", "file.delete.delay.ms", "60000"),
+      long("flush_messages", "flush.messages", LONG_MAX_STRING),
+      long("flush_ms", "flush.ms", LONG_MAX_STRING),
+      int2("index_interval_bytes", "index.interval.bytes", "4096"),
+      long("max_compaction_lag_ms", "max.compaction.lag.ms", LONG_MAX_STRING),
+      int2("max_message_bytes", "max.message.bytes", "1048588"),
+      { doKey: "message_down_conversion_enable", kafkaKey: "message.downconversion.enable", type: "boolean", defaultValue: "true", writable: true },
+      {
+        doKey: "message_format_version",
+        kafkaKey: "message.format.version",
+        type: "enum",
+        values: Object.fromEntries(MESSAGE_FORMAT_VERSIONS.map((v) => [v, v])),
+        defaultValue: "3.0-IV1",
+        writable: true
+      },
+      long("message_timestamp_difference_max_ms", "message.timestamp.difference.max.ms", LONG_MAX_STRING, LONG_MIN, false),
+      {
+        doKey: "message_timestamp_type",
+        kafkaKey: "message.timestamp.type",
+        type: "enum",
+        values: { create_time: "CreateTime", log_append_time: "LogAppendTime" },
+        defaultValue: "CreateTime",
+        writable: true
+      },
+      { doKey: "min_cleanable_dirty_ratio", kafkaKey: "min.cleanable.dirty.ratio", type: "double", min: 0, max: 1, defaultValue: "0.5", writable: true },
+      long("min_compaction_lag_ms", "min.compaction.lag.ms", "0"),
+      int2("min_insync_replicas", "min.insync.replicas", "1", 1n),
+      { doKey: "preallocate", kafkaKey: "preallocate", type: "boolean", defaultValue: "false", writable: true },
+      long("retention_bytes", "retention.bytes", "-1"),
+      long("retention_ms", "retention.ms", "604800000"),
+      int2("segment_bytes", "segment.bytes", "209715200", 14n),
+      { ...int2("segment_index_bytes", "segment.index.bytes", "10485760"), writable: false },
+      long("segment_jitter_ms", "segment.jitter.ms", "0"),
+      long("segment_ms", "segment.ms", "604800000", 1n)
+    ];
+    BY_DO_KEY = new Map(DO_CONFIGS.map((e) => [e.doKey, e]));
+    BY_KAFKA_KEY = new Map(DO_CONFIGS.map((e) => [e.kafkaKey, e]));
+    READ_ALIASES = { compression_type: { Iz4: "lz4" } };
+  }
+});
+
+// src/targets/digitalocean/settings.ts
+function parseDigitalOceanSettings(raw, cluster) {
+  const fail = (what) => {
+    throw new ConfigError(`Cluster "${cluster}": ${what}.`);
+  };
+  const str2 = (key, required) => {
+    const v = raw[key];
+    if (v === void 0 || v === null) return required ? fail(`${key} is required`) : void 0;
+    if (typeof v !== "string" || v === "") return fail(`${key} must be a non-empty string`);
+    return v;
+  };
+  const num = (obj2, key, where2, min) => {
+    const raw2 = obj2[key];
+    if (raw2 === void 0 || raw2 === null) return void 0;
+    const v = typeof raw2 === "string" && /^\d+$/.test(raw2) ? Number(raw2) : raw2;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min) return fail(`${where2}${key} must be an integer >= ${min}`);
+    return v;
+  };
+  const obj = (key) => {
+    const v = raw[key];
+    if (v === void 0 || v === null) return {};
+    if (typeof v !== "object" || Array.isArray(v)) return fail(`${key} must be a mapping`);
+    return v;
+  };
+  const databaseId = str2("databaseId", true);
+  if (!/^[0-9a-fA-F-]{8,64}$/.test(databaseId)) fail("databaseId must be the database cluster UUID");
+  const token = str2("token", true);
+  const apiUrl = (str2("apiUrl", false) ?? DEFAULT_API_URL).replace(/\/+$/, "");
+  let url;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    return fail("apiUrl is not a valid URL");
+  }
+  if (url.username !== "" || url.password !== "") fail("apiUrl must not contain credentials; use token");
+  if (url.protocol !== "https:" && url.protocol !== "http:") fail("apiUrl must be an https:// URL");
+  const timeouts = obj("timeouts");
+  const retryRaw = obj("retry");
+  const retry = {};
+  const maxAttempts = num(retryRaw, "maxAttempts", "retry.", 1);
+  const baseDelayMs = num(retryRaw, "baseDelayMs", "retry.", 0);
+  const maxDelayMs = num(retryRaw, "maxDelayMs", "retry.", 0);
+  if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
+  if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
+  if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
+  const connectTimeoutMs = num(timeouts, "connectMs", "timeouts.", 1);
+  const readTimeoutMs = num(timeouts, "readMs", "timeouts.", 1);
+  const creation = obj("topicCreation");
+  return {
+    databaseId,
+    token,
+    apiUrl,
+    ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
+    ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
+    retry,
+    concurrency: num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY2,
+    createTimeoutMs: num(creation, "timeoutMs", "topicCreation.", 1) ?? 3e5,
+    pollIntervalMs: num(creation, "pollIntervalMs", "topicCreation.", 1) ?? 1e3,
+    maxPaceWaitMs: retry.maxDelayMs ?? 6e4
+  };
+}
+var DEFAULT_API_URL, DEFAULT_CONCURRENCY2;
+var init_settings2 = __esm({
+  "src/targets/digitalocean/settings.ts"() {
+    "use strict";
+    init_errors();
+    DEFAULT_API_URL = "https://api.digitalocean.com";
+    DEFAULT_CONCURRENCY2 = 8;
+  }
+});
+
+// src/targets/digitalocean/pacer.ts
+function header2(headers, name) {
+  const raw = headers[name];
+  const text = Array.isArray(raw) ? raw[0] : raw;
+  if (text === void 0 || !/^\d+$/.test(text.trim())) return void 0;
+  return Number(text.trim());
+}
+var RateLimitPacer;
+var init_pacer = __esm({
+  "src/targets/digitalocean/pacer.ts"() {
+    "use strict";
+    RateLimitPacer = class {
+      constructor(maxWaitMs, sleep, now = Date.now, log) {
+        this.maxWaitMs = maxWaitMs;
+        this.sleep = sleep;
+        this.now = now;
+        this.log = log;
+      }
+      maxWaitMs;
+      sleep;
+      now;
+      log;
+      #remaining;
+      #resetAtMs = 0;
+      #inFlight = 0;
+      #chain = Promise.resolve();
+      #wakers = [];
+      /** Waits until the known budget allows one more request, and counts it as in flight. */
+      acquire() {
+        const turn = this.#chain.then(() => this.#wait());
+        this.#chain = turn.catch(() => void 0);
+        return turn;
+      }
+      /** Records a finished request and, when present, the budget its response announced. */
+      release(headers) {
+        this.#inFlight = Math.max(0, this.#inFlight - 1);
+        const remaining = headers ? header2(headers, "ratelimit-remaining") : void 0;
+        const reset = headers ? header2(headers, "ratelimit-reset") : void 0;
+        if (remaining !== void 0) {
+          this.#remaining = Math.max(0, remaining - this.#inFlight);
+        }
+        if (reset !== void 0) this.#resetAtMs = reset * 1e3;
+        const wakers = this.#wakers;
+        this.#wakers = [];
+        for (const wake of wakers) wake();
+      }
+      async #wait() {
+        for (; ; ) {
+          if (this.#remaining === void 0 || this.#remaining > 0) {
+            if (this.#remaining !== void 0) this.#remaining -= 1;
+            this.#inFlight += 1;
+            return;
+          }
+          if (this.#inFlight > 0) {
+            await new Promise((resolve6) => this.#wakers.push(resolve6));
+            continue;
+          }
+          const wait = Math.min(this.maxWaitMs, Math.max(0, this.#resetAtMs - this.now()));
+          if (wait > 0) {
+            this.log?.(`rate limit: budget spent, waiting ${wait} ms for DigitalOcean's window to free a slot`);
+            await this.sleep(wait);
+          }
+          this.#remaining = 1;
+        }
+      }
+    };
+  }
+});
+
+// src/targets/digitalocean/api.ts
+import { STATUS_CODES as STATUS_CODES3 } from "node:http";
+function doErrorInfo(body) {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return {};
+  const b = body;
+  const requestId = typeof b.request_id === "string" ? ` (request id ${b.request_id})` : "";
+  return {
+    ...typeof b.id === "string" ? { errorCode: b.id } : {},
+    ...typeof b.message === "string" ? { serverMessage: `${b.message}${requestId}` } : {}
+  };
+}
+function describe2(what, err) {
+  const d = err.details;
+  const server = d.serverMessage ? `: ${d.serverMessage}` : "";
+  const id = d.errorCode === void 0 ? "" : ` ${d.errorCode}`;
+  let message;
+  if (d.status === void 0) {
+    message = `Cannot ${what} on DigitalOcean: ${d.serverMessage ?? "network error"} (${d.method} ${d.url}).`;
+  } else if (d.status === 401) {
+    message = `DigitalOcean rejected the API token while trying to ${what} (HTTP 401${id}): check the token configured for this cluster.`;
+  } else if (d.status === 403) {
+    message = `The DigitalOcean API token may not ${what} (HTTP 403${id}${server}).`;
+  } else {
+    const status = `HTTP ${d.status} ${STATUS_CODES3[d.status] ?? ""}`.trimEnd();
+    message = `Cannot ${what} on DigitalOcean: ${status}${id}${server}.`;
+  }
+  const out = new ApiError(message, d);
+  out.stack = `${out.name}: ${message}
+${(err.stack ?? "").split("\n").slice(1).join("\n")}`;
+  return out;
+}
+function malformed2(what, problem2) {
+  return new ApiError(`Cannot ${what} on DigitalOcean: unexpected response (${problem2}).`, { method: "GET", url: what });
+}
+function object(value, what) {
+  if (!value || typeof value !== "object" || Array.isArray(value) || isLosslessNumber(value)) {
+    throw malformed2(what, "expected an object");
+  }
+  return value;
+}
+function field(body, key, what) {
+  return object(body, what)[key];
+}
+function string(value, what, name) {
+  if (typeof value !== "string") throw malformed2(what, `${name} is not a string`);
+  return value;
+}
+function optionalInt(value) {
+  if (isLosslessNumber(value) && /^\d+$/.test(value.value)) return Number(value.value);
+  return void 0;
+}
+function toDetail(value, what) {
+  const o = object(value, what);
+  const rf = optionalInt(o.replication_factor);
+  if (rf === void 0) throw malformed2(what, "replication_factor is missing");
+  const config2 = o.config === void 0 || o.config === null ? {} : object(o.config, what);
+  return {
+    name: string(o.name, what, "name"),
+    state: typeof o.state === "string" ? o.state : "unknown",
+    replicationFactor: rf,
+    partitions: Array.isArray(o.partitions) ? o.partitions.length : 0,
+    config: config2
+  };
+}
+function toUser(value) {
+  const what = "list database users";
+  const o = object(value, what);
+  const settings = o.settings === void 0 || o.settings === null ? void 0 : object(o.settings, what);
+  const rawAcl = settings?.acl;
+  let acl;
+  if (Array.isArray(rawAcl)) {
+    acl = rawAcl.map((entry) => {
+      const e = object(entry, what);
+      return { topic: string(e.topic, what, "settings.acl[].topic"), permission: string(e.permission, what, "settings.acl[].permission") };
+    });
+  } else if (rawAcl !== void 0 && rawAcl !== null) {
+    throw malformed2(what, "settings.acl is not an array");
+  }
+  return { name: string(o.name, what, "name"), role: typeof o.role === "string" ? o.role : "normal", acl };
+}
+var DoApi;
+var init_api2 = __esm({
+  "src/targets/digitalocean/api.ts"() {
+    "use strict";
+    init_esm();
+    init_errors();
+    init_http();
+    init_pacer();
+    DoApi = class {
+      #http;
+      #db;
+      #pacer;
+      constructor(http, databaseId, options) {
+        this.#http = new HttpClient({
+          ...http,
+          parseJson: (text) => parse(text),
+          stringifyJson: (value) => stringify(value) ?? "null",
+          errorInfo: doErrorInfo
+        });
+        this.#db = databaseId;
+        const sleep = http.sleep ?? ((ms) => new Promise((resolve6) => setTimeout(resolve6, ms)));
+        this.#pacer = new RateLimitPacer(options.maxPaceWaitMs, sleep, Date.now, http.debug ? http.log : void 0);
+      }
+      /** `GET /v2/databases/{id}/topics`. */
+      async listTopics() {
+        const res = await this.#send({ method: "GET", path: path`/v2/databases/${this.#db}/topics` }, "list topics");
+        const topics = field(res.body, "topics", "list topics");
+        if (topics === void 0 || topics === null) return [];
+        if (!Array.isArray(topics)) throw malformed2("list topics", "topics is not an array");
+        return topics.map((t) => {
+          const o = object(t, "list topics");
+          return {
+            name: string(o.name, "list topics", "name"),
+            state: typeof o.state === "string" ? o.state : "unknown",
+            replicationFactor: optionalInt(o.replication_factor),
+            partitionCount: optionalInt(o.partition_count)
+          };
+        });
+      }
+      /** `GET /v2/databases/{id}/topics/{name}`; undefined on 404 (absent, or not visible yet). */
+      async getTopic(name) {
+        const what = `read topic ${name}`;
+        try {
+          const res = await this.#send({ method: "GET", path: path`/v2/databases/${this.#db}/topics/${name}` }, what);
+          return toDetail(field(res.body, "topic", what), what);
+        } catch (err) {
+          if (err instanceof ApiError && err.details.status === 404) return void 0;
+          throw err;
+        }
+      }
+      /** `POST /v2/databases/{id}/topics`; `exists` when the server says the topic already exists. */
+      async createTopic(body) {
+        const what = `create topic ${body.name}`;
+        try {
+          await this.#send({ method: "POST", path: path`/v2/databases/${this.#db}/topics`, body }, what);
+          return "created";
+        } catch (err) {
+          if (err instanceof ApiError && err.details.status === 409) return "exists";
+          throw err;
+        }
+      }
+      /** `PUT /v2/databases/{id}/topics/{name}` with the complete state of the topic. */
+      async updateTopic(name, body) {
+        await this.#send({ method: "PUT", path: path`/v2/databases/${this.#db}/topics/${name}`, body }, `update topic ${name}`);
+      }
+      /** `DELETE /v2/databases/{id}/topics/{name}`; false when it was already gone. */
+      async deleteTopic(name) {
+        try {
+          await this.#send({ method: "DELETE", path: path`/v2/databases/${this.#db}/topics/${name}` }, `delete topic ${name}`);
+          return true;
+        } catch (err) {
+          if (err instanceof ApiError && err.details.status === 404) return false;
+          throw err;
+        }
+      }
+      /** `GET /v2/databases/{id}/users`, secrets dropped. */
+      async listUsers() {
+        const res = await this.#send({ method: "GET", path: path`/v2/databases/${this.#db}/users` }, "list database users");
+        const users = field(res.body, "users", "list database users");
+        if (users === void 0 || users === null) return [];
+        if (!Array.isArray(users)) throw malformed2("list database users", "users is not an array");
+        return users.map((u) => toUser(u));
+      }
+      /** `PUT /v2/databases/{id}/users/{name}` replacing the user's Kafka ACLs as a whole. */
+      async setUserAcl(name, acl) {
+        await this.#send(
+          { method: "PUT", path: path`/v2/databases/${this.#db}/users/${name}`, body: { settings: { acl } } },
+          `set the ACLs of database user ${name}`
+        );
+      }
+      /** Releases the connection pool. */
+      close() {
+        return this.#http.close();
+      }
+      async #send(req, what) {
+        await this.#pacer.acquire();
+        let headers;
+        try {
+          const res = await this.#http.request(req);
+          headers = res.headers;
+          return res;
+        } catch (err) {
+          throw err instanceof ApiError ? describe2(what, err) : err;
+        } finally {
+          this.#pacer.release(headers);
+        }
+      }
+    };
+  }
+});
+
+// src/targets/digitalocean/live.ts
+function rawText(value) {
+  if (isLosslessNumber(value)) return value.value;
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+function toLiveTopic(summary, detail) {
+  const configs = {};
+  const skipped = [];
+  for (const doKey of Object.keys(detail.config).sort()) {
+    const entry = entryForDoKey(doKey);
+    if (!entry) {
+      skipped.push(doKey);
+      continue;
+    }
+    const raw = detail.config[doKey];
+    const value = doValueToKafka(entry, raw) ?? canonicalConfigValue(entry.kafkaKey, rawText(raw));
+    const isDefault = value === entry.defaultValue;
+    configs[entry.kafkaKey] = {
+      value,
+      // Keys DigitalOcean does not let us write are never "set on the topic" as far as planning
+      // goes: nothing could reset them.
+      setOnTopic: entry.writable && !isDefault,
+      source: isDefault ? "DEFAULT_CONFIG" : entry.writable ? "DYNAMIC_TOPIC_CONFIG" : "UNKNOWN",
+      inheritedValue: entry.defaultValue,
+      readOnly: !entry.writable,
+      sensitive: false
+    };
+  }
+  const sortedConfigs2 = Object.fromEntries(Object.keys(configs).sort().map((k) => [k, configs[k]]));
+  return {
+    topic: {
+      name: detail.name,
+      partitions: summary?.partitionCount ?? detail.partitions,
+      replicationFactor: detail.replicationFactor,
+      internal: detail.name.startsWith("__"),
+      configs: sortedConfigs2
+    },
+    skipped
+  };
+}
+function usersToLive(users) {
+  const acls = [];
+  const unknown = [];
+  for (const user of users) {
+    const r = userAclsToBindings(user.name, user.acl ?? []);
+    acls.push(...r.bindings);
+    unknown.push(...r.unknown.map((u) => `user ${user.name}: ${u}`));
+  }
+  return {
+    acls: acls.sort(compareBindings2),
+    principals: users.map((u) => principalOfUser(u.name)).sort(),
+    unknown: unknown.sort()
+  };
+}
+var init_live2 = __esm({
+  "src/targets/digitalocean/live.ts"() {
+    "use strict";
+    init_configs();
+    init_acl();
+    init_configs2();
+    init_esm();
+  }
+});
+
+// src/targets/digitalocean/target.ts
+function checkTopicShape(partitions, replicationFactor) {
+  const out = [];
+  const { minPartitions, maxPartitions, minReplicationFactor } = TOPIC_LIMITS;
+  if (partitions !== void 0 && (partitions < minPartitions || partitions > maxPartitions)) {
+    out.push(`DigitalOcean topics have ${minPartitions} to ${maxPartitions} partitions, not ${partitions}`);
+  }
+  if (replicationFactor !== void 0 && replicationFactor < minReplicationFactor) {
+    out.push(`DigitalOcean topics have a replication factor of at least ${minReplicationFactor}, not ${replicationFactor}`);
+  }
+  return out;
+}
+function asNumber(value) {
+  return typeof value === "number" ? value : void 0;
+}
+function configChanges(action) {
+  return action.changes.filter((c) => c.field.startsWith("config.")).map((c) => ({ key: c.field.slice("config.".length), change: c }));
+}
+function change2(action, field3) {
+  return action.changes.find((c) => c.field === field3);
+}
+function topicName2(action) {
+  if (action.resource.kind !== "topic") throw new Error("not a topic action");
+  return action.resource.name;
+}
+function aclOf2(action) {
+  if (action.resource.kind !== "acl") throw new Error("not an ACL action");
+  const { kind: _kind, ...binding } = action.resource;
+  return binding;
+}
+async function mapBounded(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+function unionBindings(a, b) {
+  const seen = new Map(a.map((x) => [bindingKey2(x), x]));
+  for (const x of b) if (!seen.has(bindingKey2(x))) seen.set(bindingKey2(x), x);
+  return [...seen.values()];
+}
+function resetProblem(key) {
+  const entry = entryForKafkaKey(key);
+  if (!entry) return `DigitalOcean's API cannot set topic config ${key}`;
+  if (!entry.writable) return `DigitalOcean's API reports ${key} but cannot reset it`;
+  return void 0;
+}
+var DIGITALOCEAN_CAPABILITIES, TOPIC_LIMITS, TOPIC_NAME, DigitalOceanTarget;
+var init_target2 = __esm({
+  "src/targets/digitalocean/target.ts"() {
+    "use strict";
+    init_errors();
+    init_model();
+    init_api2();
+    init_acl();
+    init_configs2();
+    init_live2();
+    DIGITALOCEAN_CAPABILITIES = {
+      dryRun: false,
+      replicationFactorChange: true,
+      principalsMustExist: true,
+      managedConfigPrefixes: []
+    };
+    TOPIC_LIMITS = { minPartitions: 3, maxPartitions: 2048, minReplicationFactor: 2 };
+    TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+    DigitalOceanTarget = class {
+      /** Always `digitalocean`. */
+      kind = "digitalocean";
+      capabilities = DIGITALOCEAN_CAPABILITIES;
+      #api;
+      #settings;
+      #ctx;
+      #sleep;
+      /** After-our-writes state, filled from the live state on first use. */
+      #topics = /* @__PURE__ */ new Map();
+      #userBindings = /* @__PURE__ */ new Map();
+      #seeded;
+      constructor(settings, ctx, sleep) {
+        this.#settings = settings;
+        this.#ctx = ctx;
+        this.#sleep = sleep ?? ((ms) => new Promise((resolve6) => setTimeout(resolve6, ms)));
+        this.#api = new DoApi(
+          {
+            baseUrl: settings.apiUrl,
+            auth: { type: "bearer", token: settings.token },
+            ...settings.connectTimeoutMs !== void 0 ? { connectTimeoutMs: settings.connectTimeoutMs } : {},
+            ...settings.readTimeoutMs !== void 0 ? { readTimeoutMs: settings.readTimeoutMs } : {},
+            connections: settings.concurrency,
+            retry: settings.retry,
+            log: (line) => ctx.log(line),
+            debug: ctx.debug,
+            sleep: this.#sleep
+          },
+          settings.databaseId,
+          { maxPaceWaitMs: settings.maxPaceWaitMs }
+        );
+      }
+      /** Topic list and user list in parallel, then every topic's detail with bounded concurrency. */
+      async read() {
+        const [summaries, users] = await Promise.all([this.#api.listTopics(), this.#api.listUsers()]);
+        const present = summaries.filter((t) => t.state !== "deleting").sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+        const topics = await mapBounded(present, this.#settings.concurrency, async (summary) => this.#readTopic(summary));
+        const skipped = /* @__PURE__ */ new Set();
+        const live = [];
+        for (const detail of topics) {
+          if (!detail) continue;
+          const r = toLiveTopic(present.find((s) => s.name === detail.name), detail);
+          for (const key of r.skipped) skipped.add(key);
+          live.push(r.topic);
+        }
+        if (skipped.size > 0 && this.#ctx.debug) {
+          this.#ctx.log(`digitalocean: ignoring topic config keys outside the mapping table: ${[...skipped].sort().join(", ")}`);
+        }
+        const { acls, principals, unknown } = usersToLive(users);
+        for (const line of unknown) this.#ctx.log(`digitalocean: ignoring an ACL entry with an unknown permission (${line})`);
+        return { clusterId: this.#settings.databaseId, topics: live, acls, principals };
+      }
+      async #readTopic(summary) {
+        const detail = await this.#api.getTopic(summary.name);
+        if (detail) return detail;
+        if (summary.state === "configuring") {
+          throw new ApiError(
+            `Topic ${summary.name} is still being created on DigitalOcean (state configuring); run the command again when it is active.`,
+            { method: "GET", url: `topics/${summary.name}`, status: 404 }
+          );
+        }
+        return void 0;
+      }
+      /**
+       * Local checks against DigitalOcean's documented limits (there is no server-side dry run), after
+       * re-reading the topic and user lists so the plan's assumptions still hold.
+       */
+      async preflight(actions, live) {
+        const findings = [];
+        const [summaries, users] = await Promise.all([this.#api.listTopics(), this.#api.listUsers()]);
+        const current = new Map(summaries.map((t) => [t.name, t]));
+        const userNames = new Set(users.map((u) => u.name));
+        const add = (action, message) => {
+          findings.push({ action, message });
+        };
+        for (const action of actions) {
+          if (action.resource.kind === "topic") {
+            const name = action.resource.name;
+            const now = current.get(name);
+            const partitions = asNumber(change2(action, "partitions")?.to);
+            const rf = asNumber(change2(action, "replicationFactor")?.to);
+            if (action.action === "create") {
+              if (!TOPIC_NAME.test(name)) add(action, `Topic name ${JSON.stringify(name)} is not valid: 1-249 letters, digits, ".", "_" or "-".`);
+              if (now) add(action, `Topic ${name} already exists on DigitalOcean (state ${now.state}); the plan is out of date, plan again.`);
+            } else if (action.action === "update") {
+              if (!now) add(action, `Topic ${name} no longer exists on DigitalOcean; the plan is out of date, plan again.`);
+              else if (now.state !== "active") add(action, `Topic ${name} is ${now.state} on DigitalOcean; it can be updated once it is active.`);
+              if (partitions !== void 0 && now?.partitionCount !== void 0 && partitions < now.partitionCount) {
+                add(action, `Topic ${name} has ${now.partitionCount} partitions; DigitalOcean can only increase them, not set ${partitions}.`);
+              }
+            }
+            if (action.action !== "delete") {
+              for (const problem2 of checkTopicShape(partitions, rf)) add(action, `Topic ${name}: ${problem2}.`);
+              for (const { key, change: c } of configChanges(action)) {
+                const problem2 = c.to === null ? resetProblem(key) : checkDesiredConfig(key, String(c.to));
+                if (problem2) add(action, `Topic ${name}: ${problem2}.`);
+              }
+            }
+          } else {
+            const binding = aclOf2(action);
+            const user = userOfPrincipal(binding.principal);
+            if (user === void 0) add(action, `DigitalOcean cannot express ${describeBinding2(binding)}: ACLs belong to database users (User:<name>).`);
+            else if (!userNames.has(user)) add(action, `Database user ${user} does not exist on DigitalOcean; create it there first (kafkaform manages ACLs, not users).`);
+          }
+        }
+        for (const [principal, steps] of this.#aclSteps(actions, live)) {
+          for (const bindings of steps) {
+            try {
+              bindingsToUserAcls(bindings);
+            } catch (err) {
+              const action = actions.find((a) => a.resource.kind === "acl" && a.resource.principal === principal);
+              add(action, `${principal}: ${err.message}.`);
+              break;
+            }
+          }
+        }
+        return findings;
+      }
+      /** The bindings each touched user would hold after phase 4 and after phase 5. */
+      #aclSteps(actions, live) {
+        const out = /* @__PURE__ */ new Map();
+        const principals = new Set(actions.filter((a) => a.resource.kind === "acl").map((a) => aclOf2(a).principal));
+        for (const principal of principals) {
+          const start = live.acls.filter((b) => b.principal === principal);
+          const created = actions.filter((a) => a.phase === PHASES.createAcls && aclOf2(a).principal === principal).map(aclOf2);
+          const deleted = new Set(actions.filter((a) => a.phase === PHASES.deleteAcls && aclOf2(a).principal === principal).map((a) => bindingKey2(aclOf2(a))));
+          const afterCreate = unionBindings(start, created);
+          out.set(principal, [afterCreate, afterCreate.filter((b) => !deleted.has(bindingKey2(b)))]);
+        }
+        return out;
+      }
+      /** Topic actions run one unit each; ACL actions one unit per user and phase. */
+      units(phase, actions, live) {
+        const mine = actions.filter((a) => a.phase === phase);
+        switch (phase) {
+          case PHASES.createTopics:
+            return mine.map((a) => ({ label: `create topic ${topicName2(a)}`, actions: [a], run: () => this.#create(a, live) }));
+          case PHASES.increasePartitions:
+          case PHASES.alterConfigs:
+            return mine.map((a) => ({ label: `update topic ${topicName2(a)}`, actions: [a], run: () => this.#update(a, live) }));
+          case PHASES.deleteTopics:
+            return mine.map((a) => ({ label: `delete topic ${topicName2(a)}`, actions: [a], run: () => this.#delete(a, live) }));
+          case PHASES.createAcls:
+          case PHASES.deleteAcls: {
+            const byPrincipal = /* @__PURE__ */ new Map();
+            for (const a of mine) byPrincipal.set(aclOf2(a).principal, [...byPrincipal.get(aclOf2(a).principal) ?? [], a]);
+            return [...byPrincipal.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([principal, group]) => {
+              const verb = phase === PHASES.createAcls ? "grant" : "revoke";
+              const user = userOfPrincipal(principal) ?? principal;
+              return {
+                label: `${verb} ${group.length} ACL binding(s) of user ${user}`,
+                actions: group,
+                run: () => this.#setAcls(principal, group, phase, live)
+              };
+            });
+          }
+        }
+      }
+      /** Releases connections. */
+      async close() {
+        await this.#api.close();
+      }
+      #seed(live) {
+        if (this.#seeded === live) return;
+        this.#seeded = live;
+        this.#topics.clear();
+        this.#userBindings.clear();
+        for (const t of live.topics) {
+          const config2 = /* @__PURE__ */ new Map();
+          for (const entry of DO_CONFIGS) {
+            if (entry.writable) config2.set(entry.kafkaKey, t.configs[entry.kafkaKey]?.value ?? entry.defaultValue);
+          }
+          this.#topics.set(t.name, { partitions: t.partitions, replicationFactor: t.replicationFactor, config: config2 });
+        }
+        for (const b of live.acls) this.#userBindings.set(b.principal, [...this.#userBindings.get(b.principal) ?? [], b]);
+      }
+      #body(state) {
+        const config2 = {};
+        for (const entry of DO_CONFIGS) {
+          const value = state.config.get(entry.kafkaKey);
+          if (entry.writable && value !== void 0) config2[entry.doKey] = kafkaValueToDo(entry, value);
+        }
+        return { partition_count: state.partitions, replication_factor: state.replicationFactor, config: config2 };
+      }
+      async #create(action, live) {
+        this.#seed(live);
+        const name = topicName2(action);
+        const partitions = asNumber(change2(action, "partitions")?.to) ?? TOPIC_LIMITS.minPartitions;
+        const replicationFactor = asNumber(change2(action, "replicationFactor")?.to) ?? TOPIC_LIMITS.minReplicationFactor;
+        const wanted = /* @__PURE__ */ new Map();
+        for (const { key, change: c } of configChanges(action)) if (c.to !== null) wanted.set(key, String(c.to));
+        const config2 = {};
+        for (const [key, value] of [...wanted.entries()].sort(([a], [b]) => a < b ? -1 : 1)) {
+          const entry = entryForKafkaKey(key);
+          if (!entry) throw new ApplyError(`Topic ${name}: DigitalOcean's API cannot set topic config ${key}.`);
+          config2[entry.doKey] = kafkaValueToDo(entry, value);
+        }
+        const outcome = await this.#api.createTopic({ name, partition_count: partitions, replication_factor: replicationFactor, config: config2 });
+        const detail = await this.#waitActive(name);
+        const state = this.#stateOf(detail);
+        if (outcome === "exists") {
+          const differences = [
+            ...state.partitions !== partitions ? [`partitions ${state.partitions}, not ${partitions}`] : [],
+            ...state.replicationFactor !== replicationFactor ? [`replication factor ${state.replicationFactor}, not ${replicationFactor}`] : [],
+            ...[...wanted].filter(([k, v]) => state.config.get(k) !== v).map(([k, v]) => `${k} ${state.config.get(k) ?? "(unset)"}, not ${v}`)
+          ];
+          if (differences.length > 0) {
+            throw new ApplyError(`Topic ${name} already exists on DigitalOcean with ${differences.join(", ")}; plan again.`);
+          }
+        }
+        this.#topics.set(name, state);
+      }
+      /** The post-write state of a freshly read topic; partitions from the write when the read lags. */
+      #stateOf(detail) {
+        const live = toLiveTopic(void 0, detail).topic;
+        const config2 = /* @__PURE__ */ new Map();
+        for (const entry of DO_CONFIGS) {
+          if (entry.writable) config2.set(entry.kafkaKey, live.configs[entry.kafkaKey]?.value ?? entry.defaultValue);
+        }
+        return { partitions: live.partitions, replicationFactor: live.replicationFactor, config: config2 };
+      }
+      /** Polls a new topic until DigitalOcean reports it active, with progress and a timeout. */
+      async #waitActive(name) {
+        const started = Date.now();
+        let interval = this.#settings.pollIntervalMs;
+        for (; ; ) {
+          const detail = await this.#api.getTopic(name);
+          if (detail?.state === "active") return detail;
+          const elapsed = Date.now() - started;
+          const state = detail?.state ?? "not visible yet";
+          if (elapsed >= this.#settings.createTimeoutMs) {
+            throw new ApplyError(
+              `Topic ${name} was created but is still ${state} on DigitalOcean after ${Math.round(elapsed / 1e3)} s; run apply again once it is active.`
+            );
+          }
+          this.#ctx.log(`waiting for topic ${name} to become active on DigitalOcean (${state}, ${Math.round(elapsed / 1e3)} s)`);
+          await this.#sleep(Math.min(interval, Math.max(0, this.#settings.createTimeoutMs - elapsed)));
+          interval = Math.min(1e4, Math.ceil(interval * 1.5));
+        }
+      }
+      async #update(action, live) {
+        this.#seed(live);
+        const name = topicName2(action);
+        const state = this.#topics.get(name);
+        if (!state) throw new ApplyError(`Topic ${name} is not in the live state the plan was made from; plan again.`);
+        const next = { partitions: state.partitions, replicationFactor: state.replicationFactor, config: new Map(state.config) };
+        const partitions = asNumber(change2(action, "partitions")?.to);
+        const rf = asNumber(change2(action, "replicationFactor")?.to);
+        if (partitions !== void 0) next.partitions = partitions;
+        if (rf !== void 0) next.replicationFactor = rf;
+        for (const { key, change: c } of configChanges(action)) {
+          const entry = entryForKafkaKey(key);
+          if (!entry || !entry.writable) throw new ApplyError(`Topic ${name}: DigitalOcean's API cannot set topic config ${key}.`);
+          next.config.set(key, c.to === null ? entry.defaultValue : String(c.to));
+        }
+        await this.#api.updateTopic(name, this.#body(next));
+        this.#topics.set(name, next);
+      }
+      async #delete(action, live) {
+        this.#seed(live);
+        const name = topicName2(action);
+        await this.#api.deleteTopic(name);
+        this.#topics.delete(name);
+      }
+      async #setAcls(principal, group, phase, live) {
+        this.#seed(live);
+        const user = userOfPrincipal(principal);
+        if (user === void 0) throw new ApplyError(`DigitalOcean ACLs belong to database users (User:<name>), not ${principal}.`);
+        const current = this.#userBindings.get(principal) ?? [];
+        const bindings = group.map(aclOf2);
+        let next;
+        if (phase === PHASES.createAcls) {
+          next = unionBindings(current, bindings);
+        } else {
+          const gone = new Set(bindings.map(bindingKey2));
+          next = current.filter((b) => !gone.has(bindingKey2(b)));
+        }
+        await this.#api.setUserAcl(user, bindingsToUserAcls(next));
+        this.#userBindings.set(principal, next);
+      }
+    };
+  }
+});
+
+// src/targets/digitalocean/index.ts
+function topicProblem(topic, message, path2 = topic.source.path) {
+  const { file, line, column } = topic.source;
+  return { severity: "error", message: `Topic ${topic.name}: ${message}.`, file, line, column, path: path2 };
+}
+function adaptDesiredForDigitalOcean(desired) {
+  const problems = [];
+  for (const topic of desired.topics) {
+    for (const message of checkTopicShape(topic.partitions, topic.replicationFactor)) problems.push(topicProblem(topic, message));
+    for (const key of Object.keys(topic.config).sort()) {
+      const message = checkDesiredConfig(key, topic.config[key]);
+      if (message) problems.push(topicProblem(topic, message, `${topic.source.path}/config/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`));
+    }
+  }
+  const acls = adaptDesiredAcls(desired);
+  return { desired: acls.desired, problems: [...problems, ...acls.problems] };
+}
+var digitaloceanKind;
+var init_digitalocean = __esm({
+  "src/targets/digitalocean/index.ts"() {
+    "use strict";
+    init_manifest();
+    init_acl();
+    init_configs2();
+    init_settings2();
+    init_target2();
+    init_target2();
+    digitaloceanKind = {
+      type: "digitalocean",
+      capabilities: DIGITALOCEAN_CAPABILITIES,
+      adaptDesired: adaptDesiredForDigitalOcean,
+      async open(spec2, env, ctx) {
+        const settings = parseDigitalOceanSettings(resolveClusterSettings(spec2, env), spec2.name);
+        return new DigitalOceanTarget(settings, ctx);
+      }
+    };
   }
 });
 
@@ -45807,10 +48673,10 @@ function applyAction(live, action, capabilities) {
         internal: false,
         configs: {}
       };
-      for (const change2 of action.changes) {
-        const key = configKey(change2);
+      for (const change3 of action.changes) {
+        const key = configKey(change3);
         if (key === void 0) continue;
-        const value = configValue(change2, key);
+        const value = configValue(change3, key);
         if (value === null) throw new MutationRefused(`config ${key} of a new topic cannot be reset`);
         topic.configs[key] = { value, setOnTopic: true, source: "DYNAMIC_TOPIC_CONFIG", readOnly: false, sensitive: false };
       }
@@ -45821,7 +48687,7 @@ function applyAction(live, action, capabilities) {
     }
     case "update": {
       if (!existing) throw new MutationRefused(`topic ${resource2.name} does not exist`);
-      for (const change2 of action.changes) updateTopic(existing, change2, capabilities);
+      for (const change3 of action.changes) updateTopic(existing, change3, capabilities);
       existing.configs = sortedConfigs(existing.configs);
       return;
     }
@@ -45831,27 +48697,27 @@ function applyAction(live, action, capabilities) {
     }
   }
 }
-function updateTopic(topic, change2, capabilities) {
-  if (change2.field === "partitions") {
-    const to = intChange([change2], "partitions");
+function updateTopic(topic, change3, capabilities) {
+  if (change3.field === "partitions") {
+    const to = intChange([change3], "partitions");
     if (to < topic.partitions) {
       throw new MutationRefused(`partitions of ${topic.name} cannot go down from ${topic.partitions} to ${to}`);
     }
     topic.partitions = to;
     return;
   }
-  if (change2.field === "replicationFactor") {
+  if (change3.field === "replicationFactor") {
     if (!capabilities.replicationFactorChange) {
       throw new MutationRefused(`this cluster cannot change the replication factor of ${topic.name}`);
     }
-    topic.replicationFactor = intChange([change2], "replicationFactor");
+    topic.replicationFactor = intChange([change3], "replicationFactor");
     return;
   }
-  const key = configKey(change2);
-  if (key === void 0) throw new MutationRefused(`unknown field ${change2.field} in a topic update`);
+  const key = configKey(change3);
+  if (key === void 0) throw new MutationRefused(`unknown field ${change3.field} in a topic update`);
   const current = topic.configs[key];
   if (current?.readOnly) throw new MutationRefused(`config ${key} is read-only`);
-  const value = configValue(change2, key);
+  const value = configValue(change3, key);
   const inherited = current?.inheritedValue !== void 0 ? current.inheritedValue : current && !current.setOnTopic ? current.value : void 0;
   if (value === null) {
     if (inherited === void 0) {
@@ -45878,24 +48744,24 @@ function updateTopic(topic, change2, capabilities) {
   if (inherited !== void 0) entry.inheritedValue = inherited;
   topic.configs[key] = entry;
 }
-function configKey(change2) {
-  return change2.field.startsWith("config.") ? change2.field.slice("config.".length) : void 0;
+function configKey(change3) {
+  return change3.field.startsWith("config.") ? change3.field.slice("config.".length) : void 0;
 }
-function configValue(change2, key) {
-  if (change2.sensitive) {
+function configValue(change3, key) {
+  if (change3.sensitive) {
     throw new MutationRefused(`config ${key} is sensitive; its value is redacted in the plan and cannot be written`);
   }
-  const to = change2.to;
+  const to = change3.to;
   if (to === null) return null;
   if (typeof to === "string") return to;
   if (typeof to === "number" || typeof to === "boolean") return String(to);
   throw new MutationRefused(`config ${key} has a value that is not a scalar`);
 }
-function intChange(changes, field2) {
-  const change2 = changes.find((c) => c.field === field2);
-  const to = change2?.to;
+function intChange(changes, field3) {
+  const change3 = changes.find((c) => c.field === field3);
+  const to = change3?.to;
   if (typeof to !== "number" || !Number.isInteger(to) || to < 1) {
-    throw new MutationRefused(`the plan gives no valid ${field2 === "partitions" ? "partition count" : "replication factor"}`);
+    throw new MutationRefused(`the plan gives no valid ${field3 === "partitions" ? "partition count" : "replication factor"}`);
   }
   return to;
 }
@@ -46066,15 +48932,6 @@ __export(targets_exports, {
   openTarget: () => openTarget,
   rulesOf: () => rulesOf
 });
-function unavailable(type) {
-  return {
-    type,
-    capabilities: snapshotKind.capabilities,
-    async open() {
-      throw new UsageError(`cluster type ${type} is not available in this version of kafkaform`);
-    }
-  };
-}
 async function openTarget(spec2, env, ctx) {
   return TARGET_KINDS[spec2.type].open(spec2, env, ctx);
 }
@@ -46086,12 +48943,12 @@ var TARGET_KINDS;
 var init_targets = __esm({
   "src/targets/index.ts"() {
     "use strict";
-    init_errors();
     init_confluent();
+    init_digitalocean();
     init_snapshot();
     TARGET_KINDS = {
       confluent: confluentKind,
-      digitalocean: unavailable("digitalocean"),
+      digitalocean: digitaloceanKind,
       snapshot: snapshotKind
     };
   }
@@ -46099,944 +48956,10 @@ var init_targets = __esm({
 
 // src/action/run.ts
 init_errors();
-import { existsSync, mkdirSync, readFileSync as readFileSync6, rmSync } from "node:fs";
-import { join as join4, relative, resolve as resolve5, sep } from "node:path";
-
-// src/manifest/index.ts
-init_errors();
-
-// src/manifest/collect.ts
-import { resolve, dirname } from "node:path";
-
-// src/manifest/acls.ts
-init_yaml();
-var ROLE_OPERATIONS = {
-  consumer: { topic: ["READ", "DESCRIBE"], group: ["READ"] },
-  producer: { topic: ["WRITE", "DESCRIBE"], group: [] },
-  admin: { topic: ["ALL"], group: ["ALL"] }
-};
-function rolePattern(name) {
-  if (name !== "*" && name.endsWith("*")) return { resourceName: name.slice(0, -1), patternType: "PREFIXED" };
-  return { resourceName: name, patternType: "LITERAL" };
-}
-function isRole(entry) {
-  return "role" in entry;
-}
-function expandAcl(entry, path2, locate) {
-  const host = entry.host ?? "*";
-  const permission = entry.permission ?? "ALLOW";
-  if (!isRole(entry)) {
-    const e = entry;
-    return e.operations.map((operation2, i) => ({
-      principal: e.principal,
-      host,
-      resourceType: e.resourceType,
-      resourceName: e.resourceName,
-      patternType: e.patternType ?? "LITERAL",
-      operation: operation2,
-      permission,
-      source: locate(pointer(pointer(path2, "operations"), i))
-    }));
-  }
-  const out = [];
-  const ops = ROLE_OPERATIONS[entry.role];
-  const add = (list2, field2, type, operations) => {
-    (list2 ?? []).forEach((name, i) => {
-      const source = locate(pointer(pointer(path2, field2), i));
-      for (const operation2 of operations) {
-        out.push({ principal: entry.principal, host, resourceType: type, ...rolePattern(name), operation: operation2, permission, source });
-      }
-    });
-  };
-  add(entry.topics, "topics", "TOPIC", ops.topic);
-  add(entry.groups, "groups", "GROUP", ops.group);
-  return out;
-}
-function bindingKey(b) {
-  return JSON.stringify([b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission]);
-}
-function compareBindings(a, b) {
-  const ka = [a.principal, a.host, a.resourceType, a.resourceName, a.patternType, a.operation, a.permission];
-  const kb = [b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission];
-  for (let i = 0; i < ka.length; i++) {
-    const x = ka[i] ?? "";
-    const y = kb[i] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-function describeBinding(b) {
-  return `${b.permission} ${b.operation} for ${b.principal} on ${b.resourceType} ${b.patternType} "${b.resourceName}" from host ${b.host}`;
-}
-
-// src/manifest/layers.ts
-init_configs();
-
-// src/manifest/rules.ts
-init_configs();
-var error = (message) => ({ severity: "error", message });
-var warning = (message) => ({ severity: "warning", message });
-var MAX_TOPIC_NAME_LENGTH = 249;
-function topicNameFindings(name) {
-  if (name === "") return [error("topic name must not be empty")];
-  if (name === "." || name === "..") return [error(`topic name "${name}" is not allowed by Kafka`)];
-  const found = [];
-  if (name.length > MAX_TOPIC_NAME_LENGTH) {
-    found.push(error(`topic name is ${name.length} characters long; Kafka allows at most ${MAX_TOPIC_NAME_LENGTH}`));
-  }
-  const bad = [...new Set(name.replace(/[a-zA-Z0-9._-]/g, ""))];
-  if (bad.length > 0) {
-    found.push(
-      error(
-        `topic name "${name}" contains ${bad.map((c) => JSON.stringify(c)).join(", ")}; Kafka allows only letters, digits, ".", "_" and "-"`
-      )
-    );
-  }
-  if (name.startsWith("_")) {
-    found.push(error(`topic name "${name}" starts with "_", which marks internal topics; kafkaform never creates or changes them`));
-  }
-  return found;
-}
-function topicCollisions(names) {
-  const first = /* @__PURE__ */ new Map();
-  const out = [];
-  for (const name of names) {
-    const key = name.replace(/\./g, "_");
-    const seen = first.get(key);
-    if (seen === void 0) first.set(key, name);
-    else if (seen !== name) out.push({ name, with: seen });
-  }
-  return out;
-}
-function collisionFinding(name, other, otherAt) {
-  return warning(
-    `topic "${name}" collides with "${other}" (${otherAt}): Kafka treats "." and "_" alike in metric names`
-  );
-}
-function principalFindings(principal) {
-  return /^[^:\s]+:\S/.test(principal) ? [] : [error(`principal "${principal}" must be written as Type:name, e.g. User:${principal || "alice"}`)];
-}
-var OPERATIONS_BY_RESOURCE = {
-  TOPIC: ["ALL", "ALTER", "ALTER_CONFIGS", "CREATE", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "READ", "WRITE"],
-  GROUP: ["ALL", "DELETE", "DESCRIBE", "READ"],
-  CLUSTER: [
-    "ALL",
-    "ALTER",
-    "ALTER_CONFIGS",
-    "CLUSTER_ACTION",
-    "CREATE",
-    "DESCRIBE",
-    "DESCRIBE_CONFIGS",
-    "IDEMPOTENT_WRITE"
-  ],
-  TRANSACTIONAL_ID: ["ALL", "DESCRIBE", "WRITE"],
-  DELEGATION_TOKEN: ["ALL", "DESCRIBE"]
-};
-function aclBindingFindings(b) {
-  const found = [];
-  if (b.resourceType === "CLUSTER" && (b.resourceName !== "kafka-cluster" || b.patternType !== "LITERAL")) {
-    found.push(error('a CLUSTER binding must name the resource "kafka-cluster" with patternType LITERAL'));
-  }
-  if (!OPERATIONS_BY_RESOURCE[b.resourceType].includes(b.operation)) {
-    found.push(
-      warning(
-        `operation ${b.operation} has no effect on ${b.resourceType} resources (they use ${OPERATIONS_BY_RESOURCE[b.resourceType].join(", ")})`
-      )
-    );
-  }
-  return found;
-}
-function roleFindings(role, topics, groups) {
-  if (topics === 0 && groups === 0) return [error(`role ${role} grants nothing: list topics or groups`)];
-  if (role === "producer" && groups > 0) return [error("the producer role takes no groups (producers do not join consumer groups)")];
-  return [];
-}
-function configKeyFindings(key, vendorPrefixes) {
-  const spec2 = TOPIC_CONFIGS.get(key);
-  if (spec2?.removedIn) {
-    return [warning(`topic config "${key}" was removed in Kafka ${spec2.removedIn}; clusters from that version on reject it`)];
-  }
-  if (spec2 || isVendorConfigKey(key, vendorPrefixes)) return [];
-  const guess = suggestConfigName(key);
-  return [
-    error(
-      `unknown topic config "${key}"` + (guess ? ` (did you mean "${guess}"?)` : "; a vendor key needs its prefix in configKeys.vendorPrefixes")
-    )
-  ];
-}
-function minInsyncFindings(topic, minInsync, replicationFactor) {
-  if (minInsync === void 0 || !/^\d+$/.test(minInsync)) return [];
-  const n = Number(minInsync);
-  return n > replicationFactor ? [
-    error(
-      `topic "${topic}": min.insync.replicas ${n} is above its replication factor ${replicationFactor}; every write with acks=all would fail`
-    )
-  ] : [];
-}
-function clusterNameFindings(name) {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? [] : [error(`cluster name "${name}" may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit`)];
-}
-
-// src/manifest/layers.ts
-init_yaml();
-var Problems = class {
-  list = [];
-  seen = /* @__PURE__ */ new Set();
-  /** True when this finding was already reported at `at`. */
-  has(finding, at) {
-    return this.seen.has(JSON.stringify([at.file, at.line, at.column, at.path, finding.message]));
-  }
-  /** Adds a finding at `at` unless the same message was already reported there. */
-  add(finding, at) {
-    const key = JSON.stringify([at.file, at.line, at.column, at.path, finding.message]);
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.list.push({ severity: finding.severity, message: finding.message, ...at });
-  }
-  /** Adds an error. */
-  error(message, at) {
-    this.add({ severity: "error", message }, at);
-  }
-  /** Adds a warning. */
-  warning(message, at) {
-    this.add({ severity: "warning", message }, at);
-  }
-};
-function configEntry(key, raw, keyAt, valueAt, ctx) {
-  for (const f of configKeyFindings(key, ctx.vendorPrefixes)) ctx.problems.add(f, keyAt);
-  const r = normalizeConfigValue(key, raw);
-  if (!r.ok) ctx.problems.error(r.message, valueAt);
-  return { raw, canonical: r.ok ? r.value : void 0, at: valueAt };
-}
-function writtenValue(doc, path2, value) {
-  const decimal = doc.decimalSources.get(path2);
-  if (decimal !== void 0) return decimal;
-  return value;
-}
-function layerFromDocument(doc, path2, fields, ctx) {
-  const layer = { config: /* @__PURE__ */ new Map() };
-  if (fields.partitions !== void 0) {
-    layer.partitions = { value: fields.partitions, at: doc.locate(pointer(path2, "partitions")) };
-  }
-  if (fields.replicationFactor !== void 0) {
-    layer.replicationFactor = { value: fields.replicationFactor, at: doc.locate(pointer(path2, "replicationFactor")) };
-  }
-  const configPath = pointer(path2, "config");
-  for (const key of Object.keys(fields.config ?? {}).sort()) {
-    const p = pointer(configPath, key);
-    const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
-    layer.config.set(key, raw === null ? null : configEntry(key, raw, doc.locate(p, "key"), doc.locate(p), ctx));
-  }
-  return layer;
-}
-function overlayLayer(base, over) {
-  if (!over) return base;
-  const config = new Map(base.config);
-  for (const [k, v] of over.config) config.set(k, v);
-  return {
-    ...base,
-    ...over.partitions ? { partitions: over.partitions } : {},
-    ...over.replicationFactor ? { replicationFactor: over.replicationFactor } : {},
-    config
-  };
-}
-function layerToJson(layer) {
-  const out = {};
-  if (layer.partitions) out["partitions"] = layer.partitions.value;
-  if (layer.replicationFactor) out["replicationFactor"] = layer.replicationFactor.value;
-  const config = {};
-  for (const [k, v] of [...layer.config].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    if (v !== null) config[k] = v.raw;
-  }
-  if (Object.keys(config).length > 0) out["config"] = config;
-  return out;
-}
-
-// src/manifest/collect.ts
-init_yaml();
-function where(at) {
-  return `${at.file}:${at.line}:${at.column}`;
-}
-function pointers(value, path2, out) {
-  out.push(path2);
-  if (Array.isArray(value)) value.forEach((v, i) => pointers(v, pointer(path2, i), out));
-  else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) pointers(v, pointer(path2, k), out);
-  }
-  return out;
-}
-function mergeField(target, incoming, label, problems) {
-  if (!incoming) return target.value;
-  if (target.value) {
-    problems.error(`${label} is set twice: here and at ${where(target.value.at)}`, incoming.at);
-    return target.value;
-  }
-  return incoming;
-}
-function mergeLayer(into, incoming, label, problems) {
-  const p = mergeField({ value: into.partitions }, incoming.partitions, `${label}.partitions`, problems);
-  if (p) into.partitions = p;
-  const rf = mergeField({ value: into.replicationFactor }, incoming.replicationFactor, `${label}.replicationFactor`, problems);
-  if (rf) into.replicationFactor = rf;
-  for (const [k, v] of incoming.config) {
-    const existing = into.config.get(k);
-    if (existing !== void 0) {
-      const here = v?.at;
-      if (here) problems.error(`${label}.config.${k} is set twice: here and at ${existing ? where(existing.at) : "another file"}`, here);
-      continue;
-    }
-    into.config.set(k, v);
-  }
-}
-function collect(docs, problems) {
-  const keyDocs = docs.filter((d) => d.valid("/configKeys")).map((d) => d.manifest.configKeys ?? {});
-  const vendorPrefixes = [...new Set(keyDocs.flatMap((k) => k.vendorPrefixes ?? []))].sort();
-  const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== void 0) ? [...new Set(keyDocs.flatMap((k) => k.ignoredPrefixes ?? []))].sort() : void 0;
-  const ctx = { vendorPrefixes, problems };
-  const clusters = /* @__PURE__ */ new Map();
-  const defaults = { config: /* @__PURE__ */ new Map() };
-  const topics = /* @__PURE__ */ new Map();
-  const acls = /* @__PURE__ */ new Map();
-  const scopeTopics = /* @__PURE__ */ new Set();
-  const scopePrincipals = /* @__PURE__ */ new Set();
-  const overlays = /* @__PURE__ */ new Map();
-  const invalidTopics = /* @__PURE__ */ new Set();
-  for (const { doc, manifest, valid } of docs) {
-    for (const [name, written] of Object.entries(valid("/clusters") && manifest.clusters || {})) {
-      const path2 = pointer("/clusters", name);
-      const at = doc.locate(path2, "key");
-      for (const f of clusterNameFindings(name)) problems.add(f, at);
-      if (!valid(path2)) continue;
-      const previous = clusters.get(name);
-      if (previous) {
-        problems.error(`cluster "${name}" is declared twice: here and at ${where(previous.source)}`, at);
-        continue;
-      }
-      const { type, ...settings } = written;
-      const settingSources = {};
-      for (const p of pointers(settings, "", [])) if (p !== "") settingSources[p] = doc.locate(`${path2}${p}`);
-      clusters.set(name, {
-        name,
-        type,
-        settings,
-        baseDir: dirname(resolve(doc.file)),
-        source: at,
-        settingSources
-      });
-    }
-    if (manifest.topicDefaults && valid("/topicDefaults")) {
-      mergeLayer(defaults, layerFromDocument(doc, "/topicDefaults", manifest.topicDefaults, ctx), "topicDefaults", problems);
-    }
-    (valid("/topics") && manifest.topics || []).forEach((t, i) => {
-      const path2 = pointer("/topics", i);
-      if (!valid(path2)) {
-        if (typeof t?.name === "string") invalidTopics.add(t.name);
-        return;
-      }
-      const at = doc.locate(path2);
-      const nameAt = doc.locate(pointer(path2, "name"));
-      for (const f of topicNameFindings(t.name)) problems.add(f, nameAt);
-      const previous = topics.get(t.name);
-      if (previous) {
-        problems.error(`topic "${t.name}" is declared twice: here and at ${where(previous.nameAt)}`, nameAt);
-        return;
-      }
-      topics.set(t.name, { name: t.name, at, nameAt, layer: layerFromDocument(doc, path2, t, ctx) });
-    });
-    (valid("/acls") && manifest.acls || []).forEach((entry, i) => {
-      const path2 = pointer("/acls", i);
-      if (!valid(path2)) return;
-      for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(path2, "principal")));
-      if (isRole(entry)) {
-        for (const f of roleFindings(entry.role, entry.topics?.length ?? 0, entry.groups?.length ?? 0)) {
-          problems.add(f, doc.locate(path2));
-        }
-      }
-      for (const binding of expandAcl(entry, path2, (p) => doc.locate(p))) {
-        const key = bindingKey(binding);
-        const previous = acls.get(key);
-        if (previous) {
-          problems.error(
-            `ACL binding ${describeBinding(binding)} is declared twice: here and at ${where(previous.source)}`,
-            binding.source
-          );
-          continue;
-        }
-        for (const f of aclBindingFindings(binding)) problems.add(f, binding.source);
-        acls.set(key, binding);
-      }
-    });
-    const scope = valid("/scope") && manifest.scope || {};
-    (scope.topics ?? []).forEach((prefix) => scopeTopics.add(prefix));
-    (scope.principals ?? []).forEach((principal, i) => {
-      for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer("/scope/principals", i)));
-      scopePrincipals.add(principal);
-    });
-    for (const [cluster, written] of Object.entries(valid("/overlays") && manifest.overlays || {})) {
-      const path2 = pointer("/overlays", cluster);
-      if (!valid(path2)) continue;
-      let overlay = overlays.get(cluster);
-      if (!overlay) {
-        overlay = { cluster, at: doc.locate(path2, "key"), defaults: { config: /* @__PURE__ */ new Map() }, topics: /* @__PURE__ */ new Map(), patch: [] };
-        overlays.set(cluster, overlay);
-      }
-      if (written.topicDefaults) {
-        const layer = layerFromDocument(doc, pointer(path2, "topicDefaults"), written.topicDefaults, ctx);
-        mergeLayer(overlay.defaults, layer, `overlays.${cluster}.topicDefaults`, problems);
-      }
-      for (const [name, override] of Object.entries(written.topics ?? {})) {
-        const p = pointer(pointer(path2, "topics"), name);
-        const at = doc.locate(p, "key");
-        const previous = overlay.topics.get(name);
-        if (previous) {
-          problems.error(`overlay ${cluster} overrides topic "${name}" twice: here and at ${where(previous.at)}`, at);
-          continue;
-        }
-        overlay.topics.set(name, { at, layer: layerFromDocument(doc, p, override, ctx) });
-      }
-      (written.patch ?? []).forEach((op, i) => overlay.patch.push({ op, at: doc.locate(pointer(pointer(path2, "patch"), i)) }));
-    }
-  }
-  const declared = [...topics.values()];
-  const byName = new Map(declared.map((t) => [t.name, t]));
-  for (const c of topicCollisions(declared.map((t) => t.name))) {
-    const other = byName.get(c.with);
-    const self = byName.get(c.name);
-    if (other && self) problems.add(collisionFinding(c.name, c.with, where(other.nameAt)), self.nameAt);
-  }
-  return {
-    clusters: [...clusters.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    defaults,
-    topics: declared,
-    acls: [...acls.values()],
-    scopeTopics: [...scopeTopics].sort(),
-    scopePrincipals: [...scopePrincipals].sort(),
-    overlays,
-    vendorPrefixes,
-    ignoredPrefixes,
-    invalidTopics
-  };
-}
-
-// src/manifest/desired.ts
-var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
-
-// src/manifest/schema.ts
-var import__ = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
-init_suggest();
-import { readFileSync } from "node:fs";
-var MANIFEST_SCHEMA_URL = new URL("../schemas/manifest.schema.json", import.meta.url);
-var MANIFEST_SCHEMA_ID = "urn:kafkaform:manifest:v1";
-var ajvInstance;
-var compiled = /* @__PURE__ */ new Map();
-function ajv() {
-  if (!ajvInstance) {
-    ajvInstance = new import__.Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    import_ajv_formats.default.default(ajvInstance);
-    ajvInstance.addSchema(JSON.parse(readFileSync(MANIFEST_SCHEMA_URL, "utf8")));
-  }
-  return ajvInstance;
-}
-function validator(ref) {
-  let v = compiled.get(ref);
-  if (!v) {
-    v = ajv().getSchema(ref);
-    if (!v) throw new Error(`schema ${ref} not found`);
-    compiled.set(ref, v);
-  }
-  return v;
-}
-function coerceInterpolated(value, candidates) {
-  if (candidates.size === 0) return value;
-  const validate2 = validator(MANIFEST_SCHEMA_ID);
-  if (validate2(value)) return value;
-  const out = structuredClone(value);
-  for (const e of validate2.errors ?? []) {
-    if (e.keyword !== "type" || !candidates.has(e.instancePath) || typeof e.data !== "string") continue;
-    const types = String(e.params.type).split(",");
-    const text = e.data.trim();
-    let converted;
-    if (types.includes("integer") && /^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text))) converted = Number(text);
-    else if (types.includes("number") && text !== "" && Number.isFinite(Number(text))) converted = Number(text);
-    else if (types.includes("boolean") && (text === "true" || text === "false")) converted = text === "true";
-    if (converted !== void 0) setAt(out, e.instancePath, converted);
-  }
-  return out;
-}
-function setAt(root, path2, v) {
-  const keys = path2.split("/").slice(1).map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const last = keys.pop();
-  let node = root;
-  for (const k of keys) node = node !== null && typeof node === "object" ? node[k] : void 0;
-  if (last !== void 0 && node !== null && typeof node === "object") node[last] = v;
-}
-function checkSchema(value, locate, options = {}) {
-  const validate2 = validator(options.def ? `${MANIFEST_SCHEMA_ID}${options.def}` : MANIFEST_SCHEMA_ID);
-  if (validate2(value)) return [];
-  const seen = /* @__PURE__ */ new Set();
-  const problems = [];
-  for (const e of validate2.errors ?? []) {
-    const described = describe(e);
-    if (!described) continue;
-    const path2 = `${options.basePath ?? ""}${described.path}`;
-    const key = `${path2}\0${described.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const at = locate(path2, described.part);
-    problems.push({
-      severity: options.severity ?? "error",
-      message: `${options.prefix ?? ""}${described.message}${options.mentionPath ? ` at ${path2}` : ""}`,
-      file: at.file,
-      line: at.line,
-      column: at.column,
-      path: at.path
-    });
-  }
-  return problems;
-}
-var TYPE_NAMES = {
-  string: "a string",
-  number: "a number",
-  integer: "a whole number",
-  boolean: "true or false",
-  array: "a list",
-  object: "a map",
-  null: "null"
-};
-function typeList(types) {
-  const names = types.split(",").map((t) => TYPE_NAMES[t] ?? t);
-  return names.length === 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
-}
-function lastSegment(path2) {
-  const seg = path2.slice(path2.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
-  if (/^\d+$/.test(seg)) {
-    const parent = path2.slice(0, path2.lastIndexOf("/"));
-    return `${lastSegment(parent)}[${seg}]`;
-  }
-  return seg;
-}
-function subject(path2) {
-  return path2 === "" ? "the document" : `"${lastSegment(path2)}"`;
-}
-function describe(e) {
-  const path2 = e.instancePath;
-  const p = e.params;
-  switch (e.keyword) {
-    case "if":
-    case "anyOf":
-      return void 0;
-    case "required":
-      return { message: `missing required property "${String(p["missingProperty"])}"`, path: path2 };
-    case "additionalProperties": {
-      const name = String(p["additionalProperty"]);
-      const known = Object.keys(e.parentSchema?.properties ?? {});
-      const guess = closest(name, known);
-      const child = `${path2}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-      return {
-        message: `unknown property "${name}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of ${known.join(", ")}` : ""}`,
-        path: child,
-        part: "key"
-      };
-    }
-    case "type":
-      return { message: `${subject(path2)} must be ${typeList(String(p["type"]))}`, path: path2 };
-    case "enum": {
-      const allowed = p["allowedValues"].map(String);
-      const guess = typeof e.data === "string" ? closest(e.data, allowed) : void 0;
-      return {
-        message: `${subject(path2)} must be one of ${allowed.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`,
-        path: path2
-      };
-    }
-    case "const":
-      return { message: `${subject(path2)} must be ${JSON.stringify(p["allowedValue"])}`, path: path2 };
-    case "minimum":
-      return { message: `${subject(path2)} must be at least ${String(p["limit"])}`, path: path2 };
-    case "maximum":
-      return { message: `${subject(path2)} must be at most ${String(p["limit"])}`, path: path2 };
-    case "minItems":
-      return { message: `${subject(path2)} must not be empty`, path: path2 };
-    case "minLength":
-      return { message: `${subject(path2)} must not be empty`, path: path2 };
-    default:
-      return { message: `${subject(path2)} ${e.message ?? "is invalid"}`, path: path2 };
-  }
-}
-
-// src/manifest/desired.ts
-init_suggest();
-init_yaml();
-var { applyPatch, JsonPatchError } = import_fast_json_patch.default;
-function deepEqual(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-function checkOverlayTopics(collected, problems) {
-  const names = new Set(collected.topics.map((t) => t.name));
-  for (const overlay of collected.overlays.values()) {
-    for (const [name, { at }] of overlay.topics) {
-      if (names.has(name) || collected.invalidTopics.has(name)) continue;
-      const guess = closest(name, names);
-      problems.error(
-        `overlay ${overlay.cluster} overrides topic "${name}", which no manifest declares${guess ? ` (did you mean "${guess}"?)` : ""}`,
-        at
-      );
-    }
-  }
-}
-function applyOverlayPatch(overlay, defaults, topics, vendorPrefixes, problems) {
-  const before = { topicDefaults: layerToJson(defaults), topics: {} };
-  for (const [name, t] of topics) before.topics[name] = layerToJson(t.layer);
-  const view = structuredClone(before);
-  let after = view;
-  for (const [index, decl] of overlay.patch.entries()) {
-    try {
-      after = applyPatch(after, [decl.op], true, true, true).newDocument;
-    } catch (e) {
-      const reason = e instanceof JsonPatchError ? patchFailure(e.name) : e instanceof Error ? e.message : String(e);
-      problems.error(`overlay ${overlay.cluster}: patch operation ${index} (${decl.op.op} ${decl.op.path}) failed: ${reason}`, decl.at);
-      return void 0;
-    }
-  }
-  const blame = (path2) => {
-    let found;
-    for (const d of overlay.patch) {
-      const paths = [d.op.path, d.op.from].filter((p) => p !== void 0);
-      if (paths.some((p) => p === path2 || path2.startsWith(`${p}/`) || p.startsWith(`${path2}/`))) found = d;
-    }
-    return (found ?? overlay.patch[0])?.at ?? overlay.at;
-  };
-  const schemaProblems = checkSchema(after, (path2) => blame(path2), {
-    def: "#/$defs/patchView",
-    prefix: `overlay ${overlay.cluster}: after the patch, `,
-    mentionPath: true
-  });
-  if (schemaProblems.length > 0) {
-    for (const p of schemaProblems) problems.add(p, { file: p.file, line: p.line, column: p.column, path: p.path });
-    return void 0;
-  }
-  const ctx = { vendorPrefixes, problems };
-  const rebuild = (old, was, now, path2) => {
-    const layer = { config: /* @__PURE__ */ new Map() };
-    for (const field2 of ["partitions", "replicationFactor"]) {
-      const v = now[field2];
-      if (typeof v !== "number") continue;
-      const kept = old?.[field2];
-      layer[field2] = kept && deepEqual(was?.[field2], v) ? kept : { value: v, at: blame(pointer(path2, field2)) };
-    }
-    const oldConfig = was?.["config"] ?? {};
-    for (const [key, v] of Object.entries(now["config"] ?? {})) {
-      const kept = old?.config.get(key);
-      if (kept && deepEqual(oldConfig[key], v)) {
-        layer.config.set(key, kept);
-      } else {
-        const at = blame(pointer(pointer(path2, "config"), key));
-        layer.config.set(key, configEntry(key, v, at, at, ctx));
-      }
-    }
-    return layer;
-  };
-  const newTopics = /* @__PURE__ */ new Map();
-  for (const name of Object.keys(after.topics)) {
-    const old = topics.get(name);
-    const now = after.topics[name] ?? {};
-    const path2 = pointer("/topics", name);
-    newTopics.set(name, {
-      decl: old?.decl,
-      at: old?.at ?? blame(path2),
-      layer: rebuild(old?.layer, before.topics[name], now, path2)
-    });
-  }
-  return { defaults: rebuild(defaults, before.topicDefaults, after.topicDefaults, "/topicDefaults"), topics: newTopics };
-}
-function patchFailure(name) {
-  switch (name) {
-    case "OPERATION_PATH_UNRESOLVABLE":
-      return 'the path does not exist (use "add" to set a field a topic does not write itself)';
-    case "OPERATION_FROM_UNRESOLVABLE":
-      return 'the "from" path does not exist';
-    case "TEST_OPERATION_FAILED":
-      return "the test did not match";
-    case "OPERATION_PATH_INVALID":
-      return "the path is not a JSON pointer";
-    default:
-      return name.toLowerCase().replace(/_/g, " ");
-  }
-}
-function desiredState(collected, overlay, problems) {
-  let defaults = overlayLayer(collected.defaults, overlay?.defaults);
-  let topics = /* @__PURE__ */ new Map();
-  for (const decl of collected.topics) {
-    topics.set(decl.name, { decl, at: decl.at, layer: overlayLayer(decl.layer, overlay?.topics.get(decl.name)?.layer) });
-  }
-  if (overlay && overlay.patch.length > 0) {
-    const patched = applyOverlayPatch(overlay, defaults, topics, collected.vendorPrefixes, problems);
-    if (patched) ({ defaults, topics } = patched);
-  }
-  const report = (f, at) => {
-    if (!overlay) problems.add(f, at);
-    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${overlay.cluster}, ${f.message}` }, at);
-  };
-  const out = [];
-  for (const [name, t] of topics) {
-    const partitions = t.layer.partitions ?? defaults.partitions;
-    const replicationFactor = t.layer.replicationFactor ?? defaults.replicationFactor;
-    if (!partitions || !replicationFactor) {
-      const missing = [!partitions ? "partitions" : "", !replicationFactor ? "replicationFactor" : ""].filter(Boolean);
-      report({ severity: "error", message: `topic "${name}" has no ${missing.join(" or ")}: set it on the topic or in topicDefaults` }, t.at);
-      continue;
-    }
-    const config = {};
-    const entries = /* @__PURE__ */ new Map();
-    for (const layer of [defaults, t.layer]) {
-      for (const [k, v] of layer.config) {
-        if (v === null) entries.delete(k);
-        else entries.set(k, v);
-      }
-    }
-    for (const k of [...entries.keys()].sort()) {
-      const canonical2 = entries.get(k)?.canonical;
-      if (canonical2 !== void 0) config[k] = canonical2;
-    }
-    const minIsr = entries.get("min.insync.replicas");
-    for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
-      const at = t.layer.config.get("min.insync.replicas") ? minIsr?.at ?? t.at : t.layer.replicationFactor ? replicationFactor.at : minIsr?.at ?? t.at;
-      report(f, at);
-    }
-    out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config, source: t.at });
-  }
-  out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const principals = /* @__PURE__ */ new Set([...collected.scopePrincipals, ...collected.acls.map((a) => a.principal)]);
-  return {
-    topics: out,
-    acls: [...collected.acls].sort(compareBindings),
-    scope: { topicPrefixes: [...collected.scopeTopics], principals: [...principals].sort() }
-  };
-}
-
-// src/manifest/files.ts
-import { open, readdir, realpath, stat } from "node:fs/promises";
-import { join } from "node:path";
-var MAX_FILE_BYTES = 32 * 1024 * 1024;
-function fileProblem(file, message) {
-  return { severity: "error", message, file, line: 0, column: 0, path: "" };
-}
-var YAML_FILE = /\.ya?ml$/i;
-async function discoverFiles(paths) {
-  const files = [];
-  const problems = [];
-  const seen = /* @__PURE__ */ new Set();
-  const add = async (path2, discovered) => {
-    const real = await realpath(path2);
-    if (seen.has(real)) return;
-    seen.add(real);
-    files.push({ path: path2, discovered });
-  };
-  for (const path2 of paths) {
-    let info;
-    try {
-      info = await stat(path2);
-    } catch {
-      problems.push(fileProblem(path2, "no such file or directory"));
-      continue;
-    }
-    if (info.isDirectory()) {
-      const found = [];
-      await walkDirectory(path2, "", found, /* @__PURE__ */ new Set([await realpath(path2)]));
-      found.sort(compareBytes);
-      if (found.length === 0) problems.push(fileProblem(path2, "directory contains no *.yaml or *.yml files"));
-      for (const rel of found) await add(join(path2, rel), true);
-    } else if (info.isFile()) {
-      await add(path2, false);
-    } else {
-      problems.push(fileProblem(path2, "is not a regular file or directory"));
-    }
-  }
-  return { files, problems };
-}
-function compareBytes(a, b) {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-async function walkDirectory(root, rel, out, visited) {
-  const entries = await readdir(join(root, rel), { withFileTypes: true });
-  for (const e of entries) {
-    if (e.name.startsWith(".") || e.name === "node_modules") continue;
-    const childRel = rel === "" ? e.name : join(rel, e.name);
-    const full = join(root, childRel);
-    let info;
-    try {
-      info = await stat(full);
-    } catch {
-      continue;
-    }
-    if (info.isDirectory()) {
-      const real = await realpath(full);
-      if (visited.has(real)) continue;
-      visited.add(real);
-      await walkDirectory(root, childRel, out, visited);
-    } else if (info.isFile() && YAML_FILE.test(e.name)) {
-      out.push(childRel);
-    }
-  }
-}
-async function readManifestText(file) {
-  const handle = await open(file, "r").catch((e) => e);
-  if (!("read" in handle)) return { problem: fileProblem(file, `cannot be read (${handle.code ?? handle.message})`) };
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_FILE_BYTES) {
-      return { problem: fileProblem(file, `is ${mib(size)} MiB; manifest files are limited to ${mib(MAX_FILE_BYTES)} MiB`) };
-    }
-    const bytes = await handle.readFile();
-    if (bytes.length > MAX_FILE_BYTES) {
-      return { problem: fileProblem(file, `is over ${mib(MAX_FILE_BYTES)} MiB; manifest files are limited to that`) };
-    }
-    if (bytes.includes(0)) return { problem: fileProblem(file, "is a binary file (it contains NUL bytes), not YAML") };
-    let text;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    } catch {
-      return { problem: fileProblem(file, `is not valid UTF-8 text (first bad byte at offset ${firstInvalidUtf8(bytes)})`) };
-    }
-    return { text };
-  } finally {
-    await handle.close();
-  }
-}
-function mib(n) {
-  return (n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1);
-}
-function firstInvalidUtf8(bytes) {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i] ?? 0;
-    const len = b < 128 ? 1 : b >= 194 && b < 224 ? 2 : b >= 224 && b < 240 ? 3 : b >= 240 && b < 245 ? 4 : 0;
-    if (len === 0) return i;
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(i, i + len));
-    } catch {
-      return i;
-    }
-    i += len;
-  }
-  return i;
-}
-
-// src/manifest/index.ts
-init_interpolate();
-init_yaml();
-init_suggest();
-init_clusters();
-function sortProblems(problems) {
-  const cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-  return [...problems].sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.message, b.message) || cmp(a.path, b.path)
-  );
-}
-function unitOf(path2) {
-  const [top, item] = path2.split("/").slice(1);
-  if (top === void 0) return "";
-  const itemised = ["topics", "acls", "clusters", "overlays"].includes(top);
-  return itemised && item !== void 0 ? `/${top}/${item}` : `/${top}`;
-}
-function isKafkaformDocument(doc) {
-  const v = doc.value;
-  return v !== null && typeof v === "object" && !Array.isArray(v) && typeof v["apiVersion"] === "string" && v["apiVersion"].startsWith("kafkaform/");
-}
-function interpolateDocument(doc, env, problems) {
-  const failed = /* @__PURE__ */ new Set();
-  const interpolated = /* @__PURE__ */ new Set();
-  const v = doc.value;
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return { value: v, failed };
-  const out = {};
-  for (const [key, section] of Object.entries(v)) {
-    if (key === "clusters" || key === "apiVersion") {
-      out[key] = section;
-      continue;
-    }
-    const r = interpolateValue(section, env, pointer("", key));
-    for (const p of r.interpolated) interpolated.add(p);
-    for (const m of r.missing) {
-      problems.error(`environment variable ${m.name} is not set (write \${${m.name}:-default} to give a default)`, doc.locate(m.path));
-      failed.add(m.path);
-    }
-    for (const b of r.bad) {
-      problems.error(`malformed reference "${b.text}": write \${NAME} or \${NAME:-default}, or $\${ for a literal \${`, doc.locate(b.path));
-      failed.add(b.path);
-    }
-    out[key] = r.value;
-  }
-  return { value: coerceInterpolated(out, interpolated), failed };
-}
-async function loadManifests(paths, options) {
-  const problems = new Problems();
-  const { files, problems: fileProblems } = await discoverFiles(paths);
-  for (const p of fileProblems) problems.list.push(p);
-  const checked = [];
-  const read = [];
-  for (const file of files) {
-    const r = await readManifestText(file.path);
-    if ("problem" in r) {
-      problems.list.push(r.problem);
-      continue;
-    }
-    read.push(file.path);
-    const parsed = parseYaml(file.path, r.text);
-    for (const p of parsed.problems) problems.list.push(p);
-    if (file.discovered && parsed.problems.length === 0 && !parsed.documents.some(isKafkaformDocument)) {
-      if (parsed.documents.length > 0) {
-        problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
-          file: file.path,
-          line: 0,
-          column: 0,
-          path: ""
-        });
-      }
-      continue;
-    }
-    for (const doc of parsed.documents) {
-      const { value, failed } = interpolateDocument(doc, options.env, problems);
-      const schemaProblems = checkSchema(value, doc.locate).filter((p) => !failed.has(p.path));
-      for (const p of schemaProblems) problems.list.push(p);
-      const bad = new Set([...schemaProblems.map((p) => p.path), ...failed].map(unitOf));
-      if (bad.has("") || bad.has("/apiVersion")) continue;
-      checked.push({
-        doc: { ...doc, value },
-        manifest: value,
-        valid: (path2) => !bad.has(path2) && !bad.has(unitOf(path2).split("/").slice(0, 2).join("/"))
-      });
-    }
-  }
-  const collected = collect(checked, problems);
-  checkOverlayTopics(collected, problems);
-  const clusterNames = collected.clusters.map((c) => c.name);
-  for (const overlay of collected.overlays.values()) {
-    if (clusterNames.includes(overlay.cluster)) continue;
-    const guess = closest(overlay.cluster, clusterNames);
-    problems.warning(
-      `overlay for cluster "${overlay.cluster}", which no manifest declares${guess ? ` (did you mean "${guess}"?)` : ""}`,
-      overlay.at
-    );
-  }
-  const base = desiredState(collected, void 0, problems);
-  const perCluster = /* @__PURE__ */ new Map();
-  for (const [name, overlay] of [...collected.overlays].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    perCluster.set(name, desiredState(collected, overlay, problems));
-  }
-  const all = sortProblems(problems.list);
-  if (all.some((p) => p.severity === "error")) throw new ManifestError(all);
-  return {
-    clusters: collected.clusters,
-    warnings: all,
-    desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
-    ignoredConfigPrefixes: collected.ignoredPrefixes,
-    vendorConfigPrefixes: collected.vendorPrefixes,
-    files: read
-  };
-}
-
-// src/action/run.ts
+init_manifest();
 init_render();
+import { existsSync, mkdirSync, readFileSync as readFileSync6, rmSync } from "node:fs";
+import { dirname as dirname3, join as join4, relative, resolve as resolve5, sep } from "node:path";
 
 // src/commands/validate.ts
 init_errors();
@@ -47051,8 +48974,9 @@ init_errors();
 // src/apply/executor.ts
 init_errors();
 init_model();
+init_render();
 init_labels();
-var DEFAULT_CONCURRENCY2 = 8;
+var DEFAULT_CONCURRENCY3 = 8;
 var PreflightRefusedError = class extends PlanRefusedError {
   constructor(findings) {
     super(`preflight found ${findings.length} problem(s); nothing was changed`);
@@ -47084,7 +49008,7 @@ async function executePlan(plan3, target, live, options) {
   if (plan3.errors.length > 0) {
     throw new PlanRefusedError(`the plan has ${plan3.errors.length} error(s); nothing was changed`);
   }
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY2;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY3;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InternalError(`concurrency must be a positive integer, got ${concurrency}`);
   }
@@ -47114,12 +49038,12 @@ async function executePlan(plan3, target, live, options) {
           await Promise.resolve().then(() => item.unit.run());
           results.done.push(item);
           finished++;
-          options.progress?.(`[${finished}/${total}] ${pastTense(item.unit.label)}`);
+          options.progress?.(`[${finished}/${total}] ${pastTense(safe(item.unit.label))}`);
         } catch (error2) {
           stopped = true;
           results.failed.push({ ...item, error: error2 });
           finished++;
-          options.progress?.(`[${finished}/${total}] failed: ${item.unit.label}`);
+          options.progress?.(`[${finished}/${total}] failed: ${safe(item.unit.label)}`);
         }
       }
     };
@@ -47150,6 +49074,7 @@ function checkCoverage(actions, units) {
 // src/cli/exit.ts
 init_labels();
 init_render();
+init_manifest();
 var EXIT = {
   /** Success, or no changes. */
   ok: 0,
@@ -47165,11 +49090,11 @@ var RESET = "\x1B[0m";
 function paint2(text, code, color) {
   return color ? `${code}${text}${RESET}` : text;
 }
-function formatProblem(problem, color = false) {
-  const where3 = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
-  const label = problem.severity === "warning" ? `${paint2("warning", YELLOW, color)}: ` : "";
-  const path2 = problem.path === "" ? "" : ` (${problem.path})`;
-  return `${safe(where3)}: ${label}${safe(`${problem.message}${path2}`)}`;
+function formatProblem(problem2, color = false) {
+  const where2 = problem2.line > 0 ? `${problem2.file}:${problem2.line}:${problem2.column}` : problem2.file;
+  const label = problem2.severity === "warning" ? `${paint2("warning", YELLOW, color)}: ` : "";
+  const path2 = problem2.path === "" ? "" : ` (${problem2.path})`;
+  return `${safe(where2)}: ${label}${safe(`${problem2.message}${path2}`)}`;
 }
 function reportWarnings(problems, options) {
   for (const p of sortProblems(problems)) {
@@ -47248,6 +49173,7 @@ function reportError(error2, options) {
 
 // src/commands/common.ts
 init_errors();
+init_manifest();
 init_targets();
 
 // src/commands/io.ts
@@ -47424,8 +49350,8 @@ async function readSavedPlan(file, shownAs) {
   } catch {
     throw new ConfigError(`plan ${shownAs} is not JSON; save plans with: kafkaform plan --format json --out ${shownAs}`);
   }
-  const problem = validatePlan(value);
-  if (problem !== void 0) throw new ConfigError(`plan ${shownAs} is not a kafkaform plan: ${problem}`);
+  const problem2 = validatePlan(value);
+  if (problem2 !== void 0) throw new ConfigError(`plan ${shownAs} is not a kafkaform plan: ${problem2}`);
   return value;
 }
 
@@ -47542,7 +49468,7 @@ function exportSnapshot(live, source) {
 function exportManifest(live, meta) {
   const omitted = [];
   const topics = live.topics.filter((t) => !isInternalTopic(t.name, t)).sort((a, b) => compareStrings(a.name, b.name)).map((t) => {
-    const config = {};
+    const config2 = {};
     for (const key of Object.keys(t.configs).sort(compareStrings)) {
       const c = t.configs[key];
       if (!c.setOnTopic || meta.ignoredConfigPrefixes.some((p) => key.startsWith(p))) continue;
@@ -47550,13 +49476,13 @@ function exportManifest(live, meta) {
         omitted.push(`topic ${safe(t.name)} config ${safe(key)}`);
         continue;
       }
-      config[key] = c.value;
+      config2[key] = c.value;
     }
     return {
       name: t.name,
       partitions: t.partitions,
       replicationFactor: t.replicationFactor,
-      ...Object.keys(config).length > 0 ? { config } : {}
+      ...Object.keys(config2).length > 0 ? { config: config2 } : {}
     };
   });
   const groups = /* @__PURE__ */ new Map();
@@ -47843,12 +49769,12 @@ function readPullRequest(eventPath) {
   } catch (error2) {
     throw new ConfigError(`Could not read the event payload ${eventPath}: ${error2 instanceof Error ? error2.message : String(error2)}.`);
   }
-  const pr = field(event, "pull_request");
-  const number = field(pr, "number");
+  const pr = field2(event, "pull_request");
+  const number = field2(pr, "number");
   if (typeof number !== "number") throw new ConfigError(`The event payload ${eventPath} has no pull_request.number.`);
-  const headSha = field(field(pr, "head"), "sha");
-  const headRepo = field(field(field(pr, "head"), "repo"), "full_name");
-  const baseRepo = field(field(field(pr, "base"), "repo"), "full_name");
+  const headSha = field2(field2(pr, "head"), "sha");
+  const headRepo = field2(field2(field2(pr, "head"), "repo"), "full_name");
+  const baseRepo = field2(field2(field2(pr, "base"), "repo"), "full_name");
   return {
     number,
     headSha: typeof headSha === "string" ? headSha : "",
@@ -47856,7 +49782,7 @@ function readPullRequest(eventPath) {
     fromFork: typeof headRepo !== "string" || headRepo !== baseRepo
   };
 }
-function field(value, key) {
+function field2(value, key) {
   return typeof value === "object" && value !== null ? value[key] : void 0;
 }
 
@@ -47926,9 +49852,9 @@ var GitHubClient = class {
     return url;
   }
   nextPage(link) {
-    const header2 = Array.isArray(link) ? link.join(", ") : link;
-    if (!header2) return void 0;
-    for (const match of header2.matchAll(/<([^>]*)>\s*;\s*rel="([^"]*)"/g)) {
+    const header3 = Array.isArray(link) ? link.join(", ") : link;
+    if (!header3) return void 0;
+    for (const match of header3.matchAll(/<([^>]*)>\s*;\s*rel="([^"]*)"/g)) {
       if (!(match[2] ?? "").split(/\s+/).includes("next")) continue;
       const next = new URL(match[1] ?? "", this.base);
       if (next.origin !== this.base.origin) {
@@ -47942,7 +49868,7 @@ var GitHubClient = class {
     return void 0;
   }
   async call(method, url, payload) {
-    const where3 = `${url.pathname}${url.search}`;
+    const where2 = `${url.pathname}${url.search}`;
     let res;
     try {
       res = await (0, import_undici2.request)(url, {
@@ -47959,7 +49885,7 @@ var GitHubClient = class {
       });
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new ApiError(`Could not reach the GitHub API at ${url.origin}: ${reason}.`, { method, url: where3, retriable: true });
+      throw new ApiError(`Could not reach the GitHub API at ${url.origin}: ${reason}.`, { method, url: where2, retriable: true });
     }
     const text = await res.body.text();
     let body = void 0;
@@ -47969,7 +49895,7 @@ var GitHubClient = class {
       body = void 0;
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return { body, headers: res.headers };
-    throw githubError(method, where3, res.statusCode, body, text);
+    throw githubError(method, where2, res.statusCode, body, text);
   }
   unexpected(method, url, wanted) {
     return new ApiError(`GitHub API ${method} ${url.pathname} did not answer with ${wanted}.`, { method, url: url.pathname });
@@ -47999,6 +49925,7 @@ function githubError(method, url, status, body, text) {
 }
 
 // src/action/secrets.ts
+init_manifest();
 var SECRET_KEY = /pass|secret|token|key|credential|auth/i;
 var NOT_SECRET = /* @__PURE__ */ new Set(["type", "mechanism"]);
 function clusterSecrets(clusters, env) {
@@ -48214,6 +50141,7 @@ ${drifted ? renderMarkdown(run.plan) : ""}`);
   async exportSnapshot() {
     if (this.inputs.exportSnapshot === "") return true;
     const path2 = resolve5(this.inputs.workingDirectory, this.inputs.exportSnapshot);
+    mkdirSync(dirname3(path2), { recursive: true });
     const run = await this.command((io) => exportCommand(this.options({ format: "snapshot", out: path2 }), io));
     if (run.code !== 0) {
       this.failed(run, "could not export the snapshot");
@@ -48253,10 +50181,11 @@ ${drifted ? renderMarkdown(run.plan) : ""}`);
    * Fails the step: one `::error::` with the command's own sentences, and the log in the summary
    * (unless the caller already put it there).
    */
-  failed(run, what, summarize = true) {
+  failed(run, what, summarize2 = true) {
     const sentences = run.log.split("\n").filter((l) => l.startsWith("error: ")).map((l) => l.slice("error: ".length));
-    this.runner.error(`kafkaform ${this.inputs.command} failed: ${sentences.length > 0 ? sentences.join(" ") : what}`);
-    if (summarize) {
+    const detail = sentences.map((t) => `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? "" : "."}`).join(" ");
+    this.runner.error(`kafkaform ${this.inputs.command} failed: ${what}.${detail === "" ? "" : ` ${detail}`}`);
+    if (summarize2) {
       this.runner.appendSummary(`### ${this.heading} failed: ${what}
 
 ${fence(run.log.trimEnd())}

@@ -4,7 +4,7 @@
  * summary, step outputs, and one pull-request comment kept up to date.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError, ManifestError, type ManifestProblem } from '../errors.js';
 import type { ClusterSpec, Plan } from '../model.js';
 import { loadManifests, sortProblems, type Manifests } from '../manifest/index.js';
@@ -222,6 +222,7 @@ class ActionRun {
   private async exportSnapshot(): Promise<boolean> {
     if (this.inputs.exportSnapshot === '') return true;
     const path = resolve(this.inputs.workingDirectory, this.inputs.exportSnapshot);
+    mkdirSync(dirname(path), { recursive: true });
     const run = await this.command((io) => exportCommand(this.options({ format: 'snapshot' as const, out: path }), io));
     if (run.code !== 0) {
       this.failed(run, 'could not export the snapshot');
@@ -269,7 +270,8 @@ class ActionRun {
       .split('\n')
       .filter((l) => l.startsWith('error: '))
       .map((l) => l.slice('error: '.length));
-    this.runner.error(`kafkaform ${this.inputs.command} failed: ${sentences.length > 0 ? sentences.join(' ') : what}`);
+    const detail = sentences.map((t) => `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`).join(' ');
+    this.runner.error(`kafkaform ${this.inputs.command} failed: ${what}.${detail === '' ? '' : ` ${detail}`}`);
     if (summarize) {
       this.runner.appendSummary(`### ${this.heading} failed: ${what}\n\n${fence(run.log.trimEnd())}\n`);
     }

@@ -85,6 +85,24 @@ describe('workflow commands', () => {
   });
 });
 
+describe('redaction', () => {
+  it('keeps masked values out of annotations, outputs and the summary, longest secret first', () => {
+    const f = files();
+    const lines: string[] = [];
+    const runner = new Runner({ GITHUB_OUTPUT: f.output, GITHUB_STEP_SUMMARY: f.summary }, (l) => lines.push(l));
+    runner.mask('abc');
+    runner.mask('abcdef');
+    runner.error('failed with abcdef and abc', { file: 'abc.yaml', line: 1 });
+    runner.setOutput('x', 'v=abcdef');
+    runner.appendSummary('token abc here');
+    const commands = parseCommands(lines.join(''));
+    assert.deepEqual(commands.filter((c) => c.name === 'error'), [{ name: 'error', properties: { file: '***.yaml', line: '1' }, message: 'failed with *** and ***' }]);
+    assert.deepEqual(parseOutputFile(f.output), { x: 'v=***' });
+    assert.equal(readFileSync(f.summary, 'utf8'), 'token *** here\n');
+    assert.equal(runner.redact('xabcdefx'), 'x***x');
+  });
+});
+
 describe('outputs and summary', () => {
   it('writes multi-line outputs with a random delimiter the runner parses back', () => {
     const f = files();

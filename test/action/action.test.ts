@@ -1,0 +1,321 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGitHubSimulator, type GitHubSimulator } from '../support/github-simulator.js';
+import { pullRequestEvent, runStep, type StepOptions, type StepResult } from './step.js';
+
+const TOKEN = 'ghs_Wr1teT0kenForTheSimulator0000000000';
+const READ_TOKEN = 'ghs_Re4dOnlyT0kenForTheSimulat0r000000';
+const API_KEY = 'KEYq7Z3xR9vLm2Np';
+const API_SECRET = 's3cr3t/Value+With=Chars%41';
+const MARKER = '<!-- kafkaform:plan cluster=prod -->';
+
+const CLUSTERS = `apiVersion: kafkaform/v1
+clusters:
+  prod:
+    type: snapshot
+    path: ./live.json
+  cloud:
+    type: confluent
+    restUrl: https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3
+    clusterId: lkc-abc123
+    auth:
+      type: basic
+      username: "\${KAFKA_API_KEY}"
+      password: "\${KAFKA_API_SECRET}"
+`;
+
+const TOPICS = `apiVersion: kafkaform/v1
+scope:
+  topics: ["orders."]
+topicDefaults:
+  partitions: 3
+  replicationFactor: 3
+topics:
+  - name: orders.created.v1
+    partitions: 6
+    config:
+      retention.ms: 7d
+  - name: orders.shipped.v1
+`;
+
+function config(value: string, inherited: string): Record<string, unknown> {
+  return { value, setOnTopic: true, source: 'DYNAMIC_TOPIC_CONFIG', inheritedValue: inherited, readOnly: false, sensitive: false };
+}
+
+const LIVE = {
+  formatVersion: 1,
+  source: { type: 'snapshot' },
+  clusterId: 'lkc-test',
+  topics: [
+    {
+      name: 'orders.created.v1',
+      partitions: 3,
+      replicationFactor: 3,
+      internal: false,
+      configs: { 'retention.ms': config('86400000', '604800000') },
+    },
+  ],
+  acls: [],
+};
+
+/** A repository checkout with the manifests under kafka/. */
+function workspace(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaform-ws-'));
+  mkdirSync(join(dir, 'kafka'));
+  const all = { 'clusters.yaml': CLUSTERS, 'topics.yaml': TOPICS, 'live.json': `${JSON.stringify(LIVE, null, 2)}\n`, ...files };
+  for (const [name, text] of Object.entries(all)) writeFileSync(join(dir, 'kafka', name), text);
+  return dir;
+}
+
+const SECRET_ENV = { KAFKA_API_KEY: API_KEY, KAFKA_API_SECRET: API_SECRET };
+
+function annotations(step: StepResult, name: string): StepResult['commands'] {
+  return step.commands.filter((c) => c.name === name);
+}
+
+/** No secret anywhere a step writes, except the add-mask commands that register them. */
+function assertNoSecrets(step: StepResult, extra: string[] = []): void {
+  const log = step.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+  for (const secret of [API_KEY, API_SECRET, TOKEN, READ_TOKEN]) {
+    for (const [where, text] of [['stdout', log], ['stderr', step.stderr], ['summary', step.summary], ['outputs', JSON.stringify(step.outputs)], ...extra.map((e, i) => [`extra ${i}`, e])]) {
+      assert.equal(text?.includes(secret), false, `secret found in ${where}`);
+    }
+  }
+}
+
+describe('the action, run as a runner runs it', () => {
+  let sim: GitHubSimulator;
+  before(async () => {
+    sim = await startGitHubSimulator({ repository: 'acme/platform', issues: [7, 8, 9, 10, 11], writeTokens: [TOKEN], readTokens: [READ_TOKEN] });
+  });
+  after(() => sim.close());
+
+  const step = (ws: string, inputs: Record<string, string>, more: Partial<StepOptions> = {}): Promise<StepResult> =>
+    runStep({
+      workspace: ws,
+      inputs: { paths: 'kafka', 'github-token': TOKEN, ...inputs },
+      event: pullRequestEvent(7),
+      ...more,
+      env: { GITHUB_API_URL: sim.url, ...SECRET_ENV, ...more.env },
+    });
+
+  it('plans a pull request: summary, outputs, masked secrets, one comment edited in place by the next run', async () => {
+    for (let i = 0; i < 3; i++) sim.seed(7, `review comment ${i}`);
+    const ws = workspace();
+    const first = await step(ws, { command: 'plan', cluster: 'prod', comment: 'true' });
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+
+    // Outputs agree with the saved plan.
+    assert.deepEqual(Object.keys(first.outputs).sort(), ['create', 'delete', 'has-changes', 'plan-json', 'update']);
+    const saved = JSON.parse(readFileSync(first.outputs['plan-json'] ?? '', 'utf8'));
+    assert.equal(saved.formatVersion, 1);
+    assert.deepEqual(saved.summary, { create: 1, update: 1, delete: 0, errors: 0 });
+    assert.deepEqual(
+      { has: first.outputs['has-changes'], c: first.outputs['create'], u: first.outputs['update'], d: first.outputs['delete'] },
+      { has: 'true', c: '1', u: '1', d: '0' },
+    );
+
+    // The markdown plan is the summary.
+    assert.match(first.summary, /^### kafkaform plan for prod \(snapshot\)\n/);
+    assert.match(first.summary, /\| create \| topic orders\.shipped\.v1 \|/);
+    assert.match(first.summary, /\| update \| topic orders\.created\.v1 \| partitions \|/);
+    assert.match(first.summary, /retention\.ms {0,}= "86400000" \(1d\) -> "604800000" \(7d\)/);
+
+    // Secrets and the token are registered as masks and appear nowhere else.
+    const masks = annotations(first, 'add-mask').map((c) => c.message);
+    for (const secret of [TOKEN, API_KEY, API_SECRET]) assert.ok(masks.includes(secret), `mask for ${secret.slice(0, 3)}...`);
+    assert.equal(masks.includes('basic'), false, 'the auth type is not a secret');
+    assertNoSecrets(first, sim.comments(7).map((c) => c.body));
+
+    // One comment with the marker, the plan and a link to the run.
+    const afterFirst = sim.comments(7).filter((c) => c.body.startsWith(MARKER));
+    assert.equal(afterFirst.length, 1);
+    const comment = afterFirst[0]!;
+    assert.match(comment.body, /### kafkaform plan for prod \(snapshot\)/);
+    assert.match(comment.body, /kafkaform plan of commit c0ffee0 · \[workflow run\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/4242\)/);
+    assert.match(first.stdout, /Plan comment created: https:\/\/github\.com\/acme\/platform\/pull\/7#issuecomment-\d+/);
+
+    // A push changes the manifests; the next run edits the same comment.
+    writeFileSync(join(ws, 'kafka', 'topics.yaml'), TOPICS.replace('  - name: orders.shipped.v1\n', ''));
+    const patchesBefore = sim.requests.filter((r) => r.method === 'PATCH').length;
+    const second = await step(ws, { command: 'plan', cluster: 'prod', comment: 'true' });
+    assert.equal(second.code, 0, second.stderr);
+    const afterSecond = sim.comments(7).filter((c) => c.body.startsWith(MARKER));
+    assert.equal(afterSecond.length, 1, 'still one plan comment');
+    assert.equal(afterSecond[0]!.id, comment.id);
+    assert.doesNotMatch(afterSecond[0]!.body, /orders\.shipped\.v1/);
+    assert.equal(sim.requests.filter((r) => r.method === 'PATCH').length, patchesBefore + 1);
+    assert.equal(second.outputs['create'], '0');
+    assert.match(second.stdout, /Plan comment updated:/);
+    assert.equal(sim.comments(7).length, 4, 'the reviewers\' comments are untouched');
+  });
+
+  it('keeps one comment per cluster and posts nothing without comment: true', async () => {
+    const ws = workspace();
+    const quiet = await step(ws, { command: 'plan', cluster: 'prod' }, { event: pullRequestEvent(8) });
+    assert.equal(quiet.code, 0);
+    assert.equal(sim.comments(8).length, 0);
+    assert.match(quiet.summary, /kafkaform plan for prod/);
+  });
+
+  it('turns manifest problems into annotations on their lines, fails, and says so in the summary and comment', async () => {
+    const bad = `apiVersion: kafkaform/v1
+topics:
+  - name: orders.created.v1
+    partitions: 6
+    config:
+      retention.msx: 7d
+  - name: orders.shipped.v1
+    partitions: 0
+`;
+    const ws = workspace({ 'topics.yaml': bad });
+    const result = await step(ws, { command: 'plan', cluster: 'prod', comment: 'true' }, { event: pullRequestEvent(9) });
+    assert.equal(result.code, 1);
+    const errors = annotations(result, 'error').filter((c) => c.properties['file'] !== undefined);
+    assert.ok(errors.length >= 2, result.stdout);
+    for (const e of errors) {
+      assert.equal(e.properties['file'], 'kafka/topics.yaml');
+      assert.equal(e.properties['title'], 'kafkaform');
+    }
+    const unknownKey = errors.find((e) => /retention\.msx/.test(e.message));
+    assert.ok(unknownKey, 'the unknown config key is annotated');
+    assert.equal(unknownKey.properties['line'], '6');
+    assert.match(unknownKey.message, /retention\.ms\b/, 'with a suggestion');
+    const partitions = errors.find((e) => e.properties['line'] === '8');
+    assert.ok(partitions, 'partitions: 0 is annotated on line 8');
+    assert.ok(Number(partitions.properties['col']) > 0);
+    assert.match(result.summary, /### kafkaform plan for cluster `prod` failed/);
+    assert.match(result.summary, /kafka\/topics\.yaml:6:\d+: /);
+    assert.deepEqual(result.outputs, {});
+    const comments = sim.comments(9);
+    assert.equal(comments.length, 1, 'reviewers see the failure instead of a stale plan');
+    assert.match(comments[0]!.body, /problems? in the manifests/);
+  });
+
+  it('fails the step on errors in the plan, with the plan in the summary', async () => {
+    const shrink = TOPICS.replace('partitions: 6', 'partitions: 1');
+    const result = await step(workspace({ 'topics.yaml': shrink }), { command: 'plan', cluster: 'prod' });
+    assert.equal(result.code, 1);
+    assert.match(result.summary, /\[!CAUTION\]/);
+    assert.match(result.summary, /partitions/);
+    assert.equal(result.outputs['has-changes'] !== undefined, true);
+    const error = annotations(result, 'error').at(-1);
+    assert.ok(error);
+    assert.equal(error.message, 'kafkaform plan failed: the plan has errors. The plan has 1 error; fix the manifests before applying.');
+  });
+
+  it('applies on push: auto-approved, summary of what was done, then nothing left to do', async () => {
+    const ws = workspace();
+    const push = { eventName: 'push', event: { ref: 'refs/heads/main' } };
+    const applied = await step(ws, { command: 'apply', cluster: 'prod' }, push);
+    assert.equal(applied.code, 0, applied.stderr + applied.stdout);
+    assert.match(applied.summary, /^### kafkaform apply for cluster `prod`: applied\n\n1 created, 1 updated, 0 deleted\.\n/);
+    assert.match(applied.summary, /<details><summary>Apply log<\/summary>/);
+    assert.match(applied.summary, /Apply complete: 1 created, 1 updated, 0 deleted\./);
+    assert.equal(applied.outputs['has-changes'], 'true');
+    const live = JSON.parse(readFileSync(join(ws, 'kafka', 'live.json'), 'utf8'));
+    assert.deepEqual(
+      live.topics.map((t: { name: string; partitions: number }) => [t.name, t.partitions]),
+      [['orders.created.v1', 6], ['orders.shipped.v1', 3]],
+    );
+    assertNoSecrets(applied);
+
+    const again = await step(ws, { command: 'apply', cluster: 'prod' }, push);
+    assert.equal(again.code, 0);
+    assert.match(again.summary, /no changes/);
+    assert.equal(again.outputs['has-changes'], 'false');
+  });
+
+  it('fails apply on any error and changes nothing', async () => {
+    const ws = workspace({ 'topics.yaml': TOPICS.replace('partitions: 6', 'partitions: 1') });
+    const before = readFileSync(join(ws, 'kafka', 'live.json'), 'utf8');
+    const result = await step(ws, { command: 'apply', cluster: 'prod' }, { eventName: 'push', event: {} });
+    assert.equal(result.code, 1);
+    assert.equal(readFileSync(join(ws, 'kafka', 'live.json'), 'utf8'), before);
+    assert.equal(annotations(result, 'error').at(-1)?.message, 'kafkaform apply failed: the plan has errors; nothing was applied. The plan has 1 error; fix the manifests before applying.');
+  });
+
+  it('reports drift on a schedule: fails the step by default, only sets outputs with fail-on-drift: false, exports a snapshot', async () => {
+    const ws = workspace();
+    const schedule = { eventName: 'schedule', event: { schedule: '17 3 * * *' } };
+    const failing = await step(ws, { command: 'drift', cluster: 'prod', 'export-snapshot': 'out/prod.snapshot.json' }, schedule);
+    assert.equal(failing.code, 1);
+    assert.match(failing.summary, /^### Drift detected on cluster `prod`/);
+    assert.match(failing.summary, /\| create \| topic orders\.shipped\.v1 \|/);
+    assert.match(annotations(failing, 'error').at(-1)?.message ?? '', /^Cluster prod has drifted from the manifests: 1 to create, 1 to update, 0 to delete/);
+    assert.equal(failing.outputs['has-changes'], 'true');
+    const snapshot = failing.outputs['snapshot'] ?? '';
+    assert.equal(snapshot, join(ws, 'out', 'prod.snapshot.json'));
+    const exported = JSON.parse(readFileSync(snapshot, 'utf8'));
+    assert.equal(exported.formatVersion, 1);
+    assert.deepEqual(exported.topics.map((t: { name: string }) => t.name), ['orders.created.v1']);
+
+    const lenient = await step(ws, { command: 'drift', cluster: 'prod', 'fail-on-drift': 'false' }, schedule);
+    assert.equal(lenient.code, 0);
+    assert.equal(lenient.outputs['has-changes'], 'true');
+    assert.equal(annotations(lenient, 'error').length, 0);
+
+    const clean = workspace({ 'topics.yaml': TOPICS.replace('partitions: 6', 'partitions: 3').replace('retention.ms: 7d', 'retention.ms: 1d').replace('  - name: orders.shipped.v1\n', '') });
+    const none = await step(clean, { command: 'drift', cluster: 'prod' }, schedule);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.summary, /^### No drift on cluster `prod`/);
+    assert.equal(none.outputs['has-changes'], 'false');
+  });
+
+  it('does not try to comment on a fork\'s pull request, and says why', async () => {
+    const before = sim.requests.length;
+    const result = await step(workspace(), { command: 'plan', cluster: 'prod', comment: 'true' }, { event: pullRequestEvent(10, true) });
+    assert.equal(result.code, 0);
+    assert.equal(sim.requests.length, before);
+    assert.match(annotations(result, 'notice')[0]?.message ?? '', /fork/);
+    assert.match(result.summary, /kafkaform plan for prod/);
+  });
+
+  it('fails when the comment cannot be posted, naming the missing permission, without leaking the token', async () => {
+    const result = await step(workspace(), { command: 'plan', cluster: 'prod', comment: 'true', 'github-token': READ_TOKEN }, { event: pullRequestEvent(11) });
+    assert.equal(result.code, 1);
+    const error = annotations(result, 'error').at(-1)?.message ?? '';
+    assert.match(error, /failed with 403: Resource not accessible by integration\. .*pull-requests: write/);
+    assert.ok(annotations(result, 'add-mask').some((c) => c.message === READ_TOKEN));
+    assertNoSecrets(result);
+  });
+
+  it('rejects a wrong input with one sentence', async () => {
+    const result = await step(workspace(), { command: 'destroy' });
+    assert.equal(result.code, 1);
+    assert.deepEqual(annotations(result, 'error').map((c) => c.message), ['Input "command" must be one of plan, apply, drift, not "destroy".']);
+  });
+
+  it('cuts a plan longer than a comment allows, keeping the whole plan in the summary', async () => {
+    const many = Array.from({ length: 700 }, (_, i) => `  - name: orders.generated-topic-with-a-rather-long-name-${String(i).padStart(4, '0')}.v1\n    config: { retention.ms: 3d, cleanup.policy: delete }\n`).join('');
+    const ws = workspace({ 'topics.yaml': `${TOPICS}${many}` });
+    const result = await step(ws, { command: 'plan', cluster: 'prod', comment: 'true' }, { event: pullRequestEvent(8) });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const [comment] = sim.comments(8).filter((c) => c.body.startsWith(MARKER));
+    assert.ok(comment);
+    assert.ok([...comment.body].length <= 65_536);
+    assert.match(comment.body, /this plan is too long for a pull-request comment and was cut/);
+    assert.match(comment.body, /workflow run/);
+    assert.ok(result.summary.length > 65_536);
+    assert.match(result.summary, /generated-topic-with-a-rather-long-name-0699/);
+    assert.equal(result.outputs['create'], '701');
+  });
+});
+
+describe('the committed bundle', () => {
+  it('runs as action.yml says, with no install step', async () => {
+    const action = readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8');
+    assert.match(action, /\n {2}using: node20\n {2}main: action\/index\.mjs\n/);
+    const ws = workspace();
+    const result = await runStep({ workspace: ws, inputs: { command: 'plan', paths: 'kafka', cluster: 'prod' }, eventName: 'push', bundle: true });
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.match(result.summary, /### kafkaform plan for prod \(snapshot\)/);
+    assert.equal(existsSync(result.outputs['plan-json'] ?? ''), true);
+  });
+});
