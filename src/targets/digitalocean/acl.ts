@@ -202,7 +202,9 @@ export function adaptDesiredAcls(desired: DesiredState): { desired: DesiredState
       problems.push(problem(acl, 'error', `DigitalOcean cannot express ${what}: ${PERMISSIONS_TEXT}.`));
     } else {
       const key = JSON.stringify([acl.principal, acl.resourceName, acl.patternType]);
-      topicGroups.set(key, [...(topicGroups.get(key) ?? []), acl]);
+      const group = topicGroups.get(key);
+      if (group) group.push(acl);
+      else topicGroups.set(key, [acl]);
     }
   }
 

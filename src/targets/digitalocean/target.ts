@@ -136,9 +136,10 @@ export class DigitalOceanTarget implements Target {
     const topics = await mapBounded(present, this.#settings.concurrency, async (summary) => this.#readTopic(summary));
     const skipped = new Set<string>();
     const live: LiveTopic[] = [];
+    const byName = new Map(present.map((s) => [s.name, s]));
     for (const detail of topics) {
       if (!detail) continue;
-      const r = toLiveTopic(present.find((s) => s.name === detail.name), detail);
+      const r = toLiveTopic(byName.get(detail.name), detail);
       for (const key of r.skipped) skipped.add(key);
       live.push(r.topic);
     }
@@ -223,14 +224,23 @@ export class DigitalOceanTarget implements Target {
 
   /** The bindings each touched user would hold after phase 4 and after phase 5. */
   #aclSteps(actions: readonly PlanAction[], live: LiveState): Map<string, AclBinding[][]> {
+    const created = new Map<string, AclBinding[]>();
+    const deleted = new Map<string, Set<string>>();
+    for (const a of actions) {
+      if (a.resource.kind !== 'acl') continue;
+      const binding = aclOf(a);
+      if (a.phase === PHASES.createAcls) pushTo(created, binding.principal, binding);
+      else deleted.set(binding.principal, (deleted.get(binding.principal) ?? new Set()).add(bindingKey(binding)));
+    }
+    const held = new Map<string, AclBinding[]>();
+    for (const b of live.acls) {
+      if (created.has(b.principal) || deleted.has(b.principal)) pushTo(held, b.principal, b);
+    }
     const out = new Map<string, AclBinding[][]>();
-    const principals = new Set(actions.filter((a) => a.resource.kind === 'acl').map((a) => aclOf(a).principal));
-    for (const principal of principals) {
-      const start = live.acls.filter((b) => b.principal === principal);
-      const created = actions.filter((a) => a.phase === PHASES.createAcls && aclOf(a).principal === principal).map(aclOf);
-      const deleted = new Set(actions.filter((a) => a.phase === PHASES.deleteAcls && aclOf(a).principal === principal).map((a) => bindingKey(aclOf(a))));
-      const afterCreate = unionBindings(start, created);
-      out.set(principal, [afterCreate, afterCreate.filter((b) => !deleted.has(bindingKey(b)))]);
+    for (const principal of new Set([...created.keys(), ...deleted.keys()])) {
+      const afterCreate = unionBindings(held.get(principal) ?? [], created.get(principal) ?? []);
+      const gone = deleted.get(principal) ?? new Set<string>();
+      out.set(principal, [afterCreate, afterCreate.filter((b) => !gone.has(bindingKey(b)))]);
     }
     return out;
   }
@@ -249,7 +259,7 @@ export class DigitalOceanTarget implements Target {
       case PHASES.createAcls:
       case PHASES.deleteAcls: {
         const byPrincipal = new Map<string, PlanAction[]>();
-        for (const a of mine) byPrincipal.set(aclOf(a).principal, [...(byPrincipal.get(aclOf(a).principal) ?? []), a]);
+        for (const a of mine) pushTo(byPrincipal, aclOf(a).principal, a);
         return [...byPrincipal.entries()]
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([principal, group]) => {
@@ -282,7 +292,7 @@ export class DigitalOceanTarget implements Target {
       }
       this.#topics.set(t.name, { partitions: t.partitions, replicationFactor: t.replicationFactor, config });
     }
-    for (const b of live.acls) this.#userBindings.set(b.principal, [...(this.#userBindings.get(b.principal) ?? []), b]);
+    for (const b of live.acls) pushTo(this.#userBindings, b.principal, b);
   }
 
   #body(state: TopicState): DoTopicWrite {
@@ -395,6 +405,12 @@ export class DigitalOceanTarget implements Target {
     await this.#api.setUserAcl(user, bindingsToUserAcls(next));
     this.#userBindings.set(principal, next);
   }
+}
+
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function unionBindings(a: readonly AclBinding[], b: readonly AclBinding[]): AclBinding[] {
