@@ -1,6 +1,6 @@
 import type { AclBinding, PlanAction, PlanError, PlanResource } from '../model.js';
 import { PHASES } from '../model.js';
-import { aclKey, bindingOf, compareAcls } from './order.js';
+import { aclKey, bindingOf } from './order.js';
 import { createPatch, deletePatch } from './patch.js';
 
 /** Inputs of the ACL half of the planner. */
@@ -13,7 +13,7 @@ export interface AclPlanInput {
   existingPrincipals?: ReadonlySet<string>;
 }
 
-/** The ACL half of a plan, each list in plan order. */
+/** The ACL half of a plan, unordered. */
 export interface AclPlan {
   creates: PlanAction[];
   deletes: PlanAction[];
@@ -21,9 +21,11 @@ export interface AclPlan {
   unmanaged: PlanResource[];
 }
 
-function uniqueSorted(bindings: readonly AclBinding[]): Map<string, AclBinding> {
-  const sorted = bindings.map(bindingOf).sort(compareAcls);
-  return new Map(sorted.map((b) => [aclKey(b), b]));
+// Unordered: the planner sorts every list it returns once, at the end.
+function unique(bindings: readonly AclBinding[]): Map<string, AclBinding> {
+  const out = new Map<string, AclBinding>();
+  for (const b of bindings) out.set(aclKey(b), bindingOf(b));
+  return out;
 }
 
 function aclResource(binding: AclBinding): PlanResource {
@@ -37,8 +39,8 @@ function aclResource(binding: AclBinding): PlanResource {
  */
 export function planAcls(input: AclPlanInput): AclPlan {
   const out: AclPlan = { creates: [], deletes: [], errors: [], unmanaged: [] };
-  const desired = uniqueSorted(input.desired);
-  const live = uniqueSorted(input.live);
+  const desired = unique(input.desired);
+  const live = unique(input.live);
   for (const [key, binding] of desired) {
     if (live.has(key)) continue;
     if (input.existingPrincipals && !input.existingPrincipals.has(binding.principal)) {

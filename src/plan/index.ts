@@ -1,4 +1,4 @@
-import type { Plan, PlanAction, PlanError, PlanResource, DesiredState, LiveState, TargetCapabilities } from '../model.js';
+import type { Plan, PlanAction, PlanError, DesiredState, LiveState, TargetCapabilities } from '../model.js';
 import { planAcls } from './acls.js';
 import { planTopics } from './topics.js';
 import { compareResources, compareStrings } from './order.js';
@@ -26,13 +26,22 @@ export interface PlanOptions {
   ignoreConfigPrefixes?: string[];
 }
 
-/** Key naming a resource for the summary's "distinct resources" counts. */
-function resourceKey(resource: PlanResource): string {
-  return resource.kind === 'topic' ? `topic\u0000${resource.name}` : `acl\u0000${JSON.stringify(resource)}`;
-}
-
-function countDistinct(actions: readonly PlanAction[], kind: PlanAction['action']): number {
-  return new Set(actions.filter((a) => a.action === kind).map((a) => resourceKey(a.resource))).size;
+/**
+ * Distinct resources per kind of action: a topic updated in phases 2 and 3 counts once; each ACL
+ * binding has exactly one action.
+ */
+function summarize(actions: readonly PlanAction[]): { create: number; update: number; delete: number } {
+  const topics = { create: new Set<string>(), update: new Set<string>(), delete: new Set<string>() };
+  const acls = { create: 0, update: 0, delete: 0 };
+  for (const a of actions) {
+    if (a.resource.kind === 'topic') topics[a.action].add(a.resource.name);
+    else acls[a.action]++;
+  }
+  return {
+    create: topics.create.size + acls.create,
+    update: topics.update.size + acls.update,
+    delete: topics.delete.size + acls.delete,
+  };
 }
 
 function compareErrors(a: PlanError, b: PlanError): number {
@@ -86,12 +95,7 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     formatVersion: 1,
     cluster: { name: options.cluster.name, type: options.cluster.type },
     fingerprint: fingerprintOf(live),
-    summary: {
-      create: countDistinct(actions, 'create'),
-      update: countDistinct(actions, 'update'),
-      delete: countDistinct(actions, 'delete'),
-      errors: errors.length,
-    },
+    summary: { ...summarize(actions), errors: errors.length },
     actions,
     errors,
     heldBack: topics.heldBack.sort((a, b) => compareResources(a.resource, b.resource)),

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import jsonpatch from 'fast-json-patch';
 import type { DesiredState, LiveState, Plan, PlanAction, PlanResource } from '../../src/model.js';
 import { DEFAULT_MAX_ACL_DELETES, fingerprint, plan, REDACTED, type PlanOptions } from '../../src/plan/index.js';
@@ -595,6 +596,19 @@ describe('fingerprint()', () => {
       clusterId: base.clusterId,
     };
     assert.equal(fingerprint(reordered), fp);
+  });
+
+  it('is the sha256 of the canonical JSON (keys sorted at every level, lists sorted)', () => {
+    const canonical = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v);
+      if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    };
+    const sorted = { ...base, topics: [...base.topics].sort((a, b) => (a.name < b.name ? -1 : 1)) };
+    const expected = createHash('sha256').update(canonical(sorted)).digest('hex');
+    assert.equal(fingerprint(base), `sha256:${expected}`);
   });
 
   it('covers only the live state, not extra properties such as a snapshot header', () => {
