@@ -145,6 +145,8 @@ export interface DoSimulatorOptions {
   createNotFoundReads?: number;
   /** Detail reads of a new topic that answer `configuring` before it is `active`. Default 1. */
   createConfiguringReads?: number;
+  /** Added before every response, like a network round trip. Default 0. */
+  latencyMs?: number;
 }
 
 /** Error ids DigitalOcean uses, by status. */
@@ -195,6 +197,7 @@ export class DoSimulator {
       nodes: options.nodes ?? 3,
       createNotFoundReads: options.createNotFoundReads ?? 1,
       createConfiguringReads: options.createConfiguringReads ?? 1,
+      latencyMs: options.latencyMs ?? 0,
     };
     this.token = this.#options.token;
     this.databaseId = this.#options.databaseId;
@@ -289,6 +292,7 @@ export class DoSimulator {
     const text = Buffer.concat(chunks).toString('utf8');
     const record: SimRequest = { method, path, status: 0 };
     this.requests.push(record);
+    if (this.#options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#options.latencyMs));
     const headers: Record<string, string> = {};
 
     const fault = this.#faults.find((f) => f.times > 0 && (f.method === undefined || f.method === method) && (f.path === undefined || f.path.test(path)));
