@@ -49,8 +49,9 @@ function diffBlock(plan: Plan): string {
 }
 
 /**
- * The plan as a pull-request comment: errors first and loud, a summary table, destructive
- * changes at the top of the change table, details in collapsible sections. Every name and value
+ * The plan as a pull-request comment: errors first and loud, a summary table and warnings, then
+ * the change table with destructive changes at the top, details in collapsible sections. What
+ * matters most comes first, so a comment cut to GitHub's size limit keeps it. Every name and value
  * is escaped so a hostile topic name cannot inject markdown, HTML or mentions.
  */
 export function renderMarkdown(plan: Plan): string {
@@ -73,6 +74,12 @@ export function renderMarkdown(plan: Plan): string {
     '',
   );
 
+  if (plan.warnings.length > 0) {
+    out.push('> [!WARNING]');
+    for (const w of plan.warnings) out.push(`> - ${mdText(w)}`);
+    out.push('');
+  }
+
   if (plan.actions.length > 0) {
     const rows = [...plan.actions].sort((a, b) => ROW_ORDER[a.phase] - ROW_ORDER[b.phase]);
     out.push('| Action | Resource | Changed |', '| --- | --- | --- |');
@@ -86,12 +93,6 @@ export function renderMarkdown(plan: Plan): string {
   if (plan.heldBack.length > 0) {
     out.push(`**Held back** (${plan.heldBack.length}, not in this plan):`, '');
     for (const h of plan.heldBack) out.push(`- ${mdText(describeResource(h.resource))}: ${mdText(h.reason)}`);
-    out.push('');
-  }
-
-  if (plan.warnings.length > 0) {
-    out.push('> [!WARNING]');
-    for (const w of plan.warnings) out.push(`> - ${mdText(w)}`);
     out.push('');
   }
 

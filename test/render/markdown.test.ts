@@ -57,6 +57,12 @@ describe('renderMarkdown', () => {
     assert.ok(!md.includes('hunter2') && !md.includes('old-secret'));
   });
 
+  it('puts warnings before the change table, so a comment cut for size keeps them', () => {
+    const warning = md.indexOf('> [!WARNING]\n> - topic orders.updated.v1: config.secret.y is sensitive');
+    assert.ok(warning > md.indexOf('| Create |'), md);
+    assert.ok(warning < md.indexOf('| Action | Resource | Changed |'));
+  });
+
   it('says No changes and leaves out empty sections', () => {
     const empty = renderMarkdown(emptyPlan());
     assert.ok(empty.endsWith('**No changes. The cluster matches the manifests.**\n'));
