@@ -7424,10 +7424,46 @@ var require_dist = __commonJS({
 
 // src/manifest/yaml.ts
 function pointer(parent, key) {
-  return `${parent}/${String(key).replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  if (typeof key === "number") return `${parent}/${key}`;
+  if (!key.includes("~") && !key.includes("/")) return `${parent}/${key}`;
+  return `${parent}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+}
+function flowDepthExceeded(text) {
+  let depth = 0;
+  let quote = "";
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (comment) {
+      if (c === "\n") comment = false;
+      continue;
+    }
+    if (quote) {
+      if (c === quote) quote = "";
+      else if (c === "\\" && quote === '"') i++;
+      continue;
+    }
+    const prev = i === 0 ? "\n" : text[i - 1];
+    if (c === "#" && (prev === " " || prev === "	" || prev === "\n")) comment = true;
+    else if ((c === '"' || c === "'") && /[\s[{,:]/.test(prev ?? "")) quote = c;
+    else if (c === "[" || c === "{") {
+      if (++depth > MAX_DEPTH) return i;
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return -1;
 }
 function parseYaml(file, text) {
   const lines = new import_yaml.LineCounter();
+  const tooDeep = flowDepthExceeded(text);
+  if (tooDeep !== -1) {
+    lines.addNewLine(0);
+    for (let i = text.indexOf("\n"); i !== -1 && i < tooDeep; i = text.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
+    const { line, col } = lines.linePos(tooDeep);
+    return {
+      documents: [],
+      problems: [{ severity: "error", message: `nesting is deeper than ${MAX_DEPTH} levels`, file, line, column: col, path: "" }]
+    };
+  }
   const docs = (0, import_yaml.parseAllDocuments)(text, {
     lineCounter: lines,
     merge: true,
@@ -7447,11 +7483,15 @@ function parseYaml(file, text) {
   const list2 = Array.isArray(docs) ? docs : [docs];
   list2.forEach((doc, index) => {
     const yamlErrors = [...doc.errors];
-    for (const e of yamlErrors) problem2(`invalid YAML: ${firstLine(e.message)}`, e.pos[0], "");
+    for (const e of yamlErrors) {
+      const message = /Maximum call stack size exceeded/.test(e.message) ? `nesting is too deep to parse (at most ${MAX_DEPTH} levels are allowed)` : `invalid YAML: ${firstLine(e.message)}`;
+      problem2(message, e.pos[0], "");
+    }
     if (yamlErrors.length > 0 || doc.contents === null) return;
     if ((0, import_yaml.isScalar)(doc.contents) && doc.contents.value === null) return;
     try {
-      const walked = walk(doc, at);
+      const { soft, ...walked } = walk(doc, at);
+      for (const e of soft) problem2(e.message, e.offset, e.path);
       documents.push({ file, index, ...walked });
     } catch (e) {
       if (!(e instanceof WalkError)) throw e;
@@ -7464,13 +7504,15 @@ function firstLine(message) {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
 }
 function walk(doc, at) {
+  const soft = [];
   const values = /* @__PURE__ */ new Map();
   const keys = /* @__PURE__ */ new Map();
   const decimalSources = /* @__PURE__ */ new Map();
+  const resolved = /* @__PURE__ */ new Map();
   let aliasNodes = 0;
   const visit2 = (node, path2, depth, viaAlias) => {
     const offset = rangeStart(node);
-    if (!values.has(path2)) values.set(path2, offset);
+    if (!viaAlias && !values.has(path2)) values.set(path2, offset);
     if (depth > MAX_DEPTH) throw new WalkError(`nesting is deeper than ${MAX_DEPTH} levels`, offset, path2);
     if (viaAlias && ++aliasNodes > MAX_ALIAS_NODES) {
       throw new WalkError(
@@ -7480,50 +7522,63 @@ function walk(doc, at) {
       );
     }
     if ((0, import_yaml.isAlias)(node)) {
-      const target = node.resolve(doc);
-      if (target === void 0) throw new WalkError(`unresolved alias *${node.source}`, offset, path2);
+      let target = resolved.get(node);
+      if (target === void 0 && !resolved.has(node)) {
+        target = node.resolve(doc);
+        resolved.set(node, target);
+      }
+      if (target === void 0) {
+        soft.push(new WalkError(`unresolved alias *${node.source}`, offset, path2));
+        return null;
+      }
       return visit2(target, path2, depth + 1, true);
     }
     if ((0, import_yaml.isScalar)(node)) {
       if (typeof node.value === "number" && node.source !== void 0 && /^[+-]?\d+\.\d+$/.test(node.source)) {
         if (String(node.value) !== node.source) decimalSources.set(path2, node.source);
       }
-      return scalar(node.value, node.source, path2, offset);
+      const v = scalar(node.value, node.source);
+      if (v === void 0) soft.push(new WalkError("unsupported YAML scalar", offset, path2));
+      return v ?? null;
     }
     if ((0, import_yaml.isSeq)(node)) {
       return node.items.map((item, i) => visit2(item, pointer(path2, i), depth + 1, viaAlias));
     }
-    if ((0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml.isMap)(node) || (0, import_yaml.isPair)(node)) {
+      const items = (0, import_yaml.isPair)(node) ? [node] : node.items;
       const out = {};
       const merged = [];
-      for (const pair of node.items) {
+      for (const pair of items) {
         if (!(0, import_yaml.isPair)(pair)) continue;
         const k = pair.key;
         if ((0, import_yaml.isScalar)(k) && typeof k.value === "symbol") {
           const src = visit2(pair.value, path2, depth + 1, viaAlias);
           for (const m of Array.isArray(src) ? src : [src]) {
             if (m === null || typeof m !== "object" || Array.isArray(m)) {
-              throw new WalkError("a merge key (<<) must refer to a map or a list of maps", rangeStart(pair.value), path2);
+              soft.push(new WalkError("a merge key (<<) must refer to a map or a list of maps", rangeStart(pair.value), path2));
+            } else {
+              merged.push(m);
             }
-            merged.push(m);
           }
           continue;
         }
         if (!(0, import_yaml.isScalar)(k) || k.value === null || typeof k.value === "object") {
-          throw new WalkError("map keys must be plain strings", rangeStart(k), path2);
+          soft.push(new WalkError("map keys must be plain strings", rangeStart(k), path2));
+          continue;
         }
         const key = String(k.value);
         const child = pointer(path2, key);
-        keys.set(child, rangeStart(k));
+        if (!viaAlias) keys.set(child, rangeStart(k));
         out[key] = pair.value === null ? null : visit2(pair.value, child, depth + 1, viaAlias);
-        if (pair.value === null) values.set(child, rangeStart(k));
+        if (pair.value === null && !viaAlias) values.set(child, rangeStart(k));
       }
       for (const m of merged.reverse()) {
         for (const [key, v] of Object.entries(m)) if (!(key in out)) out[key] = v;
       }
       return out;
     }
-    throw new WalkError("unsupported YAML node", offset, path2);
+    soft.push(new WalkError("unsupported YAML node", offset, path2));
+    return null;
   };
   const value = visit2(doc.contents, "", 0, false);
   const locate = (path2, part = "value") => {
@@ -7535,13 +7590,13 @@ function walk(doc, at) {
       p = p.slice(0, p.lastIndexOf("/"));
     }
   };
-  return { value, locate, decimalSources };
+  return { value, locate, decimalSources, soft };
 }
 function rangeStart(node) {
   const range = node?.range;
   return range ? range[0] : 0;
 }
-function scalar(value, source, path2, offset) {
+function scalar(value, source) {
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "bigint") {
     return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
@@ -7551,7 +7606,7 @@ function scalar(value, source, path2, offset) {
     return value;
   }
   if (value instanceof Date || value instanceof Uint8Array) return source ?? String(value);
-  throw new WalkError("unsupported YAML scalar", offset, path2);
+  return void 0;
 }
 var import_yaml, MAX_DEPTH, MAX_ALIAS_NODES, WalkError;
 var init_yaml = __esm({
@@ -17974,6 +18029,11 @@ function renderMarkdown(plan3) {
     `| ${plan3.summary.create} | ${plan3.summary.update} | ${plan3.summary.delete} | ${plan3.summary.errors} | ${plan3.heldBack.length} | ${plan3.unmanaged.length} |`,
     ""
   );
+  if (plan3.warnings.length > 0) {
+    out.push("> [!WARNING]");
+    for (const w of plan3.warnings) out.push(`> - ${mdText(w)}`);
+    out.push("");
+  }
   if (plan3.actions.length > 0) {
     const rows = [...plan3.actions].sort((a, b) => ROW_ORDER[a.phase] - ROW_ORDER[b.phase]);
     out.push("| Action | Resource | Changed |", "| --- | --- | --- |");
@@ -17986,11 +18046,6 @@ function renderMarkdown(plan3) {
   if (plan3.heldBack.length > 0) {
     out.push(`**Held back** (${plan3.heldBack.length}, not in this plan):`, "");
     for (const h of plan3.heldBack) out.push(`- ${mdText(describeResource(h.resource))}: ${mdText(h.reason)}`);
-    out.push("");
-  }
-  if (plan3.warnings.length > 0) {
-    out.push("> [!WARNING]");
-    for (const w of plan3.warnings) out.push(`> - ${mdText(w)}`);
     out.push("");
   }
   const unmanagedTopics = plan3.unmanaged.filter((r) => r.kind === "topic");
@@ -45277,17 +45332,18 @@ var init_patch = __esm({
 });
 
 // src/plan/acls.ts
-function uniqueSorted(bindings) {
-  const sorted = bindings.map(bindingOf).sort(compareAcls);
-  return new Map(sorted.map((b) => [aclKey(b), b]));
+function unique(bindings) {
+  const out = /* @__PURE__ */ new Map();
+  for (const b of bindings) out.set(aclKey(b), bindingOf(b));
+  return out;
 }
 function aclResource(binding) {
   return { kind: "acl", ...binding };
 }
 function planAcls(input) {
   const out = { creates: [], deletes: [], errors: [], unmanaged: [] };
-  const desired = uniqueSorted(input.desired);
-  const live = uniqueSorted(input.live);
+  const desired = unique(input.desired);
+  const live = unique(input.live);
   for (const [key, binding] of desired) {
     if (live.has(key)) continue;
     if (input.existingPrincipals && !input.existingPrincipals.has(binding.principal)) {
@@ -45511,11 +45567,6 @@ function canonicalConfig(c) {
     value: c.value
   };
 }
-function canonicalTopic(t) {
-  const configs = {};
-  for (const key of Object.keys(t.configs).sort(compareStrings)) configs[key] = canonicalConfig(t.configs[key]);
-  return { configs, internal: t.internal, name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor };
-}
 function canonicalBinding(b) {
   return {
     host: b.host,
@@ -45527,27 +45578,83 @@ function canonicalBinding(b) {
     resourceType: b.resourceType
   };
 }
-function fingerprint(live) {
-  const canonical2 = {
-    acls: [...live.acls].sort(compareAcls).map(canonicalBinding),
-    clusterId: live.clusterId,
-    ...live.principals ? { principals: [...live.principals].sort(compareStrings) } : {},
-    topics: [...live.topics].sort((a, b) => compareStrings(a.name, b.name)).map(canonicalTopic)
-  };
-  return `sha256:${createHash("sha256").update(JSON.stringify(canonical2)).digest("hex")}`;
+function writeTopic(out, t, configJson) {
+  out.write('{"configs":{');
+  let first = true;
+  for (const key of Object.keys(t.configs).sort(compareStrings)) {
+    out.write(`${first ? "" : ","}${JSON.stringify(key)}:${configJson(t.configs[key])}`);
+    first = false;
+  }
+  out.write(
+    `},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`
+  );
 }
+function fingerprint(live) {
+  const hash = createHash("sha256");
+  const out = new HashWriter(hash);
+  const configs = /* @__PURE__ */ new Map();
+  const configJson = (c) => {
+    let json = configs.get(c);
+    if (json === void 0) {
+      json = JSON.stringify(canonicalConfig(c));
+      configs.set(c, json);
+    }
+    return json;
+  };
+  out.write('{"acls":[');
+  const acls = [...live.acls].sort(compareAcls);
+  for (let i = 0; i < acls.length; i++) out.write(`${i === 0 ? "" : ","}${JSON.stringify(canonicalBinding(acls[i]))}`);
+  out.write(`],"clusterId":${JSON.stringify(live.clusterId)}`);
+  if (live.principals) out.write(`,"principals":${JSON.stringify([...live.principals].sort(compareStrings))}`);
+  out.write(',"topics":[');
+  const topics = [...live.topics].sort((a, b) => compareStrings(a.name, b.name));
+  for (let i = 0; i < topics.length; i++) {
+    if (i > 0) out.write(",");
+    writeTopic(out, topics[i], configJson);
+  }
+  out.write("]}");
+  out.flush();
+  return `sha256:${hash.digest("hex")}`;
+}
+var HashWriter;
 var init_fingerprint = __esm({
   "src/plan/fingerprint.ts"() {
     "use strict";
     init_order();
+    HashWriter = class {
+      constructor(hash) {
+        this.hash = hash;
+      }
+      hash;
+      #pending = [];
+      #size = 0;
+      write(text) {
+        this.#pending.push(text);
+        this.#size += text.length;
+        if (this.#size >= 1 << 16) this.flush();
+      }
+      flush() {
+        this.hash.update(this.#pending.join(""));
+        this.#pending = [];
+        this.#size = 0;
+      }
+    };
   }
 });
 
 // src/plan/index.ts
 function summarize(actions) {
-  const seen = { create: /* @__PURE__ */ new Set(), update: /* @__PURE__ */ new Set(), delete: /* @__PURE__ */ new Set() };
-  for (const a of actions) seen[a.action].add(a.resource.kind === "topic" ? `topic\0${a.resource.name}` : `acl\0${aclKey(a.resource)}`);
-  return { create: seen.create.size, update: seen.update.size, delete: seen.delete.size };
+  const topics = { create: /* @__PURE__ */ new Set(), update: /* @__PURE__ */ new Set(), delete: /* @__PURE__ */ new Set() };
+  const acls = { create: 0, update: 0, delete: 0 };
+  for (const a of actions) {
+    if (a.resource.kind === "topic") topics[a.action].add(a.resource.name);
+    else acls[a.action]++;
+  }
+  return {
+    create: topics.create.size + acls.create,
+    update: topics.update.size + acls.update,
+    delete: topics.delete.size + acls.delete
+  };
 }
 function compareErrors(a, b) {
   if (a.resource === void 0 || b.resource === void 0) {
@@ -45656,28 +45763,36 @@ function describeFailure(op, err) {
   const code = d.errorCode;
   const server = d.serverMessage;
   let message;
+  let details = d;
   if (d.status === void 0) {
+    const { serverMessage: problem2, ...rest } = d;
+    details = rest;
     const where2 = d.url === "" ? "" : ` (${d.method} ${d.url})`;
-    message = `Cannot ${op.verb} ${op.resource}: ${server ?? "network error"}${where2}.`;
+    message = `Cannot ${op.verb} ${op.resource}: ${problem2 ?? "network error"}${where2}`;
   } else if (d.status === 401 || code === ERROR_CODES.authentication) {
-    message = `Authentication failed while trying to ${op.verb} ${op.resource} (HTTP ${d.status}${codeText(code)}): check the credentials (auth) configured for this cluster.`;
+    message = `Authentication failed while trying to ${op.verb} ${op.resource}: check the credentials (auth) configured for this cluster`;
   } else if (d.status === 403 || code === ERROR_CODES.authorization) {
-    message = `Not authorized to ${op.verb} ${op.resource} (HTTP ${d.status}${codeText(code)}${server ? `: ${server}` : ""}).`;
+    message = `Not authorized to ${op.verb} ${op.resource}`;
   } else if (code === ERROR_CODES.unknownTopic && op.topic !== void 0) {
-    message = `Unknown topic ${op.topic}: cannot ${op.verb} ${op.resource} (HTTP ${d.status}${codeText(code)}).`;
+    message = `Unknown topic ${op.topic}: cannot ${op.verb} ${op.resource}`;
   } else if (code === ERROR_CODES.badRequest && server) {
-    message = `Cannot ${op.verb} ${op.resource}: ${server}`;
+    message = server;
   } else {
-    const status = `HTTP ${d.status} ${STATUS_CODES2[d.status] ?? ""}`.trimEnd();
-    message = `Cannot ${op.verb} ${op.resource}: ${status}${codeText(code)}${server ? `: ${server}` : ""}.`;
+    message = `Cannot ${op.verb} ${op.resource}: ${STATUS_CODES2[d.status] ?? `HTTP ${d.status}`}`;
   }
-  const out = new ApiError(message, d);
+  const out = new ApiError(message, details);
   out.stack = `${out.name}: ${message}
 ${(err.stack ?? "").split("\n").slice(1).join("\n")}`;
   return out;
 }
-function codeText(code) {
-  return code === void 0 ? "" : `, error ${code}`;
+function withFacts(err) {
+  const { status, errorCode, serverMessage } = err.details;
+  const facts = [
+    status === void 0 ? void 0 : `HTTP ${status}`,
+    errorCode === void 0 ? void 0 : `error_code ${errorCode}`,
+    serverMessage === void 0 || serverMessage === err.message ? void 0 : `server: "${serverMessage}"`
+  ].filter((f) => f !== void 0);
+  return facts.length === 0 ? err.message : `${err.message} (${facts.join(", ")})`;
 }
 var ERROR_CODES;
 var init_errors2 = __esm({
@@ -45697,7 +45812,7 @@ var init_errors2 = __esm({
 // src/targets/confluent/wire.ts
 function malformed(what) {
   const text = `the response has a malformed ${what}`;
-  return new ApiError(`The REST v3 endpoint sent a malformed ${what}.`, { method: "GET", url: "", serverMessage: text });
+  return new ApiError(`The REST v3 endpoint sent a malformed ${what}`, { method: "GET", url: "", serverMessage: text });
 }
 function isObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -46337,7 +46452,7 @@ var init_target = __esm({
             await run();
           } catch (err) {
             if (!(err instanceof ApiError) || err.details.status === void 0 || err.details.status === 401 || err.details.status >= 500) throw err;
-            findings.push({ action, message: err.message });
+            findings.push({ action, message: withFacts(err) });
           }
         });
         const order = new Map(actions.map((a, i) => [a, i]));
@@ -46427,7 +46542,7 @@ var init_target = __esm({
           }
           const difference = await this.#differenceFrom(api, spec2);
           if (difference !== void 0) {
-            throw new ApiError(`Cannot create topic ${spec2.name}: it already exists with ${difference}.`, err.details);
+            throw new ApiError(`Cannot create topic ${spec2.name}: it already exists with ${difference}`, err.details);
           }
         }
       }
@@ -46617,7 +46732,9 @@ function adaptDesiredAcls(desired) {
       problems.push(problem(acl, "error", `DigitalOcean cannot express ${what}: ${PERMISSIONS_TEXT}.`));
     } else {
       const key = JSON.stringify([acl.principal, acl.resourceName, acl.patternType]);
-      topicGroups.set(key, [...topicGroups.get(key) ?? [], acl]);
+      const group = topicGroups.get(key);
+      if (group) group.push(acl);
+      else topicGroups.set(key, [acl]);
     }
   }
   const adapted = [];
@@ -48034,6 +48151,11 @@ async function mapBounded(items, limit, fn) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+function pushTo(map, key, value) {
+  const list2 = map.get(key);
+  if (list2) list2.push(value);
+  else map.set(key, [value]);
+}
 function unionBindings(a, b) {
   const seen = new Map(a.map((x) => [bindingKey2(x), x]));
   for (const x of b) if (!seen.has(bindingKey2(x))) seen.set(bindingKey2(x), x);
@@ -48102,9 +48224,10 @@ var init_target2 = __esm({
         const topics = await mapBounded(present, this.#settings.concurrency, async (summary) => this.#readTopic(summary));
         const skipped = /* @__PURE__ */ new Set();
         const live = [];
+        const byName = new Map(present.map((s) => [s.name, s]));
         for (const detail of topics) {
           if (!detail) continue;
-          const r = toLiveTopic(present.find((s) => s.name === detail.name), detail);
+          const r = toLiveTopic(byName.get(detail.name), detail);
           for (const key of r.skipped) skipped.add(key);
           live.push(r.topic);
         }
@@ -48183,14 +48306,23 @@ var init_target2 = __esm({
       }
       /** The bindings each touched user would hold after phase 4 and after phase 5. */
       #aclSteps(actions, live) {
+        const created = /* @__PURE__ */ new Map();
+        const deleted = /* @__PURE__ */ new Map();
+        for (const a of actions) {
+          if (a.resource.kind !== "acl") continue;
+          const binding = aclOf2(a);
+          if (a.phase === PHASES.createAcls) pushTo(created, binding.principal, binding);
+          else deleted.set(binding.principal, (deleted.get(binding.principal) ?? /* @__PURE__ */ new Set()).add(bindingKey2(binding)));
+        }
+        const held = /* @__PURE__ */ new Map();
+        for (const b of live.acls) {
+          if (created.has(b.principal) || deleted.has(b.principal)) pushTo(held, b.principal, b);
+        }
         const out = /* @__PURE__ */ new Map();
-        const principals = new Set(actions.filter((a) => a.resource.kind === "acl").map((a) => aclOf2(a).principal));
-        for (const principal of principals) {
-          const start = live.acls.filter((b) => b.principal === principal);
-          const created = actions.filter((a) => a.phase === PHASES.createAcls && aclOf2(a).principal === principal).map(aclOf2);
-          const deleted = new Set(actions.filter((a) => a.phase === PHASES.deleteAcls && aclOf2(a).principal === principal).map((a) => bindingKey2(aclOf2(a))));
-          const afterCreate = unionBindings(start, created);
-          out.set(principal, [afterCreate, afterCreate.filter((b) => !deleted.has(bindingKey2(b)))]);
+        for (const principal of /* @__PURE__ */ new Set([...created.keys(), ...deleted.keys()])) {
+          const afterCreate = unionBindings(held.get(principal) ?? [], created.get(principal) ?? []);
+          const gone = deleted.get(principal) ?? /* @__PURE__ */ new Set();
+          out.set(principal, [afterCreate, afterCreate.filter((b) => !gone.has(bindingKey2(b)))]);
         }
         return out;
       }
@@ -48208,7 +48340,7 @@ var init_target2 = __esm({
           case PHASES.createAcls:
           case PHASES.deleteAcls: {
             const byPrincipal = /* @__PURE__ */ new Map();
-            for (const a of mine) byPrincipal.set(aclOf2(a).principal, [...byPrincipal.get(aclOf2(a).principal) ?? [], a]);
+            for (const a of mine) pushTo(byPrincipal, aclOf2(a).principal, a);
             return [...byPrincipal.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([principal, group]) => {
               const verb = phase === PHASES.createAcls ? "grant" : "revoke";
               const user = userOfPrincipal(principal) ?? principal;
@@ -48237,7 +48369,7 @@ var init_target2 = __esm({
           }
           this.#topics.set(t.name, { partitions: t.partitions, replicationFactor: t.replicationFactor, config: config2 });
         }
-        for (const b of live.acls) this.#userBindings.set(b.principal, [...this.#userBindings.get(b.principal) ?? [], b]);
+        for (const b of live.acls) pushTo(this.#userBindings, b.principal, b);
       }
       #body(state) {
         const config2 = {};
@@ -50063,23 +50195,23 @@ var ActionRun = class {
   async plan() {
     const out = this.planFile();
     const run = await this.command((io) => plan2(this.options({ format: "json", out, allowDelete: this.inputs.allowDelete }), io), out);
-    if (!run.plan) return this.failed(run, "could not make a plan");
+    if (!run.plan) return this.failed(run, "could not make a plan", true);
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
     this.setOutputs(run.plan, out);
     const markdown = renderMarkdown(run.plan);
     this.runner.appendSummary(markdown);
     await this.comment(markdown);
-    if (run.code !== 0) return this.failed(run, "the plan has errors");
+    if (run.code !== 0) return this.failed(run, "the plan has errors", false);
     return 0;
   }
   async apply() {
     const out = this.planFile();
     const planned = await this.command((io) => plan2(this.options({ format: "json", out, allowDelete: this.inputs.allowDelete }), io), out);
-    if (!planned.plan) return this.failed(planned, "could not make a plan");
+    if (!planned.plan) return this.failed(planned, "could not make a plan", true);
     this.setOutputs(planned.plan, out);
     if (planned.code !== 0) {
       this.runner.appendSummary(renderMarkdown(planned.plan));
-      return this.failed(planned, "the plan has errors; nothing was applied");
+      return this.failed(planned, "the plan has errors; nothing was applied", false);
     }
     if (planned.plan.actions.length === 0) {
       this.runner.appendSummary(`### ${this.heading}: no changes
@@ -50112,21 +50244,25 @@ ${fence(applied.log.trimEnd())}
   async drift() {
     const out = this.planFile();
     const run = await this.command((io) => drift(this.options({ format: "json", out }), io), out);
-    if (!run.plan) return this.failed(run, "could not check for drift");
+    if (!run.plan) return this.failed(run, "could not check for drift", true);
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
     this.setOutputs(run.plan, out, run.code === 2);
     const drifted = run.code === 2;
-    const title = drifted ? `### Drift detected on cluster \`${run.plan.cluster.name.replace(/`/g, "'")}\`
+    const cluster = `\`${run.plan.cluster.name.replace(/`/g, "'")}\``;
+    const title = run.code === 1 ? `### Drift check of cluster ${cluster} failed
+
+The plan from the cluster to the manifests has errors.
+` : drifted ? `### Drift detected on cluster ${cluster}
 
 The cluster differs from the manifests: applying them would make the changes below.
-` : `### No drift on cluster \`${run.plan.cluster.name.replace(/`/g, "'")}\`
+` : `### No drift on cluster ${cluster}
 
 The cluster matches the manifests.
 `;
     this.runner.appendSummary(`${title}
-${drifted ? renderMarkdown(run.plan) : ""}`);
+${run.code === 0 ? "" : renderMarkdown(run.plan)}`);
     const snapshotOk = await this.exportSnapshot();
-    if (run.code === 1) return this.failed(run, "the drift plan has errors");
+    if (run.code === 1) return this.failed(run, "the plan has errors", false);
     if (!snapshotOk) return 1;
     if (drifted && this.inputs.failOnDrift) {
       const s = run.plan.summary;
@@ -50144,7 +50280,7 @@ ${drifted ? renderMarkdown(run.plan) : ""}`);
     mkdirSync(dirname3(path2), { recursive: true });
     const run = await this.command((io) => exportCommand(this.options({ format: "snapshot", out: path2 }), io));
     if (run.code !== 0) {
-      this.failed(run, "could not export the snapshot");
+      await this.failed(run, "could not export the snapshot", true);
       return false;
     }
     this.runner.setOutput("snapshot", path2);
@@ -50178,18 +50314,21 @@ ${drifted ? renderMarkdown(run.plan) : ""}`);
     return { code, log, plan: JSON.parse(readFileSync6(planFile, "utf8")) };
   }
   /**
-   * Fails the step: one `::error::` with the command's own sentences, and the log in the summary
-   * (unless the caller already put it there).
+   * Fails the step: one `::error::` naming what failed with the command's own sentences. With
+   * `showLog` (nothing about the failure is in the summary yet), the command's log goes to the
+   * summary and, for plan, replaces the pull-request comment so it never shows a stale plan.
    */
-  failed(run, what, summarize2 = true) {
+  async failed(run, what, showLog) {
     const sentences = run.log.split("\n").filter((l) => l.startsWith("error: ")).map((l) => l.slice("error: ".length));
     const detail = sentences.map((t) => `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? "" : "."}`).join(" ");
     this.runner.error(`kafkaform ${this.inputs.command} failed: ${what}.${detail === "" ? "" : ` ${detail}`}`);
-    if (summarize2) {
-      this.runner.appendSummary(`### ${this.heading} failed: ${what}
+    if (showLog) {
+      const markdown = `### ${this.heading} failed: ${what}
 
 ${fence(run.log.trimEnd())}
-`);
+`;
+      this.runner.appendSummary(markdown);
+      await this.comment(markdown);
     }
     return 1;
   }

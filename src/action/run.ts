@@ -158,24 +158,24 @@ class ActionRun {
   private async plan(): Promise<number> {
     const out = this.planFile();
     const run = await this.command((io) => plan(this.options({ format: 'json', out, allowDelete: this.inputs.allowDelete }), io), out);
-    if (!run.plan) return this.failed(run, 'could not make a plan');
+    if (!run.plan) return this.failed(run, 'could not make a plan', true);
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
     this.setOutputs(run.plan, out);
     const markdown = renderMarkdown(run.plan);
     this.runner.appendSummary(markdown);
     await this.comment(markdown);
-    if (run.code !== 0) return this.failed(run, 'the plan has errors');
+    if (run.code !== 0) return this.failed(run, 'the plan has errors', false);
     return 0;
   }
 
   private async apply(): Promise<number> {
     const out = this.planFile();
     const planned = await this.command((io) => plan(this.options({ format: 'json', out, allowDelete: this.inputs.allowDelete }), io), out);
-    if (!planned.plan) return this.failed(planned, 'could not make a plan');
+    if (!planned.plan) return this.failed(planned, 'could not make a plan', true);
     this.setOutputs(planned.plan, out);
     if (planned.code !== 0) {
       this.runner.appendSummary(renderMarkdown(planned.plan));
-      return this.failed(planned, 'the plan has errors; nothing was applied');
+      return this.failed(planned, 'the plan has errors; nothing was applied', false);
     }
     if (planned.plan.actions.length === 0) {
       this.runner.appendSummary(`### ${this.heading}: no changes\n\nThe cluster matches the manifests; nothing to apply.\n`);
@@ -197,16 +197,20 @@ class ActionRun {
   private async drift(): Promise<number> {
     const out = this.planFile();
     const run = await this.command((io) => drift(this.options({ format: 'json', out }), io), out);
-    if (!run.plan) return this.failed(run, 'could not check for drift');
+    if (!run.plan) return this.failed(run, 'could not check for drift', true);
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
     this.setOutputs(run.plan, out, run.code === 2);
     const drifted = run.code === 2;
-    const title = drifted
-      ? `### Drift detected on cluster \`${run.plan.cluster.name.replace(/`/g, "'")}\`\n\nThe cluster differs from the manifests: applying them would make the changes below.\n`
-      : `### No drift on cluster \`${run.plan.cluster.name.replace(/`/g, "'")}\`\n\nThe cluster matches the manifests.\n`;
-    this.runner.appendSummary(`${title}\n${drifted ? renderMarkdown(run.plan) : ''}`);
+    const cluster = `\`${run.plan.cluster.name.replace(/`/g, "'")}\``;
+    const title =
+      run.code === 1
+        ? `### Drift check of cluster ${cluster} failed\n\nThe plan from the cluster to the manifests has errors.\n`
+        : drifted
+          ? `### Drift detected on cluster ${cluster}\n\nThe cluster differs from the manifests: applying them would make the changes below.\n`
+          : `### No drift on cluster ${cluster}\n\nThe cluster matches the manifests.\n`;
+    this.runner.appendSummary(`${title}\n${run.code === 0 ? '' : renderMarkdown(run.plan)}`);
     const snapshotOk = await this.exportSnapshot();
-    if (run.code === 1) return this.failed(run, 'the drift plan has errors');
+    if (run.code === 1) return this.failed(run, 'the plan has errors', false);
     if (!snapshotOk) return 1;
     if (drifted && this.inputs.failOnDrift) {
       const s = run.plan.summary;
@@ -225,7 +229,7 @@ class ActionRun {
     mkdirSync(dirname(path), { recursive: true });
     const run = await this.command((io) => exportCommand(this.options({ format: 'snapshot' as const, out: path }), io));
     if (run.code !== 0) {
-      this.failed(run, 'could not export the snapshot');
+      await this.failed(run, 'could not export the snapshot', true);
       return false;
     }
     this.runner.setOutput('snapshot', path);
@@ -262,18 +266,21 @@ class ActionRun {
   }
 
   /**
-   * Fails the step: one `::error::` with the command's own sentences, and the log in the summary
-   * (unless the caller already put it there).
+   * Fails the step: one `::error::` naming what failed with the command's own sentences. With
+   * `showLog` (nothing about the failure is in the summary yet), the command's log goes to the
+   * summary and, for plan, replaces the pull-request comment so it never shows a stale plan.
    */
-  private failed(run: CommandRun, what: string, summarize = true): number {
+  private async failed(run: CommandRun, what: string, showLog: boolean): Promise<number> {
     const sentences = run.log
       .split('\n')
       .filter((l) => l.startsWith('error: '))
       .map((l) => l.slice('error: '.length));
     const detail = sentences.map((t) => `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`).join(' ');
     this.runner.error(`kafkaform ${this.inputs.command} failed: ${what}.${detail === '' ? '' : ` ${detail}`}`);
-    if (summarize) {
-      this.runner.appendSummary(`### ${this.heading} failed: ${what}\n\n${fence(run.log.trimEnd())}\n`);
+    if (showLog) {
+      const markdown = `### ${this.heading} failed: ${what}\n\n${fence(run.log.trimEnd())}\n`;
+      this.runner.appendSummary(markdown);
+      await this.comment(markdown);
     }
     return 1;
   }

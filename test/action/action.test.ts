@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubSimulator, type GitHubSimulator } from '../support/github-simulator.js';
@@ -92,7 +92,7 @@ function assertNoSecrets(step: StepResult, extra: string[] = []): void {
 describe('the action, run as a runner runs it', () => {
   let sim: GitHubSimulator;
   before(async () => {
-    sim = await startGitHubSimulator({ repository: 'acme/platform', issues: [7, 8, 9, 10, 11], writeTokens: [TOKEN], readTokens: [READ_TOKEN] });
+    sim = await startGitHubSimulator({ repository: 'acme/platform', issues: [7, 8, 9, 10, 11, 12], writeTokens: [TOKEN], readTokens: [READ_TOKEN] });
   });
   after(() => sim.close());
 
@@ -208,6 +208,23 @@ topics:
     const error = annotations(result, 'error').at(-1);
     assert.ok(error);
     assert.equal(error.message, 'kafkaform plan failed: the plan has errors. The plan has 1 error; fix the manifests before applying.');
+  });
+
+  it('fails a plan that cannot read the cluster with the command\'s sentence, in the annotation, summary and comment', async () => {
+    const ws = workspace();
+    const first = await step(ws, { command: 'plan', cluster: 'prod', comment: 'true' }, { event: pullRequestEvent(12) });
+    assert.equal(first.code, 0);
+    rmSync(join(ws, 'kafka', 'live.json'));
+    const result = await step(ws, { command: 'plan', cluster: 'prod', comment: 'true' }, { event: pullRequestEvent(12) });
+    assert.equal(result.code, 1);
+    const error = annotations(result, 'error').at(-1)?.message ?? '';
+    assert.match(error, /^kafkaform plan failed: could not make a plan\. .*live\.json/);
+    assert.match(result.summary, /^### kafkaform plan for cluster `prod` failed: could not make a plan\n\n```text\n/);
+    const comments = sim.comments(12);
+    assert.equal(comments.length, 1);
+    assert.match(comments[0]!.body, /failed: could not make a plan/);
+    assert.doesNotMatch(comments[0]!.body, /orders\.shipped\.v1/, 'the stale plan is gone');
+    assert.deepEqual(result.outputs, {});
   });
 
   it('applies on push: auto-approved, summary of what was done, then nothing left to do', async () => {
