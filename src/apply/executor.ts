@@ -5,6 +5,7 @@
 import { ApplyError, InternalError, PlanRefusedError } from '../errors.js';
 import { PHASES, type LiveState, type Phase, type Plan, type PlanAction } from '../model.js';
 import type { PreflightFinding, Target, WorkUnit } from '../targets/target.js';
+import { safe } from '../render/index.js';
 import { pastTense } from './labels.js';
 
 /** Units run at once inside a phase when no `concurrency` is given. */
@@ -123,12 +124,12 @@ export async function executePlan(
           await Promise.resolve().then(() => item.unit.run());
           results.done.push(item);
           finished++;
-          options.progress?.(`[${finished}/${total}] ${pastTense(item.unit.label)}`);
+          options.progress?.(`[${finished}/${total}] ${pastTense(safe(item.unit.label))}`);
         } catch (error) {
           stopped = true;
           results.failed.push({ ...item, error });
           finished++;
-          options.progress?.(`[${finished}/${total}] failed: ${item.unit.label}`);
+          options.progress?.(`[${finished}/${total}] failed: ${safe(item.unit.label)}`);
         }
       }
     };

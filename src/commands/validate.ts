@@ -18,7 +18,7 @@ export type ValidateOptions = CommonOptions;
  * from when its file can be read now; validate needs no snapshot file or credentials, so an
  * unreadable one falls back to plain Kafka rules (plan reports it).
  */
-async function offlineRules(spec: ClusterSpec, env: Record<string, string | undefined>): Promise<TargetKind> {
+export async function offlineRules(spec: ClusterSpec, env: Record<string, string | undefined>): Promise<TargetKind> {
   if (spec.type !== 'snapshot') return TARGET_KINDS[spec.type];
   try {
     const { snapshot } = await readSnapshotFile(snapshotPath(spec, env));

@@ -272,4 +272,13 @@ describe('executor', () => {
     const repeating = new FakeTarget(undefined, undefined, (actions) => [[...actions], [actions[0]!]]);
     await assert.rejects(executePlan(plan, repeating, LIVE, options()), InternalError);
   });
+
+  it('escapes control characters in unit labels before they reach a terminal', async () => {
+    const target = new FakeTarget();
+    const opts = options();
+    await executePlan(planOf([topicAction(1, 'evil\u001b[31m')]), target, LIVE, opts);
+    assert.equal(opts.lines.length, 1);
+    assert.ok(!opts.lines[0]!.includes('\u001b'), opts.lines[0]);
+    assert.match(opts.lines[0]!, /evil\\x1b\[31m/);
+  });
 });
