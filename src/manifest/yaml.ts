@@ -16,7 +16,9 @@ export const MAX_ALIAS_NODES = 250_000;
 
 /** JSON pointer escaping (RFC 6901). */
 export function pointer(parent: string, key: string | number): string {
-  return `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (typeof key === 'number') return `${parent}/${key}`;
+  if (!key.includes('~') && !key.includes('/')) return `${parent}/${key}`;
+  return `${parent}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
 /** One parsed YAML document with a way back to its source positions. */
@@ -50,9 +52,49 @@ class WalkError extends Error {
   }
 }
 
+/**
+ * Offset where `[`/`{` nesting first exceeds `MAX_DEPTH`, or -1. A rough scan (quotes and
+ * comments approximated) that lets absurd nesting fail fast instead of exhausting the parser's
+ * stack; real manifests nest a handful of levels, so an approximation cannot misfire on them.
+ */
+function flowDepthExceeded(text: string): number {
+  let depth = 0;
+  let quote = '';
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (comment) {
+      if (c === '\n') comment = false;
+      continue;
+    }
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    const prev = i === 0 ? '\n' : text[i - 1];
+    if (c === '#' && (prev === ' ' || prev === '\t' || prev === '\n')) comment = true;
+    else if ((c === '"' || c === "'") && /[\s[{,:]/.test(prev ?? '')) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return -1;
+}
+
 /** Parses every document of `text`; YAML syntax errors come back as problems, never thrown. */
 export function parseYaml(file: string, text: string): ParseResult {
   const lines = new LineCounter();
+  const tooDeep = flowDepthExceeded(text);
+  if (tooDeep !== -1) {
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1 && i < tooDeep; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    const { line, col } = lines.linePos(tooDeep);
+    return {
+      documents: [],
+      problems: [{ severity: 'error', message: `nesting is deeper than ${MAX_DEPTH} levels`, file, line, column: col, path: '' }],
+    };
+  }
   const docs = parseAllDocuments(text, {
     lineCounter: lines,
     merge: true,
@@ -72,11 +114,19 @@ export function parseYaml(file: string, text: string): ParseResult {
   const list = Array.isArray(docs) ? docs : [docs];
   list.forEach((doc, index) => {
     const yamlErrors = [...doc.errors];
-    for (const e of yamlErrors) problem(`invalid YAML: ${firstLine(e.message)}`, e.pos[0], '');
+    for (const e of yamlErrors) {
+      // The parser recurses per nesting level; block nesting deep enough to exhaust the stack
+      // surfaces as this error.
+      const message = /Maximum call stack size exceeded/.test(e.message)
+        ? `nesting is too deep to parse (at most ${MAX_DEPTH} levels are allowed)`
+        : `invalid YAML: ${firstLine(e.message)}`;
+      problem(message, e.pos[0], '');
+    }
     if (yamlErrors.length > 0 || doc.contents === null) return;
     if (isScalar(doc.contents) && doc.contents.value === null) return;
     try {
-      const walked = walk(doc as Document, at);
+      const { soft, ...walked } = walk(doc as Document, at);
+      for (const e of soft) problem(e.message, e.offset, e.path);
       documents.push({ file, index, ...walked });
     } catch (e) {
       if (!(e instanceof WalkError)) throw e;
@@ -90,18 +140,26 @@ function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 }
 
+/**
+ * Budget overruns (depth, alias expansion) abort the document; other structural problems are
+ * `soft`: reported, the offending node left out, and the rest of the document still checked.
+ */
 function walk(
   doc: Document,
   at: (offset: number, path: string) => SourceLocation,
-): Omit<ParsedDocument, 'file' | 'index'> {
+): Omit<ParsedDocument, 'file' | 'index'> & { soft: WalkError[] } {
+  const soft: WalkError[] = [];
   const values = new Map<string, number>();
   const keys = new Map<string, number>();
   const decimalSources = new Map<string, string>();
+  const resolved = new Map<object, unknown>();
   let aliasNodes = 0;
 
   const visit = (node: unknown, path: string, depth: number, viaAlias: boolean): JsonValue => {
     const offset = rangeStart(node);
-    if (!values.has(path)) values.set(path, offset);
+    // Inside an expanded alias, positions would point at the anchor's copy; leaving them out
+    // makes lookups fall back to the alias itself, where the user wrote the reuse.
+    if (!viaAlias && !values.has(path)) values.set(path, offset);
     if (depth > MAX_DEPTH) throw new WalkError(`nesting is deeper than ${MAX_DEPTH} levels`, offset, path);
     if (viaAlias && ++aliasNodes > MAX_ALIAS_NODES) {
       throw new WalkError(
@@ -111,23 +169,36 @@ function walk(
       );
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
-      if (target === undefined) throw new WalkError(`unresolved alias *${node.source}`, offset, path);
+      // Resolving searches the whole document; an alias node is resolved once, however often
+      // it is expanded.
+      let target = resolved.get(node);
+      if (target === undefined && !resolved.has(node)) {
+        target = node.resolve(doc);
+        resolved.set(node, target);
+      }
+      if (target === undefined) {
+        soft.push(new WalkError(`unresolved alias *${node.source}`, offset, path));
+        return null;
+      }
       return visit(target, path, depth + 1, true);
     }
     if (isScalar(node)) {
       if (typeof node.value === 'number' && node.source !== undefined && /^[+-]?\d+\.\d+$/.test(node.source)) {
         if (String(node.value) !== node.source) decimalSources.set(path, node.source);
       }
-      return scalar(node.value, node.source, path, offset);
+      const v = scalar(node.value, node.source);
+      if (v === undefined) soft.push(new WalkError('unsupported YAML scalar', offset, path));
+      return v ?? null;
     }
     if (isSeq(node)) {
       return node.items.map((item, i) => visit(item, pointer(path, i), depth + 1, viaAlias));
     }
-    if (isMap(node)) {
+    if (isMap(node) || isPair(node)) {
+      // A bare pair is a single-pair map (`!!pairs`, `!!omap` items).
+      const items = isPair(node) ? [node] : node.items;
       const out: Record<string, JsonValue> = {};
       const merged: Record<string, JsonValue>[] = [];
-      for (const pair of node.items) {
+      for (const pair of items) {
         if (!isPair(pair)) continue;
         const k = pair.key;
         if (isScalar(k) && typeof k.value === 'symbol') {
@@ -135,27 +206,30 @@ function walk(
           const src = visit(pair.value, path, depth + 1, viaAlias);
           for (const m of Array.isArray(src) ? src : [src]) {
             if (m === null || typeof m !== 'object' || Array.isArray(m)) {
-              throw new WalkError('a merge key (<<) must refer to a map or a list of maps', rangeStart(pair.value), path);
+              soft.push(new WalkError('a merge key (<<) must refer to a map or a list of maps', rangeStart(pair.value), path));
+            } else {
+              merged.push(m);
             }
-            merged.push(m);
           }
           continue;
         }
         if (!isScalar(k) || k.value === null || typeof k.value === 'object') {
-          throw new WalkError('map keys must be plain strings', rangeStart(k), path);
+          soft.push(new WalkError('map keys must be plain strings', rangeStart(k), path));
+          continue;
         }
         const key = String(k.value);
         const child = pointer(path, key);
-        keys.set(child, rangeStart(k));
+        if (!viaAlias) keys.set(child, rangeStart(k));
         out[key] = pair.value === null ? null : visit(pair.value, child, depth + 1, viaAlias);
-        if (pair.value === null) values.set(child, rangeStart(k));
+        if (pair.value === null && !viaAlias) values.set(child, rangeStart(k));
       }
       for (const m of merged.reverse()) {
         for (const [key, v] of Object.entries(m)) if (!(key in out)) out[key] = v;
       }
       return out;
     }
-    throw new WalkError('unsupported YAML node', offset, path);
+    soft.push(new WalkError('unsupported YAML node', offset, path));
+    return null;
   };
 
   const value = visit(doc.contents, '', 0, false);
@@ -169,7 +243,7 @@ function walk(
       p = p.slice(0, p.lastIndexOf('/'));
     }
   };
-  return { value, locate, decimalSources };
+  return { value, locate, decimalSources, soft };
 }
 
 function rangeStart(node: unknown): number {
@@ -177,7 +251,7 @@ function rangeStart(node: unknown): number {
   return range ? range[0] : 0;
 }
 
-function scalar(value: unknown, source: string | undefined, path: string, offset: number): JsonValue {
+function scalar(value: unknown, source: string | undefined): JsonValue | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') {
     // Beyond 2^53 a double would silently change the number; keep the digits instead.
@@ -188,5 +262,5 @@ function scalar(value: unknown, source: string | undefined, path: string, offset
     return value;
   }
   if (value instanceof Date || value instanceof Uint8Array) return source ?? String(value);
-  throw new WalkError('unsupported YAML scalar', offset, path);
+  return undefined;
 }
