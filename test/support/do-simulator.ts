@@ -129,8 +129,11 @@ export interface SimRequest {
 export interface SimFault {
   method?: string;
   path?: RegExp;
-  /** An HTTP status with a DigitalOcean error body, or `drop` to destroy the connection. */
-  status: number | 'drop';
+  /**
+   * An HTTP status with a DigitalOcean error body; `drop` destroys the connection before the
+   * request is handled, `lose-response` after it was carried out (the client never hears of it).
+   */
+  status: number | 'drop' | 'lose-response';
   times: number;
   retryAfterSeconds?: number;
 }
@@ -296,7 +299,9 @@ export class DoSimulator {
     const headers: Record<string, string> = {};
 
     const fault = this.#faults.find((f) => f.times > 0 && (f.method === undefined || f.method === method) && (f.path === undefined || f.path.test(path)));
-    if (fault) {
+    const loseResponse = fault?.status === 'lose-response';
+    if (fault && loseResponse) fault.times -= 1;
+    if (fault && !loseResponse) {
       fault.times -= 1;
       if (fault.status === 'drop') {
         record.status = -1;
@@ -304,7 +309,8 @@ export class DoSimulator {
         return;
       }
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-      this.#send(res, record, fault.status, this.#errorBody(fault.status, 'Injected failure.'), headers);
+      const status = fault.status as number;
+      this.#send(res, record, status, this.#errorBody(status, 'Injected failure.'), headers);
       return;
     }
 
@@ -344,6 +350,11 @@ export class DoSimulator {
         record.body = body;
       }
       const { status, payload } = this.#route(method, path, body);
+      if (loseResponse) {
+        record.status = -1;
+        req.socket.destroy();
+        return;
+      }
       this.#send(res, record, status, payload, headers);
     } catch (err) {
       const problem = err instanceof HttpProblem ? err : new HttpProblem(500, 'Unexpected server-side error');

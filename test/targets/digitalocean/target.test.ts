@@ -284,3 +284,28 @@ test('under a rate limit, reads and writes pace themselves and every 429 is retr
     await o.close();
   }
 });
+
+test('a create whose response was lost is retried, answered "exists", and counts as done when the topic matches', async () => {
+  const o = await open();
+  try {
+    const live = await o.target.read();
+    o.sim.injectFault({ method: 'POST', status: 'lose-response', times: 1 });
+    const create = topicAction(1, 'create', 'events', [
+      { field: 'partitions', from: null, to: 6 },
+      { field: 'replicationFactor', from: null, to: 2 },
+      { field: 'config.retention.ms', from: null, to: '3600000' },
+    ]);
+    const [unit] = o.target.units(1, [create], live);
+    await unit!.run();
+    assert.deepEqual(o.sim.requests.filter((r) => r.method === 'POST').map((r) => r.status), [-1, 409]);
+    assert.equal(String(o.sim.topics.get('events')!.config.retention_ms), '3600000');
+
+    // A create answered "exists" by a topic that differs is an error, not silent success.
+    o.sim.addTopic('other', 3);
+    const other = topicAction(1, 'create', 'other', [{ field: 'partitions', from: null, to: 6 }]);
+    const [unit3] = o.target.units(1, [other], live);
+    await assert.rejects(unit3!.run(), /^ApplyError: Topic other already exists on DigitalOcean with partitions 3, not 6; plan again\.$/);
+  } finally {
+    await o.close();
+  }
+});
