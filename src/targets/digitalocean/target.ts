@@ -108,10 +108,10 @@ export class DigitalOceanTarget implements Target {
   readonly #userBindings = new Map<string, AclBinding[]>();
   #seeded: LiveState | undefined;
 
-  constructor(settings: DigitalOceanSettings, ctx: TargetContext, sleep?: (ms: number) => Promise<void>) {
+  constructor(settings: DigitalOceanSettings, ctx: TargetContext) {
     this.#settings = settings;
     this.#ctx = ctx;
-    this.#sleep = sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.#sleep = (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     this.#api = new DoApi(
       {
         baseUrl: settings.apiUrl,
