@@ -19,34 +19,48 @@ export const ERROR_CODES = {
 } as const;
 
 /**
- * Turns a failed REST v3 call into one sentence for the user, keeping the status, error code and
- * server message in `details` for reports and `--debug`.
+ * Turns a failed REST v3 call into one sentence for the user. The status, error code and server
+ * message stay in `details`, which the CLI prints after the sentence, so the sentence does not
+ * repeat them; a 40002 is the server's own text.
  */
 export function describeFailure(op: Operation, err: ApiError): ApiError {
   const d = err.details;
   const code = d.errorCode;
   const server = d.serverMessage;
   let message: string;
+  let details = d;
   if (d.status === undefined) {
+    // Not an answer from the server: the problem is ours to state, not a server message.
+    const { serverMessage: problem, ...rest } = d;
+    details = rest;
     const where = d.url === '' ? '' : ` (${d.method} ${d.url})`;
-    message = `Cannot ${op.verb} ${op.resource}: ${server ?? 'network error'}${where}.`;
+    message = `Cannot ${op.verb} ${op.resource}: ${problem ?? 'network error'}${where}`;
   } else if (d.status === 401 || code === ERROR_CODES.authentication) {
-    message = `Authentication failed while trying to ${op.verb} ${op.resource} (HTTP ${d.status}${codeText(code)}): check the credentials (auth) configured for this cluster.`;
+    message = `Authentication failed while trying to ${op.verb} ${op.resource}: check the credentials (auth) configured for this cluster`;
   } else if (d.status === 403 || code === ERROR_CODES.authorization) {
-    message = `Not authorized to ${op.verb} ${op.resource} (HTTP ${d.status}${codeText(code)}${server ? `: ${server}` : ''}).`;
+    message = `Not authorized to ${op.verb} ${op.resource}`;
   } else if (code === ERROR_CODES.unknownTopic && op.topic !== undefined) {
-    message = `Unknown topic ${op.topic}: cannot ${op.verb} ${op.resource} (HTTP ${d.status}${codeText(code)}).`;
+    message = `Unknown topic ${op.topic}: cannot ${op.verb} ${op.resource}`;
   } else if (code === ERROR_CODES.badRequest && server) {
-    message = `Cannot ${op.verb} ${op.resource}: ${server}`;
+    message = server;
   } else {
-    const status = `HTTP ${d.status} ${STATUS_CODES[d.status] ?? ''}`.trimEnd();
-    message = `Cannot ${op.verb} ${op.resource}: ${status}${codeText(code)}${server ? `: ${server}` : ''}.`;
+    message = `Cannot ${op.verb} ${op.resource}: ${STATUS_CODES[d.status] ?? `HTTP ${d.status}`}`;
   }
-  const out = new ApiError(message, d);
+  const out = new ApiError(message, details);
   out.stack = `${out.name}: ${message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`;
   return out;
 }
 
-function codeText(code: number | string | undefined): string {
-  return code === undefined ? '' : `, error ${code}`;
+/**
+ * The message with the status, error code and server text appended, for places that print the
+ * message alone (preflight findings), in the same form the CLI uses for errors.
+ */
+export function withFacts(err: ApiError): string {
+  const { status, errorCode, serverMessage } = err.details;
+  const facts = [
+    status === undefined ? undefined : `HTTP ${status}`,
+    errorCode === undefined ? undefined : `error_code ${errorCode}`,
+    serverMessage === undefined || serverMessage === err.message ? undefined : `server: "${serverMessage}"`,
+  ].filter((f): f is string => f !== undefined);
+  return facts.length === 0 ? err.message : `${err.message} (${facts.join(', ')})`;
 }

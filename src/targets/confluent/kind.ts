@@ -1,4 +1,4 @@
-import { resolveClusterSettings } from '../../manifest/clusters.js';
+import { resolveClusterSettings } from '../../manifest/index.js';
 import type { ClusterSpec, TargetCapabilities } from '../../model.js';
 import type { Target, TargetContext, TargetKind } from '../target.js';
 import { parseConfluentSettings } from './settings.js';

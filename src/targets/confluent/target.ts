@@ -14,7 +14,7 @@ import { REDACTED } from '../../plan/index.js';
 import { describeAction } from '../../apply/labels.js';
 import type { PreflightFinding, Target, TargetContext, WorkUnit } from '../target.js';
 import { ConfluentApi, describeAcl, type AlterOperation, type ConfigEntry } from './api.js';
-import { ERROR_CODES } from './errors.js';
+import { ERROR_CODES, withFacts } from './errors.js';
 import { configEntryReducer, groupConfigs, toLiveState, toV3Acl } from './live.js';
 import type { ConfluentSettings } from './settings.js';
 import { aclProblem } from './acl-rules.js';
@@ -100,11 +100,18 @@ export class ConfluentTarget implements Target {
   /** Three listings in parallel, each followed through its pages; never one request per topic. */
   async read(): Promise<LiveState> {
     const api = await this.#clusterApi();
-    const [topics, configs, acls] = await Promise.all([
-      api.listTopics(),
-      api.listAllTopicConfigs(configEntryReducer()),
-      api.listAcls(),
-    ]);
+    let listings;
+    try {
+      listings = await Promise.all([api.listTopics(), api.listAllTopicConfigs(configEntryReducer()), api.listAcls()]);
+    } catch (err) {
+      if (err instanceof ApiError && err.details.status === 404 && err.details.errorCode !== ERROR_CODES.unknownTopic) {
+        throw new ConfigError(
+          `${this.#http.baseUrl} has no Kafka cluster ${api.clusterId} (${err.details.serverMessage ?? 'HTTP 404'}): check clusterId and restUrl`,
+        );
+      }
+      throw err;
+    }
+    const [topics, configs, acls] = listings;
     return toLiveState(api.clusterId, topics, groupConfigs(configs), acls, (acl) =>
       this.#ctx.log(`warning: ignoring an ACL kafkaform cannot represent: ${describeAcl(acl)}`),
     );
@@ -172,7 +179,7 @@ export class ConfluentTarget implements Target {
       } catch (err) {
         // Authentication concerns every request: one error, not one finding per action.
         if (!(err instanceof ApiError) || err.details.status === undefined || err.details.status === 401 || err.details.status >= 500) throw err;
-        findings.push({ action, message: err.message });
+        findings.push({ action, message: withFacts(err) });
       }
     });
     const order = new Map(actions.map((a, i) => [a, i]));
@@ -267,7 +274,7 @@ export class ConfluentTarget implements Target {
       // Typically our own earlier attempt whose response was lost: done if the topic matches.
       const difference = await this.#differenceFrom(api, spec);
       if (difference !== undefined) {
-        throw new ApiError(`Cannot create topic ${spec.name}: it already exists with ${difference}.`, err.details);
+        throw new ApiError(`Cannot create topic ${spec.name}: it already exists with ${difference}`, err.details);
       }
     }
   }

@@ -45,7 +45,7 @@ export interface V3Acl {
 /** Thrown when a response does not have the documented shape. */
 export function malformed(what: string): ApiError {
   const text = `the response has a malformed ${what}`;
-  return new ApiError(`The REST v3 endpoint sent a malformed ${what}.`, { method: 'GET', url: '', serverMessage: text });
+  return new ApiError(`The REST v3 endpoint sent a malformed ${what}`, { method: 'GET', url: '', serverMessage: text });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
