@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubSimulator, type GitHubSimulator } from '../support/github-simulator.js';
+import { V3Simulator } from '../support/v3-simulator.js';
 import { pullRequestEvent, runStep, type StepOptions, type StepResult } from './step.js';
 
 const TOKEN = 'ghs_Wr1teT0kenForTheSimulator0000000000';
@@ -322,6 +323,52 @@ topics:
     assert.ok(result.summary.length > 65_536);
     assert.match(result.summary, /generated-topic-with-a-rather-long-name-0699/);
     assert.equal(result.outputs['create'], '701');
+  });
+});
+
+describe('the action against a Confluent REST v3 cluster (loopback simulator)', () => {
+  let v3: V3Simulator;
+  before(async () => {
+    v3 = await V3Simulator.start({ clusterId: 'lkc-abc123', auth: { type: 'basic', username: API_KEY, password: API_SECRET } });
+    v3.addTopic({ name: 'orders.created.v1', partitions: 3, configs: { 'retention.ms': '86400000' } });
+  });
+  after(() => v3.close());
+
+  const clusters = (): string => CLUSTERS.replace('https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3', v3.cloudUrl);
+
+  it('applies with credentials from the environment, masked, and never written anywhere', async () => {
+    const ws = workspace({ 'clusters.yaml': clusters() });
+    const result = await runStep({
+      workspace: ws,
+      inputs: { command: 'apply', paths: 'kafka', cluster: 'cloud' },
+      eventName: 'push',
+      env: SECRET_ENV,
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual([...v3.topics.keys()].sort(), ['orders.created.v1', 'orders.shipped.v1']);
+    assert.equal(v3.topics.get('orders.created.v1')?.partitions, 6);
+    assert.match(result.summary, /: applied\n\n1 created, 1 updated, 0 deleted\./);
+    const masks = annotations(result, 'add-mask').map((c) => c.message);
+    assert.ok(masks.includes(API_KEY) && masks.includes(API_SECRET));
+    assertNoSecrets(result, [readFileSync(result.outputs['plan-json'] ?? '', 'utf8')]);
+  });
+
+  it('fails on rejected credentials with one sentence and no secret', async () => {
+    const ws = workspace({ 'clusters.yaml': clusters() });
+    const wrong = 'wr0ng-S3cret-Value';
+    const result = await runStep({
+      workspace: ws,
+      inputs: { command: 'drift', paths: 'kafka', cluster: 'cloud' },
+      eventName: 'schedule',
+      env: { KAFKA_API_KEY: API_KEY, KAFKA_API_SECRET: wrong },
+    });
+    assert.equal(result.code, 1);
+    const error = annotations(result, 'error').at(-1)?.message ?? '';
+    assert.match(error, /^kafkaform drift failed: could not check for drift\. .*authentication/i);
+    for (const text of [result.stdout.replace(/^::add-mask::.*$/gm, ''), result.stderr, result.summary]) {
+      assert.equal(text.includes(wrong), false);
+      assert.equal(text.includes(API_KEY), false);
+    }
   });
 });
 
