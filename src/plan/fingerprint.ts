@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { AclBinding, LiveConfig, LiveState, LiveTopic } from '../model.js';
 import { compareAcls, compareStrings } from './order.js';
 
-// Each builder below lists its keys in sorted order, so JSON.stringify of the result is the
-// canonical JSON (keys sorted, no whitespace) without a generic, allocation-heavy key sort.
+// The canonical JSON (keys sorted, no whitespace) is written piece by piece into the hash instead
+// of being built as one object graph and one string: at 100,000 topics that string would be
+// ~350 MB (near V8's string limit) and the graph millions of objects. Each builder lists its keys
+// in sorted order, so the bytes hashed are exactly `JSON.stringify` of the canonical value.
 
 function canonicalConfig(c: LiveConfig): object {
   return {
@@ -14,12 +16,6 @@ function canonicalConfig(c: LiveConfig): object {
     source: c.source,
     value: c.value,
   };
-}
-
-function canonicalTopic(t: LiveTopic): object {
-  const configs: Record<string, object> = {};
-  for (const key of Object.keys(t.configs).sort(compareStrings)) configs[key] = canonicalConfig(t.configs[key] as LiveConfig);
-  return { configs, internal: t.internal, name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor };
 }
 
 function canonicalBinding(b: AclBinding): object {
@@ -34,6 +30,34 @@ function canonicalBinding(b: AclBinding): object {
   };
 }
 
+/** Feeds text to a hash in large pieces (one `update` per few characters would dominate). */
+class HashWriter {
+  #pending: string[] = [];
+  #size = 0;
+
+  constructor(private readonly hash: Hash) {}
+
+  write(text: string): void {
+    this.#pending.push(text);
+    this.#size += text.length;
+    if (this.#size >= 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    this.hash.update(this.#pending.join(''));
+    this.#pending = [];
+    this.#size = 0;
+  }
+}
+
+function writeTopic(out: HashWriter, t: LiveTopic, entryJson: (key: string, c: LiveConfig) => string): void {
+  const entries: string[] = [];
+  for (const key of Object.keys(t.configs).sort(compareStrings)) entries.push(entryJson(key, t.configs[key] as LiveConfig));
+  out.write(
+    `{"configs":{${entries.join(',')}},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`,
+  );
+}
+
 /**
  * Identifies a live state: `sha256:` + hex digest of its canonical JSON (keys sorted). Only the
  * `LiveState` fields count (a snapshot's `formatVersion`/`source` or a target's extra properties do
@@ -41,11 +65,30 @@ function canonicalBinding(b: AclBinding): object {
  * same fingerprint — a saved plan is refused only when the cluster really changed.
  */
 export function fingerprint(live: LiveState): string {
-  const canonical = {
-    acls: [...live.acls].sort(compareAcls).map(canonicalBinding),
-    clusterId: live.clusterId,
-    ...(live.principals ? { principals: [...live.principals].sort(compareStrings) } : {}),
-    topics: [...live.topics].sort((a, b) => compareStrings(a.name, b.name)).map(canonicalTopic),
+  const hash = createHash('sha256');
+  const out = new HashWriter(hash);
+  // Targets share identical inherited entries between topics (one object per distinct entry), so
+  // each distinct `"key":{...}` member is serialised once.
+  const members = new Map<LiveConfig, { key: string; json: string }>();
+  const entryJson = (key: string, c: LiveConfig): string => {
+    const seen = members.get(c);
+    if (seen !== undefined && seen.key === key) return seen.json;
+    const json = `${JSON.stringify(key)}:${JSON.stringify(canonicalConfig(c))}`;
+    members.set(c, { key, json });
+    return json;
   };
-  return `sha256:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
+  out.write('{"acls":[');
+  const acls = [...live.acls].sort(compareAcls);
+  for (let i = 0; i < acls.length; i++) out.write(`${i === 0 ? '' : ','}${JSON.stringify(canonicalBinding(acls[i] as AclBinding))}`);
+  out.write(`],"clusterId":${JSON.stringify(live.clusterId)}`);
+  if (live.principals) out.write(`,"principals":${JSON.stringify([...live.principals].sort(compareStrings))}`);
+  out.write(',"topics":[');
+  const topics = [...live.topics].sort((a, b) => compareStrings(a.name, b.name));
+  for (let i = 0; i < topics.length; i++) {
+    if (i > 0) out.write(',');
+    writeTopic(out, topics[i] as LiveTopic, entryJson);
+  }
+  out.write(']}');
+  out.flush();
+  return `sha256:${hash.digest('hex')}`;
 }
