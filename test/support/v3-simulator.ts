@@ -77,7 +77,11 @@ export type FaultKind =
   /** A 200 whose body is cut off half-way (list endpoints). */
   | 'truncate';
 
-/** A fault applied to the requests it matches, `times` times (Infinity: permanently). */
+/**
+ * A fault applied to the requests it matches, `times` times (Infinity: permanently). Rules are
+ * tried in the order injected and a request gets at most one fault, so `skip` counts only the
+ * matching requests that earlier rules let through.
+ */
 export interface FaultRule {
   fault: FaultKind;
   method?: string;
@@ -117,6 +121,11 @@ export interface V3SimulatorOptions {
   pageSize?: number;
   /** Added before every response. */
   latencyMs?: number;
+  /**
+   * Server-side rate limit (token bucket, `burst` defaults to one second's worth): requests over
+   * it are answered 429 with Jetty's HTML page and `Retry-After: 1`, and have no effect.
+   */
+  rateLimit?: { requestsPerSecond: number; burst?: number };
   /** False removes `POST /acls:batch` (404), like REST Proxy before it had the endpoint. */
   aclBatch?: boolean;
   /** False removes `GET /clusters` (404), as Confluent Cloud's API does not list clusters. */
@@ -312,6 +321,8 @@ export class V3Simulator {
   readonly brokerConfigs: Map<string, string>;
   #server: Server | undefined;
   #origin = '';
+  #tokens: number | undefined;
+  #refilledAt = 0;
 
   private constructor(options: V3SimulatorOptions) {
     this.options = options;
@@ -409,7 +420,12 @@ export class V3Simulator {
         record.body = raw;
       }
     }
+    const limited = !this.#takeToken();
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+    if (limited) {
+      this.#sendFault(res, record, { fault: 'rate-limit' });
+      return;
+    }
 
     const fault = this.#takeFault(method, path);
     if (fault?.fault === 'drop') {
@@ -444,11 +460,10 @@ export class V3Simulator {
       res.end();
       return;
     }
-    const text = JSON.stringify(reply.body);
     record.contentType = 'application/json';
     if (fault?.fault === 'truncate') {
       record.status = -1;
-      const buf = Buffer.from(text);
+      const buf = Buffer.from(JSON.stringify(reply.body));
       res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': String(buf.length) });
       res.write(buf.subarray(0, Math.floor(buf.length / 2)));
       await new Promise((r) => setTimeout(r, 5));
@@ -456,7 +471,20 @@ export class V3Simulator {
       return;
     }
     res.writeHead(reply.status, { 'content-type': 'application/json' });
-    res.end(text);
+    await writeJson(res, reply.body);
+  }
+
+  /** False when the rate limit (if any) has no token left for this request. */
+  #takeToken(): boolean {
+    const limit = this.options.rateLimit;
+    if (limit === undefined) return true;
+    const burst = limit.burst ?? limit.requestsPerSecond;
+    const now = performance.now();
+    this.#tokens = Math.min(burst, (this.#tokens ?? burst) + ((now - this.#refilledAt) / 1000) * limit.requestsPerSecond);
+    this.#refilledAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
   }
 
   #takeFault(method: string, path: string): (FaultRule & { seen: number; fired: number }) | undefined {
@@ -839,6 +867,41 @@ function routeTemplate(path: string): string | undefined {
   if (s.length === 5 && s[3] === '-' && s[4] === 'configs') return '/clusters/{cluster_id}/topics/-/configs';
   if (s.length === 5 && (s[4] === 'configs' || s[4] === 'configs:alter')) return `/clusters/{cluster_id}/topics/{topic_name}/${s[4]}`;
   return undefined;
+}
+
+/** List items serialised per write when a page is streamed. */
+const STREAM_SLICE = 1000;
+
+/**
+ * Writes a JSON body. A large list page is serialised and written slice by slice, as a server
+ * streams a big result: a 50,000-topic config listing is about a gigabyte of JSON, more than V8
+ * can hold in one string. The bytes are the same as `JSON.stringify` of the whole page.
+ */
+async function writeJson(res: ServerResponse, body: unknown): Promise<void> {
+  const data = isObject(body) && Array.isArray(body.data) ? body.data : undefined;
+  const head = data !== undefined && data.length > STREAM_SLICE ? JSON.stringify({ ...(body as object), data: [] }) : undefined;
+  if (data === undefined || head === undefined || !head.endsWith('"data":[]}')) {
+    res.end(JSON.stringify(body));
+    return;
+  }
+  const write = async (chunk: string): Promise<void> => {
+    if (res.write(chunk) || res.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  };
+  await write(head.slice(0, -2));
+  for (let i = 0; i < data.length && !res.destroyed; i += STREAM_SLICE) {
+    const slice = JSON.stringify(data.slice(i, i + STREAM_SLICE));
+    await write(i === 0 ? slice.slice(1, -1) : `,${slice.slice(1, -1)}`);
+  }
+  res.end(']}');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -13,7 +13,7 @@ export interface ConfigEntry {
 /** One operation of a `configs:alter` request. */
 export type AlterOperation = { name: string; operation: 'SET'; value: string } | { name: string; operation: 'DELETE' };
 
-/** Hard cap on followed `metadata.next` links, against a server that loops. */
+/** Hard cap on followed `metadata.next` links, against a server that never ends. */
 const MAX_PAGES = 100_000;
 
 /**
@@ -188,9 +188,13 @@ function wrap(op: Operation, err: unknown): unknown {
 
 async function list<T>(http: HttpClient, first: string, map: (raw: unknown) => T, op: Operation): Promise<T[]> {
   const out: T[] = [];
+  const seen = new Set<string>();
   let next: string | null = first;
-  for (let pages = 0; next !== null; pages++) {
-    if (pages >= MAX_PAGES) throw new ApiError(`Cannot ${op.verb} ${op.resource}: the server kept returning more pages.`, { method: 'GET', url: next });
+  while (next !== null) {
+    if (seen.has(next) || seen.size >= MAX_PAGES) {
+      throw new ApiError(`Cannot ${op.verb} ${op.resource}: the server's pages lead back to a page already read`, { method: 'GET', url: next });
+    }
+    seen.add(next);
     let page;
     try {
       page = (await http.request({ method: 'GET', path: next }, consumeListPage(map))).body;

@@ -214,6 +214,8 @@ test('apply converges under 429 (HTML, Retry-After), 50003, dropped connections 
   s.addTopic({ name: 'orders.grow', partitions: 2 });
   s.inject({ fault: 'rate-limit', method: 'POST', path: /\/topics$/, times: 2, retryAfter: '2' });
   s.inject({ fault: 'retriable', method: 'PATCH', times: 1 });
+  // The partition increase takes effect but its answer is lost: the retry's 40002 counts as done.
+  s.inject({ fault: 'drop-after', method: 'PATCH', times: 1 });
   s.inject({ fault: 'drop-after', method: 'POST', path: /\/topics$/, skip: 2, times: 1 });
   s.inject({ fault: 'unavailable', method: 'POST', path: 'acls:batch', times: 1 });
   s.inject({ fault: 'truncate', method: 'GET', path: '/topics/-/configs', times: 1 });
@@ -227,6 +229,7 @@ test('apply converges under 429 (HTML, Retry-After), 50003, dropped connections 
   await apply(tg, p, live, async () => planFor(want, await tg.read()));
   assert.deepEqual([...s.topics.keys()].sort(), ['orders.a', 'orders.b', 'orders.grow']);
   assert.equal(s.topics.get('orders.grow')!.partitions, 4);
+  assert.equal(s.count('PATCH'), 3);
   assert.equal(s.acls.length, 1);
   // Retry-After: 2 asked for 2 s; the test's maxDelayMs caps every wait at 5 ms.
   assert.ok(sleeps.length >= 6 && sleeps.every((ms) => ms <= 5));
@@ -321,14 +324,15 @@ test('unknown topics, deletes of what is gone, and cluster mismatches', async (t
   const want = desired([], [], ['orders.']);
   const live = await tg.read();
   const p = planFor(want, live);
-  // Someone else already removed both.
+  // Someone else already removed both, and the first delete's answer is lost as well.
   s.topics.clear();
   s.acls.length = 0;
+  s.inject({ fault: 'drop-after', method: 'DELETE', path: '/topics/' });
   await apply(tg, planFor({ ...want, scope: { topicPrefixes: ['orders.'], principals: ['User:a'] } }, live), live, async () =>
     planFor({ ...want, scope: { topicPrefixes: ['orders.'], principals: ['User:a'] } }, await tg.read()),
   );
   assert.equal(p.actions.length, 1);
-  assert.equal(s.count('DELETE'), 2);
+  assert.equal(s.count('DELETE'), 3);
 
   // Partitions of a topic deleted after the plan: unknown topic.
   s.addTopic({ name: 'orders.y', partitions: 1 });
