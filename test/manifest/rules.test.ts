@@ -1,0 +1,83 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  aclBindingFindings,
+  configKeyFindings,
+  minInsyncFindings,
+  principalFindings,
+  roleFindings,
+  topicCollisions,
+  topicNameFindings,
+} from '../../src/manifest/rules.js';
+import type { AclBinding } from '../../src/model.js';
+
+const binding = (b: Partial<AclBinding>): AclBinding => ({
+  principal: 'User:a',
+  host: '*',
+  resourceType: 'TOPIC',
+  resourceName: 't',
+  patternType: 'LITERAL',
+  operation: 'READ',
+  permission: 'ALLOW',
+  ...b,
+});
+
+describe('semantic rules', () => {
+  it('topic names: Kafka’s characters and length, ".", "..", leading "_"', () => {
+    assert.deepEqual(topicNameFindings('orders.created-v1_x'), []);
+    assert.deepEqual(topicNameFindings('a'.repeat(249)), []);
+    assert.equal(topicNameFindings('a'.repeat(250)).length, 1);
+    assert.equal(topicNameFindings('.')[0]?.severity, 'error');
+    assert.equal(topicNameFindings('..')[0]?.severity, 'error');
+    assert.equal(topicNameFindings('...').length, 0);
+    assert.match(topicNameFindings('a/b')[0]?.message ?? '', /contains "\/"/);
+    assert.match(topicNameFindings('__consumer_offsets')[0]?.message ?? '', /starts with "_"/);
+  });
+
+  it('collisions: only names that differ in . vs _ , reported against the first', () => {
+    assert.deepEqual(topicCollisions(['a.b', 'a_b', 'a-b', 'a.b.c', 'a_b_c', 'a.b_c']), [
+      { name: 'a_b', with: 'a.b' },
+      { name: 'a_b_c', with: 'a.b.c' },
+      { name: 'a.b_c', with: 'a.b.c' },
+    ]);
+  });
+
+  it('principals must be Type:name', () => {
+    assert.deepEqual(principalFindings('User:orders-svc'), []);
+    assert.deepEqual(principalFindings('User:CN=svc,OU=x'), []);
+    assert.equal(principalFindings('orders-svc').length, 1);
+    assert.equal(principalFindings('User:').length, 1);
+    assert.equal(principalFindings(':x').length, 1);
+  });
+
+  it('bindings: CLUSTER must be kafka-cluster LITERAL; operations without effect warn', () => {
+    assert.deepEqual(aclBindingFindings(binding({ resourceType: 'CLUSTER', resourceName: 'kafka-cluster', operation: 'IDEMPOTENT_WRITE' })), []);
+    assert.equal(aclBindingFindings(binding({ resourceType: 'CLUSTER', resourceName: 'kafka-cluster', patternType: 'PREFIXED', operation: 'ALTER' }))[0]?.severity, 'error');
+    assert.deepEqual(
+      aclBindingFindings(binding({ resourceType: 'TRANSACTIONAL_ID', operation: 'READ' })).map((f) => f.severity),
+      ['warning'],
+    );
+    assert.deepEqual(aclBindingFindings(binding({ operation: 'ALL' })), []);
+  });
+
+  it('roles grant something; producers take no groups', () => {
+    assert.deepEqual(roleFindings('consumer', 1, 0), []);
+    assert.deepEqual(roleFindings('consumer', 0, 1), []);
+    assert.equal(roleFindings('admin', 0, 0)[0]?.severity, 'error');
+    assert.equal(roleFindings('producer', 1, 1)[0]?.severity, 'error');
+  });
+
+  it('config keys: catalog, vendor prefixes (built-in and configured), removed keys warn', () => {
+    assert.deepEqual(configKeyFindings('retention.ms', []), []);
+    assert.deepEqual(configKeyFindings('confluent.tier.enable', []), []);
+    assert.deepEqual(configKeyFindings('acme.tier', ['acme.']), []);
+    assert.equal(configKeyFindings('acme.tier', [])[0]?.severity, 'error');
+    assert.equal(configKeyFindings('message.downconversion.enable', [])[0]?.severity, 'warning');
+  });
+
+  it('min.insync.replicas may equal but not exceed the replication factor', () => {
+    assert.deepEqual(minInsyncFindings('t', '3', 3), []);
+    assert.deepEqual(minInsyncFindings('t', undefined, 1), []);
+    assert.equal(minInsyncFindings('t', '4', 3).length, 1);
+  });
+});
