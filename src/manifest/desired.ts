@@ -7,7 +7,7 @@ import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { DesiredState, DesiredTopic, JsonValue, SourceLocation } from '../model.js';
 import { compareBindings } from './acls.js';
-import type { Collected, OverlayDecl, PatchDecl, TopicDecl } from './collect.js';
+import type { Collected, OverlayDecl, PatchDecl } from './collect.js';
 import {
   Problems,
   configEntry,
@@ -16,13 +16,19 @@ import {
   type ConfigEntry,
   type TopicLayer,
 } from './layers.js';
-import { minInsyncFindings, type Finding } from './rules.js';
+import { minInsyncFindings, topicNameFindings, type Finding } from './rules.js';
 import { checkSchema } from './schema.js';
 import { closest } from '../kafka/suggest.js';
 import { pointer } from './yaml.js';
 import type { WrittenConfigValue } from './written.js';
 
 const { applyPatch, JsonPatchError } = fastJsonPatch;
+
+/** A topic on its way to the desired state: where it was declared and its merged fields. */
+interface TopicState {
+  at: SourceLocation;
+  layer: TopicLayer;
+}
 
 /** The view overlay patches operate on, by topic name. */
 interface PatchView {
@@ -56,14 +62,13 @@ export function checkOverlayTopics(collected: Collected, problems: Problems): vo
 function applyOverlayPatch(
   overlay: OverlayDecl,
   defaults: TopicLayer,
-  topics: Map<string, { decl: TopicDecl | undefined; at: SourceLocation; layer: TopicLayer }>,
+  topics: Map<string, TopicState>,
   vendorPrefixes: readonly string[],
   problems: Problems,
-): { defaults: TopicLayer; topics: Map<string, { decl: TopicDecl | undefined; at: SourceLocation; layer: TopicLayer }> } | undefined {
+): { defaults: TopicLayer; topics: Map<string, TopicState> } | undefined {
   const before: PatchView = { topicDefaults: layerToJson(defaults), topics: {} };
   for (const [name, t] of topics) before.topics[name] = layerToJson(t.layer);
-  const view = structuredClone(before) as unknown as PatchView;
-  let after: PatchView = view;
+  let after = structuredClone(before);
   for (const [index, decl] of overlay.patch.entries()) {
     try {
       after = applyPatch(after, [decl.op as Operation], true, true, true).newDocument;
@@ -116,16 +121,13 @@ function applyOverlayPatch(
     }
     return layer;
   };
-  const newTopics = new Map<string, { decl: TopicDecl | undefined; at: SourceLocation; layer: TopicLayer }>();
+  const newTopics = new Map<string, TopicState>();
   for (const name of Object.keys(after.topics)) {
     const old = topics.get(name);
-    const now = after.topics[name] ?? {};
     const path = pointer('/topics', name);
-    newTopics.set(name, {
-      decl: old?.decl,
-      at: old?.at ?? blame(path),
-      layer: rebuild(old?.layer, before.topics[name], now, path),
-    });
+    // A topic the patch adds or renames is checked like a declared one.
+    if (!old) for (const f of topicNameFindings(name)) problems.add({ ...f, message: `overlay ${overlay.cluster}: ${f.message}` }, blame(path));
+    newTopics.set(name, { at: old?.at ?? blame(path), layer: rebuild(old?.layer, before.topics[name], after.topics[name] ?? {}, path) });
   }
   return { defaults: rebuild(defaults, before.topicDefaults, after.topicDefaults, '/topicDefaults'), topics: newTopics };
 }
@@ -166,9 +168,9 @@ function patchFailure(name: string): string {
  */
 export function desiredState(collected: Collected, overlay: OverlayDecl | undefined, problems: Problems): DesiredState {
   let defaults = overlayLayer(collected.defaults, overlay?.defaults);
-  let topics = new Map<string, { decl: TopicDecl | undefined; at: SourceLocation; layer: TopicLayer }>();
+  let topics = new Map<string, TopicState>();
   for (const decl of collected.topics) {
-    topics.set(decl.name, { decl, at: decl.at, layer: overlayLayer(decl.layer, overlay?.topics.get(decl.name)?.layer) });
+    topics.set(decl.name, { at: decl.at, layer: overlayLayer(decl.layer, overlay?.topics.get(decl.name)?.layer) });
   }
   if (overlay && overlay.patch.length > 0) {
     const patched = applyOverlayPatch(overlay, defaults, topics, collected.vendorPrefixes, problems);

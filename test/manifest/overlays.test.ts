@@ -117,6 +117,20 @@ describe('overlays', () => {
     ]);
   });
 
+  it('check topic names a patch adds or renames', async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'o.yaml': `${HEAD}overlays:
+  dev:
+    patch:
+      - { op: move, from: /topics/orders.audit.v1, path: /topics/orders audit }
+`,
+    });
+    assert.deepEqual(await problems([root], root), [
+      'o.yaml:5:9 error overlay dev: topic name "orders audit" contains " "; Kafka allows only letters, digits, ".", "_" and "-" (/overlays/dev/patch/0)',
+    ]);
+  });
+
   it('merge across files, and report the same override declared twice', async () => {
     const root = tree({
       'base.yaml': BASE,
