@@ -259,6 +259,11 @@ export class DoSimulator {
     this.#faults.push({ ...fault });
   }
 
+  /** Removes every injected failure not yet used up (fault schedules end with a clean run). */
+  clearFaults(): void {
+    this.#faults.length = 0;
+  }
+
   /** Requests so far matching a method and a path pattern. */
   count(method?: string, path?: RegExp): number {
     return this.requests.filter((r) => (method === undefined || r.method === method) && (path === undefined || path.test(r.path))).length;

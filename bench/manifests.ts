@@ -1,0 +1,74 @@
+/**
+ * Writes the benchmark's manifests: one cluster file, the topics, and the ACLs as `producer`
+ * roles, shaped like what a platform team keeps in git (one entry per topic, configs spelled
+ * with units).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { aclsFor, topicName } from './cluster.js';
+
+/** What the manifests declare. */
+export interface DesiredShape {
+  kind: 'v3' | 'do';
+  /** Topics 0..topics-1. */
+  topics: number;
+  /** ACL bindings (see `aclsFor`); 0 for none. */
+  acls: number;
+}
+
+const CLUSTERS = {
+  v3: [
+    'clusters:',
+    '  bench:',
+    '    type: confluent',
+    '    restUrl: ${BENCH_URL}',
+    '    clusterId: lkc-bench1',
+    '    auth:',
+    '      type: basic',
+    '      username: ${BENCH_KEY}',
+    '      password: ${BENCH_SECRET}',
+  ],
+  do: [
+    'clusters:',
+    '  bench:',
+    '    type: digitalocean',
+    '    apiUrl: ${BENCH_URL}',
+    '    databaseId: 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30',
+    '    token: ${BENCH_TOKEN}',
+  ],
+};
+
+/** Writes the manifests into `dir` (created) and returns it. */
+export function writeManifests(dir: string, shape: DesiredShape): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'clusters.yaml'), ['apiVersion: kafkaform/v1', ...CLUSTERS[shape.kind], ''].join('\n'));
+
+  const topics: string[] = ['apiVersion: kafkaform/v1', 'scope:', '  topics: ["bench."]', 'topics:'];
+  for (let i = 0; i < shape.topics; i++) {
+    topics.push(
+      `  - name: ${topicName(i)}`,
+      '    partitions: 6',
+      '    replicationFactor: 3',
+      '    config:',
+      '      cleanup.policy: delete',
+      '      retention.ms: 3d',
+    );
+  }
+  writeFileSync(join(dir, 'topics.yaml'), `${topics.join('\n')}\n`);
+
+  if (shape.acls > 0) {
+    const byPrincipal = new Map<string, string[]>();
+    for (const acl of aclsFor(shape.topics, shape.acls)) {
+      if (acl.operation !== 'WRITE') continue;
+      const list = byPrincipal.get(acl.principal) ?? [];
+      list.push(acl.resourceName);
+      byPrincipal.set(acl.principal, list);
+    }
+    const acls: string[] = ['apiVersion: kafkaform/v1', 'acls:'];
+    for (const [principal, names] of byPrincipal) {
+      acls.push(`  - principal: "${principal}"`, '    role: producer', '    topics:', ...names.map((n) => `      - ${n}`));
+    }
+    writeFileSync(join(dir, 'acls.yaml'), `${acls.join('\n')}\n`);
+  }
+  return dir;
+}

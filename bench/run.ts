@@ -1,0 +1,450 @@
+/**
+ * `npm run bench`: builds clusters in the simulators (each in its own process), runs the real CLI
+ * (`node bin/kafkaform.js`) against them as a child process, and prints one table: wall time, HTTP
+ * requests, bytes received, peak RSS of the CLI process, and — measured in the same run against
+ * the same server — the floor (a bare client downloading and `JSON.parse`-ing the same bulk
+ * lists) and the one-call-per-topic approach peers use. Not part of `npm test`: it measures time.
+ *
+ * Options (all optional): --latency <ms> (50), --topics <n> (10000), --acls <n> (2 per topic),
+ * --scale-topics <n> (50000), --planner-topics <n> (100000), --apply-topics <n> (2000),
+ * --apply-rate <req/s> (100), --do-topics <n> (500), --do-limit <n> (250), --do-window-ms <ms>
+ * (10000; DigitalOcean's own window is 60000), --peers-parallelism <n> (10),
+ * --only <scenario,...> (ids in the first column), --json <file> (raw results).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClusterShape, HostReply, HostRequest, WireStats } from './protocol.js';
+import { writeManifests, type DesiredShape } from './manifests.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = join(ROOT, 'bench');
+const AUTH = `Basic ${Buffer.from('bench-key:bench-secret-0123456789').toString('base64')}`;
+const DO_TOKEN = 'dop_v1_simulated_token_0123456789abcdef';
+
+interface Options {
+  latency: number;
+  topics: number;
+  acls: number | undefined;
+  scaleTopics: number;
+  plannerTopics: number;
+  applyTopics: number;
+  applyRate: number;
+  doTopics: number;
+  doLimit: number;
+  doWindowMs: number;
+  peersParallelism: number;
+  only: string[] | undefined;
+  json: string | undefined;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    latency: 50,
+    topics: 10_000,
+    acls: undefined,
+    scaleTopics: 50_000,
+    plannerTopics: 100_000,
+    applyTopics: 2_000,
+    applyRate: 100,
+    doTopics: 500,
+    doLimit: 250,
+    doWindowMs: 10_000,
+    peersParallelism: 10,
+    only: undefined,
+    json: undefined,
+  };
+  const numeric: Record<string, keyof Options> = {
+    '--latency': 'latency',
+    '--topics': 'topics',
+    '--acls': 'acls',
+    '--scale-topics': 'scaleTopics',
+    '--planner-topics': 'plannerTopics',
+    '--apply-topics': 'applyTopics',
+    '--apply-rate': 'applyRate',
+    '--do-topics': 'doTopics',
+    '--do-limit': 'doLimit',
+    '--do-window-ms': 'doWindowMs',
+    '--peers-parallelism': 'peersParallelism',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    const value = argv[i + 1];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    i++;
+    const key = numeric[flag];
+    if (key !== undefined) {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a number`);
+      (o as unknown as Record<string, number>)[key] = n;
+    } else if (flag === '--only') {
+      o.only = value.split(',');
+    } else if (flag === '--json') {
+      o.json = value;
+    } else {
+      throw new Error(`unknown option ${flag}`);
+    }
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+/** A simulator running in its own process. */
+class Host {
+  readonly #child: ChildProcess;
+  #waiting: ((reply: HostReply) => void) | undefined;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+    child.on('message', (m) => {
+      const wake = this.#waiting;
+      this.#waiting = undefined;
+      wake?.(m as HostReply);
+    });
+  }
+
+  static async start(shape: ClusterShape): Promise<{ host: Host; url: string }> {
+    const child = fork(join(BENCH, 'sim-host.ts'), [], {
+      execArgv: ['--import', 'tsx', '--max-old-space-size=12288'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const host = new Host(child);
+    const reply = await host.#call({ type: 'start', shape });
+    if (reply.type !== 'started') throw new Error(`simulator failed to start: ${JSON.stringify(reply)}`);
+    return { host, url: reply.url };
+  }
+
+  #call(msg: HostRequest): Promise<HostReply> {
+    return new Promise((resolve, reject) => {
+      this.#waiting = (r) => (r.type === 'error' ? reject(new Error(r.message)) : resolve(r));
+      this.#child.send(msg);
+    });
+  }
+
+  async stats(): Promise<WireStats> {
+    const r = await this.#call({ type: 'stats' });
+    if (r.type !== 'stats') throw new Error('unexpected reply');
+    return r.stats;
+  }
+
+  async reset(): Promise<void> {
+    await this.#call({ type: 'reset' });
+  }
+
+  async close(): Promise<void> {
+    await this.#call({ type: 'close' });
+    await new Promise<void>((resolve) => (this.#child.exitCode !== null ? resolve() : this.#child.once('exit', () => resolve())));
+  }
+}
+
+interface CliRun {
+  code: number;
+  wallMs: number;
+  cpuMs: number;
+  peakRss: number;
+  stdoutBytes: number;
+  stderrTail: string;
+}
+
+/** Runs `node bin/kafkaform.js ...args` with the RSS probe preloaded; wall time from spawn to exit. */
+async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const probe = join(mkdtempSync(join(tmpdir(), 'kafkaform-rss-')), 'usage.json');
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--require', join(BENCH, 'rss-probe.cjs'), join(ROOT, 'bin', 'kafkaform.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, NO_COLOR: '1', KAFKAFORM_BENCH_RSS_FILE: probe },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdoutBytes = 0;
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdoutBytes += d.length;
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString('utf8')).slice(-4000);
+  });
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const wallMs = performance.now() - started;
+  let usage = { maxRss: 0, cpuMs: 0 };
+  try {
+    usage = JSON.parse(readFileSync(probe, 'utf8')) as typeof usage;
+  } catch {
+    // The process died before its exit hook ran; the table says so.
+  }
+  rmSync(dirname(probe), { recursive: true, force: true });
+  return { code, wallMs, cpuMs: usage.cpuMs, peakRss: usage.maxRss, stdoutBytes, stderrTail: stderr };
+}
+
+/** Runs a bench helper script in its own process and returns what it printed as JSON. */
+async function runHelper<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<T> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(BENCH, script), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (err = (err + d.toString('utf8')).slice(-4000)));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  if (code !== 0) throw new Error(`${script} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' ')}`);
+  return JSON.parse(out) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+interface Row {
+  id: string;
+  scenario: string;
+  wallMs?: number;
+  requests?: number;
+  bytes?: number;
+  peakRss?: number;
+  floorMs?: number;
+  note: string;
+  targets: Array<{ name: string; met: boolean; detail: string }>;
+}
+
+const rows: Row[] = [];
+
+function ms(v: number | undefined): string {
+  if (v === undefined) return '—';
+  return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
+}
+
+function size(v: number | undefined): string {
+  if (v === undefined) return '—';
+  if (v >= 1 << 30) return `${(v / (1 << 30)).toFixed(2)} GiB`;
+  if (v >= 1 << 20) return `${(v / (1 << 20)).toFixed(1)} MiB`;
+  if (v >= 1 << 10) return `${(v / (1 << 10)).toFixed(1)} KiB`;
+  return `${v} B`;
+}
+
+function table(): string {
+  const head = ['scenario', 'wall', 'HTTP requests', 'bytes received', 'peak RSS', 'floor', 'wall / floor', 'RSS / bytes', 'notes'];
+  const body = rows.map((r) => [
+    r.scenario,
+    ms(r.wallMs),
+    r.requests === undefined ? '—' : String(r.requests),
+    size(r.bytes),
+    size(r.peakRss),
+    ms(r.floorMs),
+    r.wallMs !== undefined && r.floorMs !== undefined ? `${(r.wallMs / r.floorMs).toFixed(2)}x` : '—',
+    r.peakRss !== undefined && r.bytes !== undefined && r.bytes > 0 ? `${(r.peakRss / r.bytes).toFixed(2)}x` : '—',
+    r.note,
+  ]);
+  const lines = [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`);
+  const verdicts = rows.flatMap((r) => r.targets.map((t) => `- ${t.met ? 'MET ' : 'MISSED'} ${r.scenario}: ${t.name} (${t.detail})`));
+  return `${lines.join('\n')}\n\nTargets:\n${verdicts.join('\n')}\n`;
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+const V3_LISTS = ['/clusters/lkc-bench1/topics', '/clusters/lkc-bench1/topics/-/configs', '/clusters/lkc-bench1/acls'];
+
+async function floor(url: string): Promise<{ ms: number; requests: number } | { error: string }> {
+  try {
+    return await runHelper<{ ms: number; requests: number }>('floor.ts', [JSON.stringify({ base: url, lists: V3_LISTS, authorization: AUTH })], [
+      '--max-old-space-size=12288',
+    ]);
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+/** A plan against a REST v3 simulator; the floor is measured first against the same server. */
+async function planScenario(
+  o: Options,
+  id: string,
+  label: string,
+  topics: number,
+  acls: number,
+  driftEvery: number,
+  extra: (url: string, host: Host) => Promise<void> = async () => undefined,
+): Promise<void> {
+  log(`${label}: seeding ${topics} topics, ${acls} ACLs`);
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaform-bench-'));
+  const { host, url } = await Host.start({ kind: 'v3', topics, acls, latencyMs: o.latency, driftEvery });
+  try {
+    writeManifests(dir, { kind: 'v3', topics, acls } satisfies DesiredShape);
+    // Warm-up: the first listing of a fresh simulator pays for its JIT; neither side should.
+    await floor(url);
+    const fl = await floor(url);
+    await host.reset();
+    log(`${label}: running the CLI`);
+    const run = await runCli(['plan', dir, '--detailed-exitcode'], { BENCH_URL: url, BENCH_KEY: 'bench-key', BENCH_SECRET: 'bench-secret-0123456789' });
+    const wire = await host.stats();
+    const expected = driftEvery > 0 ? 2 : 0;
+    const row: Row = {
+      id,
+      scenario: label,
+      wallMs: run.wallMs,
+      requests: wire.requests,
+      bytes: wire.bytes,
+      peakRss: run.peakRss,
+      note: run.code === expected ? (driftEvery > 0 ? `exit 2: ${Math.floor(topics / driftEvery)} topics to update` : 'exit 0: no changes') : `UNEXPECTED exit ${run.code}: ${run.stderrTail.trim().split('\n').slice(-2).join(' ')}`,
+      targets: [],
+    };
+    if ('ms' in fl) row.floorMs = fl.ms;
+    else row.note += `; floor: ${fl.error.includes('Invalid string length') || fl.error.includes('string longer') ? "a bare JSON.parse cannot: the config list exceeds V8's string limit" : fl.error}`;
+    row.note += `; CLI CPU ${ms(run.cpuMs)}`;
+    if (run.code === expected) {
+      row.targets.push({ name: 'at most 8 HTTP requests (one page per list)', met: wire.requests <= 8, detail: `${wire.requests}` });
+      if (row.floorMs !== undefined) {
+        row.targets.push({ name: 'wall within 1.5x the floor', met: run.wallMs <= 1.5 * row.floorMs, detail: `${(run.wallMs / row.floorMs).toFixed(2)}x` });
+      }
+      row.targets.push({ name: 'peak RSS within 3x bytes received', met: run.peakRss <= 3 * wire.bytes, detail: `${(run.peakRss / wire.bytes).toFixed(2)}x` });
+    }
+    rows.push(row);
+    await extra(url, host);
+  } finally {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function peersScenario(o: Options, url: string, host: Host, topics: number, cliRow: Row): Promise<void> {
+  log(`peers: one request per topic, parallelism ${o.peersParallelism}`);
+  await host.reset();
+  const peer = await runHelper<{ ms: number; requests: number }>('peers.ts', [
+    JSON.stringify({ base: url, clusterId: 'lkc-bench1', authorization: AUTH, parallelism: o.peersParallelism }),
+  ]);
+  const wire = await host.stats();
+  rows.push({
+    id: 'peers',
+    scenario: `peers' approach, ${topics} topics (one configs GET per topic, parallelism ${o.peersParallelism})`,
+    wallMs: peer.ms,
+    requests: wire.requests,
+    bytes: wire.bytes,
+    note: `bare client, process start excluded; kafkaform: ${cliRow.requests} requests, ${ms(cliRow.wallMs)} (${cliRow.wallMs ? (peer.ms / cliRow.wallMs).toFixed(1) : '?'}x faster)`,
+    targets: [],
+  });
+}
+
+async function plannerScenario(o: Options): Promise<void> {
+  log(`planner alone: ${o.plannerTopics} topics`);
+  const r = await runHelper<{ ms: number; cpuMs: number; actions: number }>('planner.ts', [String(o.plannerTopics)], ['--expose-gc', '--max-old-space-size=12288']);
+  rows.push({
+    id: 'planner',
+    scenario: `planner alone (no I/O), ${o.plannerTopics} topics, ${o.plannerTopics * 2} ACLs, 10% drift`,
+    wallMs: r.ms,
+    note: `${r.actions} actions; CPU ${ms(r.cpuMs)}`,
+    targets: [{ name: 'planner under 1 s', met: r.ms < 1000, detail: ms(r.ms) }],
+  });
+}
+
+async function applyScenario(o: Options): Promise<void> {
+  const n = o.applyTopics;
+  log(`apply: ${n} creates, server limit ${o.applyRate} req/s`);
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaform-bench-'));
+  const { host, url } = await Host.start({ kind: 'v3', topics: 0, acls: 0, latencyMs: o.latency, driftEvery: 0, rateLimitPerSecond: o.applyRate });
+  const env = { BENCH_URL: url, BENCH_KEY: 'bench-key', BENCH_SECRET: 'bench-secret-0123456789' };
+  try {
+    writeManifests(dir, { kind: 'v3', topics: n, acls: 0 });
+    const run = await runCli(['apply', dir, '--auto-approve', '--quiet'], env);
+    const wire = await host.stats();
+    const limited = wire.statuses['429'] ?? 0;
+    const accepted = wire.requests - limited;
+    // The fastest any client could go: the server's burst (one second's worth) at once, then
+    // its steady rate.
+    const minimumMs = (Math.max(0, accepted - o.applyRate) / o.applyRate) * 1000;
+    const efficiency = minimumMs / run.wallMs;
+    await host.reset();
+    const check = await runCli(['plan', dir, '--detailed-exitcode'], env);
+    const failures = run.code === 0 ? 0 : 1;
+    rows.push({
+      id: 'apply',
+      scenario: `apply: ${n} topic creates, server limit ${o.applyRate} req/s (429 beyond)`,
+      wallMs: run.wallMs,
+      requests: wire.requests,
+      bytes: wire.bytes,
+      peakRss: run.peakRss,
+      note: `exit ${run.code}; ${accepted} accepted + ${limited} answered 429; ${((accepted / run.wallMs) * 1000).toFixed(1)} req/s = ${(efficiency * 100).toFixed(0)}% of the server's rate; re-plan exit ${check.code}${run.code !== 0 ? `; ${run.stderrTail.trim().split('\n').slice(-2).join(' ')}` : ''}`,
+      targets: [
+        { name: 'zero failures, converged', met: failures === 0 && check.code === 0, detail: `apply exit ${run.code}, re-plan exit ${check.code}` },
+        { name: "at least 90% of the server's rate", met: efficiency >= 0.9, detail: `${(efficiency * 100).toFixed(0)}%` },
+      ],
+    });
+  } finally {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function doScenario(o: Options): Promise<void> {
+  const n = o.doTopics;
+  log(`digitalocean: plan of ${n} topics, ${o.doLimit} requests per ${o.doWindowMs} ms`);
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaform-bench-'));
+  const { host, url } = await Host.start({
+    kind: 'do',
+    topics: n,
+    acls: 0,
+    latencyMs: o.latency,
+    driftEvery: 0,
+    rateLimitPerWindow: { limit: o.doLimit, windowMs: o.doWindowMs },
+  });
+  try {
+    writeManifests(dir, { kind: 'do', topics: n, acls: 0 });
+    const run = await runCli(['plan', dir, '--detailed-exitcode'], { BENCH_URL: url, BENCH_TOKEN: DO_TOKEN });
+    const wire = await host.stats();
+    const limited = wire.statuses['429'] ?? 0;
+    // One topic list, one user list, one read per topic.
+    const allowed = n + 2;
+    const windows = Math.floor((wire.requests - limited - 1) / o.doLimit);
+    rows.push({
+      id: 'do',
+      scenario: `DigitalOcean plan, ${n} topics, limit ${o.doLimit} requests / ${o.doWindowMs / 1000} s`,
+      wallMs: run.wallMs,
+      requests: wire.requests,
+      bytes: wire.bytes,
+      peakRss: run.peakRss,
+      note: `exit ${run.code}${run.code === 0 ? ': no changes' : `: ${run.stderrTail.trim().split('\n').slice(-2).join(' ')}`}; ${limited} answered 429; the window allows it in ${windows} full window(s) = ${ms(windows * o.doWindowMs)} at best`,
+      targets: [
+        { name: 'at most one list plus one read per topic (+ users)', met: wire.requests - limited <= allowed, detail: `${wire.requests - limited} of ${allowed}` },
+        { name: 'paced: no 429 left unanswered, plan succeeds', met: run.code === 0, detail: `${limited} 429s, exit ${run.code}` },
+      ],
+    });
+  } finally {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const wanted = (id: string): boolean => o.only === undefined || o.only.includes(id);
+  const aclsFor = (topics: number): number => (o.acls !== undefined && topics === o.topics ? o.acls : topics * 2);
+  const started = Date.now();
+
+  if (wanted('plan-1k')) await planScenario(o, 'plan-1k', 'plan, no changes, 1,000 topics, 2,000 ACLs', 1_000, 2_000, 0);
+  if (wanted('plan') || wanted('peers')) {
+    await planScenario(o, 'plan', `plan, no changes, ${o.topics} topics, ${aclsFor(o.topics)} ACLs`, o.topics, aclsFor(o.topics), 0, async (url, host) => {
+      const cliRow = rows[rows.length - 1] as Row;
+      if (wanted('peers')) await peersScenario(o, url, host, o.topics, cliRow);
+    });
+  }
+  if (wanted('drift')) await planScenario(o, 'drift', `plan, 10% drift, ${o.topics} topics, ${aclsFor(o.topics)} ACLs`, o.topics, aclsFor(o.topics), 10);
+  if (wanted('scale')) await planScenario(o, 'scale', `plan, no changes, ${o.scaleTopics} topics, ${o.scaleTopics * 2} ACLs`, o.scaleTopics, o.scaleTopics * 2, 0);
+  if (wanted('planner')) await plannerScenario(o);
+  if (wanted('apply')) await applyScenario(o);
+  if (wanted('do')) await doScenario(o);
+
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  process.stdout.write(
+    `kafkaform bench — latency ${o.latency} ms per request, Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs, load average ${load}, ${Math.round((Date.now() - started) / 1000)} s\n\n${table()}`,
+  );
+  if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify({ options: o, rows }, null, 2)}\n`);
+}
+
+await main();

@@ -1,0 +1,80 @@
+/**
+ * The planner alone, no I/O: `plan(desired, live)` for N topics (default 100,000) with ~29 live
+ * configs each (mapped and interned by the REST v3 target's own live mapping, as a real read
+ * would) and two ACL bindings per topic, with 10% config drift. Run in its own process by
+ * `bench/run.ts`; prints `{ms, actions}` as JSON.
+ */
+import type { DesiredAcl, DesiredState, DesiredTopic, LiveState, SourceLocation } from '../src/model.js';
+import { plan, fingerprint } from '../src/plan/index.js';
+import { planTopics } from '../src/plan/topics.js';
+import { planAcls } from '../src/plan/acls.js';
+import { CONFLUENT_CAPABILITIES } from '../src/targets/confluent/index.js';
+import { configEntryReducer, groupConfigs, toLiveState, type TopicConfigEntry } from '../src/targets/confluent/live.js';
+import type { V3Acl, V3Topic, V3TopicConfig } from '../src/targets/confluent/wire.js';
+import { SIM_CONFIG_NAMES } from '../test/support/v3-simulator.js';
+import { aclsFor, liveConfigsFor, RETENTION_MS, topicName } from './cluster.js';
+
+const topics = Number(process.argv[2] ?? 100_000);
+const source: SourceLocation = { file: 'topics.yaml', line: 1, column: 1, path: '' };
+
+/** The live state as the REST v3 target builds it; the wire-shaped temporaries die with the call. */
+function liveState(): LiveState {
+  const v3Topics: V3Topic[] = [];
+  const entries: TopicConfigEntry[] = [];
+  const reduce = configEntryReducer();
+  for (let i = 0; i < topics; i++) {
+    const name = topicName(i);
+    v3Topics.push({ topic_name: name, is_internal: false, replication_factor: 3, partitions_count: 6 });
+    const own = liveConfigsFor(i, 10);
+    for (const key of SIM_CONFIG_NAMES) {
+      const set = own[key];
+      const config: V3TopicConfig = {
+        topic_name: name,
+        name: key,
+        value: set ?? (key.startsWith('confluent.') ? 'false' : '1'),
+        is_default: set === undefined,
+        is_read_only: false,
+        is_sensitive: false,
+        source: set === undefined ? 'DEFAULT_CONFIG' : 'DYNAMIC_TOPIC_CONFIG',
+        synonyms: set === undefined ? [] : [{ name: key, value: set, source: 'DYNAMIC_TOPIC_CONFIG' }, { name: key, value: '1', source: 'DEFAULT_CONFIG' }],
+      };
+      entries.push(reduce(config));
+    }
+  }
+  const bindings = aclsFor(topics, topics * 2);
+  const v3Acls: V3Acl[] = bindings.map((b) => ({
+    resource_type: b.resourceType,
+    resource_name: b.resourceName,
+    pattern_type: b.patternType,
+    principal: b.principal,
+    host: b.host,
+    operation: b.operation,
+    permission: b.permission,
+  }));
+  return toLiveState('lkc-bench1', v3Topics, groupConfigs(entries), v3Acls, () => undefined);
+}
+
+const live = liveState();
+const desiredTopics: DesiredTopic[] = live.topics.map((t) => ({
+  name: t.name,
+  partitions: 6,
+  replicationFactor: 3,
+  config: { 'cleanup.policy': 'delete', 'retention.ms': RETENTION_MS },
+  source,
+}));
+const desiredAcls: DesiredAcl[] = live.acls.map((b) => ({ ...b, source }));
+const principals = [...new Set(desiredAcls.map((a) => a.principal))].sort();
+const desired: DesiredState = { topics: desiredTopics, acls: desiredAcls, scope: { topicPrefixes: ['bench.'], principals } };
+
+// Setup garbage is collected before the clock starts (the child runs with --expose-gc).
+(globalThis as { gc?: () => void }).gc?.();
+const T=(n:string,f:()=>unknown)=>{const c=process.cpuUsage();const t=performance.now();f();const u=process.cpuUsage(c);console.error(n,(performance.now()-t).toFixed(0),"ms wall",((u.user+u.system)/1000).toFixed(0),"ms cpu");};
+T("topics",()=>planTopics({desired:desired.topics,live:live.topics,topicPrefixes:["bench."],allowDelete:false,ignoredConfigPrefixes:["confluent."],capabilities:CONFLUENT_CAPABILITIES}));(globalThis as any).gc();
+T("acls",()=>planAcls({desired:desired.acls,live:live.acls,principals:new Set(principals)}));(globalThis as any).gc();
+T("fp",()=>fingerprint(live));(globalThis as any).gc();
+const cpu = process.cpuUsage();
+const started = performance.now();
+const result = plan(desired, live, { cluster: { name: 'bench', type: 'confluent' }, capabilities: CONFLUENT_CAPABILITIES });
+const ms = performance.now() - started;
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, actions: result.actions.length }));
