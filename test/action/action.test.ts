@@ -199,6 +199,34 @@ topics:
     assert.match(comments[0]!.body, /problems? in the manifests/);
   });
 
+  it('annotates what the cluster kind cannot express, offline, before contacting the cluster', async () => {
+    const clusters = `apiVersion: kafkaform/v1
+clusters:
+  do-prod:
+    type: digitalocean
+    databaseId: 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30
+    token: "\${DIGITALOCEAN_TOKEN}"
+    apiUrl: http://127.0.0.1:9
+`;
+    const acls = `apiVersion: kafkaform/v1
+acls:
+  - principal: User:orders-svc
+    resourceType: TOPIC
+    resourceName: orders.created.v1
+    operations: [WRITE]
+    permission: DENY
+`;
+    const token = 'dop_v1_0123456789abcdef0123456789abcdef';
+    const result = await step(workspace({ 'clusters.yaml': clusters, 'acls.yaml': acls }), { command: 'plan', cluster: 'do-prod' }, { env: { DIGITALOCEAN_TOKEN: token } });
+    assert.equal(result.code, 1);
+    const [error] = annotations(result, 'error');
+    assert.equal(error?.properties['file'], 'kafka/acls.yaml');
+    assert.equal(error?.properties['line'], '6', 'the operations line');
+    assert.match(error?.message ?? '', /^cluster do-prod: DigitalOcean cannot express DENY TOPIC WRITE/);
+    assert.ok(annotations(result, 'add-mask').some((c) => c.message === token));
+    assert.equal(result.summary.includes(token), false);
+  });
+
   it('fails the step on errors in the plan, with the plan in the summary', async () => {
     const shrink = TOPICS.replace('partitions: 6', 'partitions: 1');
     const result = await step(workspace({ 'topics.yaml': shrink }), { command: 'plan', cluster: 'prod' });
