@@ -84,34 +84,27 @@ function pointers(value: JsonValue, path: string, out: string[]): string[] {
   return out;
 }
 
-/** Sets a layer field unless another document already did (then reports both places). */
+/** A layer field set by two documents is an error naming both; the first one stays. */
 function mergeField<T>(
-  target: { value?: Located<T> },
+  existing: Located<T> | undefined,
   incoming: Located<T> | undefined,
   label: string,
   problems: Problems,
 ): Located<T> | undefined {
-  if (!incoming) return target.value;
-  if (target.value) {
-    problems.error(`${label} is set twice: here and at ${elsewhere(target.value.at, incoming.at)}`, incoming.at);
-    return target.value;
+  if (existing && incoming) {
+    problems.error(`${label} is set twice: here and at ${elsewhere(existing.at, incoming.at)}`, incoming.at);
   }
-  return incoming;
+  return existing ?? incoming;
 }
 
 /** Merges `incoming` into `into`, reporting fields both set. */
 function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, problems: Problems): void {
-  const p = mergeField({ value: into.partitions }, incoming.partitions, `${label}.partitions`, problems);
-  if (p) into.partitions = p;
-  const rf = mergeField({ value: into.replicationFactor }, incoming.replicationFactor, `${label}.replicationFactor`, problems);
-  if (rf) into.replicationFactor = rf;
+  into.partitions = mergeField(into.partitions, incoming.partitions, `${label}.partitions`, problems);
+  into.replicationFactor = mergeField(into.replicationFactor, incoming.replicationFactor, `${label}.replicationFactor`, problems);
   for (const [k, v] of incoming.config) {
     const existing = into.config.get(k);
-    if (existing !== undefined) {
-      problems.error(`${label}.config.${k} is set twice: here and at ${elsewhere(existing.at, v.at)}`, v.at);
-      continue;
-    }
-    into.config.set(k, v);
+    if (existing) problems.error(`${label}.config.${k} is set twice: here and at ${elsewhere(existing.at, v.at)}`, v.at);
+    else into.config.set(k, v);
   }
 }
 

@@ -38,7 +38,7 @@ export interface Manifests {
   ignoredConfigPrefixes: string[] | undefined;
   /** Vendor config key prefixes accepted beyond the built-in ones (`configKeys.vendorPrefixes`). */
   vendorConfigPrefixes: string[];
-  /** Every file read, in the order read. */
+  /** Every manifest file used, in the order read (skipped non-kafkaform files excluded). */
   files: string[];
 }
 
@@ -126,11 +126,12 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       problems.list.push(r.problem);
       continue;
     }
-    read.push(file.path);
     const parsed = parseYaml(file.path, r.text);
-    for (const p of parsed.problems) problems.list.push(p);
-    if (file.discovered && parsed.problems.length === 0 && !parsed.documents.some(isKafkaformDocument)) {
-      if (parsed.documents.length > 0) {
+    // A directory may hold other YAML (CI workflows, Helm charts, compose files): skip what is
+    // plainly not ours, even when it is not valid YAML.
+    const ours = parsed.documents.some(isKafkaformDocument) || /apiVersion:\s*["']?kafkaform\//.test(r.text);
+    if (file.discovered && !ours) {
+      if (parsed.documents.length > 0 || parsed.problems.length > 0) {
         problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
           file: file.path,
           line: 0,
@@ -140,6 +141,8 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       }
       continue;
     }
+    read.push(file.path);
+    for (const p of parsed.problems) problems.list.push(p);
     for (const doc of parsed.documents) {
       const { value, failed } = interpolateDocument(doc, options.env, problems);
       // A failed reference was reported already; the schema's view of the emptied string would

@@ -48,13 +48,18 @@ describe('file discovery', () => {
   it('skips non-kafkaform YAML found in a directory with a warning, but rejects it when named', async () => {
     const root = tree({
       'docker-compose.yml': 'services: {}\n',
+      'chart/templates/deployment.yaml': 'metadata:\n  name: {{ .Release.Name }\n  - broken\n',
       't.yaml': `${HEAD}topics: [{ name: t, partitions: 1, replicationFactor: 1 }]\n`,
     });
     const m = await load([root]);
     assert.deepEqual(
       m.warnings.map((p) => show(p, root)),
-      ['docker-compose.yml:0:0 warning skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")'],
+      [
+        'chart/templates/deployment.yaml:0:0 warning skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")',
+        'docker-compose.yml:0:0 warning skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")',
+      ],
     );
+    assert.deepEqual(m.files.map((f) => f.slice(root.length + 1)), ['t.yaml']);
     assert.deepEqual(await problems([join(root, 'docker-compose.yml')], root), [
       'docker-compose.yml:1:1 error missing required property "apiVersion"',
       'docker-compose.yml:1:1 error unknown property "services"; expected one of apiVersion, clusters, scope, topicDefaults, topics, acls, overlays, configKeys (/services)',
