@@ -1,6 +1,6 @@
 import type { AclBinding, PlanAction, PlanError, PlanResource } from '../model.js';
 import { PHASES } from '../model.js';
-import { aclKey, bindingOf } from './order.js';
+import { bindingOf, compareAcls } from './order.js';
 import { createPatch, deletePatch } from './patch.js';
 
 /** Inputs of the ACL half of the planner. */
@@ -13,7 +13,7 @@ export interface AclPlanInput {
   existingPrincipals?: ReadonlySet<string>;
 }
 
-/** The ACL half of a plan, unordered. */
+/** The ACL half of a plan, each list in binding order. */
 export interface AclPlan {
   creates: PlanAction[];
   deletes: PlanAction[];
@@ -21,15 +21,23 @@ export interface AclPlan {
   unmanaged: PlanResource[];
 }
 
-// Unordered: the planner sorts every list it returns once, at the end.
-function unique(bindings: readonly AclBinding[]): Map<string, AclBinding> {
-  const out = new Map<string, AclBinding>();
-  for (const b of bindings) out.set(aclKey(b), bindingOf(b));
+/**
+ * The bindings sorted and without repeats. Targets and the manifest loader hand over sorted lists,
+ * so this is usually one linear check; a big cluster's ACLs are compared by merging, with no key
+ * strings or hash maps.
+ */
+function sortedUnique(bindings: readonly AclBinding[]): AclBinding[] {
+  let sorted = true;
+  for (let i = 1; i < bindings.length && sorted; i++) sorted = compareAcls(bindings[i - 1] as AclBinding, bindings[i] as AclBinding) <= 0;
+  const list = sorted ? bindings : [...bindings].sort(compareAcls);
+  const out: AclBinding[] = [];
+  for (const b of list) if (out.length === 0 || compareAcls(out[out.length - 1] as AclBinding, b) !== 0) out.push(b);
   return out;
 }
 
+// Copies only the binding's fields: a desired binding also carries its manifest location.
 function aclResource(binding: AclBinding): PlanResource {
-  return { kind: 'acl', ...binding };
+  return { kind: 'acl', ...bindingOf(binding) };
 }
 
 /**
@@ -39,32 +47,49 @@ function aclResource(binding: AclBinding): PlanResource {
  */
 export function planAcls(input: AclPlanInput): AclPlan {
   const out: AclPlan = { creates: [], deletes: [], errors: [], unmanaged: [] };
-  const desired = unique(input.desired);
-  const live = unique(input.live);
-  for (const [key, binding] of desired) {
-    if (live.has(key)) continue;
-    if (input.existingPrincipals && !input.existingPrincipals.has(binding.principal)) {
-      out.errors.push({
-        resource: aclResource(binding),
-        reason: `principal ${binding.principal} does not exist on this cluster; create it before granting it access`,
-      });
-      continue;
+  const desired = sortedUnique(input.desired);
+  const live = sortedUnique(input.live);
+  let d = 0;
+  let l = 0;
+  while (d < desired.length || l < live.length) {
+    const want = desired[d];
+    const have = live[l];
+    const order = want === undefined ? 1 : have === undefined ? -1 : compareAcls(want, have);
+    if (order === 0) {
+      d++;
+      l++;
+    } else if (order < 0) {
+      d++;
+      planCreate(want as AclBinding, input, out);
+    } else {
+      l++;
+      planRemoval(have as AclBinding, input, out);
     }
-    out.creates.push({
-      phase: PHASES.createAcls,
-      action: 'create',
-      resource: aclResource(binding),
-      changes: [],
-      patch: createPatch({ ...binding }),
-    });
-  }
-  for (const [key, binding] of live) {
-    if (desired.has(key)) continue;
-    if (!input.principals.has(binding.principal)) {
-      out.unmanaged.push(aclResource(binding));
-      continue;
-    }
-    out.deletes.push({ phase: PHASES.deleteAcls, action: 'delete', resource: aclResource(binding), changes: [], patch: deletePatch() });
   }
   return out;
+}
+
+function planCreate(binding: AclBinding, input: AclPlanInput, out: AclPlan): void {
+  if (input.existingPrincipals && !input.existingPrincipals.has(binding.principal)) {
+    out.errors.push({
+      resource: aclResource(binding),
+      reason: `principal ${binding.principal} does not exist on this cluster; create it before granting it access`,
+    });
+    return;
+  }
+  out.creates.push({
+    phase: PHASES.createAcls,
+    action: 'create',
+    resource: aclResource(binding),
+    changes: [],
+    patch: createPatch({ ...bindingOf(binding) }),
+  });
+}
+
+function planRemoval(binding: AclBinding, input: AclPlanInput, out: AclPlan): void {
+  if (!input.principals.has(binding.principal)) {
+    out.unmanaged.push(aclResource(binding));
+    return;
+  }
+  out.deletes.push({ phase: PHASES.deleteAcls, action: 'delete', resource: aclResource(binding), changes: [], patch: deletePatch() });
 }

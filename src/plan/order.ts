@@ -5,7 +5,8 @@ import type { AclBinding, PlanResource } from '../model.js';
  * bytes on every machine.
  */
 export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  // `===` first: equal names are usually the same interned string, compared by identity.
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /** The seven fields that identify a binding, in the order bindings sort by. */
@@ -20,17 +21,26 @@ export const ACL_KEY_FIELDS = [
 ] as const satisfies readonly (keyof AclBinding)[];
 
 /** A string that is equal for two bindings exactly when they are the same binding. */
-export function aclKey(binding: AclBinding): string {
-  return JSON.stringify(ACL_KEY_FIELDS.map((f) => binding[f]));
+export function aclKey(b: AclBinding): string {
+  // NUL-joined (cheap, and it runs for every binding of a big cluster) unless a field holds a NUL
+  // itself — only a hostile server would send one — then the JSON of the fields. A NUL-joined key
+  // has exactly six NULs and a JSON key none, so the two forms never collide.
+  if (ACL_KEY_FIELDS.some((f) => b[f].includes('\u0000'))) return JSON.stringify(ACL_KEY_FIELDS.map((f) => b[f]));
+  return `${b.principal}\u0000${b.host}\u0000${b.resourceType}\u0000${b.resourceName}\u0000${b.patternType}\u0000${b.operation}\u0000${b.permission}`;
 }
 
 /** Orders bindings by principal, host, resource type, resource name, pattern, operation, permission. */
 export function compareAcls(a: AclBinding, b: AclBinding): number {
-  for (const f of ACL_KEY_FIELDS) {
-    const c = compareStrings(a[f], b[f]);
-    if (c !== 0) return c;
-  }
-  return 0;
+  // Spelled out (the order of ACL_KEY_FIELDS): it runs millions of times on a big cluster.
+  return (
+    compareStrings(a.principal, b.principal) ||
+    compareStrings(a.host, b.host) ||
+    compareStrings(a.resourceType, b.resourceType) ||
+    compareStrings(a.resourceName, b.resourceName) ||
+    compareStrings(a.patternType, b.patternType) ||
+    compareStrings(a.operation, b.operation) ||
+    compareStrings(a.permission, b.permission)
+  );
 }
 
 /** Orders plan resources: topics (by name) before ACL bindings (by binding). */

@@ -1,3 +1,4 @@
+import jsonpatch from 'fast-json-patch';
 import type {
   DesiredTopic,
   HeldBack,
@@ -11,7 +12,6 @@ import type {
   PlanResource,
   TargetCapabilities,
 } from '../model.js';
-import jsonpatch from 'fast-json-patch';
 import { PHASES } from '../model.js';
 import { canonicalConfigValue } from '../kafka/configs.js';
 import { compareStrings } from './order.js';
@@ -31,7 +31,7 @@ export interface TopicPlanInput {
   capabilities: TargetCapabilities;
 }
 
-/** The topic half of a plan, each list already in plan order. */
+/** The topic half of a plan: actions unordered, the other lists in topic order. */
 export interface TopicPlan {
   actions: PlanAction[];
   errors: PlanError[];
@@ -49,12 +49,6 @@ function topicResource(name: string): PlanResource {
   return { kind: 'topic', name };
 }
 
-function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key of Object.keys(record).sort(compareStrings)) out[key] = record[key] as T;
-  return out;
-}
-
 function redact(value: string | null, sensitive: boolean): string | null {
   return value !== null && sensitive ? REDACTED : value;
 }
@@ -67,117 +61,129 @@ function configPointer(key: string): string {
   return `/config/${jsonpatch.escapePathComponent(key)}`;
 }
 
+// Config maps come from servers and manifests: a key such as `constructor` must never resolve to
+// an Object.prototype member.
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function createAction(topic: DesiredTopic): PlanAction {
-  const config = sortedRecord(topic.config);
+  const config: Record<string, string> = {};
+  for (const key of Object.keys(topic.config).sort(compareStrings)) config[key] = topic.config[key] as string;
   const changes: PlanChange[] = [
     { field: 'partitions', from: null, to: topic.partitions },
     { field: 'replicationFactor', from: null, to: topic.replicationFactor },
-    ...Object.entries(config).map(([key, value]): PlanChange => ({ field: `config.${key}`, from: null, to: value })),
   ];
-  const view: JsonValue = {
-    config,
-    name: topic.name,
-    partitions: topic.partitions,
-    replicationFactor: topic.replicationFactor,
-  };
+  for (const [key, value] of Object.entries(config)) changes.push({ field: `config.${key}`, from: null, to: value });
+  const view: JsonValue = { config, name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor };
   return { phase: PHASES.createTopics, action: 'create', resource: topicResource(topic.name), changes, patch: createPatch(view) };
 }
 
-function sizeActionAndErrors(
-  want: DesiredTopic,
-  have: LiveTopic,
-  capabilities: TargetCapabilities,
-): { action?: PlanAction; errors: PlanError[] } {
-  const resource = topicResource(want.name);
-  const errors: PlanError[] = [];
+function planSize(want: DesiredTopic, have: LiveTopic, capabilities: TargetCapabilities, out: TopicPlan): void {
+  const growPartitions = want.partitions > have.partitions;
+  const changeRf = want.replicationFactor !== have.replicationFactor;
+  if (want.partitions < have.partitions) {
+    out.errors.push({
+      resource: topicResource(want.name),
+      reason: `partitions cannot decrease from ${have.partitions} to ${want.partitions}: Kafka only adds partitions (recreate the topic to shrink it)`,
+    });
+  }
+  if (changeRf && !capabilities.replicationFactorChange) {
+    out.errors.push({
+      resource: topicResource(want.name),
+      reason: `replicationFactor cannot change from ${have.replicationFactor} to ${want.replicationFactor}: this cluster cannot change the replication factor of an existing topic`,
+    });
+  }
+  const rf = changeRf && capabilities.replicationFactorChange;
+  if (!growPartitions && !rf) return;
   const changes: PlanChange[] = [];
   const from: { [key: string]: JsonValue } = {};
   const to: { [key: string]: JsonValue } = {};
-  if (want.partitions < have.partitions) {
-    errors.push({
-      resource,
-      reason: `partitions cannot decrease from ${have.partitions} to ${want.partitions}: Kafka only adds partitions (recreate the topic to shrink it)`,
-    });
-  } else if (want.partitions > have.partitions) {
+  if (growPartitions) {
     changes.push({ field: 'partitions', from: have.partitions, to: want.partitions });
     from.partitions = have.partitions;
     to.partitions = want.partitions;
   }
-  if (want.replicationFactor !== have.replicationFactor) {
-    if (capabilities.replicationFactorChange) {
-      changes.push({ field: 'replicationFactor', from: have.replicationFactor, to: want.replicationFactor });
-      from.replicationFactor = have.replicationFactor;
-      to.replicationFactor = want.replicationFactor;
-    } else {
-      errors.push({
-        resource,
-        reason: `replicationFactor cannot change from ${have.replicationFactor} to ${want.replicationFactor}: this cluster cannot change the replication factor of an existing topic`,
-      });
-    }
+  if (rf) {
+    changes.push({ field: 'replicationFactor', from: have.replicationFactor, to: want.replicationFactor });
+    from.replicationFactor = have.replicationFactor;
+    to.replicationFactor = want.replicationFactor;
   }
-  if (changes.length === 0) return { errors };
-  return {
-    action: { phase: PHASES.increasePartitions, action: 'update', resource, changes, patch: diffViews(from, to) },
-    errors,
-  };
+  out.actions.push({ phase: PHASES.increasePartitions, action: 'update', resource: topicResource(want.name), changes, patch: diffViews(from, to) });
 }
 
-function configActionAndProblems(
-  want: DesiredTopic,
-  have: LiveTopic,
-  ignoredPrefixes: readonly string[],
-): { action?: PlanAction; errors: PlanError[]; warnings: string[] } {
-  const resource = topicResource(want.name);
-  const errors: PlanError[] = [];
-  const warnings: string[] = [];
-  const changes: PlanChange[] = [];
-  // The patch works on the topic-level overrides only: a key inherited from the broker is absent
-  // from the live view, so setting it is an `add`, and a reset is a `remove`. Written per key, not
-  // diffed, because two redacted sensitive values look equal but are a change.
-  const patch: PatchOperation[] = [];
-  const keys = [...new Set([...Object.keys(want.config), ...Object.keys(have.configs)])].sort(compareStrings);
-  for (const key of keys) {
+/** One key's change with its patch operation, kept together until they are sorted by key. */
+interface KeyedChange {
+  key: string;
+  change: PlanChange;
+  op: PatchOperation;
+}
+
+function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: readonly string[], out: TopicPlan): void {
+  // Collected lazily: most topics of a big cluster have no change, and allocate nothing here.
+  let keyed: KeyedChange[] | undefined;
+  const add = (k: KeyedChange): void => {
+    (keyed ??= []).push(k);
+  };
+  let problems: { key: string; error?: PlanError; warning?: string }[] | undefined;
+  for (const key of Object.keys(want.config)) {
+    const desired = want.config[key] as string;
+    const live: LiveConfig | undefined = own(have.configs, key);
+    if (live !== undefined && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
     const field = `config.${key}`;
-    const desired = want.config[key];
-    const live: LiveConfig | undefined = have.configs[key];
     const sensitive = live?.sensitive === true;
-    if (desired !== undefined) {
-      if (live !== undefined && live.value === null && sensitive) {
-        warnings.push(
-          `topic ${want.name}: ${field} is sensitive and the cluster hides its value, so kafkaform cannot tell whether it differs; left unchanged`,
-        );
-        continue;
-      }
-      if (live !== undefined && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
-      const current = live?.value ?? null;
-      if (live?.readOnly) {
-        errors.push({
-          resource,
+    if (live !== undefined && live.value === null && sensitive) {
+      (problems ??= []).push({
+        key,
+        warning: `topic ${want.name}: ${field} is sensitive and the cluster hides its value, so kafkaform cannot tell whether it differs; left unchanged`,
+      });
+      continue;
+    }
+    const current = live?.value ?? null;
+    if (live?.readOnly) {
+      (problems ??= []).push({
+        key,
+        error: {
+          resource: topicResource(want.name),
           reason: sensitive
             ? `${field} is read-only on this cluster and cannot be changed`
             : `${field} is read-only on this cluster and cannot be changed from ${JSON.stringify(current)} to ${JSON.stringify(desired)}`,
-        });
-        continue;
-      }
-      changes.push({ field, from: redact(current, sensitive), to: redact(desired, sensitive), ...(sensitive ? { sensitive: true } : {}) });
-      patch.push({ op: live?.setOnTopic ? 'replace' : 'add', path: configPointer(key), value: redact(desired, sensitive) });
-    } else if (live?.setOnTopic && !live.readOnly && !ignoredPrefixes.some((p) => key.startsWith(p))) {
-      changes.push({ field, from: redact(live.value, sensitive), to: null, ...(sensitive ? { sensitive: true } : {}) });
-      patch.push({ op: 'remove', path: configPointer(key) });
+        },
+      });
+      continue;
     }
+    // The patch works on the topic-level overrides: a key inherited from the broker is absent
+    // from the live view, so setting it is an `add`. Written per key, not diffed, because two
+    // redacted sensitive values look equal but are a change.
+    add({
+      key,
+      change: { field, from: redact(current, sensitive), to: redact(desired, sensitive), ...(sensitive ? { sensitive: true } : {}) },
+      op: { op: live?.setOnTopic ? 'replace' : 'add', path: configPointer(key), value: redact(desired, sensitive) },
+    });
   }
-  if (changes.length === 0) return { errors, warnings };
-  return {
-    action: {
-      phase: PHASES.alterConfigs,
-      action: 'update',
-      resource,
-      changes,
-      patch,
-    },
-    errors,
-    warnings,
-  };
+  for (const key in have.configs) {
+    if (!Object.hasOwn(have.configs, key) || Object.hasOwn(want.config, key)) continue;
+    const live = have.configs[key] as LiveConfig;
+    if (!live.setOnTopic || live.readOnly || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    add({
+      key,
+      change: { field: `config.${key}`, from: redact(live.value, live.sensitive), to: null, ...(live.sensitive ? { sensitive: true } : {}) },
+      op: { op: 'remove', path: configPointer(key) },
+    });
+  }
+  for (const p of problems?.sort((a, b) => compareStrings(a.key, b.key)) ?? []) {
+    if (p.error) out.errors.push(p.error);
+    if (p.warning) out.warnings.push(p.warning);
+  }
+  if (keyed === undefined) return;
+  keyed.sort((a, b) => compareStrings(a.key, b.key));
+  out.actions.push({
+    phase: PHASES.alterConfigs,
+    action: 'update',
+    resource: topicResource(want.name),
+    changes: keyed.map((k) => k.change),
+    patch: keyed.map((k) => k.op),
+  });
 }
 
 /**
@@ -188,18 +194,14 @@ function configActionAndProblems(
 export function planTopics(input: TopicPlanInput): TopicPlan {
   const out: TopicPlan = { actions: [], errors: [], heldBack: [], unmanaged: [], warnings: [] };
   const liveByName = new Map(input.live.map((t) => [t.name, t]));
-  const desiredByName = new Map(input.desired.map((t) => [t.name, t]));
-  const desiredNames = [...desiredByName.keys()].sort(compareStrings);
-  const liveNames = [...liveByName.keys()].sort(compareStrings);
+  const desired = [...input.desired].sort((a, b) => compareStrings(a.name, b.name));
+  const desiredNames = new Set(desired.map((t) => t.name));
 
-  const sizeActions: PlanAction[] = [];
-  const configActions: PlanAction[] = [];
-  for (const name of desiredNames) {
-    const want = desiredByName.get(name) as DesiredTopic;
-    const have = liveByName.get(name);
-    if (isInternalTopic(name, have)) {
+  for (const want of desired) {
+    const have = liveByName.get(want.name);
+    if (isInternalTopic(want.name, have)) {
       out.errors.push({
-        resource: topicResource(name),
+        resource: topicResource(want.name),
         reason: 'is an internal topic (internal or named with a leading "_"); kafkaform never creates or changes internal topics',
       });
       continue;
@@ -208,20 +210,15 @@ export function planTopics(input: TopicPlanInput): TopicPlan {
       out.actions.push(createAction(want));
       continue;
     }
-    const size = sizeActionAndErrors(want, have, input.capabilities);
-    if (size.action) sizeActions.push(size.action);
-    out.errors.push(...size.errors);
-    const config = configActionAndProblems(want, have, input.ignoredConfigPrefixes);
-    if (config.action) configActions.push(config.action);
-    out.errors.push(...config.errors);
-    out.warnings.push(...config.warnings);
+    planSize(want, have, input.capabilities, out);
+    planConfigs(want, have, input.ignoredConfigPrefixes, out);
   }
-  out.actions.push(...sizeActions, ...configActions);
 
-  for (const name of liveNames) {
-    if (desiredByName.has(name) || isInternalTopic(name, liveByName.get(name))) continue;
-    const resource = topicResource(name);
-    if (!input.topicPrefixes.some((p) => name.startsWith(p))) {
+  const live = [...input.live].sort((a, b) => compareStrings(a.name, b.name));
+  for (const have of live) {
+    if (desiredNames.has(have.name) || isInternalTopic(have.name, have)) continue;
+    const resource = topicResource(have.name);
+    if (!input.topicPrefixes.some((p) => have.name.startsWith(p))) {
       out.unmanaged.push(resource);
     } else if (input.allowDelete) {
       out.actions.push({ phase: PHASES.deleteTopics, action: 'delete', resource, changes: [], patch: deletePatch() });

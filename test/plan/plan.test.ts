@@ -272,6 +272,12 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'bindings whose fields hold NULs stay distinct (no key collision)',
+    desired: desired({ acls: [acl('User:a\u0000h', 'READ', 'x', { host: 'i' }), acl('User:a', 'READ', 'x', { host: 'h\u0000i' })] }),
+    live: live(),
+    actions: ['4 create acl User:a ALLOW READ TOPIC:x@h\u0000i', '4 create acl User:a\u0000h ALLOW READ TOPIC:x@i'],
+  },
+  {
     name: 'the same binding declared twice (overlapping roles) is created once',
     desired: desired({ acls: [acl('User:a', 'DESCRIBE', 'orders'), acl('User:a', 'DESCRIBE', 'orders')] }),
     live: live(),
