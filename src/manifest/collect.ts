@@ -5,7 +5,8 @@
 import { resolve, dirname } from 'node:path';
 import type { ClusterSpec, ClusterType, DesiredAcl, JsonValue, SourceLocation } from '../model.js';
 import { bindingKey, describeBinding, expandAcl, isRole } from './acls.js';
-import { Problems, layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
+import { layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
+import type { Problems } from './problems.js';
 import {
   aclBindingFindings,
   clusterNameFindings,

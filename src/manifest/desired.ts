@@ -8,8 +8,8 @@ import type { Operation } from 'fast-json-patch';
 import type { DesiredState, DesiredTopic, JsonValue, SourceLocation } from '../model.js';
 import { compareBindings } from './acls.js';
 import type { Collected, OverlayDecl, PatchDecl } from './collect.js';
+import type { Problems } from './problems.js';
 import {
-  Problems,
   configEntry,
   layerToJson,
   overlayLayer,
@@ -92,7 +92,7 @@ function applyOverlayPatch(
     mentionPath: true,
   });
   if (schemaProblems.length > 0) {
-    for (const p of schemaProblems) problems.add(p, { file: p.file, line: p.line, column: p.column, path: p.path });
+    for (const p of schemaProblems) problems.push(p);
     return undefined;
   }
   const ctx = { vendorPrefixes, problems };

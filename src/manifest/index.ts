@@ -11,7 +11,7 @@ import { collect, type CheckedDocument } from './collect.js';
 import { checkOverlayTopics, desiredState } from './desired.js';
 import { discoverFiles, readManifestText } from './files.js';
 import { interpolateValue, type Env } from './interpolate.js';
-import { Problems } from './layers.js';
+import { Problems } from './problems.js';
 import { checkSchema, coerceInterpolated } from './schema.js';
 import type { WrittenManifest } from './written.js';
 import { parseYaml, pointer, type ParsedDocument } from './yaml.js';
@@ -117,13 +117,13 @@ function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems):
 export async function loadManifests(paths: readonly string[], options: LoadOptions): Promise<Manifests> {
   const problems = new Problems();
   const { files, problems: fileProblems } = await discoverFiles(paths);
-  for (const p of fileProblems) problems.list.push(p);
+  for (const p of fileProblems) problems.push(p);
   const checked: CheckedDocument[] = [];
   const read: string[] = [];
   for (const file of files) {
     const r = await readManifestText(file.path);
     if ('problem' in r) {
-      problems.list.push(r.problem);
+      problems.push(r.problem);
       continue;
     }
     const parsed = parseYaml(file.path, r.text);
@@ -142,13 +142,13 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       continue;
     }
     read.push(file.path);
-    for (const p of parsed.problems) problems.list.push(p);
+    for (const p of parsed.problems) problems.push(p);
     for (const doc of parsed.documents) {
       const { value, failed } = interpolateDocument(doc, options.env, problems);
       // A failed reference was reported already; the schema's view of the emptied string would
       // only repeat it.
       const schemaProblems = checkSchema(value, doc.locate).filter((p) => !failed.has(p.path));
-      for (const p of schemaProblems) problems.list.push(p);
+      for (const p of schemaProblems) problems.push(p);
       const bad = new Set([...schemaProblems.map((p) => p.path), ...failed].map(unitOf));
       if (bad.has('') || bad.has('/apiVersion')) continue;
       checked.push({

@@ -3,11 +3,11 @@
  * Each value keeps where it was written, so a problem found after layering still points at the
  * line that caused it. Config values are normalised once, where they are written.
  */
-import type { ManifestProblem } from '../errors.js';
 import type { JsonValue, SourceLocation } from '../model.js';
 import { normalizeConfigValue } from '../kafka/configs.js';
 import type { WrittenConfigValue } from './written.js';
-import { configKeyFindings, type Finding } from './rules.js';
+import { configKeyFindings } from './rules.js';
+import type { Problems } from './problems.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
 /** A value with where it was written. */
@@ -31,35 +31,6 @@ export interface TopicLayer {
   partitions?: Located<number>;
   replicationFactor?: Located<number>;
   config: Map<string, ConfigEntry>;
-}
-
-/** Collects problems, each placed in a file. */
-export class Problems {
-  readonly list: ManifestProblem[] = [];
-  private readonly seen = new Set<string>();
-
-  /** True when this finding was already reported at `at`. */
-  has(finding: Finding, at: SourceLocation): boolean {
-    return this.seen.has(JSON.stringify([at.file, at.line, at.column, at.path, finding.message]));
-  }
-
-  /** Adds a finding at `at` unless the same message was already reported there. */
-  add(finding: Finding, at: SourceLocation): void {
-    const key = JSON.stringify([at.file, at.line, at.column, at.path, finding.message]);
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.list.push({ severity: finding.severity, message: finding.message, ...at });
-  }
-
-  /** Adds an error. */
-  error(message: string, at: SourceLocation): void {
-    this.add({ severity: 'error', message }, at);
-  }
-
-  /** Adds a warning. */
-  warning(message: string, at: SourceLocation): void {
-    this.add({ severity: 'warning', message }, at);
-  }
 }
 
 /** Context for reading config maps. */
