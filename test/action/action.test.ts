@@ -400,6 +400,35 @@ describe('the action against a Confluent REST v3 cluster (loopback simulator)', 
   });
 });
 
+describe('apply stopping part-way on a v3 cluster', () => {
+  it('fails the step with what was done, what failed and what was not attempted; the next run converges', async () => {
+    const v3 = await V3Simulator.start({ clusterId: 'lkc-abc123', auth: { type: 'basic', username: API_KEY, password: API_SECRET } });
+    try {
+      v3.addTopic({ name: 'orders.created.v1', partitions: 3, configs: { 'retention.ms': '86400000' } });
+      v3.inject({ fault: 'forbidden', method: 'PATCH', path: '/clusters/lkc-abc123/topics/orders.created.v1', times: Infinity });
+      const ws = workspace({ 'clusters.yaml': CLUSTERS.replace('https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3', v3.cloudUrl) });
+      const push = { workspace: ws, inputs: { command: 'apply', paths: 'kafka', cluster: 'cloud' }, eventName: 'push', env: SECRET_ENV };
+      const failed = await runStep(push);
+      assert.equal(failed.code, 1);
+      assert.match(annotations(failed, 'error').at(-1)?.message ?? '', /^kafkaform apply failed: apply failed\. /);
+      assert.match(failed.summary, /^### kafkaform apply for cluster `cloud` failed\n\nApply stopped;/);
+      assert.match(failed.summary, /Done \(1\):\n {2}create topic orders\.shipped\.v1/);
+      assert.match(failed.summary, /Failed \(1\):\n {2}.*orders\.created\.v1.*403/);
+      assert.match(failed.summary, /Not attempted \(1\):/);
+      assert.equal(v3.topics.get('orders.created.v1')?.configs.get('retention.ms'), '86400000', 'phase 3 did not run');
+      assertNoSecrets(failed);
+
+      v3.clearFaults();
+      const rerun = await runStep(push);
+      assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+      assert.match(rerun.summary, /: applied\n\n0 created, 1 updated, 0 deleted\./);
+      assert.equal(v3.topics.get('orders.created.v1')?.partitions, 6);
+    } finally {
+      await v3.close();
+    }
+  });
+});
+
 describe('the committed bundle', () => {
   it('runs as action.yml says, with no install step', async () => {
     const action = readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8');
