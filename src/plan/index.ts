@@ -1,3 +1,7 @@
+/**
+ * The planner: a pure function from desired and live state to an ordered, deterministic plan,
+ * plus the fingerprint that ties a saved plan to the live state it was computed from.
+ */
 import type { Plan, PlanAction, PlanError, DesiredState, LiveState, TargetCapabilities } from '../model.js';
 import { planAcls } from './acls.js';
 import { planTopics } from './topics.js';

@@ -1,3 +1,7 @@
+/**
+ * Renderers: every one reads the same `Plan` value, so text, markdown and JSON never disagree.
+ * Anything that came from a server or a manifest is escaped before it is printed.
+ */
 export { renderText, type TextOptions } from './text.js';
 export { renderMarkdown } from './markdown.js';
 export { renderJson } from './json.js';
