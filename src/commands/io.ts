@@ -2,9 +2,8 @@
  * What a command needs from the world, passed in rather than taken from `process`, so the CLI and
  * the GitHub Action drive the same functions.
  */
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../targets/snapshot/file.js';
 
 /** Writes text as is (callers add newlines). */
 export type Writer = (text: string) => void;
@@ -47,10 +46,7 @@ export async function emit(io: Io, text: string, out: string | undefined, what: 
     io.stdout(text);
     return;
   }
-  try {
-    await writeFile(resolvePath(io, out), text, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot write ${out}: ${(e as Error).message}`);
-  }
+  // Atomic, so a reader (or a snapshot cluster using this file) never sees half of it.
+  await writeFileAtomic(resolvePath(io, out), text);
   io.stderr(`${what} written to ${out}.\n`);
 }

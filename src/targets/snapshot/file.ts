@@ -2,7 +2,7 @@
  * The snapshot file on disk: reading and validating it, serialising it deterministically, and
  * writing it back so that neither a crash nor a concurrent apply can leave a corrupt file.
  */
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -188,9 +188,15 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   const dir = dirname(file);
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // The replacement keeps the permissions of the file it replaces.
+  const mode = await stat(file).then(
+    (s) => s.mode & 0o777,
+    () => 0o644,
+  );
   try {
-    const handle = await open(temp, 'wx', 0o644);
+    const handle = await open(temp, 'wx', mode);
     try {
+      await handle.chmod(mode);
       await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {

@@ -294,3 +294,15 @@ describe('snapshot target', () => {
     assert.deepEqual(parseSnapshot(readFileSync(file, 'utf8'), file).acls.length, 2, 'the second apply changed nothing');
   });
 });
+
+describe('snapshot file permissions', () => {
+  it('a rewrite keeps the mode of the file it replaces', async () => {
+    const { chmodSync, statSync } = await import('node:fs');
+    const d = dir();
+    const file = join(d, 'live.json');
+    writeFileSync(file, 'old\n');
+    chmodSync(file, 0o600);
+    await writeFileAtomic(file, 'new\n');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+});
