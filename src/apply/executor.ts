@@ -149,7 +149,7 @@ export async function executePlan(
   return report;
 }
 
-/** A target must carry out exactly the plan's actions, each in exactly one unit. */
+/** A target must carry out exactly the plan's actions (the same objects), each in exactly one unit. */
 function checkCoverage(actions: readonly PlanAction[], units: readonly WorkUnit[]): void {
   const seen = new Map<PlanAction, number>();
   for (const unit of units) for (const a of unit.actions) seen.set(a, (seen.get(a) ?? 0) + 1);
