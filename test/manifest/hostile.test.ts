@@ -114,3 +114,59 @@ topics:
     ]);
   });
 });
+
+describe('mutated manifests', () => {
+  const VALID = `${HEAD}clusters:
+  prod: { type: confluent, restUrl: "https://x/kafka/v3", auth: { type: basic, username: "\${U}", password: "\${P}" } }
+scope: { topics: [orders.], principals: [User:ops] }
+topicDefaults: { partitions: 6, replicationFactor: 3, config: { min.insync.replicas: 2 } }
+topics:
+  - name: orders.created.v1
+    partitions: 12
+    config: { retention.ms: 7d, cleanup.policy: "delete,compact", segment.bytes: 1GiB, confluent.x: &a [1, 2] }
+  - { name: orders.shipped.v1, config: { retention.ms: "\${RET:-3d}" } }
+acls:
+  - { principal: User:billing, role: consumer, topics: ["orders.*"], groups: [billing] }
+  - { principal: User:svc, resourceType: TOPIC, resourceName: orders., patternType: PREFIXED, operations: [WRITE] }
+overlays:
+  prod:
+    topicDefaults: { replicationFactor: 3 }
+    patch: [{ op: add, path: /topics/orders.created.v1/partitions, value: 24 }]
+`;
+  const pieces = [':', '-', ' ', '\n', '  ', '{', '}', '[', ']', '&a', '*a', '<<: ', '"', "'", '#', '${X}', '!!str ', '?', '|', '>', '\t', '~', '%', ',', '0', 'é', '\u0000'];
+
+  it('end in success or a ManifestError with places, never anything else', async () => {
+    const { default: fc } = await import('fast-check');
+    const { ManifestError } = await import('../../src/errors.js');
+    const { writeFileSync } = await import('node:fs');
+    const root = tree({ 'm.yaml': VALID });
+    const file = join(root, 'm.yaml');
+    await load([file]);
+    let accepted = 0;
+    let rejected = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(VALID.length), fc.nat(8), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 4 }),
+        async (edits) => {
+          let text = VALID;
+          for (const [at, del, piece] of edits) text = text.slice(0, at) + piece + text.slice(Math.min(text.length, at + del));
+          writeFileSync(file, text);
+          try {
+            await load([file]);
+            accepted++;
+          } catch (e) {
+            assert.ok(e instanceof ManifestError, `unexpected ${String(e)} for ${JSON.stringify(text)}`);
+            for (const p of e.problems) {
+              assert.equal(p.file, file);
+              assert.ok(p.message.length > 0 && !p.message.includes('\n'), p.message);
+            }
+            rejected++;
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    assert.equal(accepted + rejected, 200);
+    assert.ok(accepted > 0 && rejected > 0, `accepted ${accepted}, rejected ${rejected}`);
+  });
+});
