@@ -35,12 +35,26 @@ function paint(text: string, code: string, color: boolean): string {
   return color ? `${code}${text}${RESET}` : text;
 }
 
-/** `file:line:col: message (path)`; warnings say so. Control characters are escaped. */
+/**
+ * Longest problem text shown whole. Messages quote what the user wrote, so a 4 MiB topic name
+ * would otherwise come back as a 4 MiB line; past this, the head and tail are kept (the location
+ * already says where to look).
+ */
+const MAX_PROBLEM_TEXT = 1000;
+
+function abbreviate(text: string): string {
+  if (text.length <= MAX_PROBLEM_TEXT) return text;
+  const head = 600;
+  const tail = 300;
+  return `${text.slice(0, head)}… (${text.length - head - tail} characters omitted) …${text.slice(-tail)}`;
+}
+
+/** `file:line:col: message (path)`; warnings say so. Control characters are escaped, huge texts abbreviated. */
 export function formatProblem(problem: ManifestProblem, color = false): string {
   const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
   const label = problem.severity === 'warning' ? `${paint('warning', YELLOW, color)}: ` : '';
   const path = problem.path === '' ? '' : ` (${problem.path})`;
-  return `${safe(where)}: ${label}${safe(`${problem.message}${path}`)}`;
+  return `${safe(where)}: ${label}${safe(abbreviate(`${problem.message}${path}`))}`;
 }
 
 /** Writes warnings (never fatal) to stderr. */
