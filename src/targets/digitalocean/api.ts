@@ -190,7 +190,9 @@ function describe(what: string, err: ApiError): ApiError {
     message = `The DigitalOcean API token may not ${what} (HTTP 403${id}${server}).`;
   } else {
     const status = `HTTP ${d.status} ${STATUS_CODES[d.status] ?? ''}`.trimEnd();
-    message = `Cannot ${what} on DigitalOcean: ${status}${id}${server}.`;
+    // A listing only 404s when the database itself is unknown (or is not a Kafka cluster).
+    const hint = d.status === 404 && what.startsWith('list ') ? '; check databaseId: it must be the UUID of a Kafka database cluster' : '';
+    message = `Cannot ${what} on DigitalOcean: ${status}${id}${server}${hint}.`;
   }
   const out = new ApiError(message, d);
   out.stack = `${out.name}: ${message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`;

@@ -309,3 +309,16 @@ test('a create whose response was lost is retried, answered "exists", and counts
     await o.close();
   }
 });
+
+test('an unknown database id says which setting to check', async () => {
+  const o = await open(() => {}, { databaseId: '00000000-0000-0000-0000-000000000000' });
+  try {
+    await assert.rejects(o.target.read(), (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.match(err.message, /^Cannot list (topics|database users) on DigitalOcean: HTTP 404 Not Found not_found: .*; check databaseId: it must be the UUID of a Kafka database cluster\.$/);
+      return true;
+    });
+  } finally {
+    await o.close();
+  }
+});
