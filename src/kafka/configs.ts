@@ -29,8 +29,11 @@ export interface TopicConfigSpec {
   readonly max?: number;
   /** Values outside [min, max] that Kafka still accepts (e.g. gzip level -1). */
   readonly sentinels?: readonly number[];
-  /** Set when Kafka removed the key; still accepted because older clusters use it. */
-  readonly removedIn?: string;
+  /**
+   * Set for keys recent Kafka versions removed or turned into no-ops: why a manifest should not
+   * rely on it. Such keys stay in the catalog because 3.x clusters still honour them.
+   */
+  readonly deprecated?: string;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -40,8 +43,8 @@ function spec(s: TopicConfigSpec): [string, TopicConfigSpec] {
 }
 
 /**
- * Every topic-level config of Apache Kafka 3.x and 4.x, by name. Keys removed in 4.0 are kept
- * (with `removedIn`) because 3.x clusters still accept them.
+ * Every topic-level config of Apache Kafka 3.x and 4.x, by name. Keys removed or made no-ops in
+ * 4.0 are kept (with `deprecated`) because 3.x clusters still honour them.
  */
 export const TOPIC_CONFIGS: ReadonlyMap<string, TopicConfigSpec> = new Map([
   spec({ name: 'cleanup.policy', type: 'list', default: 'delete', validValues: ['compact', 'delete'] }),
@@ -65,11 +68,27 @@ export const TOPIC_CONFIGS: ReadonlyMap<string, TopicConfigSpec> = new Map([
   spec({ name: 'local.retention.ms', type: 'long', default: '-2', min: -2 }),
   spec({ name: 'max.compaction.lag.ms', type: 'long', default: LONG_MAX, min: 1 }),
   spec({ name: 'max.message.bytes', type: 'int', default: '1048588', min: 0 }),
-  spec({ name: 'message.downconversion.enable', type: 'boolean', default: 'true', removedIn: '4.0' }),
-  spec({ name: 'message.format.version', type: 'string', default: '3.0-IV1', removedIn: '4.0' }),
+  spec({
+    name: 'message.downconversion.enable',
+    type: 'boolean',
+    default: 'true',
+    deprecated: 'has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal',
+  }),
+  spec({
+    name: 'message.format.version',
+    type: 'string',
+    default: '3.0-IV1',
+    deprecated: 'was removed in Kafka 4.0, which ignores or rejects it',
+  }),
   spec({ name: 'message.timestamp.after.max.ms', type: 'long', default: '3600000', min: 0 }),
   spec({ name: 'message.timestamp.before.max.ms', type: 'long', default: LONG_MAX, min: 0 }),
-  spec({ name: 'message.timestamp.difference.max.ms', type: 'long', default: LONG_MAX, min: 0, removedIn: '4.0' }),
+  spec({
+    name: 'message.timestamp.difference.max.ms',
+    type: 'long',
+    default: LONG_MAX,
+    min: 0,
+    deprecated: 'was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms',
+  }),
   spec({
     name: 'message.timestamp.type',
     type: 'string',

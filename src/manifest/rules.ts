@@ -111,12 +111,10 @@ export function roleFindings(role: string, topics: number, groups: number): Find
   return [];
 }
 
-/** Unknown config names (with a suggestion) and names removed from recent Kafka. */
+/** Unknown config names (with a suggestion) and names recent Kafka removed or ignores. */
 export function configKeyFindings(key: string, vendorPrefixes: readonly string[]): Finding[] {
   const spec = TOPIC_CONFIGS.get(key);
-  if (spec?.removedIn) {
-    return [warning(`topic config "${key}" was removed in Kafka ${spec.removedIn}; clusters from that version on reject it`)];
-  }
+  if (spec?.deprecated) return [warning(`topic config "${key}" ${spec.deprecated}`)];
   if (spec || isVendorConfigKey(key, vendorPrefixes)) return [];
   const guess = suggestConfigName(key);
   return [
