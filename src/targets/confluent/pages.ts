@@ -1,4 +1,4 @@
-import type { BodyConsumer } from '../../http/index.js';
+import { parseStreamedList, type BodyConsumer } from '../../http/index.js';
 import { malformed } from './wire.js';
 
 /** One page of a REST v3 collection (`ResourceCollection`): its items and the next page's URL. */
@@ -15,14 +15,13 @@ export interface ListPage<T> {
  * page retried after a broken connection never yields an item twice.
  */
 export function consumeListPage<T>(map: (raw: unknown) => T): BodyConsumer<ListPage<T>> {
+  // Streamed: a big cluster's config listing is hundreds of megabytes, more than one string may
+  // hold, and each entry is reduced by `map` as soon as it is cut out of the body.
   return async (body, parseJson) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(Buffer.from(chunk));
-    const doc = parseJson(Buffer.concat(chunks).toString('utf8'));
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw malformed('list page');
-    const { data, metadata } = doc as { data?: unknown; metadata?: unknown };
-    if (!Array.isArray(data)) throw malformed('list page (data)');
-    return { items: data.map(map), next: nextLink(metadata) };
+    const page = await parseStreamedList(body, 'data', parseJson, map);
+    if (page.other !== undefined) throw malformed('list page');
+    if (!page.found) throw malformed('list page (data)');
+    return { items: page.items, next: nextLink(page.members.metadata) };
   };
 }
 

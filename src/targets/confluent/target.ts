@@ -117,6 +117,10 @@ export class ConfluentTarget implements Target {
     );
   }
 
+  /**
+   * Dry-runs every topic create and config change on the server (`validate_only`, in parallel up
+   * to `concurrency`) and checks locally what has no dry run. Returns every finding, in plan order.
+   */
   async preflight(actions: readonly PlanAction[], live: LiveState): Promise<PreflightFinding[]> {
     const api = await this.#clusterApi();
     const findings: PreflightFinding[] = [];
@@ -186,6 +190,7 @@ export class ConfluentTarget implements Target {
     return findings.sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));
   }
 
+  /** One request per action, except ACL creates, which go in batches of `aclBatchSize`. */
   units(phase: Phase, actions: readonly PlanAction[], _live: LiveState): WorkUnit[] {
     const api = (): Promise<ConfluentApi> => this.#clusterApi();
     switch (phase) {
@@ -260,6 +265,7 @@ export class ConfluentTarget implements Target {
     }
   }
 
+  /** Closes the connection pool. */
   async close(): Promise<void> {
     await this.#http.close();
   }
