@@ -1,4 +1,5 @@
-import type { Plan, PlanAction } from '../model.js';
+import type { JsonValue, Plan, PlanAction, PlanChange } from '../model.js';
+import { humanizeConfigValue } from '../kafka/configs.js';
 import { safe } from './escape.js';
 import { actionLines, byPhase, count, describeResource, PHASE_TITLES, summaryLine, unmanagedAclCounts } from './layout.js';
 
@@ -22,14 +23,34 @@ function fenced(info: string, body: string): string {
 // Destructive first: deletions (topics, then ACLs), then updates, then creations.
 const ROW_ORDER: Record<PlanAction['phase'], number> = { 6: 0, 5: 1, 2: 2, 3: 3, 1: 4, 4: 5 };
 
-function changedFields(action: PlanAction): string {
-  if (action.action !== 'update') return '';
+/** Longest value shown in the change table; the details block has every value in full. */
+const CELL_VALUE_MAX = 40;
+
+function cellValue(change: PlanChange, value: JsonValue): string {
+  if (value === null) return change.from === null ? '(none)' : '(default)';
+  if (change.sensitive) return '(sensitive)';
+  const raw = typeof value === 'string' ? value : JSON.stringify(value);
+  const key = change.field.startsWith('config.') ? change.field.slice('config.'.length) : undefined;
+  const shown = (key !== undefined && typeof value === 'string' ? humanizeConfigValue(key, value) : undefined) ?? raw;
+  return mdText(shown.length > CELL_VALUE_MAX ? `${shown.slice(0, CELL_VALUE_MAX - 1)}…` : shown);
+}
+
+/** What a row changes, in short: `partitions 6 → 12`, `retention.ms 7d → 1d`, `12 partitions × 3 replicas`. */
+function changeSummary(action: PlanAction): string {
+  if (action.action === 'delete') return '';
+  if (action.action === 'create') {
+    if (action.resource.kind !== 'topic') return '';
+    const get = (field: string): JsonValue | undefined => action.changes.find((c) => c.field === field)?.to;
+    const configs = action.changes.filter((c) => c.field.startsWith('config.')).length;
+    const size = `${mdText(String(get('partitions')))} partitions × ${mdText(String(get('replicationFactor')))} replicas`;
+    return configs === 0 ? size : `${size}, ${count(configs, 'config')}`;
+  }
   return action.changes
     .map((c) => {
-      const name = c.field.startsWith('config.') ? c.field.slice('config.'.length) : c.field;
-      return c.to === null ? `${mdText(name)} (reset)` : mdText(name);
+      const name = mdText(c.field.startsWith('config.') ? c.field.slice('config.'.length) : c.field);
+      return `${name} ${cellValue(c, c.from)} → ${cellValue(c, c.to)}`;
     })
-    .join(', ');
+    .join('<br>');
 }
 
 function diffBlock(plan: Plan): string {
@@ -82,10 +103,10 @@ export function renderMarkdown(plan: Plan): string {
 
   if (plan.actions.length > 0) {
     const rows = [...plan.actions].sort((a, b) => ROW_ORDER[a.phase] - ROW_ORDER[b.phase]);
-    out.push('| Action | Resource | Changed |', '| --- | --- | --- |');
+    out.push('| Action | Resource | Change |', '| --- | --- | --- |');
     for (const a of rows) {
       const verb = a.action === 'delete' ? '**delete**' : a.action;
-      out.push(`| ${verb} | ${mdText(describeResource(a.resource))} | ${changedFields(a)} |`);
+      out.push(`| ${verb} | ${mdText(describeResource(a.resource))} | ${changeSummary(a)} |`);
     }
     out.push('', `<details><summary>Plan details (${count(plan.actions.length, 'action')})</summary>`, '', diffBlock(plan), '', '</details>', '');
   }

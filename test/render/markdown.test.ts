@@ -34,16 +34,16 @@ describe('renderMarkdown', () => {
     const rows = md.split('\n').filter((l) => /^\| (\*\*delete\*\*|update|create) \|/.test(l));
     assert.deepEqual(rows, [
       '| **delete** | acl User:old-svc ALLOW READ on TOPIC orders.legacy |  |',
-      '| update | topic orders.updated.v1 | partitions |',
-      '| update | topic orders.updated.v1 | retention.ms, secret.x, segment.bytes (reset) |',
-      '| create | topic orders.created.v1 |  |',
+      '| update | topic orders.updated.v1 | partitions 3 → 6 |',
+      '| update | topic orders.updated.v1 | retention.ms 7d → 1d<br>secret.x (sensitive) → (sensitive)<br>segment.bytes 1GiB → (default) |',
+      '| create | topic orders.created.v1 | 12 partitions × 3 replicas, 2 configs |',
       '| create | acl User:orders-svc ALLOW WRITE on TOPIC orders. (prefixed) |  |',
     ]);
     const deleting = renderMarkdown(
       plan(desired({ topics: [topic('orders.new')], topicPrefixes: ['orders.'] }), live({ topics: [liveTopic('orders.old')] }), options({ allowDelete: true })),
     );
     const order = deleting.split('\n').filter((l) => l.startsWith('| **delete**') || l.startsWith('| create'));
-    assert.deepEqual(order, ['| **delete** | topic orders.old |  |', '| create | topic orders.new |  |']);
+    assert.deepEqual(order, ['| **delete** | topic orders.old |  |', '| create | topic orders.new | 3 partitions × 3 replicas |']);
   });
 
   it('keeps details collapsible, as a diff block with markers in the first column', () => {
@@ -60,7 +60,15 @@ describe('renderMarkdown', () => {
   it('puts warnings before the change table, so a comment cut for size keeps them', () => {
     const warning = md.indexOf('> [!WARNING]\n> - topic orders.updated.v1: config.secret.y is sensitive');
     assert.ok(warning > md.indexOf('| Create |'), md);
-    assert.ok(warning < md.indexOf('| Action | Resource | Changed |'));
+    assert.ok(warning < md.indexOf('| Action | Resource | Change |'));
+  });
+
+  it('shortens long values in the change table; the details keep them whole', () => {
+    const long = 'x'.repeat(100);
+    const p = plan(desired({ topics: [topic('t', { config: { 'x.k': long } })] }), live({ topics: [liveTopic('t')] }), options());
+    const out = renderMarkdown(p);
+    assert.ok(out.includes(`| update | topic t | x.k (none) → ${'x'.repeat(39)}… |`), out);
+    assert.ok(out.includes(`+     x.k = "${long}"`));
   });
 
   it('says No changes and leaves out empty sections', () => {
