@@ -11,8 +11,6 @@ import { checkDesiredConfig } from './configs.js';
 import { parseDigitalOceanSettings } from './settings.js';
 import { DIGITALOCEAN_CAPABILITIES, DigitalOceanTarget, checkTopicShape } from './target.js';
 
-export { DIGITALOCEAN_CAPABILITIES, DigitalOceanTarget } from './target.js';
-
 function topicProblem(topic: DesiredTopic, message: string, path = topic.source.path): ManifestProblem {
   const { file, line, column } = topic.source;
   return { severity: 'error', message: `Topic ${topic.name}: ${message}.`, file, line, column, path };
