@@ -955,14 +955,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path2))
           this.add(value);
         else {
-          const [key, ...rest] = path2;
+          const [key, ...rest2] = path2;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
-            node.addIn(rest, value);
+            node.addIn(rest2, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest2, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest2}`);
         }
       }
       /**
@@ -970,14 +970,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path2) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0)
+        const [key, ...rest2] = path2;
+        if (rest2.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
         if (identity2.isCollection(node))
-          return node.deleteIn(rest);
+          return node.deleteIn(rest2);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest2}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -985,12 +985,12 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
+        const [key, ...rest2] = path2;
         const node = this.get(key, true);
-        if (rest.length === 0)
+        if (rest2.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
         else
-          return identity2.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity2.isCollection(node) ? node.getIn(rest2, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
@@ -1004,28 +1004,28 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path2) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0)
+        const [key, ...rest2] = path2;
+        if (rest2.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity2.isCollection(node) ? node.hasIn(rest) : false;
+        return identity2.isCollection(node) ? node.hasIn(rest2) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
       setIn(path2, value) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0) {
+        const [key, ...rest2] = path2;
+        if (rest2.length === 0) {
           this.set(key, value);
         } else {
           const node = this.get(key, true);
           if (identity2.isCollection(node))
-            node.setIn(rest, value);
+            node.setIn(rest2, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest2, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest2}`);
         }
       }
     };
@@ -7955,11 +7955,27 @@ var init_configs = __esm({
       spec({ name: "local.retention.ms", type: "long", default: "-2", min: -2 }),
       spec({ name: "max.compaction.lag.ms", type: "long", default: LONG_MAX, min: 1 }),
       spec({ name: "max.message.bytes", type: "int", default: "1048588", min: 0 }),
-      spec({ name: "message.downconversion.enable", type: "boolean", default: "true", removedIn: "4.0" }),
-      spec({ name: "message.format.version", type: "string", default: "3.0-IV1", removedIn: "4.0" }),
+      spec({
+        name: "message.downconversion.enable",
+        type: "boolean",
+        default: "true",
+        deprecated: "has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal"
+      }),
+      spec({
+        name: "message.format.version",
+        type: "string",
+        default: "3.0-IV1",
+        deprecated: "was removed in Kafka 4.0, which ignores or rejects it"
+      }),
       spec({ name: "message.timestamp.after.max.ms", type: "long", default: "3600000", min: 0 }),
       spec({ name: "message.timestamp.before.max.ms", type: "long", default: LONG_MAX, min: 0 }),
-      spec({ name: "message.timestamp.difference.max.ms", type: "long", default: LONG_MAX, min: 0, removedIn: "4.0" }),
+      spec({
+        name: "message.timestamp.difference.max.ms",
+        type: "long",
+        default: LONG_MAX,
+        min: 0,
+        deprecated: "was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms"
+      }),
       spec({
         name: "message.timestamp.type",
         type: "string",
@@ -8081,9 +8097,7 @@ function roleFindings(role, topics, groups) {
 }
 function configKeyFindings(key, vendorPrefixes) {
   const spec2 = TOPIC_CONFIGS.get(key);
-  if (spec2?.removedIn) {
-    return [warning(`topic config "${key}" was removed in Kafka ${spec2.removedIn}; clusters from that version on reject it`)];
-  }
+  if (spec2?.deprecated) return [warning(`topic config "${key}" ${spec2.deprecated}`)];
   if (spec2 || isVendorConfigKey(key, vendorPrefixes)) return [];
   const guess = suggestConfigName(key);
   return [
@@ -8184,36 +8198,12 @@ function layerToJson(layer) {
   if (Object.keys(config2).length > 0) out["config"] = config2;
   return out;
 }
-var Problems;
 var init_layers = __esm({
   "src/manifest/layers.ts"() {
     "use strict";
     init_configs();
     init_rules();
     init_yaml();
-    Problems = class {
-      list = [];
-      seen = /* @__PURE__ */ new Set();
-      /** True when this finding was already reported at `at`. */
-      has(finding, at) {
-        return this.seen.has(JSON.stringify([at.file, at.line, at.column, at.path, finding.message]));
-      }
-      /** Adds a finding at `at` unless the same message was already reported there. */
-      add(finding, at) {
-        const key = JSON.stringify([at.file, at.line, at.column, at.path, finding.message]);
-        if (this.seen.has(key)) return;
-        this.seen.add(key);
-        this.list.push({ severity: finding.severity, message: finding.message, ...at });
-      }
-      /** Adds an error. */
-      error(message, at) {
-        this.add({ severity: "error", message }, at);
-      }
-      /** Adds a warning. */
-      warning(message, at) {
-        this.add({ severity: "warning", message }, at);
-      }
-    };
   }
 });
 
@@ -8230,26 +8220,19 @@ function pointers(value, path2, out) {
   }
   return out;
 }
-function mergeField(target, incoming, label, problems) {
-  if (!incoming) return target.value;
-  if (target.value) {
-    problems.error(`${label} is set twice: here and at ${elsewhere(target.value.at, incoming.at)}`, incoming.at);
-    return target.value;
+function mergeField(existing, incoming, label, problems) {
+  if (existing && incoming) {
+    problems.error(`${label} is set twice: here and at ${elsewhere(existing.at, incoming.at)}`, incoming.at);
   }
-  return incoming;
+  return existing ?? incoming;
 }
 function mergeLayer(into, incoming, label, problems) {
-  const p = mergeField({ value: into.partitions }, incoming.partitions, `${label}.partitions`, problems);
-  if (p) into.partitions = p;
-  const rf = mergeField({ value: into.replicationFactor }, incoming.replicationFactor, `${label}.replicationFactor`, problems);
-  if (rf) into.replicationFactor = rf;
+  into.partitions = mergeField(into.partitions, incoming.partitions, `${label}.partitions`, problems);
+  into.replicationFactor = mergeField(into.replicationFactor, incoming.replicationFactor, `${label}.replicationFactor`, problems);
   for (const [k, v] of incoming.config) {
     const existing = into.config.get(k);
-    if (existing !== void 0) {
-      problems.error(`${label}.config.${k} is set twice: here and at ${elsewhere(existing.at, v.at)}`, v.at);
-      continue;
-    }
-    into.config.set(k, v);
+    if (existing) problems.error(`${label}.config.${k} is set twice: here and at ${elsewhere(existing.at, v.at)}`, v.at);
+    else into.config.set(k, v);
   }
 }
 function collect(docs, problems) {
@@ -17299,8 +17282,7 @@ function checkOverlayTopics(collected, problems) {
 function applyOverlayPatch(overlay, defaults, topics, vendorPrefixes, problems) {
   const before = { topicDefaults: layerToJson(defaults), topics: {} };
   for (const [name, t] of topics) before.topics[name] = layerToJson(t.layer);
-  const view = structuredClone(before);
-  let after = view;
+  let after = structuredClone(before);
   for (const [index, decl] of overlay.patch.entries()) {
     try {
       after = applyPatch(after, [decl.op], true, true, true).newDocument;
@@ -17324,7 +17306,7 @@ function applyOverlayPatch(overlay, defaults, topics, vendorPrefixes, problems) 
     mentionPath: true
   });
   if (schemaProblems.length > 0) {
-    for (const p of schemaProblems) problems.add(p, { file: p.file, line: p.line, column: p.column, path: p.path });
+    for (const p of schemaProblems) problems.push(p);
     return void 0;
   }
   const ctx = { vendorPrefixes, problems };
@@ -17351,13 +17333,9 @@ function applyOverlayPatch(overlay, defaults, topics, vendorPrefixes, problems) 
   const newTopics = /* @__PURE__ */ new Map();
   for (const name of Object.keys(after.topics)) {
     const old = topics.get(name);
-    const now = after.topics[name] ?? {};
     const path2 = pointer("/topics", name);
-    newTopics.set(name, {
-      decl: old?.decl,
-      at: old?.at ?? blame(path2),
-      layer: rebuild(old?.layer, before.topics[name], now, path2)
-    });
+    if (!old) for (const f of topicNameFindings(name)) problems.add({ ...f, message: `overlay ${overlay.cluster}: ${f.message}` }, blame(path2));
+    newTopics.set(name, { at: old?.at ?? blame(path2), layer: rebuild(old?.layer, before.topics[name], after.topics[name] ?? {}, path2) });
   }
   return { defaults: rebuild(defaults, before.topicDefaults, after.topicDefaults, "/topicDefaults"), topics: newTopics };
 }
@@ -17388,7 +17366,7 @@ function desiredState(collected, overlay, problems) {
   let defaults = overlayLayer(collected.defaults, overlay?.defaults);
   let topics = /* @__PURE__ */ new Map();
   for (const decl of collected.topics) {
-    topics.set(decl.name, { decl, at: decl.at, layer: overlayLayer(decl.layer, overlay?.topics.get(decl.name)?.layer) });
+    topics.set(decl.name, { at: decl.at, layer: overlayLayer(decl.layer, overlay?.topics.get(decl.name)?.layer) });
   }
   if (overlay && overlay.patch.length > 0) {
     const patched = applyOverlayPatch(overlay, defaults, topics, collected.vendorPrefixes, problems);
@@ -17617,6 +17595,44 @@ var init_interpolate = __esm({
   }
 });
 
+// src/manifest/problems.ts
+var Problems;
+var init_problems = __esm({
+  "src/manifest/problems.ts"() {
+    "use strict";
+    Problems = class _Problems {
+      list = [];
+      seen = /* @__PURE__ */ new Set();
+      static key(p, message) {
+        return JSON.stringify([p.file, p.line, p.column, p.path, message]);
+      }
+      /** True when this finding was already reported at `at`. */
+      has(finding, at) {
+        return this.seen.has(_Problems.key(at, finding.message));
+      }
+      /** Adds a problem unless the same message was already reported at the same place. */
+      push(problem2) {
+        const key = _Problems.key(problem2, problem2.message);
+        if (this.seen.has(key)) return;
+        this.seen.add(key);
+        this.list.push(problem2);
+      }
+      /** Adds a finding at `at`. */
+      add(finding, at) {
+        this.push({ severity: finding.severity, message: finding.message, file: at.file, line: at.line, column: at.column, path: at.path });
+      }
+      /** Adds an error. */
+      error(message, at) {
+        this.add({ severity: "error", message }, at);
+      }
+      /** Adds a warning. */
+      warning(message, at) {
+        this.add({ severity: "warning", message }, at);
+      }
+    };
+  }
+});
+
 // src/manifest/clusters.ts
 function settingName(path2) {
   return path2.slice(1).replace(/\//g, ".").replace(/~1/g, "/").replace(/~0/g, "~");
@@ -17700,20 +17716,19 @@ function interpolateDocument(doc, env, problems) {
 async function loadManifests(paths, options) {
   const problems = new Problems();
   const { files, problems: fileProblems } = await discoverFiles(paths);
-  for (const p of fileProblems) problems.list.push(p);
+  for (const p of fileProblems) problems.push(p);
   const checked = [];
   const read = [];
   for (const file of files) {
     const r = await readManifestText(file.path);
     if ("problem" in r) {
-      problems.list.push(r.problem);
+      problems.push(r.problem);
       continue;
     }
-    read.push(file.path);
     const parsed = parseYaml(file.path, r.text);
-    for (const p of parsed.problems) problems.list.push(p);
-    if (file.discovered && parsed.problems.length === 0 && !parsed.documents.some(isKafkaformDocument)) {
-      if (parsed.documents.length > 0) {
+    const ours = parsed.documents.some(isKafkaformDocument) || /apiVersion:\s*["']?kafkaform\//.test(r.text);
+    if (file.discovered && !ours) {
+      if (parsed.documents.length > 0 || parsed.problems.length > 0) {
         problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
           file: file.path,
           line: 0,
@@ -17723,10 +17738,12 @@ async function loadManifests(paths, options) {
       }
       continue;
     }
+    read.push(file.path);
+    for (const p of parsed.problems) problems.push(p);
     for (const doc of parsed.documents) {
       const { value, failed } = interpolateDocument(doc, options.env, problems);
       const schemaProblems = checkSchema(value, doc.locate).filter((p) => !failed.has(p.path));
-      for (const p of schemaProblems) problems.list.push(p);
+      for (const p of schemaProblems) problems.push(p);
       const bad = new Set([...schemaProblems.map((p) => p.path), ...failed].map(unitOf));
       if (bad.has("") || bad.has("/apiVersion")) continue;
       checked.push({
@@ -17771,7 +17788,7 @@ var init_manifest = __esm({
     init_desired();
     init_files();
     init_interpolate();
-    init_layers();
+    init_problems();
     init_schema();
     init_yaml();
     init_suggest();
@@ -17991,12 +18008,27 @@ function fenced(info, body) {
 ${body}
 ${fence2}`;
 }
-function changedFields(action) {
-  if (action.action !== "update") return "";
+function cellValue(change3, value) {
+  if (value === null) return change3.from === null ? "(none)" : "(default)";
+  if (change3.sensitive) return "(sensitive)";
+  const raw = typeof value === "string" ? value : JSON.stringify(value);
+  const key = change3.field.startsWith("config.") ? change3.field.slice("config.".length) : void 0;
+  const shown = (key !== void 0 && typeof value === "string" ? humanizeConfigValue(key, value) : void 0) ?? raw;
+  return mdText(shown.length > CELL_VALUE_MAX ? `${shown.slice(0, CELL_VALUE_MAX - 1)}…` : shown);
+}
+function changeSummary(action) {
+  if (action.action === "delete") return "";
+  if (action.action === "create") {
+    if (action.resource.kind !== "topic") return "";
+    const get = (field3) => action.changes.find((c) => c.field === field3)?.to;
+    const configs = action.changes.filter((c) => c.field.startsWith("config.")).length;
+    const size = `${mdText(String(get("partitions")))} partitions × ${mdText(String(get("replicationFactor")))} replicas`;
+    return configs === 0 ? size : `${size}, ${count(configs, "config")}`;
+  }
   return action.changes.map((c) => {
-    const name = c.field.startsWith("config.") ? c.field.slice("config.".length) : c.field;
-    return c.to === null ? `${mdText(name)} (reset)` : mdText(name);
-  }).join(", ");
+    const name = mdText(c.field.startsWith("config.") ? c.field.slice("config.".length) : c.field);
+    return `${name} ${cellValue(c, c.from)} → ${cellValue(c, c.to)}`;
+  }).join("<br>");
 }
 function diffBlock(plan3) {
   const lines = [];
@@ -18036,10 +18068,10 @@ function renderMarkdown(plan3) {
   }
   if (plan3.actions.length > 0) {
     const rows = [...plan3.actions].sort((a, b) => ROW_ORDER[a.phase] - ROW_ORDER[b.phase]);
-    out.push("| Action | Resource | Changed |", "| --- | --- | --- |");
+    out.push("| Action | Resource | Change |", "| --- | --- | --- |");
     for (const a of rows) {
       const verb = a.action === "delete" ? "**delete**" : a.action;
-      out.push(`| ${verb} | ${mdText(describeResource(a.resource))} | ${changedFields(a)} |`);
+      out.push(`| ${verb} | ${mdText(describeResource(a.resource))} | ${changeSummary(a)} |`);
     }
     out.push("", `<details><summary>Plan details (${count(plan3.actions.length, "action")})</summary>`, "", diffBlock(plan3), "", "</details>", "");
   }
@@ -18060,14 +18092,16 @@ function renderMarkdown(plan3) {
   return `${out.join("\n")}
 `;
 }
-var MD_ENTITIES, ROW_ORDER;
+var MD_ENTITIES, ROW_ORDER, CELL_VALUE_MAX;
 var init_markdown = __esm({
   "src/render/markdown.ts"() {
     "use strict";
+    init_configs();
     init_escape();
     init_layout();
     MD_ENTITIES = { "<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "&#64;", "#": "&#35;" };
     ROW_ORDER = { 6: 0, 5: 1, 2: 2, 3: 3, 1: 4, 4: 5 };
+    CELL_VALUE_MAX = 40;
   }
 });
 
@@ -32151,9 +32185,9 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile3, readFile: readFile3, mkdir } = __require("node:fs/promises");
+    var { writeFile: writeFile2, readFile: readFile3, mkdir } = __require("node:fs/promises");
     var { dirname: dirname4, resolve: resolve6 } = __require("node:path");
-    var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
+    var { setTimeout: setTimeout3, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors3();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
     function formatRequestKey(opts, headerFilters, matchOptions = {}) {
@@ -32388,7 +32422,7 @@ var require_snapshot_recorder = __commonJS({
           hash,
           snapshot
         }));
-        await writeFile3(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile2(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -32487,7 +32521,7 @@ var require_snapshot_recorder = __commonJS({
        * Schedules a flush (debounced to avoid excessive writes)
        */
       #scheduleFlush() {
-        this.#flushTimeout = setTimeout2(() => {
+        this.#flushTimeout = setTimeout3(() => {
           this.saveSnapshots().catch(() => {
           });
           if (this.#autoFlush) {
@@ -33105,11 +33139,11 @@ var require_redirect = __commonJS({
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections } = {}) {
       return (dispatch) => {
         return function Intercept(opts, handler) {
-          const { maxRedirections = defaultMaxRedirections, ...rest } = opts;
+          const { maxRedirections = defaultMaxRedirections, ...rest2 } = opts;
           if (maxRedirections == null || maxRedirections === 0) {
             return dispatch(opts, handler);
           }
-          const dispatchOpts = { ...rest };
+          const dispatchOpts = { ...rest2 };
           const redirectHandler = new RedirectHandler(dispatch, maxRedirections, dispatchOpts, handler);
           return dispatch(dispatchOpts, redirectHandler);
         };
@@ -43951,7 +43985,7 @@ var require_eventsource_stream = __commonJS({
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
-    var COLON = 58;
+    var COLON2 = 58;
     var SPACE = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
@@ -44136,7 +44170,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line.indexOf(COLON2);
         if (colonPosition === 0) {
           return;
         }
@@ -45217,11 +45251,241 @@ var init_client = __esm({
   }
 });
 
+// src/http/json-list.ts
+function isSpace(b) {
+  return b === 32 || b === 10 || b === 13 || b === 9;
+}
+async function parseStreamedList(body, arrayKey, parseJson, onItem) {
+  const out = { items: [], found: false, members: {} };
+  const cutter = new ValueCutter();
+  const keyCutter = new ValueCutter();
+  let state = 0 /* Start */;
+  let key = "";
+  let startAt = -1;
+  const fail = (what) => {
+    throw new SyntaxError(`Malformed JSON list: ${what}`);
+  };
+  const it = body[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (; ; ) {
+      const next = await it.next();
+      if (next.done === true) {
+        finished = true;
+        break;
+      }
+      const chunk = next.value;
+      const n = chunk.length;
+      let i = 0;
+      while (i < n) {
+        const b = chunk[i];
+        switch (state) {
+          case 0 /* Start */:
+            if (isSpace(b)) break;
+            if (b !== OPEN_BRACE) {
+              const text = await rest(chunk.subarray(i), it);
+              finished = true;
+              return { ...out, other: { value: parseJson(text) } };
+            }
+            state = 1 /* FirstKeyOrEnd */;
+            break;
+          case 1 /* FirstKeyOrEnd */:
+          case 2 /* NextKey */:
+            if (isSpace(b)) break;
+            if (b === CLOSE_BRACE && state === 1 /* FirstKeyOrEnd */) {
+              state = 12 /* Done */;
+              break;
+            }
+            if (b !== QUOTE) fail("expected a member name");
+            keyCutter.begin(b);
+            startAt = i;
+            state = 3 /* Key */;
+            continue;
+          case 3 /* Key */: {
+            const end = keyCutter.scan(chunk, i, startAt === i);
+            if (end < 0) {
+              keyCutter.keep(chunk.subarray(Math.max(startAt, 0)));
+              startAt = -1;
+              i = n;
+              continue;
+            }
+            const parsed = JSON.parse(keyCutter.text(chunk.subarray(Math.max(startAt, 0), end)));
+            key = parsed;
+            startAt = -1;
+            state = 4 /* Colon */;
+            i = end;
+            continue;
+          }
+          case 4 /* Colon */:
+            if (isSpace(b)) break;
+            if (b !== COLON) fail("expected ':'");
+            state = 5 /* ValueStart */;
+            break;
+          case 5 /* ValueStart */:
+            if (isSpace(b)) break;
+            if (key === arrayKey && b === OPEN_BRACKET) {
+              out.found = true;
+              state = 8 /* ArrayStart */;
+              break;
+            }
+            if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON) fail("expected a value");
+            cutter.begin(b);
+            startAt = i;
+            state = 6 /* Value */;
+            continue;
+          case 6 /* Value */:
+          case 10 /* Element */: {
+            const end = cutter.scan(chunk, i, startAt === i);
+            if (end < 0) {
+              cutter.keep(chunk.subarray(Math.max(startAt, 0)));
+              startAt = -1;
+              i = n;
+              continue;
+            }
+            const value = parseJson(cutter.text(chunk.subarray(Math.max(startAt, 0), end)));
+            startAt = -1;
+            if (state === 6 /* Value */) {
+              out.members[key] = value;
+              state = 7 /* AfterValue */;
+            } else {
+              out.items.push(onItem(value));
+              state = 11 /* AfterElement */;
+            }
+            i = end;
+            continue;
+          }
+          case 7 /* AfterValue */:
+            if (isSpace(b)) break;
+            if (b === CLOSE_BRACE) state = 12 /* Done */;
+            else if (b === COMMA) state = 2 /* NextKey */;
+            else fail("expected ',' or '}'");
+            break;
+          case 8 /* ArrayStart */:
+          case 9 /* NextElement */:
+            if (isSpace(b)) break;
+            if (b === CLOSE_BRACKET && state === 8 /* ArrayStart */) {
+              state = 7 /* AfterValue */;
+              break;
+            }
+            if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON) fail("expected an array element");
+            cutter.begin(b);
+            startAt = i;
+            state = 10 /* Element */;
+            continue;
+          case 11 /* AfterElement */:
+            if (isSpace(b)) break;
+            if (b === CLOSE_BRACKET) {
+              state = 7 /* AfterValue */;
+              break;
+            }
+            if (b !== COMMA) fail("expected ',' or ']'");
+            state = 9 /* NextElement */;
+            break;
+          case 12 /* Done */:
+            if (!isSpace(b)) fail("unexpected data after the end");
+            break;
+        }
+        i++;
+      }
+    }
+  } finally {
+    if (!finished) await it.return?.();
+  }
+  if (state !== 12 /* Done */) fail("unexpected end of input");
+  return out;
+}
+async function rest(first, it) {
+  const parts = [first];
+  for (let next = await it.next(); next.done !== true; next = await it.next()) parts.push(next.value);
+  return Buffer.concat(parts).toString("utf8");
+}
+var QUOTE, BACKSLASH, COMMA, COLON, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, ValueCutter;
+var init_json_list = __esm({
+  "src/http/json-list.ts"() {
+    "use strict";
+    QUOTE = 34;
+    BACKSLASH = 92;
+    COMMA = 44;
+    COLON = 58;
+    OPEN_BRACE = 123;
+    CLOSE_BRACE = 125;
+    OPEN_BRACKET = 91;
+    CLOSE_BRACKET = 93;
+    ValueCutter = class {
+      #parts = [];
+      #depth = 0;
+      #inString = false;
+      #escaped = false;
+      #literal = false;
+      /** Starts a value whose first byte is `b` (already known not to be whitespace). */
+      begin(b) {
+        this.#parts = [];
+        this.#depth = 0;
+        this.#inString = false;
+        this.#escaped = false;
+        this.#literal = false;
+        if (b === QUOTE) this.#inString = true;
+        else if (b !== OPEN_BRACE && b !== OPEN_BRACKET) this.#literal = true;
+      }
+      /**
+       * Scans `chunk` from `from` (the value's first byte on the first call); returns the index just
+       * past the value's end, or -1 when the value continues in the next chunk.
+       */
+      scan(chunk, from, first) {
+        let i = from;
+        if (first && !this.#literal) {
+          if (!this.#inString) this.#depth = 1;
+          i++;
+        }
+        const n = chunk.length;
+        if (this.#literal) {
+          for (; i < n; i++) {
+            const b = chunk[i];
+            if (b === COMMA || b === CLOSE_BRACE || b === CLOSE_BRACKET || isSpace(b)) return i;
+          }
+          return -1;
+        }
+        for (; i < n; i++) {
+          const b = chunk[i];
+          if (this.#inString) {
+            if (this.#escaped) this.#escaped = false;
+            else if (b === BACKSLASH) this.#escaped = true;
+            else if (b === QUOTE) {
+              this.#inString = false;
+              if (this.#depth === 0) return i + 1;
+            }
+          } else if (b === QUOTE) {
+            this.#inString = true;
+          } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+            this.#depth++;
+          } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+            this.#depth--;
+            if (this.#depth === 0) return i + 1;
+          }
+        }
+        return -1;
+      }
+      /** Keeps the part of a chunk the value spans when it continues in the next chunk. */
+      keep(part) {
+        this.#parts.push(part);
+      }
+      /** The value's text, given its part in the current chunk. */
+      text(last) {
+        if (this.#parts.length === 0) return Buffer.from(last.buffer, last.byteOffset, last.byteLength).toString("utf8");
+        const whole = Buffer.concat([...this.#parts, last]);
+        this.#parts = [];
+        return whole.toString("utf8");
+      }
+    };
+  }
+});
+
 // src/http/index.ts
 var init_http = __esm({
   "src/http/index.ts"() {
     "use strict";
     init_client();
+    init_json_list();
     init_retry();
     init_url();
     init_version();
@@ -45264,17 +45528,14 @@ var init_model = __esm({
 
 // src/plan/order.ts
 function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a === b ? 0 : a < b ? -1 : 1;
 }
-function aclKey(binding) {
-  return JSON.stringify(ACL_KEY_FIELDS.map((f) => binding[f]));
+function aclKey(b) {
+  if (ACL_KEY_FIELDS.some((f) => b[f].includes("\0"))) return JSON.stringify(ACL_KEY_FIELDS.map((f) => b[f]));
+  return `${b.principal}\0${b.host}\0${b.resourceType}\0${b.resourceName}\0${b.patternType}\0${b.operation}\0${b.permission}`;
 }
 function compareAcls(a, b) {
-  for (const f of ACL_KEY_FIELDS) {
-    const c = compareStrings(a[f], b[f]);
-    if (c !== 0) return c;
-  }
-  return 0;
+  return compareStrings(a.principal, b.principal) || compareStrings(a.host, b.host) || compareStrings(a.resourceType, b.resourceType) || compareStrings(a.resourceName, b.resourceName) || compareStrings(a.patternType, b.patternType) || compareStrings(a.operation, b.operation) || compareStrings(a.permission, b.permission);
 }
 function compareResources(a, b) {
   if (a.kind === "topic" && b.kind === "topic") return compareStrings(a.name, b.name);
@@ -45332,44 +45593,62 @@ var init_patch = __esm({
 });
 
 // src/plan/acls.ts
-function unique(bindings) {
-  const out = /* @__PURE__ */ new Map();
-  for (const b of bindings) out.set(aclKey(b), bindingOf(b));
+function sortedUnique(bindings) {
+  let sorted = true;
+  for (let i = 1; i < bindings.length && sorted; i++) sorted = compareAcls(bindings[i - 1], bindings[i]) <= 0;
+  const list2 = sorted ? bindings : [...bindings].sort(compareAcls);
+  const out = [];
+  for (const b of list2) if (out.length === 0 || compareAcls(out[out.length - 1], b) !== 0) out.push(b);
   return out;
 }
 function aclResource(binding) {
-  return { kind: "acl", ...binding };
+  return { kind: "acl", ...bindingOf(binding) };
 }
 function planAcls(input) {
   const out = { creates: [], deletes: [], errors: [], unmanaged: [] };
-  const desired = unique(input.desired);
-  const live = unique(input.live);
-  for (const [key, binding] of desired) {
-    if (live.has(key)) continue;
-    if (input.existingPrincipals && !input.existingPrincipals.has(binding.principal)) {
-      out.errors.push({
-        resource: aclResource(binding),
-        reason: `principal ${binding.principal} does not exist on this cluster; create it before granting it access`
-      });
-      continue;
+  const desired = sortedUnique(input.desired);
+  const live = sortedUnique(input.live);
+  let d = 0;
+  let l = 0;
+  while (d < desired.length || l < live.length) {
+    const want = desired[d];
+    const have = live[l];
+    const order = want === void 0 ? 1 : have === void 0 ? -1 : compareAcls(want, have);
+    if (order === 0) {
+      d++;
+      l++;
+    } else if (order < 0) {
+      d++;
+      planCreate(want, input, out);
+    } else {
+      l++;
+      planRemoval(have, input, out);
     }
-    out.creates.push({
-      phase: PHASES.createAcls,
-      action: "create",
-      resource: aclResource(binding),
-      changes: [],
-      patch: createPatch({ ...binding })
-    });
-  }
-  for (const [key, binding] of live) {
-    if (desired.has(key)) continue;
-    if (!input.principals.has(binding.principal)) {
-      out.unmanaged.push(aclResource(binding));
-      continue;
-    }
-    out.deletes.push({ phase: PHASES.deleteAcls, action: "delete", resource: aclResource(binding), changes: [], patch: deletePatch() });
   }
   return out;
+}
+function planCreate(binding, input, out) {
+  if (input.existingPrincipals && !input.existingPrincipals.has(binding.principal)) {
+    out.errors.push({
+      resource: aclResource(binding),
+      reason: `principal ${binding.principal} does not exist on this cluster; create it before granting it access`
+    });
+    return;
+  }
+  out.creates.push({
+    phase: PHASES.createAcls,
+    action: "create",
+    resource: aclResource(binding),
+    changes: [],
+    patch: createPatch({ ...bindingOf(binding) })
+  });
+}
+function planRemoval(binding, input, out) {
+  if (!input.principals.has(binding.principal)) {
+    out.unmanaged.push(aclResource(binding));
+    return;
+  }
+  out.deletes.push({ phase: PHASES.deleteAcls, action: "delete", resource: aclResource(binding), changes: [], patch: deletePatch() });
 }
 var init_acls2 = __esm({
   "src/plan/acls.ts"() {
@@ -45387,11 +45666,6 @@ function isInternalTopic(name, live) {
 function topicResource(name) {
   return { kind: "topic", name };
 }
-function sortedRecord(record) {
-  const out = {};
-  for (const key of Object.keys(record).sort(compareStrings)) out[key] = record[key];
-  return out;
-}
 function redact(value, sensitive) {
   return value !== null && sensitive ? REDACTED : value;
 }
@@ -45401,117 +45675,122 @@ function sameConfigValue(key, a, b) {
 function configPointer(key) {
   return `/config/${import_fast_json_patch3.default.escapePathComponent(key)}`;
 }
+function own(record, key) {
+  return Object.hasOwn(record, key) ? record[key] : void 0;
+}
 function createAction(topic) {
-  const config2 = sortedRecord(topic.config);
+  const config2 = {};
+  for (const key of Object.keys(topic.config).sort(compareStrings)) config2[key] = topic.config[key];
   const changes = [
     { field: "partitions", from: null, to: topic.partitions },
-    { field: "replicationFactor", from: null, to: topic.replicationFactor },
-    ...Object.entries(config2).map(([key, value]) => ({ field: `config.${key}`, from: null, to: value }))
+    { field: "replicationFactor", from: null, to: topic.replicationFactor }
   ];
-  const view = {
-    config: config2,
-    name: topic.name,
-    partitions: topic.partitions,
-    replicationFactor: topic.replicationFactor
-  };
+  for (const [key, value] of Object.entries(config2)) changes.push({ field: `config.${key}`, from: null, to: value });
+  const view = { config: config2, name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor };
   return { phase: PHASES.createTopics, action: "create", resource: topicResource(topic.name), changes, patch: createPatch(view) };
 }
-function sizeActionAndErrors(want, have, capabilities) {
-  const resource2 = topicResource(want.name);
-  const errors = [];
+function planSize(want, have, capabilities, out) {
+  const growPartitions = want.partitions > have.partitions;
+  const changeRf = want.replicationFactor !== have.replicationFactor;
+  if (want.partitions < have.partitions) {
+    out.errors.push({
+      resource: topicResource(want.name),
+      reason: `partitions cannot decrease from ${have.partitions} to ${want.partitions}: Kafka only adds partitions (recreate the topic to shrink it)`
+    });
+  }
+  if (changeRf && !capabilities.replicationFactorChange) {
+    out.errors.push({
+      resource: topicResource(want.name),
+      reason: `replicationFactor cannot change from ${have.replicationFactor} to ${want.replicationFactor}: this cluster cannot change the replication factor of an existing topic`
+    });
+  }
+  const rf = changeRf && capabilities.replicationFactorChange;
+  if (!growPartitions && !rf) return;
   const changes = [];
   const from = {};
   const to = {};
-  if (want.partitions < have.partitions) {
-    errors.push({
-      resource: resource2,
-      reason: `partitions cannot decrease from ${have.partitions} to ${want.partitions}: Kafka only adds partitions (recreate the topic to shrink it)`
-    });
-  } else if (want.partitions > have.partitions) {
+  if (growPartitions) {
     changes.push({ field: "partitions", from: have.partitions, to: want.partitions });
     from.partitions = have.partitions;
     to.partitions = want.partitions;
   }
-  if (want.replicationFactor !== have.replicationFactor) {
-    if (capabilities.replicationFactorChange) {
-      changes.push({ field: "replicationFactor", from: have.replicationFactor, to: want.replicationFactor });
-      from.replicationFactor = have.replicationFactor;
-      to.replicationFactor = want.replicationFactor;
-    } else {
-      errors.push({
-        resource: resource2,
-        reason: `replicationFactor cannot change from ${have.replicationFactor} to ${want.replicationFactor}: this cluster cannot change the replication factor of an existing topic`
-      });
-    }
+  if (rf) {
+    changes.push({ field: "replicationFactor", from: have.replicationFactor, to: want.replicationFactor });
+    from.replicationFactor = have.replicationFactor;
+    to.replicationFactor = want.replicationFactor;
   }
-  if (changes.length === 0) return { errors };
-  return {
-    action: { phase: PHASES.increasePartitions, action: "update", resource: resource2, changes, patch: diffViews(from, to) },
-    errors
-  };
+  out.actions.push({ phase: PHASES.increasePartitions, action: "update", resource: topicResource(want.name), changes, patch: diffViews(from, to) });
 }
-function configActionAndProblems(want, have, ignoredPrefixes) {
-  const resource2 = topicResource(want.name);
-  const errors = [];
-  const warnings = [];
-  const changes = [];
-  const patch = [];
-  const keys = [.../* @__PURE__ */ new Set([...Object.keys(want.config), ...Object.keys(have.configs)])].sort(compareStrings);
-  for (const key of keys) {
-    const field3 = `config.${key}`;
-    const desired = want.config[key];
-    const live = have.configs[key];
-    const sensitive = live?.sensitive === true;
-    if (desired !== void 0) {
-      if (live !== void 0 && live.value === null && sensitive) {
-        warnings.push(
-          `topic ${want.name}: ${field3} is sensitive and the cluster hides its value, so kafkaform cannot tell whether it differs; left unchanged`
-        );
-        continue;
-      }
-      if (live !== void 0 && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
-      const current = live?.value ?? null;
-      if (live?.readOnly) {
-        errors.push({
-          resource: resource2,
-          reason: sensitive ? `${field3} is read-only on this cluster and cannot be changed` : `${field3} is read-only on this cluster and cannot be changed from ${JSON.stringify(current)} to ${JSON.stringify(desired)}`
-        });
-        continue;
-      }
-      changes.push({ field: field3, from: redact(current, sensitive), to: redact(desired, sensitive), ...sensitive ? { sensitive: true } : {} });
-      patch.push({ op: live?.setOnTopic ? "replace" : "add", path: configPointer(key), value: redact(desired, sensitive) });
-    } else if (live?.setOnTopic && !live.readOnly && !ignoredPrefixes.some((p) => key.startsWith(p))) {
-      changes.push({ field: field3, from: redact(live.value, sensitive), to: null, ...sensitive ? { sensitive: true } : {} });
-      patch.push({ op: "remove", path: configPointer(key) });
-    }
-  }
-  if (changes.length === 0) return { errors, warnings };
-  return {
-    action: {
-      phase: PHASES.alterConfigs,
-      action: "update",
-      resource: resource2,
-      changes,
-      patch
-    },
-    errors,
-    warnings
+function planConfigs(want, have, ignoredPrefixes, out) {
+  let keyed;
+  const add = (k) => {
+    (keyed ??= []).push(k);
   };
+  let problems;
+  for (const key of Object.keys(want.config)) {
+    const desired = want.config[key];
+    const live = own(have.configs, key);
+    if (live !== void 0 && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
+    const field3 = `config.${key}`;
+    const sensitive = live?.sensitive === true;
+    if (live !== void 0 && live.value === null && sensitive) {
+      (problems ??= []).push({
+        key,
+        warning: `topic ${want.name}: ${field3} is sensitive and the cluster hides its value, so kafkaform cannot tell whether it differs; left unchanged`
+      });
+      continue;
+    }
+    const current = live?.value ?? null;
+    if (live?.readOnly) {
+      (problems ??= []).push({
+        key,
+        error: {
+          resource: topicResource(want.name),
+          reason: sensitive ? `${field3} is read-only on this cluster and cannot be changed` : `${field3} is read-only on this cluster and cannot be changed from ${JSON.stringify(current)} to ${JSON.stringify(desired)}`
+        }
+      });
+      continue;
+    }
+    add({
+      key,
+      change: { field: field3, from: redact(current, sensitive), to: redact(desired, sensitive), ...sensitive ? { sensitive: true } : {} },
+      op: { op: live?.setOnTopic ? "replace" : "add", path: configPointer(key), value: redact(desired, sensitive) }
+    });
+  }
+  for (const key in have.configs) {
+    if (!Object.hasOwn(have.configs, key) || Object.hasOwn(want.config, key)) continue;
+    const live = have.configs[key];
+    if (!live.setOnTopic || live.readOnly || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    add({
+      key,
+      change: { field: `config.${key}`, from: redact(live.value, live.sensitive), to: null, ...live.sensitive ? { sensitive: true } : {} },
+      op: { op: "remove", path: configPointer(key) }
+    });
+  }
+  for (const p of problems?.sort((a, b) => compareStrings(a.key, b.key)) ?? []) {
+    if (p.error) out.errors.push(p.error);
+    if (p.warning) out.warnings.push(p.warning);
+  }
+  if (keyed === void 0) return;
+  keyed.sort((a, b) => compareStrings(a.key, b.key));
+  out.actions.push({
+    phase: PHASES.alterConfigs,
+    action: "update",
+    resource: topicResource(want.name),
+    changes: keyed.map((k) => k.change),
+    patch: keyed.map((k) => k.op)
+  });
 }
 function planTopics(input) {
   const out = { actions: [], errors: [], heldBack: [], unmanaged: [], warnings: [] };
   const liveByName = new Map(input.live.map((t) => [t.name, t]));
-  const desiredByName = new Map(input.desired.map((t) => [t.name, t]));
-  const desiredNames = [...desiredByName.keys()].sort(compareStrings);
-  const liveNames = [...liveByName.keys()].sort(compareStrings);
-  const sizeActions = [];
-  const configActions = [];
-  for (const name of desiredNames) {
-    const want = desiredByName.get(name);
-    const have = liveByName.get(name);
-    if (isInternalTopic(name, have)) {
+  const desired = [...input.desired].sort((a, b) => compareStrings(a.name, b.name));
+  const desiredNames = new Set(desired.map((t) => t.name));
+  for (const want of desired) {
+    const have = liveByName.get(want.name);
+    if (isInternalTopic(want.name, have)) {
       out.errors.push({
-        resource: topicResource(name),
+        resource: topicResource(want.name),
         reason: 'is an internal topic (internal or named with a leading "_"); kafkaform never creates or changes internal topics'
       });
       continue;
@@ -45520,19 +45799,14 @@ function planTopics(input) {
       out.actions.push(createAction(want));
       continue;
     }
-    const size = sizeActionAndErrors(want, have, input.capabilities);
-    if (size.action) sizeActions.push(size.action);
-    out.errors.push(...size.errors);
-    const config2 = configActionAndProblems(want, have, input.ignoredConfigPrefixes);
-    if (config2.action) configActions.push(config2.action);
-    out.errors.push(...config2.errors);
-    out.warnings.push(...config2.warnings);
+    planSize(want, have, input.capabilities, out);
+    planConfigs(want, have, input.ignoredConfigPrefixes, out);
   }
-  out.actions.push(...sizeActions, ...configActions);
-  for (const name of liveNames) {
-    if (desiredByName.has(name) || isInternalTopic(name, liveByName.get(name))) continue;
-    const resource2 = topicResource(name);
-    if (!input.topicPrefixes.some((p) => name.startsWith(p))) {
+  const live = [...input.live].sort((a, b) => compareStrings(a.name, b.name));
+  for (const have of live) {
+    if (desiredNames.has(have.name) || isInternalTopic(have.name, have)) continue;
+    const resource2 = topicResource(have.name);
+    if (!input.topicPrefixes.some((p) => have.name.startsWith(p))) {
       out.unmanaged.push(resource2);
     } else if (input.allowDelete) {
       out.actions.push({ phase: PHASES.deleteTopics, action: "delete", resource: resource2, changes: [], patch: deletePatch() });
@@ -45578,27 +45852,22 @@ function canonicalBinding(b) {
     resourceType: b.resourceType
   };
 }
-function writeTopic(out, t, configJson) {
-  out.write('{"configs":{');
-  let first = true;
-  for (const key of Object.keys(t.configs).sort(compareStrings)) {
-    out.write(`${first ? "" : ","}${JSON.stringify(key)}:${configJson(t.configs[key])}`);
-    first = false;
-  }
+function writeTopic(out, t, entryJson) {
+  const entries = [];
+  for (const key of Object.keys(t.configs).sort(compareStrings)) entries.push(entryJson(key, t.configs[key]));
   out.write(
-    `},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`
+    `{"configs":{${entries.join(",")}},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`
   );
 }
 function fingerprint(live) {
   const hash = createHash("sha256");
   const out = new HashWriter(hash);
-  const configs = /* @__PURE__ */ new Map();
-  const configJson = (c) => {
-    let json = configs.get(c);
-    if (json === void 0) {
-      json = JSON.stringify(canonicalConfig(c));
-      configs.set(c, json);
-    }
+  const members = /* @__PURE__ */ new Map();
+  const entryJson = (key, c) => {
+    const seen = members.get(c);
+    if (seen !== void 0 && seen.key === key) return seen.json;
+    const json = `${JSON.stringify(key)}:${JSON.stringify(canonicalConfig(c))}`;
+    members.set(c, { key, json });
     return json;
   };
   out.write('{"acls":[');
@@ -45610,7 +45879,7 @@ function fingerprint(live) {
   const topics = [...live.topics].sort((a, b) => compareStrings(a.name, b.name));
   for (let i = 0; i < topics.length; i++) {
     if (i > 0) out.write(",");
-    writeTopic(out, topics[i], configJson);
+    writeTopic(out, topics[i], entryJson);
   }
   out.write("]}");
   out.flush();
@@ -45765,8 +46034,8 @@ function describeFailure(op, err) {
   let message;
   let details = d;
   if (d.status === void 0) {
-    const { serverMessage: problem2, ...rest } = d;
-    details = rest;
+    const { serverMessage: problem2, ...rest2 } = d;
+    details = rest2;
     const where2 = d.url === "" ? "" : ` (${d.method} ${d.url})`;
     message = `Cannot ${op.verb} ${op.resource}: ${problem2 ?? "network error"}${where2}`;
   } else if (d.status === 401 || code === ERROR_CODES.authentication) {
@@ -45891,13 +46160,10 @@ var init_wire = __esm({
 // src/targets/confluent/pages.ts
 function consumeListPage(map) {
   return async (body, parseJson) => {
-    const chunks = [];
-    for await (const chunk of body) chunks.push(Buffer.from(chunk));
-    const doc = parseJson(Buffer.concat(chunks).toString("utf8"));
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw malformed("list page");
-    const { data, metadata } = doc;
-    if (!Array.isArray(data)) throw malformed("list page (data)");
-    return { items: data.map(map), next: nextLink(metadata) };
+    const page = await parseStreamedList(body, "data", parseJson, map);
+    if (page.other !== void 0) throw malformed("list page");
+    if (!page.found) throw malformed("list page (data)");
+    return { items: page.items, next: nextLink(page.members.metadata) };
   };
 }
 function nextLink(metadata) {
@@ -45910,6 +46176,7 @@ function nextLink(metadata) {
 var init_pages = __esm({
   "src/targets/confluent/pages.ts"() {
     "use strict";
+    init_http();
     init_wire();
   }
 });
@@ -45928,9 +46195,13 @@ function wrap(op, err) {
 }
 async function list(http, first, map, op) {
   const out = [];
+  const seen = /* @__PURE__ */ new Set();
   let next = first;
-  for (let pages = 0; next !== null; pages++) {
-    if (pages >= MAX_PAGES) throw new ApiError(`Cannot ${op.verb} ${op.resource}: the server kept returning more pages.`, { method: "GET", url: next });
+  while (next !== null) {
+    if (seen.has(next) || seen.size >= MAX_PAGES) {
+      throw new ApiError(`Cannot ${op.verb} ${op.resource}: the server's pages lead back to a page already read`, { method: "GET", url: next });
+    }
+    seen.add(next);
     let page;
     try {
       page = (await http.request({ method: "GET", path: next }, consumeListPage(map))).body;
@@ -46381,11 +46652,18 @@ var init_target = __esm({
       /** Three listings in parallel, each followed through its pages; never one request per topic. */
       async read() {
         const api = await this.#clusterApi();
-        const [topics, configs, acls] = await Promise.all([
-          api.listTopics(),
-          api.listAllTopicConfigs(configEntryReducer()),
-          api.listAcls()
-        ]);
+        let listings;
+        try {
+          listings = await Promise.all([api.listTopics(), api.listAllTopicConfigs(configEntryReducer()), api.listAcls()]);
+        } catch (err) {
+          if (err instanceof ApiError && err.details.status === 404 && err.details.errorCode !== ERROR_CODES.unknownTopic) {
+            throw new ConfigError(
+              `${this.#http.baseUrl} has no Kafka cluster ${api.clusterId} (${err.details.serverMessage ?? "HTTP 404"}): check clusterId and restUrl`
+            );
+          }
+          throw err;
+        }
+        const [topics, configs, acls] = listings;
         return toLiveState(
           api.clusterId,
           topics,
@@ -47872,7 +48150,8 @@ function describe2(what, err) {
     message = `The DigitalOcean API token may not ${what} (HTTP 403${id}${server}).`;
   } else {
     const status = `HTTP ${d.status} ${STATUS_CODES3[d.status] ?? ""}`.trimEnd();
-    message = `Cannot ${what} on DigitalOcean: ${status}${id}${server}.`;
+    const hint = d.status === 404 && what.startsWith("list ") ? "; check databaseId: it must be the UUID of a Kafka database cluster" : "";
+    message = `Cannot ${what} on DigitalOcean: ${status}${id}${server}${hint}.`;
   }
   const out = new ApiError(message, d);
   out.stack = `${out.name}: ${message}
@@ -48197,10 +48476,10 @@ var init_target2 = __esm({
       #topics = /* @__PURE__ */ new Map();
       #userBindings = /* @__PURE__ */ new Map();
       #seeded;
-      constructor(settings, ctx, sleep) {
+      constructor(settings, ctx) {
         this.#settings = settings;
         this.#ctx = ctx;
-        this.#sleep = sleep ?? ((ms) => new Promise((resolve6) => setTimeout(resolve6, ms)));
+        this.#sleep = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
         this.#api = new DoApi(
           {
             baseUrl: settings.apiUrl,
@@ -48519,7 +48798,7 @@ var init_digitalocean = __esm({
 });
 
 // src/targets/snapshot/file.ts
-import { open as open2, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { open as open2, readFile, rename, stat as stat2, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname as dirname2, join as join2 } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -48656,9 +48935,14 @@ function serializeSnapshot(snapshot) {
 async function writeFileAtomic(file, text) {
   const dir = dirname2(file);
   const temp = join2(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const mode = await stat2(file).then(
+    (s) => s.mode & 511,
+    () => 420
+  );
   try {
-    const handle = await open2(temp, "wx", 420);
+    const handle = await open2(temp, "wx", mode);
     try {
+      await handle.chmod(mode);
       await handle.writeFile(text, "utf8");
       await handle.sync();
     } finally {
@@ -49222,11 +49506,18 @@ var RESET = "\x1B[0m";
 function paint2(text, code, color) {
   return color ? `${code}${text}${RESET}` : text;
 }
+var MAX_PROBLEM_TEXT = 1e3;
+function abbreviate(text) {
+  if (text.length <= MAX_PROBLEM_TEXT) return text;
+  const head = 600;
+  const tail = 300;
+  return `${text.slice(0, head)}… (${text.length - head - tail} characters omitted) …${text.slice(-tail)}`;
+}
 function formatProblem(problem2, color = false) {
   const where2 = problem2.line > 0 ? `${problem2.file}:${problem2.line}:${problem2.column}` : problem2.file;
   const label = problem2.severity === "warning" ? `${paint2("warning", YELLOW, color)}: ` : "";
   const path2 = problem2.path === "" ? "" : ` (${problem2.path})`;
-  return `${safe(where2)}: ${label}${safe(`${problem2.message}${path2}`)}`;
+  return `${safe(where2)}: ${label}${safe(abbreviate(`${problem2.message}${path2}`))}`;
 }
 function reportWarnings(problems, options) {
   for (const p of sortProblems(problems)) {
@@ -49309,8 +49600,7 @@ init_manifest();
 init_targets();
 
 // src/commands/io.ts
-init_errors();
-import { writeFile as writeFile2 } from "node:fs/promises";
+init_file();
 import { resolve as resolve4 } from "node:path";
 function useColor(io) {
   const noColor = io.env["NO_COLOR"];
@@ -49324,11 +49614,7 @@ async function emit(io, text, out, what) {
     io.stdout(text);
     return;
   }
-  try {
-    await writeFile2(resolvePath(io, out), text, "utf8");
-  } catch (e) {
-    throw new ConfigError(`cannot write ${out}: ${e.message}`);
-  }
+  await writeFileAtomic(resolvePath(io, out), text);
   io.stderr(`${what} written to ${out}.
 `);
 }
@@ -49921,6 +50207,7 @@ function field2(value, key) {
 // src/action/github.ts
 var import_undici2 = __toESM(require_undici(), 1);
 init_errors();
+import { setTimeout as setTimeout2 } from "node:timers/promises";
 var GitHubClient = class {
   constructor(options) {
     this.options = options;
@@ -49954,14 +50241,16 @@ var GitHubClient = class {
   /** Adds a comment to issue or pull request `issue`. */
   async createComment(issue, body) {
     const url = this.url(`issues/${issue}/comments`);
-    const res = await this.call("POST", url, { body });
-    return toComment(res.body) ?? Promise.reject(this.unexpected("POST", url, "the created comment"));
+    const comment = toComment((await this.call("POST", url, { body })).body);
+    if (!comment) throw this.unexpected("POST", url, "the created comment");
+    return comment;
   }
   /** Replaces the body of comment `id`. */
   async updateComment(id, body) {
     const url = this.url(`issues/comments/${id}`);
-    const res = await this.call("PATCH", url, { body });
-    return toComment(res.body) ?? Promise.reject(this.unexpected("PATCH", url, "the updated comment"));
+    const comment = toComment((await this.call("PATCH", url, { body })).body);
+    if (!comment) throw this.unexpected("PATCH", url, "the updated comment");
+    return comment;
   }
   /**
    * Keeps exactly one comment carrying `marker` on the pull request: edits the first comment whose
@@ -50000,6 +50289,17 @@ var GitHubClient = class {
     return void 0;
   }
   async call(method, url, payload) {
+    const attempts = method === "POST" ? 1 : Math.max(1, this.options.attempts ?? 3);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(method, url, payload);
+      } catch (error2) {
+        if (attempt >= attempts || !(error2 instanceof ApiError) || error2.details.retriable !== true) throw error2;
+        await setTimeout2((this.options.retryDelayMs ?? 1e3) * 2 ** (attempt - 1));
+      }
+    }
+  }
+  async send(method, url, payload) {
     const where2 = `${url.pathname}${url.search}`;
     let res;
     try {
@@ -50041,7 +50341,8 @@ function toComment(value) {
 }
 function githubError(method, url, status, body, text) {
   const parsed = typeof body === "object" && body !== null ? body : {};
-  let serverMessage = typeof parsed.message === "string" ? parsed.message : text.trim().slice(0, 200);
+  const plain = text.trim();
+  let serverMessage = typeof parsed.message === "string" ? parsed.message : plain !== "" && !plain.includes("<") ? plain.slice(0, 200) : `HTTP ${status}`;
   if (Array.isArray(parsed.errors)) {
     const details = parsed.errors.map((e) => typeof e === "object" && e !== null && typeof e.message === "string" ? e.message : "").filter((m) => m !== "");
     if (details.length > 0) serverMessage = `${serverMessage} (${details.join("; ")})`;

@@ -2,6 +2,7 @@
  * The few GitHub REST API calls the action makes (issue comments on a pull request), over undici.
  * The token goes only to the configured API origin; pagination links pointing elsewhere are refused.
  */
+import { setTimeout } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { ApiError } from '../errors.js';
 
@@ -23,12 +24,22 @@ export interface GitHubClientOptions {
   /** Page size for listing comments (GitHub allows at most 100). */
   perPage?: number;
   timeoutMs?: number;
+  /** Tries of a GET or PATCH that failed with a 5xx or a connection error; default 3. */
+  attempts?: number;
+  /** Wait before the first retry, doubled for each further one; default 1 s (tests pass 1 ms). */
+  retryDelayMs?: number;
 }
 
 /** What {@link GitHubClient.upsertComment} did. */
 export interface UpsertResult {
   action: 'created' | 'updated';
   comment: IssueComment;
+}
+
+/** A successful response: parsed body and headers. */
+interface Answer {
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** GitHub's error body: `{ message, documentation_url, status, errors? }`. */
@@ -72,15 +83,17 @@ export class GitHubClient {
   /** Adds a comment to issue or pull request `issue`. */
   async createComment(issue: number, body: string): Promise<IssueComment> {
     const url = this.url(`issues/${issue}/comments`);
-    const res = await this.call('POST', url, { body });
-    return toComment(res.body) ?? Promise.reject(this.unexpected('POST', url, 'the created comment'));
+    const comment = toComment((await this.call('POST', url, { body })).body);
+    if (!comment) throw this.unexpected('POST', url, 'the created comment');
+    return comment;
   }
 
   /** Replaces the body of comment `id`. */
   async updateComment(id: number, body: string): Promise<IssueComment> {
     const url = this.url(`issues/comments/${id}`);
-    const res = await this.call('PATCH', url, { body });
-    return toComment(res.body) ?? Promise.reject(this.unexpected('PATCH', url, 'the updated comment'));
+    const comment = toComment((await this.call('PATCH', url, { body })).body);
+    if (!comment) throw this.unexpected('PATCH', url, 'the updated comment');
+    return comment;
   }
 
   /**
@@ -124,11 +137,21 @@ export class GitHubClient {
     return undefined;
   }
 
-  private async call(
-    method: 'GET' | 'POST' | 'PATCH',
-    url: URL,
-    payload?: Record<string, string>,
-  ): Promise<{ body: unknown; headers: Record<string, string | string[] | undefined> }> {
+  private async call(method: 'GET' | 'POST' | 'PATCH', url: URL, payload?: Record<string, string>): Promise<Answer> {
+    // A POST is sent once: a create whose answer was lost may have happened, and a second one
+    // would add a duplicate comment. GET and PATCH (same body) are safe to repeat.
+    const attempts = method === 'POST' ? 1 : Math.max(1, this.options.attempts ?? 3);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(method, url, payload);
+      } catch (error) {
+        if (attempt >= attempts || !(error instanceof ApiError) || error.details.retriable !== true) throw error;
+        await setTimeout((this.options.retryDelayMs ?? 1000) * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  private async send(method: 'GET' | 'POST' | 'PATCH', url: URL, payload?: Record<string, string>): Promise<Answer> {
     const where = `${url.pathname}${url.search}`;
     let res;
     try {
@@ -174,7 +197,9 @@ function toComment(value: unknown): IssueComment | undefined {
 /** One sentence for a GitHub error, with what the user can do about the usual ones. */
 function githubError(method: string, url: string, status: number, body: unknown, text: string): ApiError {
   const parsed = typeof body === 'object' && body !== null ? (body as GitHubErrorBody) : {};
-  let serverMessage = typeof parsed.message === 'string' ? parsed.message : text.trim().slice(0, 200);
+  // Proxies in front of the API answer some 5xx with an HTML page: say only the status then.
+  const plain = text.trim();
+  let serverMessage = typeof parsed.message === 'string' ? parsed.message : plain !== '' && !plain.includes('<') ? plain.slice(0, 200) : `HTTP ${status}`;
   if (Array.isArray(parsed.errors)) {
     const details = parsed.errors
       .map((e) => (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : ''))

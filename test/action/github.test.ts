@@ -121,6 +121,29 @@ describe('GitHubClient', () => {
     }
   });
 
+  it('repeats GETs and PATCHes through transient 5xx, never a POST', async () => {
+    const c = new GitHubClient({ apiUrl: sim.url, token: TOKEN, repository: REPO, userAgent: 't', retryDelayMs: 1 });
+    try {
+      const marker = '<!-- retry -->';
+      const created = await c.upsertComment(9, marker, `${marker}\nv1`);
+      sim.failNext(2, 502, 'GET');
+      sim.failNext(1, 503, 'PATCH');
+      const updated = await c.upsertComment(9, marker, `${marker}\nv2`);
+      assert.equal(updated.action, 'updated');
+      assert.equal(updated.comment.id, created.comment.id);
+
+      const posts = sim.requests.filter((r) => r.method === 'POST').length;
+      sim.failNext(1, 502, 'POST');
+      await assert.rejects(c.createComment(9, 'x'), /POST \/repos\/acme\/platform\/issues\/9\/comments failed with 502: HTTP 502\.$/);
+      assert.equal(sim.requests.filter((r) => r.method === 'POST').length, posts + 1, 'sent once');
+
+      sim.failNext(3, 500, 'GET');
+      await assert.rejects(c.listIssueComments(9), /failed with 500: Server Error\.$/);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('refuses to follow a pagination link to another host with the token', async () => {
     const { createServer } = await import('node:http');
     const server = createServer((req, res) => {

@@ -54,6 +54,11 @@ export interface GitHubSimulator {
   comments(issue: number): SimComment[];
   /** Adds a comment as another user, e.g. a reviewer. */
   seed(issue: number, body: string, login?: string): SimComment;
+  /**
+   * Answers the next `times` requests (of `method`, when given) with a 5xx as GitHub's edge does
+   * under load (502/503/504: an HTML page; 500: `{"message":"Server Error"}`), before doing anything.
+   */
+  failNext(times: number, status: 500 | 502 | 503 | 504, method?: string): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,7 @@ const BODY_LIMIT = 65_536;
 export async function startGitHubSimulator(options: GitHubSimulatorOptions): Promise<GitHubSimulator> {
   const comments = new Map<number, SimComment[]>(options.issues.map((n) => [n, []]));
   const requests: SimRequest[] = [];
+  const outages: Array<{ status: number; method?: string; left: number }> = [];
   let nextId = 1_000_001;
   let origin = '';
   const clock = Date.UTC(2026, 0, 1);
@@ -106,6 +112,15 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
     const token = /^(?:Bearer|token) (.+)$/i.exec(auth)?.[1];
     requests.push({ method: req.method ?? '', path: url.pathname, query: url.search, authorized: token !== undefined });
     const raw = await readBody(req);
+
+    const outage = outages.find((o) => o.left > 0 && (o.method === undefined || o.method === req.method));
+    if (outage) {
+      outage.left--;
+      if (outage.status === 500) return fail(res, 500, 'Server Error', 'https://docs.github.com/rest');
+      res.writeHead(outage.status, { 'content-type': 'text/html' });
+      res.end(`<html><body><h1>${outage.status} Server Error</h1>\n<p>We couldn't respond to your request in time.</p></body></html>\n`);
+      return;
+    }
 
     if (!req.headers['user-agent']) {
       const text =
@@ -200,6 +215,9 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
       const comment = make(issue, body, login, 'User');
       items.push(comment);
       return comment;
+    },
+    failNext: (times, status, method) => {
+      outages.push({ status, left: times, ...(method === undefined ? {} : { method }) });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
