@@ -1,5 +1,6 @@
 /** The HTTP layer shared by the REST v3 and DigitalOcean targets. */
 export { HttpClient, consumeJson } from './client.js';
+export { parseStreamedList, type StreamedList } from './json-list.js';
 export type {
   ApiErrorDetails,
   BodyConsumer,

@@ -1,0 +1,287 @@
+/**
+ * Streaming parse of a list response: a JSON object one of whose members is a (possibly huge)
+ * array, such as REST v3's `{kind, metadata, data: [...]}`. The config listing of a 50,000-topic
+ * cluster is about a gigabyte of JSON: more than V8 can hold in one string, and several times the
+ * memory once parsed whole. Here the body is scanned as it arrives; each array element is cut out
+ * and parsed on its own (by the caller's JSON parser, so lossless parsers still apply) and handed
+ * to `onItem` at once, so only what `onItem` keeps stays in memory. Other members are small and
+ * parsed whole. Malformed input throws `SyntaxError`, like `JSON.parse`.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/** What the scanner expects next. */
+const enum State {
+  Start,
+  FirstKeyOrEnd,
+  /** After a comma between members: a member name must follow. */
+  NextKey,
+  Key,
+  Colon,
+  ValueStart,
+  Value,
+  AfterValue,
+  ArrayStart,
+  /** After a comma between elements: an element must follow. */
+  NextElement,
+  Element,
+  AfterElement,
+  Done,
+}
+
+/** The result: the mapped elements of the array member, and every other member parsed. */
+export interface StreamedList<T> {
+  items: T[];
+  /** Whether the array member was present as an array (otherwise it is among `members`). */
+  found: boolean;
+  members: Record<string, unknown>;
+  /** Set when the body is valid JSON but not an object: the whole value, parsed. */
+  other?: { value: unknown };
+}
+
+/**
+ * Cuts one JSON value out of a byte stream: containers by depth, strings by their closing quote,
+ * literals by the delimiter after them (which is left for the caller).
+ */
+class ValueCutter {
+  #parts: Uint8Array[] = [];
+  #depth = 0;
+  #inString = false;
+  #escaped = false;
+  #literal = false;
+
+  /** Starts a value whose first byte is `b` (already known not to be whitespace). */
+  begin(b: number): void {
+    this.#parts = [];
+    this.#depth = 0;
+    this.#inString = false;
+    this.#escaped = false;
+    this.#literal = false;
+    if (b === QUOTE) this.#inString = true;
+    else if (b !== OPEN_BRACE && b !== OPEN_BRACKET) this.#literal = true;
+  }
+
+  /**
+   * Scans `chunk` from `from` (the value's first byte on the first call); returns the index just
+   * past the value's end, or -1 when the value continues in the next chunk.
+   */
+  scan(chunk: Uint8Array, from: number, first: boolean): number {
+    let i = from;
+    if (first && !this.#literal) {
+      // The opening byte: a quote starts the string, a bracket the first level.
+      if (!this.#inString) this.#depth = 1;
+      i++;
+    }
+    const n = chunk.length;
+    if (this.#literal) {
+      for (; i < n; i++) {
+        const b = chunk[i] as number;
+        if (b === COMMA || b === CLOSE_BRACE || b === CLOSE_BRACKET || isSpace(b)) return i;
+      }
+      return -1;
+    }
+    for (; i < n; i++) {
+      const b = chunk[i] as number;
+      if (this.#inString) {
+        if (this.#escaped) this.#escaped = false;
+        else if (b === BACKSLASH) this.#escaped = true;
+        else if (b === QUOTE) {
+          this.#inString = false;
+          if (this.#depth === 0) return i + 1;
+        }
+      } else if (b === QUOTE) {
+        this.#inString = true;
+      } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        this.#depth++;
+      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        this.#depth--;
+        if (this.#depth === 0) return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** Keeps the part of a chunk the value spans when it continues in the next chunk. */
+  keep(part: Uint8Array): void {
+    this.#parts.push(part);
+  }
+
+  /** The value's text, given its part in the current chunk. */
+  text(last: Uint8Array): string {
+    if (this.#parts.length === 0) return Buffer.from(last.buffer, last.byteOffset, last.byteLength).toString('utf8');
+    const whole = Buffer.concat([...this.#parts, last]);
+    this.#parts = [];
+    return whole.toString('utf8');
+  }
+}
+
+/**
+ * Parses a JSON object from `body`, streaming the elements of its `arrayKey` member through
+ * `onItem` as they are read. Throws `SyntaxError` on malformed JSON.
+ */
+export async function parseStreamedList<T>(
+  body: AsyncIterable<Uint8Array>,
+  arrayKey: string,
+  parseJson: (text: string) => unknown,
+  onItem: (raw: unknown) => T,
+): Promise<StreamedList<T>> {
+  const out: StreamedList<T> = { items: [], found: false, members: {} };
+  const cutter = new ValueCutter();
+  const keyCutter = new ValueCutter();
+  let state: State = State.Start;
+  let key = '';
+  /** Whether the value being cut started in the current chunk (its first byte not yet scanned). */
+  let startAt = -1;
+  const fail = (what: string): never => {
+    throw new SyntaxError(`Malformed JSON list: ${what}`);
+  };
+
+  const it = body[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await it.next();
+      if (next.done === true) {
+        finished = true;
+        break;
+      }
+      const chunk = next.value;
+      const n = chunk.length;
+      let i = 0;
+      while (i < n) {
+        const b = chunk[i] as number;
+        switch (state) {
+          case State.Start:
+            if (isSpace(b)) break;
+            if (b !== OPEN_BRACE) {
+              // Not a list page at all (an error object would be one): small, parse it whole.
+              const text = await rest(chunk.subarray(i), it);
+              finished = true;
+              return { ...out, other: { value: parseJson(text) } };
+            }
+            state = State.FirstKeyOrEnd;
+            break;
+          case State.FirstKeyOrEnd:
+          case State.NextKey:
+            if (isSpace(b)) break;
+            if (b === CLOSE_BRACE && state === State.FirstKeyOrEnd) {
+              state = State.Done;
+              break;
+            }
+            if (b !== QUOTE) fail('expected a member name');
+            keyCutter.begin(b);
+            startAt = i;
+            state = State.Key;
+            continue;
+          case State.Key: {
+            const end = keyCutter.scan(chunk, i, startAt === i);
+            if (end < 0) {
+              keyCutter.keep(chunk.subarray(Math.max(startAt, 0)));
+              startAt = -1;
+              i = n;
+              continue;
+            }
+            const parsed: unknown = JSON.parse(keyCutter.text(chunk.subarray(Math.max(startAt, 0), end)));
+            key = parsed as string;
+            startAt = -1;
+            state = State.Colon;
+            i = end;
+            continue;
+          }
+          case State.Colon:
+            if (isSpace(b)) break;
+            if (b !== COLON) fail("expected ':'");
+            state = State.ValueStart;
+            break;
+          case State.ValueStart:
+            if (isSpace(b)) break;
+            if (key === arrayKey && b === OPEN_BRACKET) {
+              out.found = true;
+              state = State.ArrayStart;
+              break;
+            }
+            if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON) fail('expected a value');
+            cutter.begin(b);
+            startAt = i;
+            state = State.Value;
+            continue;
+          case State.Value:
+          case State.Element: {
+            const end = cutter.scan(chunk, i, startAt === i);
+            if (end < 0) {
+              cutter.keep(chunk.subarray(Math.max(startAt, 0)));
+              startAt = -1;
+              i = n;
+              continue;
+            }
+            const value = parseJson(cutter.text(chunk.subarray(Math.max(startAt, 0), end)));
+            startAt = -1;
+            if (state === State.Value) {
+              out.members[key] = value;
+              state = State.AfterValue;
+            } else {
+              out.items.push(onItem(value));
+              state = State.AfterElement;
+            }
+            i = end;
+            continue;
+          }
+          case State.AfterValue:
+            if (isSpace(b)) break;
+            if (b === CLOSE_BRACE) state = State.Done;
+            else if (b === COMMA) state = State.NextKey;
+            else fail("expected ',' or '}'");
+            break;
+          case State.ArrayStart:
+          case State.NextElement:
+            if (isSpace(b)) break;
+            if (b === CLOSE_BRACKET && state === State.ArrayStart) {
+              state = State.AfterValue;
+              break;
+            }
+            if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON) fail('expected an array element');
+            cutter.begin(b);
+            startAt = i;
+            state = State.Element;
+            continue;
+          case State.AfterElement:
+            if (isSpace(b)) break;
+            if (b === CLOSE_BRACKET) {
+              state = State.AfterValue;
+              break;
+            }
+            if (b !== COMMA) fail("expected ',' or ']'");
+            state = State.NextElement;
+            break;
+          case State.Done:
+            if (!isSpace(b)) fail('unexpected data after the end');
+            break;
+        }
+        i++;
+      }
+    }
+  } finally {
+    // Stops the body on a parse error, so the connection is not left with unread data.
+    if (!finished) await it.return?.();
+  }
+  if (state !== State.Done) fail('unexpected end of input');
+  return out;
+}
+
+/** The rest of a body as text, from a chunk already taken out of the stream. */
+async function rest(first: Uint8Array, it: AsyncIterator<Uint8Array>): Promise<string> {
+  const parts: Uint8Array[] = [first];
+  for (let next = await it.next(); next.done !== true; next = await it.next()) parts.push(next.value);
+  return Buffer.concat(parts).toString('utf8');
+}
