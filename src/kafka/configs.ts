@@ -222,12 +222,14 @@ const INT_RANGE = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
 const LONG_RANGE = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 const DOUBLE_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function scalarText(value: string | number | boolean): string {
+type Scalar = string | number | boolean;
+
+function scalarText(value: Scalar): string {
   return typeof value === 'string' ? value.trim() : String(value);
 }
 
-function show(value: ConfigInput): string {
-  return JSON.stringify(value);
+function isList(value: ConfigInput): value is readonly Scalar[] {
+  return Array.isArray(value);
 }
 
 function parseInteger(key: string, text: string): Parsed {
@@ -251,7 +253,7 @@ function checkRange(spec: TopicConfigSpec, n: bigint | number): string | undefin
 }
 
 function listItems(value: ConfigInput): string[] {
-  const parts = Array.isArray(value) ? value.map((v) => scalarText(v)) : scalarText(value as string).split(',');
+  const parts = isList(value) ? value.map(scalarText) : scalarText(value).split(',');
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
@@ -271,6 +273,8 @@ function formatList(spec: TopicConfigSpec | undefined, items: string[]): { value
 
 const THROTTLED_REPLICAS_RE = /^(\*|\d+:\d+)$/;
 
+type Fail = (why: string) => NormalizeResult;
+
 /**
  * Normalises a desired config value to Kafka's canonical string: units resolved, numbers in plain
  * decimal, enums and booleans in Kafka's spelling, enum lists sorted. Checks the value against the
@@ -279,15 +283,14 @@ const THROTTLED_REPLICAS_RE = /^(\*|\d+:\d+)$/;
  */
 export function normalizeConfigValue(key: string, value: ConfigInput): NormalizeResult {
   const spec = TOPIC_CONFIGS.get(key);
-  const fail = (why: string): NormalizeResult => ({ ok: false, message: `${key}: ${show(value)} ${why}` });
-  if (Array.isArray(value) && spec?.type !== 'list' && spec !== undefined) {
-    return fail('is a list, but this config takes a single value');
-  }
+  const fail: Fail = (why) => ({ ok: false, message: `${key}: ${JSON.stringify(value)} ${why}` });
   if (!spec) return normalizeUnknown(key, value, fail);
+  if (spec.type === 'list') return normalizeList(key, spec, value, fail);
+  if (isList(value)) return fail('is a list, but this config takes a single value');
+  const text = scalarText(value);
   switch (spec.type) {
     case 'int':
     case 'long': {
-      const text = scalarText(value as string | number | boolean);
       if (typeof value === 'boolean') return fail('is a boolean, expected a number');
       const parsed = parseInteger(key, text);
       if (!parsed.ok) return fail(parsed.message);
@@ -297,54 +300,47 @@ export function normalizeConfigValue(key: string, value: ConfigInput): Normalize
       return bad ? fail(bad) : { ok: true, value: parsed.value.toString() };
     }
     case 'double': {
-      const text = scalarText(value as string | number | boolean);
       if (typeof value === 'boolean' || !DOUBLE_RE.test(text)) return fail('expected a number');
       const n = Number(text);
       const bad = checkRange(spec, n);
       return bad ? fail(bad) : { ok: true, value: String(n) };
     }
     case 'boolean': {
-      const text = scalarText(value as string | number | boolean).toLowerCase();
-      if (typeof value === 'number' || (text !== 'true' && text !== 'false')) return fail('expected true or false');
-      return { ok: true, value: text };
+      const lower = text.toLowerCase();
+      if (typeof value === 'number' || (lower !== 'true' && lower !== 'false')) return fail('expected true or false');
+      return { ok: true, value: lower };
     }
     case 'string': {
       if (typeof value === 'boolean') return fail('is a boolean, expected a string');
-      const text = scalarText(value as string | number);
       if (!spec.validValues) return { ok: true, value: text };
       const hit = spec.validValues.find((v) => v.toLowerCase() === text.toLowerCase());
       if (hit) return { ok: true, value: hit };
       const guess = closest(text, spec.validValues);
       return fail(`is not one of ${spec.validValues.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`);
     }
-    case 'list': {
-      if (typeof value === 'boolean' || (Array.isArray(value) && value.some((v) => typeof v === 'boolean'))) {
-        return fail('expected a list of names');
-      }
-      const items = listItems(value);
-      const { value: out, unknown } = formatList(spec, items);
-      if (unknown.length > 0) {
-        const guess = closest(unknown[0] ?? '', spec.validValues ?? []);
-        return fail(
-          `contains ${unknown.map((u) => `"${u}"`).join(', ')}, expected ${spec.validValues?.join(', ')}` +
-            (guess ? ` (did you mean "${guess}"?)` : ''),
-        );
-      }
-      if (key.endsWith('.throttled.replicas') && !items.every((i) => THROTTLED_REPLICAS_RE.test(i))) {
-        return fail('expected "*" or a list of partition:broker pairs such as 0:101,1:102');
-      }
-      return { ok: true, value: out };
-    }
   }
 }
 
-function normalizeUnknown(
-  key: string,
-  value: ConfigInput,
-  fail: (why: string) => NormalizeResult,
-): NormalizeResult {
-  if (Array.isArray(value)) return { ok: true, value: listItems(value).join(',') };
-  const text = scalarText(value as string | number | boolean);
+function normalizeList(key: string, spec: TopicConfigSpec, value: ConfigInput, fail: Fail): NormalizeResult {
+  if ((isList(value) ? value : [value]).some((v) => typeof v === 'boolean')) return fail('expected a list of names');
+  const items = listItems(value);
+  const { value: out, unknown } = formatList(spec, items);
+  if (unknown.length > 0) {
+    const guess = closest(unknown[0] ?? '', spec.validValues ?? []);
+    return fail(
+      `contains ${unknown.map((u) => `"${u}"`).join(', ')}, expected ${spec.validValues?.join(', ')}` +
+        (guess ? ` (did you mean "${guess}"?)` : ''),
+    );
+  }
+  if (key.endsWith('.throttled.replicas') && !items.every((i) => THROTTLED_REPLICAS_RE.test(i))) {
+    return fail('expected "*" or a list of partition:broker pairs such as 0:101,1:102');
+  }
+  return { ok: true, value: out };
+}
+
+function normalizeUnknown(key: string, value: ConfigInput, fail: Fail): NormalizeResult {
+  if (isList(value)) return { ok: true, value: listItems(value).join(',') };
+  const text = scalarText(value);
   if (typeof value === 'boolean') return { ok: true, value: text };
   const unit = configUnit(key);
   if (unit && typeof value === 'number') {
