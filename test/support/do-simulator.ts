@@ -97,6 +97,8 @@ export interface SimTopic {
   /** Detail reads left that answer 404, then reads left that answer `configuring`. */
   notFoundReads: number;
   configuringReads: number;
+  /** Partition count detail reads still show after an increase, and for how many reads. */
+  lagging?: { partitions: number; reads: number };
 }
 
 /** A Kafka ACL entry of a database user. */
@@ -148,6 +150,11 @@ export interface DoSimulatorOptions {
   createNotFoundReads?: number;
   /** Detail reads of a new topic that answer `configuring` before it is `active`. Default 1. */
   createConfiguringReads?: number;
+  /**
+   * Detail reads after a partition increase that still list the old partitions (DigitalOcean
+   * applies increases asynchronously; the list's `partition_count` is current). Default 0.
+   */
+  partitionLagReads?: number;
   /** Added before every response, like a network round trip. Default 0. */
   latencyMs?: number;
 }
@@ -201,6 +208,7 @@ export class DoSimulator {
       createNotFoundReads: options.createNotFoundReads ?? 1,
       createConfiguringReads: options.createConfiguringReads ?? 1,
       latencyMs: options.latencyMs ?? 0,
+      partitionLagReads: options.partitionLagReads ?? 0,
     };
     this.token = this.#options.token;
     this.databaseId = this.#options.databaseId;
@@ -379,8 +387,9 @@ export class DoSimulator {
       if (name === undefined && method === 'POST') return { status: 201, payload: this.#createTopic(body) };
       if (name !== undefined && method === 'GET') {
         const topic = this.#readTopic(name);
-        const view = this.#topicView(topic);
+        const view = this.#topicView(topic, topic.lagging?.partitions);
         if (topic.configuringReads > 0) topic.configuringReads -= 1;
+        if (topic.lagging && --topic.lagging.reads <= 0) delete topic.lagging;
         return { status: 200, payload: { topic: view } };
       }
       if (name !== undefined && method === 'PUT') return { status: 200, payload: this.#updateTopic(name, body) };
@@ -428,13 +437,13 @@ export class DoSimulator {
     return topic;
   }
 
-  #topicView(t: SimTopic): unknown {
+  #topicView(t: SimTopic, shownPartitions = t.partitions): unknown {
     const state = t.notFoundReads > 0 || t.configuringReads > 0 ? 'configuring' : 'active';
     return {
       name: t.name,
       state,
       replication_factor: t.replicationFactor,
-      partitions: Array.from({ length: t.partitions }, (_, id) => ({
+      partitions: Array.from({ length: shownPartitions }, (_, id) => ({
         size: 4096,
         id,
         in_sync_replicas: t.replicationFactor,
@@ -479,6 +488,9 @@ export class DoSimulator {
     // Omitted config keys fall back to the defaults, not to the topic's current values: a client
     // that sends a partial config resets what it left out.
     const config = this.#config(b.config, this.#defaults());
+    if (partitions > topic.partitions && this.#options.partitionLagReads > 0) {
+      topic.lagging = { partitions: topic.partitions, reads: this.#options.partitionLagReads };
+    }
     topic.partitions = partitions;
     topic.replicationFactor = rf;
     topic.config = config;

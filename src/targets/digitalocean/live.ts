@@ -19,9 +19,10 @@ function rawText(value: unknown): string {
 }
 
 /**
- * One topic's live model. `summary` (the list entry) gives the partition count DigitalOcean
- * declares; the detail's `partitions` array is used only when the list has none, because it lags
- * behind a partition increase. Keys outside the mapping table are reported through `skipped`.
+ * One topic's live model. The partition count is the larger of the list's `partition_count` and
+ * the length of the detail's `partitions` array: partitions only grow, and DigitalOcean applies an
+ * increase asynchronously, so one of the two may still show the old count for a while. Keys
+ * outside the mapping table are reported through `skipped`.
  */
 export function toLiveTopic(summary: DoTopicSummary | undefined, detail: DoTopicDetail): { topic: LiveTopic; skipped: string[] } {
   const configs: Record<string, LiveConfig> = {};
@@ -50,7 +51,7 @@ export function toLiveTopic(summary: DoTopicSummary | undefined, detail: DoTopic
   return {
     topic: {
       name: detail.name,
-      partitions: summary?.partitionCount ?? detail.partitions,
+      partitions: Math.max(summary?.partitionCount ?? 0, detail.partitions),
       replicationFactor: detail.replicationFactor,
       internal: detail.name.startsWith('__'),
       configs: sortedConfigs,

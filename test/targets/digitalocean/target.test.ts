@@ -322,3 +322,23 @@ test('an unknown database id says which setting to check', async () => {
     await o.close();
   }
 });
+
+test('a partition increase that the detail endpoint shows late still reads as done', async () => {
+  const sim = new DoSimulator({ partitionLagReads: 3 });
+  sim.addTopic('orders', 3);
+  await sim.start();
+  const settings = parseDigitalOceanSettings({ databaseId: sim.databaseId, token: sim.token, apiUrl: sim.url }, 'do-test');
+  const target = new DigitalOceanTarget(settings, { log: () => {}, debug: false });
+  try {
+    const live = await target.read();
+    const [unit] = target.units(2, [topicAction(2, 'update', 'orders', [{ field: 'partitions', from: 3, to: 6 }])], live);
+    await unit!.run();
+    const detail = await fetch(`${sim.url}/v2/databases/${sim.databaseId}/topics/orders`, { headers: { authorization: `Bearer ${sim.token}` } });
+    assert.equal(((await detail.json()) as { topic: { partitions: unknown[] } }).topic.partitions.length, 3, 'the detail still lags');
+    const after = await target.read();
+    assert.equal(after.topics[0]!.partitions, 6);
+  } finally {
+    await target.close();
+    await sim.close();
+  }
+});
