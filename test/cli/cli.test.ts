@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { copyExample, kafkaform, kafkaformAsync, read, ROOT, scratch } from './helpers.js';
+import { copyExample, kafkaform, read, ROOT, scratch } from './helpers.js';
 import { parseSnapshot } from '../../src/targets/snapshot/file.js';
 
 const ESC = '\u001b';
@@ -23,21 +23,21 @@ function schemaValidator(name: string): ReturnType<Ajv2020['compile']> {
   return new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 }
 
-describe('kafkaform validate', () => {
-  it('accepts the quickstart and says what it checked', () => {
-    const r = kafkaform(['validate', 'examples/quickstart'], { cwd: ROOT });
+describe('kafkaform validate', { concurrency: true }, () => {
+  it('accepts the quickstart and says what it checked', async () => {
+    const r = await kafkaform(['validate', 'examples/quickstart'], { cwd: ROOT });
     assert.equal(r.stderr, '');
     assert.equal(r.stdout, 'The manifests are valid for 1 cluster:\n  cluster local (snapshot): 4 topics, 9 ACL bindings\n');
     assert.equal(r.code, 0);
   });
 
-  it('reports every problem of a bad manifest with file:line:col and path, exit 1, no stack trace', () => {
+  it('reports every problem of a bad manifest with file:line:col and path, exit 1, no stack trace', async () => {
     const dir = scratch();
     writeFileSync(
       join(dir, 'bad.yaml'),
       ['apiVersion: kafkaform/v1', 'topics:', '  - name: orders.v1', '    partitions: 0', '  - name: payments.v1', '    replicationFactor: "three"', ''].join('\n'),
     );
-    const r = kafkaform(['validate'], { cwd: dir });
+    const r = await kafkaform(['validate'], { cwd: dir });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     const lines = r.stderr.trimEnd().split('\n');
@@ -48,7 +48,7 @@ describe('kafkaform validate', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
-  it('needs no variable of a cluster it does not use; plan names the variable when the cluster is used', () => {
+  it('needs no variable of a cluster it does not use; plan names the variable when the cluster is used', async () => {
     const dir = copyExample('quickstart');
     writeFileSync(
       join(dir, 'prod.yaml'),
@@ -62,22 +62,22 @@ describe('kafkaform validate', () => {
         '',
       ].join('\n'),
     );
-    const v = kafkaform(['validate'], { cwd: dir });
+    const v = await kafkaform(['validate'], { cwd: dir });
     assert.equal(v.code, 0, v.stderr);
     assert.match(v.stdout, /valid for 2 clusters/);
-    const p = kafkaform(['plan', '--cluster', 'local'], { cwd: dir });
+    const p = await kafkaform(['plan', '--cluster', 'local'], { cwd: dir });
     assert.equal(p.code, 0, p.stderr);
     assert.ok(p.stdout.endsWith(QUICKSTART_PLAN_TAIL));
-    const prod = kafkaform(['plan', '--cluster', 'prod'], { cwd: dir });
+    const prod = await kafkaform(['plan', '--cluster', 'prod'], { cwd: dir });
     assert.equal(prod.code, 1);
     assert.equal(prod.stdout, '');
     assert.match(prod.stderr, /^error: prod\.yaml:5:\d+: environment variable PROD_REST_URL is not set \(cluster prod, setting restUrl\)$/m);
   });
 });
 
-describe('kafkaform plan', () => {
-  it('prints the quickstart plan: creates, updates, deletes, held back, unmanaged; no colour off a terminal', () => {
-    const r = kafkaform(['plan', 'examples/quickstart'], { cwd: ROOT });
+describe('kafkaform plan', { concurrency: true }, () => {
+  it('prints the quickstart plan: creates, updates, deletes, held back, unmanaged; no colour off a terminal', async () => {
+    const r = await kafkaform(['plan', 'examples/quickstart'], { cwd: ROOT });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /^Plan for cluster local \(snapshot\), live state sha256:[0-9a-f]{12}\n/);
@@ -94,13 +94,13 @@ describe('kafkaform plan', () => {
     assert.ok(!r.stdout.includes(ESC));
   });
 
-  it('--detailed-exitcode exits 2 when there are changes', () => {
-    const r = kafkaform(['plan', 'examples/quickstart', '--detailed-exitcode'], { cwd: ROOT });
+  it('--detailed-exitcode exits 2 when there are changes', async () => {
+    const r = await kafkaform(['plan', 'examples/quickstart', '--detailed-exitcode'], { cwd: ROOT });
     assert.equal(r.code, 2);
   });
 
-  it('--format json validates against schemas/plan.schema.json and carries the fingerprint', () => {
-    const r = kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
+  it('--format json validates against schemas/plan.schema.json and carries the fingerprint', async () => {
+    const r = await kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
     assert.equal(r.code, 0, r.stderr);
     const plan = JSON.parse(r.stdout) as { cluster: unknown; summary: unknown; fingerprint: string; actions: { phase: number }[] };
     const validate = schemaValidator('plan.schema.json');
@@ -112,84 +112,84 @@ describe('kafkaform plan', () => {
     assert.deepEqual(phases, [...phases].sort((a, b) => a - b));
   });
 
-  it('--format markdown renders for a pull request; --out writes the same bytes to a file', () => {
-    const md = kafkaform(['plan', 'examples/quickstart', '--format', 'markdown'], { cwd: ROOT });
+  it('--format markdown renders for a pull request; --out writes the same bytes to a file', async () => {
+    const md = await kafkaform(['plan', 'examples/quickstart', '--format', 'markdown'], { cwd: ROOT });
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /\|/);
     const dir = scratch();
     const out = join(dir, 'plan.md');
-    const saved = kafkaform(['plan', join(ROOT, 'examples/quickstart'), '--format', 'markdown', '--out', out], { cwd: dir });
+    const saved = await kafkaform(['plan', join(ROOT, 'examples/quickstart'), '--format', 'markdown', '--out', out], { cwd: dir });
     assert.equal(saved.code, 0, saved.stderr);
     assert.equal(saved.stdout, '');
     assert.equal(saved.stderr, `Plan written to ${out}.\n`);
     assert.equal(read(out), md.stdout);
   });
 
-  it('is byte-for-byte reproducible', () => {
-    const a = kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
-    const b = kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
+  it('is byte-for-byte reproducible', async () => {
+    const a = await kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
+    const b = await kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
     assert.equal(a.stdout, b.stdout);
   });
 
-  it('exits 1 on a plan with errors, after showing them', () => {
+  it('exits 1 on a plan with errors, after showing them', async () => {
     const dir = copyExample('quickstart');
     const topics = read(join(dir, 'topics.yaml')).replace('partitions: 12 # the cluster has 6: partitions are added', 'partitions: 3');
     writeFileSync(join(dir, 'topics.yaml'), topics);
-    const r = kafkaform(['plan', '--detailed-exitcode'], { cwd: dir });
+    const r = await kafkaform(['plan', '--detailed-exitcode'], { cwd: dir });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /orders\.created\.v1/);
     assert.match(r.stderr, /^error: the plan has 1 error; fix the manifests before applying\n$/);
     const before = read(join(dir, 'live-state.json'));
-    const apply = kafkaform(['apply', '--auto-approve'], { cwd: dir });
+    const apply = await kafkaform(['apply', '--auto-approve'], { cwd: dir });
     assert.equal(apply.code, 1);
     assert.equal(read(join(dir, 'live-state.json')), before, 'apply changed nothing');
   });
 
-  it('chooses the cluster from --cluster, KAFKAFORM_CLUSTER or the only one, and says when it cannot', () => {
+  it('chooses the cluster from --cluster, KAFKAFORM_CLUSTER or the only one, and says when it cannot', async () => {
     const dir = copyExample('quickstart');
     writeFileSync(join(dir, 'other.yaml'), 'apiVersion: kafkaform/v1\nclusters:\n  other:\n    type: snapshot\n    path: ./live-state.json\n');
-    const ambiguous = kafkaform(['plan'], { cwd: dir });
+    const ambiguous = await kafkaform(['plan'], { cwd: dir });
     assert.equal(ambiguous.code, 1);
     assert.equal(ambiguous.stderr, 'error: the manifests declare 2 clusters (local, other); choose one with --cluster or KAFKAFORM_CLUSTER\n');
-    const fromEnv = kafkaform(['plan', '--format', 'json'], { cwd: dir, env: { KAFKAFORM_CLUSTER: 'other' } });
+    const fromEnv = await kafkaform(['plan', '--format', 'json'], { cwd: dir, env: { KAFKAFORM_CLUSTER: 'other' } });
     assert.equal(fromEnv.code, 0, fromEnv.stderr);
     assert.equal((JSON.parse(fromEnv.stdout) as { cluster: { name: string } }).cluster.name, 'other');
-    const unknown = kafkaform(['plan', '--cluster', 'nope'], { cwd: dir });
+    const unknown = await kafkaform(['plan', '--cluster', 'nope'], { cwd: dir });
     assert.equal(unknown.code, 1);
     assert.equal(unknown.stderr, 'error: unknown cluster "nope"; the manifests declare: local, other\n');
   });
 
-  it('rejects unknown options and formats with one sentence, exit 1', () => {
-    const r = kafkaform(['plan', '--bogus'], { cwd: ROOT });
+  it('rejects unknown options and formats with one sentence, exit 1', async () => {
+    const r = await kafkaform(['plan', '--bogus'], { cwd: ROOT });
     assert.equal(r.code, 1);
     assert.equal(r.stderr, "error: unknown option '--bogus'; see kafkaform --help\n");
-    const f = kafkaform(['plan', '--format', 'yaml'], { cwd: ROOT });
+    const f = await kafkaform(['plan', '--format', 'yaml'], { cwd: ROOT });
     assert.equal(f.code, 1);
     assert.match(f.stderr, /^error: option '-f, --format <format>' argument 'yaml' is invalid\. Allowed choices are text, json, markdown\.; see kafkaform --help\n$/);
   });
 
-  it('reports an unreadable snapshot as one sentence', () => {
+  it('reports an unreadable snapshot as one sentence', async () => {
     const dir = copyExample('quickstart');
     writeFileSync(join(dir, 'live-state.json'), '{"formatVersion": 1, "topics": 3}');
-    const r = kafkaform(['plan'], { cwd: dir });
+    const r = await kafkaform(['plan'], { cwd: dir });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^error: snapshot .*live-state\.json does not match schemas\/snapshot\.schema\.json: .*\n$/);
   });
 });
 
-describe('kafkaform apply', () => {
-  it('refuses to run unattended without --auto-approve, changing nothing', () => {
+describe('kafkaform apply', { concurrency: true }, () => {
+  it('refuses to run unattended without --auto-approve, changing nothing', async () => {
     const dir = copyExample('quickstart');
     const before = read(join(dir, 'live-state.json'));
-    const r = kafkaform(['apply'], { cwd: dir });
+    const r = await kafkaform(['apply'], { cwd: dir });
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'error: apply needs confirmation but this is not a terminal; pass --auto-approve to apply without asking\n');
     assert.equal(read(join(dir, 'live-state.json')), before);
   });
 
-  it('converges on a snapshot: progress on stderr, then plan and drift find nothing', () => {
+  it('converges on a snapshot: progress on stderr, then plan and drift find nothing', async () => {
     const dir = copyExample('quickstart');
-    const r = kafkaform(['apply', '--auto-approve', '--allow-delete'], { cwd: dir });
+    const r = await kafkaform(['apply', '--auto-approve', '--allow-delete'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stderr,
@@ -216,27 +216,27 @@ describe('kafkaform apply', () => {
     );
     assert.equal(snapshot.topics.find((t) => t.name === 'orders.created.v1')!.partitions, 12);
 
-    const again = kafkaform(['plan', '--detailed-exitcode', '--allow-delete'], { cwd: dir });
+    const again = await kafkaform(['plan', '--detailed-exitcode', '--allow-delete'], { cwd: dir });
     assert.equal(again.code, 0, again.stdout);
     assert.match(again.stdout, /No changes\. The cluster matches the manifests\./);
-    const drift = kafkaform(['drift'], { cwd: dir });
+    const drift = await kafkaform(['drift'], { cwd: dir });
     assert.equal(drift.code, 0);
     assert.equal(drift.stdout, 'No drift: cluster local matches the manifests.\n');
-    const noop = kafkaform(['apply', '--auto-approve'], { cwd: dir });
+    const noop = await kafkaform(['apply', '--auto-approve'], { cwd: dir });
     assert.equal(noop.code, 0);
     assert.equal(noop.stderr, '');
   });
 
-  it('--quiet silences progress', () => {
+  it('--quiet silences progress', async () => {
     const dir = copyExample('quickstart');
-    const r = kafkaform(['apply', '--auto-approve', '--quiet'], { cwd: dir });
+    const r = await kafkaform(['apply', '--auto-approve', '--quiet'], { cwd: dir });
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');
   });
 
-  it('applies a saved plan, and refuses it once the cluster has changed', () => {
+  it('applies a saved plan, and refuses it once the cluster has changed', async () => {
     const dir = copyExample('quickstart');
-    const saved = kafkaform(['plan', '--format', 'json', '--out', 'plan.json'], { cwd: dir });
+    const saved = await kafkaform(['plan', '--format', 'json', '--out', 'plan.json'], { cwd: dir });
     assert.equal(saved.code, 0, saved.stderr);
     const snapshotFile = join(dir, 'live-state.json');
     const original = read(snapshotFile);
@@ -246,29 +246,29 @@ describe('kafkaform apply', () => {
     changed.topics.find((t) => t.name === 'orders.shipped.v1')!.partitions = 8;
     writeFileSync(snapshotFile, JSON.stringify(changed));
     const stale = read(snapshotFile);
-    const refused = kafkaform(['apply', '--plan', 'plan.json', '--auto-approve'], { cwd: dir });
+    const refused = await kafkaform(['apply', '--plan', 'plan.json', '--auto-approve'], { cwd: dir });
     assert.equal(refused.code, 1);
     assert.equal(refused.stdout, '');
     assert.equal(refused.stderr, 'error: cluster local changed since plan plan.json was made; nothing was changed, run plan again\n');
     assert.equal(read(snapshotFile), stale);
 
     writeFileSync(snapshotFile, original);
-    const applied = kafkaform(['apply', '--plan', 'plan.json', '--auto-approve', '--quiet'], { cwd: dir });
+    const applied = await kafkaform(['apply', '--plan', 'plan.json', '--auto-approve', '--quiet'], { cwd: dir });
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /Apply complete: 5 created, 2 updated, 1 deleted\.\n$/);
-    assert.equal(kafkaform(['plan', '--detailed-exitcode'], { cwd: dir }).code, 0);
+    assert.equal((await kafkaform(['plan', '--detailed-exitcode'], { cwd: dir })).code, 0);
   });
 
-  it('refuses a saved plan that is not a plan, or is for another cluster', () => {
+  it('refuses a saved plan that is not a plan, or is for another cluster', async () => {
     const dir = copyExample('quickstart');
     writeFileSync(join(dir, 'plan.txt'), 'Plan: 1 to create\n');
-    const notJson = kafkaform(['apply', '--plan', 'plan.txt', '--auto-approve'], { cwd: dir });
+    const notJson = await kafkaform(['apply', '--plan', 'plan.txt', '--auto-approve'], { cwd: dir });
     assert.equal(notJson.code, 1);
     assert.equal(notJson.stderr, 'error: plan plan.txt is not JSON; save plans with: kafkaform plan --format json --out plan.txt\n');
-    const plan = JSON.parse(kafkaform(['plan', '--format', 'json'], { cwd: dir }).stdout) as { cluster: { name: string } };
+    const plan = JSON.parse((await kafkaform(['plan', '--format', 'json'], { cwd: dir })).stdout) as { cluster: { name: string } };
     plan.cluster.name = 'prod';
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
-    const other = kafkaform(['apply', '--plan', 'plan.json', '--auto-approve'], { cwd: dir });
+    const other = await kafkaform(['apply', '--plan', 'plan.json', '--auto-approve'], { cwd: dir });
     assert.equal(other.code, 1);
     assert.equal(other.stderr, 'error: plan plan.json was made for cluster prod, not local; nothing was changed\n');
   });
@@ -277,8 +277,8 @@ describe('kafkaform apply', () => {
     for (let round = 0; round < 2; round++) {
       const dir = copyExample('quickstart');
       const runs = await Promise.all([
-        kafkaformAsync(['apply', '--auto-approve', '--quiet'], { cwd: dir }),
-        kafkaformAsync(['apply', '--auto-approve', '--quiet'], { cwd: dir }),
+        kafkaform(['apply', '--auto-approve', '--quiet'], { cwd: dir }),
+        kafkaform(['apply', '--auto-approve', '--quiet'], { cwd: dir }),
       ]);
       for (const r of runs) {
         assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
@@ -286,49 +286,49 @@ describe('kafkaform apply', () => {
       }
       assert.ok(runs.some((r) => r.code === 0), 'at least one apply succeeds');
       parseSnapshot(read(join(dir, 'live-state.json')), 'live-state.json');
-      assert.equal(kafkaform(['plan', '--detailed-exitcode'], { cwd: dir }).code, 0);
+      assert.equal((await kafkaform(['plan', '--detailed-exitcode'], { cwd: dir })).code, 0);
     }
   });
 });
 
-describe('kafkaform drift', () => {
-  it('exits 2 and shows the differences, in text and JSON', () => {
-    const text = kafkaform(['drift', 'examples/quickstart'], { cwd: ROOT });
+describe('kafkaform drift', { concurrency: true }, () => {
+  it('exits 2 and shows the differences, in text and JSON', async () => {
+    const text = await kafkaform(['drift', 'examples/quickstart'], { cwd: ROOT });
     assert.equal(text.code, 2);
     assert.match(text.stdout, /^Drift detected: cluster local differs from the manifests\.\n\nPlan for cluster local/);
-    const json = kafkaform(['drift', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
+    const json = await kafkaform(['drift', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
     assert.equal(json.code, 2);
     const validate = schemaValidator('plan.schema.json');
     assert.ok(validate(JSON.parse(json.stdout)), JSON.stringify(validate.errors));
   });
 
-  it('counts a topic deletion held back as drift', () => {
+  it('counts a topic deletion held back as drift', async () => {
     const dir = copyExample('quickstart');
-    assert.equal(kafkaform(['apply', '--auto-approve', '--quiet'], { cwd: dir }).code, 0);
-    const r = kafkaform(['drift'], { cwd: dir });
+    assert.equal((await kafkaform(['apply', '--auto-approve', '--quiet'], { cwd: dir })).code, 0);
+    const r = await kafkaform(['drift'], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stdout, /topic orders\.legacy: deleting a topic needs --allow-delete/);
   });
 });
 
-describe('kafkaform export', () => {
-  it('exports a manifest that plans as no change against the cluster it came from', () => {
+describe('kafkaform export', { concurrency: true }, () => {
+  it('exports a manifest that plans as no change against the cluster it came from', async () => {
     const dir = copyExample('quickstart');
-    const r = kafkaform(['export', '--format', 'manifest', '--out', 'exported.yaml'], { cwd: dir });
+    const r = await kafkaform(['export', '--format', 'manifest', '--out', 'exported.yaml'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, 'Manifest written to exported.yaml.\n');
     const roundTrip = join(dir, 'round-trip');
     mkdirSync(roundTrip);
     writeFileSync(join(roundTrip, 'cluster.yaml'), 'apiVersion: kafkaform/v1\nclusters:\n  local:\n    type: snapshot\n    path: ../live-state.json\n');
     writeFileSync(join(roundTrip, 'exported.yaml'), read(join(dir, 'exported.yaml')));
-    const plan = kafkaform(['plan', 'round-trip', '--detailed-exitcode'], { cwd: dir });
+    const plan = await kafkaform(['plan', 'round-trip', '--detailed-exitcode'], { cwd: dir });
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
     assert.match(plan.stdout, /No changes\./);
     assert.doesNotMatch(read(join(dir, 'exported.yaml')), /__consumer_offsets/);
   });
 
-  it('exports a snapshot that validates against its schema and describes the same state', () => {
-    const r = kafkaform(['export', 'examples/quickstart', '--format', 'snapshot'], { cwd: ROOT });
+  it('exports a snapshot that validates against its schema and describes the same state', async () => {
+    const r = await kafkaform(['export', 'examples/quickstart', '--format', 'snapshot'], { cwd: ROOT });
     assert.equal(r.code, 0, r.stderr);
     const validate = schemaValidator('snapshot.schema.json');
     assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors));
@@ -336,7 +336,7 @@ describe('kafkaform export', () => {
     assert.deepEqual(parseSnapshot(r.stdout, 'b'), original);
   });
 
-  it('never exports sensitive values', () => {
+  it('never exports sensitive values', async () => {
     const dir = copyExample('quickstart');
     const file = join(dir, 'live-state.json');
     const live = JSON.parse(read(file)) as { topics: { name: string; configs: Record<string, unknown> }[] };
@@ -348,36 +348,36 @@ describe('kafkaform export', () => {
       sensitive: true,
     };
     writeFileSync(file, JSON.stringify(live));
-    const manifest = kafkaform(['export', '--format', 'manifest', '--debug'], { cwd: dir });
+    const manifest = await kafkaform(['export', '--format', 'manifest', '--debug'], { cwd: dir });
     assert.equal(manifest.code, 0, manifest.stderr);
     assert.doesNotMatch(manifest.stdout + manifest.stderr, /hunter2/);
     assert.match(manifest.stderr, /^warning: topic orders\.shipped\.v1 config ssl\.key\.password is sensitive and was not exported$/m);
-    const snapshot = kafkaform(['export', '--format', 'snapshot', '--debug'], { cwd: dir });
+    const snapshot = await kafkaform(['export', '--format', 'snapshot', '--debug'], { cwd: dir });
     assert.equal(snapshot.code, 0);
     assert.doesNotMatch(snapshot.stdout + snapshot.stderr, /hunter2/);
   });
 
-  it('requires a format', () => {
-    const r = kafkaform(['export', 'examples/quickstart'], { cwd: ROOT });
+  it('requires a format', async () => {
+    const r = await kafkaform(['export', 'examples/quickstart'], { cwd: ROOT });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^error: required option '-f, --format <format>' not specified; see kafkaform --help\n$/);
   });
 });
 
-describe('kafkaform', () => {
-  it('prints its version and help', () => {
+describe('kafkaform', { concurrency: true }, () => {
+  it('prints its version and help', async () => {
     const pkg = JSON.parse(read(join(ROOT, 'package.json'))) as { version: string };
-    const v = kafkaform(['--version'], { cwd: ROOT });
+    const v = await kafkaform(['--version'], { cwd: ROOT });
     assert.equal(v.code, 0);
     assert.equal(v.stdout, `${pkg.version}\n`);
-    const h = kafkaform(['plan', '--help'], { cwd: ROOT });
+    const h = await kafkaform(['plan', '--help'], { cwd: ROOT });
     assert.equal(h.code, 0);
     assert.match(h.stdout, /--detailed-exitcode/);
   });
 });
 
-describe('a snapshot taken from another kind of cluster', () => {
-  it("validates and plans with that kind's rules (here DigitalOcean's ACL model), errors located", () => {
+describe('a snapshot taken from another kind of cluster', { concurrency: true }, () => {
+  it("validates and plans with that kind's rules (here DigitalOcean's ACL model), errors located", async () => {
     const dir = scratch();
     writeFileSync(
       join(dir, 'live.json'),
@@ -398,20 +398,20 @@ describe('a snapshot taken from another kind of cluster', () => {
         '',
       ].join('\n'),
     );
-    const v = kafkaform(['validate'], { cwd: dir });
+    const v = await kafkaform(['validate'], { cwd: dir });
     assert.equal(v.code, 1);
     assert.equal(
       v.stderr,
       'kafkaform.yaml:8:18: cluster do-copy: DigitalOcean cannot express DENY TOPIC READ on orders (LITERAL) for User:app: it has no DENY permissions. (/acls/0/operations/0)\nerror: 1 problem in the manifests\n',
     );
-    const p = kafkaform(['plan'], { cwd: dir });
+    const p = await kafkaform(['plan'], { cwd: dir });
     assert.equal(p.code, 1);
     assert.equal(p.stdout, '');
     assert.match(p.stderr, /it has no DENY permissions/);
 
     // The same manifests against a plain snapshot are fine: the rules come from source.type.
     writeFileSync(join(dir, 'live.json'), JSON.stringify({ formatVersion: 1, source: { type: 'snapshot' }, clusterId: 'k', topics: [], acls: [] }));
-    assert.equal(kafkaform(['validate'], { cwd: dir }).code, 0);
-    assert.equal(kafkaform(['plan', '--detailed-exitcode'], { cwd: dir }).code, 2);
+    assert.equal((await kafkaform(['validate'], { cwd: dir })).code, 0);
+    assert.equal((await kafkaform(['plan', '--detailed-exitcode'], { cwd: dir })).code, 2);
   });
 });

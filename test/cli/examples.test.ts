@@ -10,15 +10,15 @@ const EXAMPLES = readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 
-describe('examples', () => {
-  it('exist', () => {
+describe('examples', { concurrency: true }, () => {
+  it('exist', async () => {
     assert.ok(EXAMPLES.includes('quickstart'));
     assert.ok(EXAMPLES.length >= 3);
   });
 
   for (const name of EXAMPLES) {
-    it(`${name} validates offline, and every manifest names the schema for editors`, () => {
-      const r = kafkaform(['validate', join('examples', name)], { cwd: ROOT });
+    it(`${name} validates offline, and every manifest names the schema for editors`, async () => {
+      const r = await kafkaform(['validate', join('examples', name)], { cwd: ROOT });
       assert.equal(r.stderr, '');
       assert.equal(r.code, 0);
       const manifests = readdirSync(join(ROOT, 'examples', name)).filter((f) => /\.ya?ml$/.test(f));

@@ -1,6 +1,6 @@
 // Runs the real binary (`node bin/kafkaform.js`, built by `npm run build`) in a scratch copy of an
 // example, as a user would.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,25 +26,15 @@ function baseEnv(extra: Record<string, string>): Record<string, string> {
   return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...extra };
 }
 
-/** Runs kafkaform synchronously with stdin closed (not a terminal). */
-export function kafkaform(args: string[], options: { cwd: string; env?: Record<string, string> }): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd,
-    env: baseEnv(options.env ?? {}),
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Runs kafkaform in the background. */
-export function kafkaformAsync(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Run> {
-  return new Promise((done) => {
+/** Runs kafkaform with stdin closed (not a terminal); tests await it, so they can run side by side. */
+export function kafkaform(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Run> {
+  return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: baseEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', fail);
     child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
   });
 }
