@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubSimulator, type GitHubSimulator } from '../support/github-simulator.js';
 import { V3Simulator } from '../support/v3-simulator.js';
+import { renderMarkdown } from '../../src/render/index.js';
+import type { Plan } from '../../src/model.js';
 import { pullRequestEvent, runStep, type StepOptions, type StepResult } from './step.js';
 
 const TOKEN = 'ghs_Wr1teT0kenForTheSimulator0000000000';
@@ -123,10 +125,11 @@ describe('the action, run as a runner runs it', () => {
     );
 
     // The markdown plan is the summary.
-    assert.match(first.summary, /^### kafkaform plan for prod \(snapshot\)\n/);
-    assert.match(first.summary, /\| create \| topic orders\.shipped\.v1 \|/);
-    assert.match(first.summary, /\| update \| topic orders\.created\.v1 \| partitions \|/);
-    assert.match(first.summary, /retention\.ms {0,}= "86400000" \(1d\) -> "604800000" \(7d\)/);
+    // The markdown rendering of the saved plan is the summary, as is.
+    const markdown = renderMarkdown(saved as Plan);
+    assert.equal(first.summary, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+    assert.match(first.summary, /orders\.shipped\.v1/);
+    assert.match(first.summary, /orders\.created\.v1/);
 
     // Secrets and the token are registered as masks and appear nowhere else.
     const masks = annotations(first, 'add-mask').map((c) => c.message);
@@ -138,7 +141,7 @@ describe('the action, run as a runner runs it', () => {
     const afterFirst = sim.comments(7).filter((c) => c.body.startsWith(MARKER));
     assert.equal(afterFirst.length, 1);
     const comment = afterFirst[0]!;
-    assert.match(comment.body, /### kafkaform plan for prod \(snapshot\)/);
+    assert.ok(comment.body.includes(markdown), 'the comment carries the same markdown plan');
     assert.match(comment.body, /kafkaform plan of commit c0ffee0 · \[workflow run\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/4242\)/);
     assert.match(first.stdout, /Plan comment created: https:\/\/github\.com\/acme\/platform\/pull\/7#issuecomment-\d+/);
 
@@ -293,7 +296,13 @@ acls:
     const failing = await step(ws, { command: 'drift', cluster: 'prod', 'export-snapshot': 'out/prod.snapshot.json' }, schedule);
     assert.equal(failing.code, 1);
     assert.match(failing.summary, /^### Drift detected on cluster `prod`/);
-    assert.match(failing.summary, /\| create \| topic orders\.shipped\.v1 \|/);
+    const drifted = JSON.parse(readFileSync(failing.outputs['plan-json'] ?? '', 'utf8')) as Plan;
+    assert.deepEqual(drifted.actions.map((a) => [a.action, a.resource.kind === 'topic' ? a.resource.name : '']), [
+      ['create', 'orders.shipped.v1'],
+      ['update', 'orders.created.v1'],
+      ['update', 'orders.created.v1'],
+    ]);
+    assert.ok(failing.summary.includes(renderMarkdown(drifted)), 'the drift report is the plan from the cluster to the manifests');
     assert.match(annotations(failing, 'error').at(-1)?.message ?? '', /^Cluster prod has drifted from the manifests: 1 to create, 1 to update, 0 to delete/);
     assert.equal(failing.outputs['has-changes'], 'true');
     const snapshot = failing.outputs['snapshot'] ?? '';
