@@ -60,6 +60,9 @@ class ValueCutter {
   #inString = false;
   #escaped = false;
   #literal = false;
+  /** The next backslash at or after the last search in `#bsChunk` (-1: none left there). */
+  #bsChunk: Uint8Array | undefined;
+  #bsAt = -1;
 
   /** Starts a value whose first byte is `b` (already known not to be whitespace). */
   begin(b: number): void {
@@ -76,7 +79,7 @@ class ValueCutter {
    * Scans `chunk` from `from` (the value's first byte on the first call); returns the index just
    * past the value's end, or -1 when the value continues in the next chunk.
    */
-  scan(chunk: Uint8Array, from: number, first: boolean): number {
+  scan(chunk: Buffer, from: number, first: boolean): number {
     let i = from;
     if (first && !this.#literal) {
       // The opening byte: a quote starts the string, a bracket the first level.
@@ -92,15 +95,31 @@ class ValueCutter {
       return -1;
     }
     for (; i < n; i++) {
-      const b = chunk[i] as number;
       if (this.#inString) {
-        if (this.#escaped) this.#escaped = false;
-        else if (b === BACKSLASH) this.#escaped = true;
-        else if (b === QUOTE) {
-          this.#inString = false;
-          if (this.#depth === 0) return i + 1;
+        if (this.#escaped) {
+          this.#escaped = false;
+          continue;
         }
-      } else if (b === QUOTE) {
+        // Most of a listing's bytes are inside strings: jump to the next quote or backslash with
+        // native searches instead of looking at every byte.
+        const quote = chunk.indexOf(QUOTE, i);
+        const backslash = this.#nextBackslash(chunk, i);
+        if (backslash >= 0 && (quote < 0 || backslash < quote)) {
+          if (backslash + 1 >= n) {
+            this.#escaped = true;
+            return -1;
+          }
+          i = backslash + 1; // the loop's i++ steps over the escaped byte
+          continue;
+        }
+        if (quote < 0) return -1;
+        i = quote;
+        this.#inString = false;
+        if (this.#depth === 0) return i + 1;
+        continue;
+      }
+      const b = chunk[i] as number;
+      if (b === QUOTE) {
         this.#inString = true;
       } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
         this.#depth++;
@@ -110,6 +129,14 @@ class ValueCutter {
       }
     }
     return -1;
+  }
+
+  #nextBackslash(chunk: Buffer, from: number): number {
+    if (chunk !== this.#bsChunk || (this.#bsAt >= 0 && this.#bsAt < from)) {
+      this.#bsChunk = chunk;
+      this.#bsAt = chunk.indexOf(BACKSLASH, from);
+    }
+    return this.#bsAt;
   }
 
   /** Keeps the part of a chunk the value spans when it continues in the next chunk. */
@@ -156,7 +183,7 @@ export async function parseStreamedList<T>(
         finished = true;
         break;
       }
-      const chunk = next.value;
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
       const n = chunk.length;
       let i = 0;
       while (i < n) {
