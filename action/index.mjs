@@ -7503,22 +7503,23 @@ function parseYaml(file, text) {
 function firstLine(message) {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
 }
+function unescapeSegment(segment) {
+  return segment.includes("~") ? segment.replace(/~1/g, "/").replace(/~0/g, "~") : segment;
+}
 function walk(doc, at) {
   const soft = [];
-  const values = /* @__PURE__ */ new Map();
-  const keys = /* @__PURE__ */ new Map();
-  const decimalSources = /* @__PURE__ */ new Map();
   const resolved = /* @__PURE__ */ new Map();
+  const segments = [];
+  const here = () => segments.reduce((p, s) => pointer(p, s), "");
   let aliasNodes = 0;
-  const visit2 = (node, path2, depth, viaAlias) => {
+  const visit2 = (node, depth, viaAlias) => {
     const offset = rangeStart(node);
-    if (!viaAlias && !values.has(path2)) values.set(path2, offset);
-    if (depth > MAX_DEPTH) throw new WalkError(`nesting is deeper than ${MAX_DEPTH} levels`, offset, path2);
+    if (depth > MAX_DEPTH) throw new WalkError(`nesting is deeper than ${MAX_DEPTH} levels`, offset, here());
     if (viaAlias && ++aliasNodes > MAX_ALIAS_NODES) {
       throw new WalkError(
         `aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?); refusing to expand them`,
         offset,
-        path2
+        here()
       );
     }
     if ((0, import_yaml.isAlias)(node)) {
@@ -7528,21 +7529,23 @@ function walk(doc, at) {
         resolved.set(node, target);
       }
       if (target === void 0) {
-        soft.push(new WalkError(`unresolved alias *${node.source}`, offset, path2));
+        soft.push(new WalkError(`unresolved alias *${node.source}`, offset, here()));
         return null;
       }
-      return visit2(target, path2, depth + 1, true);
+      return visit2(target, depth + 1, true);
     }
     if ((0, import_yaml.isScalar)(node)) {
-      if (typeof node.value === "number" && node.source !== void 0 && /^[+-]?\d+\.\d+$/.test(node.source)) {
-        if (String(node.value) !== node.source) decimalSources.set(path2, node.source);
-      }
       const v = scalar(node.value, node.source);
-      if (v === void 0) soft.push(new WalkError("unsupported YAML scalar", offset, path2));
+      if (v === void 0) soft.push(new WalkError("unsupported YAML scalar", offset, here()));
       return v ?? null;
     }
     if ((0, import_yaml.isSeq)(node)) {
-      return node.items.map((item, i) => visit2(item, pointer(path2, i), depth + 1, viaAlias));
+      return node.items.map((item, i) => {
+        segments.push(i);
+        const v = visit2(item, depth + 1, viaAlias);
+        segments.pop();
+        return v;
+      });
     }
     if ((0, import_yaml.isMap)(node) || (0, import_yaml.isPair)(node)) {
       const items = (0, import_yaml.isPair)(node) ? [node] : node.items;
@@ -7552,10 +7555,10 @@ function walk(doc, at) {
         if (!(0, import_yaml.isPair)(pair)) continue;
         const k = pair.key;
         if ((0, import_yaml.isScalar)(k) && typeof k.value === "symbol") {
-          const src = visit2(pair.value, path2, depth + 1, viaAlias);
+          const src = visit2(pair.value, depth + 1, viaAlias);
           for (const m of Array.isArray(src) ? src : [src]) {
             if (m === null || typeof m !== "object" || Array.isArray(m)) {
-              soft.push(new WalkError("a merge key (<<) must refer to a map or a list of maps", rangeStart(pair.value), path2));
+              soft.push(new WalkError("a merge key (<<) must refer to a map or a list of maps", rangeStart(pair.value), here()));
             } else {
               merged.push(m);
             }
@@ -7563,34 +7566,67 @@ function walk(doc, at) {
           continue;
         }
         if (!(0, import_yaml.isScalar)(k) || k.value === null || typeof k.value === "object") {
-          soft.push(new WalkError("map keys must be plain strings", rangeStart(k), path2));
+          soft.push(new WalkError("map keys must be plain strings", rangeStart(k), here()));
           continue;
         }
         const key = String(k.value);
-        const child = pointer(path2, key);
-        if (!viaAlias) keys.set(child, rangeStart(k));
-        out[key] = pair.value === null ? null : visit2(pair.value, child, depth + 1, viaAlias);
-        if (pair.value === null && !viaAlias) values.set(child, rangeStart(k));
+        segments.push(key);
+        out[key] = pair.value === null ? null : visit2(pair.value, depth + 1, viaAlias);
+        segments.pop();
       }
       for (const m of merged.reverse()) {
         for (const [key, v] of Object.entries(m)) if (!(key in out)) out[key] = v;
       }
       return out;
     }
-    soft.push(new WalkError("unsupported YAML node", offset, path2));
+    soft.push(new WalkError("unsupported YAML node", offset, here()));
     return null;
   };
-  const value = visit2(doc.contents, "", 0, false);
-  const locate = (path2, part = "value") => {
-    let p = path2;
-    for (; ; ) {
-      const offset = (part === "key" ? keys.get(p) : void 0) ?? values.get(p);
-      if (offset !== void 0) return at(offset, path2);
-      if (p === "") return at(0, path2);
-      p = p.slice(0, p.lastIndexOf("/"));
+  const value = visit2(doc.contents, 0, false);
+  const pairsByKey = /* @__PURE__ */ new WeakMap();
+  const pairsOf = (map) => {
+    let found = pairsByKey.get(map);
+    if (!found) {
+      found = /* @__PURE__ */ new Map();
+      for (const pair of map.items) {
+        if ((0, import_yaml.isPair)(pair) && (0, import_yaml.isScalar)(pair.key) && pair.key.value !== null && typeof pair.key.value !== "object") {
+          const k = String(pair.key.value);
+          if (!found.has(k)) found.set(k, { key: pair.key, value: pair.value });
+        }
+      }
+      pairsByKey.set(map, found);
     }
+    return found;
   };
-  return { value, locate, decimalSources, soft };
+  const nodeAt = (path2) => {
+    let node = doc.contents;
+    let key;
+    for (const raw of path2 === "" ? [] : path2.split("/").slice(1)) {
+      const segment = unescapeSegment(raw);
+      let next;
+      let nextKey;
+      if ((0, import_yaml.isMap)(node) || (0, import_yaml.isPair)(node)) {
+        const pair = ((0, import_yaml.isPair)(node) ? pairsOf({ items: [node] }) : pairsOf(node)).get(segment);
+        if (pair) [next, nextKey] = [pair.value ?? pair.key, pair.key];
+      } else if ((0, import_yaml.isSeq)(node) && /^\d+$/.test(segment)) {
+        next = node.items[Number(segment)];
+      }
+      if (next === void 0 || next === null) return { node, key, complete: false };
+      [node, key] = [next, nextKey];
+    }
+    return { node, key, complete: true };
+  };
+  const locate = (path2, part = "value") => {
+    const { node, key, complete } = nodeAt(path2);
+    const target = complete && part === "key" && key !== void 0 ? key : node;
+    return at(rangeStart(target), path2);
+  };
+  const decimalSource = (path2) => {
+    const { node, complete } = nodeAt(path2);
+    if (!complete || !(0, import_yaml.isScalar)(node) || typeof node.value !== "number" || node.source === void 0) return void 0;
+    return /^[+-]?\d+\.\d+$/.test(node.source) && String(node.value) !== node.source ? node.source : void 0;
+  };
+  return { value, locate, decimalSource, soft };
 }
 function rangeStart(node) {
   const range = node?.range;
@@ -7778,8 +7814,8 @@ function parseSize(text) {
 function scalarText(value) {
   return typeof value === "string" ? value.trim() : String(value);
 }
-function show(value) {
-  return JSON.stringify(value);
+function isList(value) {
+  return Array.isArray(value);
 }
 function parseInteger(key, text) {
   const unit = configUnit(key);
@@ -7800,7 +7836,7 @@ function checkRange(spec2, n) {
   return min !== void 0 ? `must be at least ${min}${sentinels}` : `must be at most ${max}${sentinels}`;
 }
 function listItems(value) {
-  const parts = Array.isArray(value) ? value.map((v) => scalarText(v)) : scalarText(value).split(",");
+  const parts = isList(value) ? value.map(scalarText) : scalarText(value).split(",");
   return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
 function formatList(spec2, items) {
@@ -7817,15 +7853,14 @@ function formatList(spec2, items) {
 }
 function normalizeConfigValue(key, value) {
   const spec2 = TOPIC_CONFIGS.get(key);
-  const fail = (why) => ({ ok: false, message: `${key}: ${show(value)} ${why}` });
-  if (Array.isArray(value) && spec2?.type !== "list" && spec2 !== void 0) {
-    return fail("is a list, but this config takes a single value");
-  }
+  const fail = (why) => ({ ok: false, message: `${key}: ${JSON.stringify(value)} ${why}` });
   if (!spec2) return normalizeUnknown(key, value, fail);
+  if (spec2.type === "list") return normalizeList(key, spec2, value, fail);
+  if (isList(value)) return fail("is a list, but this config takes a single value");
+  const text = scalarText(value);
   switch (spec2.type) {
     case "int":
     case "long": {
-      const text = scalarText(value);
       if (typeof value === "boolean") return fail("is a boolean, expected a number");
       const parsed = parseInteger(key, text);
       if (!parsed.ok) return fail(parsed.message);
@@ -7835,47 +7870,43 @@ function normalizeConfigValue(key, value) {
       return bad ? fail(bad) : { ok: true, value: parsed.value.toString() };
     }
     case "double": {
-      const text = scalarText(value);
       if (typeof value === "boolean" || !DOUBLE_RE.test(text)) return fail("expected a number");
       const n = Number(text);
       const bad = checkRange(spec2, n);
       return bad ? fail(bad) : { ok: true, value: String(n) };
     }
     case "boolean": {
-      const text = scalarText(value).toLowerCase();
-      if (typeof value === "number" || text !== "true" && text !== "false") return fail("expected true or false");
-      return { ok: true, value: text };
+      const lower = text.toLowerCase();
+      if (typeof value === "number" || lower !== "true" && lower !== "false") return fail("expected true or false");
+      return { ok: true, value: lower };
     }
     case "string": {
       if (typeof value === "boolean") return fail("is a boolean, expected a string");
-      const text = scalarText(value);
       if (!spec2.validValues) return { ok: true, value: text };
       const hit = spec2.validValues.find((v) => v.toLowerCase() === text.toLowerCase());
       if (hit) return { ok: true, value: hit };
       const guess = closest(text, spec2.validValues);
       return fail(`is not one of ${spec2.validValues.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`);
     }
-    case "list": {
-      if (typeof value === "boolean" || Array.isArray(value) && value.some((v) => typeof v === "boolean")) {
-        return fail("expected a list of names");
-      }
-      const items = listItems(value);
-      const { value: out, unknown } = formatList(spec2, items);
-      if (unknown.length > 0) {
-        const guess = closest(unknown[0] ?? "", spec2.validValues ?? []);
-        return fail(
-          `contains ${unknown.map((u) => `"${u}"`).join(", ")}, expected ${spec2.validValues?.join(", ")}` + (guess ? ` (did you mean "${guess}"?)` : "")
-        );
-      }
-      if (key.endsWith(".throttled.replicas") && !items.every((i) => THROTTLED_REPLICAS_RE.test(i))) {
-        return fail('expected "*" or a list of partition:broker pairs such as 0:101,1:102');
-      }
-      return { ok: true, value: out };
-    }
   }
 }
+function normalizeList(key, spec2, value, fail) {
+  if ((isList(value) ? value : [value]).some((v) => typeof v === "boolean")) return fail("expected a list of names");
+  const items = listItems(value);
+  const { value: out, unknown } = formatList(spec2, items);
+  if (unknown.length > 0) {
+    const guess = closest(unknown[0] ?? "", spec2.validValues ?? []);
+    return fail(
+      `contains ${unknown.map((u) => `"${u}"`).join(", ")}, expected ${spec2.validValues?.join(", ")}` + (guess ? ` (did you mean "${guess}"?)` : "")
+    );
+  }
+  if (key.endsWith(".throttled.replicas") && !items.every((i) => THROTTLED_REPLICAS_RE.test(i))) {
+    return fail('expected "*" or a list of partition:broker pairs such as 0:101,1:102');
+  }
+  return { ok: true, value: out };
+}
 function normalizeUnknown(key, value, fail) {
-  if (Array.isArray(value)) return { ok: true, value: listItems(value).join(",") };
+  if (isList(value)) return { ok: true, value: listItems(value).join(",") };
   const text = scalarText(value);
   if (typeof value === "boolean") return { ok: true, value: text };
   const unit = configUnit(key);
@@ -8153,7 +8184,7 @@ function configEntry(key, raw, keyAt, valueAt, ctx) {
   return { raw, canonical: r.ok ? r.value : void 0, at: valueAt };
 }
 function writtenValue(doc, path2, value) {
-  const decimal = doc.decimalSources.get(path2);
+  const decimal = doc.decimalSource(path2);
   if (decimal !== void 0) return decimal;
   return value;
 }
@@ -45274,7 +45305,7 @@ async function parseStreamedList(body, arrayKey, parseJson, onItem) {
         finished = true;
         break;
       }
-      const chunk = next.value;
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
       const n = chunk.length;
       let i = 0;
       while (i < n) {
@@ -45417,6 +45448,9 @@ var init_json_list = __esm({
       #inString = false;
       #escaped = false;
       #literal = false;
+      /** The next backslash at or after the last search in `#bsChunk` (-1: none left there). */
+      #bsChunk;
+      #bsAt = -1;
       /** Starts a value whose first byte is `b` (already known not to be whitespace). */
       begin(b) {
         this.#parts = [];
@@ -45446,15 +45480,29 @@ var init_json_list = __esm({
           return -1;
         }
         for (; i < n; i++) {
-          const b = chunk[i];
           if (this.#inString) {
-            if (this.#escaped) this.#escaped = false;
-            else if (b === BACKSLASH) this.#escaped = true;
-            else if (b === QUOTE) {
-              this.#inString = false;
-              if (this.#depth === 0) return i + 1;
+            if (this.#escaped) {
+              this.#escaped = false;
+              continue;
             }
-          } else if (b === QUOTE) {
+            const quote = chunk.indexOf(QUOTE, i);
+            const backslash = this.#nextBackslash(chunk, i);
+            if (backslash >= 0 && (quote < 0 || backslash < quote)) {
+              if (backslash + 1 >= n) {
+                this.#escaped = true;
+                return -1;
+              }
+              i = backslash + 1;
+              continue;
+            }
+            if (quote < 0) return -1;
+            i = quote;
+            this.#inString = false;
+            if (this.#depth === 0) return i + 1;
+            continue;
+          }
+          const b = chunk[i];
+          if (b === QUOTE) {
             this.#inString = true;
           } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
             this.#depth++;
@@ -45464,6 +45512,13 @@ var init_json_list = __esm({
           }
         }
         return -1;
+      }
+      #nextBackslash(chunk, from) {
+        if (chunk !== this.#bsChunk || this.#bsAt >= 0 && this.#bsAt < from) {
+          this.#bsChunk = chunk;
+          this.#bsAt = chunk.indexOf(BACKSLASH, from);
+        }
+        return this.#bsAt;
       }
       /** Keeps the part of a chunk the value spans when it continues in the next chunk. */
       keep(part) {
@@ -46672,6 +46727,10 @@ var init_target = __esm({
           (acl) => this.#ctx.log(`warning: ignoring an ACL kafkaform cannot represent: ${describeAcl(acl)}`)
         );
       }
+      /**
+       * Dry-runs every topic create and config change on the server (`validate_only`, in parallel up
+       * to `concurrency`) and checks locally what has no dry run. Returns every finding, in plan order.
+       */
       async preflight(actions, live) {
         const api = await this.#clusterApi();
         const findings = [];
@@ -46736,6 +46795,7 @@ var init_target = __esm({
         const order = new Map(actions.map((a, i) => [a, i]));
         return findings.sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));
       }
+      /** One request per action, except ACL creates, which go in batches of `aclBatchSize`. */
       units(phase, actions, _live) {
         const api = () => this.#clusterApi();
         switch (phase) {
@@ -46808,6 +46868,7 @@ var init_target = __esm({
             throw new InternalError(`unknown phase ${String(phase)}`);
         }
       }
+      /** Closes the connection pool. */
       async close() {
         await this.#http.close();
       }
@@ -48350,7 +48411,7 @@ function toLiveTopic(summary, detail) {
   return {
     topic: {
       name: detail.name,
-      partitions: summary?.partitionCount ?? detail.partitions,
+      partitions: Math.max(summary?.partitionCount ?? 0, detail.partitions),
       replicationFactor: detail.replicationFactor,
       internal: detail.name.startsWith("__"),
       configs: sortedConfigs2
@@ -48783,7 +48844,6 @@ var init_digitalocean = __esm({
     init_acl();
     init_configs2();
     init_settings2();
-    init_target2();
     init_target2();
     digitaloceanKind = {
       type: "digitalocean",
@@ -49883,6 +49943,8 @@ var EXPORT_FORMATS = ["snapshot", "manifest"];
 function exportSnapshot(live, source) {
   return serializeSnapshot({ formatVersion: 1, source: { type: source }, ...live });
 }
+var TERMINAL_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]/;
+var YAML_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 function exportManifest(live, meta) {
   const omitted = [];
   const topics = live.topics.filter((t) => !isInternalTopic(t.name, t)).sort((a, b) => compareStrings(a.name, b.name)).map((t) => {
@@ -49927,6 +49989,9 @@ function exportManifest(live, meta) {
   (0, import_yaml8.visit)(doc, {
     Pair(_, pair) {
       if ((0, import_yaml8.isScalar)(pair.key) && pair.key.value === "operations" && (0, import_yaml8.isSeq)(pair.value)) pair.value.flow = true;
+    },
+    Scalar(_, node) {
+      if (typeof node.value === "string" && TERMINAL_UNSAFE.test(node.value)) node.type = "QUOTE_DOUBLE";
     }
   });
   doc.commentBefore = [
@@ -49934,7 +49999,8 @@ function exportManifest(live, meta) {
     " Internal topics and platform-managed config keys are left out.",
     ...omitted.length > 0 ? [" Sensitive values are never exported; add them back with ${VAR} references:", ...omitted.map((o) => `   ${o}`)] : []
   ].join("\n");
-  return { text: doc.toString({ lineWidth: 0 }), omitted };
+  const text = doc.toString({ lineWidth: 0 }).replace(YAML_RAW_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return { text, omitted };
 }
 async function exportCommand(options, io) {
   try {
