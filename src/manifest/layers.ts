@@ -57,7 +57,7 @@ export function configEntry(
 
 /** A config value from a YAML document: decimals keep their written text (`3.0` stays `3.0`). */
 function writtenValue(doc: ParsedDocument, path: string, value: JsonValue): WrittenConfigValue | null {
-  const decimal = doc.decimalSources.get(path);
+  const decimal = doc.decimalSource(path);
   if (decimal !== undefined) return decimal;
   return value as WrittenConfigValue | null;
 }

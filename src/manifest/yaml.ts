@@ -1,11 +1,11 @@
 /**
- * YAML → plain JSON values, keeping where every node was written. The walk is ours rather than
- * `toJS()` so that aliases are expanded under a budget (alias bombs end in an error, quickly),
- * nesting depth is bounded, integers too large for a double survive exactly, and each JSON
- * pointer maps back to a line and column.
+ * YAML → plain JSON values, with a way back from any JSON pointer to where it was written. The
+ * walk is ours rather than `toJS()` so that aliases are expanded under a budget (alias bombs end
+ * in an error, quickly), nesting depth is bounded, and integers too large for a double survive
+ * exactly.
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { ManifestProblem } from '../errors.js';
 import type { JsonValue, SourceLocation } from '../model.js';
 
@@ -30,10 +30,10 @@ export interface ParsedDocument {
   /** Where the node at `path` (a JSON pointer) was written; `key` points at its map key. */
   locate(path: string, part?: 'key' | 'value'): SourceLocation;
   /**
-   * Source text of decimal numbers whose value prints differently (`3.0`), for config values
-   * whose meaning is the text (`message.format.version: 3.0`).
+   * Source text of a decimal number whose value prints differently (`3.0`), for config values
+   * whose meaning is the text (`message.format.version: 3.0`); undefined otherwise.
    */
-  decimalSources: ReadonlyMap<string, string>;
+  decimalSource(path: string): string | undefined;
 }
 
 /** The outcome of parsing one file. */
@@ -140,32 +140,35 @@ function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 }
 
+/** RFC 6901 unescaping of one pointer segment. */
+function unescapeSegment(segment: string): string {
+  return segment.includes('~') ? segment.replace(/~1/g, '/').replace(/~0/g, '~') : segment;
+}
+
 /**
  * Budget overruns (depth, alias expansion) abort the document; other structural problems are
  * `soft`: reported, the offending node left out, and the rest of the document still checked.
+ * Positions are not recorded while walking: `locate` finds a path's node in the syntax tree when a
+ * message needs it, which keeps large manifests cheap.
  */
 function walk(
   doc: Document,
   at: (offset: number, path: string) => SourceLocation,
 ): Omit<ParsedDocument, 'file' | 'index'> & { soft: WalkError[] } {
   const soft: WalkError[] = [];
-  const values = new Map<string, number>();
-  const keys = new Map<string, number>();
-  const decimalSources = new Map<string, string>();
   const resolved = new Map<object, unknown>();
+  const segments: (string | number)[] = [];
+  const here = (): string => segments.reduce<string>((p, s) => pointer(p, s), '');
   let aliasNodes = 0;
 
-  const visit = (node: unknown, path: string, depth: number, viaAlias: boolean): JsonValue => {
+  const visit = (node: unknown, depth: number, viaAlias: boolean): JsonValue => {
     const offset = rangeStart(node);
-    // Inside an expanded alias, positions would point at the anchor's copy; leaving them out
-    // makes lookups fall back to the alias itself, where the user wrote the reuse.
-    if (!viaAlias && !values.has(path)) values.set(path, offset);
-    if (depth > MAX_DEPTH) throw new WalkError(`nesting is deeper than ${MAX_DEPTH} levels`, offset, path);
+    if (depth > MAX_DEPTH) throw new WalkError(`nesting is deeper than ${MAX_DEPTH} levels`, offset, here());
     if (viaAlias && ++aliasNodes > MAX_ALIAS_NODES) {
       throw new WalkError(
         `aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?); refusing to expand them`,
         offset,
-        path,
+        here(),
       );
     }
     if (isAlias(node)) {
@@ -177,21 +180,23 @@ function walk(
         resolved.set(node, target);
       }
       if (target === undefined) {
-        soft.push(new WalkError(`unresolved alias *${node.source}`, offset, path));
+        soft.push(new WalkError(`unresolved alias *${node.source}`, offset, here()));
         return null;
       }
-      return visit(target, path, depth + 1, true);
+      return visit(target, depth + 1, true);
     }
     if (isScalar(node)) {
-      if (typeof node.value === 'number' && node.source !== undefined && /^[+-]?\d+\.\d+$/.test(node.source)) {
-        if (String(node.value) !== node.source) decimalSources.set(path, node.source);
-      }
       const v = scalar(node.value, node.source);
-      if (v === undefined) soft.push(new WalkError('unsupported YAML scalar', offset, path));
+      if (v === undefined) soft.push(new WalkError('unsupported YAML scalar', offset, here()));
       return v ?? null;
     }
     if (isSeq(node)) {
-      return node.items.map((item, i) => visit(item, pointer(path, i), depth + 1, viaAlias));
+      return node.items.map((item, i) => {
+        segments.push(i);
+        const v = visit(item, depth + 1, viaAlias);
+        segments.pop();
+        return v;
+      });
     }
     if (isMap(node) || isPair(node)) {
       // A bare pair is a single-pair map (`!!pairs`, `!!omap` items).
@@ -203,10 +208,10 @@ function walk(
         const k = pair.key;
         if (isScalar(k) && typeof k.value === 'symbol') {
           // `<<: *base` merge key: explicit keys of this map win over merged ones.
-          const src = visit(pair.value, path, depth + 1, viaAlias);
+          const src = visit(pair.value, depth + 1, viaAlias);
           for (const m of Array.isArray(src) ? src : [src]) {
             if (m === null || typeof m !== 'object' || Array.isArray(m)) {
-              soft.push(new WalkError('a merge key (<<) must refer to a map or a list of maps', rangeStart(pair.value), path));
+              soft.push(new WalkError('a merge key (<<) must refer to a map or a list of maps', rangeStart(pair.value), here()));
             } else {
               merged.push(m);
             }
@@ -214,36 +219,80 @@ function walk(
           continue;
         }
         if (!isScalar(k) || k.value === null || typeof k.value === 'object') {
-          soft.push(new WalkError('map keys must be plain strings', rangeStart(k), path));
+          soft.push(new WalkError('map keys must be plain strings', rangeStart(k), here()));
           continue;
         }
         const key = String(k.value);
-        const child = pointer(path, key);
-        if (!viaAlias) keys.set(child, rangeStart(k));
-        out[key] = pair.value === null ? null : visit(pair.value, child, depth + 1, viaAlias);
-        if (pair.value === null && !viaAlias) values.set(child, rangeStart(k));
+        segments.push(key);
+        out[key] = pair.value === null ? null : visit(pair.value, depth + 1, viaAlias);
+        segments.pop();
       }
       for (const m of merged.reverse()) {
         for (const [key, v] of Object.entries(m)) if (!(key in out)) out[key] = v;
       }
       return out;
     }
-    soft.push(new WalkError('unsupported YAML node', offset, path));
+    soft.push(new WalkError('unsupported YAML node', offset, here()));
     return null;
   };
 
-  const value = visit(doc.contents, '', 0, false);
-  const locate = (path: string, part: 'key' | 'value' = 'value'): SourceLocation => {
-    // Unknown paths (e.g. created by a patch) fall back to their nearest written ancestor.
-    let p = path;
-    for (;;) {
-      const offset = (part === 'key' ? keys.get(p) : undefined) ?? values.get(p);
-      if (offset !== undefined) return at(offset, path);
-      if (p === '') return at(0, path);
-      p = p.slice(0, p.lastIndexOf('/'));
+  const value = visit(doc.contents, 0, false);
+
+  // Large maps (overlay topics) get an index on first lookup, so many lookups stay linear overall;
+  // small ones are scanned.
+  const indexes = new WeakMap<object, Map<string, Pair>>();
+  const pairIn = (items: readonly unknown[], owner: object, key: string): Pair | undefined => {
+    const matches = (pair: unknown): pair is Pair =>
+      isPair(pair) && isScalar(pair.key) && pair.key.value !== null && typeof pair.key.value !== 'object' && String(pair.key.value) === key;
+    if (items.length <= 16) return items.find(matches);
+    let index = indexes.get(owner);
+    if (!index) {
+      index = new Map();
+      for (const pair of items) {
+        if (isPair(pair) && isScalar(pair.key) && pair.key.value !== null && typeof pair.key.value !== 'object') {
+          const k = String(pair.key.value);
+          if (!index.has(k)) index.set(k, pair);
+        }
+      }
+      indexes.set(owner, index);
     }
+    return index.get(key);
   };
-  return { value, locate, decimalSources, soft };
+  /**
+   * The syntax node at `path`, or the deepest written node on the way (an alias, or the map a
+   * merge key filled), with the key node when the last step was a map key.
+   */
+  const nodeAt = (path: string): { node: unknown; key: unknown; complete: boolean } => {
+    let node: unknown = doc.contents;
+    let key: unknown;
+    for (const raw of path === '' ? [] : path.split('/').slice(1)) {
+      const segment = unescapeSegment(raw);
+      let next: unknown;
+      let nextKey: unknown;
+      if (isMap(node) || isPair(node)) {
+        const pair = isPair(node) ? pairIn([node], node, segment) : pairIn(node.items, node, segment);
+        // `key:` with nothing after it has no value node; its key is where it was written.
+        if (pair) [next, nextKey] = [pair.value ?? pair.key, pair.key];
+      } else if (isSeq(node)) {
+        const i = Number(segment);
+        if (Number.isInteger(i) && i >= 0) next = node.items[i];
+      }
+      if (next === undefined || next === null) return { node, key, complete: false };
+      [node, key] = [next, nextKey];
+    }
+    return { node, key, complete: true };
+  };
+  const locate = (path: string, part: 'key' | 'value' = 'value'): SourceLocation => {
+    const { node, key, complete } = nodeAt(path);
+    const target = complete && part === 'key' && key !== undefined ? key : node;
+    return at(rangeStart(target), path);
+  };
+  const decimalSource = (path: string): string | undefined => {
+    const { node, complete } = nodeAt(path);
+    if (!complete || !isScalar(node) || typeof node.value !== 'number' || node.source === undefined) return undefined;
+    return /^[+-]?\d+\.\d+$/.test(node.source) && String(node.value) !== node.source ? node.source : undefined;
+  };
+  return { value, locate, decimalSource, soft };
 }
 
 function rangeStart(node: unknown): number {
