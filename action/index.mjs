@@ -7583,20 +7583,22 @@ function walk(doc, at) {
     return null;
   };
   const value = visit2(doc.contents, 0, false);
-  const pairsByKey = /* @__PURE__ */ new WeakMap();
-  const pairsOf = (map) => {
-    let found = pairsByKey.get(map);
-    if (!found) {
-      found = /* @__PURE__ */ new Map();
-      for (const pair of map.items) {
+  const indexes = /* @__PURE__ */ new WeakMap();
+  const pairIn = (items, owner, key) => {
+    const matches = (pair) => (0, import_yaml.isPair)(pair) && (0, import_yaml.isScalar)(pair.key) && pair.key.value !== null && typeof pair.key.value !== "object" && String(pair.key.value) === key;
+    if (items.length <= 16) return items.find(matches);
+    let index = indexes.get(owner);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of items) {
         if ((0, import_yaml.isPair)(pair) && (0, import_yaml.isScalar)(pair.key) && pair.key.value !== null && typeof pair.key.value !== "object") {
           const k = String(pair.key.value);
-          if (!found.has(k)) found.set(k, { key: pair.key, value: pair.value });
+          if (!index.has(k)) index.set(k, pair);
         }
       }
-      pairsByKey.set(map, found);
+      indexes.set(owner, index);
     }
-    return found;
+    return index.get(key);
   };
   const nodeAt = (path2) => {
     let node = doc.contents;
@@ -7606,10 +7608,11 @@ function walk(doc, at) {
       let next;
       let nextKey;
       if ((0, import_yaml.isMap)(node) || (0, import_yaml.isPair)(node)) {
-        const pair = ((0, import_yaml.isPair)(node) ? pairsOf({ items: [node] }) : pairsOf(node)).get(segment);
+        const pair = (0, import_yaml.isPair)(node) ? pairIn([node], node, segment) : pairIn(node.items, node, segment);
         if (pair) [next, nextKey] = [pair.value ?? pair.key, pair.key];
-      } else if ((0, import_yaml.isSeq)(node) && /^\d+$/.test(segment)) {
-        next = node.items[Number(segment)];
+      } else if ((0, import_yaml.isSeq)(node)) {
+        const i = Number(segment);
+        if (Number.isInteger(i) && i >= 0) next = node.items[i];
       }
       if (next === void 0 || next === null) return { node, key, complete: false };
       [node, key] = [next, nextKey];
@@ -17882,11 +17885,15 @@ function safe(text) {
 function quoted(text) {
   return `"${Array.from(text, escapeChar).join("")}"`;
 }
-var UNSAFE;
+function terminalSafeJson(json) {
+  return json.replace(RAW_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+var UNSAFE, RAW_IN_JSON;
 var init_escape = __esm({
   "src/render/escape.ts"() {
     "use strict";
     UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
   }
 });
 
@@ -18181,12 +18188,13 @@ function renderJson(plan3) {
     unmanaged: plan3.unmanaged.map(resource),
     warnings: [...plan3.warnings]
   };
-  return `${JSON.stringify(ordered, null, 2)}
+  return `${terminalSafeJson(JSON.stringify(ordered, null, 2))}
 `;
 }
 var init_json = __esm({
   "src/render/json.ts"() {
     "use strict";
+    init_escape();
   }
 });
 
@@ -45118,6 +45126,12 @@ var init_client = __esm({
       #parseJson;
       #sleep;
       #random;
+      /**
+       * Until when (epoch ms) every request of this client holds back because the server answered
+       * 429. Shared, so one rate-limit answer pauses all requests in flight instead of each of them
+       * running into its own 429 (and its own backoff, which would leave the server's budget unused).
+       */
+      #pausedUntil = 0;
       constructor(options) {
         this.#options = options;
         this.#base = parseBaseUrl(options.baseUrl);
@@ -45179,7 +45193,10 @@ var init_client = __esm({
           payload = (this.#options.stringifyJson ?? JSON.stringify)(req.body);
           headers["content-type"] = "application/json";
         }
+        let slept = false;
         for (let attempt = 1; ; attempt++) {
+          if (!slept) await this.#holdBack(display);
+          slept = false;
           const started = Date.now();
           let failure;
           try {
@@ -45234,9 +45251,18 @@ var init_client = __esm({
           }
           if (!failure.retriable || attempt >= this.#retry.maxAttempts) throw failure.error;
           const delay = retryDelay(attempt, this.#retry, failure.retryAfterMs, this.#random);
+          if (failure.error.details.status === 429) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
           this.#debug(`retrying ${req.method} ${display} in ${delay} ms (attempt ${attempt + 1} of ${this.#retry.maxAttempts})`);
           await this.#sleep(delay);
+          slept = true;
         }
+      }
+      /** Waits while a 429 answer to any request of this client asks everybody to pause. */
+      async #holdBack(display) {
+        const wait = this.#pausedUntil - Date.now();
+        if (wait <= 0) return;
+        this.#debug(`holding ${display} back ${wait} ms: the server is rate limiting`);
+        await this.#sleep(wait);
       }
       /** Closes the pool's connections. */
       async close() {
@@ -48989,7 +49015,7 @@ function serializeSnapshot(snapshot) {
     })),
     ...copy.principals ? { principals: copy.principals } : {}
   };
-  return `${JSON.stringify(ordered, null, 2)}
+  return `${terminalSafeJson(JSON.stringify(ordered, null, 2))}
 `;
 }
 async function writeFileAtomic(file, text) {
@@ -49102,6 +49128,7 @@ var init_file = __esm({
     init_configs();
     init_plan();
     init_order();
+    init_escape();
     MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
     DEFAULT_LOCK_WAIT_MS = 1e4;
   }
@@ -50144,6 +50171,11 @@ var Runner = class {
   notice(message, at) {
     this.annotate("notice", message, at);
   }
+  /** A line shown only when the job runs with debug logging; secrets removed. */
+  debug(message) {
+    this.write(`${this.redact(workflowCommand("debug", {}, message))}
+`);
+  }
   /**
    * Registers a secret with the runner so it is replaced by `***` in the log. Each line of a
    * multi-line value is registered too: the runner masks line by line.
@@ -50462,6 +50494,7 @@ async function runAction(env, streams) {
     return await new ActionRun(inputs, context, env, runner, streams).run();
   } catch (error2) {
     runner.error(error2 instanceof Error ? error2.message : String(error2));
+    if (env["RUNNER_DEBUG"] === "1" && error2 instanceof Error && error2.stack) runner.debug(error2.stack);
     return 1;
   }
 }
@@ -50653,8 +50686,17 @@ ${run.code === 0 ? "" : renderMarkdown(run.plan)}`);
     this.runner.setOutput("snapshot", path2);
     return true;
   }
+  /**
+   * The command options every run shares. Re-running a job with debug logging (`RUNNER_DEBUG=1`)
+   * turns on the commands' `--debug` detail, which never includes secrets.
+   */
   options(extra) {
-    return { paths: this.inputs.paths, ...this.inputs.cluster === "" ? {} : { cluster: this.inputs.cluster }, ...extra };
+    return {
+      paths: this.inputs.paths,
+      ...this.inputs.cluster === "" ? {} : { cluster: this.inputs.cluster },
+      debug: this.env["RUNNER_DEBUG"] === "1",
+      ...extra
+    };
   }
   /**
    * Runs a command function with its output captured (and echoed to the log, secrets removed).

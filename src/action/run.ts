@@ -51,6 +51,7 @@ export async function runAction(env: RunnerEnv, streams: ActionStreams): Promise
     return await new ActionRun(inputs, context, env, runner, streams).run();
   } catch (error) {
     runner.error(error instanceof Error ? error.message : String(error));
+    if (env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack) runner.debug(error.stack);
     return 1;
   }
 }
@@ -236,8 +237,17 @@ class ActionRun {
     return true;
   }
 
-  private options<T extends object>(extra: T): T & { paths: string[]; cluster?: string } {
-    return { paths: this.inputs.paths, ...(this.inputs.cluster === '' ? {} : { cluster: this.inputs.cluster }), ...extra };
+  /**
+   * The command options every run shares. Re-running a job with debug logging (`RUNNER_DEBUG=1`)
+   * turns on the commands' `--debug` detail, which never includes secrets.
+   */
+  private options<T extends object>(extra: T): T & { paths: string[]; cluster?: string; debug: boolean } {
+    return {
+      paths: this.inputs.paths,
+      ...(this.inputs.cluster === '' ? {} : { cluster: this.inputs.cluster }),
+      debug: this.env['RUNNER_DEBUG'] === '1',
+      ...extra,
+    };
   }
 
   /**

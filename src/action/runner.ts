@@ -102,6 +102,11 @@ export class Runner {
     this.annotate('notice', message, at);
   }
 
+  /** A line shown only when the job runs with debug logging; secrets removed. */
+  debug(message: string): void {
+    this.write(`${this.redact(workflowCommand('debug', {}, message))}\n`);
+  }
+
   /**
    * Registers a secret with the runner so it is replaced by `***` in the log. Each line of a
    * multi-line value is registered too: the runner masks line by line.

@@ -69,7 +69,13 @@ describe('workflow commands', () => {
     runner.error('plan failed');
     runner.warning('careful', { file: 'a.yaml', line: 0, col: 0 });
     runner.notice('fyi', { file: 'a.yaml', line: 2, col: 5, title: 'kafkaform' });
-    assert.deepEqual(lines, ['::error::plan failed\n', '::warning file=a.yaml::careful\n', '::notice file=a.yaml,line=2,col=5,title=kafkaform::fyi\n']);
+    runner.debug('stack\n  at x');
+    assert.deepEqual(lines, [
+      '::error::plan failed\n',
+      '::warning file=a.yaml::careful\n',
+      '::notice file=a.yaml,line=2,col=5,title=kafkaform::fyi\n',
+      '::debug::stack%0A  at x\n',
+    ]);
   });
 
   it('masks a secret and each line of a multi-line secret', () => {
