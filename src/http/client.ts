@@ -119,6 +119,12 @@ export class HttpClient {
   readonly #parseJson: (text: string) => unknown;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
+  /**
+   * Until when (epoch ms) every request of this client holds back because the server answered
+   * 429. Shared, so one rate-limit answer pauses all requests in flight instead of each of them
+   * running into its own 429 (and its own backoff, which would leave the server's budget unused).
+   */
+  #pausedUntil = 0;
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
@@ -185,7 +191,11 @@ export class HttpClient {
       payload = (this.#options.stringifyJson ?? JSON.stringify)(req.body);
       headers['content-type'] = 'application/json';
     }
+    let slept = false;
     for (let attempt = 1; ; attempt++) {
+      // A request that just slept its own retry delay has waited out the pause it caused.
+      if (!slept) await this.#holdBack(display);
+      slept = false;
       const started = Date.now();
       let failure: { retriable: boolean; error: ApiError; retryAfterMs?: number };
       try {
@@ -241,9 +251,19 @@ export class HttpClient {
       }
       if (!failure.retriable || attempt >= this.#retry.maxAttempts) throw failure.error;
       const delay = retryDelay(attempt, this.#retry, failure.retryAfterMs, this.#random);
+      if (failure.error.details.status === 429) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
       this.#debug(`retrying ${req.method} ${display} in ${delay} ms (attempt ${attempt + 1} of ${this.#retry.maxAttempts})`);
       await this.#sleep(delay);
+      slept = true;
     }
+  }
+
+  /** Waits while a 429 answer to any request of this client asks everybody to pause. */
+  async #holdBack(display: string): Promise<void> {
+    const wait = this.#pausedUntil - Date.now();
+    if (wait <= 0) return;
+    this.#debug(`holding ${display} back ${wait} ms: the server is rate limiting`);
+    await this.#sleep(wait);
   }
 
   /** Closes the pool's connections. */
