@@ -25,6 +25,8 @@ export interface WireStats {
   bytes: number;
   /** Responses by status code. */
   statuses: Record<string, number>;
+  /** Milliseconds from the first request's arrival to the last response's end (0 when none). */
+  spanMs: number;
 }
 
 /** Driver to host. */

@@ -16,12 +16,19 @@ const sockets = new Set<Socket>();
 /** Bytes written by sockets already closed (a closed socket's count is folded in once). */
 let closedBytes = 0;
 let requests = 0;
+let firstAt: number | undefined;
+let lastAt = 0;
 const statuses = new Map<number, number>();
 let clearRecords: (() => void) | undefined;
+
+subscribe('http.server.request.start', () => {
+  firstAt ??= performance.now();
+});
 
 subscribe('http.server.response.finish', (message) => {
   const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
   requests += 1;
+  lastAt = performance.now();
   statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
   const socket = request.socket;
   if (!sockets.has(socket)) {
@@ -39,13 +46,15 @@ subscribe('http.server.response.finish', (message) => {
 function stats(): WireStats {
   let bytes = closedBytes;
   for (const s of sockets) bytes += s.bytesWritten;
-  return { requests, bytes, statuses: Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])) };
+  const spanMs = firstAt === undefined ? 0 : lastAt - firstAt;
+  return { requests, bytes, statuses: Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])), spanMs };
 }
 
 function resetStats(): void {
   closedBytes = 0;
   for (const s of sockets) closedBytes -= s.bytesWritten;
   requests = 0;
+  firstAt = undefined;
   statuses.clear();
 }
 
