@@ -208,6 +208,11 @@ export interface PlanChange {
   to: JsonValue;
   /** Set when the value is sensitive; then `from`/`to` are redacted and never hold the secret. */
   sensitive?: boolean;
+  /**
+   * On a config reset (`to: null`): the value the key falls back to (broker setting or Kafka
+   * default), when the cluster reports it. For readers only; the executor sends the reset.
+   */
+  inherited?: string;
 }
 
 /** An RFC 6902 operation, from the live resource to the desired one. */

@@ -165,9 +165,15 @@ function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: reado
     if (!Object.hasOwn(have.configs, key) || Object.hasOwn(want.config, key)) continue;
     const live = have.configs[key] as LiveConfig;
     if (!live.setOnTopic || live.readOnly || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    const inherited = live.inheritedValue;
     add({
       key,
-      change: { field: `config.${key}`, from: redact(live.value, live.sensitive), to: null, ...(live.sensitive ? { sensitive: true } : {}) },
+      change: {
+        field: `config.${key}`,
+        from: redact(live.value, live.sensitive),
+        to: null,
+        ...(live.sensitive ? { sensitive: true } : typeof inherited === 'string' ? { inherited } : {}),
+      },
       op: { op: 'remove', path: configPointer(key) },
     });
   }

@@ -37,3 +37,18 @@ export function safe(text: string): string {
 export function quoted(text: string): string {
   return `"${Array.from(text, escapeChar).join('')}"`;
 }
+
+/**
+ * What `JSON.stringify` leaves raw that a terminal may still interpret: DEL, C1 controls (CSI is
+ * U+009B), bidirectional controls, line/paragraph separators and the BOM. (It escapes C0 and lone
+ * surrogates itself.)
+ */
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * JSON text with those characters written as `\uXXXX` escapes: the same JSON value, but safe to
+ * print. They can only occur inside strings, where the escape means the same character.
+ */
+export function terminalSafeJson(json: string): string {
+  return json.replace(RAW_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

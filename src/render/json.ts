@@ -1,4 +1,5 @@
 import type { JsonValue, PatchOperation, Plan, PlanChange, PlanResource } from '../model.js';
+import { terminalSafeJson } from './escape.js';
 
 function resource(r: PlanResource): PlanResource {
   if (r.kind === 'topic') return { kind: 'topic', name: r.name };
@@ -23,7 +24,13 @@ function sortedKeys(value: JsonValue): JsonValue {
 }
 
 function change(c: PlanChange): PlanChange {
-  return { field: c.field, from: sortedKeys(c.from), to: sortedKeys(c.to), ...(c.sensitive ? { sensitive: true } : {}) };
+  return {
+    field: c.field,
+    from: sortedKeys(c.from),
+    to: sortedKeys(c.to),
+    ...(c.sensitive ? { sensitive: true } : {}),
+    ...(c.inherited !== undefined ? { inherited: c.inherited } : {}),
+  };
 }
 
 function operation(op: PatchOperation): PatchOperation {
@@ -33,6 +40,7 @@ function operation(op: PatchOperation): PatchOperation {
 /**
  * The plan as JSON (`schemas/plan.schema.json`): keys in one fixed order whatever order the value
  * was built or parsed in, two-space indent, trailing newline — so equal plans are equal bytes.
+ * Characters a terminal could interpret are `\\u` escapes, so printing the plan is safe.
  */
 export function renderJson(plan: Plan): string {
   const ordered: Plan = {
@@ -52,5 +60,5 @@ export function renderJson(plan: Plan): string {
     unmanaged: plan.unmanaged.map(resource),
     warnings: [...plan.warnings],
   };
-  return `${JSON.stringify(ordered, null, 2)}\n`;
+  return `${terminalSafeJson(JSON.stringify(ordered, null, 2))}\n`;
 }

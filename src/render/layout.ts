@@ -47,6 +47,11 @@ export function formatValue(change: PlanChange, value: JsonValue): string {
   return safe(JSON.stringify(value));
 }
 
+/** What a reset falls back to: `(default)`, or `(default "1073741824" (1GiB))` when known. */
+export function resetTarget(change: PlanChange): string {
+  return change.inherited === undefined || change.sensitive ? '(default)' : `(default ${formatValue(change, change.inherited)})`;
+}
+
 function changeMarker(action: PlanAction, change: PlanChange): Marker {
   if (action.action === 'create' || change.from === null) return '+';
   return change.to === null ? '-' : '~';
@@ -64,7 +69,7 @@ export function actionLines(action: PlanAction): Line[] {
     const marker = changeMarker(action, change);
     const name = fieldName(change);
     if (marker === '+') return { marker, name, old: undefined, now: formatValue(change, change.to) };
-    const now = change.to === null ? '(default)' : formatValue(change, change.to);
+    const now = change.to === null ? resetTarget(change) : formatValue(change, change.to);
     return { marker, name, old: formatValue(change, change.from), now };
   });
   const nameWidth = Math.max(0, ...rows.map((r) => r.name.length));

@@ -27,7 +27,8 @@ const ROW_ORDER: Record<PlanAction['phase'], number> = { 6: 0, 5: 1, 2: 2, 3: 3,
 const CELL_VALUE_MAX = 40;
 
 function cellValue(change: PlanChange, value: JsonValue): string {
-  if (value === null) return change.from === null ? '(none)' : '(default)';
+  if (value === null && change.from === null) return '(none)';
+  if (value === null) return change.inherited === undefined || change.sensitive ? '(default)' : `(default ${cellValue(change, change.inherited)})`;
   if (change.sensitive) return '(sensitive)';
   const raw = typeof value === 'string' ? value : JSON.stringify(value);
   const key = change.field.startsWith('config.') ? change.field.slice('config.'.length) : undefined;

@@ -15,7 +15,9 @@ function label(r: PlanResource): string {
 
 /** One line per action: `3 update topic t config.k:"a"->null`. */
 function compact(a: PlanAction): string {
-  const changes = a.changes.map((c) => ` ${c.field}:${JSON.stringify(c.from)}->${JSON.stringify(c.to)}${c.sensitive ? '(sensitive)' : ''}`);
+  const changes = a.changes.map(
+    (c) => ` ${c.field}:${JSON.stringify(c.from)}->${JSON.stringify(c.to)}${c.sensitive ? '(sensitive)' : ''}${c.inherited !== undefined ? `(default ${c.inherited})` : ''}`,
+  );
   return `${a.phase} ${a.action} ${label(a.resource)}${changes.join('')}`;
 }
 
@@ -129,7 +131,7 @@ const cases: Case[] = [
     name: 'a key set on the topic but absent from the manifest is reset (to: null)',
     desired: desired({ topics: [topic('orders')] }),
     live: live({ topics: [liveTopic('orders', { configs: { 'retention.ms': onTopic('1000', { inheritedValue: '604800000' }) } })] }),
-    actions: ['3 update topic orders config.retention.ms:"1000"->null'],
+    actions: ['3 update topic orders config.retention.ms:"1000"->null(default 604800000)'],
   },
   {
     name: 'inherited keys absent from the manifest are left alone',
@@ -411,11 +413,20 @@ describe('plan()', () => {
   it('never puts a sensitive value anywhere in the plan', () => {
     const p = plan(
       desired({ topics: [topic('orders', { config: { 'secret.a': 'hunter2' } })] }),
-      live({ topics: [liveTopic('orders', { configs: { 'secret.a': onTopic('old-secret', { sensitive: true }), 'secret.b': onTopic('other-secret', { sensitive: true }) } })] }),
+      live({
+        topics: [
+          liveTopic('orders', {
+            configs: {
+              'secret.a': onTopic('old-secret', { sensitive: true }),
+              'secret.b': onTopic('other-secret', { sensitive: true, inheritedValue: 'inherited-secret' }),
+            },
+          }),
+        ],
+      }),
       options(),
     );
     const json = renderJson(p);
-    for (const secret of ['hunter2', 'old-secret', 'other-secret']) assert.ok(!json.includes(secret), `${secret} leaked`);
+    for (const secret of ['hunter2', 'old-secret', 'other-secret', 'inherited-secret']) assert.ok(!json.includes(secret), `${secret} leaked`);
     assert.ok(json.includes('"sensitive": true'));
     // Both sides redact to the same marker, yet the patch must still carry the change.
     assert.deepEqual(p.actions[0]?.patch, [

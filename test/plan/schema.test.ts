@@ -53,6 +53,11 @@ describe('schemas/plan.schema.json', () => {
     ['a topic resource with extra fields', (p) => ({ ...p, unmanaged: [{ kind: 'topic', name: 'x', partitions: 3 }] })],
     ['a patch with a move operation', (p) => ({ ...p, actions: p.actions.map((a) => ({ ...a, patch: [{ op: 'move', from: '/a', path: '/b' }] })) })],
     ['an action without a patch', (p) => ({ ...p, actions: p.actions.map((a) => ({ ...a, patch: [] })) })],
+    ['an inherited value on a change that is not a reset', (p) => ({ ...p, actions: p.actions.map((a) => (a.phase === 3 ? { ...a, changes: [{ field: 'config.x', from: '1', to: '2', inherited: '0' }] } : a)) })],
+    [
+      'an inherited value next to a redacted one',
+      (p) => ({ ...p, actions: p.actions.map((a) => (a.phase === 3 ? { ...a, changes: [{ field: 'config.x', from: '(sensitive)', to: null, sensitive: true, inherited: 's' }] } : a)) }),
+    ],
     ['an error without a reason', (p) => ({ ...p, errors: [{ resource: { kind: 'topic', name: 'x' } }] })],
   ];
   for (const [name, mutate] of malformed) {

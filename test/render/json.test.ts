@@ -38,7 +38,8 @@ describe('renderJson', () => {
 
   it('keeps hostile names intact but escaped (JSON escapes control characters)', () => {
     const out = renderJson(hostilePlan());
-    assert.ok(!/[\u0000-\u001f]/.test(out.replace(/\n/g, '')));
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(out.replace(/\n/g, '')));
+    assert.ok(out.includes('name\\u202e|'), 'bidi override written as an escape');
     assert.ok(out.includes('orders.evil\\u001b[2J'));
     const back = JSON.parse(out) as Plan;
     assert.ok(back.actions.some((a) => a.resource.kind === 'topic' && a.resource.name.includes('\u001b[2J')));
