@@ -168,7 +168,7 @@ describe('kafkaform against DigitalOcean', () => {
       writeFileSync(join(dir, 'topics.yaml'), MANIFEST);
       const plan = await run('plan', '--detailed-exitcode');
       assert.equal(plan.code, 2, plan.stderr);
-      assert.match(plan.stdout, /\n      - preallocate +\= "true" +-> \(default\)\n/);
+      assert.match(plan.stdout, /\n      - preallocate +\= "true" +-> \(default "false"\)\n/);
       assert.match(plan.stdout, /Plan: 6 to create, 1 to update, 2 to delete\.\n$/);
 
       const r = await run('apply', '--auto-approve', '--debug');
