@@ -27,6 +27,15 @@ export function exportSnapshot(live: LiveState, source: ClusterType): string {
   return serializeSnapshot({ formatVersion: 1, source: { type: source }, ...live });
 }
 
+/**
+ * Characters a terminal may interpret (C0/C1 controls, DEL, bidi controls, line separators, BOM,
+ * lone surrogates): a name or value from the server holding one must not reach the file, or the
+ * terminal it is printed on, raw.
+ */
+const TERMINAL_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]/;
+/** The ones the YAML library leaves raw even in double-quoted scalars. */
+const YAML_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
 /** A manifest declaring exactly the live state, and the sensitive keys it had to leave out. */
 export function exportManifest(
   live: LiveState,
@@ -82,13 +91,19 @@ export function exportManifest(
     Pair(_, pair) {
       if (isScalar(pair.key) && pair.key.value === 'operations' && isSeq(pair.value)) pair.value.flow = true;
     },
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && TERMINAL_UNSAFE.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
   });
   doc.commentBefore = [
     ` Exported by kafkaform from cluster ${meta.cluster} (${meta.type}).`,
     ' Internal topics and platform-managed config keys are left out.',
     ...(omitted.length > 0 ? [' Sensitive values are never exported; add them back with ${VAR} references:', ...omitted.map((o) => `   ${o}`)] : []),
   ].join('\n');
-  return { text: doc.toString({ lineWidth: 0 }), omitted };
+  // Every string holding such a character is double-quoted (above), where `\uXXXX` is a YAML
+  // escape; the library escapes C0 itself but writes these raw.
+  const text = doc.toString({ lineWidth: 0 }).replace(YAML_RAW_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return { text, omitted };
 }
 
 /** Writes the live state of the cluster as a snapshot or a manifest. Exit 0, or 1 on error. */

@@ -14,6 +14,7 @@ import { canonicalConfigValue } from '../../kafka/configs.js';
 import type { AclBinding, ClusterType, LiveConfig, LiveState, LiveTopic } from '../../model.js';
 import { compareAcls } from '../../plan/index.js';
 import { compareStrings } from '../../plan/order.js';
+import { terminalSafeJson } from '../../render/escape.js';
 
 /** The on-disk snapshot: a `LiveState` plus its format version and the kind of cluster it came from. */
 export interface Snapshot extends LiveState {
@@ -177,7 +178,8 @@ export function serializeSnapshot(snapshot: Snapshot): string {
     })),
     ...(copy.principals ? { principals: copy.principals } : {}),
   };
-  return `${JSON.stringify(ordered, null, 2)}\n`;
+  // `export --format snapshot` prints this: names from the server must not drive the terminal.
+  return `${terminalSafeJson(JSON.stringify(ordered, null, 2))}\n`;
 }
 
 /**
