@@ -51,6 +51,7 @@ export class Tally {
 /**
  * Runs `property` for `baseRuns × soakFactor()` cases with this run's seed; prints the seed and the
  * tally as test diagnostics, and on failure rethrows fast-check's report with the replay command.
+ * `shrink: false` reports the first counterexample as found (for properties that spawn processes).
  */
 export async function check<T>(
   t: TestContext,
@@ -58,11 +59,14 @@ export async function check<T>(
   baseRuns: number,
   property: fc.IProperty<T> | fc.IAsyncProperty<T>,
   tally?: Tally,
+  options: { shrink?: boolean } = {},
 ): Promise<void> {
   const seed = runSeed();
   const numRuns = baseRuns * soakFactor();
   const path = process.env['KAFKAFORM_PATH'];
-  const params: fc.Parameters<T> = { seed, numRuns, ...(path ? { path, endOnFailure: true } : {}) };
+  // Shrinking replays the property hundreds of times: off for the ones that spawn processes.
+  const endOnFailure = path !== undefined || options.shrink === false;
+  const params: fc.Parameters<T> = { seed, numRuns, ...(path ? { path } : {}), ...(endOnFailure ? { endOnFailure: true } : {}) };
   t.diagnostic(`${name}: seed ${seed}, ${numRuns} cases`);
   try {
     if (property.isAsync()) await fc.assert(property as fc.IAsyncProperty<T>, params);
