@@ -85,7 +85,13 @@ export function actionLines(action: PlanAction): Line[] {
 /** The closing summary line, as Terraform words it. */
 export function summaryLine(plan: Plan): string {
   const { create, update, delete: del } = plan.summary;
-  if (plan.actions.length === 0) return 'No changes. The cluster matches the manifests.';
+  // "No changes" only when nothing is left to do: errors and held-back changes mean the cluster
+  // still differs from the manifests.
+  if (plan.actions.length === 0 && plan.errors.length === 0) {
+    return plan.heldBack.length === 0
+      ? 'No changes. The cluster matches the manifests.'
+      : `No changes. ${count(plan.heldBack.length, 'change')} held back (see above).`;
+  }
   return `Plan: ${create} to create, ${update} to update, ${del} to delete.`;
 }
 

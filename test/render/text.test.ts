@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderText } from '../../src/render/index.js';
+import { plan } from '../../src/plan/index.js';
+import { desired, live, liveTopic, options, topic } from '../plan/builders.js';
 import { deletingPlan, emptyPlan, everythingPlan, hostilePlan } from './fixtures.js';
 
 // Our own SGR sequences; anything else starting with ESC would be an injection.
@@ -62,6 +64,13 @@ describe('renderText', () => {
     const empty = renderText(emptyPlan(), { color: false });
     assert.ok(empty.endsWith('\nNo changes. The cluster matches the manifests.\n'), empty);
     assert.ok(!empty.includes('Phase'));
+  });
+
+  it('does not claim the cluster matches when changes are held back or impossible', () => {
+    const held = renderText(plan(desired({ topicPrefixes: ['orders.'] }), live({ topics: [liveTopic('orders.old')] }), options()), { color: false });
+    assert.ok(held.endsWith('\nNo changes. 1 change held back (see above).\n'), held);
+    const impossible = renderText(plan(desired({ topics: [topic('t', { partitions: 1 })] }), live({ topics: [liveTopic('t')] }), options()), { color: false });
+    assert.ok(impossible.endsWith('\nPlan: 0 to create, 0 to update, 0 to delete.\nThe plan has 1 error and cannot be applied.\n'), impossible);
   });
 
   it('uses colour only when asked', () => {
