@@ -100,7 +100,7 @@ const ENDPOINTS: { method: string; path: RegExp }[] = [
 ];
 
 /** Schedules per default run (times KAFKAFORM_SOAK's factor). */
-const SCHEDULES = 24;
+const SCHEDULES = 20;
 
 const RETRIABLE: FaultKind[] = ['rate-limit', 'unavailable', 'retriable', 'drop', 'drop-after', 'truncate'];
 const FATAL: FaultKind[] = ['server-error', 'forbidden'];

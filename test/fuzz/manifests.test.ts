@@ -219,7 +219,7 @@ describe('hostile manifests', () => {
   });
 
   it('the real binary survives the worst inputs with a small heap and prints located, escaped errors', { skip: !existsSync(join(ROOT, 'dist', 'cli', 'main.js')) && 'dist/ is missing: run `npm run build` first (npm test does)' }, (t) => {
-    const picked = new Set(['alias bomb (billion laughs)', 'alias bomb of mappings', 'deep flow nesting', 'deep mapping nesting', 'huge string', 'many topics', 'file over the size limit', 'ELF header', 'control characters in names', 'UTF-16 with BOM']);
+    const picked = new Set(['alias bomb (billion laughs)', 'alias bomb of mappings', 'deep flow nesting', 'huge string', 'file over the size limit', 'control characters in names']);
     for (const [name, content] of structuralInputs().filter(([n]) => picked.has(n))) {
       const file = join(dir, `bin-${name.replace(/\W+/g, '-')}.yaml`);
       writeFileSync(file, content);

@@ -73,6 +73,9 @@ const MANIFEST = [
   '',
 ].join('\n');
 
+/** Hostile snapshots per default run (each spawns seven processes). */
+const CASES = 4;
+
 /** The snapshot schema wants non-empty strings. */
 const hostile = hostileString.filter((s) => s.length > 0);
 
@@ -119,7 +122,7 @@ describe('terminal and file safety through the real binary', { skip: SKIP }, () 
     await check(
       t,
       'hostile snapshots via the CLI',
-      6,
+      CASES,
       fc.asyncProperty(hostileSnapshot, async (snapshot) => {
         const dir = scratch();
         // Outside the manifest directory, or the next command would load it as a manifest.
@@ -172,7 +175,7 @@ describe('terminal and file safety through the real binary', { skip: SKIP }, () 
       tally,
       { shrink: false },
     );
-    t.diagnostic(`terminal safety: ${6 * soakFactor()} hostile snapshots through 7 commands each`);
+    t.diagnostic(`terminal safety: ${CASES * soakFactor()} hostile snapshots through 7 commands each`);
   });
 
   it('names from the Confluent simulator with escapes are shown escaped; its exported manifest plans as no change', async () => {
