@@ -11,6 +11,7 @@ import {
   aclBindingFindings,
   clusterNameFindings,
   principalFindings,
+  scopePrefixFindings,
   roleFindings,
   topicCollisions,
   collisionFinding,
@@ -197,7 +198,10 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
     });
 
     const scope = (valid('/scope') && manifest.scope) || {};
-    (scope.topics ?? []).forEach((prefix) => scopeTopics.add(prefix));
+    (scope.topics ?? []).forEach((prefix, i) => {
+      for (const f of scopePrefixFindings(prefix)) problems.add(f, doc.locate(pointer('/scope/topics', i)));
+      scopeTopics.add(prefix);
+    });
     (scope.principals ?? []).forEach((principal, i) => {
       for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer('/scope/principals', i)));
       scopePrincipals.add(principal);

@@ -63,6 +63,13 @@ export function collisionFinding(name: string, other: string, otherAt: string): 
   );
 }
 
+/** `scope.topics` entries are plain name prefixes; a glob would silently match nothing. */
+export function scopePrefixFindings(prefix: string): Finding[] {
+  if (/^[a-zA-Z0-9._-]+$/.test(prefix)) return [];
+  const hint = prefix.endsWith('*') && /^[a-zA-Z0-9._-]+$/.test(prefix.slice(0, -1)) ? `; write "${prefix.slice(0, -1)}"` : '';
+  return [error(`scope prefix "${prefix}" can never match a topic name: prefixes are plain text, not patterns${hint}`)];
+}
+
 /** Principals are `Type:name`, e.g. `User:orders-svc`. */
 export function principalFindings(principal: string): Finding[] {
   return /^[^:\s]+:\S/.test(principal)

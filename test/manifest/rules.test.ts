@@ -5,6 +5,7 @@ import {
   configKeyFindings,
   minInsyncFindings,
   principalFindings,
+  scopePrefixFindings,
   roleFindings,
   topicCollisions,
   topicNameFindings,
@@ -40,6 +41,15 @@ describe('semantic rules', () => {
       { name: 'a_b_c', with: 'a.b.c' },
       { name: 'a.b_c', with: 'a.b.c' },
     ]);
+  });
+
+  it('scope prefixes are plain text', () => {
+    assert.deepEqual(scopePrefixFindings('orders.'), []);
+    assert.equal(
+      scopePrefixFindings('orders.*')[0]?.message,
+      'scope prefix "orders.*" can never match a topic name: prefixes are plain text, not patterns; write "orders."',
+    );
+    assert.equal(scopePrefixFindings('a b')[0]?.severity, 'error');
   });
 
   it('principals must be Type:name', () => {
