@@ -158,6 +158,23 @@ describe('clusters', () => {
     );
   });
 
+  it('resolves escapes and never echoes a malformed reference, which may sit inside a secret', async () => {
+    const root = tree({
+      'c.yaml': `${HEAD}clusters:\n  p: { type: confluent, restUrl: "$\${literal}", auth: { type: bearer, token: "hunter2\${oops" } }\n`,
+    });
+    const [p] = (await load([root])).clusters;
+    assert.ok(p);
+    assert.equal(resolveClusterSettings({ ...p, settings: { restUrl: p.settings['restUrl'] ?? null } }, {})['restUrl'], '${literal}');
+    assert.throws(
+      () => resolveClusterSettings(p, {}),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        !e.message.includes('hunter2') &&
+        e.message ===
+          `${root}/c.yaml:3:78: malformed \${...} reference; write \${NAME} or \${NAME:-default}, or $\${ for a literal \${ (cluster p, setting auth.token)`,
+    );
+  });
+
   it('checks the settings each type requires', async () => {
     const root = tree({
       'c.yaml': `${HEAD}clusters:
