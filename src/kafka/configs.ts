@@ -257,10 +257,14 @@ function listItems(value: ConfigInput): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-/** Canonical list: enum lists in Kafka's spelling, deduplicated and sorted; others trimmed, in order. */
-function formatList(spec: TopicConfigSpec | undefined, items: string[]): { value: string; unknown: string[] } {
-  const valid = spec?.validValues;
-  if (!valid) return { value: items.join(','), unknown: [] };
+/**
+ * Canonical list: items in Kafka's spelling, deduplicated and sorted, because every list-typed
+ * topic config is a set (cleanup policies, throttled partition:broker pairs). Lists of vendor keys,
+ * whose meaning we do not know, are not formatted here and keep their order.
+ */
+function formatList(spec: TopicConfigSpec, items: string[]): { value: string; unknown: string[] } {
+  const valid = spec.validValues;
+  if (!valid) return { value: [...new Set(items)].sort().join(','), unknown: [] };
   const unknown: string[] = [];
   const out = new Set<string>();
   for (const item of items) {

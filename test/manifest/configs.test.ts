@@ -214,3 +214,57 @@ describe('humanizeConfigValue', () => {
     it(`${key}=${value} -> ${String(want)}`, () => assert.equal(humanizeConfigValue(key, value), want));
   }
 });
+
+describe('no phantom diffs, for every catalog key', () => {
+  it('a server spelling of a value canonicalises to what the manifest normalises to', () => {
+    const randomCase = (s: string, bits: number): string =>
+      [...s].map((c, i) => ((bits >> i % 30) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+    for (const [key, spec] of TOPIC_CONFIGS) {
+      fc.assert(
+        fc.property(fc.nat(), fc.bigInt({ min: 0n, max: 2n ** 31n - 2n }), fc.double({ min: 0, max: 1, noNaN: true }), (bits, n, d) => {
+          let desired: ConfigInput;
+          let server: string;
+          switch (spec.type) {
+            case 'int':
+            case 'long': {
+              const lo = BigInt(spec.min ?? 0);
+              const hi = spec.max !== undefined ? BigInt(spec.max) : 2n ** 31n - 1n;
+              const v = lo + (n % (hi - lo + 1n));
+              desired = bits % 2 === 0 ? v.toString() : Number(v);
+              server = ` 0${v.toString()}`.replace(/^ 0-/, ' -0');
+              break;
+            }
+            case 'double':
+              desired = d;
+              server = d.toFixed(12);
+              break;
+            case 'boolean':
+              desired = bits % 2 === 0;
+              server = randomCase(String(desired), bits);
+              break;
+            case 'string': {
+              const valid = spec.validValues ?? ['some-value'];
+              desired = randomCase(valid[bits % valid.length] ?? '', bits >> 3);
+              server = spec.validValues ? randomCase(String(desired), bits >> 5) : String(desired);
+              break;
+            }
+            case 'list': {
+              const valid = spec.validValues ?? ['0:101', '1:102'];
+              const picked = valid.filter((_, i) => (bits >> i) & 1);
+              const items = picked.length > 0 ? picked : [valid[0] ?? ''];
+              desired = items;
+              server = [...items].reverse().map((x) => randomCase(x, bits >> 7)).join(', ');
+              break;
+            }
+          }
+          const normalized = normalizeConfigValue(key, desired);
+          assert.ok(normalized.ok, `${key}=${JSON.stringify(desired)}: ${normalized.ok ? '' : normalized.message}`);
+          assert.equal(canonicalConfigValue(key, normalized.value), normalized.value, `${key}: canonical is idempotent`);
+          const expected = spec.type === 'double' ? String(Number(server)) : normalized.value;
+          assert.equal(canonicalConfigValue(key, server), expected, `${key}: server spelling ${JSON.stringify(server)}`);
+        }),
+        { numRuns: 50 },
+      );
+    }
+  });
+});
