@@ -136,6 +136,21 @@ acls:
   });
 });
 
+describe('configKeys', () => {
+  it('exposes ignored prefixes (union across files, [] meaning none) and vendor prefixes', async () => {
+    const root = tree({
+      'a.yaml': `${HEAD}configKeys: { ignoredPrefixes: [confluent.], vendorPrefixes: [acme.] }\n`,
+      'b.yaml': `${HEAD}configKeys: { ignoredPrefixes: [aiven., confluent.] }\ntopics: [{ name: t, partitions: 1, replicationFactor: 1, config: { acme.tier: gold } }]\n`,
+    });
+    const m = await load([root]);
+    assert.deepEqual(m.ignoredConfigPrefixes, ['aiven.', 'confluent.']);
+    assert.deepEqual(m.vendorConfigPrefixes, ['acme.']);
+    assert.deepEqual(m.desiredFor('x').topics[0]?.config, { 'acme.tier': 'gold' });
+    const none = tree({ 'a.yaml': `${HEAD}configKeys: { ignoredPrefixes: [] }\n` });
+    assert.deepEqual((await load([none])).ignoredConfigPrefixes, []);
+  });
+});
+
 describe('clusters', () => {
   it('keeps settings verbatim and resolves them only on demand, naming variable, file and line', async () => {
     const root = tree({ 'c.yaml': CLUSTERS });
