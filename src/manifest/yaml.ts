@@ -61,10 +61,16 @@ function flowDepthExceeded(text: string): number {
   let depth = 0;
   let quote = '';
   let comment = false;
+  // Last significant character: a bracket opens a collection only where a value can start, so
+  // brackets inside plain scalars (`pattern: a[b`) are not counted.
+  let last = '\n';
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i] ?? '';
     if (comment) {
-      if (c === '\n') comment = false;
+      if (c === '\n') {
+        comment = false;
+        last = c;
+      }
       continue;
     }
     if (quote) {
@@ -72,12 +78,17 @@ function flowDepthExceeded(text: string): number {
       else if (c === '\\' && quote === '"') i++;
       continue;
     }
-    const prev = i === 0 ? '\n' : text[i - 1];
-    if (c === '#' && (prev === ' ' || prev === '\t' || prev === '\n')) comment = true;
-    else if ((c === '"' || c === "'") && /[\s[{,:]/.test(prev ?? '')) quote = c;
-    else if (c === '[' || c === '{') {
+    if (c === ' ' || c === '\t') {
+      if (text[i + 1] === '#') comment = true;
+      continue;
+    }
+    const valueStart = last === '\n' || last === ':' || last === '-' || last === ',' || last === '[' || last === '{' || last === '?';
+    if (c === '#' && last === '\n') comment = true;
+    else if ((c === '"' || c === "'") && valueStart) quote = c;
+    else if ((c === '[' || c === '{') && valueStart) {
       if (++depth > MAX_DEPTH) return i;
     } else if ((c === ']' || c === '}') && depth > 0) depth--;
+    last = c;
   }
   return -1;
 }
