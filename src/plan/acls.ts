@@ -23,15 +23,17 @@ export interface AclPlan {
 
 /**
  * The bindings sorted and without repeats. Targets and the manifest loader hand over sorted lists,
- * so this is usually one linear check; a big cluster's ACLs are compared by merging, with no key
- * strings or hash maps.
+ * so this is usually one linear check that returns the list itself; a big cluster's ACLs are then
+ * compared by merging, with no key strings or hash maps.
  */
-function sortedUnique(bindings: readonly AclBinding[]): AclBinding[] {
-  let sorted = true;
-  for (let i = 1; i < bindings.length && sorted; i++) sorted = compareAcls(bindings[i - 1] as AclBinding, bindings[i] as AclBinding) <= 0;
-  const list = sorted ? bindings : [...bindings].sort(compareAcls);
+function sortedUnique(bindings: readonly AclBinding[]): readonly AclBinding[] {
+  let strictlySorted = true;
+  for (let i = 1; i < bindings.length && strictlySorted; i++) {
+    strictlySorted = compareAcls(bindings[i - 1] as AclBinding, bindings[i] as AclBinding) < 0;
+  }
+  if (strictlySorted) return bindings;
   const out: AclBinding[] = [];
-  for (const b of list) if (out.length === 0 || compareAcls(out[out.length - 1] as AclBinding, b) !== 0) out.push(b);
+  for (const b of [...bindings].sort(compareAcls)) if (out.length === 0 || compareAcls(out[out.length - 1] as AclBinding, b) !== 0) out.push(b);
   return out;
 }
 

@@ -161,10 +161,11 @@ function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: reado
       op: { op: live?.setOnTopic ? 'replace' : 'add', path: configPointer(key), value: redact(desired, sensitive) },
     });
   }
+  // `for in` over a plain record yields its own keys; most are inherited from the broker, so the
+  // cheap `setOnTopic` test comes first.
   for (const key in have.configs) {
-    if (!Object.hasOwn(have.configs, key) || Object.hasOwn(want.config, key)) continue;
     const live = have.configs[key] as LiveConfig;
-    if (!live.setOnTopic || live.readOnly || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    if (!live.setOnTopic || live.readOnly || Object.hasOwn(want.config, key) || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
     const inherited = live.inheritedValue;
     add({
       key,
