@@ -101,6 +101,17 @@ export function aclBindingFindings(b: AclBinding): Finding[] {
   if (b.resourceType === 'CLUSTER' && (b.resourceName !== 'kafka-cluster' || b.patternType !== 'LITERAL')) {
     found.push(error('a CLUSTER binding must name the resource "kafka-cluster" with patternType LITERAL'));
   }
+  if (b.resourceType === 'TOPIC' && b.resourceName !== '*' && b.resourceName.includes('*')) {
+    const prefix = b.resourceName.endsWith('*') ? b.resourceName.slice(0, -1) : undefined;
+    found.push(
+      warning(
+        `resource name "${b.resourceName}" matches no topic: "*" is not a wildcard inside a name` +
+          (prefix !== undefined && !prefix.includes('*') && b.patternType === 'LITERAL'
+            ? `; write resourceName "${prefix}" with patternType PREFIXED`
+            : ''),
+      ),
+    );
+  }
   if (!OPERATIONS_BY_RESOURCE[b.resourceType].includes(b.operation)) {
     found.push(
       warning(

@@ -68,6 +68,14 @@ describe('semantic rules', () => {
       ['warning'],
     );
     assert.deepEqual(aclBindingFindings(binding({ operation: 'ALL' })), []);
+    assert.deepEqual(aclBindingFindings(binding({ resourceName: '*' })), []);
+    assert.deepEqual(aclBindingFindings(binding({ resourceType: 'GROUP', resourceName: 'g*' })), []);
+    assert.deepEqual(aclBindingFindings(binding({ resourceName: 'orders.*' })), [
+      {
+        severity: 'warning',
+        message: 'resource name "orders.*" matches no topic: "*" is not a wildcard inside a name; write resourceName "orders." with patternType PREFIXED',
+      },
+    ]);
   });
 
   it('roles grant something; producers take no groups', () => {
