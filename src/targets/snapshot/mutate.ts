@@ -137,11 +137,13 @@ function configKey(change: PlanChange): string | undefined {
 }
 
 function configValue(change: PlanChange, key: string): string | null {
+  const to = change.to;
+  // A reset needs no value, so a sensitive key the manifests no longer name can still be reset
+  // (as REST v3 does); only setting a redacted value is impossible.
+  if (to === null) return null;
   if (change.sensitive) {
     throw new MutationRefused(`config ${key} is sensitive; its value is redacted in the plan and cannot be written`);
   }
-  const to = change.to;
-  if (to === null) return null;
   if (typeof to === 'string') return to;
   if (typeof to === 'number' || typeof to === 'boolean') return String(to);
   throw new MutationRefused(`config ${key} has a value that is not a scalar`);
