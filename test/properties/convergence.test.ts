@@ -10,6 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { DesiredState, JsonValue, LiveState, Plan, PlanAction } from '../../src/model.js';
 import { fingerprint, plan, REDACTED } from '../../src/plan/index.js';
 import { renderJson } from '../../src/render/index.js';
+import { applyAction } from '../../src/targets/snapshot/mutate.js';
 import { world, type World } from '../support/arbitraries.js';
 import { executeModelPlan, isProtected, observe, type ModelCluster } from '../support/model-executor.js';
 import { check, Tally } from './runner.js';
@@ -84,6 +85,29 @@ describe('convergence properties (model cluster)', () => {
     );
     assert.ok(tally.get('error-free with actions') > 200, `too few meaningful cases: ${tally.toString()}`);
     assert.ok(tally.get('with config resets') > 20 && tally.get('with topic deletes') > 20 && tally.get('with ACL deletes') > 20, tally.toString());
+  });
+
+  it('the snapshot target’s own mutation of a live state converges too (differential against the model)', async (t) => {
+    const tally = new Tally();
+    await check(
+      t,
+      'snapshot target convergence',
+      1000,
+      fc.property(world, (w) => {
+        const first = planOf(w);
+        if (first.plan.errors.length > 0) return;
+        const live = structuredClone(first.live);
+        for (const action of first.plan.actions) applyAction(live, action, w.options.capabilities);
+        const second = plan(w.desired, live, w.options);
+        assert.deepEqual(second.actions, [], `the snapshot target did not converge:\n${renderJson(second)}`);
+        // Same topics and bindings as the model cluster ends with.
+        const model = observe(executeModelPlan(w.cluster, first.plan, w.options.capabilities), w.observation);
+        assert.deepEqual(live.topics.map((x) => [x.name, x.partitions, x.replicationFactor]), model.topics.map((x) => [x.name, x.partitions, x.replicationFactor]));
+        assert.deepEqual(new Set(live.acls.map((a) => JSON.stringify(a))), new Set(model.acls.map((a) => JSON.stringify(a))));
+        tally.bump('error-free plans applied', first.plan.actions.length > 0);
+      }),
+      tally,
+    );
   });
 
   it('never touches anything out of scope, internal topics, or (without --allow-delete) any topic’s existence', async (t) => {
