@@ -32,8 +32,8 @@ export interface Manifests {
    */
   desiredFor(clusterName: string): DesiredState;
   /**
-   * `configKeys.ignoredPrefixes` when any manifest sets it (replacing the target's platform-managed
-   * prefixes in the planner); undefined means "use the target's own list".
+   * `configKeys.ignoredPrefixes` when any manifest sets it (the planner merges them with the
+   * target's platform-managed prefixes); undefined means "the target's own list only".
    */
   ignoredConfigPrefixes: string[] | undefined;
   /** Vendor config key prefixes accepted beyond the built-in ones (`configKeys.vendorPrefixes`). */

@@ -78,7 +78,7 @@ export interface WrittenOverlay {
 export interface WrittenConfigKeys {
   /** Extra vendor prefixes whose keys skip the catalog's unknown-name check. */
   vendorPrefixes?: string[];
-  /** Replaces the target's list of platform-managed prefixes the planner leaves alone. */
+  /** Added to the target's list of platform-managed prefixes the planner leaves alone. */
   ignoredPrefixes?: string[];
 }
 
