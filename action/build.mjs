@@ -18,7 +18,8 @@ const RELATIVE_TO_MODULE = [
   /(createRequire\(import\.meta\.url\)\()(['"])(\.\.?\/[^'"]+)\2(\))/g,
 ];
 
-const relativePaths = {
+/** Rewrites module-relative paths for a bundle written at `outfile`. */
+const relativePaths = (outfile) => ({
   name: 'paths-relative-to-bundle',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
@@ -26,17 +27,17 @@ const relativePaths = {
       for (const pattern of RELATIVE_TO_MODULE) {
         contents = contents.replace(pattern, (_all, head, quote, path, tail) => {
           const target = resolve(dirname(args.path), path);
-          const fromBundle = relative(dirname(bundlePath), target).split('\\').join('/');
+          const fromBundle = relative(dirname(outfile), target).split('\\').join('/');
           return `${head}${quote}${fromBundle.startsWith('.') ? fromBundle : `./${fromBundle}`}${quote}${tail}`;
         });
       }
       return { contents, loader: 'ts' };
     });
   },
-};
+});
 
-/** esbuild options for the bundle (output in memory). */
-export const buildOptions = {
+/** esbuild options for a bundle that will run from `outfile` (output in memory). */
+export const buildOptions = (outfile = bundlePath) => ({
   absWorkingDir: repoRoot,
   entryPoints: ['src/action/main.ts'],
   bundle: true,
@@ -47,23 +48,30 @@ export const buildOptions = {
   legalComments: 'eof',
   logLevel: 'warning',
   write: false,
-  outfile: 'action/index.mjs',
-  plugins: [relativePaths],
+  outfile: relative(repoRoot, outfile).split('\\').join('/'),
+  plugins: [relativePaths(outfile)],
   // Bundled CommonJS dependencies (undici) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __kafkaformCreateRequire } from 'node:module';\nconst require = __kafkaformCreateRequire(import.meta.url);",
   },
-};
+});
 
-/** The bundle's bytes. */
-export async function bundle() {
-  const result = await build(buildOptions);
+/** The bytes of a bundle that will run from `outfile` (the committed file by default). */
+export async function bundle(outfile = bundlePath) {
+  const result = await build(buildOptions(outfile));
   const [file] = result.outputFiles;
   return file.contents;
 }
 
-// `node action/build.mjs [--out FILE]`: writes the bundle (the committed file by default).
+// `node action/build.mjs`: writes the committed bundle.
+// `--out FILE`: writes the committed bundle's bytes to FILE instead (to compare them).
+// `--place FILE`: writes a bundle that runs from FILE (tests run the current sources this way).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const at = process.argv.indexOf('--out');
-  await writeFile(at > 0 ? resolve(process.argv[at + 1] ?? '') : bundlePath, await bundle());
+  const flag = (name) => {
+    const at = process.argv.indexOf(name);
+    return at > 0 ? resolve(process.argv[at + 1] ?? '') : undefined;
+  };
+  const place = flag('--place');
+  if (place !== undefined) await writeFile(place, await bundle(place));
+  else await writeFile(flag('--out') ?? bundlePath, await bundle());
 }

@@ -7432,10 +7432,14 @@ function flowDepthExceeded(text) {
   let depth = 0;
   let quote = "";
   let comment = false;
+  let last = "\n";
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i] ?? "";
     if (comment) {
-      if (c === "\n") comment = false;
+      if (c === "\n") {
+        comment = false;
+        last = c;
+      }
       continue;
     }
     if (quote) {
@@ -7443,12 +7447,17 @@ function flowDepthExceeded(text) {
       else if (c === "\\" && quote === '"') i++;
       continue;
     }
-    const prev = i === 0 ? "\n" : text[i - 1];
-    if (c === "#" && (prev === " " || prev === "	" || prev === "\n")) comment = true;
-    else if ((c === '"' || c === "'") && /[\s[{,:]/.test(prev ?? "")) quote = c;
-    else if (c === "[" || c === "{") {
+    if (c === " " || c === "	") {
+      if (text[i + 1] === "#") comment = true;
+      continue;
+    }
+    const valueStart = last === "\n" || last === ":" || last === "-" || last === "," || last === "[" || last === "{" || last === "?";
+    if (c === "#" && last === "\n") comment = true;
+    else if ((c === '"' || c === "'") && valueStart) quote = c;
+    else if ((c === "[" || c === "{") && valueStart) {
       if (++depth > MAX_DEPTH) return i;
     } else if ((c === "]" || c === "}") && depth > 0) depth--;
+    last = c;
   }
   return -1;
 }
@@ -7468,7 +7477,9 @@ function parseYaml(file, text) {
     lineCounter: lines,
     merge: true,
     intAsBigInt: true,
-    uniqueKeys: true,
+    // The library's own duplicate-key check is quadratic in the size of a map; the walk does it
+    // with a set instead.
+    uniqueKeys: false,
     prettyErrors: false
   });
   const at = (offset, path2) => {
@@ -7570,12 +7581,20 @@ function walk(doc, at) {
           continue;
         }
         const key = String(k.value);
+        if (key === "__proto__") {
+          soft.push(new WalkError('"__proto__" is not allowed as a key', rangeStart(k), here()));
+          continue;
+        }
+        if (Object.hasOwn(out, key)) {
+          soft.push(new WalkError(`map keys must be unique: "${key}" appears again`, rangeStart(k), here()));
+          continue;
+        }
         segments.push(key);
         out[key] = pair.value === null ? null : visit2(pair.value, depth + 1, viaAlias);
         segments.pop();
       }
       for (const m of merged.reverse()) {
-        for (const [key, v] of Object.entries(m)) if (!(key in out)) out[key] = v;
+        for (const [key, v] of Object.entries(m)) if (!Object.hasOwn(out, key)) out[key] = v;
       }
       return out;
     }
@@ -7843,8 +7862,8 @@ function listItems(value) {
   return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
 function formatList(spec2, items) {
-  const valid = spec2?.validValues;
-  if (!valid) return { value: items.join(","), unknown: [] };
+  const valid = spec2.validValues;
+  if (!valid) return { value: [...new Set(items)].sort().join(","), unknown: [] };
   const unknown = [];
   const out = /* @__PURE__ */ new Set();
   for (const item of items) {
@@ -8107,6 +8126,11 @@ function collisionFinding(name, other, otherAt) {
     `topic "${name}" collides with "${other}" (${otherAt}): Kafka treats "." and "_" alike in metric names`
   );
 }
+function scopePrefixFindings(prefix) {
+  if (/^[a-zA-Z0-9._-]+$/.test(prefix)) return [];
+  const hint = prefix.endsWith("*") && /^[a-zA-Z0-9._-]+$/.test(prefix.slice(0, -1)) ? `; write "${prefix.slice(0, -1)}"` : "";
+  return [error(`scope prefix "${prefix}" can never match a topic name: prefixes are plain text, not patterns${hint}`)];
+}
 function principalFindings(principal) {
   return /^[^:\s]+:\S/.test(principal) ? [] : [error(`principal "${principal}" must be written as Type:name, e.g. User:${principal || "alice"}`)];
 }
@@ -8114,6 +8138,14 @@ function aclBindingFindings(b) {
   const found = [];
   if (b.resourceType === "CLUSTER" && (b.resourceName !== "kafka-cluster" || b.patternType !== "LITERAL")) {
     found.push(error('a CLUSTER binding must name the resource "kafka-cluster" with patternType LITERAL'));
+  }
+  if (b.resourceType === "TOPIC" && b.resourceName !== "*" && b.resourceName.includes("*")) {
+    const prefix = b.resourceName.endsWith("*") ? b.resourceName.slice(0, -1) : void 0;
+    found.push(
+      warning(
+        `resource name "${b.resourceName}" matches no topic: "*" is not a wildcard inside a name` + (prefix !== void 0 && !prefix.includes("*") && b.patternType === "LITERAL" ? `; write resourceName "${prefix}" with patternType PREFIXED` : "")
+      )
+    );
   }
   if (!OPERATIONS_BY_RESOURCE[b.resourceType].includes(b.operation)) {
     found.push(
@@ -8348,7 +8380,10 @@ function collect(docs, problems) {
       }
     });
     const scope = valid("/scope") && manifest.scope || {};
-    (scope.topics ?? []).forEach((prefix) => scopeTopics.add(prefix));
+    (scope.topics ?? []).forEach((prefix, i) => {
+      for (const f of scopePrefixFindings(prefix)) problems.add(f, doc.locate(pointer("/scope/topics", i)));
+      scopeTopics.add(prefix);
+    });
     (scope.principals ?? []).forEach((principal, i) => {
       for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer("/scope/principals", i)));
       scopePrincipals.add(principal);
@@ -17916,6 +17951,9 @@ function formatValue(change3, value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return safe(JSON.stringify(value));
 }
+function resetTarget(change3) {
+  return change3.inherited === void 0 || change3.sensitive ? "(default)" : `(default ${formatValue(change3, change3.inherited)})`;
+}
 function changeMarker(action, change3) {
   if (action.action === "create" || change3.from === null) return "+";
   return change3.to === null ? "-" : "~";
@@ -17926,7 +17964,7 @@ function actionLines(action) {
     const marker = changeMarker(action, change3);
     const name = fieldName(change3);
     if (marker === "+") return { marker, name, old: void 0, now: formatValue(change3, change3.to) };
-    const now = change3.to === null ? "(default)" : formatValue(change3, change3.to);
+    const now = change3.to === null ? resetTarget(change3) : formatValue(change3, change3.to);
     return { marker, name, old: formatValue(change3, change3.from), now };
   });
   const nameWidth = Math.max(0, ...rows.map((r) => r.name.length));
@@ -17940,7 +17978,9 @@ function actionLines(action) {
 }
 function summaryLine(plan3) {
   const { create, update, delete: del } = plan3.summary;
-  if (plan3.actions.length === 0) return "No changes. The cluster matches the manifests.";
+  if (plan3.actions.length === 0 && plan3.errors.length === 0) {
+    return plan3.heldBack.length === 0 ? "No changes. The cluster matches the manifests." : `No changes. ${count(plan3.heldBack.length, "change")} held back (see above).`;
+  }
   return `Plan: ${create} to create, ${update} to update, ${del} to delete.`;
 }
 function count(n, noun) {
@@ -18047,7 +18087,8 @@ ${body}
 ${fence2}`;
 }
 function cellValue(change3, value) {
-  if (value === null) return change3.from === null ? "(none)" : "(default)";
+  if (value === null && change3.from === null) return "(none)";
+  if (value === null) return change3.inherited === void 0 || change3.sensitive ? "(default)" : `(default ${cellValue(change3, change3.inherited)})`;
   if (change3.sensitive) return "(sensitive)";
   const raw = typeof value === "string" ? value : JSON.stringify(value);
   const key = change3.field.startsWith("config.") ? change3.field.slice("config.".length) : void 0;
@@ -18165,7 +18206,13 @@ function sortedKeys(value) {
   return out;
 }
 function change(c) {
-  return { field: c.field, from: sortedKeys(c.from), to: sortedKeys(c.to), ...c.sensitive ? { sensitive: true } : {} };
+  return {
+    field: c.field,
+    from: sortedKeys(c.from),
+    to: sortedKeys(c.to),
+    ...c.sensitive ? { sensitive: true } : {},
+    ...c.inherited !== void 0 ? { inherited: c.inherited } : {}
+  };
 }
 function operation(op) {
   return { op: op.op, path: op.path, ...op.value !== void 0 ? { value: sortedKeys(op.value) } : {} };
@@ -45675,11 +45722,13 @@ var init_patch = __esm({
 
 // src/plan/acls.ts
 function sortedUnique(bindings) {
-  let sorted = true;
-  for (let i = 1; i < bindings.length && sorted; i++) sorted = compareAcls(bindings[i - 1], bindings[i]) <= 0;
-  const list2 = sorted ? bindings : [...bindings].sort(compareAcls);
+  let strictlySorted = true;
+  for (let i = 1; i < bindings.length && strictlySorted; i++) {
+    strictlySorted = compareAcls(bindings[i - 1], bindings[i]) < 0;
+  }
+  if (strictlySorted) return bindings;
   const out = [];
-  for (const b of list2) if (out.length === 0 || compareAcls(out[out.length - 1], b) !== 0) out.push(b);
+  for (const b of [...bindings].sort(compareAcls)) if (out.length === 0 || compareAcls(out[out.length - 1], b) !== 0) out.push(b);
   return out;
 }
 function aclResource(binding) {
@@ -45839,12 +45888,17 @@ function planConfigs(want, have, ignoredPrefixes, out) {
     });
   }
   for (const key in have.configs) {
-    if (!Object.hasOwn(have.configs, key) || Object.hasOwn(want.config, key)) continue;
     const live = have.configs[key];
-    if (!live.setOnTopic || live.readOnly || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    if (!live.setOnTopic || live.readOnly || Object.hasOwn(want.config, key) || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    const inherited = live.inheritedValue;
     add({
       key,
-      change: { field: `config.${key}`, from: redact(live.value, live.sensitive), to: null, ...live.sensitive ? { sensitive: true } : {} },
+      change: {
+        field: `config.${key}`,
+        from: redact(live.value, live.sensitive),
+        to: null,
+        ...live.sensitive ? { sensitive: true } : typeof inherited === "string" ? { inherited } : {}
+      },
       op: { op: "remove", path: configPointer(key) }
     });
   }
@@ -49251,11 +49305,11 @@ function configKey(change3) {
   return change3.field.startsWith("config.") ? change3.field.slice("config.".length) : void 0;
 }
 function configValue(change3, key) {
+  const to = change3.to;
+  if (to === null) return null;
   if (change3.sensitive) {
     throw new MutationRefused(`config ${key} is sensitive; its value is redacted in the plan and cannot be written`);
   }
-  const to = change3.to;
-  if (to === null) return null;
   if (typeof to === "string") return to;
   if (typeof to === "number" || typeof to === "boolean") return String(to);
   throw new MutationRefused(`config ${key} has a value that is not a scalar`);

@@ -443,20 +443,20 @@ describe('the committed bundle', () => {
     const action = readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8');
     assert.match(action, /\n {2}using: node20\n {2}main: action\/index\.mjs\n/);
     const ws = workspace();
-    const result = await runStep({ workspace: ws, inputs: { command: 'plan', paths: 'kafka', cluster: 'prod' }, eventName: 'push', bundle: true });
+    const result = await runStep({ workspace: ws, inputs: { command: 'plan', paths: 'kafka', cluster: 'prod' }, eventName: 'push', committed: true });
     assert.equal(result.code, 0, result.stderr + result.stdout);
     assert.match(result.summary, /### kafkaform plan for prod \(snapshot\)/);
     assert.equal(existsSync(result.outputs['plan-json'] ?? ''), true);
 
     // Apply reads the saved plan back (checked against schemas/plan.schema.json, found from the bundle).
-    const applied = await runStep({ workspace: ws, inputs: { command: 'apply', paths: 'kafka', cluster: 'prod' }, eventName: 'push', bundle: true });
+    const applied = await runStep({ workspace: ws, inputs: { command: 'apply', paths: 'kafka', cluster: 'prod' }, eventName: 'push', committed: true });
     assert.equal(applied.code, 0, applied.stderr + applied.stdout);
     assert.match(applied.summary, /: applied\n/);
     const drift = await runStep({
       workspace: ws,
       inputs: { command: 'drift', paths: 'kafka', cluster: 'prod', 'export-snapshot': 'snap.json' },
       eventName: 'schedule',
-      bundle: true,
+      committed: true,
     });
     assert.equal(drift.code, 0, drift.stderr + drift.stdout);
     assert.match(drift.summary, /^### No drift on cluster `prod`/);

@@ -3,7 +3,7 @@
  * inputs as `INPUT_*` variables, `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` files, the event payload
  * at `GITHUB_EVENT_PATH`, and `GITHUB_API_URL` pointing at the loopback GitHub simulator.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,7 +14,23 @@ import { parseCommands, parseOutputFile, type ParsedCommand } from './runner-fil
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The committed bundle action.yml names. */
 export const BUNDLE = join(ROOT, 'action', 'index.mjs');
-const SOURCE = join(ROOT, 'src', 'action', 'main.ts');
+
+let fresh: string | undefined;
+
+/**
+ * A bundle of the current sources, built once per test process with the committed bundle's
+ * options: steps run as fast as the runner runs the action, and test what the sources do now
+ * even while the committed bundle is being brought up to date.
+ */
+function freshBundle(): string {
+  if (fresh === undefined) {
+    const file = join(mkdtempSync(join(tmpdir(), 'kafkaform-bundle-')), 'index.mjs');
+    const build = spawnSync(process.execPath, [join(ROOT, 'action', 'build.mjs'), '--place', file], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`building the action bundle failed:\n${build.stderr}`);
+    fresh = file;
+  }
+  return fresh;
+}
 
 /** What one step left behind. */
 export interface StepResult {
@@ -35,8 +51,8 @@ export interface StepOptions {
   eventName?: string;
   event?: unknown;
   env?: Record<string, string>;
-  /** Run the committed bundle instead of the TypeScript source. */
-  bundle?: boolean;
+  /** Run the committed bundle instead of a fresh bundle of the sources. */
+  committed?: boolean;
 }
 
 /** A pull_request event payload for `acme/platform`, from a branch or from a fork. */
@@ -81,9 +97,9 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const args = options.bundle ? [BUNDLE] : ['--import', import.meta.resolve('tsx'), SOURCE];
+  const entry = options.committed ? BUNDLE : freshBundle();
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, args, { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
