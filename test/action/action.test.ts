@@ -95,7 +95,7 @@ function assertNoSecrets(step: StepResult, extra: string[] = []): void {
 describe('the action, run as a runner runs it', () => {
   let sim: GitHubSimulator;
   before(async () => {
-    sim = await startGitHubSimulator({ repository: 'acme/platform', issues: [7, 8, 9, 10, 11, 12], writeTokens: [TOKEN], readTokens: [READ_TOKEN] });
+    sim = await startGitHubSimulator({ repository: 'acme/platform', issues: [7, 8, 9, 10, 11, 12, 13], writeTokens: [TOKEN], readTokens: [READ_TOKEN] });
   });
   after(() => sim.close());
 
@@ -257,6 +257,26 @@ acls:
     assert.match(comments[0]!.body, /failed: could not make a plan/);
     assert.doesNotMatch(comments[0]!.body, /orders\.shipped\.v1/, 'the stale plan is gone');
     assert.deepEqual(result.outputs, {});
+  });
+
+  it('never shows a sensitive config value, in the log, summary, comment or plan file', async () => {
+    const value = 'hunter2-sensitive-config-value';
+    const live = structuredClone(LIVE);
+    (live.topics[0]!.configs as Record<string, unknown>)['sasl.custom.secret'] = {
+      value,
+      setOnTopic: true,
+      source: 'DYNAMIC_TOPIC_CONFIG',
+      readOnly: false,
+      sensitive: true,
+    };
+    const ws = workspace({ 'live.json': JSON.stringify(live) });
+    const result = await step(ws, { command: 'plan', cluster: 'prod', comment: 'true' }, { event: pullRequestEvent(13) });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.summary, /sasl\.custom\.secret/, 'the key is shown');
+    const planFile = readFileSync(result.outputs['plan-json'] ?? '', 'utf8');
+    for (const text of [result.stdout, result.stderr, result.summary, planFile, ...sim.comments(13).map((c) => c.body)]) {
+      assert.equal(text.includes(value), false);
+    }
   });
 
   it('applies on push: auto-approved, summary of what was done, then nothing left to do', async () => {
