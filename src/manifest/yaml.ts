@@ -110,7 +110,9 @@ export function parseYaml(file: string, text: string): ParseResult {
     lineCounter: lines,
     merge: true,
     intAsBigInt: true,
-    uniqueKeys: true,
+    // The library's own duplicate-key check is quadratic in the size of a map; the walk does it
+    // with a set instead.
+    uniqueKeys: false,
     prettyErrors: false,
   });
   const at = (offset: number, path: string): SourceLocation => {
@@ -234,12 +236,20 @@ function walk(
           continue;
         }
         const key = String(k.value);
+        if (key === '__proto__') {
+          soft.push(new WalkError('"__proto__" is not allowed as a key', rangeStart(k), here()));
+          continue;
+        }
+        if (Object.hasOwn(out, key)) {
+          soft.push(new WalkError(`map keys must be unique: "${key}" appears again`, rangeStart(k), here()));
+          continue;
+        }
         segments.push(key);
         out[key] = pair.value === null ? null : visit(pair.value, depth + 1, viaAlias);
         segments.pop();
       }
       for (const m of merged.reverse()) {
-        for (const [key, v] of Object.entries(m)) if (!(key in out)) out[key] = v;
+        for (const [key, v] of Object.entries(m)) if (!Object.hasOwn(out, key)) out[key] = v;
       }
       return out;
     }

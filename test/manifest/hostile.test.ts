@@ -104,6 +104,7 @@ topics:
   - name: "bell\\u0007\\u001b[31m"
   - name: !!binary aGVsbG8=
   - { name: ok, config: { ? [complex, key] : 1 } }
+  - { name: proto, partitions: 1, __proto__: { polluted: true }, config: { toString: 1 } }
 `,
     });
     assert.deepEqual(await problems([root], root), [
@@ -111,7 +112,10 @@ topics:
       'odd.yaml:5:11 error topic name "bell\u0007\u001b[31m" contains "\\u0007", "\\u001b", "["; Kafka allows only letters, digits, ".", "_" and "-" (/topics/1/name)',
       'odd.yaml:6:20 error topic name "aGVsbG8=" contains "="; Kafka allows only letters, digits, ".", "_" and "-" (/topics/2/name)',
       'odd.yaml:7:29 error map keys must be plain strings (/topics/3/config)',
+      'odd.yaml:8:35 error "__proto__" is not allowed as a key (/topics/4)',
+      'odd.yaml:8:76 error unknown topic config "toString"; a vendor key needs its prefix in configKeys.vendorPrefixes (/topics/4/config/toString)',
     ]);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
   });
 });
 
