@@ -48,7 +48,7 @@ function config(value: string, inherited: string): Record<string, unknown> {
   return { value, setOnTopic: true, source: 'DYNAMIC_TOPIC_CONFIG', inheritedValue: inherited, readOnly: false, sensitive: false };
 }
 
-const LIVE = {
+const LIVE: { topics: Array<{ name: string; partitions: number; replicationFactor: number; internal: boolean; configs: Record<string, unknown> }> } & Record<string, unknown> = {
   formatVersion: 1,
   source: { type: 'snapshot' },
   clusterId: 'lkc-test',
@@ -277,6 +277,19 @@ acls:
     for (const text of [result.stdout, result.stderr, result.summary, planFile, ...sim.comments(13).map((c) => c.body)]) {
       assert.equal(text.includes(value), false);
     }
+  });
+
+  it('plans topic deletions in scope only with allow-delete', async () => {
+    const live = structuredClone(LIVE);
+    live.topics.push({ name: 'orders.legacy', partitions: 1, replicationFactor: 3, internal: false, configs: {} });
+    const ws = workspace({ 'live.json': JSON.stringify(live) });
+    const held = await step(ws, { command: 'plan', cluster: 'prod' }, { eventName: 'push', event: {} });
+    assert.equal(held.code, 0);
+    assert.equal(held.outputs['delete'], '0');
+    assert.equal(JSON.parse(readFileSync(held.outputs['plan-json'] ?? '', 'utf8')).heldBack.length, 1);
+    const allowed = await step(ws, { command: 'plan', cluster: 'prod', 'allow-delete': 'true' }, { eventName: 'push', event: {} });
+    assert.equal(allowed.code, 0);
+    assert.equal(allowed.outputs['delete'], '1');
   });
 
   it('applies on push: auto-approved, summary of what was done, then nothing left to do', async () => {
