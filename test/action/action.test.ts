@@ -262,7 +262,7 @@ acls:
   it('never shows a sensitive config value, in the log, summary, comment or plan file', async () => {
     const value = 'hunter2-sensitive-config-value';
     const live = structuredClone(LIVE);
-    (live.topics[0]!.configs as Record<string, unknown>)['sasl.custom.secret'] = {
+    live.topics[0]!.configs['sasl.custom.secret'] = {
       value,
       setOnTopic: true,
       source: 'DYNAMIC_TOPIC_CONFIG',
