@@ -86,27 +86,37 @@ function pointers(value: JsonValue, path: string, out: string[]): string[] {
   return out;
 }
 
-/** A layer field set by two documents is an error naming both; the first one stays. */
+/**
+ * A layer field two documents set to different values is an error naming both; the first one
+ * stays. The same value twice is harmless (two teams' folders may share the same defaults).
+ */
 function mergeField<T>(
   existing: Located<T> | undefined,
   incoming: Located<T> | undefined,
   label: string,
   problems: Problems,
 ): Located<T> | undefined {
-  if (existing && incoming) {
-    problems.error(`${label} is set twice: here and at ${elsewhere(existing.at, incoming.at)}`, incoming.at);
+  if (existing && incoming && existing.value !== incoming.value) {
+    problems.error(
+      `${label} is set to ${String(incoming.value)} here and to ${String(existing.value)} at ${elsewhere(existing.at, incoming.at)}`,
+      incoming.at,
+    );
   }
   return existing ?? incoming;
 }
 
-/** Merges `incoming` into `into`, reporting fields both set. */
+/** Merges `incoming` into `into`, reporting fields both set differently. */
 function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, problems: Problems): void {
   into.partitions = mergeField(into.partitions, incoming.partitions, `${label}.partitions`, problems);
   into.replicationFactor = mergeField(into.replicationFactor, incoming.replicationFactor, `${label}.replicationFactor`, problems);
   for (const [k, v] of incoming.config) {
     const existing = into.config.get(k);
-    if (existing) problems.error(`${label}.config.${k} is set twice: here and at ${elsewhere(existing.at, v.at)}`, v.at);
-    else into.config.set(k, v);
+    if (!existing) into.config.set(k, v);
+    else if (existing.raw === null || v.raw === null || existing.canonical !== v.canonical) {
+      // Compared normalised, so `7d` and `604800000` agree.
+      const show = (e: typeof v): string => (e.raw === null ? 'null' : JSON.stringify(e.raw));
+      problems.error(`${label}.config.${k} is set to ${show(v)} here and to ${show(existing)} at ${elsewhere(existing.at, v.at)}`, v.at);
+    }
   }
 }
 

@@ -129,7 +129,7 @@ acls:
     });
     assert.deepEqual(await problems([root], root), [
       `b.yaml:3:3 error cluster "prod" is declared twice: here and at ${root}/a.yaml:3:3 (/clusters/prod)`,
-      `b.yaml:4:30 error topicDefaults.partitions is set twice: here and at ${root}/a.yaml:10:30 (/topicDefaults/partitions)`,
+      `b.yaml:4:30 error topicDefaults.partitions is set to 6 here and to 3 at ${root}/a.yaml:10:30 (/topicDefaults/partitions)`,
       `b.yaml:5:18 error topic "t" is declared twice: here and at ${root}/a.yaml:11:18 (/topics/0/name)`,
       `b.yaml:7:51 error ACL binding ALLOW READ for User:a on TOPIC LITERAL "t" from host * is declared twice: here and at ${root}/a.yaml:13:77 (/acls/0/topics/0)`,
     ]);
@@ -148,6 +148,23 @@ describe('configKeys', () => {
     assert.deepEqual(m.desiredFor('x').topics[0]?.config, { 'acme.tier': 'gold' });
     const none = tree({ 'a.yaml': `${HEAD}configKeys: { ignoredPrefixes: [] }\n` });
     assert.deepEqual((await load([none])).ignoredConfigPrefixes, []);
+  });
+});
+
+describe('shared topic defaults', () => {
+  it('may repeat the same values (compared normalised) across folders, but not conflict', async () => {
+    const same = tree({
+      'team-a/d.yaml': `${HEAD}topicDefaults: { replicationFactor: 3, config: { retention.ms: 7d } }\n`,
+      'team-b/d.yaml': `${HEAD}topicDefaults: { replicationFactor: 3, config: { retention.ms: 604800000 } }\ntopics: [{ name: t, partitions: 1 }]\n`,
+    });
+    assert.deepEqual((await load([same])).desiredFor('x').topics[0]?.config, { 'retention.ms': '604800000' });
+    const clash = tree({
+      'team-a/d.yaml': `${HEAD}topicDefaults: { config: { retention.ms: 7d } }\n`,
+      'team-b/d.yaml': `${HEAD}topicDefaults: { config: { retention.ms: 1d } }\n`,
+    });
+    assert.deepEqual(await problems([clash], clash), [
+      `team-b/d.yaml:2:42 error topicDefaults.config.retention.ms is set to "1d" here and to "7d" at ${clash}/team-a/d.yaml:2:42 (/topicDefaults/config/retention.ms)`,
+    ]);
   });
 });
 
