@@ -7,15 +7,18 @@ import { compareAcls, compareStrings } from './order.js';
 // ~350 MB (near V8's string limit) and the graph millions of objects. Each builder lists its keys
 // in sorted order, so the bytes hashed are exactly `JSON.stringify` of the canonical value.
 
-function canonicalConfig(c: LiveConfig): object {
-  return {
-    ...(c.inheritedValue !== undefined ? { inheritedValue: c.inheritedValue } : {}),
-    readOnly: c.readOnly,
-    sensitive: c.sensitive,
-    setOnTopic: c.setOnTopic,
-    source: c.source,
-    value: c.value,
-  };
+/** One `"name":value,` member of canonical JSON; nothing for undefined, as `JSON.stringify` omits it. */
+function member(name: string, value: unknown): string {
+  return value === undefined ? '' : `"${name}":${JSON.stringify(value)},`;
+}
+
+/**
+ * `JSON.stringify` of the config's canonical object (keys sorted), written out without building
+ * the object: this runs for every topic-level entry of the cluster.
+ */
+function configJson(c: LiveConfig): string {
+  const members = `${member('inheritedValue', c.inheritedValue)}${member('readOnly', c.readOnly)}${member('sensitive', c.sensitive)}${member('setOnTopic', c.setOnTopic)}${member('source', c.source)}${member('value', c.value)}`;
+  return `{${members.slice(0, -1)}}`;
 }
 
 function canonicalBinding(b: AclBinding): object {
@@ -50,11 +53,20 @@ class HashWriter {
   }
 }
 
+/** The keys in order; targets already hand them sorted, so usually one linear check and no sort. */
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort(compareStrings);
+  }
+  return keys;
+}
+
 function writeTopic(out: HashWriter, t: LiveTopic, entryJson: (key: string, c: LiveConfig) => string): void {
-  const entries: string[] = [];
-  for (const key of Object.keys(t.configs).sort(compareStrings)) entries.push(entryJson(key, t.configs[key] as LiveConfig));
+  let configs = '';
+  for (const key of sortedKeys(t.configs)) configs += `${configs === '' ? '' : ','}${entryJson(key, t.configs[key] as LiveConfig)}`;
   out.write(
-    `{"configs":{${entries.join(',')}},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`,
+    `{"configs":{${configs}},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`,
   );
 }
 
@@ -73,7 +85,7 @@ export function fingerprint(live: LiveState): string {
   const entryJson = (key: string, c: LiveConfig): string => {
     const seen = members.get(c);
     if (seen !== undefined && seen.key === key) return seen.json;
-    const json = `${JSON.stringify(key)}:${JSON.stringify(canonicalConfig(c))}`;
+    const json = `${JSON.stringify(key)}:${configJson(c)}`;
     members.set(c, { key, json });
     return json;
   };
