@@ -316,7 +316,9 @@ async function planScenario(
     if ('ms' in fl) row.floorMs = fl.ms;
     else row.note += `; floor: ${/string (length|longer)/i.test(fl.error) ? "none: a bare client cannot even hold the config list in one string (V8's limit)" : fl.error}`;
     row.note += `; CLI CPU ${ms(run.cpuMs)}`;
-    if (run.code === expected) {
+    // The issue sets its targets at 10,000 topics; below, fixed costs (Node's own ~50 MB, start-up)
+    // dominate and the row is for information.
+    if (run.code === expected && topics >= 10_000) {
       row.targets.push({ name: 'at most 8 HTTP requests (one page per list)', met: wire.requests <= 8, detail: `${wire.requests}` });
       if (row.floorMs !== undefined) {
         row.targets.push({ name: 'wall within 1.5x the floor', met: run.wallMs <= 1.5 * row.floorMs, detail: `${(run.wallMs / row.floorMs).toFixed(2)}x` });
