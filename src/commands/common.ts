@@ -132,11 +132,13 @@ export function desiredState(session: Session, io: Io, debug: boolean): DesiredS
 }
 
 /**
- * Config key prefixes the platform manages: the manifests' `configKeys.ignoredPrefixes` replaces
- * the target's own list when given.
+ * Config key prefixes left alone unless a manifest names the key: the target's platform-managed
+ * prefixes plus the manifests' `configKeys.ignoredPrefixes` (added to, never replacing, the
+ * platform's list, so a platform key is never reset by accident).
  */
 export function managedPrefixes(session: Session): string[] {
-  return session.manifests.ignoredConfigPrefixes ?? session.target.capabilities.managedConfigPrefixes;
+  const own = session.manifests.ignoredConfigPrefixes ?? [];
+  return [...new Set([...session.target.capabilities.managedConfigPrefixes, ...own])].sort();
 }
 
 /** Planner options for a session and the user's flags. */
@@ -146,7 +148,8 @@ export function planOptions(
 ): PlanOptions {
   return {
     cluster: { name: session.spec.name, type: session.spec.type },
-    capabilities: { ...session.target.capabilities, managedConfigPrefixes: managedPrefixes(session) },
+    capabilities: session.target.capabilities,
+    ignoreConfigPrefixes: session.manifests.ignoredConfigPrefixes ?? [],
     ...(flags.allowDelete === true ? { allowDelete: true } : {}),
     ...(flags.maxAclDeletes !== undefined ? { maxAclDeletes: flags.maxAclDeletes } : {}),
   };

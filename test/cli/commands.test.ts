@@ -74,6 +74,42 @@ describe('commands', () => {
     assert.deepEqual(io.questions, []);
   });
 
+  it('configKeys.ignoredPrefixes adds to the platform-managed prefixes, never replacing them', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'kafkaform-prefixes-'));
+    const onTopic = (value: string) => ({ value, setOnTopic: true, source: 'DYNAMIC_TOPIC_CONFIG', readOnly: false, sensitive: false });
+    writeFileSync(
+      join(dir, 'live.json'),
+      JSON.stringify({
+        formatVersion: 1,
+        source: { type: 'confluent' },
+        clusterId: 'lkc-1',
+        topics: [
+          {
+            name: 't',
+            partitions: 1,
+            replicationFactor: 3,
+            internal: false,
+            configs: { 'confluent.placement.constraints': onTopic('{}'), 'retention.ms': onTopic('1000'), 'segment.ms': onTopic('2000') },
+          },
+        ],
+        acls: [],
+      }),
+    );
+    const manifest = (ignored: string) =>
+      `apiVersion: kafkaform/v1\nclusters: { c: { type: snapshot, path: ./live.json } }\n${ignored}` +
+      `topics: [{ name: t, partitions: 1, replicationFactor: 3, config: { retention.ms: 1000 } }]\n`;
+    writeFileSync(join(dir, 'k.yaml'), manifest(''));
+    const plain = fakeIo({ cwd: dir });
+    assert.equal(await plan({ detailedExitcode: true }, plain), 2);
+    assert.match(plain.out, /- segment\.ms/);
+    assert.doesNotMatch(plain.out, /confluent\./, 'the platform key is left alone');
+    writeFileSync(join(dir, 'k.yaml'), manifest('configKeys: { ignoredPrefixes: [segment.] }\n'));
+    const ignoring = fakeIo({ cwd: dir });
+    assert.equal(await plan({ detailedExitcode: true }, ignoring), 0, ignoring.out);
+  });
+
   it('stack traces only with --debug', async () => {
     const dir = copyExample('quickstart');
     const { writeFileSync } = await import('node:fs');
