@@ -20,6 +20,9 @@ function fenced(info: string, body: string): string {
   return `${fence}${info}\n${body}\n${fence}`;
 }
 
+/** Unmanaged topics and principals named in a comment; the rest are counted (comments have a size limit). */
+const UNMANAGED_LISTED = 100;
+
 // Destructive first: deletions (topics, then ACLs), then updates, then creations.
 const ROW_ORDER: Record<PlanAction['phase'], number> = { 6: 0, 5: 1, 2: 2, 3: 3, 1: 4, 4: 5 };
 
@@ -122,8 +125,10 @@ export function renderMarkdown(plan: Plan): string {
   const unmanagedAcls = unmanagedAclCounts(plan.unmanaged);
   if (unmanagedTopics.length > 0 || unmanagedAcls.length > 0) {
     out.push(`<details><summary>Unmanaged (${plan.unmanaged.length}, outside the manifests' scope, never touched)</summary>`, '');
-    for (const r of unmanagedTopics) out.push(`- ${mdText(describeResource(r))}`);
-    for (const [principal, n] of unmanagedAcls) out.push(`- ${count(n, 'ACL binding')} of ${mdText(principal)}`);
+    for (const r of unmanagedTopics.slice(0, UNMANAGED_LISTED)) out.push(`- ${mdText(describeResource(r))}`);
+    if (unmanagedTopics.length > UNMANAGED_LISTED) out.push(`- ... and ${unmanagedTopics.length - UNMANAGED_LISTED} more topics`);
+    for (const [principal, n] of unmanagedAcls.slice(0, UNMANAGED_LISTED)) out.push(`- ${count(n, 'ACL binding')} of ${mdText(principal)}`);
+    if (unmanagedAcls.length > UNMANAGED_LISTED) out.push(`- ... and the ACL bindings of ${unmanagedAcls.length - UNMANAGED_LISTED} more principals`);
     out.push('', '</details>', '');
   }
 

@@ -24,6 +24,12 @@ function shortFingerprint(fp: string): string {
   return fp.startsWith('sha256:') ? fp.slice(0, 'sha256:'.length + 12) : fp;
 }
 
+/**
+ * Unmanaged topics (and principals) listed by name before the rest are counted: on a shared
+ * cluster they can number thousands, and every plan would scroll them past.
+ */
+export const UNMANAGED_SHOWN = 20;
+
 function paint(palette: Palette, marker: Marker): (text: string) => string {
   return marker === '+' ? palette.add : marker === '-' ? palette.remove : palette.change;
 }
@@ -58,8 +64,10 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const unmanagedAcls = unmanagedAclCounts(plan.unmanaged);
   if (unmanagedTopics.length > 0 || unmanagedAcls.length > 0) {
     out.push('', p.bold("Unmanaged (outside the manifests' scope, never touched):"));
-    for (const r of unmanagedTopics) out.push(`  ${p.dim(describeResource(r))}`);
-    for (const [principal, n] of unmanagedAcls) out.push(`  ${p.dim(`${count(n, 'ACL binding')} of ${safe(principal)}`)}`);
+    for (const r of unmanagedTopics.slice(0, UNMANAGED_SHOWN)) out.push(`  ${p.dim(describeResource(r))}`);
+    if (unmanagedTopics.length > UNMANAGED_SHOWN) out.push(`  ${p.dim(`... and ${unmanagedTopics.length - UNMANAGED_SHOWN} more topics (all in --format json)`)}`);
+    for (const [principal, n] of unmanagedAcls.slice(0, UNMANAGED_SHOWN)) out.push(`  ${p.dim(`${count(n, 'ACL binding')} of ${safe(principal)}`)}`);
+    if (unmanagedAcls.length > UNMANAGED_SHOWN) out.push(`  ${p.dim(`... and the ACL bindings of ${unmanagedAcls.length - UNMANAGED_SHOWN} more principals (all in --format json)`)}`);
   }
 
   if (plan.warnings.length > 0) {

@@ -71,6 +71,13 @@ describe('renderMarkdown', () => {
     assert.ok(out.includes(`+     x.k = "${long}"`));
   });
 
+  it('names at most 100 unmanaged topics in a comment and counts the rest', () => {
+    const names = Array.from({ length: 105 }, (_, i) => `other.${String(i).padStart(3, '0')}`);
+    const out = renderMarkdown(plan(desired(), live({ topics: names.map((n) => liveTopic(n)) }), options()));
+    assert.ok(out.includes('\n- topic other.099\n- ... and 5 more topics\n'), out);
+    assert.ok(!out.includes('other.100'));
+  });
+
   it('says No changes and leaves out empty sections', () => {
     const empty = renderMarkdown(emptyPlan());
     assert.ok(empty.endsWith('**No changes. The cluster matches the manifests.**\n'));

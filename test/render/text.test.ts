@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderText } from '../../src/render/index.js';
+import { UNMANAGED_SHOWN } from '../../src/render/text.js';
 import { plan } from '../../src/plan/index.js';
-import { desired, live, liveTopic, options, topic } from '../plan/builders.js';
+import { acl, desired, live, liveTopic, options, topic } from '../plan/builders.js';
 import { deletingPlan, emptyPlan, everythingPlan, hostilePlan } from './fixtures.js';
 
 // Our own SGR sequences; anything else starting with ESC would be an injection.
@@ -71,6 +72,22 @@ describe('renderText', () => {
     assert.ok(held.endsWith('\nNo changes. 1 change held back (see above).\n'), held);
     const impossible = renderText(plan(desired({ topics: [topic('t', { partitions: 1 })] }), live({ topics: [liveTopic('t')] }), options()), { color: false });
     assert.ok(impossible.endsWith('\nPlan: 0 to create, 0 to update, 0 to delete.\nThe plan has 1 error and cannot be applied.\n'), impossible);
+  });
+
+  it('names the first unmanaged topics and principals and counts the rest', () => {
+    const names = Array.from({ length: UNMANAGED_SHOWN + 5 }, (_, i) => `other.${String(i).padStart(3, '0')}`);
+    const p = plan(
+      desired(),
+      live({ topics: names.map((n) => liveTopic(n)), acls: names.flatMap((n) => [acl(`User:${n}`, 'READ', n), acl(`User:${n}`, 'WRITE', n)]) }),
+      options(),
+    );
+    const lines = renderText(p, { color: false }).split('\n');
+    assert.ok(lines.includes(`  topic other.${String(UNMANAGED_SHOWN - 1).padStart(3, '0')}`));
+    assert.ok(!lines.includes(`  topic other.${String(UNMANAGED_SHOWN).padStart(3, '0')}`));
+    assert.ok(lines.includes('  ... and 5 more topics (all in --format json)'));
+    assert.ok(lines.includes(`  2 ACL bindings of User:other.${String(UNMANAGED_SHOWN - 1).padStart(3, '0')}`));
+    assert.ok(lines.includes('  ... and the ACL bindings of 5 more principals (all in --format json)'));
+    assert.equal(p.unmanaged.length, names.length * 3);
   });
 
   it('uses colour only when asked', () => {
