@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { apply, plan as planCommand, type Io } from '../../src/commands/index.js';
 import { canonicalConfigValue } from '../../src/kafka/configs.js';
 import { V3Simulator, type FaultKind, type FaultRule, type SimAcl, type SimTopicInit } from '../support/v3-simulator.js';
-import { check, soakFactor, Tally } from '../properties/runner.js';
+import { check, Tally } from '../properties/runner.js';
 
 const USER = 'sim-key';
 const PASSWORD = 'sim-secret-Xy7!';
@@ -251,6 +251,6 @@ describe('fault schedules: Confluent REST v3', () => {
       }),
       tally,
     );
-    t.diagnostic(`confluent: ${SCHEDULES * soakFactor()} schedules run; ${tally.get('converged under faults')} converged under faults, ${tally.get('stopped with a report')} stopped with exit 1 and a report, ${tally.get('clean re-run converged')} converged on the clean re-run`);
+    t.diagnostic(`confluent: ${tally.get('converged under faults') + tally.get('stopped with a report')} schedules run; ${tally.get('converged under faults')} converged under faults, ${tally.get('stopped with a report')} stopped with exit 1 and a report, ${tally.get('clean re-run converged')} converged on the clean re-run`);
   });
 });
