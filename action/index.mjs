@@ -8287,8 +8287,11 @@ function pointers(value, path2, out) {
   return out;
 }
 function mergeField(existing, incoming, label, problems) {
-  if (existing && incoming) {
-    problems.error(`${label} is set twice: here and at ${elsewhere(existing.at, incoming.at)}`, incoming.at);
+  if (existing && incoming && existing.value !== incoming.value) {
+    problems.error(
+      `${label} is set to ${String(incoming.value)} here and to ${String(existing.value)} at ${elsewhere(existing.at, incoming.at)}`,
+      incoming.at
+    );
   }
   return existing ?? incoming;
 }
@@ -8297,8 +8300,11 @@ function mergeLayer(into, incoming, label, problems) {
   into.replicationFactor = mergeField(into.replicationFactor, incoming.replicationFactor, `${label}.replicationFactor`, problems);
   for (const [k, v] of incoming.config) {
     const existing = into.config.get(k);
-    if (existing) problems.error(`${label}.config.${k} is set twice: here and at ${elsewhere(existing.at, v.at)}`, v.at);
-    else into.config.set(k, v);
+    if (!existing) into.config.set(k, v);
+    else if (existing.raw === null || v.raw === null || existing.canonical !== v.canonical) {
+      const show = (e) => e.raw === null ? "null" : JSON.stringify(e.raw);
+      problems.error(`${label}.config.${k} is set to ${show(v)} here and to ${show(existing)} at ${elsewhere(existing.at, v.at)}`, v.at);
+    }
   }
 }
 function collect(docs, problems) {
@@ -18045,8 +18051,10 @@ function renderText(plan3, options) {
   const unmanagedAcls = unmanagedAclCounts(plan3.unmanaged);
   if (unmanagedTopics.length > 0 || unmanagedAcls.length > 0) {
     out.push("", p.bold("Unmanaged (outside the manifests' scope, never touched):"));
-    for (const r of unmanagedTopics) out.push(`  ${p.dim(describeResource(r))}`);
-    for (const [principal, n] of unmanagedAcls) out.push(`  ${p.dim(`${count(n, "ACL binding")} of ${safe(principal)}`)}`);
+    for (const r of unmanagedTopics.slice(0, UNMANAGED_SHOWN)) out.push(`  ${p.dim(describeResource(r))}`);
+    if (unmanagedTopics.length > UNMANAGED_SHOWN) out.push(`  ${p.dim(`... and ${unmanagedTopics.length - UNMANAGED_SHOWN} more topics (all in --format json)`)}`);
+    for (const [principal, n] of unmanagedAcls.slice(0, UNMANAGED_SHOWN)) out.push(`  ${p.dim(`${count(n, "ACL binding")} of ${safe(principal)}`)}`);
+    if (unmanagedAcls.length > UNMANAGED_SHOWN) out.push(`  ${p.dim(`... and the ACL bindings of ${unmanagedAcls.length - UNMANAGED_SHOWN} more principals (all in --format json)`)}`);
   }
   if (plan3.warnings.length > 0) {
     out.push("", p.bold("Warnings:"));
@@ -18066,12 +18074,14 @@ function renderText(plan3, options) {
   return `${out.join("\n")}
 `;
 }
+var UNMANAGED_SHOWN;
 var init_text = __esm({
   "src/render/text.ts"() {
     "use strict";
     init_color();
     init_escape();
     init_layout();
+    UNMANAGED_SHOWN = 20;
   }
 });
 
@@ -18163,15 +18173,17 @@ function renderMarkdown(plan3) {
   const unmanagedAcls = unmanagedAclCounts(plan3.unmanaged);
   if (unmanagedTopics.length > 0 || unmanagedAcls.length > 0) {
     out.push(`<details><summary>Unmanaged (${plan3.unmanaged.length}, outside the manifests' scope, never touched)</summary>`, "");
-    for (const r of unmanagedTopics) out.push(`- ${mdText(describeResource(r))}`);
-    for (const [principal, n] of unmanagedAcls) out.push(`- ${count(n, "ACL binding")} of ${mdText(principal)}`);
+    for (const r of unmanagedTopics.slice(0, UNMANAGED_LISTED)) out.push(`- ${mdText(describeResource(r))}`);
+    if (unmanagedTopics.length > UNMANAGED_LISTED) out.push(`- ... and ${unmanagedTopics.length - UNMANAGED_LISTED} more topics`);
+    for (const [principal, n] of unmanagedAcls.slice(0, UNMANAGED_LISTED)) out.push(`- ${count(n, "ACL binding")} of ${mdText(principal)}`);
+    if (unmanagedAcls.length > UNMANAGED_LISTED) out.push(`- ... and the ACL bindings of ${unmanagedAcls.length - UNMANAGED_LISTED} more principals`);
     out.push("", "</details>", "");
   }
   out.push(`**${summaryLine(plan3)}**`);
   return `${out.join("\n")}
 `;
 }
-var MD_ENTITIES, ROW_ORDER, CELL_VALUE_MAX;
+var MD_ENTITIES, UNMANAGED_LISTED, ROW_ORDER, CELL_VALUE_MAX;
 var init_markdown = __esm({
   "src/render/markdown.ts"() {
     "use strict";
@@ -18179,6 +18191,7 @@ var init_markdown = __esm({
     init_escape();
     init_layout();
     MD_ENTITIES = { "<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "&#64;", "#": "&#35;" };
+    UNMANAGED_LISTED = 100;
     ROW_ORDER = { 6: 0, 5: 1, 2: 2, 3: 3, 1: 4, 4: 5 };
     CELL_VALUE_MAX = 40;
   }
@@ -45966,15 +45979,12 @@ var init_topics = __esm({
 
 // src/plan/fingerprint.ts
 import { createHash } from "node:crypto";
-function canonicalConfig(c) {
-  return {
-    ...c.inheritedValue !== void 0 ? { inheritedValue: c.inheritedValue } : {},
-    readOnly: c.readOnly,
-    sensitive: c.sensitive,
-    setOnTopic: c.setOnTopic,
-    source: c.source,
-    value: c.value
-  };
+function member(name, value) {
+  return value === void 0 ? "" : `"${name}":${JSON.stringify(value)},`;
+}
+function configJson(c) {
+  const members = `${member("inheritedValue", c.inheritedValue)}${member("readOnly", c.readOnly)}${member("sensitive", c.sensitive)}${member("setOnTopic", c.setOnTopic)}${member("source", c.source)}${member("value", c.value)}`;
+  return `{${members.slice(0, -1)}}`;
 }
 function canonicalBinding(b) {
   return {
@@ -45987,11 +45997,18 @@ function canonicalBinding(b) {
     resourceType: b.resourceType
   };
 }
+function sortedKeys2(record) {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) return keys.sort(compareStrings);
+  }
+  return keys;
+}
 function writeTopic(out, t, entryJson) {
-  const entries = [];
-  for (const key of Object.keys(t.configs).sort(compareStrings)) entries.push(entryJson(key, t.configs[key]));
+  let configs = "";
+  for (const key of sortedKeys2(t.configs)) configs += `${configs === "" ? "" : ","}${entryJson(key, t.configs[key])}`;
   out.write(
-    `{"configs":{${entries.join(",")}},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`
+    `{"configs":{${configs}},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`
   );
 }
 function fingerprint(live) {
@@ -46001,7 +46018,7 @@ function fingerprint(live) {
   const entryJson = (key, c) => {
     const seen = members.get(c);
     if (seen !== void 0 && seen.key === key) return seen.json;
-    const json = `${JSON.stringify(key)}:${JSON.stringify(canonicalConfig(c))}`;
+    const json = `${JSON.stringify(key)}:${configJson(c)}`;
     members.set(c, { key, json });
     return json;
   };
@@ -49826,12 +49843,14 @@ function desiredState2(session, io, debug) {
   return desired;
 }
 function managedPrefixes(session) {
-  return session.manifests.ignoredConfigPrefixes ?? session.target.capabilities.managedConfigPrefixes;
+  const own2 = session.manifests.ignoredConfigPrefixes ?? [];
+  return [.../* @__PURE__ */ new Set([...session.target.capabilities.managedConfigPrefixes, ...own2])].sort();
 }
 function planOptions(session, flags) {
   return {
     cluster: { name: session.spec.name, type: session.spec.type },
-    capabilities: { ...session.target.capabilities, managedConfigPrefixes: managedPrefixes(session) },
+    capabilities: session.target.capabilities,
+    ignoreConfigPrefixes: session.manifests.ignoredConfigPrefixes ?? [],
     ...flags.allowDelete === true ? { allowDelete: true } : {},
     ...flags.maxAclDeletes !== void 0 ? { maxAclDeletes: flags.maxAclDeletes } : {}
   };
