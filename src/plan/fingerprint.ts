@@ -53,6 +53,14 @@ class HashWriter {
   }
 }
 
+/** `list` in order: as given when already sorted (targets sort their lists), else a sorted copy. */
+function inOrder<T>(list: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
+  for (let i = 1; i < list.length; i++) {
+    if (compare(list[i - 1] as T, list[i] as T) > 0) return [...list].sort(compare);
+  }
+  return list;
+}
+
 /** The keys in order; targets already hand them sorted, so usually one linear check and no sort. */
 function sortedKeys(record: object): string[] {
   const keys = Object.keys(record);
@@ -90,12 +98,12 @@ export function fingerprint(live: LiveState): string {
     return json;
   };
   out.write('{"acls":[');
-  const acls = [...live.acls].sort(compareAcls);
+  const acls = inOrder(live.acls, compareAcls);
   for (let i = 0; i < acls.length; i++) out.write(`${i === 0 ? '' : ','}${JSON.stringify(canonicalBinding(acls[i] as AclBinding))}`);
   out.write(`],"clusterId":${JSON.stringify(live.clusterId)}`);
   if (live.principals) out.write(`,"principals":${JSON.stringify([...live.principals].sort(compareStrings))}`);
   out.write(',"topics":[');
-  const topics = [...live.topics].sort((a, b) => compareStrings(a.name, b.name));
+  const topics = inOrder(live.topics, (a, b) => compareStrings(a.name, b.name));
   for (let i = 0; i < topics.length; i++) {
     if (i > 0) out.write(',');
     writeTopic(out, topics[i] as LiveTopic, entryJson);
