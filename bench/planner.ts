@@ -7,7 +7,7 @@
 import type { DesiredAcl, DesiredState, DesiredTopic, LiveState, SourceLocation } from '../src/model.js';
 import { plan } from '../src/plan/index.js';
 import { CONFLUENT_CAPABILITIES } from '../src/targets/confluent/index.js';
-import { configEntryReducer, groupConfigs, toLiveState, type TopicConfigEntry } from '../src/targets/confluent/live.js';
+import { configEntryReducer, groupConfigs, toLiveState, toV3Acl, type TopicConfigEntry } from '../src/targets/confluent/live.js';
 import type { V3Acl, V3Topic, V3TopicConfig } from '../src/targets/confluent/wire.js';
 import { SIM_CONFIG_NAMES } from '../test/support/v3-simulator.js';
 import { aclsFor, liveConfigsFor, RETENTION_MS, topicName } from './cluster.js';
@@ -40,15 +40,7 @@ function liveState(): LiveState {
     }
   }
   const bindings = aclsFor(topics, topics * 2);
-  const v3Acls: V3Acl[] = bindings.map((b) => ({
-    resource_type: b.resourceType,
-    resource_name: b.resourceName,
-    pattern_type: b.patternType,
-    principal: b.principal,
-    host: b.host,
-    operation: b.operation,
-    permission: b.permission,
-  }));
+  const v3Acls: V3Acl[] = bindings.map(toV3Acl);
   return toLiveState('lkc-bench1', v3Topics, groupConfigs(entries), v3Acls, () => undefined);
 }
 
