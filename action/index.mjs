@@ -1039,13 +1039,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -1199,16 +1199,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -1225,11 +1225,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str2 += json.slice(start, i) + "\\ ";
+          str3 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -1238,38 +1238,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i);
+                str3 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json.substr(i, 6);
+                      str3 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -1279,14 +1279,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json.slice(start, i) + "\n\n";
+                str3 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json[i + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -1295,8 +1295,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json.slice(start) : json;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -1424,15 +1424,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -1480,7 +1480,7 @@ var require_stringify = __commonJS({
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -1501,7 +1501,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -1514,11 +1514,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -1584,11 +1584,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity2.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity2.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify2;
@@ -1623,8 +1623,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -1633,27 +1633,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -1669,7 +1669,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -1713,16 +1713,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -1949,31 +1949,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -2016,21 +2016,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -2042,11 +2042,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -2378,7 +2378,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -2416,7 +2416,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2468,7 +2468,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2477,7 +2477,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2488,11 +2488,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -2509,7 +2509,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -2522,7 +2522,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt2) => intResolve(str3, 2, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int3 = {
@@ -2530,7 +2530,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt2) => intResolve(str3, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2539,7 +2539,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt2) => intResolve(str3, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int3;
@@ -2592,7 +2592,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -2609,7 +2609,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -2617,7 +2617,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -2625,7 +2625,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -2633,9 +2633,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -2667,10 +2667,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -2681,28 +2681,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
+          const n = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -2908,7 +2908,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2917,7 +2917,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2928,11 +2928,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -2952,34 +2952,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n2 = BigInt(str2);
+        const n2 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str2, radix);
+      const n = parseInt(str3, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -2989,7 +2989,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt2) => intResolve(str3, 2, 2, opt2),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -2998,7 +2998,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt2) => intResolve(str3, 1, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int3 = {
@@ -3006,7 +3006,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt2) => intResolve(str3, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -3015,7 +3015,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt2) => intResolve(str3, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int3;
@@ -3119,9 +3119,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -3158,7 +3158,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -3167,7 +3167,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -3178,8 +3178,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -3481,7 +3481,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -3491,8 +3491,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options);
-        this.options = opt;
-        let { version } = opt;
+        this.options = opt2;
+        let { version } = opt2;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -3682,14 +3682,14 @@ var require_Document = __commonJS({
       setSchema(version, options = {}) {
         if (typeof version === "number")
           version = String(version);
-        let opt;
+        let opt2;
         switch (version) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -3697,12 +3697,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version;
             else
               this.directives = new directives.Directives({ version });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version);
@@ -3711,8 +3711,8 @@ var require_Document = __commonJS({
         }
         if (options.schema instanceof Object)
           this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
+        else if (opt2)
+          this.schema = new Schema.Schema(Object.assign(opt2, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -8510,12 +8510,12 @@ var require_helpers = __commonJS({
       }
     }
     exports._deepClone = _deepClone;
-    function isInteger2(str2) {
+    function isInteger2(str3) {
       var i = 0;
-      var len = str2.length;
+      var len = str3.length;
       var charCode;
       while (i < len) {
-        charCode = str2.charCodeAt(i);
+        charCode = str3.charCodeAt(i);
         if (charCode >= 48 && charCode <= 57) {
           i++;
           continue;
@@ -9209,7 +9209,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -9220,7 +9220,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -9263,7 +9263,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -10225,22 +10225,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -11265,8 +11265,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -12363,10 +12363,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+      for (let i = 0; i < str3.length; i++) {
+        if (str3[i] === token) ind++;
       }
       return ind;
     }
@@ -13436,7 +13436,7 @@ var require_core2 = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -13880,9 +13880,9 @@ var require_core2 = __commonJS({
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
-        const opt = key;
-        if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+        const opt2 = key;
+        if (opt2 in options)
+          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt2]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -13921,8 +13921,8 @@ var require_core2 = __commonJS({
     }
     function getMetaSchemaOptions() {
       const metaOpts = { ...this.opts };
-      for (const opt of META_IGNORE_OPTIONS)
-        delete metaOpts[opt];
+      for (const opt2 of META_IGNORE_OPTIONS)
+        delete metaOpts[opt2];
       return metaOpts;
     }
     var noLogs = { log() {
@@ -14231,16 +14231,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -16698,8 +16698,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str2) {
-      const matches = DATE.exec(str2);
+    function date(str3) {
+      const matches = DATE.exec(str3);
       if (!matches)
         return false;
       const year = +matches[1];
@@ -16718,8 +16718,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str2) {
-        const matches = TIME.exec(str2);
+      return function time(str3) {
+        const matches = TIME.exec(str3);
         if (!matches)
           return false;
         const hr = +matches[1];
@@ -16765,8 +16765,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str2) {
-        const dateTime = str2.split(DATE_TIME_SEPARATOR);
+      return function date_time(str3) {
+        const dateTime = str3.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -16791,13 +16791,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str2) {
-      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
+    function uri(str3) {
+      return NOT_URI_FRAGMENT.test(str3) && URI.test(str3);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str2) {
+    function byte(str3) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str2);
+      return BYTE.test(str3);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -16811,11 +16811,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str2) {
-      if (Z_ANCHOR.test(str2))
+    function regex(str3) {
+      if (Z_ANCHOR.test(str3))
         return false;
       try {
-        new RegExp(str2);
+        new RegExp(str3);
         return true;
       } catch (e) {
         return false;
@@ -18270,93 +18270,124 @@ var init_render = __esm({
   }
 });
 
+// src/targets/settings.ts
+var SettingsReader;
+var init_settings = __esm({
+  "src/targets/settings.ts"() {
+    "use strict";
+    init_errors();
+    SettingsReader = class {
+      constructor(raw, cluster) {
+        this.raw = raw;
+        this.cluster = cluster;
+      }
+      raw;
+      cluster;
+      /** Throws the `ConfigError` for a setting problem. */
+      fail(what) {
+        throw new ConfigError(`Cluster "${this.cluster}": ${what}.`);
+      }
+      str(obj, key, where2, required) {
+        const v = obj[key];
+        if (v === void 0 || v === null) return required ? this.fail(`${where2}${key} is required`) : void 0;
+        if (typeof v !== "string" || v === "") return this.fail(`${where2}${key} must be a non-empty string`);
+        return v;
+      }
+      /** An integer >= `min` at `obj[key]`; `${VAR}` references resolve to strings, so digits are accepted. */
+      num(obj, key, where2, min) {
+        const raw = obj[key];
+        if (raw === void 0 || raw === null) return void 0;
+        const v = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+        if (typeof v !== "number" || !Number.isInteger(v) || v < min) return this.fail(`${where2}${key} must be an integer >= ${min}`);
+        return v;
+      }
+      /** The mapping at top-level `key`, or `{}` when absent. */
+      obj(key) {
+        const v = this.raw[key];
+        if (v === void 0 || v === null) return {};
+        if (typeof v !== "object" || Array.isArray(v)) return this.fail(`${key} must be a mapping`);
+        return v;
+      }
+      /**
+       * A base URL at top-level `key` without trailing slashes. Credentials in it are refused: they
+       * would end up in logs and messages, and belong in the auth settings (`credentialsHint`).
+       */
+      baseUrl(key, fallback, credentialsHint) {
+        const text = (this.str(this.raw, key, "", fallback === void 0) ?? fallback).replace(/\/+$/, "");
+        let url;
+        try {
+          url = new URL(text);
+        } catch {
+          return this.fail(`${key} is not a valid URL`);
+        }
+        if (url.username !== "" || url.password !== "") this.fail(`${key} must not contain credentials; use ${credentialsHint}`);
+        if (url.protocol !== "https:" && url.protocol !== "http:") this.fail(`${key} must be an https:// URL`);
+        return { text, url };
+      }
+      /** `timeouts` and `retry`. */
+      connection() {
+        const timeouts = this.obj("timeouts");
+        const retryRaw = this.obj("retry");
+        const retry = {};
+        const maxAttempts = this.num(retryRaw, "maxAttempts", "retry.", 1);
+        const baseDelayMs = this.num(retryRaw, "baseDelayMs", "retry.", 0);
+        const maxDelayMs = this.num(retryRaw, "maxDelayMs", "retry.", 0);
+        if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
+        if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
+        if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
+        const connectTimeoutMs = this.num(timeouts, "connectMs", "timeouts.", 1);
+        const readTimeoutMs = this.num(timeouts, "readMs", "timeouts.", 1);
+        return {
+          ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
+          ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
+          retry
+        };
+      }
+    };
+  }
+});
+
 // src/targets/confluent/settings.ts
 import { isAbsolute, resolve as resolve2 } from "node:path";
 function parseConfluentSettings(raw, cluster, baseDir) {
-  const fail = (what) => {
-    throw new ConfigError(`Cluster "${cluster}": ${what}.`);
-  };
-  const str2 = (obj2, key, where2, required) => {
-    const v = obj2[key];
-    if (v === void 0 || v === null) return required ? fail(`${where2}${key} is required`) : void 0;
-    if (typeof v !== "string" || v === "") return fail(`${where2}${key} must be a non-empty string`);
-    return v;
-  };
-  const num = (obj2, key, where2, min) => {
-    const raw2 = obj2[key];
-    if (raw2 === void 0 || raw2 === null) return void 0;
-    const v = typeof raw2 === "string" && /^\d+$/.test(raw2) ? Number(raw2) : raw2;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min) return fail(`${where2}${key} must be an integer >= ${min}`);
-    return v;
-  };
-  const obj = (key) => {
-    const v = raw[key];
-    if (v === void 0 || v === null) return void 0;
-    if (typeof v !== "object" || Array.isArray(v)) return fail(`${key} must be a mapping`);
-    return v;
-  };
-  const restUrl = str2(raw, "restUrl", "", true).replace(/\/+$/, "");
-  let url;
-  try {
-    url = new URL(restUrl);
-  } catch {
-    return fail("restUrl is not a valid URL");
-  }
-  if (url.username !== "" || url.password !== "") fail("restUrl must not contain credentials; use auth");
-  if (url.protocol !== "https:" && url.protocol !== "http:") fail("restUrl must be an https:// URL");
+  const r = new SettingsReader(raw, cluster);
+  const { text: restUrl, url } = r.baseUrl("restUrl", void 0, "auth");
   if (!/\/v3$/.test(url.pathname)) {
-    fail(`restUrl must end with the API version segment, e.g. https://${url.host}/kafka/v3 (Confluent Cloud) or https://${url.host}/v3 (REST Proxy)`);
+    r.fail(`restUrl must end with the API version segment, e.g. https://${url.host}/kafka/v3 (Confluent Cloud) or https://${url.host}/v3 (REST Proxy)`);
   }
   let auth;
-  const a = obj("auth");
-  if (a !== void 0) {
+  if (raw.auth !== void 0 && raw.auth !== null) {
+    const a = r.obj("auth");
     const type = a.type;
     if (type === "basic") {
-      auth = {
-        type: "basic",
-        username: str2(a, "username", "auth.", true),
-        password: str2(a, "password", "auth.", true)
-      };
+      auth = { type: "basic", username: r.str(a, "username", "auth.", true), password: r.str(a, "password", "auth.", true) };
     } else if (type === "bearer") {
-      auth = { type: "bearer", token: str2(a, "token", "auth.", true) };
+      auth = { type: "bearer", token: r.str(a, "token", "auth.", true) };
     } else {
-      fail('auth.type must be "basic" or "bearer"');
+      r.fail('auth.type must be "basic" or "bearer"');
     }
   }
   const insecureRaw = raw.insecureSkipTlsVerify;
   const insecure = insecureRaw === "true" ? true : insecureRaw === "false" ? false : insecureRaw;
-  if (insecure !== void 0 && insecure !== null && typeof insecure !== "boolean") fail("insecureSkipTlsVerify must be true or false");
-  const timeouts = obj("timeouts") ?? {};
-  const retryRaw = obj("retry") ?? {};
-  const retry = {};
-  const maxAttempts = num(retryRaw, "maxAttempts", "retry.", 1);
-  const baseDelayMs = num(retryRaw, "baseDelayMs", "retry.", 0);
-  const maxDelayMs = num(retryRaw, "maxDelayMs", "retry.", 0);
-  if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
-  if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
-  if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
-  const caFile = str2(raw, "caFile", "", false);
-  const clusterId = str2(raw, "clusterId", "", false);
-  const connectTimeoutMs = num(timeouts, "connectMs", "timeouts.", 1);
-  const readTimeoutMs = num(timeouts, "readMs", "timeouts.", 1);
+  if (insecure !== void 0 && insecure !== null && typeof insecure !== "boolean") r.fail("insecureSkipTlsVerify must be true or false");
+  const caFile = r.str(raw, "caFile", "", false);
+  const clusterId = r.str(raw, "clusterId", "", false);
   return {
     restUrl,
     ...clusterId !== void 0 ? { clusterId } : {},
     ...auth !== void 0 ? { auth } : {},
     ...caFile !== void 0 ? { caFile: isAbsolute(caFile) ? caFile : resolve2(baseDir, caFile) } : {},
     insecureSkipTlsVerify: insecure === true,
-    ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
-    ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
-    retry,
-    concurrency: num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY,
-    aclBatchSize: num(raw, "aclBatchSize", "", 1) ?? DEFAULT_ACL_BATCH_SIZE
+    ...r.connection(),
+    concurrency: r.num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY,
+    aclBatchSize: r.num(raw, "aclBatchSize", "", 1) ?? DEFAULT_ACL_BATCH_SIZE
   };
 }
 var DEFAULT_CONCURRENCY, DEFAULT_ACL_BATCH_SIZE;
-var init_settings = __esm({
+var init_settings2 = __esm({
   "src/targets/confluent/settings.ts"() {
     "use strict";
-    init_errors();
+    init_settings();
     DEFAULT_CONCURRENCY = 8;
     DEFAULT_ACL_BATCH_SIZE = 100;
   }
@@ -20768,11 +20799,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str2 = `${val[i]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val[i]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str2);
+            arr.push(str3);
           }
         }
         val = arr;
@@ -22315,8 +22346,8 @@ var require_infra = __commonJS({
     }
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
     var nonASCIIRegex = /[^\x00-\x7F]/;
-    function asciiLowercase(str2) {
-      return nonASCIIRegex.test(str2) ? str2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : str2.toLowerCase();
+    function asciiLowercase(str3) {
+      return nonASCIIRegex.test(str3) ? str3.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : str3.toLowerCase();
     }
     function forgivingBase64(data) {
       data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
@@ -22369,19 +22400,19 @@ var require_infra = __commonJS({
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
+    function removeChars(str3, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str2.length - 1;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
     }
     function serializeJavascriptValueToJSONString(value) {
       const result = JSON.stringify(value);
@@ -22633,8 +22664,8 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function minimizeSupportedMimeType(mimeType) {
       switch (mimeType.essence) {
@@ -24755,7 +24786,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const formdataEscape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const formdataEscape = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -41785,9 +41816,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       brandChecks(headers);
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify2(cookie);
-      if (str2) {
-        headers.append("set-cookie", str2, true);
+      const str3 = stringify2(cookie);
+      if (str3) {
+        headers.append("set-cookie", str3, true);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -45979,85 +46010,123 @@ var init_topics = __esm({
 
 // src/plan/fingerprint.ts
 import { createHash } from "node:crypto";
-function member(name, value) {
-  return value === void 0 ? "" : `"${name}":${JSON.stringify(value)},`;
+function str(s) {
+  return SURROGATE.test(s) ? JSON.stringify(s) : `${s.length}:${s}`;
 }
-function configJson(c) {
-  const members = `${member("inheritedValue", c.inheritedValue)}${member("readOnly", c.readOnly)}${member("sensitive", c.sensitive)}${member("setOnTopic", c.setOnTopic)}${member("source", c.source)}${member("value", c.value)}`;
-  return `{${members.slice(0, -1)}}`;
+function opt(s) {
+  return s === null ? "~" : s === void 0 ? "-" : str(s);
 }
-function canonicalBinding(b) {
-  return {
-    host: b.host,
-    operation: b.operation,
-    patternType: b.patternType,
-    permission: b.permission,
-    principal: b.principal,
-    resourceName: b.resourceName,
-    resourceType: b.resourceType
-  };
+function bit(b) {
+  return b ? "1" : "0";
 }
-function sortedKeys2(record) {
-  const keys = Object.keys(record);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) return keys.sort(compareStrings);
+function configText(key, c) {
+  return `+${str(key)}${opt(c.value)}${bit(c.setOnTopic)}${bit(c.readOnly)}${bit(c.sensitive)}${opt(c.inheritedValue)}${opt(c.source)}`;
+}
+function writeAcls(out, acls) {
+  let prev;
+  for (const b of acls) {
+    let same = 0;
+    if (prev !== void 0) {
+      for (const f of ACL_KEY_FIELDS) {
+        if (b[f] !== prev[f]) break;
+        same++;
+      }
+    }
+    let text = `${same}`;
+    for (let i = same; i < ACL_KEY_FIELDS.length; i++) text += str(b[ACL_KEY_FIELDS[i]]);
+    out.write(text);
+    prev = b;
   }
-  return keys;
 }
-function writeTopic(out, t, entryJson) {
+function inOrder(list2, compare) {
+  for (let i = 1; i < list2.length; i++) {
+    if (compare(list2[i - 1], list2[i]) > 0) return [...list2].sort(compare);
+  }
+  return list2;
+}
+function writeTopic(out, t, numbers) {
+  let count2 = 0;
+  let previous;
+  let sorted = true;
+  for (const key in t.configs) {
+    if (previous !== void 0 && previous > key) sorted = false;
+    previous = key;
+    count2++;
+  }
   let configs = "";
-  for (const key of sortedKeys2(t.configs)) configs += `${configs === "" ? "" : ","}${entryJson(key, t.configs[key])}`;
-  out.write(
-    `{"configs":{${configs}},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`
-  );
+  if (sorted) {
+    for (const key in t.configs) configs += numbers.ref(key, t.configs[key]);
+  } else {
+    for (const key of Object.keys(t.configs).sort(compareStrings)) configs += numbers.ref(key, t.configs[key]);
+  }
+  out.write(`${str(t.name)}${t.partitions},${t.replicationFactor},${bit(t.internal)}${count2}:${configs}`);
 }
 function fingerprint(live) {
   const hash = createHash("sha256");
   const out = new HashWriter(hash);
-  const members = /* @__PURE__ */ new Map();
-  const entryJson = (key, c) => {
-    const seen = members.get(c);
-    if (seen !== void 0 && seen.key === key) return seen.json;
-    const json = `${JSON.stringify(key)}:${configJson(c)}`;
-    members.set(c, { key, json });
-    return json;
-  };
-  out.write('{"acls":[');
-  const acls = [...live.acls].sort(compareAcls);
-  for (let i = 0; i < acls.length; i++) out.write(`${i === 0 ? "" : ","}${JSON.stringify(canonicalBinding(acls[i]))}`);
-  out.write(`],"clusterId":${JSON.stringify(live.clusterId)}`);
-  if (live.principals) out.write(`,"principals":${JSON.stringify([...live.principals].sort(compareStrings))}`);
-  out.write(',"topics":[');
-  const topics = [...live.topics].sort((a, b) => compareStrings(a.name, b.name));
-  for (let i = 0; i < topics.length; i++) {
-    if (i > 0) out.write(",");
-    writeTopic(out, topics[i], entryJson);
+  out.write(`${FORMAT}c${str(live.clusterId)}`);
+  if (live.principals === void 0) out.write("p-");
+  else {
+    const principals = [...live.principals].sort(compareStrings);
+    out.write(`p${principals.length}:`);
+    for (const p of principals) out.write(str(p));
   }
-  out.write("]}");
+  const acls = inOrder(live.acls, compareAcls);
+  out.write(`a${acls.length}:`);
+  writeAcls(out, acls);
+  const topics = inOrder(live.topics, (a, b) => compareStrings(a.name, b.name));
+  out.write(`t${topics.length}:`);
+  const numbers = new ConfigNumbers();
+  for (const t of topics) writeTopic(out, t, numbers);
   out.flush();
   return `sha256:${hash.digest("hex")}`;
 }
-var HashWriter;
+var FORMAT, SURROGATE, HashWriter, ConfigNumbers;
 var init_fingerprint = __esm({
   "src/plan/fingerprint.ts"() {
     "use strict";
     init_order();
+    FORMAT = "kafkaform-live/2\n";
+    SURROGATE = /[\ud800-\udfff]/;
     HashWriter = class {
       constructor(hash) {
         this.hash = hash;
       }
       hash;
-      #pending = [];
-      #size = 0;
+      #pending = "";
       write(text) {
-        this.#pending.push(text);
-        this.#size += text.length;
-        if (this.#size >= 1 << 16) this.flush();
+        this.#pending += text;
+        if (this.#pending.length >= 1 << 16) this.flush();
       }
       flush() {
-        this.hash.update(this.#pending.join(""));
-        this.#pending = [];
-        this.#size = 0;
+        this.hash.update(this.#pending);
+        this.#pending = "";
+      }
+    };
+    ConfigNumbers = class {
+      // By content, so equal entries get one number whether or not a target shares their object.
+      #byText = /* @__PURE__ */ new Map();
+      // The last entry seen per key: targets share each inherited entry between topics, so it is
+      // usually the same object again and is neither re-encoded nor looked up by its text.
+      #last = /* @__PURE__ */ new Map();
+      /**
+       * The entry as written here: an entry set on the topic in full (it belongs to that topic alone);
+       * an inherited one in full the first time its content occurs, else its number.
+       */
+      ref(key, c) {
+        if (c.setOnTopic) return configText(key, c);
+        const last = this.#last.get(key);
+        if (last !== void 0 && last.config === c) return last.ref;
+        const text = configText(key, c);
+        let id = this.#byText.get(text);
+        const first = id === void 0;
+        if (id === void 0) {
+          id = this.#byText.size;
+          this.#byText.set(text, id);
+        }
+        const ref = `#${id},`;
+        this.#last.set(key, { config: c, ref });
+        return first ? text : ref;
       }
     };
   }
@@ -46238,7 +46307,7 @@ function malformed(what) {
 function isObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-function str(o, k, what) {
+function str2(o, k, what) {
   const v = o[k];
   if (typeof v !== "string") throw malformed(`${what} (${k})`);
   return v;
@@ -46262,7 +46331,7 @@ function int(o, k, what) {
 function toTopic(raw) {
   if (!isObject(raw)) throw malformed("topic");
   return {
-    topic_name: str(raw, "topic_name", "topic"),
+    topic_name: str2(raw, "topic_name", "topic"),
     is_internal: bool(raw, "is_internal", "topic"),
     replication_factor: int(raw, "replication_factor", "topic"),
     partitions_count: int(raw, "partitions_count", "topic")
@@ -46273,34 +46342,34 @@ function toTopicConfig(raw) {
   const synonyms = raw.synonyms;
   if (!Array.isArray(synonyms)) throw malformed("topic config (synonyms)");
   return {
-    topic_name: str(raw, "topic_name", "topic config"),
-    name: str(raw, "name", "topic config"),
+    topic_name: str2(raw, "topic_name", "topic config"),
+    name: str2(raw, "name", "topic config"),
     value: nullableStr(raw, "value", "topic config"),
     is_default: bool(raw, "is_default", "topic config"),
     is_read_only: bool(raw, "is_read_only", "topic config"),
     is_sensitive: bool(raw, "is_sensitive", "topic config"),
-    source: str(raw, "source", "topic config"),
+    source: str2(raw, "source", "topic config"),
     synonyms: synonyms.map((s) => {
       if (!isObject(s)) throw malformed("config synonym");
-      return { name: str(s, "name", "config synonym"), value: nullableStr(s, "value", "config synonym"), source: str(s, "source", "config synonym") };
+      return { name: str2(s, "name", "config synonym"), value: nullableStr(s, "value", "config synonym"), source: str2(s, "source", "config synonym") };
     })
   };
 }
 function toAcl(raw) {
   if (!isObject(raw)) throw malformed("ACL");
   return {
-    resource_type: str(raw, "resource_type", "ACL"),
-    resource_name: str(raw, "resource_name", "ACL"),
-    pattern_type: str(raw, "pattern_type", "ACL"),
-    principal: str(raw, "principal", "ACL"),
-    host: str(raw, "host", "ACL"),
-    operation: str(raw, "operation", "ACL"),
-    permission: str(raw, "permission", "ACL")
+    resource_type: str2(raw, "resource_type", "ACL"),
+    resource_name: str2(raw, "resource_name", "ACL"),
+    pattern_type: str2(raw, "pattern_type", "ACL"),
+    principal: str2(raw, "principal", "ACL"),
+    host: str2(raw, "host", "ACL"),
+    operation: str2(raw, "operation", "ACL"),
+    permission: str2(raw, "permission", "ACL")
   };
 }
 function toClusterId(raw) {
   if (!isObject(raw)) throw malformed("cluster");
-  return str(raw, "cluster_id", "cluster");
+  return str2(raw, "cluster_id", "cluster");
 }
 var init_wire = __esm({
   "src/targets/confluent/wire.ts"() {
@@ -47031,7 +47100,7 @@ var init_kind = __esm({
   "src/targets/confluent/kind.ts"() {
     "use strict";
     init_manifest();
-    init_settings();
+    init_settings2();
     init_target();
     CONFLUENT_MANAGED_PREFIXES = ["confluent."];
     CONFLUENT_CAPABILITIES = {
@@ -47057,7 +47126,7 @@ var init_confluent = __esm({
     "use strict";
     init_kind();
     init_target();
-    init_settings();
+    init_settings2();
   }
 });
 
@@ -47812,11 +47881,11 @@ function stringify(value, replacer, space, numberStringifiers) {
     if (Array.isArray(numberStringifiers)) {
       const stringifier = numberStringifiers.find((item) => item.test(value2));
       if (stringifier) {
-        const str2 = stringifier.stringify(value2);
-        if (typeof str2 !== "string" || !isNumber(str2)) {
-          throw new Error(`Invalid JSON number: output of a number stringifier must be a string containing a JSON number (output: ${str2})`);
+        const str3 = stringifier.stringify(value2);
+        if (typeof str3 !== "string" || !isNumber(str3)) {
+          throw new Error(`Invalid JSON number: output of a number stringifier must be a string containing a JSON number (output: ${str3})`);
         }
-        return str2;
+        return str3;
       }
     }
     if (typeof value2 === "boolean" || typeof value2 === "number" || typeof value2 === "string" || value2 === null || value2 instanceof Date || value2 instanceof Boolean || value2 instanceof Number || value2 instanceof String) {
@@ -47841,25 +47910,25 @@ function stringify(value, replacer, space, numberStringifiers) {
       return "[]";
     }
     const childIndent = resolvedSpace ? indent + resolvedSpace : void 0;
-    let str2 = resolvedSpace ? "[\n" : "[";
+    let str3 = resolvedSpace ? "[\n" : "[";
     for (let i = 0; i < array.length; i++) {
       const item = typeof replacer === "function" ? replacer.call(array, String(i), array[i]) : array[i];
       if (resolvedSpace) {
-        str2 += childIndent;
+        str3 += childIndent;
       }
       if (typeof item !== "undefined" && typeof item !== "function") {
         const serialized = stringifyValue(item, childIndent);
-        str2 += serialized === void 0 ? "null" : serialized;
+        str3 += serialized === void 0 ? "null" : serialized;
       } else {
-        str2 += "null";
+        str3 += "null";
       }
       if (i < array.length - 1) {
-        str2 += resolvedSpace ? ",\n" : ",";
+        str3 += resolvedSpace ? ",\n" : ",";
       }
     }
-    str2 += resolvedSpace ? `
+    str3 += resolvedSpace ? `
 ${indent}]` : "]";
-    return str2;
+    return str3;
   }
   function stringifyObject(object2, indent) {
     if (typeof object2.toJSON === "function") {
@@ -47871,7 +47940,7 @@ ${indent}]` : "]";
     }
     const childIndent = resolvedSpace ? indent + resolvedSpace : void 0;
     let first = true;
-    let str2 = resolvedSpace ? "{\n" : "{";
+    let str3 = resolvedSpace ? "{\n" : "{";
     for (const key of keys) {
       const value2 = typeof replacer === "function" ? replacer.call(object2, key, object2[key]) : object2[key];
       if (includeProperty(key, value2)) {
@@ -47882,16 +47951,16 @@ ${indent}]` : "]";
         if (first) {
           first = false;
         } else {
-          str2 += resolvedSpace ? ",\n" : ",";
+          str3 += resolvedSpace ? ",\n" : ",";
         }
         const keyStr = JSON.stringify(key);
-        str2 += resolvedSpace ? `${childIndent + keyStr}: ` : `${keyStr}:`;
-        str2 += serialized;
+        str3 += resolvedSpace ? `${childIndent + keyStr}: ` : `${keyStr}:`;
+        str3 += serialized;
       }
     }
-    str2 += resolvedSpace ? `
+    str3 += resolvedSpace ? `
 ${indent}}` : "}";
-    return str2;
+    return str3;
   }
   function includeProperty(_key, value2) {
     return typeof value2 !== "undefined" && typeof value2 !== "function" && typeof value2 !== "symbol";
@@ -48146,70 +48215,29 @@ var init_configs2 = __esm({
 
 // src/targets/digitalocean/settings.ts
 function parseDigitalOceanSettings(raw, cluster) {
-  const fail = (what) => {
-    throw new ConfigError(`Cluster "${cluster}": ${what}.`);
-  };
-  const str2 = (key, required) => {
-    const v = raw[key];
-    if (v === void 0 || v === null) return required ? fail(`${key} is required`) : void 0;
-    if (typeof v !== "string" || v === "") return fail(`${key} must be a non-empty string`);
-    return v;
-  };
-  const num = (obj2, key, where2, min) => {
-    const raw2 = obj2[key];
-    if (raw2 === void 0 || raw2 === null) return void 0;
-    const v = typeof raw2 === "string" && /^\d+$/.test(raw2) ? Number(raw2) : raw2;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min) return fail(`${where2}${key} must be an integer >= ${min}`);
-    return v;
-  };
-  const obj = (key) => {
-    const v = raw[key];
-    if (v === void 0 || v === null) return {};
-    if (typeof v !== "object" || Array.isArray(v)) return fail(`${key} must be a mapping`);
-    return v;
-  };
-  const databaseId = str2("databaseId", true);
-  if (!/^[0-9a-fA-F-]{8,64}$/.test(databaseId)) fail("databaseId must be the database cluster UUID");
-  const token = str2("token", true);
-  const apiUrl = (str2("apiUrl", false) ?? DEFAULT_API_URL).replace(/\/+$/, "");
-  let url;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    return fail("apiUrl is not a valid URL");
-  }
-  if (url.username !== "" || url.password !== "") fail("apiUrl must not contain credentials; use token");
-  if (url.protocol !== "https:" && url.protocol !== "http:") fail("apiUrl must be an https:// URL");
-  const timeouts = obj("timeouts");
-  const retryRaw = obj("retry");
-  const retry = {};
-  const maxAttempts = num(retryRaw, "maxAttempts", "retry.", 1);
-  const baseDelayMs = num(retryRaw, "baseDelayMs", "retry.", 0);
-  const maxDelayMs = num(retryRaw, "maxDelayMs", "retry.", 0);
-  if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
-  if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
-  if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
-  const connectTimeoutMs = num(timeouts, "connectMs", "timeouts.", 1);
-  const readTimeoutMs = num(timeouts, "readMs", "timeouts.", 1);
-  const creation = obj("topicCreation");
+  const r = new SettingsReader(raw, cluster);
+  const databaseId = r.str(raw, "databaseId", "", true);
+  if (!/^[0-9a-fA-F-]{8,64}$/.test(databaseId)) r.fail("databaseId must be the database cluster UUID");
+  const token = r.str(raw, "token", "", true);
+  const { text: apiUrl } = r.baseUrl("apiUrl", DEFAULT_API_URL, "token");
+  const connection = r.connection();
+  const creation = r.obj("topicCreation");
   return {
     databaseId,
     token,
     apiUrl,
-    ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
-    ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
-    retry,
-    concurrency: num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY2,
-    createTimeoutMs: num(creation, "timeoutMs", "topicCreation.", 1) ?? 3e5,
-    pollIntervalMs: num(creation, "pollIntervalMs", "topicCreation.", 1) ?? 1e3,
-    maxPaceWaitMs: retry.maxDelayMs ?? 6e4
+    ...connection,
+    concurrency: r.num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY2,
+    createTimeoutMs: r.num(creation, "timeoutMs", "topicCreation.", 1) ?? 3e5,
+    pollIntervalMs: r.num(creation, "pollIntervalMs", "topicCreation.", 1) ?? 1e3,
+    maxPaceWaitMs: connection.retry.maxDelayMs ?? 6e4
   };
 }
 var DEFAULT_API_URL, DEFAULT_CONCURRENCY2;
-var init_settings2 = __esm({
+var init_settings3 = __esm({
   "src/targets/digitalocean/settings.ts"() {
     "use strict";
-    init_errors();
+    init_settings();
     DEFAULT_API_URL = "https://api.digitalocean.com";
     DEFAULT_CONCURRENCY2 = 8;
   }
@@ -48940,7 +48968,7 @@ var init_digitalocean = __esm({
     init_manifest();
     init_acl();
     init_configs2();
-    init_settings2();
+    init_settings3();
     init_target2();
     digitaloceanKind = {
       type: "digitalocean",

@@ -1,55 +1,89 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { AclBinding, LiveConfig, LiveState, LiveTopic } from '../model.js';
-import { compareAcls, compareStrings } from './order.js';
+import { ACL_KEY_FIELDS, compareAcls, compareStrings } from './order.js';
 
-// The canonical JSON (keys sorted, no whitespace) is written piece by piece into the hash instead
-// of being built as one object graph and one string: at 100,000 topics that string would be
-// ~350 MB (near V8's string limit) and the graph millions of objects. Each builder lists its keys
-// in sorted order, so the bytes hashed are exactly `JSON.stringify` of the canonical value.
+type AclField = (typeof ACL_KEY_FIELDS)[number];
 
-/** One `"name":value,` member of canonical JSON; nothing for undefined, as `JSON.stringify` omits it. */
-function member(name: string, value: unknown): string {
-  return value === undefined ? '' : `"${name}":${JSON.stringify(value)},`;
+// The fingerprint hashes a compact, unambiguous encoding of the live state (format 2), not its
+// canonical JSON: at 100,000 topics that JSON is ~350 MB, almost all of it the same ~30 inherited
+// config entries repeated on every topic, and writing and hashing it took seconds. Here each
+// distinct inherited `(key, entry)` is written in full once, where it first occurs in canonical
+// order, and by its number after that; entries set on a topic are always written in full. The
+// encoding can be decoded back into the state, so two different states never give the same bytes;
+// it depends only on content (not on which objects a target shares, nor on the order of its lists).
+//
+//   state   = "kafkaform-live/2\n" "c" str(clusterId) principals "a" n ":" acl* "t" n ":" topic*
+//   principals = "p-" (none) | "p" n ":" str* (sorted)
+//   acl     = k str*          (bindings sorted as compareAcls; k, one digit, is how many leading
+//             fields of principal, host, resourceType, resourceName, patternType, operation,
+//             permission equal the previous binding's; the other fields follow)
+//   topic   = str(name) num "," num "," bit n ":" config*     (partitions, RF, internal; by name)
+//   config  = "#" id ","                (an inherited entry written before: its number, from 0)
+//           | "+" str(key) opt(value) bit bit bit opt(inheritedValue) opt(source)
+//                                        (setOnTopic, readOnly, sensitive; configs sorted by key)
+//   str     = length ":" text       | JSON string literal (text with a surrogate code unit)
+//   opt     = "~" (null) | "-" (undefined) | str
+//   bit     = "0" | "1"
+
+const FORMAT = 'kafkaform-live/2\n';
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * A string written so that where it ends is known. Hashing encodes text as UTF-8, which would
+ * turn any lone surrogate into U+FFFD, so text with surrogates is written as JSON (which escapes
+ * lone ones) and starts with `"` where the length form starts with a digit.
+ */
+function str(s: string): string {
+  return SURROGATE.test(s) ? JSON.stringify(s) : `${s.length}:${s}`;
+}
+
+function opt(s: string | null | undefined): string {
+  return s === null ? '~' : s === undefined ? '-' : str(s);
+}
+
+function bit(b: boolean): string {
+  return b ? '1' : '0';
+}
+
+function configText(key: string, c: LiveConfig): string {
+  return `+${str(key)}${opt(c.value)}${bit(c.setOnTopic)}${bit(c.readOnly)}${bit(c.sensitive)}${opt(c.inheritedValue)}${opt(c.source)}`;
 }
 
 /**
- * `JSON.stringify` of the config's canonical object (keys sorted), written out without building
- * the object: this runs for every topic-level entry of the cluster.
+ * Writes the bindings, each as the number of leading fields it shares with the binding before it
+ * and its remaining fields: sorted bindings mostly repeat the principal and host.
  */
-function configJson(c: LiveConfig): string {
-  const members = `${member('inheritedValue', c.inheritedValue)}${member('readOnly', c.readOnly)}${member('sensitive', c.sensitive)}${member('setOnTopic', c.setOnTopic)}${member('source', c.source)}${member('value', c.value)}`;
-  return `{${members.slice(0, -1)}}`;
-}
-
-function canonicalBinding(b: AclBinding): object {
-  return {
-    host: b.host,
-    operation: b.operation,
-    patternType: b.patternType,
-    permission: b.permission,
-    principal: b.principal,
-    resourceName: b.resourceName,
-    resourceType: b.resourceType,
-  };
+function writeAcls(out: HashWriter, acls: readonly AclBinding[]): void {
+  let prev: AclBinding | undefined;
+  for (const b of acls) {
+    let same = 0;
+    if (prev !== undefined) {
+      for (const f of ACL_KEY_FIELDS) {
+        if (b[f] !== prev[f]) break;
+        same++;
+      }
+    }
+    let text = `${same}`;
+    for (let i = same; i < ACL_KEY_FIELDS.length; i++) text += str(b[ACL_KEY_FIELDS[i] as AclField]);
+    out.write(text);
+    prev = b;
+  }
 }
 
 /** Feeds text to a hash in large pieces (one `update` per few characters would dominate). */
 class HashWriter {
-  #pending: string[] = [];
-  #size = 0;
+  #pending = '';
 
   constructor(private readonly hash: Hash) {}
 
   write(text: string): void {
-    this.#pending.push(text);
-    this.#size += text.length;
-    if (this.#size >= 1 << 16) this.flush();
+    this.#pending += text;
+    if (this.#pending.length >= 1 << 16) this.flush();
   }
 
   flush(): void {
-    this.hash.update(this.#pending.join(''));
-    this.#pending = [];
-    this.#size = 0;
+this.hash.update(this.#pending);
+    this.#pending = '';
   }
 }
 
@@ -61,54 +95,78 @@ function inOrder<T>(list: readonly T[], compare: (a: T, b: T) => number): readon
   return list;
 }
 
-/** The keys in order; targets already hand them sorted, so usually one linear check and no sort. */
-function sortedKeys(record: object): string[] {
-  const keys = Object.keys(record);
-  for (let i = 1; i < keys.length; i++) {
-    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort(compareStrings);
+/** Numbers the distinct inherited config entries in the order they are first written. */
+class ConfigNumbers {
+  // By content, so equal entries get one number whether or not a target shares their object.
+  readonly #byText = new Map<string, number>();
+  // The last entry seen per key: targets share each inherited entry between topics, so it is
+  // usually the same object again and is neither re-encoded nor looked up by its text.
+  readonly #last = new Map<string, { config: LiveConfig; ref: string }>();
+
+  /**
+   * The entry as written here: an entry set on the topic in full (it belongs to that topic alone);
+   * an inherited one in full the first time its content occurs, else its number.
+   */
+  ref(key: string, c: LiveConfig): string {
+    if (c.setOnTopic) return configText(key, c);
+    const last = this.#last.get(key);
+    if (last !== undefined && last.config === c) return last.ref;
+    const text = configText(key, c);
+    let id = this.#byText.get(text);
+    const first = id === undefined;
+    if (id === undefined) {
+      id = this.#byText.size;
+      this.#byText.set(text, id);
+    }
+    const ref = `#${id},`;
+    this.#last.set(key, { config: c, ref });
+    return first ? text : ref;
   }
-  return keys;
 }
 
-function writeTopic(out: HashWriter, t: LiveTopic, entryJson: (key: string, c: LiveConfig) => string): void {
+function writeTopic(out: HashWriter, t: LiveTopic, numbers: ConfigNumbers): void {
+  // `for in` yields a record's own keys like `Object.keys` without allocating the array; targets
+  // hand the keys sorted, and only a record that is not is sorted first.
+  let count = 0;
+  let previous: string | undefined;
+  let sorted = true;
+  for (const key in t.configs) {
+    if (previous !== undefined && previous > key) sorted = false;
+    previous = key;
+    count++;
+  }
   let configs = '';
-  for (const key of sortedKeys(t.configs)) configs += `${configs === '' ? '' : ','}${entryJson(key, t.configs[key] as LiveConfig)}`;
-  out.write(
-    `{"configs":{${configs}},"internal":${JSON.stringify(t.internal)},"name":${JSON.stringify(t.name)},"partitions":${JSON.stringify(t.partitions)},"replicationFactor":${JSON.stringify(t.replicationFactor)}}`,
-  );
+  if (sorted) {
+    for (const key in t.configs) configs += numbers.ref(key, t.configs[key] as LiveConfig);
+  } else {
+    for (const key of Object.keys(t.configs).sort(compareStrings)) configs += numbers.ref(key, t.configs[key] as LiveConfig);
+  }
+  out.write(`${str(t.name)}${t.partitions},${t.replicationFactor},${bit(t.internal)}${count}:${configs}`);
 }
 
 /**
- * Identifies a live state: `sha256:` + hex digest of its canonical JSON (keys sorted). Only the
+ * Identifies a live state: `sha256:` + hex digest of its encoding (format 2, above). Only the
  * `LiveState` fields count (a snapshot's `formatVersion`/`source` or a target's extra properties do
- * not), and lists are sorted first, so a target listing topics or ACLs in another order yields the
- * same fingerprint — a saved plan is refused only when the cluster really changed.
+ * not), and lists are taken in sorted order, so a target listing topics, configs or ACLs in another
+ * order yields the same fingerprint — a saved plan is refused only when the cluster really changed.
  */
 export function fingerprint(live: LiveState): string {
   const hash = createHash('sha256');
   const out = new HashWriter(hash);
-  // Targets share identical inherited entries between topics (one object per distinct entry), so
-  // each distinct `"key":{...}` member is serialised once.
-  const members = new Map<LiveConfig, { key: string; json: string }>();
-  const entryJson = (key: string, c: LiveConfig): string => {
-    const seen = members.get(c);
-    if (seen !== undefined && seen.key === key) return seen.json;
-    const json = `${JSON.stringify(key)}:${configJson(c)}`;
-    members.set(c, { key, json });
-    return json;
-  };
-  out.write('{"acls":[');
-  const acls = inOrder(live.acls, compareAcls);
-  for (let i = 0; i < acls.length; i++) out.write(`${i === 0 ? '' : ','}${JSON.stringify(canonicalBinding(acls[i] as AclBinding))}`);
-  out.write(`],"clusterId":${JSON.stringify(live.clusterId)}`);
-  if (live.principals) out.write(`,"principals":${JSON.stringify([...live.principals].sort(compareStrings))}`);
-  out.write(',"topics":[');
-  const topics = inOrder(live.topics, (a, b) => compareStrings(a.name, b.name));
-  for (let i = 0; i < topics.length; i++) {
-    if (i > 0) out.write(',');
-    writeTopic(out, topics[i] as LiveTopic, entryJson);
+  out.write(`${FORMAT}c${str(live.clusterId)}`);
+  if (live.principals === undefined) out.write('p-');
+  else {
+    const principals = [...live.principals].sort(compareStrings);
+    out.write(`p${principals.length}:`);
+    for (const p of principals) out.write(str(p));
   }
-  out.write(']}');
+  const acls = inOrder(live.acls, compareAcls);
+  out.write(`a${acls.length}:`);
+  writeAcls(out, acls);
+  const topics = inOrder(live.topics, (a, b) => compareStrings(a.name, b.name));
+  out.write(`t${topics.length}:`);
+  const numbers = new ConfigNumbers();
+  for (const t of topics) writeTopic(out, t, numbers);
   out.flush();
   return `sha256:${hash.digest('hex')}`;
 }

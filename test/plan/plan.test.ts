@@ -615,17 +615,76 @@ describe('fingerprint()', () => {
     assert.equal(fingerprint(reordered), fp);
   });
 
-  it('is the sha256 of the canonical JSON (keys sorted at every level, lists sorted)', () => {
-    const canonical = (v: unknown): string => {
-      if (v === null || typeof v !== 'object') return JSON.stringify(v);
-      if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-      const o = v as Record<string, unknown>;
-      const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  it('is the sha256 of the documented encoding (format 2), written here independently', () => {
+    // A plain transcription of the grammar in src/plan/fingerprint.ts: sorted lists, inherited
+    // entries numbered by content on first use, no sharing tricks.
+    const str = (s: string): string => (/[\ud800-\udfff]/.test(s) ? JSON.stringify(s) : `${s.length}:${s}`);
+    const opt = (s: string | null | undefined): string => (s === null ? '~' : s === undefined ? '-' : str(s));
+    const bit = (b: boolean): string => (b ? '1' : '0');
+    const encode = (state: LiveState): string => {
+      const fields = ['principal', 'host', 'resourceType', 'resourceName', 'patternType', 'operation', 'permission'] as const;
+      const acls = [...state.acls].sort((a, b) => {
+        for (const f of fields) if (a[f] !== b[f]) return a[f] < b[f] ? -1 : 1;
+        return 0;
+      });
+      let text = `kafkaform-live/2\nc${str(state.clusterId)}`;
+      text += state.principals === undefined ? 'p-' : `p${state.principals.length}:${[...state.principals].sort().map(str).join('')}`;
+      text += `a${acls.length}:`;
+      acls.forEach((b, i) => {
+        let same = 0;
+        while (i > 0 && same < fields.length && b[fields[same]!] === acls[i - 1]![fields[same]!]) same++;
+        text += `${same}${fields.slice(same).map((f) => str(b[f])).join('')}`;
+      });
+      const topics = [...state.topics].sort((a, b) => (a.name < b.name ? -1 : 1));
+      text += `t${topics.length}:`;
+      const numbers = new Map<string, number>();
+      for (const t of topics) {
+        const keys = Object.keys(t.configs).sort();
+        text += `${str(t.name)}${t.partitions},${t.replicationFactor},${bit(t.internal)}${keys.length}:`;
+        for (const k of keys) {
+          const c = t.configs[k]!;
+          const full = `+${str(k)}${opt(c.value)}${bit(c.setOnTopic)}${bit(c.readOnly)}${bit(c.sensitive)}${opt(c.inheritedValue)}${opt(c.source)}`;
+          if (c.setOnTopic) text += full;
+          else if (numbers.has(full)) text += `#${numbers.get(full)},`;
+          else {
+            numbers.set(full, numbers.size);
+            text += full;
+          }
+        }
+      }
+      return text;
     };
-    const sorted = { ...base, topics: [...base.topics].sort((a, b) => (a.name < b.name ? -1 : 1)) };
-    const expected = createHash('sha256').update(canonical(sorted)).digest('hex');
-    assert.equal(fingerprint(base), `sha256:${expected}`);
+    const shared = inherited('2');
+    const state = live({
+      topics: [
+        liveTopic('b', { configs: { y: shared, x: onTopic('1', { inheritedValue: null }) } }),
+        liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2'), z: shared } }),
+        liveTopic('\ud800', { internal: true, configs: { y: shared, 'w.\u00e9': onTopic('\u20ac', { sensitive: true }) } }),
+      ],
+      acls: [acl('User:b', 'READ', 'b'), acl('User:a', 'WRITE', 'a'), acl('User:a', 'READ', 'a'), acl('User:a', 'READ', 'a')],
+      principals: ['User:b', 'User:a'],
+    });
+    const expected = createHash('sha256').update(encode(state)).digest('hex');
+    assert.equal(fingerprint(state), `sha256:${expected}`);
+    assert.equal(fingerprint(base), `sha256:${createHash('sha256').update(encode(base)).digest('hex')}`);
+    // Pinned, so an accidental change of the encoding (which invalidates every saved plan) shows.
+    assert.equal(fingerprint(base), 'sha256:3e003f46afa2aad0d3e44473a53a501ae0ad047311ec7c26098ddec7fdfc6a28');
+  });
+
+  it('does not depend on which objects a target shares between topics', () => {
+    const one = inherited('2');
+    const shared = live({ topics: [liveTopic('a', { configs: { y: one } }), liveTopic('b', { configs: { y: one } })] });
+    const separate = live({ topics: [liveTopic('a', { configs: { y: inherited('2') } }), liveTopic('b', { configs: { y: inherited('2') } })] });
+    assert.equal(fingerprint(shared), fingerprint(separate));
+    const otherKey = live({ topics: [liveTopic('a', { configs: { y: one } }), liveTopic('b', { configs: { z: one } })] });
+    assert.notEqual(fingerprint(otherKey), fingerprint(shared));
+  });
+
+  it('tells apart strings that UTF-8 would merge (lone surrogates)', () => {
+    const a = live({ topics: [liveTopic('\ud800')] });
+    const b = live({ topics: [liveTopic('\udc00')] });
+    const c = live({ topics: [liveTopic('\ufffd')] });
+    assert.equal(new Set([a, b, c].map(fingerprint)).size, 3);
   });
 
   it('covers only the live state, not extra properties such as a snapshot header', () => {
@@ -646,6 +705,16 @@ describe('fingerprint()', () => {
       { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1', { inheritedValue: '0' }), y: inherited('2') } }), liveTopic('b')] },
       { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1', { sensitive: true }), y: inherited('2') } }), liveTopic('b')] },
       { ...base, acls: [acl('User:a', 'READ', 'a', { host: '10.0.0.1' }), acl('User:b', 'READ', 'b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1', { readOnly: true }), y: inherited('2') } }), liveTopic('b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1', { source: 'DYNAMIC_BROKER_CONFIG' }), y: inherited('2') } }), liveTopic('b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2', { inheritedValue: '3' }) } }), liveTopic('b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2', { setOnTopic: true }) } }), liveTopic('b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b', { replicationFactor: 1 })] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2', { value: null }) } }), liveTopic('b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1') } }), liveTopic('b')] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } })] },
+      { ...base, principals: undefined },
+      { ...base, principals: [] },
     ];
     const fps = variants.map(fingerprint);
     for (const other of fps) assert.notEqual(other, fp);
