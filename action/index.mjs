@@ -8422,10 +8422,10 @@ function collect(docs, problems) {
     }
   }
   const declared = [...topics.values()];
-  const byName = new Map(declared.map((t) => [t.name, t]));
+  const byName2 = new Map(declared.map((t) => [t.name, t]));
   for (const c of topicCollisions(declared.map((t) => t.name))) {
-    const other = byName.get(c.with);
-    const self = byName.get(c.name);
+    const other = byName2.get(c.with);
+    const self = byName2.get(c.name);
     if (other && self) problems.add(collisionFinding(c.name, c.with, elsewhere(other.nameAt, self.nameAt)), self.nameAt);
   }
   return {
@@ -45781,7 +45781,7 @@ function aclResource(binding) {
 function planAcls(input) {
   const out = { creates: [], deletes: [], errors: [], unmanaged: [] };
   const desired = sortedUnique(input.desired);
-  const live = sortedUnique(input.live);
+  const live = input.liveSortedUnique ?? sortedUnique(input.live);
   let d = 0;
   let l = 0;
   while (d < desired.length || l < live.length) {
@@ -45834,6 +45834,16 @@ var init_acls2 = __esm({
 });
 
 // src/plan/topics.ts
+function byName(topics) {
+  for (let i = 1; i < topics.length; i++) {
+    if (topics[i - 1].name > topics[i].name) return [...topics].sort((a, b) => compareStrings(a.name, b.name));
+  }
+  return topics;
+}
+function startsWithAny(name, prefixes) {
+  for (const p of prefixes) if (name.startsWith(p)) return true;
+  return false;
+}
 function isInternalTopic(name, live) {
   return name.startsWith("_") || live?.internal === true;
 }
@@ -45897,11 +45907,8 @@ function planSize(want, have, capabilities, out) {
 }
 function planConfigs(want, have, ignoredPrefixes, out) {
   let keyed;
-  const add = (k) => {
-    (keyed ??= []).push(k);
-  };
   let problems;
-  for (const key of Object.keys(want.config)) {
+  for (const key in want.config) {
     const desired = want.config[key];
     const live = own(have.configs, key);
     if (live !== void 0 && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
@@ -45925,7 +45932,7 @@ function planConfigs(want, have, ignoredPrefixes, out) {
       });
       continue;
     }
-    add({
+    (keyed ??= []).push({
       key,
       change: { field: field3, from: redact(current, sensitive), to: redact(desired, sensitive), ...sensitive ? { sensitive: true } : {} },
       op: { op: live?.setOnTopic ? "replace" : "add", path: configPointer(key), value: redact(desired, sensitive) }
@@ -45933,9 +45940,9 @@ function planConfigs(want, have, ignoredPrefixes, out) {
   }
   for (const key in have.configs) {
     const live = have.configs[key];
-    if (!live.setOnTopic || live.readOnly || Object.hasOwn(want.config, key) || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    if (!live.setOnTopic || live.readOnly || Object.hasOwn(want.config, key) || startsWithAny(key, ignoredPrefixes)) continue;
     const inherited = live.inheritedValue;
-    add({
+    (keyed ??= []).push({
       key,
       change: {
         field: `config.${key}`,
@@ -45946,9 +45953,11 @@ function planConfigs(want, have, ignoredPrefixes, out) {
       op: { op: "remove", path: configPointer(key) }
     });
   }
-  for (const p of problems?.sort((a, b) => compareStrings(a.key, b.key)) ?? []) {
-    if (p.error) out.errors.push(p.error);
-    if (p.warning) out.warnings.push(p.warning);
+  if (problems !== void 0) {
+    for (const p of problems.sort((a, b) => compareStrings(a.key, b.key))) {
+      if (p.error) out.errors.push(p.error);
+      if (p.warning) out.warnings.push(p.warning);
+    }
   }
   if (keyed === void 0) return;
   keyed.sort((a, b) => compareStrings(a.key, b.key));
@@ -45962,11 +45971,18 @@ function planConfigs(want, have, ignoredPrefixes, out) {
 }
 function planTopics(input) {
   const out = { actions: [], errors: [], heldBack: [], unmanaged: [], warnings: [] };
-  const liveByName = new Map(input.live.map((t) => [t.name, t]));
-  const desired = [...input.desired].sort((a, b) => compareStrings(a.name, b.name));
-  const desiredNames = new Set(desired.map((t) => t.name));
+  const desired = byName(input.desired);
+  const live = input.liveSorted ?? byName(input.live);
+  let l = 0;
   for (const want of desired) {
-    const have = liveByName.get(want.name);
+    while (l < live.length && live[l].name < want.name) l++;
+    const candidate = live[l];
+    let have;
+    if (candidate !== void 0 && candidate.name === want.name) {
+      let last = l;
+      while (last + 1 < live.length && live[last + 1].name === want.name) last++;
+      have = live[last];
+    }
     if (isInternalTopic(want.name, have)) {
       out.errors.push({
         resource: topicResource(want.name),
@@ -45981,11 +45997,12 @@ function planTopics(input) {
     planSize(want, have, input.capabilities, out);
     planConfigs(want, have, input.ignoredConfigPrefixes, out);
   }
-  const live = [...input.live].sort((a, b) => compareStrings(a.name, b.name));
+  let d = 0;
   for (const have of live) {
-    if (desiredNames.has(have.name) || isInternalTopic(have.name, have)) continue;
+    while (d < desired.length && desired[d].name < have.name) d++;
+    if (d < desired.length && desired[d].name === have.name || isInternalTopic(have.name, have)) continue;
     const resource2 = topicResource(have.name);
-    if (!input.topicPrefixes.some((p) => have.name.startsWith(p))) {
+    if (!startsWithAny(have.name, input.topicPrefixes)) {
       out.unmanaged.push(resource2);
     } else if (input.allowDelete) {
       out.actions.push({ phase: PHASES.deleteTopics, action: "delete", resource: resource2, changes: [], patch: deletePatch() });
@@ -46062,6 +46079,9 @@ function writeTopic(out, t, numbers) {
   out.write(`${str(t.name)}${t.partitions},${t.replicationFactor},${bit(t.internal)}${count2}:${configs}`);
 }
 function fingerprint(live) {
+  return fingerprintOf(live, {});
+}
+function fingerprintOf(live, sorted) {
   const hash = createHash("sha256");
   const out = new HashWriter(hash);
   out.write(`${FORMAT}c${str(live.clusterId)}`);
@@ -46071,10 +46091,10 @@ function fingerprint(live) {
     out.write(`p${principals.length}:`);
     for (const p of principals) out.write(str(p));
   }
-  const acls = inOrder(live.acls, compareAcls);
+  const acls = sorted.acls ?? inOrder(live.acls, compareAcls);
   out.write(`a${acls.length}:`);
   writeAcls(out, acls);
-  const topics = inOrder(live.topics, (a, b) => compareStrings(a.name, b.name));
+  const topics = sorted.topics ?? inOrder(live.topics, (a, b) => compareStrings(a.name, b.name));
   out.write(`t${topics.length}:`);
   const numbers = new ConfigNumbers();
   for (const t of topics) writeTopic(out, t, numbers);
@@ -46146,6 +46166,11 @@ function summarize(actions) {
     delete: topics.delete.size + acls.delete
   };
 }
+function ownedPrincipals(desired) {
+  const owned = new Set(desired.scope.principals);
+  for (const a of desired.acls) owned.add(a.principal);
+  return owned;
+}
 function compareErrors(a, b) {
   if (a.resource === void 0 || b.resource === void 0) {
     if (a.resource !== b.resource) return a.resource === void 0 ? -1 : 1;
@@ -46158,9 +46183,12 @@ function compareErrors(a, b) {
 function plan(desired, live, options) {
   const { capabilities } = options;
   const maxAclDeletes = options.maxAclDeletes ?? DEFAULT_MAX_ACL_DELETES;
+  const liveTopics = byName(live.topics);
+  const liveAcls = sortedUnique(live.acls);
   const topics = planTopics({
     desired: desired.topics,
     live: live.topics,
+    liveSorted: liveTopics,
     topicPrefixes: desired.scope.topicPrefixes,
     allowDelete: options.allowDelete === true,
     ignoredConfigPrefixes: [...options.ignoreConfigPrefixes ?? [], ...capabilities.managedConfigPrefixes],
@@ -46169,7 +46197,8 @@ function plan(desired, live, options) {
   const acls = planAcls({
     desired: desired.acls,
     live: live.acls,
-    principals: /* @__PURE__ */ new Set([...desired.scope.principals, ...desired.acls.map((a) => a.principal)]),
+    liveSortedUnique: liveAcls,
+    principals: ownedPrincipals(desired),
     // A target whose bindings hang off existing principals always reports them; none reported
     // means none exist, as the cluster itself would answer.
     ...capabilities.principalsMustExist ? { existingPrincipals: new Set(live.principals ?? []) } : {}
@@ -46187,7 +46216,8 @@ function plan(desired, live, options) {
   return {
     formatVersion: 1,
     cluster: { name: options.cluster.name, type: options.cluster.type },
-    fingerprint: fingerprint(live),
+    // Unique bindings that are the list itself are the list sorted, as the fingerprint takes it.
+    fingerprint: fingerprintOf(live, { topics: liveTopics, ...liveAcls === live.acls ? { acls: liveAcls } : {} }),
     summary: { ...summarize(actions), errors: errors.length },
     actions,
     errors,
@@ -46680,9 +46710,7 @@ function toLiveState(clusterId, topics, configs, acls, skipped) {
   return { clusterId, topics: liveTopics, acls: bindings };
 }
 function sortKeys(record) {
-  const out = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key];
-  return out;
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
 }
 var SOURCES, TOPIC_LEVEL, ConfigInterner;
 var init_live = __esm({
@@ -48689,10 +48717,10 @@ var init_target2 = __esm({
         const topics = await mapBounded(present, this.#settings.concurrency, async (summary) => this.#readTopic(summary));
         const skipped = /* @__PURE__ */ new Set();
         const live = [];
-        const byName = new Map(present.map((s) => [s.name, s]));
+        const byName2 = new Map(present.map((s) => [s.name, s]));
         for (const detail of topics) {
           if (!detail) continue;
-          const r = toLiveTopic(byName.get(detail.name), detail);
+          const r = toLiveTopic(byName2.get(detail.name), detail);
           for (const key of r.skipped) skipped.add(key);
           live.push(r.topic);
         }

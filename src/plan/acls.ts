@@ -11,6 +11,8 @@ export interface AclPlanInput {
   principals: ReadonlySet<string>;
   /** Principals that exist on the cluster, when bindings must belong to existing principals. */
   existingPrincipals?: ReadonlySet<string>;
+  /** `sortedUnique(live)`, when the caller has it. */
+  liveSortedUnique?: readonly AclBinding[];
 }
 
 /** The ACL half of a plan, each list in binding order. */
@@ -26,7 +28,7 @@ export interface AclPlan {
  * so this is usually one linear check that returns the list itself; a big cluster's ACLs are then
  * compared by merging, with no key strings or hash maps.
  */
-function sortedUnique(bindings: readonly AclBinding[]): readonly AclBinding[] {
+export function sortedUnique(bindings: readonly AclBinding[]): readonly AclBinding[] {
   let strictlySorted = true;
   for (let i = 1; i < bindings.length && strictlySorted; i++) {
     strictlySorted = compareAcls(bindings[i - 1] as AclBinding, bindings[i] as AclBinding) < 0;
@@ -50,7 +52,7 @@ function aclResource(binding: AclBinding): PlanResource {
 export function planAcls(input: AclPlanInput): AclPlan {
   const out: AclPlan = { creates: [], deletes: [], errors: [], unmanaged: [] };
   const desired = sortedUnique(input.desired);
-  const live = sortedUnique(input.live);
+  const live = input.liveSortedUnique ?? sortedUnique(input.live);
   let d = 0;
   let l = 0;
   while (d < desired.length || l < live.length) {

@@ -151,6 +151,14 @@ function writeTopic(out: HashWriter, t: LiveTopic, numbers: ConfigNumbers): void
  * order yields the same fingerprint — a saved plan is refused only when the cluster really changed.
  */
 export function fingerprint(live: LiveState): string {
+  return fingerprintOf(live, {});
+}
+
+/**
+ * `fingerprint`, for a caller that already holds the live lists in canonical order (the planner
+ * sorts them anyway): those are used as they are.
+ */
+export function fingerprintOf(live: LiveState, sorted: { topics?: readonly LiveTopic[]; acls?: readonly AclBinding[] }): string {
   const hash = createHash('sha256');
   const out = new HashWriter(hash);
   out.write(`${FORMAT}c${str(live.clusterId)}`);
@@ -160,10 +168,10 @@ export function fingerprint(live: LiveState): string {
     out.write(`p${principals.length}:`);
     for (const p of principals) out.write(str(p));
   }
-  const acls = inOrder(live.acls, compareAcls);
+  const acls = sorted.acls ?? inOrder(live.acls, compareAcls);
   out.write(`a${acls.length}:`);
   writeAcls(out, acls);
-  const topics = inOrder(live.topics, (a, b) => compareStrings(a.name, b.name));
+  const topics = sorted.topics ?? inOrder(live.topics, (a, b) => compareStrings(a.name, b.name));
   out.write(`t${topics.length}:`);
   const numbers = new ConfigNumbers();
   for (const t of topics) writeTopic(out, t, numbers);

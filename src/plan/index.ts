@@ -3,10 +3,10 @@
  * plus the fingerprint that ties a saved plan to the live state it was computed from.
  */
 import type { Plan, PlanAction, PlanError, DesiredState, LiveState, TargetCapabilities } from '../model.js';
-import { planAcls } from './acls.js';
-import { planTopics } from './topics.js';
+import { planAcls, sortedUnique } from './acls.js';
+import { byName, planTopics } from './topics.js';
 import { compareResources, compareStrings } from './order.js';
-import { fingerprint as fingerprintOf } from './fingerprint.js';
+import { fingerprintOf } from './fingerprint.js';
 
 export { fingerprint } from './fingerprint.js';
 export { REDACTED, isInternalTopic } from './topics.js';
@@ -48,6 +48,13 @@ function summarize(actions: readonly PlanAction[]): { create: number; update: nu
   };
 }
 
+/** Principals whose bindings the manifests own: those in scope and those granted anything. */
+function ownedPrincipals(desired: DesiredState): Set<string> {
+  const owned = new Set(desired.scope.principals);
+  for (const a of desired.acls) owned.add(a.principal);
+  return owned;
+}
+
 function compareErrors(a: PlanError, b: PlanError): number {
   // Plan-wide errors (no resource) come first: they concern everything below them.
   if (a.resource === undefined || b.resource === undefined) {
@@ -67,9 +74,13 @@ function compareErrors(a: PlanError, b: PlanError): number {
 export function plan(desired: DesiredState, live: LiveState, options: PlanOptions): Plan {
   const { capabilities } = options;
   const maxAclDeletes = options.maxAclDeletes ?? DEFAULT_MAX_ACL_DELETES;
+  // The live lists are put in order once, for the diff and the fingerprint alike.
+  const liveTopics = byName(live.topics);
+  const liveAcls = sortedUnique(live.acls);
   const topics = planTopics({
     desired: desired.topics,
     live: live.topics,
+    liveSorted: liveTopics,
     topicPrefixes: desired.scope.topicPrefixes,
     allowDelete: options.allowDelete === true,
     ignoredConfigPrefixes: [...(options.ignoreConfigPrefixes ?? []), ...capabilities.managedConfigPrefixes],
@@ -78,7 +89,8 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   const acls = planAcls({
     desired: desired.acls,
     live: live.acls,
-    principals: new Set([...desired.scope.principals, ...desired.acls.map((a) => a.principal)]),
+    liveSortedUnique: liveAcls,
+    principals: ownedPrincipals(desired),
     // A target whose bindings hang off existing principals always reports them; none reported
     // means none exist, as the cluster itself would answer.
     ...(capabilities.principalsMustExist ? { existingPrincipals: new Set(live.principals ?? []) } : {}),
@@ -98,7 +110,8 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   return {
     formatVersion: 1,
     cluster: { name: options.cluster.name, type: options.cluster.type },
-    fingerprint: fingerprintOf(live),
+    // Unique bindings that are the list itself are the list sorted, as the fingerprint takes it.
+    fingerprint: fingerprintOf(live, { topics: liveTopics, ...(liveAcls === live.acls ? { acls: liveAcls } : {}) }),
     summary: { ...summarize(actions), errors: errors.length },
     actions,
     errors,

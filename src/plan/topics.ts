@@ -29,6 +29,8 @@ export interface TopicPlanInput {
   /** Config key prefixes ignored unless the manifest names the key. */
   ignoredConfigPrefixes: readonly string[];
   capabilities: TargetCapabilities;
+  /** `live` already sorted by name, when the caller has it (saves a check or a sort). */
+  liveSorted?: readonly LiveTopic[];
 }
 
 /** The topic half of a plan: actions unordered, the other lists in topic order. */
@@ -38,6 +40,19 @@ export interface TopicPlan {
   heldBack: HeldBack[];
   unmanaged: PlanResource[];
   warnings: string[];
+}
+
+/** `topics` sorted by name: the list itself when it already is, else a sorted copy. */
+export function byName<T extends { name: string }>(topics: readonly T[]): readonly T[] {
+  for (let i = 1; i < topics.length; i++) {
+    if ((topics[i - 1] as T).name > (topics[i] as T).name) return [...topics].sort((a, b) => compareStrings(a.name, b.name));
+  }
+  return topics;
+}
+
+function startsWithAny(name: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (name.startsWith(p)) return true;
+  return false;
 }
 
 /** Kafka-internal or `_`-prefixed: never created, changed, deleted or listed. */
@@ -122,11 +137,8 @@ interface KeyedChange {
 function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: readonly string[], out: TopicPlan): void {
   // Collected lazily: most topics of a big cluster have no change, and allocate nothing here.
   let keyed: KeyedChange[] | undefined;
-  const add = (k: KeyedChange): void => {
-    (keyed ??= []).push(k);
-  };
   let problems: { key: string; error?: PlanError; warning?: string }[] | undefined;
-  for (const key of Object.keys(want.config)) {
+  for (const key in want.config) {
     const desired = want.config[key] as string;
     const live: LiveConfig | undefined = own(have.configs, key);
     if (live !== undefined && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
@@ -155,7 +167,7 @@ function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: reado
     // The patch works on the topic-level overrides: a key inherited from the broker is absent
     // from the live view, so setting it is an `add`. Written per key, not diffed, because two
     // redacted sensitive values look equal but are a change.
-    add({
+    (keyed ??= []).push({
       key,
       change: { field, from: redact(current, sensitive), to: redact(desired, sensitive), ...(sensitive ? { sensitive: true } : {}) },
       op: { op: live?.setOnTopic ? 'replace' : 'add', path: configPointer(key), value: redact(desired, sensitive) },
@@ -165,9 +177,9 @@ function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: reado
   // cheap `setOnTopic` test comes first.
   for (const key in have.configs) {
     const live = have.configs[key] as LiveConfig;
-    if (!live.setOnTopic || live.readOnly || Object.hasOwn(want.config, key) || ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    if (!live.setOnTopic || live.readOnly || Object.hasOwn(want.config, key) || startsWithAny(key, ignoredPrefixes)) continue;
     const inherited = live.inheritedValue;
-    add({
+    (keyed ??= []).push({
       key,
       change: {
         field: `config.${key}`,
@@ -178,9 +190,11 @@ function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: reado
       op: { op: 'remove', path: configPointer(key) },
     });
   }
-  for (const p of problems?.sort((a, b) => compareStrings(a.key, b.key)) ?? []) {
-    if (p.error) out.errors.push(p.error);
-    if (p.warning) out.warnings.push(p.warning);
+  if (problems !== undefined) {
+    for (const p of problems.sort((a, b) => compareStrings(a.key, b.key))) {
+      if (p.error) out.errors.push(p.error);
+      if (p.warning) out.warnings.push(p.warning);
+    }
   }
   if (keyed === undefined) return;
   keyed.sort((a, b) => compareStrings(a.key, b.key));
@@ -200,12 +214,22 @@ function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: reado
  */
 export function planTopics(input: TopicPlanInput): TopicPlan {
   const out: TopicPlan = { actions: [], errors: [], heldBack: [], unmanaged: [], warnings: [] };
-  const liveByName = new Map(input.live.map((t) => [t.name, t]));
-  const desired = [...input.desired].sort((a, b) => compareStrings(a.name, b.name));
-  const desiredNames = new Set(desired.map((t) => t.name));
+  // Both lists by name (targets and the manifest loader hand them sorted, so usually no copy),
+  // then walked side by side: no name map or set over a big cluster's topics.
+  const desired = byName(input.desired);
+  const live = input.liveSorted ?? byName(input.live);
 
+  let l = 0;
   for (const want of desired) {
-    const have = liveByName.get(want.name);
+    while (l < live.length && (live[l] as LiveTopic).name < want.name) l++;
+    const candidate = live[l];
+    // With repeated live names the last one counts, as a lookup by name would find it.
+    let have: LiveTopic | undefined;
+    if (candidate !== undefined && candidate.name === want.name) {
+      let last = l;
+      while (last + 1 < live.length && (live[last + 1] as LiveTopic).name === want.name) last++;
+      have = live[last];
+    }
     if (isInternalTopic(want.name, have)) {
       out.errors.push({
         resource: topicResource(want.name),
@@ -221,11 +245,12 @@ export function planTopics(input: TopicPlanInput): TopicPlan {
     planConfigs(want, have, input.ignoredConfigPrefixes, out);
   }
 
-  const live = [...input.live].sort((a, b) => compareStrings(a.name, b.name));
+  let d = 0;
   for (const have of live) {
-    if (desiredNames.has(have.name) || isInternalTopic(have.name, have)) continue;
+    while (d < desired.length && (desired[d] as DesiredTopic).name < have.name) d++;
+    if ((d < desired.length && (desired[d] as DesiredTopic).name === have.name) || isInternalTopic(have.name, have)) continue;
     const resource = topicResource(have.name);
-    if (!input.topicPrefixes.some((p) => have.name.startsWith(p))) {
+    if (!startsWithAny(have.name, input.topicPrefixes)) {
       out.unmanaged.push(resource);
     } else if (input.allowDelete) {
       out.actions.push({ phase: PHASES.deleteTopics, action: 'delete', resource, changes: [], patch: deletePatch() });

@@ -185,8 +185,10 @@ export function toLiveState(
   return { clusterId, topics: liveTopics, acls: bindings };
 }
 
+// Built with `Object.fromEntries`, not key by key: an object given ~30 properties one keyed store
+// at a time turns into a hash table (V8's dictionary mode), and the planner walks every topic's
+// record; this way topics with the same keys share one hidden class and are walked without
+// lookups, and take less memory.
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as T;
-  return out;
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key] as T]));
 }
