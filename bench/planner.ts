@@ -15,6 +15,14 @@ import { aclsFor, liveConfigsFor, RETENTION_MS, topicName } from './cluster.js';
 const topics = Number(process.argv[2] ?? 100_000);
 const source: SourceLocation = { file: 'topics.yaml', line: 1, column: 1, path: '' };
 
+/**
+ * `value` as a read hands it over: parsed from JSON. Strings built here by concatenation would be
+ * V8 ropes, which every comparison and hash must flatten first; parsed strings are flat.
+ */
+function wire<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 /** The live state as the REST v3 target builds it; the wire-shaped temporaries die with the call. */
 function liveState(): LiveState {
   const v3Topics: V3Topic[] = [];
@@ -36,12 +44,12 @@ function liveState(): LiveState {
         source: set === undefined ? 'DEFAULT_CONFIG' : 'DYNAMIC_TOPIC_CONFIG',
         synonyms: set === undefined ? [] : [{ name: key, value: set, source: 'DYNAMIC_TOPIC_CONFIG' }, { name: key, value: '1', source: 'DEFAULT_CONFIG' }],
       };
-      entries.push(reduce(config));
+      entries.push(reduce(wire(config)));
     }
   }
   const bindings = aclsFor(topics, topics * 2);
   const v3Acls: V3Acl[] = bindings.map(toV3Acl);
-  return toLiveState('lkc-bench1', v3Topics, groupConfigs(entries), v3Acls, () => undefined);
+  return toLiveState('lkc-bench1', wire(v3Topics), groupConfigs(entries), wire(v3Acls), () => undefined);
 }
 
 const live = liveState();
