@@ -46061,6 +46061,9 @@ function inOrder(list2, compare) {
   }
   return list2;
 }
+function sameEntry(a, b) {
+  return a.value === b.value && a.setOnTopic === b.setOnTopic && a.readOnly === b.readOnly && a.sensitive === b.sensitive && a.inheritedValue === b.inheritedValue && a.source === b.source;
+}
 function writeTopic(out, t, numbers) {
   let count2 = 0;
   let previous;
@@ -46126,8 +46129,8 @@ var init_fingerprint = __esm({
     ConfigNumbers = class {
       // By content, so equal entries get one number whether or not a target shares their object.
       #byText = /* @__PURE__ */ new Map();
-      // The last entry seen per key: targets share each inherited entry between topics, so it is
-      // usually the same object again and is neither re-encoded nor looked up by its text.
+      // The last entry seen per key: the inherited entries of most topics are the same (often the very
+      // object, shared by the target), so they are neither re-encoded nor looked up by their text.
       #last = /* @__PURE__ */ new Map();
       /**
        * The entry as written here: an entry set on the topic in full (it belongs to that topic alone);
@@ -46136,7 +46139,7 @@ var init_fingerprint = __esm({
       ref(key, c) {
         if (c.setOnTopic) return configText(key, c);
         const last = this.#last.get(key);
-        if (last !== void 0 && last.config === c) return last.ref;
+        if (last !== void 0 && (last.config === c || sameEntry(last.config, c))) return last.ref;
         const text = configText(key, c);
         let id = this.#byText.get(text);
         const first = id === void 0;

@@ -95,12 +95,24 @@ function inOrder<T>(list: readonly T[], compare: (a: T, b: T) => number): readon
   return list;
 }
 
+/** Same content: a target that does not share entries (a snapshot file) still skips the text. */
+function sameEntry(a: LiveConfig, b: LiveConfig): boolean {
+  return (
+    a.value === b.value &&
+    a.setOnTopic === b.setOnTopic &&
+    a.readOnly === b.readOnly &&
+    a.sensitive === b.sensitive &&
+    a.inheritedValue === b.inheritedValue &&
+    a.source === b.source
+  );
+}
+
 /** Numbers the distinct inherited config entries in the order they are first written. */
 class ConfigNumbers {
   // By content, so equal entries get one number whether or not a target shares their object.
   readonly #byText = new Map<string, number>();
-  // The last entry seen per key: targets share each inherited entry between topics, so it is
-  // usually the same object again and is neither re-encoded nor looked up by its text.
+  // The last entry seen per key: the inherited entries of most topics are the same (often the very
+  // object, shared by the target), so they are neither re-encoded nor looked up by their text.
   readonly #last = new Map<string, { config: LiveConfig; ref: string }>();
 
   /**
@@ -110,7 +122,7 @@ class ConfigNumbers {
   ref(key: string, c: LiveConfig): string {
     if (c.setOnTopic) return configText(key, c);
     const last = this.#last.get(key);
-    if (last !== undefined && last.config === c) return last.ref;
+    if (last !== undefined && (last.config === c || sameEntry(last.config, c))) return last.ref;
     const text = configText(key, c);
     let id = this.#byText.get(text);
     const first = id === undefined;
