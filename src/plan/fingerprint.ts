@@ -114,15 +114,25 @@ class ConfigNumbers {
   // The last entry seen per key: the inherited entries of most topics are the same (often the very
   // object, shared by the target), so they are neither re-encoded nor looked up by their text.
   readonly #last = new Map<string, { config: LiveConfig; ref: string }>();
+  // The same, by position in the topic's sorted keys: topics mostly have the same keys, so the
+  // entry at a position is checked against the last one there before any lookup by key.
+  readonly #atKey: (string | undefined)[] = [];
+  readonly #atRef: ({ config: LiveConfig; ref: string } | undefined)[] = [];
 
   /**
    * The entry as written here: an entry set on the topic in full (it belongs to that topic alone);
    * an inherited one in full the first time its content occurs, else its number.
    */
-  ref(key: string, c: LiveConfig): string {
+  ref(position: number, key: string, c: LiveConfig): string {
     if (c.setOnTopic) return configText(key, c);
+    const here = this.#atKey[position] === key ? this.#atRef[position] : undefined;
+    if (here !== undefined && here.config === c) return here.ref;
     const last = this.#last.get(key);
-    if (last !== undefined && (last.config === c || sameEntry(last.config, c))) return last.ref;
+    if (last !== undefined && (last.config === c || sameEntry(last.config, c))) {
+      this.#atKey[position] = key;
+      this.#atRef[position] = last;
+      return last.ref;
+    }
     const text = configText(key, c);
     let id = this.#byText.get(text);
     const first = id === undefined;
@@ -130,9 +140,11 @@ class ConfigNumbers {
       id = this.#byText.size;
       this.#byText.set(text, id);
     }
-    const ref = `#${id},`;
-    this.#last.set(key, { config: c, ref });
-    return first ? text : ref;
+    const entry = { config: c, ref: `#${id},` };
+    this.#last.set(key, entry);
+    this.#atKey[position] = key;
+    this.#atRef[position] = entry;
+    return first ? text : entry.ref;
   }
 }
 
@@ -148,10 +160,11 @@ function writeTopic(out: HashWriter, t: LiveTopic, numbers: ConfigNumbers): void
     count++;
   }
   let configs = '';
+  let position = 0;
   if (sorted) {
-    for (const key in t.configs) configs += numbers.ref(key, t.configs[key] as LiveConfig);
+    for (const key in t.configs) configs += numbers.ref(position++, key, t.configs[key] as LiveConfig);
   } else {
-    for (const key of Object.keys(t.configs).sort(compareStrings)) configs += numbers.ref(key, t.configs[key] as LiveConfig);
+    for (const key of Object.keys(t.configs).sort(compareStrings)) configs += numbers.ref(position++, key, t.configs[key] as LiveConfig);
   }
   out.write(`${str(t.name)}${t.partitions},${t.replicationFactor},${bit(t.internal)}${count}:${configs}`);
 }

@@ -51,7 +51,13 @@ function summarize(actions: readonly PlanAction[]): { create: number; update: nu
 /** Principals whose bindings the manifests own: those in scope and those granted anything. */
 function ownedPrincipals(desired: DesiredState): Set<string> {
   const owned = new Set(desired.scope.principals);
-  for (const a of desired.acls) owned.add(a.principal);
+  // Bindings come grouped by principal: a principal repeated from the previous binding is skipped
+  // without hashing it again.
+  let previous: string | undefined;
+  for (const a of desired.acls) {
+    if (a.principal !== previous) owned.add(a.principal);
+    previous = a.principal;
+  }
   return owned;
 }
 
