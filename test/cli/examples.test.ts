@@ -33,3 +33,21 @@ describe('examples', { concurrency: true }, () => {
     });
   }
 });
+
+describe('README', () => {
+  it("shows the quickstart's real output (lines elided with ... aside)", async () => {
+    const readme = read(join(ROOT, 'README.md'));
+    const block = /```\n\$ npx kafkaform plan examples\/quickstart\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block !== undefined, 'the README opens with the quickstart plan');
+    const r = await kafkaform(['plan', 'examples/quickstart'], { cwd: ROOT });
+    assert.equal(r.code, 0);
+    // Every shown line is in the real output, in the same order.
+    const actual = r.stdout.split('\n');
+    let at = 0;
+    for (const line of block.split('\n').filter((l) => l !== '' && l !== '...')) {
+      const found = actual.indexOf(line, at);
+      assert.notEqual(found, -1, `README line not in the real output (after line ${at}): ${line}\n--- real output ---\n${r.stdout}`);
+      at = found + 1;
+    }
+  });
+});
