@@ -4,41 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { LosslessNumber } from 'lossless-json';
 import { DoSimulator } from '../support/do-simulator.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin', 'kafkaform.js');
-if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-
-/** What a run printed and how it exited. */
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real binary asynchronously (the simulator shares this process), stdin closed. */
-function kafkaform(args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
+import { kafkaform, type Run } from '../cli/helpers.js';
 
 const LONG_MAX_MINUS_1 = '9223372036854775806';
 
@@ -117,7 +88,7 @@ async function withSim<T>(sim: DoSimulator, fn: (dir: string, run: (...args: str
   const dir = mkdtempSync(join(tmpdir(), 'kafkaform-do-'));
   const outputs: Run[] = [];
   const run = async (...args: string[]): Promise<Run> => {
-    const r = await kafkaform(args, dir, { DIGITALOCEAN_TOKEN: sim.token, NO_COLOR: '1' });
+    const r = await kafkaform(args, { cwd: dir, env: { DIGITALOCEAN_TOKEN: sim.token, NO_COLOR: '1' } });
     outputs.push(r);
     return r;
   };
