@@ -244,10 +244,25 @@ export interface HeldBack {
   reason: string;
 }
 
+/** The plan format this version of kafkaform writes and applies (`formatVersion`). */
+export const PLAN_FORMAT_VERSION = 2;
+
+/** The user's choices a plan was made with; `apply --plan` plans again with the same ones. */
+export interface PlanSettings {
+  /** Topic deletions in scope were planned (`--allow-delete`) instead of held back. */
+  allowDelete: boolean;
+  /** The ACL-deletion limit the plan was checked against (`--max-acl-deletes`). */
+  maxAclDeletes: number;
+}
+
 /** A complete plan (the JSON printed by `plan --format json`, see `schemas/plan.schema.json`). */
 export interface Plan {
-  formatVersion: 1;
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  /** The cluster the plan is for: its name in the manifests and its kind (never its settings). */
   cluster: { name: string; type: string };
+  options: PlanSettings;
+  /** sha256 of the desired state (and the manifests' planner settings) the plan was computed from. */
+  desiredDigest: string;
   /** sha256 of the live state the plan was computed from. */
   fingerprint: string;
   summary: { create: number; update: number; delete: number; errors: number };

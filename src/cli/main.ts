@@ -125,24 +125,27 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .description('change the cluster to match the manifests')
     .option('--auto-approve', 'apply without asking (required when not on a terminal)')
     .option('--allow-delete', 'delete topics in scope that the manifests no longer declare')
-    .option('--plan <file>', 'apply this saved JSON plan; refused if the cluster changed since')
+    .option('--plan <file>', 'apply this saved JSON plan (it names the cluster and options); refused unless planning again gives exactly this plan')
     .addOption(
       new Option('--concurrency <n>', 'operations at once inside a phase').argParser(positiveInt).default(DEFAULT_CONCURRENCY),
     )
     .addOption(new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this').argParser(nonNegativeInt).default(DEFAULT_MAX_ACL_DELETES))
     .option('-q, --quiet', 'no progress lines')
-    .action((paths: string[], flags: Flags) =>
+    .action((paths: string[], flags: Flags, cmd: Command) => {
+      // A saved plan records its limit: only a limit the user typed can contradict it.
+      const typed = cmd.getOptionValueSource('maxAclDeletes') !== 'default';
       run(
         apply(
           {
             paths,
-            ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'maxAclDeletes', 'quiet'),
+            ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'quiet'),
+            ...(typed && flags.maxAclDeletes !== undefined ? { maxAclDeletes: flags.maxAclDeletes } : {}),
             ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
           },
           io,
         ),
-      ),
-    );
+      );
+    });
 
   formatOption(clusterOption(common(root.command('drift'))))
     .description('report differences between the cluster and the manifests (exit 2 on drift)')

@@ -1,14 +1,13 @@
 /** `kafkaform apply`: carry out a plan, after confirmation, and check the cluster converged. */
 import { PlanRefusedError, UsageError } from '../errors.js';
-import type { Plan } from '../model.js';
 import { executePlan } from '../apply/executor.js';
-import { fingerprint, plan as computePlan } from '../plan/index.js';
+import { plan as computePlan } from '../plan/index.js';
 import { renderText, safe } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
-import { desiredState, planOptions, withSession, type ClusterOptions } from './common.js';
+import { desiredState, planOptions, withSession, type ClusterOptions, type Session } from './common.js';
 import { resolvePath, useColor, type Io } from './io.js';
 import { refuseErrors } from './plan.js';
-import { readSavedPlan } from './saved-plan.js';
+import { checkSavedPlanFlags, clusterOfSavedPlan, readSavedPlan, verifySavedPlan } from './saved-plan.js';
 
 /** Options of `apply`. */
 export interface ApplyOptions extends ClusterOptions {
@@ -18,7 +17,10 @@ export interface ApplyOptions extends ClusterOptions {
   allowDelete?: boolean;
   /** Refuse plans deleting more ACL bindings than this. */
   maxAclDeletes?: number;
-  /** Apply this saved JSON plan instead of planning now; refused if the cluster changed since. */
+  /**
+   * Apply this saved JSON plan: it names the cluster and the options, and is applied only when
+   * planning again from the manifests and the cluster gives exactly this plan.
+   */
   planFile?: string;
   /** Units running at once inside a phase (default 8). */
   concurrency?: number;
@@ -27,8 +29,9 @@ export interface ApplyOptions extends ClusterOptions {
 }
 
 /**
- * Plans (or loads `planFile`), shows the plan, asks for confirmation, executes it phase by phase,
- * then plans again to check the cluster matches. Exit 0 on success or no changes, 1 otherwise.
+ * Plans (and checks the result is `planFile`, when given), shows the plan, asks for confirmation,
+ * executes it phase by phase, then plans again to check the cluster matches. Exit 0 on success or
+ * no changes, 1 otherwise.
  */
 export async function apply(options: ApplyOptions, io: Io): Promise<number> {
   const color = useColor(io);
@@ -36,25 +39,15 @@ export async function apply(options: ApplyOptions, io: Io): Promise<number> {
     if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
       throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
     }
-    const outcome = await withSession(options, io, async (session): Promise<{ code: number; done?: string }> => {
+    const file = options.planFile;
+    const saved = file === undefined ? undefined : { file, plan: await readSavedPlan(resolvePath(io, file), file) };
+    if (saved) checkSavedPlanFlags(saved.plan, options, io.env, saved.file);
+    const work = async (session: Session): Promise<{ code: number; done?: string }> => {
       const desired = desiredState(session, io, options.debug === true);
-      const opts = planOptions(session, options);
-      let thePlan: Plan;
-      if (options.planFile !== undefined) {
-        thePlan = await readSavedPlan(resolvePath(io, options.planFile), options.planFile);
-        if (thePlan.cluster.name !== session.spec.name) {
-          throw new PlanRefusedError(
-            `plan ${options.planFile} was made for cluster ${safe(thePlan.cluster.name)}, not ${safe(session.spec.name)}; nothing was changed`,
-          );
-        }
-        if (thePlan.fingerprint !== fingerprint(session.live)) {
-          throw new PlanRefusedError(
-            `cluster ${safe(session.spec.name)} changed since plan ${options.planFile} was made; nothing was changed, run plan again`,
-          );
-        }
-      } else {
-        thePlan = computePlan(desired, session.live, opts);
-      }
+      // A saved plan is planned again with its own options, and only that fresh plan is executed.
+      const opts = planOptions(session, saved?.plan.options ?? options);
+      const thePlan = computePlan(desired, session.live, opts);
+      if (saved) verifySavedPlan(saved.plan, thePlan, saved.file);
       io.stdout(renderText(thePlan, { color }));
       refuseErrors(thePlan);
       if (thePlan.actions.length === 0) {
@@ -82,7 +75,10 @@ export async function apply(options: ApplyOptions, io: Io): Promise<number> {
       });
       const s = thePlan.summary;
       return { code: EXIT.ok, done: `\nApply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.\n` };
-    });
+    };
+    const outcome = saved
+      ? await withSession(options, io, work, (clusters) => clusterOfSavedPlan(saved.plan, clusters, saved.file))
+      : await withSession(options, io, work);
     // Printed only once the target is closed: for a snapshot, that is when the file is written.
     if (outcome.done !== undefined) io.stdout(outcome.done);
     return outcome.code;

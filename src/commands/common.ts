@@ -92,15 +92,17 @@ export interface SessionOptions {
 
 /**
  * Runs `fn` on an open cluster and always closes it. A failure of `fn` wins over a failure to
- * close, which would only hide it.
+ * close, which would only hide it. The cluster is the one `pick` chooses among those declared,
+ * by default the one `selectCluster` names.
  */
 export async function withSession<T>(
   options: ClusterOptions & SessionOptions,
   io: Io,
   fn: (session: Session) => Promise<T>,
+  pick: (clusters: readonly ClusterSpec[]) => ClusterSpec = (clusters) => selectCluster(clusters, options.cluster, io),
 ): Promise<T> {
   const manifests = await load(options, io);
-  const spec = selectCluster(manifests.clusters, options.cluster, io);
+  const spec = pick(manifests.clusters);
   const debug = options.debug === true;
   const target = await openTarget(spec, io.env, {
     log: (line) => {

@@ -33,7 +33,7 @@ const SURROGATE = /[\ud800-\udfff]/;
  * turn any lone surrogate into U+FFFD, so text with surrogates is written as JSON (which escapes
  * lone ones) and starts with `"` where the length form starts with a digit.
  */
-function str(s: string): string {
+export function str(s: string): string {
   return SURROGATE.test(s) ? JSON.stringify(s) : `${s.length}:${s}`;
 }
 
@@ -53,7 +53,7 @@ function configText(key: string, c: LiveConfig): string {
  * Writes the bindings, each as the number of leading fields it shares with the binding before it
  * and its remaining fields: sorted bindings mostly repeat the principal and host.
  */
-function writeAcls(out: HashWriter, acls: readonly AclBinding[]): void {
+export function writeAcls(out: HashWriter, acls: readonly AclBinding[]): void {
   let prev: AclBinding | undefined;
   for (const b of acls) {
     let same = 0;
@@ -71,7 +71,7 @@ function writeAcls(out: HashWriter, acls: readonly AclBinding[]): void {
 }
 
 /** Feeds text to a hash in large pieces (one `update` per few characters would dominate). */
-class HashWriter {
+export class HashWriter {
   #pending = '';
 
   constructor(private readonly hash: Hash) {}
@@ -88,7 +88,7 @@ this.hash.update(this.#pending);
 }
 
 /** `list` in order: as given when already sorted (targets sort their lists), else a sorted copy. */
-function inOrder<T>(list: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
+export function inOrder<T>(list: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
   for (let i = 1; i < list.length; i++) {
     if (compare(list[i - 1] as T, list[i] as T) > 0) return [...list].sort(compare);
   }

@@ -2,13 +2,15 @@
  * The planner: a pure function from desired and live state to an ordered, deterministic plan,
  * plus the fingerprint that ties a saved plan to the live state it was computed from.
  */
-import type { Plan, PlanAction, PlanError, DesiredState, LiveState, TargetCapabilities } from '../model.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanError, type DesiredState, type LiveState, type TargetCapabilities } from '../model.js';
 import { planAcls, sortedUnique } from './acls.js';
 import { byName, planTopics } from './topics.js';
 import { compareResources, compareStrings } from './order.js';
 import { fingerprintOf } from './fingerprint.js';
+import { desiredDigest } from './digest.js';
 
 export { fingerprint } from './fingerprint.js';
+export { desiredDigest } from './digest.js';
 export { REDACTED, isInternalTopic } from './topics.js';
 export { aclKey, compareAcls, compareResources } from './order.js';
 
@@ -114,8 +116,10 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   );
   errors.sort(compareErrors);
   return {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     cluster: { name: options.cluster.name, type: options.cluster.type },
+    options: { allowDelete: options.allowDelete === true, maxAclDeletes },
+    desiredDigest: desiredDigest(desired, options.ignoreConfigPrefixes ?? []),
     // Unique bindings that are the list itself are the list sorted, as the fingerprint takes it.
     fingerprint: fingerprintOf(live, { topics: liveTopics, ...(liveAcls === live.acls ? { acls: liveAcls } : {}) }),
     summary: { ...summarize(actions), errors: errors.length },

@@ -46,6 +46,8 @@ export function renderJson(plan: Plan): string {
   const ordered: Plan = {
     formatVersion: plan.formatVersion,
     cluster: { name: plan.cluster.name, type: plan.cluster.type },
+    options: { allowDelete: plan.options.allowDelete, maxAclDeletes: plan.options.maxAclDeletes },
+    desiredDigest: plan.desiredDigest,
     fingerprint: plan.fingerprint,
     summary: { create: plan.summary.create, update: plan.summary.update, delete: plan.summary.delete, errors: plan.summary.errors },
     actions: plan.actions.map((a) => ({

@@ -25,8 +25,10 @@ function topicAction(phase: Phase, name: string): PlanAction {
 
 function planOf(actions: PlanAction[], errors: Plan['errors'] = []): Plan {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     cluster: { name: 'test', type: 'snapshot' },
+    options: { allowDelete: false, maxAclDeletes: 50 },
+    desiredDigest: 'sha256:0',
     fingerprint: 'sha256:0',
     summary: { create: 0, update: 0, delete: 0, errors: errors.length },
     actions,

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { DesiredAcl, DesiredState, DesiredTopic } from '../model.js';
+import { HashWriter, inOrder, str, writeAcls } from './fingerprint.js';
+import { ACL_KEY_FIELDS, compareAcls, compareStrings } from './order.js';
+
+// The desired-state digest ties a saved plan to the manifests it was made from, as the fingerprint
+// ties it to the live state. It hashes everything the manifests give the planner: the desired state
+// and the manifests' ignored config prefixes. Lists are sets (topics by name, bindings as
+// `compareAcls`, any other list by its elements' encoding), keys are sorted, and `source` locations
+// are left out: moving a topic to another line or file changes nothing a plan does, so it must not
+// make a saved plan stale. The field lists below must name every field of the model (the compiler
+// checks), so a field added later cannot change plans without changing the digest.
+//
+//   state = "kafkaform-desired/1\n" "t" n ":" topic* "a" n ":" acl* json(other fields) json(prefixes)
+//   topic = str(name) partitions "," replicationFactor "," n ":" (str(key) str(value))*
+//   acl   as in the fingerprint (fields shared with the previous binding are not repeated)
+//   str   as in the fingerprint;  json = canonical JSON (keys sorted, lists sorted, no `source`)
+
+const FORMAT = 'kafkaform-desired/1\n';
+// The fields the encoding writes (or leaves out: `source`). A field added to the model makes these
+// types fail to compile until the encoding covers it.
+type Holds<T extends true> = T;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type TopicFieldsCovered = Holds<Same<keyof DesiredTopic, 'name' | 'partitions' | 'replicationFactor' | 'config' | 'source'>>;
+type AclFieldsCovered = Holds<Same<keyof DesiredAcl, (typeof ACL_KEY_FIELDS)[number] | 'source'>>;
+
+type Encodable = string | number | boolean | null | undefined | readonly Encodable[] | { readonly [key: string]: Encodable };
+
+/** Canonical JSON: keys sorted, `source` and undefined left out, lists sorted by their elements' JSON. */
+function json(value: Encodable): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${inOrder((value as readonly Encodable[]).map(json), compareStrings).join(',')}]`;
+  const record = value as { readonly [key: string]: Encodable };
+  const parts: string[] = [];
+  for (const key of Object.keys(record).sort(compareStrings)) {
+    if (key !== 'source' && record[key] !== undefined) parts.push(`${JSON.stringify(key)}:${json(record[key])}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+function topicText(t: DesiredTopic): string {
+  const keys = Object.keys(t.config).sort(compareStrings);
+  let text = `${str(t.name)}${t.partitions},${t.replicationFactor},${keys.length}:`;
+  for (const key of keys) text += `${str(key)}${str(t.config[key] as string)}`;
+  return text;
+}
+
+/**
+ * Identifies what the manifests ask of one cluster: `sha256:` + hex digest of the desired state and
+ * the manifests' ignored config prefixes (encoding above). Equal for the same content whatever
+ * order its lists and keys come in, and whatever files and lines declare it.
+ */
+export function desiredDigest(desired: DesiredState, ignoredConfigPrefixes: readonly string[]): string {
+  const hash = createHash('sha256');
+  const out = new HashWriter(hash);
+  const { topics, acls, ...rest } = desired;
+  out.write(`${FORMAT}t${topics.length}:`);
+  for (const t of inOrder(topics, (a, b) => compareStrings(a.name, b.name))) out.write(topicText(t));
+  out.write(`a${acls.length}:`);
+  writeAcls(out, inOrder(acls, compareAcls));
+  out.write(`${json(rest as unknown as Encodable)}${json(ignoredConfigPrefixes)}`);
+  out.flush();
+  return `sha256:${hash.digest('hex')}`;
+}
