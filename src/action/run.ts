@@ -197,19 +197,24 @@ class ActionRun {
 
   private async drift(): Promise<number> {
     const out = this.planFile();
-    const run = await this.command((io) => drift(this.options({ format: 'json', out }), io), out);
+    // The same rule as the CLI's drift: drift is the plan's actions with the step's allow-delete;
+    // held-back deletions are listed and counted, never drift.
+    const run = await this.command((io) => drift(this.options({ format: 'json', out, allowDelete: this.inputs.allowDelete }), io), out);
     if (!run.plan) return this.failed(run, 'could not check for drift', true);
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
-    this.setOutputs(run.plan, out, run.code === 2);
+    this.setOutputs(run.plan, out);
     const drifted = run.code === 2;
+    const held = run.plan.heldBack.length;
     const cluster = `\`${run.plan.cluster.name.replace(/`/g, "'")}\``;
     const title =
       run.code === 1
         ? `### Drift check of cluster ${cluster} failed\n\nThe plan from the cluster to the manifests has errors.\n`
         : drifted
           ? `### Drift detected on cluster ${cluster}\n\nThe cluster differs from the manifests: applying them would make the changes below.\n`
-          : `### No drift on cluster ${cluster}\n\nThe cluster matches the manifests.\n`;
-    this.runner.appendSummary(`${title}\n${run.code === 0 ? '' : renderMarkdown(run.plan)}`);
+          : held > 0
+            ? `### No drift on cluster ${cluster}\n\nThe cluster matches the manifests; ${held === 1 ? '1 change is' : `${held} changes are`} held back, which is not drift without \`allow-delete: true\`.\n`
+            : `### No drift on cluster ${cluster}\n\nThe cluster matches the manifests.\n`;
+    this.runner.appendSummary(`${title}\n${run.code === 0 && held === 0 ? '' : renderMarkdown(run.plan)}`);
     const snapshotOk = await this.exportSnapshot();
     if (run.code === 1) return this.failed(run, 'the plan has errors', false);
     if (!snapshotOk) return 1;
@@ -295,8 +300,8 @@ class ActionRun {
     return 1;
   }
 
-  private setOutputs(result: Plan, planFile: string, hasChanges = result.actions.length > 0): void {
-    this.runner.setOutput('has-changes', String(hasChanges));
+  private setOutputs(result: Plan, planFile: string): void {
+    this.runner.setOutput('has-changes', String(result.actions.length > 0));
     this.runner.setOutput('create', String(result.summary.create));
     this.runner.setOutput('update', String(result.summary.update));
     this.runner.setOutput('delete', String(result.summary.delete));

@@ -105,7 +105,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
 
   formatOption(clusterOption(common(root.command('plan'))))
     .description('show what apply would change')
-    .option('--detailed-exitcode', 'exit 2 when there are changes')
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes (held-back ones are not)')
     .option('--allow-delete', 'plan deleting topics in scope that the manifests no longer declare')
     .addOption(maxAclDeletes)
     .action((paths: string[], flags: Flags) =>
@@ -148,9 +148,16 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     });
 
   formatOption(clusterOption(common(root.command('drift'))))
-    .description('report differences between the cluster and the manifests (exit 2 on drift)')
+    .description('report differences between the cluster and the manifests (exit 2 on drift, as plan --detailed-exitcode)')
+    .option('--allow-delete', 'count deletions of topics in scope as drift, as apply --allow-delete would make them')
+    .addOption(maxAclDeletes)
     .action((paths: string[], flags: Flags) =>
-      run(drift({ paths, ...given(flags, 'cluster', 'debug', 'out'), format: flags.format as OutputFormat }, io)),
+      run(
+        drift(
+          { paths, ...given(flags, 'cluster', 'debug', 'out', 'allowDelete', 'maxAclDeletes'), format: flags.format as OutputFormat },
+          io,
+        ),
+      ),
     );
 
   clusterOption(common(root.command('export')))

@@ -11,30 +11,42 @@ export interface DriftOptions extends ClusterOptions {
   format?: OutputFormat;
   /** Write the report to this file instead of stdout. */
   out?: string;
+  /** Count topic deletions in scope as drift, as `apply --allow-delete` would make them. */
+  allowDelete?: boolean;
+  /** Plans deleting more ACL bindings than this have an error, as in `plan`. */
+  maxAclDeletes?: number;
 }
 
 /**
- * Compares the live cluster with the manifests. Drift is anything a plan would change, including
- * topic deletions it holds back. Exit 0 without drift, 2 with drift, 1 on error.
+ * Compares the live cluster with the manifests. Drift is exactly what `plan` with the same flags
+ * would do: its actions. Held-back changes (topic deletions without `--allow-delete`) are listed
+ * and counted but are not drift, so a cluster whose owners chose not to delete is not reported as
+ * drifting forever. Exit 0 without drift, 2 with drift, 1 on error — as `plan --detailed-exitcode`.
  */
 export async function drift(options: DriftOptions, io: Io): Promise<number> {
   try {
     const result = await withSession(options, io, async (session) =>
-      computePlan(desiredState(session, io, options.debug === true), session.live, planOptions(session, {})),
+      computePlan(desiredState(session, io, options.debug === true), session.live, planOptions(session, options)),
     );
-    const drifted = result.actions.length > 0 || result.heldBack.length > 0;
+    const drifted = result.actions.length > 0;
     const format = options.format ?? 'text';
     const color = options.out === undefined && useColor(io);
     const name = safe(result.cluster.name);
+    const held = result.heldBack.length;
+    const heldNote = `; ${held === 1 ? '1 change is' : `${held} changes are`} held back, which is not drift without --allow-delete`;
     let text = renderPlan(result, format, color);
     if (format === 'text') {
       text = drifted
         ? `Drift detected: cluster ${name} differs from the manifests.\n\n${text}`
-        : `No drift: cluster ${name} matches the manifests.\n`;
+        : held > 0
+          ? `No drift: cluster ${name} matches the manifests${heldNote}.\n\n${text}`
+          : `No drift: cluster ${name} matches the manifests.\n`;
     } else if (format === 'markdown') {
       text = drifted
         ? `### Drift detected on cluster ${name}\n\n${text}`
-        : `### No drift on cluster ${name}\n\nThe cluster matches the manifests.\n`;
+        : held > 0
+          ? `### No drift on cluster ${name}\n\nThe cluster matches the manifests${heldNote}.\n\n${text}`
+          : `### No drift on cluster ${name}\n\nThe cluster matches the manifests.\n`;
     }
     await emit(io, text, options.out, 'Drift report');
     refuseErrors(result);

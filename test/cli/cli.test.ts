@@ -270,7 +270,7 @@ describe('kafkaform apply', { concurrency: true }, () => {
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
     const other = await kafkaform(['apply', '--plan', 'plan.json', '--auto-approve'], { cwd: dir });
     assert.equal(other.code, 1);
-    assert.equal(other.stderr, 'error: plan plan.json was made for cluster prod, not local; nothing was changed\n');
+    assert.equal(other.stderr, 'error: plan plan.json was not made from these manifests: they declare no cluster prod; nothing was changed\n');
   });
 
   it('two applies at once never corrupt the snapshot, and the cluster converges', async () => {
@@ -302,12 +302,27 @@ describe('kafkaform drift', { concurrency: true }, () => {
     assert.ok(validate(JSON.parse(json.stdout)), JSON.stringify(validate.errors));
   });
 
-  it('counts a topic deletion held back as drift', async () => {
+  it('agrees with plan --detailed-exitcode: a held-back deletion is listed and counted, and is drift only with --allow-delete', async () => {
     const dir = copyExample('quickstart');
     assert.equal((await kafkaform(['apply', '--auto-approve', '--quiet'], { cwd: dir })).code, 0);
+    const before = read(join(dir, 'live-state.json'));
     const r = await kafkaform(['drift'], { cwd: dir });
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^No drift: cluster local matches the manifests; 1 change is held back, which is not drift without --allow-delete\.\n\n/);
     assert.match(r.stdout, /topic orders\.legacy: deleting a topic needs --allow-delete/);
+    assert.ok(r.stdout.endsWith('No changes. 1 change held back (see above).\n'), r.stdout);
+    const markdown = await kafkaform(['drift', '--format', 'markdown'], { cwd: dir });
+    assert.equal(markdown.code, 0);
+    assert.match(markdown.stdout, /^### No drift on cluster local\n\nThe cluster matches the manifests; 1 change is held back/);
+    assert.match(markdown.stdout, /\*\*Held back\*\* \(1, not in this plan\)/);
+    assert.equal((await kafkaform(['plan', '--detailed-exitcode'], { cwd: dir })).code, 0);
+
+    const allowed = await kafkaform(['drift', '--allow-delete'], { cwd: dir });
+    assert.equal(allowed.code, 2);
+    assert.match(allowed.stdout, /^Drift detected: cluster local differs from the manifests\./);
+    assert.match(allowed.stdout, /- topic orders\.legacy/);
+    assert.equal((await kafkaform(['plan', '--detailed-exitcode', '--allow-delete'], { cwd: dir })).code, 2);
+    assert.equal(read(join(dir, 'live-state.json')), before, 'drift changes nothing');
   });
 });
 

@@ -63,8 +63,9 @@ describe('commands', () => {
     const accepted = fakeIo({ isTTY: true, answer: 'yes\n', cwd: dir, env: { NO_COLOR: '1' } });
     assert.equal(await apply({ quiet: true }, accepted), 0);
     assert.notEqual(read(file), before);
-    assert.equal(await drift({}, fakeIo({ cwd: dir })), 2, 'the held-back deletion is still drift');
+    assert.equal(await drift({}, fakeIo({ cwd: dir })), 0, 'a held-back deletion is not drift');
     assert.equal(await plan({ detailedExitcode: true }, fakeIo({ cwd: dir })), 0);
+    assert.equal(await drift({ allowDelete: true }, fakeIo({ cwd: dir })), 2, 'unless deletions are allowed');
   });
 
   it('--auto-approve skips the question', async () => {

@@ -17,7 +17,12 @@ describe('renderJson', () => {
 
   it('is two-space JSON with a trailing newline that parses back to the plan', () => {
     assert.ok(json.endsWith('}\n') && !json.endsWith('\n\n'));
-    assert.ok(json.startsWith('{\n  "formatVersion": 1,\n  "cluster": {\n    "name": "prod",\n    "type": "confluent"\n  },\n  "fingerprint": "sha256:'));
+    assert.ok(
+      json.startsWith(
+        '{\n  "formatVersion": 2,\n  "cluster": {\n    "name": "prod",\n    "type": "confluent"\n  },\n  "options": {\n    "allowDelete": false,\n    "maxAclDeletes": 50\n  },\n  "desiredDigest": "sha256:',
+      ),
+      json.slice(0, 300),
+    );
     assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(p)));
   });
 
@@ -29,7 +34,19 @@ describe('renderJson', () => {
 
   it('orders top-level and resource keys as the plan format documents them', () => {
     const parsed = JSON.parse(json) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(parsed), ['formatVersion', 'cluster', 'fingerprint', 'summary', 'actions', 'errors', 'heldBack', 'unmanaged', 'warnings']);
+    assert.deepEqual(Object.keys(parsed), [
+      'formatVersion',
+      'cluster',
+      'options',
+      'desiredDigest',
+      'fingerprint',
+      'summary',
+      'actions',
+      'errors',
+      'heldBack',
+      'unmanaged',
+      'warnings',
+    ]);
     const aclAction = p.actions.find((a) => a.resource.kind === 'acl');
     assert.ok(aclAction);
     const rendered = (parsed.actions as { resource: object }[])[p.actions.indexOf(aclAction)];
