@@ -1219,27 +1219,27 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+      const json2 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json;
+        return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str3 = "";
       let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str3 += json.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
+        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json[i + 1]) {
+          switch (json2[i + 1]) {
             case "u":
               {
-                str3 += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
+                str3 += json2.slice(start, i);
+                const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
                     str3 += "\\0";
@@ -1269,23 +1269,23 @@ var require_stringifyString = __commonJS({
                     if (code.substr(0, 2) === "00")
                       str3 += "\\x" + code.substr(2);
                     else
-                      str3 += json.substr(i, 6);
+                      str3 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+              if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str3 += json.slice(start, i) + "\n\n";
-                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+                str3 += json2.slice(start, i) + "\n\n";
+                while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
                   str3 += "\n";
                   i += 2;
                 }
                 str3 += indent;
-                if (json[i + 2] === " ")
+                if (json2[i + 2] === " ")
                   str3 += "\\";
                 i += 1;
                 start = i + 1;
@@ -1295,7 +1295,7 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str3 = start ? str3 + json.slice(start) : json;
+      str3 = start ? str3 + json2.slice(start) : json2;
       return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -3717,11 +3717,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json,
+          keep: !json2,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -13263,8 +13263,8 @@ function safe(text) {
 function quoted(text) {
   return `"${Array.from(text, escapeChar).join("")}"`;
 }
-function terminalSafeJson(json) {
-  return json.replace(RAW_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+function terminalSafeJson(json2) {
+  return json2.replace(RAW_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 var UNSAFE, RAW_IN_JSON;
 var init_escape = __esm({
@@ -13571,6 +13571,8 @@ function renderJson(plan3) {
   const ordered = {
     formatVersion: plan3.formatVersion,
     cluster: { name: plan3.cluster.name, type: plan3.cluster.type },
+    options: { allowDelete: plan3.options.allowDelete, maxAclDeletes: plan3.options.maxAclDeletes },
+    desiredDigest: plan3.desiredDigest,
     fingerprint: plan3.fingerprint,
     summary: { create: plan3.summary.create, update: plan3.summary.update, delete: plan3.summary.delete, errors: plan3.summary.errors },
     actions: plan3.actions.map((a) => ({
@@ -41002,7 +41004,7 @@ var init_http = __esm({
 });
 
 // src/model.ts
-var RESOURCE_TYPES, PATTERN_TYPES, ACL_OPERATIONS, ACL_PERMISSIONS, PHASES;
+var RESOURCE_TYPES, PATTERN_TYPES, ACL_OPERATIONS, ACL_PERMISSIONS, PHASES, PLAN_FORMAT_VERSION;
 var init_model = __esm({
   "src/model.ts"() {
     "use strict";
@@ -41032,6 +41034,7 @@ var init_model = __esm({
       deleteAcls: 5,
       deleteTopics: 6
     };
+    PLAN_FORMAT_VERSION = 2;
   }
 });
 
@@ -41419,9 +41422,6 @@ function writeTopic(out, t, numbers) {
   }
   out.write(`${str(t.name)}${t.partitions},${t.replicationFactor},${bit(t.internal)}${count2}:${configs}`);
 }
-function fingerprint(live) {
-  return fingerprintOf(live, {});
-}
 function fingerprintOf(live, sorted) {
   const hash = createHash("sha256");
   const out = new HashWriter(hash);
@@ -41505,6 +41505,46 @@ var init_fingerprint = __esm({
   }
 });
 
+// src/plan/digest.ts
+import { createHash as createHash2 } from "node:crypto";
+function json(value) {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${inOrder(value.map(json), compareStrings).join(",")}]`;
+  const record = value;
+  const parts = [];
+  for (const key of Object.keys(record).sort(compareStrings)) {
+    if (key !== "source" && record[key] !== void 0) parts.push(`${JSON.stringify(key)}:${json(record[key])}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+function topicText(t) {
+  const keys = Object.keys(t.config).sort(compareStrings);
+  let text = `${str(t.name)}${t.partitions},${t.replicationFactor},${keys.length}:`;
+  for (const key of keys) text += `${str(key)}${str(t.config[key])}`;
+  return text;
+}
+function desiredDigest(desired, ignoredConfigPrefixes) {
+  const hash = createHash2("sha256");
+  const out = new HashWriter(hash);
+  const { topics, acls, ...rest2 } = desired;
+  out.write(`${FORMAT2}t${topics.length}:`);
+  for (const t of inOrder(topics, (a, b) => compareStrings(a.name, b.name))) out.write(topicText(t));
+  out.write(`a${acls.length}:`);
+  writeAcls(out, inOrder(acls, compareAcls));
+  out.write(`${json(rest2)}${json(ignoredConfigPrefixes)}`);
+  out.flush();
+  return `sha256:${hash.digest("hex")}`;
+}
+var FORMAT2;
+var init_digest = __esm({
+  "src/plan/digest.ts"() {
+    "use strict";
+    init_fingerprint();
+    init_order();
+    FORMAT2 = "kafkaform-desired/1\n";
+  }
+});
+
 // src/plan/index.ts
 function summarize(actions) {
   const topics = { create: /* @__PURE__ */ new Set(), update: /* @__PURE__ */ new Set(), delete: /* @__PURE__ */ new Set() };
@@ -41571,8 +41611,10 @@ function plan(desired, live, options) {
   );
   errors.sort(compareErrors);
   return {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     cluster: { name: options.cluster.name, type: options.cluster.type },
+    options: { allowDelete: options.allowDelete === true, maxAclDeletes },
+    desiredDigest: desiredDigest(desired, options.ignoreConfigPrefixes ?? []),
     // Unique bindings that are the list itself are the list sorted, as the fingerprint takes it.
     fingerprint: fingerprintOf(live, { topics: liveTopics, ...liveAcls === live.acls ? { acls: liveAcls } : {} }),
     summary: { ...summarize(actions), errors: errors.length },
@@ -41587,11 +41629,14 @@ var DEFAULT_MAX_ACL_DELETES;
 var init_plan = __esm({
   "src/plan/index.ts"() {
     "use strict";
+    init_model();
     init_acls2();
     init_topics();
     init_order();
     init_fingerprint();
+    init_digest();
     init_fingerprint();
+    init_digest();
     init_topics();
     init_order();
     DEFAULT_MAX_ACL_DELETES = 50;
@@ -42873,10 +42918,10 @@ var init_numberParsers = __esm({
 });
 
 // node_modules/lossless-json/lib/esm/revive.js
-function revive(json, reviver) {
+function revive(json2, reviver) {
   return reviveValue({
-    "": json
-  }, "", json, reviver);
+    "": json2
+  }, "", json2, reviver);
 }
 function reviveValue(context, key, value, reviver) {
   if (Array.isArray(value)) {
@@ -52930,9 +52975,9 @@ function adaptDesired(desired, rules, cluster) {
     problems: adapted.problems.map((p) => ({ ...p, message: `cluster ${cluster}: ${p.message}` }))
   };
 }
-async function withSession(options, io, fn) {
+async function withSession(options, io, fn, pick = (clusters) => selectCluster(clusters, options.cluster, io)) {
   const manifests = await load(options, io);
-  const spec2 = selectCluster(manifests.clusters, options.cluster, io);
+  const spec2 = pick(manifests.clusters);
   const debug = options.debug === true;
   const target = await openTarget(spec2, io.env, {
     log: (line) => {
@@ -53017,6 +53062,8 @@ init_render();
 var import_ajv = __toESM(require_ajv(), 1);
 var import__2 = __toESM(require__(), 1);
 init_errors();
+init_model();
+init_render();
 import { readFileSync as readFileSync3 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
 var validator3;
@@ -53031,6 +53078,9 @@ function validatePlan(value) {
   if (validator3(value)) return void 0;
   return (validator3.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`).join("; ");
 }
+function remake(shownAs) {
+  return `make it again with: kafkaform plan --format json --out ${shownAs}`;
+}
 async function readSavedPlan(file, shownAs) {
   let text;
   try {
@@ -53044,9 +53094,58 @@ async function readSavedPlan(file, shownAs) {
   } catch {
     throw new ConfigError(`plan ${shownAs} is not JSON; save plans with: kafkaform plan --format json --out ${shownAs}`);
   }
+  const version = typeof value === "object" && value !== null ? value.formatVersion : void 0;
+  if (typeof version === "number" && version !== PLAN_FORMAT_VERSION) {
+    throw new PlanRefusedError(
+      `plan ${shownAs} has plan format ${version}, and this kafkaform applies only format ${PLAN_FORMAT_VERSION}; nothing was changed, ${remake(shownAs)}`
+    );
+  }
   const problem2 = validatePlan(value);
   if (problem2 !== void 0) throw new ConfigError(`plan ${shownAs} is not a kafkaform plan: ${problem2}`);
   return value;
+}
+function checkSavedPlanFlags(saved, flags, env, shownAs) {
+  const made = `plan ${shownAs} was made for cluster ${safe(saved.cluster.name)}`;
+  if (flags.cluster !== void 0 && flags.cluster !== saved.cluster.name) {
+    throw new UsageError(`${made}, not ${safe(flags.cluster)}; leave out --cluster with --plan`);
+  }
+  const fromEnv = env["KAFKAFORM_CLUSTER"];
+  if (flags.cluster === void 0 && fromEnv !== void 0 && fromEnv !== "" && fromEnv !== saved.cluster.name) {
+    throw new UsageError(`${made}, not ${safe(fromEnv)} (from KAFKAFORM_CLUSTER); nothing was changed`);
+  }
+  if (flags.allowDelete === true && !saved.options.allowDelete) {
+    throw new UsageError(`plan ${shownAs} was made without --allow-delete; make it with --allow-delete, or leave the flag out with --plan`);
+  }
+  if (flags.maxAclDeletes !== void 0 && flags.maxAclDeletes !== saved.options.maxAclDeletes) {
+    throw new UsageError(
+      `plan ${shownAs} was made with --max-acl-deletes ${saved.options.maxAclDeletes}, not ${flags.maxAclDeletes}; leave the flag out with --plan`
+    );
+  }
+}
+function clusterOfSavedPlan(saved, clusters, shownAs) {
+  const spec2 = clusters.find((c) => c.name === saved.cluster.name);
+  const name = safe(saved.cluster.name);
+  if (spec2 === void 0) {
+    throw new PlanRefusedError(`plan ${shownAs} was not made from these manifests: they declare no cluster ${name}; nothing was changed`);
+  }
+  if (spec2.type !== saved.cluster.type) {
+    throw new PlanRefusedError(
+      `plan ${shownAs} was not made from these manifests: it is for a ${saved.cluster.type} cluster ${name}, they declare ${name} as ${spec2.type}; nothing was changed`
+    );
+  }
+  return spec2;
+}
+function verifySavedPlan(saved, current, shownAs) {
+  const again = "nothing was changed, run plan again";
+  const stale = [];
+  if (saved.desiredDigest !== current.desiredDigest) stale.push(`the manifests changed since plan ${shownAs} was made`);
+  if (saved.fingerprint !== current.fingerprint) stale.push(`cluster ${safe(current.cluster.name)} changed since plan ${shownAs} was made`);
+  if (stale.length > 0) throw new PlanRefusedError(`${stale.join("\n")}; ${again}`);
+  if (renderJson(saved) !== renderJson(current)) {
+    throw new PlanRefusedError(
+      `plan ${shownAs} is not the plan these manifests give for cluster ${safe(current.cluster.name)}: the file was edited, or made by another version of kafkaform; ${again}`
+    );
+  }
 }
 
 // src/commands/apply.ts
@@ -53056,25 +53155,14 @@ async function apply(options, io) {
     if (options.concurrency !== void 0 && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
       throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
     }
-    const outcome = await withSession(options, io, async (session) => {
+    const file = options.planFile;
+    const saved = file === void 0 ? void 0 : { file, plan: await readSavedPlan(resolvePath(io, file), file) };
+    if (saved) checkSavedPlanFlags(saved.plan, options, io.env, saved.file);
+    const work = async (session) => {
       const desired = desiredState2(session, io, options.debug === true);
-      const opts = planOptions(session, options);
-      let thePlan;
-      if (options.planFile !== void 0) {
-        thePlan = await readSavedPlan(resolvePath(io, options.planFile), options.planFile);
-        if (thePlan.cluster.name !== session.spec.name) {
-          throw new PlanRefusedError(
-            `plan ${options.planFile} was made for cluster ${safe(thePlan.cluster.name)}, not ${safe(session.spec.name)}; nothing was changed`
-          );
-        }
-        if (thePlan.fingerprint !== fingerprint(session.live)) {
-          throw new PlanRefusedError(
-            `cluster ${safe(session.spec.name)} changed since plan ${options.planFile} was made; nothing was changed, run plan again`
-          );
-        }
-      } else {
-        thePlan = plan(desired, session.live, opts);
-      }
+      const opts = planOptions(session, saved?.plan.options ?? options);
+      const thePlan = plan(desired, session.live, opts);
+      if (saved) verifySavedPlan(saved.plan, thePlan, saved.file);
       io.stdout(renderText(thePlan, { color }));
       refuseErrors(thePlan);
       if (thePlan.actions.length === 0) {
@@ -53104,7 +53192,8 @@ Apply these changes to cluster ${safe(session.spec.name)}? Only "yes" is accepte
       return { code: EXIT.ok, done: `
 Apply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.
 ` };
-    });
+    };
+    const outcome = saved ? await withSession(options, io, work, (clusters) => clusterOfSavedPlan(saved.plan, clusters, saved.file)) : await withSession(options, io, work);
     if (outcome.done !== void 0) io.stdout(outcome.done);
     return outcome.code;
   } catch (e) {
@@ -53120,20 +53209,28 @@ async function drift(options, io) {
     const result = await withSession(
       options,
       io,
-      async (session) => plan(desiredState2(session, io, options.debug === true), session.live, planOptions(session, {}))
+      async (session) => plan(desiredState2(session, io, options.debug === true), session.live, planOptions(session, options))
     );
-    const drifted = result.actions.length > 0 || result.heldBack.length > 0;
+    const drifted = result.actions.length > 0;
     const format = options.format ?? "text";
     const color = options.out === void 0 && useColor(io);
     const name = safe(result.cluster.name);
+    const held = result.heldBack.length;
+    const heldNote = `; ${held === 1 ? "1 change is" : `${held} changes are`} held back, which is not drift without --allow-delete`;
     let text = renderPlan(result, format, color);
     if (format === "text") {
       text = drifted ? `Drift detected: cluster ${name} differs from the manifests.
+
+${text}` : held > 0 ? `No drift: cluster ${name} matches the manifests${heldNote}.
 
 ${text}` : `No drift: cluster ${name} matches the manifests.
 `;
     } else if (format === "markdown") {
       text = drifted ? `### Drift detected on cluster ${name}
+
+${text}` : held > 0 ? `### No drift on cluster ${name}
+
+The cluster matches the manifests${heldNote}.
 
 ${text}` : `### No drift on cluster ${name}
 
@@ -53832,11 +53929,12 @@ ${fence(applied.log.trimEnd())}
   }
   async drift() {
     const out = this.planFile();
-    const run = await this.command((io) => drift(this.options({ format: "json", out }), io), out);
+    const run = await this.command((io) => drift(this.options({ format: "json", out, allowDelete: this.inputs.allowDelete }), io), out);
     if (!run.plan) return this.failed(run, "could not check for drift", true);
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
-    this.setOutputs(run.plan, out, run.code === 2);
+    this.setOutputs(run.plan, out);
     const drifted = run.code === 2;
+    const held = run.plan.heldBack.length;
     const cluster = `\`${run.plan.cluster.name.replace(/`/g, "'")}\``;
     const title = run.code === 1 ? `### Drift check of cluster ${cluster} failed
 
@@ -53844,12 +53942,15 @@ The plan from the cluster to the manifests has errors.
 ` : drifted ? `### Drift detected on cluster ${cluster}
 
 The cluster differs from the manifests: applying them would make the changes below.
+` : held > 0 ? `### No drift on cluster ${cluster}
+
+The cluster matches the manifests; ${held === 1 ? "1 change is" : `${held} changes are`} held back, which is not drift without \`allow-delete: true\`.
 ` : `### No drift on cluster ${cluster}
 
 The cluster matches the manifests.
 `;
     this.runner.appendSummary(`${title}
-${run.code === 0 ? "" : renderMarkdown(run.plan)}`);
+${run.code === 0 && held === 0 ? "" : renderMarkdown(run.plan)}`);
     const snapshotOk = await this.exportSnapshot();
     if (run.code === 1) return this.failed(run, "the plan has errors", false);
     if (!snapshotOk) return 1;
@@ -53930,8 +54031,8 @@ ${fence(run.log.trimEnd())}
     }
     return 1;
   }
-  setOutputs(result, planFile, hasChanges = result.actions.length > 0) {
-    this.runner.setOutput("has-changes", String(hasChanges));
+  setOutputs(result, planFile) {
+    this.runner.setOutput("has-changes", String(result.actions.length > 0));
     this.runner.setOutput("create", String(result.summary.create));
     this.runner.setOutput("update", String(result.summary.update));
     this.runner.setOutput("delete", String(result.summary.delete));

@@ -117,7 +117,7 @@ describe('the action, run as a runner runs it', () => {
     // Outputs agree with the saved plan.
     assert.deepEqual(Object.keys(first.outputs).sort(), ['create', 'delete', 'has-changes', 'plan-json', 'update']);
     const saved = JSON.parse(readFileSync(first.outputs['plan-json'] ?? '', 'utf8'));
-    assert.equal(saved.formatVersion, 1);
+    assert.equal(saved.formatVersion, 2);
     assert.deepEqual(saved.summary, { create: 1, update: 1, delete: 0, errors: 0 });
     assert.deepEqual(
       { has: first.outputs['has-changes'], c: first.outputs['create'], u: first.outputs['update'], d: first.outputs['delete'] },
@@ -354,6 +354,31 @@ acls:
     assert.equal(none.code, 0, none.stderr);
     assert.match(none.summary, /^### No drift on cluster `prod`/);
     assert.equal(none.outputs['has-changes'], 'false');
+  });
+
+  it('drift agrees with plan on a held-back deletion: listed and counted, not drift unless allow-delete', async () => {
+    const live = structuredClone(LIVE);
+    live.topics.push({ name: 'orders.legacy', partitions: 1, replicationFactor: 3, internal: false, configs: {} });
+    const manifests = TOPICS.replace('partitions: 6', 'partitions: 3').replace('retention.ms: 7d', 'retention.ms: 1d').replace('  - name: orders.shipped.v1\n', '');
+    const ws = workspace({ 'live.json': JSON.stringify(live), 'topics.yaml': manifests });
+    const schedule = { eventName: 'schedule', event: { schedule: '17 3 * * *' } };
+    const held = await step(ws, { command: 'drift', cluster: 'prod' }, schedule);
+    assert.equal(held.code, 0, held.stdout + held.stderr);
+    assert.equal(held.outputs['has-changes'], 'false');
+    assert.equal(annotations(held, 'error').length, 0);
+    assert.match(held.summary, /^### No drift on cluster `prod`\n\nThe cluster matches the manifests; 1 change is held back, which is not drift without `allow-delete: true`\.\n/);
+    assert.match(held.summary, /orders\.legacy/);
+    const planned = await step(ws, { command: 'plan', cluster: 'prod' }, { eventName: 'push', event: {} });
+    assert.equal(planned.code, 0);
+    assert.equal(planned.outputs['has-changes'], held.outputs['has-changes']);
+
+    const allowed = await step(ws, { command: 'drift', cluster: 'prod', 'allow-delete': 'true' }, schedule);
+    assert.equal(allowed.code, 1);
+    assert.equal(allowed.outputs['has-changes'], 'true');
+    assert.equal(allowed.outputs['delete'], '1');
+    assert.match(annotations(allowed, 'error').at(-1)?.message ?? '', /^Cluster prod has drifted from the manifests: 0 to create, 0 to update, 1 to delete/);
+    const plannedAllowed = await step(ws, { command: 'plan', cluster: 'prod', 'allow-delete': 'true' }, { eventName: 'push', event: {} });
+    assert.equal(plannedAllowed.outputs['has-changes'], allowed.outputs['has-changes']);
   });
 
   it('does not try to comment on a fork\'s pull request, and says why', async () => {
