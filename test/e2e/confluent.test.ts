@@ -236,6 +236,26 @@ test('a saved plan is refused once the cluster changed', async (t) => {
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
 });
 
+test('a saved plan edited to delete a topic outside the scope is refused with only reads sent', async (t) => {
+  const { sim, run, dir } = await setup(t);
+  sim.addTopic({ name: 'billing.invoices.v1' });
+  const saved = await run('plan', '--format', 'json', '--out', 'plan.json');
+  assert.equal(saved.code, 0, saved.stderr);
+  const text = readFileSync(join(dir, 'plan.json'), 'utf8');
+  for (const secret of [SECRET, SECRET_B64, KEY]) assert.ok(!text.includes(secret), 'the plan file holds no credential');
+  const plan = JSON.parse(text) as { actions: unknown[]; summary: { delete: number } };
+  plan.actions.push({ phase: 6, action: 'delete', resource: { kind: 'topic', name: 'billing.invoices.v1' }, changes: [], patch: [{ op: 'remove', path: '' }] });
+  plan.summary.delete += 1;
+  writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
+  const before = sim.requests.length;
+  const r = await run('apply', '--plan', 'plan.json', '--auto-approve');
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /^error: plan plan\.json is not the plan these manifests give for cluster sim: the file was edited/);
+  assert.ok(sim.requests.slice(before).every((x) => x.method === 'GET'));
+  assert.ok(sim.topics.has('billing.invoices.v1'));
+  assert.equal(sim.topics.size, 1);
+});
+
 test('no secret is printed, even with --debug and failing credentials', async (t) => {
   const { sim, run, dir } = await setup(t);
   sim.addTopic({ name: 'orders.created.v1', partitions: 6 });
