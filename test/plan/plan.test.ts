@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import jsonpatch from 'fast-json-patch';
 import type { DesiredState, LiveState, Plan, PlanAction, PlanResource } from '../../src/model.js';
-import { DEFAULT_MAX_ACL_DELETES, fingerprint, plan, REDACTED, type PlanOptions } from '../../src/plan/index.js';
+import { DEFAULT_MAX_ACL_DELETES, desiredDigest, fingerprint, plan, REDACTED, type PlanOptions } from '../../src/plan/index.js';
 import { renderJson } from '../../src/render/index.js';
 import { acl, desired, inherited, KAFKA, live, liveTopic, onTopic, options, topic } from './builders.js';
 
@@ -435,12 +435,16 @@ describe('plan()', () => {
     ]);
   });
 
-  it('records the cluster and the fingerprint of the live state', () => {
+  it('records the cluster, its options, the digest of the desired state and the fingerprint of the live state', () => {
     const l = live({ topics: [liveTopic('a')] });
-    const p = plan(desired(), l, options({ cluster: { name: 'prod', type: 'confluent' } }));
+    const d = desired({ topics: [topic('a')] });
+    const p = plan(d, l, options({ cluster: { name: 'prod', type: 'confluent' }, ignoreConfigPrefixes: ['mycorp.'] }));
     assert.deepEqual(p.cluster, { name: 'prod', type: 'confluent' });
+    assert.deepEqual(p.options, { allowDelete: false, maxAclDeletes: 50 });
+    assert.deepEqual(plan(d, l, options({ allowDelete: true, maxAclDeletes: 3 })).options, { allowDelete: true, maxAclDeletes: 3 });
+    assert.equal(p.desiredDigest, desiredDigest(d, ['mycorp.']));
     assert.equal(p.fingerprint, fingerprint(l));
-    assert.equal(p.formatVersion, 1);
+    assert.equal(p.formatVersion, 2);
   });
 });
 
