@@ -61,7 +61,8 @@ if (process.env.KAFKAFORM_TEST_BROKERS) {
   const require = process.env.KAFKAFORM_REQUIRE_BROKER === '1';
   const problem = brokerPrerequisiteProblem();
   if (problem) {
-    say(`kafkaform tests: no Kafka broker (${problem}; see README): ${require ? 'failing, KAFKAFORM_REQUIRE_BROKER=1' : 'broker tests are skipped'}`);
+    const outcome = require ? 'failing, as KAFKAFORM_REQUIRE_BROKER=1' : 'broker tests are skipped';
+    say(`kafkaform tests: no Kafka broker (${problem}; needs Java 17+, Maven and openssl, see README): ${outcome}`);
     if (require) process.exit(1);
   } else {
     const started = Date.now();

@@ -48,19 +48,19 @@ function runsDir() {
 }
 
 /**
- * Why brokers cannot run on this machine (no Java 17+, no Maven, no openssl), or undefined when
- * they can. Cheap enough to call before deciding whether to start them.
+ * Why brokers cannot run on this machine ('java not found', 'java is 11.0.2', 'mvn not found',
+ * 'openssl not found'), or undefined when they can. Cheap enough to call before starting them.
  */
 export function brokerPrerequisiteProblem() {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (java.error || java.status !== 0) return 'needs Java 17+ and Maven; java not found';
+  if (java.error || java.status !== 0) return 'java not found';
   const m = /version "(\d+)(?:\.(\d+))?/.exec(java.stderr);
   const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0;
-  if (major < 17) return `needs Java 17+ and Maven; java is ${m ? m[0].slice(9) : 'of unknown version'}`;
+  if (major < 17) return `java is ${m ? m[0].slice(9, -1) : 'of unknown version'}`;
   const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
-  if (mvn.error || mvn.status !== 0) return 'needs Java 17+ and Maven; mvn not found';
+  if (mvn.error || mvn.status !== 0) return 'mvn not found';
   const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
-  if (openssl.error || openssl.status !== 0) return 'needs openssl to make the test CA; openssl not found';
+  if (openssl.error || openssl.status !== 0) return 'openssl not found';
   return undefined;
 }
 
@@ -125,7 +125,11 @@ async function freePorts(n) {
 }
 
 function clusterId() {
-  return randomBytes(16).toString('base64url');
+  // Like Kafka's own Uuid.randomUuid: an id starting with '-' would read as an option of `format`.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function properties(entries) {
@@ -268,7 +272,7 @@ function tail(file, lines = 30) {
   }
 }
 
-function format(libs, node, id) {
+function format(libs, node, id, record) {
   return new Promise((res, rej) => {
     const log = join(node.dir, 'format.log');
     const fd = openSync(log, 'w');
@@ -285,6 +289,7 @@ function format(libs, node, id) {
       { stdio: ['ignore', fd, fd] },
     );
     closeSync(fd);
+    record.add(child.pid);
     child.once('error', rej);
     child.once('exit', (code) =>
       code === 0 ? res() : rej(new Error(`formatting ${node.name} failed (exit ${code}):\n${tail(log)}`)),
@@ -435,11 +440,24 @@ async function startOnce(libs, version, options) {
   mkdirSync(runsDir(), { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'kafkaform-brokers-'));
   const pidFile = join(runsDir(), `${basename(dir)}.json`);
-  const record = { owner, dir, pids: [], pidFile };
-  const writeRecord = () => writeFileSync(pidFile, `${JSON.stringify({ owner, dir, pids: record.pids })}\n`);
+  // Every JVM of the run, formatting ones included: an interrupted start must leave none behind.
+  const record = {
+    owner,
+    dir,
+    pids: [],
+    pidFile,
+    save() {
+      writeFileSync(pidFile, `${JSON.stringify({ owner, dir, pids: this.pids })}\n`);
+    },
+    add(pid) {
+      if (pid === undefined) return;
+      this.pids.push(pid);
+      this.save();
+    },
+  };
   const onExit = () => killRun(record);
   if (owner === process.pid) process.on('exit', onExit);
-  writeRecord();
+  record.save();
   try {
     writeFileSync(join(dir, 'log4j2.properties'), LOG4J);
     const ports = await freePorts(9);
@@ -458,11 +476,8 @@ async function startOnce(libs, version, options) {
 
     const singleId = clusterId();
     const trioId = clusterId();
-    await Promise.all(nodes.map((n) => format(libs, n, n === single ? singleId : trioId)));
-    for (const n of nodes) {
-      record.pids.push(launch(libs, n, heap));
-      writeRecord();
-    }
+    await Promise.all(nodes.map((n) => format(libs, n, n === single ? singleId : trioId, record)));
+    for (const n of nodes) record.add(launch(libs, n, heap));
 
     const sasl = `127.0.0.1:${ports[0]}`;
     const bootstrap = trioClient.map((p) => `127.0.0.1:${p}`);
