@@ -21,6 +21,7 @@
  * one), DELEGATION_TOKEN bindings, other principals' bindings: they are listed as unmanaged.
  */
 import type { AclBinding, Scope } from '../model.js';
+import { compareStrings } from './order.js';
 
 function inside(binding: AclBinding, prefixes: readonly string[]): boolean {
   if (binding.permission !== 'ALLOW') return false;
@@ -31,30 +32,27 @@ function inside(binding: AclBinding, prefixes: readonly string[]): boolean {
   return false;
 }
 
-/**
- * The principal-free part of a binding that rule 2c compares. Only the name is free text and it
- * comes last, so the NUL-joined form is unambiguous; a NUL in another field (only a hostile server
- * sends one) switches to JSON, which has no raw NUL, so the two forms never collide.
- */
-function resourceKey(b: AclBinding): string {
-  if (b.resourceType.includes('\u0000') || b.patternType.includes('\u0000') || b.permission.includes('\u0000')) {
-    return JSON.stringify([b.resourceType, b.patternType, b.permission, b.resourceName]);
-  }
-  return `${b.resourceType}\u0000${b.patternType}\u0000${b.permission}\u0000${b.resourceName}`;
+/** Orders bindings by the resource rule 2c compares, as `compareAcls` does after the host. */
+function compareResource(a: AclBinding, b: AclBinding): number {
+  return compareStrings(a.resourceType, b.resourceType) || compareStrings(a.resourceName, b.resourceName) || compareStrings(a.patternType, b.patternType);
 }
 
 /**
  * Answers "do the manifests own this live binding?" for the bindings of a sorted walk (see the
- * module comment for the rule). Built once per plan; it keeps no per-binding state beyond the
- * declared resources of the principal the walk is in.
+ * module comment for the rule). Built once per plan; besides the scope it keeps only where the
+ * declared bindings of the principal the walk is in start and end, and allocates nothing per binding.
  */
 export class AclOwnership {
   readonly #scope: Scope;
   readonly #whole: ReadonlySet<string>;
   readonly #desired: readonly AclBinding[];
-  /** The principal whose declared resources `#resources` holds. */
-  #resourcesOf: string | undefined;
-  #resources = new Set<string>();
+  /** The principal whose declared bindings `#hostRuns` splits. */
+  #runsOf: string | undefined;
+  /**
+   * Where that principal's declared bindings start, where each change of host starts a new run,
+   * and where they end: inside a run they are sorted by resource, so rule 2c is a binary search.
+   */
+  #hostRuns: number[] = [];
 
   /** `desired` sorted and without repeats, as the ACL diff walks it. */
   constructor(desired: readonly AclBinding[], scope: Scope) {
@@ -87,20 +85,36 @@ export class AclOwnership {
     }
   }
 
-  /** Rule 2c. The walk visits principals in order, so each principal's resources are gathered once. */
+  /** Rule 2c. The walk visits principals in order, so each principal's runs are found once. */
   #declared(binding: AclBinding, next: number): boolean {
-    const { principal } = binding;
-    if (this.#resourcesOf !== principal) {
-      const resources = new Set<string>();
-      for (let i = next - 1; i >= 0 && (this.#desired[i] as AclBinding).principal === principal; i--) {
-        resources.add(resourceKey(this.#desired[i] as AclBinding));
+    const desired = this.#desired;
+    if (this.#runsOf !== binding.principal) {
+      let first = next;
+      while (first > 0 && (desired[first - 1] as AclBinding).principal === binding.principal) first--;
+      const runs = [first];
+      let i = first + 1;
+      for (; i < desired.length && (desired[i] as AclBinding).principal === binding.principal; i++) {
+        if ((desired[i] as AclBinding).host !== (desired[i - 1] as AclBinding).host) runs.push(i);
       }
-      for (let i = next; i < this.#desired.length && (this.#desired[i] as AclBinding).principal === principal; i++) {
-        resources.add(resourceKey(this.#desired[i] as AclBinding));
-      }
-      this.#resources = resources;
-      this.#resourcesOf = principal;
+      runs.push(i);
+      this.#hostRuns = runs;
+      this.#runsOf = binding.principal;
     }
-    return this.#resources.has(resourceKey(binding));
+    const runs = this.#hostRuns;
+    for (let r = 0; r + 1 < runs.length; r++) {
+      // The first binding of the run on this resource or after it.
+      let lo = runs[r] as number;
+      let hi = runs[r + 1] as number;
+      const end = hi;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareResource(desired[mid] as AclBinding, binding) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (; lo < end && compareResource(desired[lo] as AclBinding, binding) === 0; lo++) {
+        if ((desired[lo] as AclBinding).permission === binding.permission) return true;
+      }
+    }
+    return false;
   }
 }
