@@ -41194,23 +41194,25 @@ function inside(binding, prefixes) {
   for (const p of prefixes) if (binding.resourceName.startsWith(p)) return true;
   return false;
 }
-function resourceKey(b) {
-  if (b.resourceType.includes("\0") || b.patternType.includes("\0") || b.permission.includes("\0")) {
-    return JSON.stringify([b.resourceType, b.patternType, b.permission, b.resourceName]);
-  }
-  return `${b.resourceType}\0${b.patternType}\0${b.permission}\0${b.resourceName}`;
+function compareResource(a, b) {
+  return compareStrings(a.resourceType, b.resourceType) || compareStrings(a.resourceName, b.resourceName) || compareStrings(a.patternType, b.patternType);
 }
 var AclOwnership;
 var init_ownership = __esm({
   "src/plan/ownership.ts"() {
     "use strict";
+    init_order();
     AclOwnership = class {
       #scope;
       #whole;
       #desired;
-      /** The principal whose declared resources `#resources` holds. */
-      #resourcesOf;
-      #resources = /* @__PURE__ */ new Set();
+      /** The principal whose declared bindings `#hostRuns` splits. */
+      #runsOf;
+      /**
+       * Where that principal's declared bindings start, where each change of host starts a new run,
+       * and where they end: inside a run they are sorted by resource, so rule 2c is a binary search.
+       */
+      #hostRuns = [];
       /** `desired` sorted and without repeats, as the ACL diff walks it. */
       constructor(desired, scope) {
         this.#desired = desired;
@@ -41240,21 +41242,36 @@ var init_ownership = __esm({
             return false;
         }
       }
-      /** Rule 2c. The walk visits principals in order, so each principal's resources are gathered once. */
+      /** Rule 2c. The walk visits principals in order, so each principal's runs are found once. */
       #declared(binding, next) {
-        const { principal } = binding;
-        if (this.#resourcesOf !== principal) {
-          const resources = /* @__PURE__ */ new Set();
-          for (let i = next - 1; i >= 0 && this.#desired[i].principal === principal; i--) {
-            resources.add(resourceKey(this.#desired[i]));
+        const desired = this.#desired;
+        if (this.#runsOf !== binding.principal) {
+          let first = next;
+          while (first > 0 && desired[first - 1].principal === binding.principal) first--;
+          const runs2 = [first];
+          let i = first + 1;
+          for (; i < desired.length && desired[i].principal === binding.principal; i++) {
+            if (desired[i].host !== desired[i - 1].host) runs2.push(i);
           }
-          for (let i = next; i < this.#desired.length && this.#desired[i].principal === principal; i++) {
-            resources.add(resourceKey(this.#desired[i]));
-          }
-          this.#resources = resources;
-          this.#resourcesOf = principal;
+          runs2.push(i);
+          this.#hostRuns = runs2;
+          this.#runsOf = binding.principal;
         }
-        return this.#resources.has(resourceKey(binding));
+        const runs = this.#hostRuns;
+        for (let r = 0; r + 1 < runs.length; r++) {
+          let lo = runs[r];
+          let hi = runs[r + 1];
+          const end = hi;
+          while (lo < hi) {
+            const mid = lo + hi >>> 1;
+            if (compareResource(desired[mid], binding) < 0) lo = mid + 1;
+            else hi = mid;
+          }
+          for (; lo < end && compareResource(desired[lo], binding) === 0; lo++) {
+            if (desired[lo].permission === binding.permission) return true;
+          }
+        }
+        return false;
       }
     };
   }
