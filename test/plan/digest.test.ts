@@ -22,7 +22,7 @@ describe('desiredDigest', () => {
         source: { file: 'elsewhere.yaml', line: 40, column: 3, path: '/topics/9' },
       })),
       acls: [...BASE.acls].reverse().map((a) => ({ ...a, source: { ...a.source, line: 99 } })),
-      scope: { principals: [...BASE.scope.principals].reverse(), topicPrefixes: [...BASE.scope.topicPrefixes].reverse() },
+      scope: { ...BASE.scope, principals: [...BASE.scope.principals].reverse(), topicPrefixes: [...BASE.scope.topicPrefixes].reverse() },
     };
     assert.equal(desiredDigest(shuffled, ['other.', 'mycorp.']), digest);
   });
@@ -41,6 +41,9 @@ describe('desiredDigest', () => {
       ['a binding changed', { ...BASE, acls: [...BASE.acls.slice(0, 2), { ...BASE.acls[2]!, permission: 'DENY' }] }, []],
       ['a scope prefix', { ...BASE, scope: { ...BASE.scope, topicPrefixes: ['orders.'] } }, []],
       ['a scope principal', { ...BASE, scope: { ...BASE.scope, principals: ['User:a', 'User:b', 'User:c'] } }, []],
+      ['a scope group prefix', { ...BASE, scope: { ...BASE.scope, groupPrefixes: ['orders-'] } }, []],
+      ['a scope transactional id prefix', { ...BASE, scope: { ...BASE.scope, transactionalIdPrefixes: ['orders-'] } }, []],
+      ['the scope owning the cluster resource', { ...BASE, scope: { ...BASE.scope, cluster: true } }, []],
       ['ignored config prefixes', BASE, ['mycorp.']],
     ];
     const seen = new Set([digest]);
