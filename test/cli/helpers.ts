@@ -42,7 +42,8 @@ export function kafkaform(args: string[], options: { cwd: string; env?: Record<s
 /** Output that grows while a process runs, and a way to wait for some of it. */
 class Transcript {
   text = '';
-  #waiters: Array<{ pattern: string | RegExp; resolve: () => void }> = [];
+  #waiters: Array<{ pattern: string | RegExp; resolve: () => void; reject: (e: Error) => void }> = [];
+  #ended = false;
 
   add(chunk: string): void {
     this.text += chunk;
@@ -57,10 +58,22 @@ class Transcript {
     return typeof pattern === 'string' ? this.text.includes(pattern) : pattern.test(this.text);
   }
 
-  /** Resolves once the text contains `pattern`; the test's own timeout bounds the wait. */
+  /** No more text will come: whoever still waits is told so. */
+  end(): void {
+    this.#ended = true;
+    for (const w of this.#waiters) w.reject(this.#missing(w.pattern));
+    this.#waiters = [];
+  }
+
+  /** Resolves once the text contains `pattern`; rejects if the output ends without it. */
   shows(pattern: string | RegExp): Promise<void> {
     if (this.has(pattern)) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ pattern, resolve }));
+    if (this.#ended) return Promise.reject(this.#missing(pattern));
+    return new Promise((resolve, reject) => this.#waiters.push({ pattern, resolve, reject }));
+  }
+
+  #missing(pattern: string | RegExp): Error {
+    return new Error(`the process ended without showing ${String(pattern)}; it showed:\n${this.text}`);
   }
 }
 
@@ -83,7 +96,10 @@ export function startKafkaform(args: string[], options: { cwd: string; env?: Rec
   child.stderr.setEncoding('utf8').on('data', (d: string) => stderr.add(d));
   const done = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: stdout.text, stderr: stderr.text }));
+    child.on('close', (code) => {
+      stderr.end();
+      resolve({ code: code ?? -1, stdout: stdout.text, stderr: stderr.text });
+    });
   });
   return { child, stderrShows: (p) => stderr.shows(p), signal: (name) => void child.kill(name), done };
 }
@@ -133,6 +149,7 @@ export function kafkaformAtTerminal(
     child.on('error', reject);
     child.on('exit', () => child.stdin.end());
     child.on('close', (code) => {
+      screen.end();
       if (problems !== '') reject(new Error(`pty.py failed: ${problems}`));
       else resolve({ code: code ?? -1, screen: screen.text, stdout });
     });

@@ -76,6 +76,14 @@ ${['a', 'b', 'c', 'd', 'e', 'f'].map((n) => `  - name: orders.${n}`).join('\n')}
   return { sim, dir };
 }
 
+/** Resolves once `n` requests are held; rejects if kafkaform ends before that. */
+function held(sim: V3Simulator, n: number, run: { done: Promise<{ code: number; stderr: string }> }): Promise<void> {
+  return Promise.race([
+    sim.whenHeld(n),
+    run.done.then((r) => Promise.reject(new Error(`kafkaform ended (exit ${r.code}) before ${n} requests were held:\n${r.stderr}`))),
+  ]);
+}
+
 /** Real (not dry-run) topic creates the simulator received. */
 function creates(sim: V3Simulator): number {
   return sim.requests.filter((r) => r.method === 'POST' && /\/topics$/.test(r.path) && !(r.body as { validate_only?: boolean }).validate_only).length;
@@ -85,7 +93,7 @@ describe('an interrupt during apply', () => {
   it('lets the requests in flight finish, starts nothing new, reports and exits 130', async (t) => {
     const { sim, dir } = await sixTopics(t);
     const run = startKafkaform(['apply', '--auto-approve', '--concurrency', '2'], { cwd: dir });
-    await sim.whenHeld(2);
+    await held(sim, 2, run);
     run.signal('SIGINT');
     await run.stderrShows('Interrupted: starting nothing new');
     sim.release();
@@ -117,7 +125,7 @@ describe('an interrupt during apply', () => {
   it('a second interrupt exits at once, without waiting for the requests in flight', async (t) => {
     const { sim, dir } = await sixTopics(t);
     const run = startKafkaform(['apply', '--auto-approve', '--concurrency', '2'], { cwd: dir });
-    await sim.whenHeld(2);
+    await held(sim, 2, run);
     run.signal('SIGTERM');
     await run.stderrShows('Interrupted: starting nothing new');
     run.signal('SIGINT');
