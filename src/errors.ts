@@ -88,9 +88,9 @@ export class InterruptedError extends KafkaformError {
 }
 
 /**
- * The command's overall deadline (`--timeout`) passed before it finished. Targets throw it with
- * a message naming what they were waiting for (host and request); this base message names only
- * the timeout.
+ * The command's overall deadline (`--timeout`) passed before it finished. The deadline aborts
+ * with one naming the cluster; targets throw their own naming what they waited for (request and
+ * host).
  */
 export class DeadlineError extends KafkaformError {
   override readonly name = 'DeadlineError';

@@ -80,9 +80,9 @@ export interface HttpClientOptions {
 }
 
 /** Default TCP + TLS connect timeout. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Default wait for response headers, and between two chunks of a body. */
-export const DEFAULT_READ_TIMEOUT_MS = 30_000;
+const DEFAULT_READ_TIMEOUT_MS = 30_000;
 
 /** HTTP methods kafkaform uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -202,7 +202,7 @@ export class HttpClient {
   async request<T = unknown>(req: HttpRequest, consume?: BodyConsumer<T>): Promise<HttpResponse<T>> {
     const target = this.#resolve(req.path, req.query);
     const display = this.#redact(`${this.#base.origin}${target}`);
-    const progress: Progress = { attempts: 0 };
+    const progress: Progress = { failures: 0 };
     try {
       return await this.#send(req, target, display, progress, consume);
     } catch (err) {
@@ -232,7 +232,6 @@ export class HttpClient {
       // A request that just slept its own retry delay has waited out the pause it caused.
       if (!slept) await this.#holdBack(display);
       slept = false;
-      progress.attempts = attempt;
       const started = Date.now();
       let failure: { retriable: boolean; error: ApiError; retryAfterMs?: number };
       try {
@@ -288,6 +287,7 @@ export class HttpClient {
           error: this.#apiError({ method: req.method, url: display, serverMessage: problem, retriable }),
         };
       }
+      progress.failures = attempt;
       progress.last = describeAttempt(failure.error.details);
       if (!failure.retriable || attempt >= this.#retry.maxAttempts) throw failure.error;
       const delay = retryDelay(attempt, this.#retry, failure.retryAfterMs, this.#random);
@@ -322,7 +322,7 @@ export class HttpClient {
     const state =
       progress.last === undefined
         ? `no answer from ${this.#base.host}`
-        : `${this.#base.host} still failing after ${progress.attempts} attempt${progress.attempts === 1 ? '' : 's'} (last: ${progress.last})`;
+        : `${this.#base.host} still failing after ${progress.failures} failed attempt${progress.failures === 1 ? '' : 's'} (last: ${progress.last})`;
     return new DeadlineError(
       reason.timeoutMs,
       this.#redact(`${method} ${display}: ${state} within the command's ${formatDuration(reason.timeoutMs)} deadline; raise it with --timeout`),
@@ -427,7 +427,7 @@ interface Timeouts {
 
 /** How far one request got, for the message when the deadline stops it. */
 interface Progress {
-  attempts: number;
+  failures: number;
   /** The last failed attempt, as `describeAttempt` puts it. */
   last?: string;
 }

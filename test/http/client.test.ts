@@ -179,7 +179,7 @@ test('an aborted signal ends a retry delay, and an interrupt comes through as it
   const later = client(s.url, { signal: deadline.signal, sleep: () => (deadline.abort(new DeadlineError(2_000, 'unused')), new Promise(() => undefined)) });
   t.after(() => later.http.close());
   await assert.rejects(later.http.request({ method: 'GET', path: '/x' }), {
-    message: `GET ${s.url}/x: ${new URL(s.url).host} still failing after 1 attempt (last: HTTP 503) within the command's 2 s deadline; raise it with --timeout`,
+    message: `GET ${s.url}/x: ${new URL(s.url).host} still failing after 1 failed attempt (last: HTTP 503) within the command's 2 s deadline; raise it with --timeout`,
   });
 });
 
