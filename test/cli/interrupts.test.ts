@@ -122,6 +122,20 @@ describe('an interrupt during apply', () => {
     assert.ok(!r.stdout.includes('Apply complete'));
   });
 
+  it('before the first change, ends what waits at once: nothing was changed', async (t) => {
+    const { sim, dir } = await sixTopics(t);
+    sim.clearFaults();
+    sim.inject({ fault: 'hold', method: 'GET', path: /\/topics$/ });
+    const run = startKafkaform(['apply', '--auto-approve'], { cwd: dir });
+    await held(sim, 1, run);
+    run.signal('SIGINT');
+    // The read is still held: the interrupt does not wait for it.
+    const r = await run.done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.equal(r.stderr, 'Interrupted; nothing was changed.\n');
+    assert.equal(sim.requests.filter((q) => q.method !== 'GET').length, 0);
+  });
+
   it('a second interrupt exits at once, without waiting for the requests in flight', async (t) => {
     const { sim, dir } = await sixTopics(t);
     const run = startKafkaform(['apply', '--auto-approve', '--concurrency', '2'], { cwd: dir });
