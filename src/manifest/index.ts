@@ -170,10 +170,23 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       overlay.at,
     );
   }
-  const base = desiredState(collected, undefined, problems);
+  // The shared state warns about version-dependent keys only when some cluster (or none at all)
+  // leaves its Kafka version open; a cluster that declares one is checked against it.
+  const versionless = collected.clusters.length === 0 || collected.clusters.some((c) => c.kafkaVersion === undefined);
+  const base = desiredState(collected, undefined, problems, { versionWarnings: versionless });
   const perCluster = new Map<string, DesiredState>();
-  for (const [name, overlay] of [...collected.overlays].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    perCluster.set(name, desiredState(collected, overlay, problems));
+  const versions = new Map(collected.clusters.map((c) => [c.name, c.kafkaVersion]));
+  const names = [...new Set([...collected.overlays.keys(), ...collected.clusters.filter((c) => c.kafkaVersion).map((c) => c.name)])];
+  for (const name of names.sort()) {
+    const kafkaVersion = versions.get(name);
+    perCluster.set(
+      name,
+      desiredState(collected, collected.overlays.get(name), problems, {
+        cluster: name,
+        ...(kafkaVersion ? { kafkaVersion } : {}),
+        versionWarnings: kafkaVersion === undefined,
+      }),
+    );
   }
 
   const all = sortProblems(problems.list);

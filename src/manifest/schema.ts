@@ -153,7 +153,9 @@ function describe(e: ErrorObject): { message: string; path: string; part?: 'key'
       const allowed = (p['allowedValues'] as unknown[]).map(String);
       const guess = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
       return {
-        message: `${subject(path)} must be one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        message:
+          `${subject(path)} must be one of ${allowed.join(', ')}, not ${JSON.stringify(e.data)}` +
+          (guess ? ` (did you mean "${guess}"?)` : typeof e.data === 'number' && allowed.includes(String(e.data)) ? ` (quote it: "${e.data}")` : ''),
         path,
       };
     }
