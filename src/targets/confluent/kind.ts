@@ -10,12 +10,16 @@ import { ConfluentTarget } from './target.js';
  */
 export const CONFLUENT_MANAGED_PREFIXES: readonly string[] = ['confluent.'];
 
-/** What a REST v3 cluster can do: server-side dry runs, no replication-factor change. */
+/**
+ * What a REST v3 cluster can do: server-side dry runs, no replication-factor change; its topic
+ * config listings include every config its Kafka knows.
+ */
 export const CONFLUENT_CAPABILITIES: TargetCapabilities = {
   dryRun: true,
   replicationFactorChange: false,
   principalsMustExist: false,
   managedConfigPrefixes: [...CONFLUENT_MANAGED_PREFIXES],
+  reportsAllTopicConfigs: true,
 };
 
 /** `type: confluent`: Confluent Cloud (`/kafka/v3`), Confluent Server and REST Proxy (`/v3`). */
