@@ -19,7 +19,7 @@ export type KafkaConfigType = 'boolean' | 'int' | 'long' | 'double' | 'string' |
  * A ConfigDef validator as data. `range`: ConfigDef.Range (bounds inclusive, null = none), plus
  * single values outside it that a probed lambda validator accepts (gzip's -1). `enum`:
  * ValidString (exact) or CaseInsensitiveValidString. `list`: ValidList; `emptyAllowed` is present
- * from Kafka 4.2, whose ValidList also refuses duplicates and empty items. `metadataVersion`: the
+ * from Kafka 4.2. `metadataVersion`: the
  * release names message.format.version accepted. `other`: only the validator's own description.
  */
 export type KafkaValidator =

@@ -373,15 +373,11 @@ function checkList(def: KafkaConfigDefinition, value: ConfigInput, fail: Fail): 
         (guess ? ` (did you mean "${guess}"?)` : ''),
     );
   }
-  // From Kafka 4.2 (the validator says whether an empty list is allowed) lists are sets: no empty
-  // items, no duplicates. Earlier versions only check each item.
-  const strict = v.emptyAllowed !== undefined;
-  if (items.includes('')) return fail(strict ? 'contains an empty item' : `contains an empty item, expected ${[...v.values].sort().join(', ')}`);
-  if (strict) {
-    if (items.length === 0 && !v.emptyAllowed) return fail('must not be empty');
-    const spelled = items.map((i) => enumHit(v.values, i) ?? i);
-    if (new Set(spelled).size !== spelled.length) return fail('lists a value twice');
-  }
+  // An empty item is refused by every version; from Kafka 4.2 the validator also says whether an
+  // empty list is allowed. Duplicates pass (a 4.4 broker accepts `delete,delete`, as measured by
+  // test/kafka/differential.test.ts) and kafkaform writes each item once.
+  if (items.includes('')) return fail(`contains an empty item, expected ${[...v.values].sort().join(', ')}`);
+  if (items.length === 0 && v.emptyAllowed === false) return fail('must not be empty');
   return { ok: true, value: canonicalList(items, v.values) };
 }
 
