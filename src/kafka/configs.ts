@@ -9,11 +9,9 @@
  * `TRUE` and `true` all compare equal.
  */
 import { closest } from './suggest.js';
-
 import {
   ALL_TOPIC_CONFIG_NAMES,
   KAFKA_VERSIONS,
-  describeVersions,
   kafkaCatalog,
   newestDefinition,
   versionsDefining,
@@ -529,11 +527,6 @@ export function canonicalConfigValue(key: string, value: string): string {
       return values && items.some((i) => i !== '' && !enumHit(values, i)) ? items.join(',') : canonicalList(items, values);
     }
   }
-}
-
-/** In words, which supported versions define `key` (`Kafka 3.8 and later`). */
-export function versionsOfKey(key: string): string {
-  return describeVersions(versionsDefining(key));
 }
 
 /**

@@ -211,7 +211,7 @@ export function configValueVersionFindings(
 }
 
 /** A config value a cross-key rule reads: the canonical value, and whether the manifest wrote it. */
-export interface RuleInput {
+interface RuleInput {
   value: string;
   written: boolean;
 }
