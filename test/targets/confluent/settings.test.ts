@@ -48,5 +48,11 @@ test('settings problems are one sentence naming the cluster and never quoting se
 
 test('the kind is usable offline and declares what REST v3 can do', () => {
   assert.equal(confluentKind.type, 'confluent');
-  assert.deepEqual(CONFLUENT_CAPABILITIES, { dryRun: true, replicationFactorChange: false, principalsMustExist: false, managedConfigPrefixes: ['confluent.'] });
+  assert.deepEqual(CONFLUENT_CAPABILITIES, {
+    dryRun: true,
+    replicationFactorChange: false,
+    principalsMustExist: false,
+    managedConfigPrefixes: ['confluent.'],
+    reportsAllTopicConfigs: true,
+  });
 });

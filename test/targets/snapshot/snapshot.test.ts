@@ -239,7 +239,7 @@ describe('snapshot target', () => {
     const { file, target } = await setup(snapshot({ source: { type: 'confluent' } }));
     assert.equal(target.file, file);
     assert.equal(target.sourceType, 'confluent');
-    assert.deepEqual(target.capabilities, { ...TARGET_KINDS.confluent.capabilities, dryRun: false });
+    assert.deepEqual(target.capabilities, { ...TARGET_KINDS.confluent.capabilities, dryRun: false, reportsAllTopicConfigs: false });
     assert.equal(rulesOf(target), TARGET_KINDS.confluent);
     const plain = await setup();
     assert.deepEqual(plain.target.capabilities, PLAIN);
