@@ -9,6 +9,7 @@ import type { PlanOptions } from '../plan/index.js';
 import { openTarget, rulesOf } from '../targets/index.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { reportWarnings } from '../cli/exit.js';
+import { safe } from '../render/index.js';
 import { resolvePath, useColor, type Io } from './io.js';
 
 /** Options every command accepts. */
@@ -33,6 +34,11 @@ export async function load(options: CommonOptions, io: Io): Promise<Manifests> {
     { env: io.env },
   );
   reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  if (options.debug === true && manifests.skipped.length > 0) {
+    const n = manifests.skipped.length;
+    io.stderr(`Skipped ${n} YAML file${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a kafkaform manifest:\n`);
+    for (const file of manifests.skipped) io.stderr(`  ${safe(file)}\n`);
+  }
   return manifests;
 }
 

@@ -58,6 +58,9 @@ function setAt(root: JsonValue, path: string, v: JsonValue): void {
   if (last !== undefined && node !== null && typeof node === 'object') (node as Record<string, JsonValue>)[last] = v;
 }
 
+/** The one manifest format version this kafkaform reads. */
+export const API_VERSION = 'kafkaform/v1';
+
 /** Locates nodes of the value being validated. */
 export type Locate = (path: string, part?: 'key' | 'value') => SourceLocation;
 
@@ -135,6 +138,9 @@ function describe(e: ErrorObject): { message: string; path: string; part?: 'key'
       // Their branches' errors say what is wrong; these only say a branch failed.
       return undefined;
     case 'required':
+      if (path === '' && p['missingProperty'] === 'apiVersion') {
+        return { message: `missing required property "apiVersion" (every document starts with "apiVersion: ${API_VERSION}")`, path };
+      }
       return { message: `missing required property "${String(p['missingProperty'])}"`, path };
     case 'additionalProperties': {
       const name = String(p['additionalProperty']);
@@ -158,6 +164,9 @@ function describe(e: ErrorObject): { message: string; path: string; part?: 'key'
       };
     }
     case 'const':
+      if (path === '/apiVersion') {
+        return { message: `unknown apiVersion ${JSON.stringify(e.data)} (did you mean "${API_VERSION}"?)`, path };
+      }
       return { message: `${subject(path)} must be ${JSON.stringify(p['allowedValue'])}`, path };
     case 'minimum':
       return { message: `${subject(path)} must be at least ${String(p['limit'])}`, path };
