@@ -9168,6 +9168,1065 @@ var require_ucs2length = __commonJS({
 });
 
 // src/manifest/schema.validators.ts
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate22.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.restUrl === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "restUrl" }, message: "must have required property 'restUrl'", schema: schema33.required, parentSchema: schema33, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema33.properties, key0)) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("confluent" !== data0) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "confluent" }, message: "must be equal to constant", schema: "confluent", parentSchema: schema33.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.restUrl !== void 0) {
+      let data1 = data.restUrl;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err3 = { instancePath: instancePath + "/restUrl", schemaPath: "#/properties/restUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.restUrl, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      } else {
+        const err4 = { instancePath: instancePath + "/restUrl", schemaPath: "#/properties/restUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.restUrl.type, parentSchema: schema33.properties.restUrl, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.clusterId !== void 0) {
+      let data2 = data.clusterId;
+      if (typeof data2 === "string") {
+        if (func2(data2) < 1) {
+          const err5 = { instancePath: instancePath + "/clusterId", schemaPath: "#/properties/clusterId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.clusterId, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/clusterId", schemaPath: "#/properties/clusterId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.clusterId.type, parentSchema: schema33.properties.clusterId, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.auth !== void 0) {
+      let data3 = data.auth;
+      const _errs11 = errors;
+      let valid3 = true;
+      const _errs12 = errors;
+      if (errors === _errs12) {
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          let missing0;
+          if (data3.type === void 0 && (missing0 = "type")) {
+            const err7 = {};
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          } else {
+            if (data3.type !== void 0) {
+              if ("basic" !== data3.type) {
+                const err8 = {};
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err9 = {};
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      }
+      var _valid0 = _errs12 === errors;
+      errors = _errs11;
+      if (vErrors !== null) {
+        if (_errs11) {
+          vErrors.length = _errs11;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs15 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.username === void 0) {
+            const err10 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'", schema: schema34.allOf[0].then.required, parentSchema: schema34.allOf[0].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+          if (data3.password === void 0) {
+            const err11 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'", schema: schema34.allOf[0].then.required, parentSchema: schema34.allOf[0].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          for (const key1 in data3) {
+            if (!(key1 === "type" || key1 === "username" || key1 === "password")) {
+              const err12 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.allOf[0].then, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+          if (data3.type !== void 0) {
+            let data5 = data3.type;
+            if ("basic" !== data5) {
+              const err13 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/type/const", keyword: "const", params: { allowedValue: "basic" }, message: "must be equal to constant", schema: "basic", parentSchema: schema34.allOf[0].then.properties.type, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+          if (data3.username !== void 0) {
+            let data6 = data3.username;
+            if (typeof data6 === "string") {
+              if (func2(data6) < 1) {
+                const err14 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/username/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[0].then.properties.username, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            } else {
+              const err15 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[0].then.properties.username.type, parentSchema: schema34.allOf[0].then.properties.username, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          if (data3.password !== void 0) {
+            let data7 = data3.password;
+            if (typeof data7 === "string") {
+              if (func2(data7) < 1) {
+                const err16 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/password/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[0].then.properties.password, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+            } else {
+              const err17 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/password/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[0].then.properties.password.type, parentSchema: schema34.allOf[0].then.properties.password, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err18 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.allOf[0].then.type, parentSchema: schema34.allOf[0].then, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        var _valid0 = _errs15 === errors;
+        valid3 = _valid0;
+        if (valid3) {
+          var props0 = true;
+        }
+      }
+      if (!valid3) {
+        const err19 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema34.allOf[0].if, parentSchema: schema34.allOf[0], data: data3 };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+      const _errs24 = errors;
+      let valid6 = true;
+      const _errs25 = errors;
+      if (errors === _errs25) {
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          let missing1;
+          if (data3.type === void 0 && (missing1 = "type")) {
+            const err20 = {};
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          } else {
+            if (data3.type !== void 0) {
+              if ("bearer" !== data3.type) {
+                const err21 = {};
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err22 = {};
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+      }
+      var _valid1 = _errs25 === errors;
+      errors = _errs24;
+      if (vErrors !== null) {
+        if (_errs24) {
+          vErrors.length = _errs24;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid1) {
+        const _errs28 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.token === void 0) {
+            const err23 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema34.allOf[1].then.required, parentSchema: schema34.allOf[1].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          for (const key2 in data3) {
+            if (!(key2 === "type" || key2 === "token")) {
+              const err24 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.allOf[1].then, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          }
+          if (data3.type !== void 0) {
+            let data9 = data3.type;
+            if ("bearer" !== data9) {
+              const err25 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/type/const", keyword: "const", params: { allowedValue: "bearer" }, message: "must be equal to constant", schema: "bearer", parentSchema: schema34.allOf[1].then.properties.type, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          }
+          if (data3.token !== void 0) {
+            let data10 = data3.token;
+            if (typeof data10 === "string") {
+              if (func2(data10) < 1) {
+                const err26 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[1].then.properties.token, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            } else {
+              const err27 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[1].then.properties.token.type, parentSchema: schema34.allOf[1].then.properties.token, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err28 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.allOf[1].then.type, parentSchema: schema34.allOf[1].then, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        var _valid1 = _errs28 === errors;
+        valid6 = _valid1;
+        if (valid6) {
+          var props1 = true;
+        }
+      }
+      if (!valid6) {
+        const err29 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema34.allOf[1].if, parentSchema: schema34.allOf[1], data: data3 };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      if (props0 !== true && props1 !== void 0) {
+        if (props1 === true) {
+          props0 = true;
+        } else {
+          props0 = props0 || {};
+          Object.assign(props0, props1);
+        }
+      }
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        if (data3.type === void 0) {
+          const err30 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema34.required, parentSchema: schema34, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+        if (props0 !== true) {
+          props0 = props0 || {};
+          props0.type = true;
+        }
+        if (data3.type !== void 0) {
+          let data11 = data3.type;
+          if (!(data11 === "basic" || data11 === "bearer")) {
+            const err31 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/properties/type/enum", keyword: "enum", params: { allowedValues: schema34.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema34.properties.type.enum, parentSchema: schema34.properties.type, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err32 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.caFile !== void 0) {
+      let data12 = data.caFile;
+      if (typeof data12 === "string") {
+        if (func2(data12) < 1) {
+          const err33 = { instancePath: instancePath + "/caFile", schemaPath: "#/properties/caFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.caFile, data: data12 };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+      } else {
+        const err34 = { instancePath: instancePath + "/caFile", schemaPath: "#/properties/caFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.caFile.type, parentSchema: schema33.properties.caFile, data: data12 };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.insecureSkipTlsVerify !== void 0) {
+      let data13 = data.insecureSkipTlsVerify;
+      if (typeof data13 !== "boolean" && typeof data13 !== "string") {
+        const err35 = { instancePath: instancePath + "/insecureSkipTlsVerify", schemaPath: "#/$defs/settingBoolean/type", keyword: "type", params: { type: schema35.type }, message: "must be boolean,string", schema: schema35.type, parentSchema: schema35, data: data13 };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.timeouts !== void 0) {
+      let data14 = data.timeouts;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        for (const key3 in data14) {
+          if (!(key3 === "connectMs" || key3 === "readMs")) {
+            const err36 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data14.connectMs !== void 0) {
+          let data15 = data14.connectMs;
+          if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && typeof data15 !== "string") {
+            const err37 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/type", keyword: "type", params: { type: schema36.properties.connectMs.type }, message: "must be integer,string", schema: schema36.properties.connectMs.type, parentSchema: schema36.properties.connectMs, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+          if (typeof data15 == "number" && isFinite(data15)) {
+            if (data15 < 1 || isNaN(data15)) {
+              const err38 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.connectMs, data: data15 };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data14.readMs !== void 0) {
+          let data16 = data14.readMs;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && typeof data16 !== "string") {
+            const err39 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/type", keyword: "type", params: { type: schema36.properties.readMs.type }, message: "must be integer,string", schema: schema36.properties.readMs.type, parentSchema: schema36.properties.readMs, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 1 || isNaN(data16)) {
+              const err40 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.readMs, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err41 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data: data14 };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+    if (data.retry !== void 0) {
+      let data17 = data.retry;
+      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+        for (const key4 in data17) {
+          if (!(key4 === "maxAttempts" || key4 === "baseDelayMs" || key4 === "maxDelayMs")) {
+            const err42 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+        if (data17.maxAttempts !== void 0) {
+          let data18 = data17.maxAttempts;
+          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && typeof data18 !== "string") {
+            const err43 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/type", keyword: "type", params: { type: schema37.properties.maxAttempts.type }, message: "must be integer,string", schema: schema37.properties.maxAttempts.type, parentSchema: schema37.properties.maxAttempts, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 < 1 || isNaN(data18)) {
+              const err44 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.maxAttempts, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.baseDelayMs !== void 0) {
+          let data19 = data17.baseDelayMs;
+          if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)) && isFinite(data19)) && typeof data19 !== "string") {
+            const err45 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/type", keyword: "type", params: { type: schema37.properties.baseDelayMs.type }, message: "must be integer,string", schema: schema37.properties.baseDelayMs.type, parentSchema: schema37.properties.baseDelayMs, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          if (typeof data19 == "number" && isFinite(data19)) {
+            if (data19 < 0 || isNaN(data19)) {
+              const err46 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.baseDelayMs, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.maxDelayMs !== void 0) {
+          let data20 = data17.maxDelayMs;
+          if (!(typeof data20 == "number" && (!(data20 % 1) && !isNaN(data20)) && isFinite(data20)) && typeof data20 !== "string") {
+            const err47 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/type", keyword: "type", params: { type: schema37.properties.maxDelayMs.type }, message: "must be integer,string", schema: schema37.properties.maxDelayMs.type, parentSchema: schema37.properties.maxDelayMs, data: data20 };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+          if (typeof data20 == "number" && isFinite(data20)) {
+            if (data20 < 0 || isNaN(data20)) {
+              const err48 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.maxDelayMs, data: data20 };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err49 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data: data17 };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+    if (data.concurrency !== void 0) {
+      let data21 = data.concurrency;
+      if (!(typeof data21 == "number" && (!(data21 % 1) && !isNaN(data21)) && isFinite(data21)) && typeof data21 !== "string") {
+        const err50 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/type", keyword: "type", params: { type: schema33.properties.concurrency.type }, message: "must be integer,string", schema: schema33.properties.concurrency.type, parentSchema: schema33.properties.concurrency, data: data21 };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+      if (typeof data21 == "number" && isFinite(data21)) {
+        if (data21 < 1 || isNaN(data21)) {
+          const err51 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema33.properties.concurrency, data: data21 };
+          if (vErrors === null) {
+            vErrors = [err51];
+          } else {
+            vErrors.push(err51);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.aclBatchSize !== void 0) {
+      let data22 = data.aclBatchSize;
+      if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22)) && typeof data22 !== "string") {
+        const err52 = { instancePath: instancePath + "/aclBatchSize", schemaPath: "#/properties/aclBatchSize/type", keyword: "type", params: { type: schema33.properties.aclBatchSize.type }, message: "must be integer,string", schema: schema33.properties.aclBatchSize.type, parentSchema: schema33.properties.aclBatchSize, data: data22 };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+      if (typeof data22 == "number" && isFinite(data22)) {
+        if (data22 < 1 || isNaN(data22)) {
+          const err53 = { instancePath: instancePath + "/aclBatchSize", schemaPath: "#/properties/aclBatchSize/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema33.properties.aclBatchSize, data: data22 };
+          if (vErrors === null) {
+            vErrors = [err53];
+          } else {
+            vErrors.push(err53);
+          }
+          errors++;
+        }
+      }
+    }
+  } else {
+    const err54 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
+    if (vErrors === null) {
+      vErrors = [err54];
+    } else {
+      vErrors.push(err54);
+    }
+    errors++;
+  }
+  validate22.errors = vErrors;
+  return errors === 0;
+}
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate24.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.databaseId === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "databaseId" }, message: "must have required property 'databaseId'", schema: schema38.required, parentSchema: schema38, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.token === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema38.required, parentSchema: schema38, data };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "type" || key0 === "databaseId" || key0 === "token" || key0 === "apiUrl" || key0 === "timeouts" || key0 === "retry" || key0 === "concurrency" || key0 === "topicCreation")) {
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema38, data };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("digitalocean" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "digitalocean" }, message: "must be equal to constant", schema: "digitalocean", parentSchema: schema38.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.databaseId !== void 0) {
+      let data1 = data.databaseId;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err4 = { instancePath: instancePath + "/databaseId", schemaPath: "#/properties/databaseId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema38.properties.databaseId, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/databaseId", schemaPath: "#/properties/databaseId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.properties.databaseId.type, parentSchema: schema38.properties.databaseId, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.token !== void 0) {
+      let data2 = data.token;
+      if (typeof data2 === "string") {
+        if (func2(data2) < 1) {
+          const err6 = { instancePath: instancePath + "/token", schemaPath: "#/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema38.properties.token, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      } else {
+        const err7 = { instancePath: instancePath + "/token", schemaPath: "#/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.properties.token.type, parentSchema: schema38.properties.token, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.apiUrl !== void 0) {
+      let data3 = data.apiUrl;
+      if (typeof data3 === "string") {
+        if (func2(data3) < 1) {
+          const err8 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/properties/apiUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema38.properties.apiUrl, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/properties/apiUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.properties.apiUrl.type, parentSchema: schema38.properties.apiUrl, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.timeouts !== void 0) {
+      let data4 = data.timeouts;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        for (const key1 in data4) {
+          if (!(key1 === "connectMs" || key1 === "readMs")) {
+            const err10 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data4.connectMs !== void 0) {
+          let data5 = data4.connectMs;
+          if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5)) && typeof data5 !== "string") {
+            const err11 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/type", keyword: "type", params: { type: schema36.properties.connectMs.type }, message: "must be integer,string", schema: schema36.properties.connectMs.type, parentSchema: schema36.properties.connectMs, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 < 1 || isNaN(data5)) {
+              const err12 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.connectMs, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.readMs !== void 0) {
+          let data6 = data4.readMs;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6)) && typeof data6 !== "string") {
+            const err13 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/type", keyword: "type", params: { type: schema36.properties.readMs.type }, message: "must be integer,string", schema: schema36.properties.readMs.type, parentSchema: schema36.properties.readMs, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 < 1 || isNaN(data6)) {
+              const err14 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.readMs, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data: data4 };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.retry !== void 0) {
+      let data7 = data.retry;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        for (const key2 in data7) {
+          if (!(key2 === "maxAttempts" || key2 === "baseDelayMs" || key2 === "maxDelayMs")) {
+            const err16 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data7.maxAttempts !== void 0) {
+          let data8 = data7.maxAttempts;
+          if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8)) && typeof data8 !== "string") {
+            const err17 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/type", keyword: "type", params: { type: schema37.properties.maxAttempts.type }, message: "must be integer,string", schema: schema37.properties.maxAttempts.type, parentSchema: schema37.properties.maxAttempts, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 < 1 || isNaN(data8)) {
+              const err18 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.maxAttempts, data: data8 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data7.baseDelayMs !== void 0) {
+          let data9 = data7.baseDelayMs;
+          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9)) && typeof data9 !== "string") {
+            const err19 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/type", keyword: "type", params: { type: schema37.properties.baseDelayMs.type }, message: "must be integer,string", schema: schema37.properties.baseDelayMs.type, parentSchema: schema37.properties.baseDelayMs, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 < 0 || isNaN(data9)) {
+              const err20 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.baseDelayMs, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data7.maxDelayMs !== void 0) {
+          let data10 = data7.maxDelayMs;
+          if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10)) && typeof data10 !== "string") {
+            const err21 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/type", keyword: "type", params: { type: schema37.properties.maxDelayMs.type }, message: "must be integer,string", schema: schema37.properties.maxDelayMs.type, parentSchema: schema37.properties.maxDelayMs, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          if (typeof data10 == "number" && isFinite(data10)) {
+            if (data10 < 0 || isNaN(data10)) {
+              const err22 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.maxDelayMs, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err23 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.concurrency !== void 0) {
+      let data11 = data.concurrency;
+      if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11)) && typeof data11 !== "string") {
+        const err24 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/type", keyword: "type", params: { type: schema38.properties.concurrency.type }, message: "must be integer,string", schema: schema38.properties.concurrency.type, parentSchema: schema38.properties.concurrency, data: data11 };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      if (typeof data11 == "number" && isFinite(data11)) {
+        if (data11 < 1 || isNaN(data11)) {
+          const err25 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema38.properties.concurrency, data: data11 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.topicCreation !== void 0) {
+      let data12 = data.topicCreation;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        for (const key3 in data12) {
+          if (!(key3 === "timeoutMs" || key3 === "pollIntervalMs")) {
+            const err26 = { instancePath: instancePath + "/topicCreation", schemaPath: "#/properties/topicCreation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema38.properties.topicCreation, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data12.timeoutMs !== void 0) {
+          let data13 = data12.timeoutMs;
+          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
+            const err27 = { instancePath: instancePath + "/topicCreation/timeoutMs", schemaPath: "#/properties/topicCreation/properties/timeoutMs/type", keyword: "type", params: { type: schema38.properties.topicCreation.properties.timeoutMs.type }, message: "must be integer,string", schema: schema38.properties.topicCreation.properties.timeoutMs.type, parentSchema: schema38.properties.topicCreation.properties.timeoutMs, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+          if (typeof data13 == "number" && isFinite(data13)) {
+            if (data13 < 1 || isNaN(data13)) {
+              const err28 = { instancePath: instancePath + "/topicCreation/timeoutMs", schemaPath: "#/properties/topicCreation/properties/timeoutMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema38.properties.topicCreation.properties.timeoutMs, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data12.pollIntervalMs !== void 0) {
+          let data14 = data12.pollIntervalMs;
+          if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14)) && typeof data14 !== "string") {
+            const err29 = { instancePath: instancePath + "/topicCreation/pollIntervalMs", schemaPath: "#/properties/topicCreation/properties/pollIntervalMs/type", keyword: "type", params: { type: schema38.properties.topicCreation.properties.pollIntervalMs.type }, message: "must be integer,string", schema: schema38.properties.topicCreation.properties.pollIntervalMs.type, parentSchema: schema38.properties.topicCreation.properties.pollIntervalMs, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          if (typeof data14 == "number" && isFinite(data14)) {
+            if (data14 < 1 || isNaN(data14)) {
+              const err30 = { instancePath: instancePath + "/topicCreation/pollIntervalMs", schemaPath: "#/properties/topicCreation/properties/pollIntervalMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema38.properties.topicCreation.properties.pollIntervalMs, data: data14 };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err31 = { instancePath: instancePath + "/topicCreation", schemaPath: "#/properties/topicCreation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema38.properties.topicCreation.type, parentSchema: schema38.properties.topicCreation, data: data12 };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err32 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema38.type, parentSchema: schema38, data };
+    if (vErrors === null) {
+      vErrors = [err32];
+    } else {
+      vErrors.push(err32);
+    }
+    errors++;
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -9226,674 +10285,278 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (_valid0) {
     const _errs6 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.restUrl === void 0) {
-        const err3 = { instancePath, schemaPath: "#/$defs/confluentCluster/required", keyword: "required", params: { missingProperty: "restUrl" }, message: "must have required property 'restUrl'", schema: schema33.required, parentSchema: schema33, data };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if (data.restUrl !== void 0) {
-        let data1 = data.restUrl;
-        if (typeof data1 === "string") {
-          if (func1(data1) < 1) {
-            const err4 = { instancePath: instancePath + "/restUrl", schemaPath: "#/$defs/confluentCluster/properties/restUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.restUrl, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
-            errors++;
-          }
-        } else {
-          const err5 = { instancePath: instancePath + "/restUrl", schemaPath: "#/$defs/confluentCluster/properties/restUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.restUrl.type, parentSchema: schema33.properties.restUrl, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-      if (data.clusterId !== void 0) {
-        let data2 = data.clusterId;
-        if (typeof data2 === "string") {
-          if (func1(data2) < 1) {
-            const err6 = { instancePath: instancePath + "/clusterId", schemaPath: "#/$defs/confluentCluster/properties/clusterId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.clusterId, data: data2 };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
-        } else {
-          const err7 = { instancePath: instancePath + "/clusterId", schemaPath: "#/$defs/confluentCluster/properties/clusterId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.clusterId.type, parentSchema: schema33.properties.clusterId, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      }
-      if (data.auth !== void 0) {
-        let data3 = data.auth;
-        const _errs16 = errors;
-        let valid6 = true;
-        const _errs17 = errors;
-        if (errors === _errs17) {
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            let missing1;
-            if (data3.type === void 0 && (missing1 = "type")) {
-              const err8 = {};
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            } else {
-              if (data3.type !== void 0) {
-                if ("basic" !== data3.type) {
-                  const err9 = {};
-                  if (vErrors === null) {
-                    vErrors = [err9];
-                  } else {
-                    vErrors.push(err9);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err10 = {};
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
-            errors++;
-          }
-        }
-        var _valid1 = _errs17 === errors;
-        errors = _errs16;
-        if (vErrors !== null) {
-          if (_errs16) {
-            vErrors.length = _errs16;
-          } else {
-            vErrors = null;
-          }
-        }
-        if (_valid1) {
-          const _errs20 = errors;
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            if (data3.username === void 0) {
-              const err11 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'", schema: schema33.properties.auth.allOf[0].then.required, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-            if (data3.password === void 0) {
-              const err12 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'", schema: schema33.properties.auth.allOf[0].then.required, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
-              errors++;
-            }
-            if (data3.username !== void 0) {
-              let data5 = data3.username;
-              if (typeof data5 !== "string") {
-                const err13 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[0].then.properties.username.type, parentSchema: schema33.properties.auth.allOf[0].then.properties.username, data: data5 };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
-                errors++;
-              }
-            }
-            if (data3.password !== void 0) {
-              let data6 = data3.password;
-              if (typeof data6 !== "string") {
-                const err14 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/properties/password/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[0].then.properties.password.type, parentSchema: schema33.properties.auth.allOf[0].then.properties.password, data: data6 };
-                if (vErrors === null) {
-                  vErrors = [err14];
-                } else {
-                  vErrors.push(err14);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err15 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.allOf[0].then.type, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-          var _valid1 = _errs20 === errors;
-          valid6 = _valid1;
-          if (valid6) {
-            var props0 = {};
-            props0.username = true;
-            props0.password = true;
-            props0.type = true;
-          }
-        }
-        if (!valid6) {
-          const err16 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema33.properties.auth.allOf[0].if, parentSchema: schema33.properties.auth.allOf[0], data: data3 };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-        const _errs27 = errors;
-        let valid9 = true;
-        const _errs28 = errors;
-        if (errors === _errs28) {
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            let missing2;
-            if (data3.type === void 0 && (missing2 = "type")) {
-              const err17 = {};
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            } else {
-              if (data3.type !== void 0) {
-                if ("bearer" !== data3.type) {
-                  const err18 = {};
-                  if (vErrors === null) {
-                    vErrors = [err18];
-                  } else {
-                    vErrors.push(err18);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err19 = {};
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
-            errors++;
-          }
-        }
-        var _valid2 = _errs28 === errors;
-        errors = _errs27;
-        if (vErrors !== null) {
-          if (_errs27) {
-            vErrors.length = _errs27;
-          } else {
-            vErrors = null;
-          }
-        }
-        if (_valid2) {
-          const _errs31 = errors;
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            if (data3.token === void 0) {
-              const err20 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema33.properties.auth.allOf[1].then.required, parentSchema: schema33.properties.auth.allOf[1].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-            if (data3.token !== void 0) {
-              let data8 = data3.token;
-              if (typeof data8 !== "string") {
-                const err21 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[1].then.properties.token.type, parentSchema: schema33.properties.auth.allOf[1].then.properties.token, data: data8 };
-                if (vErrors === null) {
-                  vErrors = [err21];
-                } else {
-                  vErrors.push(err21);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err22 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.allOf[1].then.type, parentSchema: schema33.properties.auth.allOf[1].then, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-          var _valid2 = _errs31 === errors;
-          valid9 = _valid2;
-          if (valid9) {
-            var props1 = {};
-            props1.token = true;
-            props1.type = true;
-          }
-        }
-        if (!valid9) {
-          const err23 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema33.properties.auth.allOf[1].if, parentSchema: schema33.properties.auth.allOf[1], data: data3 };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-        if (props0 !== true && props1 !== void 0) {
-          if (props1 === true) {
-            props0 = true;
-          } else {
-            props0 = props0 || {};
-            Object.assign(props0, props1);
-          }
-        }
-        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-          if (data3.type === void 0) {
-            const err24 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema33.properties.auth.required, parentSchema: schema33.properties.auth, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
-            errors++;
-          }
-          if (props0 !== true) {
-            props0 = props0 || {};
-            props0.type = true;
-          }
-          if (data3.type !== void 0) {
-            let data9 = data3.type;
-            if (!(data9 === "basic" || data9 === "bearer")) {
-              const err25 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentCluster/properties/auth/properties/type/enum", keyword: "enum", params: { allowedValues: schema33.properties.auth.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema33.properties.auth.properties.type.enum, parentSchema: schema33.properties.auth.properties.type, data: data9 };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
-            }
-          }
-        } else {
-          const err26 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.type, parentSchema: schema33.properties.auth, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err27 = { instancePath, schemaPath: "#/$defs/confluentCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
-      if (vErrors === null) {
-        vErrors = [err27];
-      } else {
-        vErrors.push(err27);
-      }
-      errors++;
+    if (!validate22(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+      errors = vErrors.length;
     }
     var _valid0 = _errs6 === errors;
     valid1 = _valid0;
     if (valid1) {
-      var props2 = {};
-      props2.restUrl = true;
-      props2.clusterId = true;
-      props2.auth = true;
-      props2.type = true;
+      var props0 = true;
     }
   }
   if (!valid1) {
-    const err28 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[0].if, parentSchema: schema32.allOf[0], data };
+    const err3 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[0].if, parentSchema: schema32.allOf[0], data };
     if (vErrors === null) {
-      vErrors = [err28];
+      vErrors = [err3];
     } else {
-      vErrors.push(err28);
+      vErrors.push(err3);
     }
     errors++;
   }
-  const _errs37 = errors;
-  let valid13 = true;
-  const _errs38 = errors;
-  if (errors === _errs38) {
+  const _errs8 = errors;
+  let valid3 = true;
+  const _errs9 = errors;
+  if (errors === _errs9) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing3;
-      if (data.type === void 0 && (missing3 = "type")) {
-        const err29 = {};
+      let missing1;
+      if (data.type === void 0 && (missing1 = "type")) {
+        const err4 = {};
         if (vErrors === null) {
-          vErrors = [err29];
+          vErrors = [err4];
         } else {
-          vErrors.push(err29);
+          vErrors.push(err4);
         }
         errors++;
       } else {
         if (data.type !== void 0) {
           if ("digitalocean" !== data.type) {
-            const err30 = {};
+            const err5 = {};
             if (vErrors === null) {
-              vErrors = [err30];
+              vErrors = [err5];
             } else {
-              vErrors.push(err30);
+              vErrors.push(err5);
             }
             errors++;
           }
         }
       }
     } else {
-      const err31 = {};
+      const err6 = {};
       if (vErrors === null) {
-        vErrors = [err31];
+        vErrors = [err6];
       } else {
-        vErrors.push(err31);
+        vErrors.push(err6);
       }
       errors++;
     }
   }
-  var _valid3 = _errs38 === errors;
-  errors = _errs37;
+  var _valid1 = _errs9 === errors;
+  errors = _errs8;
   if (vErrors !== null) {
-    if (_errs37) {
-      vErrors.length = _errs37;
+    if (_errs8) {
+      vErrors.length = _errs8;
     } else {
       vErrors = null;
     }
   }
-  if (_valid3) {
-    const _errs41 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.databaseId === void 0) {
-        const err32 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/required", keyword: "required", params: { missingProperty: "databaseId" }, message: "must have required property 'databaseId'", schema: schema34.required, parentSchema: schema34, data };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-      if (data.token === void 0) {
-        const err33 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema34.required, parentSchema: schema34, data };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-      if (data.databaseId !== void 0) {
-        let data11 = data.databaseId;
-        if (typeof data11 === "string") {
-          if (func1(data11) < 1) {
-            const err34 = { instancePath: instancePath + "/databaseId", schemaPath: "#/$defs/digitaloceanCluster/properties/databaseId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.databaseId, data: data11 };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-        } else {
-          const err35 = { instancePath: instancePath + "/databaseId", schemaPath: "#/$defs/digitaloceanCluster/properties/databaseId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.databaseId.type, parentSchema: schema34.properties.databaseId, data: data11 };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-      }
-      if (data.token !== void 0) {
-        let data12 = data.token;
-        if (typeof data12 === "string") {
-          if (func1(data12) < 1) {
-            const err36 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/digitaloceanCluster/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.token, data: data12 };
-            if (vErrors === null) {
-              vErrors = [err36];
-            } else {
-              vErrors.push(err36);
-            }
-            errors++;
-          }
-        } else {
-          const err37 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/digitaloceanCluster/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.token.type, parentSchema: schema34.properties.token, data: data12 };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
-          }
-          errors++;
-        }
-      }
-      if (data.apiUrl !== void 0) {
-        let data13 = data.apiUrl;
-        if (typeof data13 === "string") {
-          if (func1(data13) < 1) {
-            const err38 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/$defs/digitaloceanCluster/properties/apiUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.apiUrl, data: data13 };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-        } else {
-          const err39 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/$defs/digitaloceanCluster/properties/apiUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.apiUrl.type, parentSchema: schema34.properties.apiUrl, data: data13 };
-          if (vErrors === null) {
-            vErrors = [err39];
-          } else {
-            vErrors.push(err39);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err40 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
-      if (vErrors === null) {
-        vErrors = [err40];
-      } else {
-        vErrors.push(err40);
-      }
-      errors++;
+  if (_valid1) {
+    const _errs12 = errors;
+    if (!validate24(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+      errors = vErrors.length;
     }
-    var _valid3 = _errs41 === errors;
-    valid13 = _valid3;
-    if (valid13) {
-      var props3 = {};
-      props3.databaseId = true;
-      props3.token = true;
-      props3.apiUrl = true;
-      props3.type = true;
+    var _valid1 = _errs12 === errors;
+    valid3 = _valid1;
+    if (valid3) {
+      var props1 = true;
     }
   }
-  if (!valid13) {
-    const err41 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[1].if, parentSchema: schema32.allOf[1], data };
+  if (!valid3) {
+    const err7 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[1].if, parentSchema: schema32.allOf[1], data };
     if (vErrors === null) {
-      vErrors = [err41];
+      vErrors = [err7];
     } else {
-      vErrors.push(err41);
+      vErrors.push(err7);
     }
     errors++;
   }
-  if (props2 !== true && props3 !== void 0) {
-    if (props3 === true) {
-      props2 = true;
+  if (props0 !== true && props1 !== void 0) {
+    if (props1 === true) {
+      props0 = true;
     } else {
-      props2 = props2 || {};
-      Object.assign(props2, props3);
+      props0 = props0 || {};
+      Object.assign(props0, props1);
     }
   }
-  const _errs51 = errors;
-  let valid17 = true;
-  const _errs52 = errors;
-  if (errors === _errs52) {
+  const _errs14 = errors;
+  let valid5 = true;
+  const _errs15 = errors;
+  if (errors === _errs15) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing4;
-      if (data.type === void 0 && (missing4 = "type")) {
-        const err42 = {};
+      let missing2;
+      if (data.type === void 0 && (missing2 = "type")) {
+        const err8 = {};
         if (vErrors === null) {
-          vErrors = [err42];
+          vErrors = [err8];
         } else {
-          vErrors.push(err42);
+          vErrors.push(err8);
         }
         errors++;
       } else {
         if (data.type !== void 0) {
           if ("snapshot" !== data.type) {
-            const err43 = {};
+            const err9 = {};
             if (vErrors === null) {
-              vErrors = [err43];
+              vErrors = [err9];
             } else {
-              vErrors.push(err43);
+              vErrors.push(err9);
             }
             errors++;
           }
         }
       }
     } else {
-      const err44 = {};
+      const err10 = {};
       if (vErrors === null) {
-        vErrors = [err44];
+        vErrors = [err10];
       } else {
-        vErrors.push(err44);
+        vErrors.push(err10);
       }
       errors++;
     }
   }
-  var _valid4 = _errs52 === errors;
-  errors = _errs51;
+  var _valid2 = _errs15 === errors;
+  errors = _errs14;
   if (vErrors !== null) {
-    if (_errs51) {
-      vErrors.length = _errs51;
+    if (_errs14) {
+      vErrors.length = _errs14;
     } else {
       vErrors = null;
     }
   }
-  if (_valid4) {
-    const _errs55 = errors;
+  if (_valid2) {
+    const _errs18 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.path === void 0) {
-        const err45 = { instancePath, schemaPath: "#/$defs/snapshotCluster/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema35.required, parentSchema: schema35, data };
+        const err11 = { instancePath, schemaPath: "#/$defs/snapshotCluster/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema41.required, parentSchema: schema41, data };
         if (vErrors === null) {
-          vErrors = [err45];
+          vErrors = [err11];
         } else {
-          vErrors.push(err45);
+          vErrors.push(err11);
         }
         errors++;
       }
+      for (const key0 in data) {
+        if (!(key0 === "type" || key0 === "path")) {
+          const err12 = { instancePath, schemaPath: "#/$defs/snapshotCluster/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema41, data };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      }
+      if (data.type !== void 0) {
+        let data3 = data.type;
+        if ("snapshot" !== data3) {
+          const err13 = { instancePath: instancePath + "/type", schemaPath: "#/$defs/snapshotCluster/properties/type/const", keyword: "const", params: { allowedValue: "snapshot" }, message: "must be equal to constant", schema: "snapshot", parentSchema: schema41.properties.type, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
       if (data.path !== void 0) {
-        let data15 = data.path;
-        if (typeof data15 === "string") {
-          if (func1(data15) < 1) {
-            const err46 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/snapshotCluster/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.path, data: data15 };
+        let data4 = data.path;
+        if (typeof data4 === "string") {
+          if (func2(data4) < 1) {
+            const err14 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/snapshotCluster/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema41.properties.path, data: data4 };
             if (vErrors === null) {
-              vErrors = [err46];
+              vErrors = [err14];
             } else {
-              vErrors.push(err46);
+              vErrors.push(err14);
             }
             errors++;
           }
         } else {
-          const err47 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/snapshotCluster/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.path.type, parentSchema: schema35.properties.path, data: data15 };
+          const err15 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/snapshotCluster/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.properties.path.type, parentSchema: schema41.properties.path, data: data4 };
           if (vErrors === null) {
-            vErrors = [err47];
+            vErrors = [err15];
           } else {
-            vErrors.push(err47);
+            vErrors.push(err15);
           }
           errors++;
         }
       }
     } else {
-      const err48 = { instancePath, schemaPath: "#/$defs/snapshotCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
+      const err16 = { instancePath, schemaPath: "#/$defs/snapshotCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema41.type, parentSchema: schema41, data };
       if (vErrors === null) {
-        vErrors = [err48];
+        vErrors = [err16];
       } else {
-        vErrors.push(err48);
+        vErrors.push(err16);
       }
       errors++;
     }
-    var _valid4 = _errs55 === errors;
-    valid17 = _valid4;
-    if (valid17) {
-      var props4 = {};
-      props4.path = true;
-      props4.type = true;
+    var _valid2 = _errs18 === errors;
+    valid5 = _valid2;
+    if (valid5) {
+      var props2 = true;
     }
   }
-  if (!valid17) {
-    const err49 = { instancePath, schemaPath: "#/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[2].if, parentSchema: schema32.allOf[2], data };
+  if (!valid5) {
+    const err17 = { instancePath, schemaPath: "#/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[2].if, parentSchema: schema32.allOf[2], data };
     if (vErrors === null) {
-      vErrors = [err49];
+      vErrors = [err17];
     } else {
-      vErrors.push(err49);
+      vErrors.push(err17);
     }
     errors++;
   }
-  if (props2 !== true && props4 !== void 0) {
-    if (props4 === true) {
-      props2 = true;
+  if (props0 !== true && props2 !== void 0) {
+    if (props2 === true) {
+      props0 = true;
     } else {
-      props2 = props2 || {};
-      Object.assign(props2, props4);
+      props0 = props0 || {};
+      Object.assign(props0, props2);
     }
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err50 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema32.required, parentSchema: schema32, data };
+      const err18 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema32.required, parentSchema: schema32, data };
       if (vErrors === null) {
-        vErrors = [err50];
+        vErrors = [err18];
       } else {
-        vErrors.push(err50);
+        vErrors.push(err18);
       }
       errors++;
     }
-    if (props2 !== true) {
-      props2 = props2 || {};
-      props2.type = true;
+    if (props0 !== true) {
+      props0 = props0 || {};
+      props0.type = true;
     }
     if (data.type !== void 0) {
-      let data16 = data.type;
-      if (!(data16 === "confluent" || data16 === "digitalocean" || data16 === "snapshot")) {
-        const err51 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema32.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.type.enum, parentSchema: schema32.properties.type, data: data16 };
+      let data5 = data.type;
+      if (!(data5 === "confluent" || data5 === "digitalocean" || data5 === "snapshot")) {
+        const err19 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema32.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.type.enum, parentSchema: schema32.properties.type, data: data5 };
         if (vErrors === null) {
-          vErrors = [err51];
+          vErrors = [err19];
         } else {
-          vErrors.push(err51);
+          vErrors.push(err19);
         }
         errors++;
       }
     }
   } else {
-    const err52 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
-      vErrors = [err52];
+      vErrors = [err20];
     } else {
-      vErrors.push(err52);
+      vErrors.push(err20);
     }
     errors++;
   }
   validate21.errors = vErrors;
-  evaluated0.props = props2;
+  evaluated0.props = props0;
   return errors === 0;
 }
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
+  const evaluated0 = validate28.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -9902,10 +10565,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func9.call(schema38.properties, key0)) {
+      if (!func1.call(schema44.properties, key0)) {
         let data0 = data[key0];
         if (typeof data0 !== "string" && !(typeof data0 == "number" && isFinite(data0)) && typeof data0 !== "boolean" && !Array.isArray(data0)) {
-          const err0 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data0 };
+          const err0 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data0 };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -9918,7 +10581,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           for (let i0 = 0; i0 < len0; i0++) {
             let data1 = data0[i0];
             if (typeof data1 !== "string" && !(typeof data1 == "number" && isFinite(data1)) && typeof data1 !== "boolean") {
-              const err1 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data1 };
+              const err1 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data1 };
               if (vErrors === null) {
                 vErrors = [err1];
               } else {
@@ -9933,7 +10596,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["cleanup.policy"] !== void 0) {
       let data2 = data["cleanup.policy"];
       if (typeof data2 !== "string" && !(typeof data2 == "number" && isFinite(data2)) && typeof data2 !== "boolean" && !Array.isArray(data2)) {
-        const err2 = { instancePath: instancePath + "/cleanup.policy", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data2 };
+        const err2 = { instancePath: instancePath + "/cleanup.policy", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data2 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -9946,7 +10609,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data3 = data2[i1];
           if (typeof data3 !== "string" && !(typeof data3 == "number" && isFinite(data3)) && typeof data3 !== "boolean") {
-            const err3 = { instancePath: instancePath + "/cleanup.policy/" + i1, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data3 };
+            const err3 = { instancePath: instancePath + "/cleanup.policy/" + i1, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -9960,7 +10623,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.gzip.level"] !== void 0) {
       let data4 = data["compression.gzip.level"];
       if (typeof data4 !== "string" && !(typeof data4 == "number" && isFinite(data4)) && typeof data4 !== "boolean" && !Array.isArray(data4)) {
-        const err4 = { instancePath: instancePath + "/compression.gzip.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data4 };
+        const err4 = { instancePath: instancePath + "/compression.gzip.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data4 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -9973,7 +10636,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i2 = 0; i2 < len2; i2++) {
           let data5 = data4[i2];
           if (typeof data5 !== "string" && !(typeof data5 == "number" && isFinite(data5)) && typeof data5 !== "boolean") {
-            const err5 = { instancePath: instancePath + "/compression.gzip.level/" + i2, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data5 };
+            const err5 = { instancePath: instancePath + "/compression.gzip.level/" + i2, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -9987,7 +10650,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.lz4.level"] !== void 0) {
       let data6 = data["compression.lz4.level"];
       if (typeof data6 !== "string" && !(typeof data6 == "number" && isFinite(data6)) && typeof data6 !== "boolean" && !Array.isArray(data6)) {
-        const err6 = { instancePath: instancePath + "/compression.lz4.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data6 };
+        const err6 = { instancePath: instancePath + "/compression.lz4.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data6 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -10000,7 +10663,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i3 = 0; i3 < len3; i3++) {
           let data7 = data6[i3];
           if (typeof data7 !== "string" && !(typeof data7 == "number" && isFinite(data7)) && typeof data7 !== "boolean") {
-            const err7 = { instancePath: instancePath + "/compression.lz4.level/" + i3, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data7 };
+            const err7 = { instancePath: instancePath + "/compression.lz4.level/" + i3, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data7 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -10014,7 +10677,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.type"] !== void 0) {
       let data8 = data["compression.type"];
       if (typeof data8 !== "string" && !(typeof data8 == "number" && isFinite(data8)) && typeof data8 !== "boolean" && !Array.isArray(data8)) {
-        const err8 = { instancePath: instancePath + "/compression.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data8 };
+        const err8 = { instancePath: instancePath + "/compression.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data8 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -10027,7 +10690,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i4 = 0; i4 < len4; i4++) {
           let data9 = data8[i4];
           if (typeof data9 !== "string" && !(typeof data9 == "number" && isFinite(data9)) && typeof data9 !== "boolean") {
-            const err9 = { instancePath: instancePath + "/compression.type/" + i4, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data9 };
+            const err9 = { instancePath: instancePath + "/compression.type/" + i4, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -10041,7 +10704,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.zstd.level"] !== void 0) {
       let data10 = data["compression.zstd.level"];
       if (typeof data10 !== "string" && !(typeof data10 == "number" && isFinite(data10)) && typeof data10 !== "boolean" && !Array.isArray(data10)) {
-        const err10 = { instancePath: instancePath + "/compression.zstd.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data10 };
+        const err10 = { instancePath: instancePath + "/compression.zstd.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data10 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -10054,7 +10717,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i5 = 0; i5 < len5; i5++) {
           let data11 = data10[i5];
           if (typeof data11 !== "string" && !(typeof data11 == "number" && isFinite(data11)) && typeof data11 !== "boolean") {
-            const err11 = { instancePath: instancePath + "/compression.zstd.level/" + i5, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data11 };
+            const err11 = { instancePath: instancePath + "/compression.zstd.level/" + i5, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data11 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -10068,7 +10731,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["delete.retention.ms"] !== void 0) {
       let data12 = data["delete.retention.ms"];
       if (typeof data12 !== "string" && !(typeof data12 == "number" && isFinite(data12)) && typeof data12 !== "boolean" && !Array.isArray(data12)) {
-        const err12 = { instancePath: instancePath + "/delete.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data12 };
+        const err12 = { instancePath: instancePath + "/delete.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data12 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -10081,7 +10744,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i6 = 0; i6 < len6; i6++) {
           let data13 = data12[i6];
           if (typeof data13 !== "string" && !(typeof data13 == "number" && isFinite(data13)) && typeof data13 !== "boolean") {
-            const err13 = { instancePath: instancePath + "/delete.retention.ms/" + i6, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data13 };
+            const err13 = { instancePath: instancePath + "/delete.retention.ms/" + i6, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data13 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -10095,7 +10758,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["file.delete.delay.ms"] !== void 0) {
       let data14 = data["file.delete.delay.ms"];
       if (typeof data14 !== "string" && !(typeof data14 == "number" && isFinite(data14)) && typeof data14 !== "boolean" && !Array.isArray(data14)) {
-        const err14 = { instancePath: instancePath + "/file.delete.delay.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data14 };
+        const err14 = { instancePath: instancePath + "/file.delete.delay.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data14 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -10108,7 +10771,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i7 = 0; i7 < len7; i7++) {
           let data15 = data14[i7];
           if (typeof data15 !== "string" && !(typeof data15 == "number" && isFinite(data15)) && typeof data15 !== "boolean") {
-            const err15 = { instancePath: instancePath + "/file.delete.delay.ms/" + i7, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data15 };
+            const err15 = { instancePath: instancePath + "/file.delete.delay.ms/" + i7, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data15 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -10122,7 +10785,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["flush.messages"] !== void 0) {
       let data16 = data["flush.messages"];
       if (typeof data16 !== "string" && !(typeof data16 == "number" && isFinite(data16)) && typeof data16 !== "boolean" && !Array.isArray(data16)) {
-        const err16 = { instancePath: instancePath + "/flush.messages", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data16 };
+        const err16 = { instancePath: instancePath + "/flush.messages", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data16 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -10135,7 +10798,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i8 = 0; i8 < len8; i8++) {
           let data17 = data16[i8];
           if (typeof data17 !== "string" && !(typeof data17 == "number" && isFinite(data17)) && typeof data17 !== "boolean") {
-            const err17 = { instancePath: instancePath + "/flush.messages/" + i8, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data17 };
+            const err17 = { instancePath: instancePath + "/flush.messages/" + i8, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data17 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -10149,7 +10812,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["flush.ms"] !== void 0) {
       let data18 = data["flush.ms"];
       if (typeof data18 !== "string" && !(typeof data18 == "number" && isFinite(data18)) && typeof data18 !== "boolean" && !Array.isArray(data18)) {
-        const err18 = { instancePath: instancePath + "/flush.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data18 };
+        const err18 = { instancePath: instancePath + "/flush.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data18 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -10162,7 +10825,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i9 = 0; i9 < len9; i9++) {
           let data19 = data18[i9];
           if (typeof data19 !== "string" && !(typeof data19 == "number" && isFinite(data19)) && typeof data19 !== "boolean") {
-            const err19 = { instancePath: instancePath + "/flush.ms/" + i9, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data19 };
+            const err19 = { instancePath: instancePath + "/flush.ms/" + i9, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data19 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -10176,7 +10839,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["follower.replication.throttled.replicas"] !== void 0) {
       let data20 = data["follower.replication.throttled.replicas"];
       if (typeof data20 !== "string" && !(typeof data20 == "number" && isFinite(data20)) && typeof data20 !== "boolean" && !Array.isArray(data20)) {
-        const err20 = { instancePath: instancePath + "/follower.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data20 };
+        const err20 = { instancePath: instancePath + "/follower.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data20 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -10189,7 +10852,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i10 = 0; i10 < len10; i10++) {
           let data21 = data20[i10];
           if (typeof data21 !== "string" && !(typeof data21 == "number" && isFinite(data21)) && typeof data21 !== "boolean") {
-            const err21 = { instancePath: instancePath + "/follower.replication.throttled.replicas/" + i10, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data21 };
+            const err21 = { instancePath: instancePath + "/follower.replication.throttled.replicas/" + i10, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data21 };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -10203,7 +10866,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["index.interval.bytes"] !== void 0) {
       let data22 = data["index.interval.bytes"];
       if (typeof data22 !== "string" && !(typeof data22 == "number" && isFinite(data22)) && typeof data22 !== "boolean" && !Array.isArray(data22)) {
-        const err22 = { instancePath: instancePath + "/index.interval.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data22 };
+        const err22 = { instancePath: instancePath + "/index.interval.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data22 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -10216,7 +10879,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i11 = 0; i11 < len11; i11++) {
           let data23 = data22[i11];
           if (typeof data23 !== "string" && !(typeof data23 == "number" && isFinite(data23)) && typeof data23 !== "boolean") {
-            const err23 = { instancePath: instancePath + "/index.interval.bytes/" + i11, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data23 };
+            const err23 = { instancePath: instancePath + "/index.interval.bytes/" + i11, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data23 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -10230,7 +10893,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["leader.replication.throttled.replicas"] !== void 0) {
       let data24 = data["leader.replication.throttled.replicas"];
       if (typeof data24 !== "string" && !(typeof data24 == "number" && isFinite(data24)) && typeof data24 !== "boolean" && !Array.isArray(data24)) {
-        const err24 = { instancePath: instancePath + "/leader.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data24 };
+        const err24 = { instancePath: instancePath + "/leader.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data24 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -10243,7 +10906,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i12 = 0; i12 < len12; i12++) {
           let data25 = data24[i12];
           if (typeof data25 !== "string" && !(typeof data25 == "number" && isFinite(data25)) && typeof data25 !== "boolean") {
-            const err25 = { instancePath: instancePath + "/leader.replication.throttled.replicas/" + i12, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data25 };
+            const err25 = { instancePath: instancePath + "/leader.replication.throttled.replicas/" + i12, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data25 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -10257,7 +10920,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["local.retention.bytes"] !== void 0) {
       let data26 = data["local.retention.bytes"];
       if (typeof data26 !== "string" && !(typeof data26 == "number" && isFinite(data26)) && typeof data26 !== "boolean" && !Array.isArray(data26)) {
-        const err26 = { instancePath: instancePath + "/local.retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data26 };
+        const err26 = { instancePath: instancePath + "/local.retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data26 };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -10270,7 +10933,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i13 = 0; i13 < len13; i13++) {
           let data27 = data26[i13];
           if (typeof data27 !== "string" && !(typeof data27 == "number" && isFinite(data27)) && typeof data27 !== "boolean") {
-            const err27 = { instancePath: instancePath + "/local.retention.bytes/" + i13, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data27 };
+            const err27 = { instancePath: instancePath + "/local.retention.bytes/" + i13, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data27 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -10284,7 +10947,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["local.retention.ms"] !== void 0) {
       let data28 = data["local.retention.ms"];
       if (typeof data28 !== "string" && !(typeof data28 == "number" && isFinite(data28)) && typeof data28 !== "boolean" && !Array.isArray(data28)) {
-        const err28 = { instancePath: instancePath + "/local.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data28 };
+        const err28 = { instancePath: instancePath + "/local.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data28 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -10297,7 +10960,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i14 = 0; i14 < len14; i14++) {
           let data29 = data28[i14];
           if (typeof data29 !== "string" && !(typeof data29 == "number" && isFinite(data29)) && typeof data29 !== "boolean") {
-            const err29 = { instancePath: instancePath + "/local.retention.ms/" + i14, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data29 };
+            const err29 = { instancePath: instancePath + "/local.retention.ms/" + i14, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data29 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -10311,7 +10974,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["max.compaction.lag.ms"] !== void 0) {
       let data30 = data["max.compaction.lag.ms"];
       if (typeof data30 !== "string" && !(typeof data30 == "number" && isFinite(data30)) && typeof data30 !== "boolean" && !Array.isArray(data30)) {
-        const err30 = { instancePath: instancePath + "/max.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data30 };
+        const err30 = { instancePath: instancePath + "/max.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data30 };
         if (vErrors === null) {
           vErrors = [err30];
         } else {
@@ -10324,7 +10987,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i15 = 0; i15 < len15; i15++) {
           let data31 = data30[i15];
           if (typeof data31 !== "string" && !(typeof data31 == "number" && isFinite(data31)) && typeof data31 !== "boolean") {
-            const err31 = { instancePath: instancePath + "/max.compaction.lag.ms/" + i15, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data31 };
+            const err31 = { instancePath: instancePath + "/max.compaction.lag.ms/" + i15, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data31 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -10338,7 +11001,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["max.message.bytes"] !== void 0) {
       let data32 = data["max.message.bytes"];
       if (typeof data32 !== "string" && !(typeof data32 == "number" && isFinite(data32)) && typeof data32 !== "boolean" && !Array.isArray(data32)) {
-        const err32 = { instancePath: instancePath + "/max.message.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data32 };
+        const err32 = { instancePath: instancePath + "/max.message.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data32 };
         if (vErrors === null) {
           vErrors = [err32];
         } else {
@@ -10351,7 +11014,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i16 = 0; i16 < len16; i16++) {
           let data33 = data32[i16];
           if (typeof data33 !== "string" && !(typeof data33 == "number" && isFinite(data33)) && typeof data33 !== "boolean") {
-            const err33 = { instancePath: instancePath + "/max.message.bytes/" + i16, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data33 };
+            const err33 = { instancePath: instancePath + "/max.message.bytes/" + i16, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data33 };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -10365,7 +11028,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["message.downconversion.enable"] !== void 0) {
       let data34 = data["message.downconversion.enable"];
       if (typeof data34 !== "string" && !(typeof data34 == "number" && isFinite(data34)) && typeof data34 !== "boolean" && !Array.isArray(data34)) {
-        const err34 = { instancePath: instancePath + "/message.downconversion.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data34 };
+        const err34 = { instancePath: instancePath + "/message.downconversion.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data34 };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -10378,7 +11041,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i17 = 0; i17 < len17; i17++) {
           let data35 = data34[i17];
           if (typeof data35 !== "string" && !(typeof data35 == "number" && isFinite(data35)) && typeof data35 !== "boolean") {
-            const err35 = { instancePath: instancePath + "/message.downconversion.enable/" + i17, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data35 };
+            const err35 = { instancePath: instancePath + "/message.downconversion.enable/" + i17, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data35 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -10392,7 +11055,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["message.format.version"] !== void 0) {
       let data36 = data["message.format.version"];
       if (typeof data36 !== "string" && !(typeof data36 == "number" && isFinite(data36)) && typeof data36 !== "boolean" && !Array.isArray(data36)) {
-        const err36 = { instancePath: instancePath + "/message.format.version", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data36 };
+        const err36 = { instancePath: instancePath + "/message.format.version", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data36 };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -10405,7 +11068,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i18 = 0; i18 < len18; i18++) {
           let data37 = data36[i18];
           if (typeof data37 !== "string" && !(typeof data37 == "number" && isFinite(data37)) && typeof data37 !== "boolean") {
-            const err37 = { instancePath: instancePath + "/message.format.version/" + i18, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data37 };
+            const err37 = { instancePath: instancePath + "/message.format.version/" + i18, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data37 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -10419,7 +11082,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["message.timestamp.after.max.ms"] !== void 0) {
       let data38 = data["message.timestamp.after.max.ms"];
       if (typeof data38 !== "string" && !(typeof data38 == "number" && isFinite(data38)) && typeof data38 !== "boolean" && !Array.isArray(data38)) {
-        const err38 = { instancePath: instancePath + "/message.timestamp.after.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data38 };
+        const err38 = { instancePath: instancePath + "/message.timestamp.after.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data38 };
         if (vErrors === null) {
           vErrors = [err38];
         } else {
@@ -10432,7 +11095,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i19 = 0; i19 < len19; i19++) {
           let data39 = data38[i19];
           if (typeof data39 !== "string" && !(typeof data39 == "number" && isFinite(data39)) && typeof data39 !== "boolean") {
-            const err39 = { instancePath: instancePath + "/message.timestamp.after.max.ms/" + i19, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data39 };
+            const err39 = { instancePath: instancePath + "/message.timestamp.after.max.ms/" + i19, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data39 };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -10446,7 +11109,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["message.timestamp.before.max.ms"] !== void 0) {
       let data40 = data["message.timestamp.before.max.ms"];
       if (typeof data40 !== "string" && !(typeof data40 == "number" && isFinite(data40)) && typeof data40 !== "boolean" && !Array.isArray(data40)) {
-        const err40 = { instancePath: instancePath + "/message.timestamp.before.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data40 };
+        const err40 = { instancePath: instancePath + "/message.timestamp.before.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data40 };
         if (vErrors === null) {
           vErrors = [err40];
         } else {
@@ -10459,7 +11122,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i20 = 0; i20 < len20; i20++) {
           let data41 = data40[i20];
           if (typeof data41 !== "string" && !(typeof data41 == "number" && isFinite(data41)) && typeof data41 !== "boolean") {
-            const err41 = { instancePath: instancePath + "/message.timestamp.before.max.ms/" + i20, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data41 };
+            const err41 = { instancePath: instancePath + "/message.timestamp.before.max.ms/" + i20, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data41 };
             if (vErrors === null) {
               vErrors = [err41];
             } else {
@@ -10473,7 +11136,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["message.timestamp.difference.max.ms"] !== void 0) {
       let data42 = data["message.timestamp.difference.max.ms"];
       if (typeof data42 !== "string" && !(typeof data42 == "number" && isFinite(data42)) && typeof data42 !== "boolean" && !Array.isArray(data42)) {
-        const err42 = { instancePath: instancePath + "/message.timestamp.difference.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data42 };
+        const err42 = { instancePath: instancePath + "/message.timestamp.difference.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data42 };
         if (vErrors === null) {
           vErrors = [err42];
         } else {
@@ -10486,7 +11149,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i21 = 0; i21 < len21; i21++) {
           let data43 = data42[i21];
           if (typeof data43 !== "string" && !(typeof data43 == "number" && isFinite(data43)) && typeof data43 !== "boolean") {
-            const err43 = { instancePath: instancePath + "/message.timestamp.difference.max.ms/" + i21, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data43 };
+            const err43 = { instancePath: instancePath + "/message.timestamp.difference.max.ms/" + i21, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data43 };
             if (vErrors === null) {
               vErrors = [err43];
             } else {
@@ -10500,7 +11163,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["message.timestamp.type"] !== void 0) {
       let data44 = data["message.timestamp.type"];
       if (typeof data44 !== "string" && !(typeof data44 == "number" && isFinite(data44)) && typeof data44 !== "boolean" && !Array.isArray(data44)) {
-        const err44 = { instancePath: instancePath + "/message.timestamp.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data44 };
+        const err44 = { instancePath: instancePath + "/message.timestamp.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data44 };
         if (vErrors === null) {
           vErrors = [err44];
         } else {
@@ -10513,7 +11176,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i22 = 0; i22 < len22; i22++) {
           let data45 = data44[i22];
           if (typeof data45 !== "string" && !(typeof data45 == "number" && isFinite(data45)) && typeof data45 !== "boolean") {
-            const err45 = { instancePath: instancePath + "/message.timestamp.type/" + i22, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data45 };
+            const err45 = { instancePath: instancePath + "/message.timestamp.type/" + i22, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data45 };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
@@ -10527,7 +11190,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["min.cleanable.dirty.ratio"] !== void 0) {
       let data46 = data["min.cleanable.dirty.ratio"];
       if (typeof data46 !== "string" && !(typeof data46 == "number" && isFinite(data46)) && typeof data46 !== "boolean" && !Array.isArray(data46)) {
-        const err46 = { instancePath: instancePath + "/min.cleanable.dirty.ratio", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data46 };
+        const err46 = { instancePath: instancePath + "/min.cleanable.dirty.ratio", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data46 };
         if (vErrors === null) {
           vErrors = [err46];
         } else {
@@ -10540,7 +11203,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i23 = 0; i23 < len23; i23++) {
           let data47 = data46[i23];
           if (typeof data47 !== "string" && !(typeof data47 == "number" && isFinite(data47)) && typeof data47 !== "boolean") {
-            const err47 = { instancePath: instancePath + "/min.cleanable.dirty.ratio/" + i23, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data47 };
+            const err47 = { instancePath: instancePath + "/min.cleanable.dirty.ratio/" + i23, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data47 };
             if (vErrors === null) {
               vErrors = [err47];
             } else {
@@ -10554,7 +11217,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["min.compaction.lag.ms"] !== void 0) {
       let data48 = data["min.compaction.lag.ms"];
       if (typeof data48 !== "string" && !(typeof data48 == "number" && isFinite(data48)) && typeof data48 !== "boolean" && !Array.isArray(data48)) {
-        const err48 = { instancePath: instancePath + "/min.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data48 };
+        const err48 = { instancePath: instancePath + "/min.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data48 };
         if (vErrors === null) {
           vErrors = [err48];
         } else {
@@ -10567,7 +11230,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i24 = 0; i24 < len24; i24++) {
           let data49 = data48[i24];
           if (typeof data49 !== "string" && !(typeof data49 == "number" && isFinite(data49)) && typeof data49 !== "boolean") {
-            const err49 = { instancePath: instancePath + "/min.compaction.lag.ms/" + i24, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data49 };
+            const err49 = { instancePath: instancePath + "/min.compaction.lag.ms/" + i24, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data49 };
             if (vErrors === null) {
               vErrors = [err49];
             } else {
@@ -10581,7 +11244,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["min.insync.replicas"] !== void 0) {
       let data50 = data["min.insync.replicas"];
       if (typeof data50 !== "string" && !(typeof data50 == "number" && isFinite(data50)) && typeof data50 !== "boolean" && !Array.isArray(data50)) {
-        const err50 = { instancePath: instancePath + "/min.insync.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data50 };
+        const err50 = { instancePath: instancePath + "/min.insync.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data50 };
         if (vErrors === null) {
           vErrors = [err50];
         } else {
@@ -10594,7 +11257,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i25 = 0; i25 < len25; i25++) {
           let data51 = data50[i25];
           if (typeof data51 !== "string" && !(typeof data51 == "number" && isFinite(data51)) && typeof data51 !== "boolean") {
-            const err51 = { instancePath: instancePath + "/min.insync.replicas/" + i25, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data51 };
+            const err51 = { instancePath: instancePath + "/min.insync.replicas/" + i25, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data51 };
             if (vErrors === null) {
               vErrors = [err51];
             } else {
@@ -10608,7 +11271,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.preallocate !== void 0) {
       let data52 = data.preallocate;
       if (typeof data52 !== "string" && !(typeof data52 == "number" && isFinite(data52)) && typeof data52 !== "boolean" && !Array.isArray(data52)) {
-        const err52 = { instancePath: instancePath + "/preallocate", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data52 };
+        const err52 = { instancePath: instancePath + "/preallocate", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data52 };
         if (vErrors === null) {
           vErrors = [err52];
         } else {
@@ -10621,7 +11284,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i26 = 0; i26 < len26; i26++) {
           let data53 = data52[i26];
           if (typeof data53 !== "string" && !(typeof data53 == "number" && isFinite(data53)) && typeof data53 !== "boolean") {
-            const err53 = { instancePath: instancePath + "/preallocate/" + i26, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data53 };
+            const err53 = { instancePath: instancePath + "/preallocate/" + i26, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data53 };
             if (vErrors === null) {
               vErrors = [err53];
             } else {
@@ -10635,7 +11298,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["remote.log.copy.disable"] !== void 0) {
       let data54 = data["remote.log.copy.disable"];
       if (typeof data54 !== "string" && !(typeof data54 == "number" && isFinite(data54)) && typeof data54 !== "boolean" && !Array.isArray(data54)) {
-        const err54 = { instancePath: instancePath + "/remote.log.copy.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data54 };
+        const err54 = { instancePath: instancePath + "/remote.log.copy.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data54 };
         if (vErrors === null) {
           vErrors = [err54];
         } else {
@@ -10648,7 +11311,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i27 = 0; i27 < len27; i27++) {
           let data55 = data54[i27];
           if (typeof data55 !== "string" && !(typeof data55 == "number" && isFinite(data55)) && typeof data55 !== "boolean") {
-            const err55 = { instancePath: instancePath + "/remote.log.copy.disable/" + i27, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data55 };
+            const err55 = { instancePath: instancePath + "/remote.log.copy.disable/" + i27, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data55 };
             if (vErrors === null) {
               vErrors = [err55];
             } else {
@@ -10662,7 +11325,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["remote.log.delete.on.disable"] !== void 0) {
       let data56 = data["remote.log.delete.on.disable"];
       if (typeof data56 !== "string" && !(typeof data56 == "number" && isFinite(data56)) && typeof data56 !== "boolean" && !Array.isArray(data56)) {
-        const err56 = { instancePath: instancePath + "/remote.log.delete.on.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data56 };
+        const err56 = { instancePath: instancePath + "/remote.log.delete.on.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data56 };
         if (vErrors === null) {
           vErrors = [err56];
         } else {
@@ -10675,7 +11338,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i28 = 0; i28 < len28; i28++) {
           let data57 = data56[i28];
           if (typeof data57 !== "string" && !(typeof data57 == "number" && isFinite(data57)) && typeof data57 !== "boolean") {
-            const err57 = { instancePath: instancePath + "/remote.log.delete.on.disable/" + i28, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data57 };
+            const err57 = { instancePath: instancePath + "/remote.log.delete.on.disable/" + i28, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data57 };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -10689,7 +11352,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["remote.storage.enable"] !== void 0) {
       let data58 = data["remote.storage.enable"];
       if (typeof data58 !== "string" && !(typeof data58 == "number" && isFinite(data58)) && typeof data58 !== "boolean" && !Array.isArray(data58)) {
-        const err58 = { instancePath: instancePath + "/remote.storage.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data58 };
+        const err58 = { instancePath: instancePath + "/remote.storage.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data58 };
         if (vErrors === null) {
           vErrors = [err58];
         } else {
@@ -10702,7 +11365,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i29 = 0; i29 < len29; i29++) {
           let data59 = data58[i29];
           if (typeof data59 !== "string" && !(typeof data59 == "number" && isFinite(data59)) && typeof data59 !== "boolean") {
-            const err59 = { instancePath: instancePath + "/remote.storage.enable/" + i29, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data59 };
+            const err59 = { instancePath: instancePath + "/remote.storage.enable/" + i29, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data59 };
             if (vErrors === null) {
               vErrors = [err59];
             } else {
@@ -10716,7 +11379,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["retention.bytes"] !== void 0) {
       let data60 = data["retention.bytes"];
       if (typeof data60 !== "string" && !(typeof data60 == "number" && isFinite(data60)) && typeof data60 !== "boolean" && !Array.isArray(data60)) {
-        const err60 = { instancePath: instancePath + "/retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data60 };
+        const err60 = { instancePath: instancePath + "/retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data60 };
         if (vErrors === null) {
           vErrors = [err60];
         } else {
@@ -10729,7 +11392,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i30 = 0; i30 < len30; i30++) {
           let data61 = data60[i30];
           if (typeof data61 !== "string" && !(typeof data61 == "number" && isFinite(data61)) && typeof data61 !== "boolean") {
-            const err61 = { instancePath: instancePath + "/retention.bytes/" + i30, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data61 };
+            const err61 = { instancePath: instancePath + "/retention.bytes/" + i30, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data61 };
             if (vErrors === null) {
               vErrors = [err61];
             } else {
@@ -10743,7 +11406,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["retention.ms"] !== void 0) {
       let data62 = data["retention.ms"];
       if (typeof data62 !== "string" && !(typeof data62 == "number" && isFinite(data62)) && typeof data62 !== "boolean" && !Array.isArray(data62)) {
-        const err62 = { instancePath: instancePath + "/retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data62 };
+        const err62 = { instancePath: instancePath + "/retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data62 };
         if (vErrors === null) {
           vErrors = [err62];
         } else {
@@ -10756,7 +11419,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i31 = 0; i31 < len31; i31++) {
           let data63 = data62[i31];
           if (typeof data63 !== "string" && !(typeof data63 == "number" && isFinite(data63)) && typeof data63 !== "boolean") {
-            const err63 = { instancePath: instancePath + "/retention.ms/" + i31, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data63 };
+            const err63 = { instancePath: instancePath + "/retention.ms/" + i31, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data63 };
             if (vErrors === null) {
               vErrors = [err63];
             } else {
@@ -10770,7 +11433,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["segment.bytes"] !== void 0) {
       let data64 = data["segment.bytes"];
       if (typeof data64 !== "string" && !(typeof data64 == "number" && isFinite(data64)) && typeof data64 !== "boolean" && !Array.isArray(data64)) {
-        const err64 = { instancePath: instancePath + "/segment.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data64 };
+        const err64 = { instancePath: instancePath + "/segment.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data64 };
         if (vErrors === null) {
           vErrors = [err64];
         } else {
@@ -10783,7 +11446,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i32 = 0; i32 < len32; i32++) {
           let data65 = data64[i32];
           if (typeof data65 !== "string" && !(typeof data65 == "number" && isFinite(data65)) && typeof data65 !== "boolean") {
-            const err65 = { instancePath: instancePath + "/segment.bytes/" + i32, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data65 };
+            const err65 = { instancePath: instancePath + "/segment.bytes/" + i32, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data65 };
             if (vErrors === null) {
               vErrors = [err65];
             } else {
@@ -10797,7 +11460,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["segment.index.bytes"] !== void 0) {
       let data66 = data["segment.index.bytes"];
       if (typeof data66 !== "string" && !(typeof data66 == "number" && isFinite(data66)) && typeof data66 !== "boolean" && !Array.isArray(data66)) {
-        const err66 = { instancePath: instancePath + "/segment.index.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data66 };
+        const err66 = { instancePath: instancePath + "/segment.index.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data66 };
         if (vErrors === null) {
           vErrors = [err66];
         } else {
@@ -10810,7 +11473,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i33 = 0; i33 < len33; i33++) {
           let data67 = data66[i33];
           if (typeof data67 !== "string" && !(typeof data67 == "number" && isFinite(data67)) && typeof data67 !== "boolean") {
-            const err67 = { instancePath: instancePath + "/segment.index.bytes/" + i33, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data67 };
+            const err67 = { instancePath: instancePath + "/segment.index.bytes/" + i33, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data67 };
             if (vErrors === null) {
               vErrors = [err67];
             } else {
@@ -10824,7 +11487,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["segment.jitter.ms"] !== void 0) {
       let data68 = data["segment.jitter.ms"];
       if (typeof data68 !== "string" && !(typeof data68 == "number" && isFinite(data68)) && typeof data68 !== "boolean" && !Array.isArray(data68)) {
-        const err68 = { instancePath: instancePath + "/segment.jitter.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data68 };
+        const err68 = { instancePath: instancePath + "/segment.jitter.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data68 };
         if (vErrors === null) {
           vErrors = [err68];
         } else {
@@ -10837,7 +11500,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i34 = 0; i34 < len34; i34++) {
           let data69 = data68[i34];
           if (typeof data69 !== "string" && !(typeof data69 == "number" && isFinite(data69)) && typeof data69 !== "boolean") {
-            const err69 = { instancePath: instancePath + "/segment.jitter.ms/" + i34, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data69 };
+            const err69 = { instancePath: instancePath + "/segment.jitter.ms/" + i34, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data69 };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
@@ -10851,7 +11514,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["segment.ms"] !== void 0) {
       let data70 = data["segment.ms"];
       if (typeof data70 !== "string" && !(typeof data70 == "number" && isFinite(data70)) && typeof data70 !== "boolean" && !Array.isArray(data70)) {
-        const err70 = { instancePath: instancePath + "/segment.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data70 };
+        const err70 = { instancePath: instancePath + "/segment.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data70 };
         if (vErrors === null) {
           vErrors = [err70];
         } else {
@@ -10864,7 +11527,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i35 = 0; i35 < len35; i35++) {
           let data71 = data70[i35];
           if (typeof data71 !== "string" && !(typeof data71 == "number" && isFinite(data71)) && typeof data71 !== "boolean") {
-            const err71 = { instancePath: instancePath + "/segment.ms/" + i35, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data71 };
+            const err71 = { instancePath: instancePath + "/segment.ms/" + i35, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data71 };
             if (vErrors === null) {
               vErrors = [err71];
             } else {
@@ -10878,7 +11541,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["unclean.leader.election.enable"] !== void 0) {
       let data72 = data["unclean.leader.election.enable"];
       if (typeof data72 !== "string" && !(typeof data72 == "number" && isFinite(data72)) && typeof data72 !== "boolean" && !Array.isArray(data72)) {
-        const err72 = { instancePath: instancePath + "/unclean.leader.election.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data72 };
+        const err72 = { instancePath: instancePath + "/unclean.leader.election.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data72 };
         if (vErrors === null) {
           vErrors = [err72];
         } else {
@@ -10891,7 +11554,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i36 = 0; i36 < len36; i36++) {
           let data73 = data72[i36];
           if (typeof data73 !== "string" && !(typeof data73 == "number" && isFinite(data73)) && typeof data73 !== "boolean") {
-            const err73 = { instancePath: instancePath + "/unclean.leader.election.enable/" + i36, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data73 };
+            const err73 = { instancePath: instancePath + "/unclean.leader.election.enable/" + i36, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data73 };
             if (vErrors === null) {
               vErrors = [err73];
             } else {
@@ -10903,7 +11566,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err74 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema38.type, parentSchema: schema38, data };
+    const err74 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema44.type, parentSchema: schema44, data };
     if (vErrors === null) {
       vErrors = [err74];
     } else {
@@ -10911,102 +11574,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate24.errors = vErrors;
-  return errors === 0;
-}
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate23.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      if (!(key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.partitions !== void 0) {
-      let data0 = data.partitions;
-      if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema37.properties.partitions.type, parentSchema: schema37.properties.partitions, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number" && isFinite(data0)) {
-        if (data0 < 1 || isNaN(data0)) {
-          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.partitions, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.replicationFactor !== void 0) {
-      let data1 = data.replicationFactor;
-      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema37.properties.replicationFactor.type, parentSchema: schema37.properties.replicationFactor, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if (typeof data1 == "number" && isFinite(data1)) {
-        if (data1 > 32767 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema37.properties.replicationFactor, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-        if (data1 < 1 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.replicationFactor, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.config !== void 0) {
-      if (!validate24(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
-  validate23.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
 function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -11020,18 +11588,21 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema76.required, parentSchema: schema76, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
     for (const key0 in data) {
-      if (!(key0 === "name" || key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema76, data };
+      if (!(key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema43, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.partitions !== void 0) {
+      let data0 = data.partitions;
+      if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
+        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema43.properties.partitions.type, parentSchema: schema43.properties.partitions, data: data0 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -11039,23 +11610,22 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-    }
-    if (data.name !== void 0) {
-      let data0 = data.name;
-      if (typeof data0 !== "string") {
-        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema76.properties.name.type, parentSchema: schema76.properties.name, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
+      if (typeof data0 == "number" && isFinite(data0)) {
+        if (data0 < 1 || isNaN(data0)) {
+          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema43.properties.partitions, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
         }
-        errors++;
       }
     }
-    if (data.partitions !== void 0) {
-      let data1 = data.partitions;
+    if (data.replicationFactor !== void 0) {
+      let data1 = data.replicationFactor;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema76.properties.partitions.type, parentSchema: schema76.properties.partitions, data: data1 };
+        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema43.properties.replicationFactor.type, parentSchema: schema43.properties.replicationFactor, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -11064,8 +11634,8 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (typeof data1 == "number" && isFinite(data1)) {
-        if (data1 < 1 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema76.properties.partitions, data: data1 };
+        if (data1 > 32767 || isNaN(data1)) {
+          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema43.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -11073,52 +11643,29 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      }
-    }
-    if (data.replicationFactor !== void 0) {
-      let data2 = data.replicationFactor;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema76.properties.replicationFactor.type, parentSchema: schema76.properties.replicationFactor, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 32767 || isNaN(data2)) {
-          const err6 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema76.properties.replicationFactor, data: data2 };
+        if (data1 < 1 || isNaN(data1)) {
+          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema43.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
-            vErrors = [err6];
+            vErrors = [err5];
           } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-        if (data2 < 1 || isNaN(data2)) {
-          const err7 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema76.properties.replicationFactor, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
+            vErrors.push(err5);
           }
           errors++;
         }
       }
     }
     if (data.config !== void 0) {
-      if (!validate24(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+      if (!validate28(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
         errors = vErrors.length;
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema76.type, parentSchema: schema76, data };
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema43.type, parentSchema: schema43, data };
     if (vErrors === null) {
-      vErrors = [err8];
+      vErrors = [err6];
     } else {
-      vErrors.push(err8);
+      vErrors.push(err6);
     }
     errors++;
   }
@@ -11136,8 +11683,124 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema82.required, parentSchema: schema82, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "name" || key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema82, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data0 = data.name;
+      if (typeof data0 !== "string") {
+        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema82.properties.name.type, parentSchema: schema82.properties.name, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.partitions !== void 0) {
+      let data1 = data.partitions;
+      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
+        const err3 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema82.properties.partitions.type, parentSchema: schema82.properties.partitions, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if (typeof data1 == "number" && isFinite(data1)) {
+        if (data1 < 1 || isNaN(data1)) {
+          const err4 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema82.properties.partitions, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.replicationFactor !== void 0) {
+      let data2 = data.replicationFactor;
+      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+        const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema82.properties.replicationFactor.type, parentSchema: schema82.properties.replicationFactor, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      if (typeof data2 == "number" && isFinite(data2)) {
+        if (data2 > 32767 || isNaN(data2)) {
+          const err6 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema82.properties.replicationFactor, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (data2 < 1 || isNaN(data2)) {
+          const err7 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema82.properties.replicationFactor, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.config !== void 0) {
+      if (!validate28(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema82.type, parentSchema: schema82, data };
+    if (vErrors === null) {
+      vErrors = [err8];
+    } else {
+      vErrors.push(err8);
+    }
+    errors++;
+  }
+  validate31.errors = vErrors;
+  return errors === 0;
+}
+function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate35.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.principal === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema78.required, parentSchema: schema78, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema84.required, parentSchema: schema84, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -11146,7 +11809,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.role === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'", schema: schema78.required, parentSchema: schema78, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'", schema: schema84.required, parentSchema: schema84, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -11156,7 +11819,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "principal" || key0 === "role" || key0 === "topics" || key0 === "groups" || key0 === "host" || key0 === "permission")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema78, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema84, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -11168,8 +11831,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.principal !== void 0) {
       let data0 = data.principal;
       if (typeof data0 === "string") {
-        if (func1(data0) < 1) {
-          const err3 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36, data: data0 };
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -11178,7 +11841,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
+        const err4 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -11190,7 +11853,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.role !== void 0) {
       let data1 = data.role;
       if (!(data1 === "consumer" || data1 === "producer" || data1 === "admin")) {
-        const err5 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/enum", keyword: "enum", params: { allowedValues: schema78.properties.role.enum }, message: "must be equal to one of the allowed values", schema: schema78.properties.role.enum, parentSchema: schema78.properties.role, data: data1 };
+        const err5 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/enum", keyword: "enum", params: { allowedValues: schema84.properties.role.enum }, message: "must be equal to one of the allowed values", schema: schema84.properties.role.enum, parentSchema: schema84.properties.role, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -11206,8 +11869,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data3 = data2[i0];
           if (typeof data3 === "string") {
-            if (func1(data3) < 1) {
-              const err6 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema78.properties.topics.items, data: data3 };
+            if (func2(data3) < 1) {
+              const err6 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema84.properties.topics.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -11216,7 +11879,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err7 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema78.properties.topics.items.type, parentSchema: schema78.properties.topics.items, data: data3 };
+            const err7 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema84.properties.topics.items.type, parentSchema: schema84.properties.topics.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -11226,7 +11889,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema78.properties.topics.type, parentSchema: schema78.properties.topics, data: data2 };
+        const err8 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema84.properties.topics.type, parentSchema: schema84.properties.topics, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -11242,8 +11905,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data5 = data4[i1];
           if (typeof data5 === "string") {
-            if (func1(data5) < 1) {
-              const err9 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema78.properties.groups.items, data: data5 };
+            if (func2(data5) < 1) {
+              const err9 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema84.properties.groups.items, data: data5 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -11252,7 +11915,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err10 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema78.properties.groups.items.type, parentSchema: schema78.properties.groups.items, data: data5 };
+            const err10 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema84.properties.groups.items.type, parentSchema: schema84.properties.groups.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -11262,7 +11925,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema78.properties.groups.type, parentSchema: schema78.properties.groups, data: data4 };
+        const err11 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema84.properties.groups.type, parentSchema: schema84.properties.groups, data: data4 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -11274,8 +11937,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.host !== void 0) {
       let data6 = data.host;
       if (typeof data6 === "string") {
-        if (func1(data6) < 1) {
-          const err12 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema80, data: data6 };
+        if (func2(data6) < 1) {
+          const err12 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema86, data: data6 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -11284,7 +11947,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema80.type, parentSchema: schema80, data: data6 };
+        const err13 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema86.type, parentSchema: schema86, data: data6 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -11296,7 +11959,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.permission !== void 0) {
       let data7 = data.permission;
       if (!(data7 === "ALLOW" || data7 === "DENY")) {
-        const err14 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema81.enum }, message: "must be equal to one of the allowed values", schema: schema81.enum, parentSchema: schema81, data: data7 };
+        const err14 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema87.enum }, message: "must be equal to one of the allowed values", schema: schema87.enum, parentSchema: schema87, data: data7 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -11306,7 +11969,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema78.type, parentSchema: schema78, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema84.type, parentSchema: schema84, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {
@@ -11314,13 +11977,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate31.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate37.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11329,7 +11992,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.principal === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema82.required, parentSchema: schema82, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema88.required, parentSchema: schema88, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -11338,7 +12001,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.resourceType === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'", schema: schema82.required, parentSchema: schema82, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'", schema: schema88.required, parentSchema: schema88, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -11347,7 +12010,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.resourceName === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'", schema: schema82.required, parentSchema: schema82, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'", schema: schema88.required, parentSchema: schema88, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -11356,7 +12019,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.operations === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "operations" }, message: "must have required property 'operations'", schema: schema82.required, parentSchema: schema82, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "operations" }, message: "must have required property 'operations'", schema: schema88.required, parentSchema: schema88, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -11366,7 +12029,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "principal" || key0 === "resourceType" || key0 === "resourceName" || key0 === "patternType" || key0 === "operations" || key0 === "host" || key0 === "permission")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema82, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema88, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -11378,8 +12041,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.principal !== void 0) {
       let data0 = data.principal;
       if (typeof data0 === "string") {
-        if (func1(data0) < 1) {
-          const err5 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36, data: data0 };
+        if (func2(data0) < 1) {
+          const err5 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -11388,7 +12051,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
+        const err6 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -11400,7 +12063,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.resourceType !== void 0) {
       let data1 = data.resourceType;
       if (!(data1 === "TOPIC" || data1 === "GROUP" || data1 === "CLUSTER" || data1 === "TRANSACTIONAL_ID" || data1 === "DELEGATION_TOKEN")) {
-        const err7 = { instancePath: instancePath + "/resourceType", schemaPath: "#/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema82.properties.resourceType.enum }, message: "must be equal to one of the allowed values", schema: schema82.properties.resourceType.enum, parentSchema: schema82.properties.resourceType, data: data1 };
+        const err7 = { instancePath: instancePath + "/resourceType", schemaPath: "#/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema88.properties.resourceType.enum }, message: "must be equal to one of the allowed values", schema: schema88.properties.resourceType.enum, parentSchema: schema88.properties.resourceType, data: data1 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -11412,8 +12075,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.resourceName !== void 0) {
       let data2 = data.resourceName;
       if (typeof data2 === "string") {
-        if (func1(data2) < 1) {
-          const err8 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema82.properties.resourceName, data: data2 };
+        if (func2(data2) < 1) {
+          const err8 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema88.properties.resourceName, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -11422,7 +12085,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err9 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema82.properties.resourceName.type, parentSchema: schema82.properties.resourceName, data: data2 };
+        const err9 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema88.properties.resourceName.type, parentSchema: schema88.properties.resourceName, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -11434,7 +12097,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.patternType !== void 0) {
       let data3 = data.patternType;
       if (!(data3 === "LITERAL" || data3 === "PREFIXED")) {
-        const err10 = { instancePath: instancePath + "/patternType", schemaPath: "#/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema82.properties.patternType.enum }, message: "must be equal to one of the allowed values", schema: schema82.properties.patternType.enum, parentSchema: schema82.properties.patternType, data: data3 };
+        const err10 = { instancePath: instancePath + "/patternType", schemaPath: "#/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema88.properties.patternType.enum }, message: "must be equal to one of the allowed values", schema: schema88.properties.patternType.enum, parentSchema: schema88.properties.patternType, data: data3 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -11447,7 +12110,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.operations;
       if (Array.isArray(data4)) {
         if (data4.length < 1) {
-          const err11 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema82.properties.operations, data: data4 };
+          const err11 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema88.properties.operations, data: data4 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -11459,7 +12122,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data5 = data4[i0];
           if (!(data5 === "ALL" || data5 === "ALTER" || data5 === "ALTER_CONFIGS" || data5 === "CLUSTER_ACTION" || data5 === "CREATE" || data5 === "CREATE_TOKENS" || data5 === "DELETE" || data5 === "DESCRIBE" || data5 === "DESCRIBE_CONFIGS" || data5 === "DESCRIBE_TOKENS" || data5 === "IDEMPOTENT_WRITE" || data5 === "READ" || data5 === "WRITE")) {
-            const err12 = { instancePath: instancePath + "/operations/" + i0, schemaPath: "#/properties/operations/items/enum", keyword: "enum", params: { allowedValues: schema82.properties.operations.items.enum }, message: "must be equal to one of the allowed values", schema: schema82.properties.operations.items.enum, parentSchema: schema82.properties.operations.items, data: data5 };
+            const err12 = { instancePath: instancePath + "/operations/" + i0, schemaPath: "#/properties/operations/items/enum", keyword: "enum", params: { allowedValues: schema88.properties.operations.items.enum }, message: "must be equal to one of the allowed values", schema: schema88.properties.operations.items.enum, parentSchema: schema88.properties.operations.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -11469,7 +12132,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema82.properties.operations.type, parentSchema: schema82.properties.operations, data: data4 };
+        const err13 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema88.properties.operations.type, parentSchema: schema88.properties.operations, data: data4 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -11481,8 +12144,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.host !== void 0) {
       let data6 = data.host;
       if (typeof data6 === "string") {
-        if (func1(data6) < 1) {
-          const err14 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema80, data: data6 };
+        if (func2(data6) < 1) {
+          const err14 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema86, data: data6 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -11491,7 +12154,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema80.type, parentSchema: schema80, data: data6 };
+        const err15 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema86.type, parentSchema: schema86, data: data6 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -11503,7 +12166,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.permission !== void 0) {
       let data7 = data.permission;
       if (!(data7 === "ALLOW" || data7 === "DENY")) {
-        const err16 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema81.enum }, message: "must be equal to one of the allowed values", schema: schema81.enum, parentSchema: schema81, data: data7 };
+        const err16 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema87.enum }, message: "must be equal to one of the allowed values", schema: schema87.enum, parentSchema: schema87, data: data7 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -11513,7 +12176,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema82.type, parentSchema: schema82, data };
+    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema88.type, parentSchema: schema88, data };
     if (vErrors === null) {
       vErrors = [err17];
     } else {
@@ -11521,13 +12184,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate33.errors = vErrors;
+  validate37.errors = vErrors;
   return errors === 0;
 }
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate34.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11571,8 +12234,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate31(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+    if (!validate35(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -11583,8 +12246,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "then";
   } else {
     const _errs4 = errors;
-    if (!validate33(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+    if (!validate37(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs4 === errors;
@@ -11597,7 +12260,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err2 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema77.if, parentSchema: schema77, data };
+    const err2 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema83.if, parentSchema: schema83, data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -11605,14 +12268,14 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate30.errors = vErrors;
+  validate34.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate37.evaluated;
+  const evaluated0 = validate41.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11622,7 +12285,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema87, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema93, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -11634,7 +12297,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.partitions !== void 0) {
       let data0 = data.partitions;
       if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema87.properties.partitions.type, parentSchema: schema87.properties.partitions, data: data0 };
+        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema93.properties.partitions.type, parentSchema: schema93.properties.partitions, data: data0 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -11644,7 +12307,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data0 == "number" && isFinite(data0)) {
         if (data0 < 1 || isNaN(data0)) {
-          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema87.properties.partitions, data: data0 };
+          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema93.properties.partitions, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -11657,7 +12320,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.replicationFactor !== void 0) {
       let data1 = data.replicationFactor;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema87.properties.replicationFactor.type, parentSchema: schema87.properties.replicationFactor, data: data1 };
+        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema93.properties.replicationFactor.type, parentSchema: schema93.properties.replicationFactor, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -11667,7 +12330,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 32767 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema87.properties.replicationFactor, data: data1 };
+          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema93.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -11676,7 +12339,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1 < 1 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema87.properties.replicationFactor, data: data1 };
+          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema93.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -11695,7 +12358,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           let valid2 = false;
           const _errs11 = errors;
           if (typeof data3 !== "string" && !(typeof data3 == "number" && isFinite(data3)) && typeof data3 !== "boolean" && !Array.isArray(data3)) {
-            const err6 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data3 };
+            const err6 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema45.type }, message: "must be string,number,boolean,array", schema: schema45.type, parentSchema: schema45, data: data3 };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -11708,7 +12371,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i0 = 0; i0 < len0; i0++) {
               let data4 = data3[i0];
               if (typeof data4 !== "string" && !(typeof data4 == "number" && isFinite(data4)) && typeof data4 !== "boolean") {
-                const err7 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data4 };
+                const err7 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema45.items.type }, message: "must be string,number,boolean", schema: schema45.items.type, parentSchema: schema45.items, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err7];
                 } else {
@@ -11722,7 +12385,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           valid2 = valid2 || _valid0;
           const _errs16 = errors;
           if (data3 !== null) {
-            const err8 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema87.properties.config.additionalProperties.anyOf[1].type, parentSchema: schema87.properties.config.additionalProperties.anyOf[1], data: data3 };
+            const err8 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema93.properties.config.additionalProperties.anyOf[1].type, parentSchema: schema93.properties.config.additionalProperties.anyOf[1], data: data3 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -11733,7 +12396,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           var _valid0 = _errs16 === errors;
           valid2 = valid2 || _valid0;
           if (!valid2) {
-            const err9 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema87.properties.config.additionalProperties.anyOf, parentSchema: schema87.properties.config.additionalProperties, data: data3 };
+            const err9 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema93.properties.config.additionalProperties.anyOf, parentSchema: schema93.properties.config.additionalProperties, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -11752,7 +12415,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/config", schemaPath: "#/properties/config/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.properties.config.type, parentSchema: schema87.properties.config, data: data2 };
+        const err10 = { instancePath: instancePath + "/config", schemaPath: "#/properties/config/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema93.properties.config.type, parentSchema: schema93.properties.config, data: data2 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -11762,7 +12425,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.type, parentSchema: schema87, data };
+    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema93.type, parentSchema: schema93, data };
     if (vErrors === null) {
       vErrors = [err11];
     } else {
@@ -11770,13 +12433,13 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate37.errors = vErrors;
+  validate41.errors = vErrors;
   return errors === 0;
 }
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate36.evaluated;
+  const evaluated0 = validate40.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11786,7 +12449,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "topicDefaults" || key0 === "topics" || key0 === "patch")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema86, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema92, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -11796,8 +12459,8 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate37(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+      if (!validate41(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
         errors = vErrors.length;
       }
     }
@@ -11805,13 +12468,13 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.topics;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         for (const key1 in data1) {
-          if (!validate37(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+          if (!validate41(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err1 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema86.properties.topics.type, parentSchema: schema86.properties.topics, data: data1 };
+        const err1 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema92.properties.topics.type, parentSchema: schema92.properties.topics, data: data1 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -11877,7 +12540,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs17 = errors;
             if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
               if (data4.from === void 0) {
-                const err5 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema89.allOf[0].then.required, parentSchema: schema89.allOf[0].then, data: data4 };
+                const err5 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema95.allOf[0].then.required, parentSchema: schema95.allOf[0].then, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -11886,7 +12549,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             } else {
-              const err6 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema89.allOf[0].then.type, parentSchema: schema89.allOf[0].then, data: data4 };
+              const err6 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema95.allOf[0].then.type, parentSchema: schema95.allOf[0].then, data: data4 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -11898,7 +12561,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             valid6 = _valid0;
           }
           if (!valid6) {
-            const err7 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema89.allOf[0].if, parentSchema: schema89.allOf[0], data: data4 };
+            const err7 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema95.allOf[0].if, parentSchema: schema95.allOf[0], data: data4 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -11957,7 +12620,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs24 = errors;
             if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
               if (data4.value === void 0) {
-                const err11 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'", schema: schema89.allOf[1].then.required, parentSchema: schema89.allOf[1].then, data: data4 };
+                const err11 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'", schema: schema95.allOf[1].then.required, parentSchema: schema95.allOf[1].then, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err11];
                 } else {
@@ -11966,7 +12629,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             } else {
-              const err12 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema89.allOf[1].then.type, parentSchema: schema89.allOf[1].then, data: data4 };
+              const err12 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema95.allOf[1].then.type, parentSchema: schema95.allOf[1].then, data: data4 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -11978,7 +12641,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             valid8 = _valid1;
           }
           if (!valid8) {
-            const err13 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema89.allOf[1].if, parentSchema: schema89.allOf[1], data: data4 };
+            const err13 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema95.allOf[1].if, parentSchema: schema95.allOf[1], data: data4 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -11988,7 +12651,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
             if (data4.op === void 0) {
-              const err14 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "op" }, message: "must have required property 'op'", schema: schema89.required, parentSchema: schema89, data: data4 };
+              const err14 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "op" }, message: "must have required property 'op'", schema: schema95.required, parentSchema: schema95, data: data4 };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -11997,7 +12660,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data4.path === void 0) {
-              const err15 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema89.required, parentSchema: schema89, data: data4 };
+              const err15 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema95.required, parentSchema: schema95, data: data4 };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -12007,7 +12670,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             }
             for (const key2 in data4) {
               if (!(key2 === "op" || key2 === "path" || key2 === "from" || key2 === "value")) {
-                const err16 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema89, data: data4 };
+                const err16 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema95, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -12019,7 +12682,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.op !== void 0) {
               let data7 = data4.op;
               if (!(data7 === "add" || data7 === "remove" || data7 === "replace" || data7 === "move" || data7 === "copy" || data7 === "test")) {
-                const err17 = { instancePath: instancePath + "/patch/" + i0 + "/op", schemaPath: "#/$defs/patchOperation/properties/op/enum", keyword: "enum", params: { allowedValues: schema89.properties.op.enum }, message: "must be equal to one of the allowed values", schema: schema89.properties.op.enum, parentSchema: schema89.properties.op, data: data7 };
+                const err17 = { instancePath: instancePath + "/patch/" + i0 + "/op", schemaPath: "#/$defs/patchOperation/properties/op/enum", keyword: "enum", params: { allowedValues: schema95.properties.op.enum }, message: "must be equal to one of the allowed values", schema: schema95.properties.op.enum, parentSchema: schema95.properties.op, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err17];
                 } else {
@@ -12031,7 +12694,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.path !== void 0) {
               let data8 = data4.path;
               if (typeof data8 !== "string") {
-                const err18 = { instancePath: instancePath + "/patch/" + i0 + "/path", schemaPath: "#/$defs/patchOperation/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema89.properties.path.type, parentSchema: schema89.properties.path, data: data8 };
+                const err18 = { instancePath: instancePath + "/patch/" + i0 + "/path", schemaPath: "#/$defs/patchOperation/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema95.properties.path.type, parentSchema: schema95.properties.path, data: data8 };
                 if (vErrors === null) {
                   vErrors = [err18];
                 } else {
@@ -12043,7 +12706,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.from !== void 0) {
               let data9 = data4.from;
               if (typeof data9 !== "string") {
-                const err19 = { instancePath: instancePath + "/patch/" + i0 + "/from", schemaPath: "#/$defs/patchOperation/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema89.properties.from.type, parentSchema: schema89.properties.from, data: data9 };
+                const err19 = { instancePath: instancePath + "/patch/" + i0 + "/from", schemaPath: "#/$defs/patchOperation/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema95.properties.from.type, parentSchema: schema95.properties.from, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -12053,7 +12716,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err20 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema89.type, parentSchema: schema89, data: data4 };
+            const err20 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema95.type, parentSchema: schema95, data: data4 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -12063,7 +12726,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/patch", schemaPath: "#/properties/patch/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema86.properties.patch.type, parentSchema: schema86.properties.patch, data: data3 };
+        const err21 = { instancePath: instancePath + "/patch", schemaPath: "#/properties/patch/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema92.properties.patch.type, parentSchema: schema92.properties.patch, data: data3 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -12073,7 +12736,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema86.type, parentSchema: schema86, data };
+    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema92.type, parentSchema: schema92, data };
     if (vErrors === null) {
       vErrors = [err22];
     } else {
@@ -12081,7 +12744,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate36.errors = vErrors;
+  validate40.errors = vErrors;
   return errors === 0;
 }
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -12168,7 +12831,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i0 = 0; i0 < len0; i0++) {
               let data5 = data4[i0];
               if (typeof data5 === "string") {
-                if (func1(data5) < 1) {
+                if (func2(data5) < 1) {
                   const err5 = { instancePath: instancePath + "/scope/topics/" + i0, schemaPath: "#/properties/scope/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.topics.items, data: data5 };
                   if (vErrors === null) {
                     vErrors = [err5];
@@ -12204,8 +12867,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i1 = 0; i1 < len1; i1++) {
               let data7 = data6[i1];
               if (typeof data7 === "string") {
-                if (func1(data7) < 1) {
-                  const err8 = { instancePath: instancePath + "/scope/principals/" + i1, schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36, data: data7 };
+                if (func2(data7) < 1) {
+                  const err8 = { instancePath: instancePath + "/scope/principals/" + i1, schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42, data: data7 };
                   if (vErrors === null) {
                     vErrors = [err8];
                   } else {
@@ -12214,7 +12877,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err9 = { instancePath: instancePath + "/scope/principals/" + i1, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data7 };
+                const err9 = { instancePath: instancePath + "/scope/principals/" + i1, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -12244,8 +12907,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate23(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+      if (!validate27(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
         errors = vErrors.length;
       }
     }
@@ -12254,8 +12917,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data9)) {
         const len2 = data9.length;
         for (let i2 = 0; i2 < len2; i2++) {
-          if (!validate27(data9[i2], { instancePath: instancePath + "/topics/" + i2, parentData: data9, parentDataProperty: i2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+          if (!validate31(data9[i2], { instancePath: instancePath + "/topics/" + i2, parentData: data9, parentDataProperty: i2, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
             errors = vErrors.length;
           }
         }
@@ -12274,8 +12937,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data11)) {
         const len3 = data11.length;
         for (let i3 = 0; i3 < len3; i3++) {
-          if (!validate30(data11[i3], { instancePath: instancePath + "/acls/" + i3, parentData: data11, parentDataProperty: i3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+          if (!validate34(data11[i3], { instancePath: instancePath + "/acls/" + i3, parentData: data11, parentDataProperty: i3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
             errors = vErrors.length;
           }
         }
@@ -12293,8 +12956,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.overlays;
       if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
         for (const key3 in data13) {
-          if (!validate36(data13[key3], { instancePath: instancePath + "/overlays/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data13, parentDataProperty: key3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+          if (!validate40(data13[key3], { instancePath: instancePath + "/overlays/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data13, parentDataProperty: key3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
             errors = vErrors.length;
           }
         }
@@ -12329,7 +12992,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i4 = 0; i4 < len4; i4++) {
               let data17 = data16[i4];
               if (typeof data17 === "string") {
-                if (func1(data17) < 1) {
+                if (func2(data17) < 1) {
                   const err16 = { instancePath: instancePath + "/configKeys/vendorPrefixes/" + i4, schemaPath: "#/properties/configKeys/properties/vendorPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes.items, data: data17 };
                   if (vErrors === null) {
                     vErrors = [err16];
@@ -12365,7 +13028,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i5 = 0; i5 < len5; i5++) {
               let data19 = data18[i5];
               if (typeof data19 === "string") {
-                if (func1(data19) < 1) {
+                if (func2(data19) < 1) {
                   const err19 = { instancePath: instancePath + "/configKeys/ignoredPrefixes/" + i5, schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes.items, data: data19 };
                   if (vErrors === null) {
                     vErrors = [err19];
@@ -12416,10 +13079,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   validate20.errors = vErrors;
   return errors === 0;
 }
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate45.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -12428,7 +13091,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.topicDefaults === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topicDefaults" }, message: "must have required property 'topicDefaults'", schema: schema90.required, parentSchema: schema90, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topicDefaults" }, message: "must have required property 'topicDefaults'", schema: schema96.required, parentSchema: schema96, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -12437,7 +13100,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.topics === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topics" }, message: "must have required property 'topics'", schema: schema90.required, parentSchema: schema90, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topics" }, message: "must have required property 'topics'", schema: schema96.required, parentSchema: schema96, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -12447,7 +13110,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "topicDefaults" || key0 === "topics")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema90, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema96, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -12457,8 +13120,8 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate23(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+      if (!validate27(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
         errors = vErrors.length;
       }
     }
@@ -12466,13 +13129,13 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.topics;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         for (const key1 in data1) {
-          if (!validate23(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+          if (!validate27(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err3 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.properties.topics.type, parentSchema: schema90.properties.topics, data: data1 };
+        const err3 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema96.properties.topics.type, parentSchema: schema96.properties.topics, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -12482,7 +13145,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.type, parentSchema: schema90, data };
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema96.type, parentSchema: schema96, data };
     if (vErrors === null) {
       vErrors = [err4];
     } else {
@@ -12490,48 +13153,54 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate41.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, validateManifest, schema31, schema36, schema32, schema33, schema34, schema35, func1, schema37, schema38, schema39, func9, schema76, schema77, schema78, schema80, schema81, schema82, schema86, schema89, schema87, validatePatchView, schema90;
+var import_ucs2length, validateManifest, schema31, schema42, schema32, schema41, schema33, schema34, schema35, schema36, schema37, func1, func2, schema38, schema43, schema44, schema45, schema82, schema83, schema84, schema86, schema87, schema88, schema92, schema95, schema93, validatePatchView, schema96;
 var init_schema_validators = __esm({
   "src/manifest/schema.validators.ts"() {
     "use strict";
     import_ucs2length = __toESM(require_ucs2length(), 1);
     validateManifest = validate20;
-    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:kafkaform:manifest:v1", "title": "kafkaform manifest (apiVersion kafkaform/v1)", "description": "Desired Kafka topics, topic configs and ACLs, the clusters they apply to, and per-cluster overlays. Values are checked after ${VAR} interpolation; cluster settings keep ${VAR} until the cluster is used.", "type": "object", "required": ["apiVersion"], "additionalProperties": false, "properties": { "apiVersion": { "const": "kafkaform/v1", "description": "Manifest format version." }, "clusters": { "type": "object", "description": "Named clusters (targets), by name.", "additionalProperties": { "$ref": "#/$defs/cluster" } }, "scope": { "type": "object", "description": "What these manifests own, and therefore what a plan may delete.", "additionalProperties": false, "properties": { "topics": { "type": "array", "description": "Topic name prefixes owned by the manifests.", "items": { "type": "string", "minLength": 1 } }, "principals": { "type": "array", "description": "Principals whose ACL bindings are owned, in addition to every principal the ACLs name.", "items": { "$ref": "#/$defs/principal" } } } }, "topicDefaults": { "$ref": "#/$defs/topicFields", "description": "Fields every topic gets unless it sets them." }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "overlays": { "type": "object", "description": "Per-cluster differences, by cluster name.", "additionalProperties": { "$ref": "#/$defs/overlay" } }, "configKeys": { "type": "object", "description": "How topic config key names are treated.", "additionalProperties": false, "properties": { "vendorPrefixes": { "type": "array", "description": "Extra key prefixes (besides aiven., confluent., redpanda.) accepted without the catalog's unknown-name check.", "items": { "type": "string", "minLength": 1 } }, "ignoredPrefixes": { "type": "array", "description": "Config key prefixes the platform manages itself; live keys with these prefixes that the manifests do not name are left alone. Replaces the target's built-in list; [] ignores nothing.", "items": { "type": "string", "minLength": 1 } } } } }, "$defs": { "principal": { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." }, "configValue": { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } }, "config": { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } }, "topicFields": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "topic": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "host": { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." }, "permission": { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." }, "acl": { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } }, "aclBinding": { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "aclRole": { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "topicOverride": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } }, "patchOperation": { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] }, "patchView": { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } }, "overlay": { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } }, "cluster": { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] }, "confluentCluster": { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } }, "digitaloceanCluster": { "type": "object", "required": ["databaseId", "token"], "properties": { "databaseId": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1 }, "apiUrl": { "type": "string", "minLength": 1 } } }, "snapshotCluster": { "type": "object", "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1, "description": "Snapshot file, relative to the declaring manifest." } } } } };
-    schema36 = { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." };
-    schema32 = { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] };
-    schema33 = { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } };
-    schema34 = { "type": "object", "required": ["databaseId", "token"], "properties": { "databaseId": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1 }, "apiUrl": { "type": "string", "minLength": 1 } } };
-    schema35 = { "type": "object", "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1, "description": "Snapshot file, relative to the declaring manifest." } } };
-    func1 = import_ucs2length.default.default;
-    validate21.evaluated = { "dynamicProps": true, "dynamicItems": false };
-    schema37 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
-    schema38 = { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } };
-    schema39 = { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } };
-    func9 = Object.prototype.hasOwnProperty;
+    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:kafkaform:manifest:v1", "title": "kafkaform manifest (apiVersion kafkaform/v1)", "description": "Desired Kafka topics, topic configs and ACLs, the clusters they apply to, and per-cluster overlays. Values are checked after ${VAR} interpolation; cluster settings keep ${VAR} until the cluster is used.", "type": "object", "required": ["apiVersion"], "additionalProperties": false, "properties": { "apiVersion": { "const": "kafkaform/v1", "description": "Manifest format version." }, "clusters": { "type": "object", "description": "Named clusters (targets), by name.", "additionalProperties": { "$ref": "#/$defs/cluster" } }, "scope": { "type": "object", "description": "What these manifests own, and therefore what a plan may delete.", "additionalProperties": false, "properties": { "topics": { "type": "array", "description": "Topic name prefixes owned by the manifests.", "items": { "type": "string", "minLength": 1 } }, "principals": { "type": "array", "description": "Principals whose ACL bindings are owned, in addition to every principal the ACLs name.", "items": { "$ref": "#/$defs/principal" } } } }, "topicDefaults": { "$ref": "#/$defs/topicFields", "description": "Fields every topic gets unless it sets them." }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "overlays": { "type": "object", "description": "Per-cluster differences, by cluster name.", "additionalProperties": { "$ref": "#/$defs/overlay" } }, "configKeys": { "type": "object", "description": "How topic config key names are treated.", "additionalProperties": false, "properties": { "vendorPrefixes": { "type": "array", "description": "Extra key prefixes (besides aiven., confluent., redpanda.) accepted without the catalog's unknown-name check.", "items": { "type": "string", "minLength": 1 } }, "ignoredPrefixes": { "type": "array", "description": "Config key prefixes the platform manages itself; live keys with these prefixes that the manifests do not name are left alone. Replaces the target's built-in list; [] ignores nothing.", "items": { "type": "string", "minLength": 1 } } } } }, "$defs": { "principal": { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." }, "configValue": { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } }, "config": { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } }, "topicFields": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "topic": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "host": { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." }, "permission": { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." }, "acl": { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } }, "aclBinding": { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "aclRole": { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "topicOverride": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } }, "patchOperation": { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] }, "patchView": { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } }, "overlay": { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } }, "cluster": { "type": "object", "description": `A cluster: "type" picks the kind, the other keys are that kind's connection settings, checked offline (only their literal parts where they use \${VAR}, which is resolved when the cluster is used). Each kind's settings are a definition of their own (<kind>Cluster), chosen by "type" below.`, "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "snapshot"], "description": "The kind of cluster: confluent (Kafka REST API v3: Confluent Cloud, Confluent Server, Confluent REST Proxy), digitalocean (DigitalOcean Managed Kafka), snapshot (a JSON file standing in for a cluster)." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] }, "confluentCluster": { "type": "object", "description": "A cluster reached through the Kafka REST API v3 (Confluent Cloud, Confluent Server, Confluent REST Proxy).", "additionalProperties": false, "required": ["restUrl"], "properties": { "type": { "const": "confluent" }, "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including the API version segment: https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3 (Confluent Cloud, Confluent Server) or https://host:8082/v3 (REST Proxy). http:// only to a loopback host without a warning. May use ${VAR}, resolved when the cluster is used.", "examples": ["https://pkc-12345.eu-west-1.aws.confluent.cloud:443/kafka/v3", "https://rest-proxy:8082/v3"] }, "clusterId": { "type": "string", "minLength": 1, "description": "The Kafka cluster id (lkc-... on Confluent Cloud, where it is required). Discovered with GET /clusters when omitted (REST Proxy, Confluent Server)." }, "auth": { "$ref": "#/$defs/confluentAuth" }, "caFile": { "type": "string", "minLength": 1, "description": "A PEM file of extra certificate authorities to trust, relative to the declaring file." }, "insecureSkipTlsVerify": { "$ref": "#/$defs/settingBoolean", "description": "DANGEROUS: turns TLS certificate verification off, exposing the credentials to anyone in the middle. Warned about on every run." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Requests in flight at once during reads and dry runs (default 8). A whole number, or a ${VAR} reference." }, "aclBatchSize": { "type": ["integer", "string"], "minimum": 1, "description": "ACL bindings per POST /acls:batch request (default 100). A whole number, or a ${VAR} reference." } } }, "digitaloceanCluster": { "type": "object", "description": "A DigitalOcean Managed Kafka cluster, through the DigitalOcean API v2.", "additionalProperties": false, "required": ["databaseId", "token"], "properties": { "type": { "const": "digitalocean" }, "databaseId": { "type": "string", "minLength": 1, "description": "The database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (doctl databases list). May use ${VAR}, resolved when the cluster is used." }, "token": { "type": "string", "minLength": 1, "description": 'An API token with database read and write scopes, e.g. "${DIGITALOCEAN_TOKEN}". A literal value is warned about.' }, "apiUrl": { "type": "string", "minLength": 1, "description": "The API's base URL, without /v2 (default https://api.digitalocean.com). May use ${VAR}, resolved when the cluster is used." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Topic reads in flight at once (default 8; DigitalOcean allows 250 requests a minute). A whole number, or a ${VAR} reference." }, "topicCreation": { "type": "object", "description": "How apply waits for new topics, which DigitalOcean creates asynchronously.", "additionalProperties": false, "properties": { "timeoutMs": { "type": ["integer", "string"], "minimum": 1, "description": "Longest wait for a new topic to become active, in milliseconds (default 300000). A whole number, or a ${VAR} reference." }, "pollIntervalMs": { "type": ["integer", "string"], "minimum": 1, "description": "First wait between polls in milliseconds; grows to at most 10 s (default 1000). A whole number, or a ${VAR} reference." } } } } }, "snapshotCluster": { "type": "object", "description": "A JSON snapshot file standing in for a cluster (schemas/snapshot.schema.json).", "additionalProperties": false, "required": ["path"], "properties": { "type": { "const": "snapshot" }, "path": { "type": "string", "minLength": 1, "description": "The snapshot file, relative to the declaring manifest. May use ${VAR}, resolved when the cluster is used." } } }, "settingTimeouts": { "type": "object", "description": "How long to wait for the server.", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a connection. A whole number, or a ${VAR} reference." }, "readMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a response once connected. A whole number, or a ${VAR} reference." } } }, "settingRetry": { "type": "object", "description": "How failed requests that may succeed later (429, 502, 503, 504, dropped connections, timeouts) are retried, with exponential backoff and jitter.", "additionalProperties": false, "properties": { "maxAttempts": { "type": ["integer", "string"], "minimum": 1, "description": "Attempts per request, the first included (default 6). A whole number, or a ${VAR} reference." }, "baseDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Milliseconds before the first retry; doubles with each attempt (default 500). A whole number, or a ${VAR} reference." }, "maxDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Longest wait between attempts in milliseconds, also capping Retry-After (default 60000). A whole number, or a ${VAR} reference." } } }, "settingBoolean": { "type": ["boolean", "string"], "description": "true or false, or a ${VAR} reference to one." }, "confluentAuth": { "type": "object", "description": "How to authenticate: basic (an API key and secret, or a user and password) or bearer (a token). Write credentials as ${VAR} references, never literally.", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"], "description": "basic: username and password; bearer: token." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["username", "password"], "properties": { "type": { "const": "basic" }, "username": { "type": "string", "minLength": 1, "description": 'The API key (Confluent Cloud) or user name, e.g. "${KAFKA_API_KEY}".' }, "password": { "type": "string", "minLength": 1, "description": 'The API secret or password, e.g. "${KAFKA_API_SECRET}". A literal value is warned about.' } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["token"], "properties": { "type": { "const": "bearer" }, "token": { "type": "string", "minLength": 1, "description": 'The bearer token, e.g. "${KAFKA_TOKEN}". A literal value is warned about.' } } } }] } } };
+    schema42 = { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." };
+    schema32 = { "type": "object", "description": `A cluster: "type" picks the kind, the other keys are that kind's connection settings, checked offline (only their literal parts where they use \${VAR}, which is resolved when the cluster is used). Each kind's settings are a definition of their own (<kind>Cluster), chosen by "type" below.`, "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "snapshot"], "description": "The kind of cluster: confluent (Kafka REST API v3: Confluent Cloud, Confluent Server, Confluent REST Proxy), digitalocean (DigitalOcean Managed Kafka), snapshot (a JSON file standing in for a cluster)." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] };
+    schema41 = { "type": "object", "description": "A JSON snapshot file standing in for a cluster (schemas/snapshot.schema.json).", "additionalProperties": false, "required": ["path"], "properties": { "type": { "const": "snapshot" }, "path": { "type": "string", "minLength": 1, "description": "The snapshot file, relative to the declaring manifest. May use ${VAR}, resolved when the cluster is used." } } };
+    schema33 = { "type": "object", "description": "A cluster reached through the Kafka REST API v3 (Confluent Cloud, Confluent Server, Confluent REST Proxy).", "additionalProperties": false, "required": ["restUrl"], "properties": { "type": { "const": "confluent" }, "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including the API version segment: https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3 (Confluent Cloud, Confluent Server) or https://host:8082/v3 (REST Proxy). http:// only to a loopback host without a warning. May use ${VAR}, resolved when the cluster is used.", "examples": ["https://pkc-12345.eu-west-1.aws.confluent.cloud:443/kafka/v3", "https://rest-proxy:8082/v3"] }, "clusterId": { "type": "string", "minLength": 1, "description": "The Kafka cluster id (lkc-... on Confluent Cloud, where it is required). Discovered with GET /clusters when omitted (REST Proxy, Confluent Server)." }, "auth": { "$ref": "#/$defs/confluentAuth" }, "caFile": { "type": "string", "minLength": 1, "description": "A PEM file of extra certificate authorities to trust, relative to the declaring file." }, "insecureSkipTlsVerify": { "$ref": "#/$defs/settingBoolean", "description": "DANGEROUS: turns TLS certificate verification off, exposing the credentials to anyone in the middle. Warned about on every run." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Requests in flight at once during reads and dry runs (default 8). A whole number, or a ${VAR} reference." }, "aclBatchSize": { "type": ["integer", "string"], "minimum": 1, "description": "ACL bindings per POST /acls:batch request (default 100). A whole number, or a ${VAR} reference." } } };
+    schema34 = { "type": "object", "description": "How to authenticate: basic (an API key and secret, or a user and password) or bearer (a token). Write credentials as ${VAR} references, never literally.", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"], "description": "basic: username and password; bearer: token." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["username", "password"], "properties": { "type": { "const": "basic" }, "username": { "type": "string", "minLength": 1, "description": 'The API key (Confluent Cloud) or user name, e.g. "${KAFKA_API_KEY}".' }, "password": { "type": "string", "minLength": 1, "description": 'The API secret or password, e.g. "${KAFKA_API_SECRET}". A literal value is warned about.' } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["token"], "properties": { "type": { "const": "bearer" }, "token": { "type": "string", "minLength": 1, "description": 'The bearer token, e.g. "${KAFKA_TOKEN}". A literal value is warned about.' } } } }] };
+    schema35 = { "type": ["boolean", "string"], "description": "true or false, or a ${VAR} reference to one." };
+    schema36 = { "type": "object", "description": "How long to wait for the server.", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a connection. A whole number, or a ${VAR} reference." }, "readMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a response once connected. A whole number, or a ${VAR} reference." } } };
+    schema37 = { "type": "object", "description": "How failed requests that may succeed later (429, 502, 503, 504, dropped connections, timeouts) are retried, with exponential backoff and jitter.", "additionalProperties": false, "properties": { "maxAttempts": { "type": ["integer", "string"], "minimum": 1, "description": "Attempts per request, the first included (default 6). A whole number, or a ${VAR} reference." }, "baseDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Milliseconds before the first retry; doubles with each attempt (default 500). A whole number, or a ${VAR} reference." }, "maxDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Longest wait between attempts in milliseconds, also capping Retry-After (default 60000). A whole number, or a ${VAR} reference." } } };
+    func1 = Object.prototype.hasOwnProperty;
+    func2 = import_ucs2length.default.default;
+    validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema38 = { "type": "object", "description": "A DigitalOcean Managed Kafka cluster, through the DigitalOcean API v2.", "additionalProperties": false, "required": ["databaseId", "token"], "properties": { "type": { "const": "digitalocean" }, "databaseId": { "type": "string", "minLength": 1, "description": "The database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (doctl databases list). May use ${VAR}, resolved when the cluster is used." }, "token": { "type": "string", "minLength": 1, "description": 'An API token with database read and write scopes, e.g. "${DIGITALOCEAN_TOKEN}". A literal value is warned about.' }, "apiUrl": { "type": "string", "minLength": 1, "description": "The API's base URL, without /v2 (default https://api.digitalocean.com). May use ${VAR}, resolved when the cluster is used." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Topic reads in flight at once (default 8; DigitalOcean allows 250 requests a minute). A whole number, or a ${VAR} reference." }, "topicCreation": { "type": "object", "description": "How apply waits for new topics, which DigitalOcean creates asynchronously.", "additionalProperties": false, "properties": { "timeoutMs": { "type": ["integer", "string"], "minimum": 1, "description": "Longest wait for a new topic to become active, in milliseconds (default 300000). A whole number, or a ${VAR} reference." }, "pollIntervalMs": { "type": ["integer", "string"], "minimum": 1, "description": "First wait between polls in milliseconds; grows to at most 10 s (default 1000). A whole number, or a ${VAR} reference." } } } } };
     validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema76 = { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
+    validate21.evaluated = { "dynamicProps": true, "dynamicItems": false };
+    schema43 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
+    schema44 = { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } };
+    schema45 = { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } };
+    validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
     validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema77 = { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } };
-    schema78 = { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
-    schema80 = { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." };
-    schema81 = { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." };
+    schema82 = { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
     validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema82 = { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
-    validate33.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate30.evaluated = { "dynamicProps": true, "dynamicItems": false };
-    schema86 = { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } };
-    schema89 = { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] };
-    schema87 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } };
+    schema83 = { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } };
+    schema84 = { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
+    schema86 = { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." };
+    schema87 = { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." };
+    validate35.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema88 = { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
     validate37.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate36.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validatePatchView = validate41;
-    schema90 = { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } };
+    validate34.evaluated = { "dynamicProps": true, "dynamicItems": false };
+    schema92 = { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } };
+    schema95 = { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] };
+    schema93 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } };
     validate41.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate40.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validatePatchView = validate45;
+    schema96 = { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } };
+    validate45.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
   }
 });
 
@@ -12606,6 +13275,20 @@ function lastSegment(path2) {
 function subject(path2) {
   return path2 === "" ? "the document" : `"${lastSegment(path2)}"`;
 }
+function suggestKey(name, known) {
+  const near = closest(name, known);
+  if (near) return near;
+  const stem = (k) => {
+    const a = k.toLowerCase();
+    const b = name.toLowerCase();
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const best = Math.max(0, ...known.map(stem));
+  const matches = known.filter((k) => stem(k) === best);
+  return best >= 4 && matches.length === 1 ? matches[0] : void 0;
+}
 function describe(e) {
   const path2 = e.instancePath;
   const p = e.params;
@@ -12614,11 +13297,14 @@ function describe(e) {
     case "anyOf":
       return void 0;
     case "required":
+      if (path2 === "" && p["missingProperty"] === "apiVersion") {
+        return { message: `missing required property "apiVersion" (every document starts with "apiVersion: ${API_VERSION}")`, path: path2 };
+      }
       return { message: `missing required property "${String(p["missingProperty"])}"`, path: path2 };
     case "additionalProperties": {
       const name = String(p["additionalProperty"]);
       const known = Object.keys(e.parentSchema?.properties ?? {});
-      const guess = closest(name, known);
+      const guess = suggestKey(name, known);
       const child = `${path2}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
       return {
         message: `unknown property "${name}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of ${known.join(", ")}` : ""}`,
@@ -12637,6 +13323,9 @@ function describe(e) {
       };
     }
     case "const":
+      if (path2 === "/apiVersion") {
+        return { message: `unknown apiVersion ${JSON.stringify(e.data)} (did you mean "${API_VERSION}"?)`, path: path2 };
+      }
       return { message: `${subject(path2)} must be ${JSON.stringify(p["allowedValue"])}`, path: path2 };
     case "minimum":
       return { message: `${subject(path2)} must be at least ${String(p["limit"])}`, path: path2 };
@@ -12650,7 +13339,7 @@ function describe(e) {
       return { message: `${subject(path2)} ${e.message ?? "is invalid"}`, path: path2 };
   }
 }
-var MANIFEST_SCHEMA_URL, MANIFEST_SCHEMA_ID, VALIDATORS, TYPE_NAMES;
+var MANIFEST_SCHEMA_URL, MANIFEST_SCHEMA_ID, VALIDATORS, API_VERSION, TYPE_NAMES;
 var init_schema = __esm({
   "src/manifest/schema.ts"() {
     "use strict";
@@ -12662,6 +13351,7 @@ var init_schema = __esm({
       [MANIFEST_SCHEMA_ID, validateManifest],
       [`${MANIFEST_SCHEMA_ID}#/$defs/patchView`, validatePatchView]
     ]);
+    API_VERSION = "kafkaform/v1";
     TYPE_NAMES = {
       string: "a string",
       number: "a number",
@@ -12839,37 +13529,52 @@ var init_desired = __esm({
 });
 
 // src/manifest/files.ts
-import { open, readdir, realpath, stat } from "node:fs/promises";
+import { open, readdir, readlink, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 function fileProblem(file, message) {
   return { severity: "error", message, file, line: 0, column: 0, path: "" };
 }
+async function unreachable(path2, error2) {
+  const link = await readlink(path2).catch(() => void 0);
+  if (error2.code === "ELOOP") return "is a symbolic link that loops back on itself";
+  if (link !== void 0 && error2.code === "ENOENT") return `is a broken symbolic link (its target ${link} does not exist)`;
+  if (error2.code === "ENOENT") return "no such file or directory";
+  return `cannot be read (${error2.code ?? error2.message})`;
+}
 async function discoverFiles(paths) {
   const files = [];
   const problems = [];
-  const seen = /* @__PURE__ */ new Set();
-  const add = async (path2, discovered) => {
+  const byReal = /* @__PURE__ */ new Map();
+  const add = async (path2, discovered, root) => {
     const real = await realpath(path2);
-    if (seen.has(real)) return;
-    seen.add(real);
-    files.push({ path: path2, discovered });
+    const known = byReal.get(real);
+    if (known) {
+      if (!known.roots.includes(root)) known.roots.push(root);
+      return;
+    }
+    const file = { path: path2, discovered, roots: [root] };
+    byReal.set(real, file);
+    files.push(file);
   };
-  for (const path2 of paths) {
+  for (const [root, path2] of paths.entries()) {
     let info;
     try {
       info = await stat(path2);
-    } catch {
-      problems.push(fileProblem(path2, "no such file or directory"));
+    } catch (e) {
+      problems.push(fileProblem(path2, await unreachable(path2, e)));
       continue;
     }
     if (info.isDirectory()) {
       const found = [];
-      await walkDirectory(path2, "", found, /* @__PURE__ */ new Set([await realpath(path2)]));
+      const before = problems.length;
+      await walkDirectory(path2, "", found, /* @__PURE__ */ new Set([await realpath(path2)]), problems);
       found.sort(compareBytes);
-      if (found.length === 0) problems.push(fileProblem(path2, "directory contains no *.yaml or *.yml files"));
-      for (const rel of found) await add(join(path2, rel), true);
+      if (found.length === 0 && problems.length === before) {
+        problems.push(fileProblem(path2, "directory contains no *.yaml or *.yml files"));
+      }
+      for (const rel of found) await add(join(path2, rel), true, root);
     } else if (info.isFile()) {
-      await add(path2, false);
+      await add(path2, false, root);
     } else {
       problems.push(fileProblem(path2, "is not a regular file or directory"));
     }
@@ -12879,8 +13584,15 @@ async function discoverFiles(paths) {
 function compareBytes(a, b) {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
-async function walkDirectory(root, rel, out, visited) {
-  const entries = await readdir(join(root, rel), { withFileTypes: true });
+async function walkDirectory(root, rel, out, visited, problems) {
+  const dir = join(root, rel);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    problems.push(fileProblem(dir, `cannot be read (${e.code ?? e.message})`));
+    return;
+  }
   for (const e of entries) {
     if (e.name.startsWith(".") || e.name === "node_modules") continue;
     const childRel = rel === "" ? e.name : join(rel, e.name);
@@ -12888,16 +13600,18 @@ async function walkDirectory(root, rel, out, visited) {
     let info;
     try {
       info = await stat(full);
-    } catch {
+    } catch (error2) {
+      problems.push(fileProblem(full, await unreachable(full, error2)));
       continue;
     }
     if (info.isDirectory()) {
       const real = await realpath(full);
       if (visited.has(real)) continue;
       visited.add(real);
-      await walkDirectory(root, childRel, out, visited);
-    } else if (info.isFile() && YAML_FILE.test(e.name)) {
-      out.push(childRel);
+      await walkDirectory(root, childRel, out, visited, problems);
+    } else if (YAML_FILE.test(e.name)) {
+      if (info.isFile()) out.push(childRel);
+      else problems.push(fileProblem(full, "is not a regular file"));
     }
   }
 }
@@ -12956,6 +13670,7 @@ var init_files = __esm({
 function interpolateString(text, env) {
   const missing = [];
   const bad = [];
+  const empty = [];
   let changed = false;
   const value = text.replace(REFERENCE, (whole, inner) => {
     changed = true;
@@ -12967,23 +13682,46 @@ function interpolateString(text, env) {
       return whole;
     }
     const set = env[name];
+    if (set === "" && sep2 === -1) empty.push(name);
     if (set !== void 0 && !(sep2 !== -1 && set === "")) return set;
     if (sep2 !== -1) return inner.slice(sep2 + 2);
     missing.push(name);
     return "";
   });
   if (!changed && text.includes("${")) bad.push(text.slice(text.indexOf("${")));
-  return { value, missing, bad, changed };
+  return { value, missing, bad, changed, ...empty.length > 0 ? { empty } : {} };
+}
+function templateParts(text) {
+  const parts = [];
+  let literal = "";
+  let last = 0;
+  for (const m of text.matchAll(REFERENCE)) {
+    literal += text.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (m[1] === void 0) {
+      literal += "${";
+      continue;
+    }
+    if (literal !== "") parts.push({ literal });
+    literal = "";
+    const sep2 = m[1].indexOf(":-");
+    parts.push(sep2 === -1 ? { reference: m[1] } : { reference: m[1].slice(0, sep2), fallback: m[1].slice(sep2 + 2) });
+  }
+  literal += text.slice(last);
+  if (literal !== "") parts.push({ literal });
+  return parts;
 }
 function interpolateValue(value, env, path2) {
   const missing = [];
   const bad = [];
+  const empty = [];
   const interpolated = /* @__PURE__ */ new Set();
   const go = (v, p) => {
     if (typeof v === "string") {
       const r = interpolateString(v, env);
       for (const name of r.missing) missing.push({ name, path: p });
       for (const text of r.bad) bad.push({ text, path: p });
+      for (const name of r.empty ?? []) empty.push({ name, path: p });
       if (r.changed) interpolated.add(p);
       return r.value;
     }
@@ -12995,7 +13733,7 @@ function interpolateValue(value, env, path2) {
     }
     return v;
   };
-  return { value: go(value, path2), missing, bad, interpolated };
+  return { value: go(value, path2), missing, bad, empty, interpolated };
 }
 var REFERENCE, NAME;
 var init_interpolate = __esm({
@@ -13045,6 +13783,49 @@ var init_problems = __esm({
   }
 });
 
+// src/manifest/recognize.ts
+function normalise(text) {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function isApiVersionKey(key) {
+  return editDistance(normalise(key), "apiversion") <= 2;
+}
+function namesKafkaform(value) {
+  const v = normalise(value);
+  return v.includes("kafkaform") || editDistance(v, "kafkaformv1") <= 2;
+}
+function marksOurs(key, value) {
+  if (SECTIONS.includes(normalise(key))) return true;
+  return isApiVersionKey(key) && value !== void 0 && namesKafkaform(value);
+}
+function topLevelEntries(text) {
+  const entries = [];
+  for (const match of text.matchAll(/^("[^"\n]*"|'[^'\n]*'|[A-Za-z_$][^\s:#]*)[ \t]*:(?:[ \t]+([^\n]*?))?\r?$/gm)) {
+    const key = (match[1] ?? "").replace(/^["']|["']$/g, "");
+    const value = match[2]?.replace(/\s#.*$/, "").trim().replace(/^["']|["']$/g, "");
+    entries.push([key, value]);
+  }
+  return entries;
+}
+function looksLikeManifest(documents, text) {
+  for (const doc of documents) {
+    const v = doc.value;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) continue;
+    for (const [key, value] of Object.entries(v)) {
+      if (marksOurs(key, typeof value === "string" ? value : void 0)) return true;
+    }
+  }
+  return topLevelEntries(text).some(([key, value]) => marksOurs(key, value));
+}
+var SECTIONS;
+var init_recognize = __esm({
+  "src/manifest/recognize.ts"() {
+    "use strict";
+    init_suggest();
+    SECTIONS = ["clusters", "scope", "topicDefaults", "topics", "acls", "overlays", "configKeys"].map(normalise);
+  }
+});
+
 // src/manifest/clusters.ts
 function settingName(path2) {
   return path2.slice(1).replace(/\//g, ".").replace(/~1/g, "/").replace(/~0/g, "~");
@@ -13058,6 +13839,10 @@ function resolveClusterSettings(spec2, env) {
     ...r.missing.map((m) => {
       const at = where(spec2, m.path);
       return `${at.file}:${at.line}:${at.column}: environment variable ${m.name} is not set (cluster ${spec2.name}, setting ${settingName(m.path)})`;
+    }),
+    ...r.empty.map((m) => {
+      const at = where(spec2, m.path);
+      return `${at.file}:${at.line}:${at.column}: environment variable ${m.name} is set but empty (cluster ${spec2.name}, setting ${settingName(m.path)}); write \${${m.name}:-default} if a default is meant`;
     }),
     ...r.bad.map((b) => {
       const at = where(spec2, b.path);
@@ -13096,10 +13881,6 @@ function validIn(bad, path2) {
     if (p === "") return true;
   }
 }
-function isKafkaformDocument(doc) {
-  const v = doc.value;
-  return v !== null && typeof v === "object" && !Array.isArray(v) && typeof v["apiVersion"] === "string" && v["apiVersion"].startsWith("kafkaform/");
-}
 function interpolateDocument(doc, env, problems) {
   const failed = /* @__PURE__ */ new Set();
   const interpolated = /* @__PURE__ */ new Set();
@@ -13131,25 +13912,21 @@ async function loadManifests(paths, options) {
   for (const p of fileProblems) problems.push(p);
   const checked = [];
   const read = [];
+  const skipped = [];
+  const usedRoots = /* @__PURE__ */ new Set();
   for (const file of files) {
     const r = await readManifestText(file.path);
     if ("problem" in r) {
       problems.push(r.problem);
+      for (const root of file.roots) usedRoots.add(root);
       continue;
     }
     const parsed = parseYaml(file.path, r.text);
-    const ours = parsed.documents.some(isKafkaformDocument) || /apiVersion:\s*["']?kafkaform\//.test(r.text);
-    if (file.discovered && !ours) {
-      if (parsed.documents.length > 0 || parsed.problems.length > 0) {
-        problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
-          file: file.path,
-          line: 0,
-          column: 0,
-          path: ""
-        });
-      }
+    if (file.discovered && !looksLikeManifest(parsed.documents, r.text)) {
+      skipped.push(file.path);
       continue;
     }
+    for (const root of file.roots) usedRoots.add(root);
     read.push(file.path);
     for (const p of parsed.problems) problems.push(p);
     for (const doc of parsed.documents) {
@@ -13165,7 +13942,17 @@ async function loadManifests(paths, options) {
       });
     }
   }
+  const reached = new Set(files.flatMap((f) => f.roots));
+  for (const [root, path2] of paths.entries()) {
+    if (!reached.has(root) || usedRoots.has(root)) continue;
+    const n = files.filter((f) => f.roots.includes(root)).length;
+    problems.error(
+      `contains no kafkaform manifest: ${n === 1 ? 'its one YAML file has neither "apiVersion: kafkaform/v1" nor' : `none of its ${n} YAML files has "apiVersion: kafkaform/v1" or`} a kafkaform section (run with --debug to list them)`,
+      { file: path2, line: 0, column: 0, path: "" }
+    );
+  }
   const collected = collect(checked, problems);
+  for (const cluster of collected.clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
   checkOverlayTopics(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);
   for (const overlay of collected.overlays.values()) {
@@ -13189,7 +13976,8 @@ async function loadManifests(paths, options) {
     desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
     ignoredConfigPrefixes: collected.ignoredPrefixes,
     vendorConfigPrefixes: collected.vendorPrefixes,
-    files: read
+    files: read,
+    skipped: skipped.sort()
   };
 }
 var init_manifest = __esm({
@@ -13202,6 +13990,7 @@ var init_manifest = __esm({
     init_interpolate();
     init_problems();
     init_schema();
+    init_recognize();
     init_yaml();
     init_suggest();
     init_clusters();
@@ -13608,77 +14397,245 @@ var init_render = __esm({
 });
 
 // src/targets/settings.ts
-var SettingsReader;
+function settingValue(settings, path2) {
+  let node = settings;
+  for (const key of path2.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))) {
+    node = node !== null && typeof node === "object" && !Array.isArray(node) ? node[key] : void 0;
+  }
+  return node === null ? void 0 : node;
+}
+function settingName2(path2) {
+  return path2.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
+}
+function checkSettings(settings, stage, check) {
+  const checker = new SettingsChecker(settings, stage);
+  check(checker);
+  return checker.findings;
+}
+function located(spec2, path2) {
+  return spec2.settingSources?.[path2] ?? spec2.source;
+}
+function writtenSettingProblems(spec2, check) {
+  return checkSettings(spec2.settings, "written", check).map((f) => {
+    const at = located(spec2, f.path);
+    return { severity: f.severity, message: f.message, file: at.file, line: at.line, column: at.column, path: at.path };
+  });
+}
+function resolveSettings(spec2, env, check, log) {
+  const resolved = resolveClusterSettings(spec2, env);
+  const findings = checkSettings(resolved, "resolved", check);
+  const written = new Set(checkSettings(spec2.settings, "written", check).map((f) => `${f.path}\0${f.message}`));
+  const line = (f) => {
+    const at = located(spec2, f.path);
+    return `${at.file}:${at.line}:${at.column}: ${f.severity === "warning" ? "warning: " : ""}cluster ${spec2.name}: ${f.message}`;
+  };
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length > 0) throw new ConfigError(errors.map(line).join("\n"));
+  for (const f of findings) if (!written.has(`${f.path}\0${f.message}`)) log?.(line(f));
+  return resolved;
+}
+function requireValidSettings(settings, cluster, check) {
+  const errors = checkSettings(settings, "resolved", check).filter((f) => f.severity === "error");
+  if (errors.length > 0) throw new ConfigError(errors.map((f) => `Cluster "${cluster}": ${f.message}.`).join("\n"));
+}
+function integerSetting(settings, path2) {
+  const v = settingValue(settings, path2);
+  return v === void 0 ? void 0 : Number(v);
+}
+function connectionSettings(settings) {
+  const retry = {};
+  const maxAttempts = integerSetting(settings, "/retry/maxAttempts");
+  const baseDelayMs = integerSetting(settings, "/retry/baseDelayMs");
+  const maxDelayMs = integerSetting(settings, "/retry/maxDelayMs");
+  if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
+  if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
+  if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
+  const connectTimeoutMs = integerSetting(settings, "/timeouts/connectMs");
+  const readTimeoutMs = integerSetting(settings, "/timeouts/readMs");
+  return {
+    ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
+    ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
+    retry
+  };
+}
+var SettingText, LOOPBACK, SettingsChecker;
 var init_settings = __esm({
   "src/targets/settings.ts"() {
     "use strict";
     init_errors();
-    SettingsReader = class {
-      constructor(raw, cluster) {
-        this.raw = raw;
-        this.cluster = cluster;
+    init_manifest();
+    init_interpolate();
+    SettingText = class _SettingText {
+      constructor(parts) {
+        this.parts = parts;
       }
-      raw;
-      cluster;
-      /** Throws the `ConfigError` for a setting problem. */
-      fail(what) {
-        throw new ConfigError(`Cluster "${this.cluster}": ${what}.`);
+      parts;
+      /** A value as written (references unresolved) or as resolved (all literal). */
+      static of(value, stage) {
+        return new _SettingText(stage === "written" ? templateParts(value) : value === "" ? [] : [{ literal: value }]);
       }
-      str(obj, key, where2, required) {
-        const v = obj[key];
-        if (v === void 0 || v === null) return required ? this.fail(`${where2}${key} is required`) : void 0;
-        if (typeof v !== "string" || v === "") return this.fail(`${where2}${key} must be a non-empty string`);
-        return v;
+      /** The whole value, when it holds no reference. */
+      get literal() {
+        if (this.parts.some((p) => "reference" in p)) return void 0;
+        return this.parts.map((p) => "literal" in p ? p.literal : "").join("");
       }
-      /** An integer >= `min` at `obj[key]`; `${VAR}` references resolve to strings, so digits are accepted. */
-      num(obj, key, where2, min) {
-        const raw = obj[key];
-        if (raw === void 0 || raw === null) return void 0;
-        const v = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
-        if (typeof v !== "number" || !Number.isInteger(v) || v < min) return this.fail(`${where2}${key} must be an integer >= ${min}`);
-        return v;
+      /** Literal text before the first reference. */
+      get head() {
+        const first = this.parts[0];
+        return first && "literal" in first ? first.literal : "";
       }
-      /** The mapping at top-level `key`, or `{}` when absent. */
-      obj(key) {
-        const v = this.raw[key];
-        if (v === void 0 || v === null) return {};
-        if (typeof v !== "object" || Array.isArray(v)) return this.fail(`${key} must be a mapping`);
-        return v;
+      /** Literal text after the last reference. */
+      get tail() {
+        const last = this.parts[this.parts.length - 1];
+        return last && "literal" in last ? last.literal : "";
+      }
+      /** Every piece of literal text, including references' defaults (`${TOKEN:-abc}`). */
+      get literalPieces() {
+        return this.parts.map((p) => "literal" in p ? p.literal : p.fallback ?? "").filter((t) => t !== "");
+      }
+    };
+    LOOPBACK = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+    SettingsChecker = class {
+      constructor(settings, stage) {
+        this.settings = settings;
+        this.stage = stage;
+      }
+      settings;
+      stage;
+      /** What was found, in the order checked. */
+      findings = [];
+      /** Adds an error at `path`. */
+      error(path2, message) {
+        this.findings.push({ severity: "error", path: path2, message });
+      }
+      /** Adds a warning at `path`. */
+      warning(path2, message) {
+        this.findings.push({ severity: "warning", path: path2, message });
+      }
+      /** The value at a pointer, undefined when absent or null. */
+      value(path2) {
+        return settingValue(this.settings, path2);
+      }
+      /** A string setting; a missing required one, a wrong type or an empty string is an error. */
+      text(path2, required) {
+        const v = this.value(path2);
+        if (v === void 0) {
+          if (required) this.error(path2, `${settingName2(path2)} is required`);
+          return void 0;
+        }
+        if (typeof v !== "string" || v === "") {
+          this.error(path2, `${settingName2(path2)} must be a non-empty string`);
+          return void 0;
+        }
+        return SettingText.of(v, this.stage);
+      }
+      /** A mapping setting (`auth`, `retry`); absent is fine. */
+      mapping(path2) {
+        const v = this.value(path2);
+        if (v === void 0) return false;
+        if (typeof v !== "object" || Array.isArray(v)) {
+          this.error(path2, `${settingName2(path2)} must be a mapping`);
+          return false;
+        }
+        return true;
+      }
+      /** A whole number of at least `min`: a number, digits, or digits around `${VAR}` references. */
+      integer(path2, min) {
+        const v = this.value(path2);
+        if (v === void 0) return;
+        const problem2 = `${settingName2(path2)} must be a whole number of at least ${min}`;
+        if (typeof v === "number") {
+          if (!Number.isInteger(v) || v < min) this.error(path2, problem2);
+          return;
+        }
+        if (typeof v !== "string") return this.error(path2, problem2);
+        const text = SettingText.of(v, this.stage);
+        const literal = text.literal;
+        if (literal !== void 0 ? !/^\d+$/.test(literal) || Number(literal) < min : !/^\d*$/.test(text.head) || !/^\d*$/.test(text.tail)) {
+          this.error(path2, problem2);
+        }
+      }
+      /** `true` or `false`, as a boolean, its spelling, or a `${VAR}` reference. */
+      boolean(path2) {
+        const v = this.value(path2);
+        if (v === void 0 || typeof v === "boolean") return;
+        const text = typeof v === "string" ? SettingText.of(v, this.stage) : void 0;
+        const literal = text?.literal;
+        const ok = text !== void 0 && (literal === void 0 ? text.head === "" && text.tail === "" : literal === "true" || literal === "false");
+        if (!ok) this.error(path2, `${settingName2(path2)} must be true or false`);
       }
       /**
-       * A base URL at top-level `key` without trailing slashes. Credentials in it are refused: they
-       * would end up in logs and messages, and belong in the auth settings (`credentialsHint`).
+       * A credential: written literally in a manifest, it ends up in the repository and its history,
+       * so anything but a `${VAR}` reference without a default is a warning (never quoting it).
        */
-      baseUrl(key, fallback, credentialsHint) {
-        const text = (this.str(this.raw, key, "", fallback === void 0) ?? fallback).replace(/\/+$/, "");
-        let url;
-        try {
-          url = new URL(text);
-        } catch {
-          return this.fail(`${key} is not a valid URL`);
-        }
-        if (url.username !== "" || url.password !== "") this.fail(`${key} must not contain credentials; use ${credentialsHint}`);
-        if (url.protocol !== "https:" && url.protocol !== "http:") this.fail(`${key} must be an https:// URL`);
-        return { text, url };
+      secret(path2) {
+        const v = this.value(path2);
+        if (this.stage !== "written" || typeof v !== "string") return;
+        if (SettingText.of(v, "written").literalPieces.length === 0) return;
+        this.warning(path2, `${settingName2(path2)} is a credential written in the manifest; read it from the environment instead: "\${VARIABLE}"`);
       }
-      /** `timeouts` and `retry`. */
+      /**
+       * An http(s) base URL. What is literal is checked: the scheme (https://, or http:// with a
+       * warning unless the host is a loopback address), no credentials in it (they belong in
+       * `credentialsHint`). Returns the text, and the URL when the value is wholly literal; `complete`
+       * turns a URL into the one the user probably meant, for "did you mean".
+       */
+      url(path2, options) {
+        const text = this.text(path2, options.required);
+        if (!text) return void 0;
+        const name = settingName2(path2);
+        const literal = text.literal?.replace(/\/+$/, "");
+        const head = literal ?? text.head;
+        const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(head)?.[1]?.toLowerCase();
+        if (scheme === void 0) {
+          const prefix = head.toLowerCase();
+          if (literal !== void 0 || !("https://".startsWith(prefix) || "http://".startsWith(prefix))) {
+            let guess;
+            try {
+              const url2 = new URL(`https://${literal ?? ""}`);
+              guess = literal !== void 0 && url2.hostname.includes(".") ? options.complete?.(url2) ?? url2.href.replace(/\/+$/, "") : void 0;
+            } catch {
+              guess = void 0;
+            }
+            this.error(path2, `${name} must start with https://${guess ? ` (did you mean "${guess}"?)` : ""}`);
+          }
+          return { text };
+        }
+        if (scheme !== "https" && scheme !== "http") {
+          this.error(path2, `${name} must be an https:// URL, not ${scheme}://`);
+          return { text };
+        }
+        const authority = literal !== void 0 ? head.slice(scheme.length + 3) : /^[^/?#]*(?=[/?#:])/.exec(head.slice(scheme.length + 3))?.[0];
+        if (authority?.includes("@")) {
+          this.error(path2, `${name} must not contain credentials; use ${options.credentialsHint}`);
+          return { text };
+        }
+        let url;
+        if (literal !== void 0) {
+          try {
+            url = new URL(literal);
+          } catch {
+            this.error(path2, `${name} is not a valid URL`);
+            return { text };
+          }
+        }
+        const host = url?.hostname ?? authority?.split(":")[0];
+        if (scheme === "http" && host !== void 0 && host !== "" && !LOOPBACK.test(host)) {
+          this.warning(path2, `${name} uses http:// to ${host}: credentials and data cross the network unencrypted; use https://`);
+        }
+        return { text, ...url ? { url } : {} };
+      }
+      /** `timeouts: {connectMs, readMs}` and `retry: {maxAttempts, baseDelayMs, maxDelayMs}`. */
       connection() {
-        const timeouts = this.obj("timeouts");
-        const retryRaw = this.obj("retry");
-        const retry = {};
-        const maxAttempts = this.num(retryRaw, "maxAttempts", "retry.", 1);
-        const baseDelayMs = this.num(retryRaw, "baseDelayMs", "retry.", 0);
-        const maxDelayMs = this.num(retryRaw, "maxDelayMs", "retry.", 0);
-        if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
-        if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
-        if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
-        const connectTimeoutMs = this.num(timeouts, "connectMs", "timeouts.", 1);
-        const readTimeoutMs = this.num(timeouts, "readMs", "timeouts.", 1);
-        return {
-          ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
-          ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
-          retry
-        };
+        if (this.mapping("/timeouts")) {
+          this.integer("/timeouts/connectMs", 1);
+          this.integer("/timeouts/readMs", 1);
+        }
+        if (this.mapping("/retry")) {
+          this.integer("/retry/maxAttempts", 1);
+          this.integer("/retry/baseDelayMs", 0);
+          this.integer("/retry/maxDelayMs", 0);
+        }
       }
     };
   }
@@ -13686,47 +14643,74 @@ var init_settings = __esm({
 
 // src/targets/confluent/settings.ts
 import { isAbsolute, resolve as resolve2 } from "node:path";
-function parseConfluentSettings(raw, cluster, baseDir) {
-  const r = new SettingsReader(raw, cluster);
-  const { text: restUrl, url } = r.baseUrl("restUrl", void 0, "auth");
-  if (!/\/v3$/.test(url.pathname)) {
-    r.fail(`restUrl must end with the API version segment, e.g. https://${url.host}/kafka/v3 (Confluent Cloud) or https://${url.host}/v3 (REST Proxy)`);
+function endsWithVersion(path2) {
+  return /\/v3$/.test(path2.replace(/\/+$/, ""));
+}
+function withVersion(url) {
+  const base = url.href.replace(/\/+$/, "");
+  if (endsWithVersion(url.pathname)) return base;
+  if (/\/kafka$/.test(url.pathname.replace(/\/+$/, ""))) return `${base}/v3`;
+  return `${base}${CLOUD_HOST.test(url.hostname) || url.port === "" ? "/kafka/v3" : "/v3"}`;
+}
+function checkConfluentSettings(c) {
+  const rest2 = c.url("/restUrl", { required: true, credentialsHint: "auth", complete: withVersion });
+  const tail = rest2?.text.tail ?? "";
+  if (rest2?.url && !endsWithVersion(rest2.url.pathname)) {
+    c.error("/restUrl", `restUrl must end with the API version segment (did you mean "${withVersion(rest2.url)}"?)`);
+  } else if (!rest2?.url && tail.includes("/") && !/[?#]/.test(tail) && !endsWithVersion(tail)) {
+    c.error("/restUrl", "restUrl must end with the API version segment: /kafka/v3 (Confluent Cloud, Confluent Server) or /v3 (REST Proxy)");
   }
-  let auth;
-  if (raw.auth !== void 0 && raw.auth !== null) {
-    const a = r.obj("auth");
-    const type = a.type;
+  const clusterId = c.text("/clusterId", false);
+  if (clusterId?.literal !== void 0 && !/^[A-Za-z0-9._-]+$/.test(clusterId.literal)) {
+    c.error("/clusterId", 'clusterId must be the cluster id alone (letters, digits, ".", "_" and "-"), e.g. lkc-abc123');
+  }
+  if (clusterId === void 0 && rest2?.url && CLOUD_HOST.test(rest2.url.hostname)) {
+    c.error("/restUrl", "a Confluent Cloud cluster needs clusterId (lkc-..., shown by `confluent kafka cluster list`)");
+  }
+  if (c.mapping("/auth")) {
+    const type = c.value("/auth/type");
     if (type === "basic") {
-      auth = { type: "basic", username: r.str(a, "username", "auth.", true), password: r.str(a, "password", "auth.", true) };
+      c.text("/auth/username", true);
+      c.text("/auth/password", true);
+      c.secret("/auth/password");
     } else if (type === "bearer") {
-      auth = { type: "bearer", token: r.str(a, "token", "auth.", true) };
+      c.text("/auth/token", true);
+      c.secret("/auth/token");
     } else {
-      r.fail('auth.type must be "basic" or "bearer"');
+      c.error("/auth/type", 'auth.type must be "basic" or "bearer"');
     }
   }
-  const insecureRaw = raw.insecureSkipTlsVerify;
-  const insecure = insecureRaw === "true" ? true : insecureRaw === "false" ? false : insecureRaw;
-  if (insecure !== void 0 && insecure !== null && typeof insecure !== "boolean") r.fail("insecureSkipTlsVerify must be true or false");
-  const caFile = r.str(raw, "caFile", "", false);
-  const clusterId = r.str(raw, "clusterId", "", false);
+  c.text("/caFile", false);
+  c.boolean("/insecureSkipTlsVerify");
+  c.connection();
+  c.integer("/concurrency", 1);
+  c.integer("/aclBatchSize", 1);
+}
+function parseConfluentSettings(raw, cluster, baseDir) {
+  requireValidSettings(raw, cluster, checkConfluentSettings);
+  const auth = raw["auth"];
+  const caFile = raw["caFile"];
+  const clusterId = raw["clusterId"];
+  const insecure = raw["insecureSkipTlsVerify"];
   return {
-    restUrl,
-    ...clusterId !== void 0 ? { clusterId } : {},
-    ...auth !== void 0 ? { auth } : {},
-    ...caFile !== void 0 ? { caFile: isAbsolute(caFile) ? caFile : resolve2(baseDir, caFile) } : {},
-    insecureSkipTlsVerify: insecure === true,
-    ...r.connection(),
-    concurrency: r.num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY,
-    aclBatchSize: r.num(raw, "aclBatchSize", "", 1) ?? DEFAULT_ACL_BATCH_SIZE
+    restUrl: raw["restUrl"].replace(/\/+$/, ""),
+    ...clusterId !== void 0 && clusterId !== null ? { clusterId } : {},
+    ...auth !== void 0 && auth !== null ? { auth: auth["type"] === "basic" ? { type: "basic", username: auth["username"] ?? "", password: auth["password"] ?? "" } : { type: "bearer", token: auth["token"] ?? "" } } : {},
+    ...caFile !== void 0 && caFile !== null ? { caFile: isAbsolute(caFile) ? caFile : resolve2(baseDir, caFile) } : {},
+    insecureSkipTlsVerify: insecure === true || insecure === "true",
+    ...connectionSettings(raw),
+    concurrency: integerSetting(raw, "/concurrency") ?? DEFAULT_CONCURRENCY,
+    aclBatchSize: integerSetting(raw, "/aclBatchSize") ?? DEFAULT_ACL_BATCH_SIZE
   };
 }
-var DEFAULT_CONCURRENCY, DEFAULT_ACL_BATCH_SIZE;
+var DEFAULT_CONCURRENCY, DEFAULT_ACL_BATCH_SIZE, CLOUD_HOST;
 var init_settings2 = __esm({
   "src/targets/confluent/settings.ts"() {
     "use strict";
     init_settings();
     DEFAULT_CONCURRENCY = 8;
     DEFAULT_ACL_BATCH_SIZE = 100;
+    CLOUD_HOST = /\.confluent\.cloud$/i;
   }
 });
 
@@ -42484,7 +43468,7 @@ var CONFLUENT_MANAGED_PREFIXES, CONFLUENT_CAPABILITIES, confluentKind;
 var init_kind = __esm({
   "src/targets/confluent/kind.ts"() {
     "use strict";
-    init_manifest();
+    init_settings();
     init_settings2();
     init_target();
     CONFLUENT_MANAGED_PREFIXES = ["confluent."];
@@ -42497,8 +43481,9 @@ var init_kind = __esm({
     confluentKind = {
       type: "confluent",
       capabilities: CONFLUENT_CAPABILITIES,
+      checkSettings: checkConfluentSettings,
       async open(spec2, env, ctx) {
-        const settings = parseConfluentSettings(resolveClusterSettings(spec2, env), spec2.name, spec2.baseDir);
+        const settings = parseConfluentSettings(resolveSettings(spec2, env, checkConfluentSettings, ctx.log), spec2.name, spec2.baseDir);
         return new ConfluentTarget(settings, CONFLUENT_CAPABILITIES, ctx);
       }
     };
@@ -43599,32 +44584,48 @@ var init_configs2 = __esm({
 });
 
 // src/targets/digitalocean/settings.ts
+function checkDigitalOceanSettings(c) {
+  const id = c.text("/databaseId", true);
+  const known = id?.literal ?? `${id?.head ?? ""}${id?.tail ?? ""}`;
+  if (id && (id.literal !== void 0 ? !UUID.test(id.literal) : !/^[0-9a-f-]*$/i.test(known))) {
+    c.error("/databaseId", "databaseId must be the database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (shown by `doctl databases list`)");
+  }
+  c.text("/token", true);
+  c.secret("/token");
+  const api = c.url("/apiUrl", { required: false, credentialsHint: "token" });
+  if (api?.url && /\/v2$/.test(api.url.pathname.replace(/\/+$/, ""))) {
+    c.error("/apiUrl", `apiUrl is the API's base URL, without /v2 (did you mean "${api.url.origin}"?)`);
+  }
+  c.connection();
+  c.integer("/concurrency", 1);
+  if (c.mapping("/topicCreation")) {
+    c.integer("/topicCreation/timeoutMs", 1);
+    c.integer("/topicCreation/pollIntervalMs", 1);
+  }
+}
 function parseDigitalOceanSettings(raw, cluster) {
-  const r = new SettingsReader(raw, cluster);
-  const databaseId = r.str(raw, "databaseId", "", true);
-  if (!/^[0-9a-fA-F-]{8,64}$/.test(databaseId)) r.fail("databaseId must be the database cluster UUID");
-  const token = r.str(raw, "token", "", true);
-  const { text: apiUrl } = r.baseUrl("apiUrl", DEFAULT_API_URL, "token");
-  const connection = r.connection();
-  const creation = r.obj("topicCreation");
+  requireValidSettings(raw, cluster, checkDigitalOceanSettings);
+  const connection = connectionSettings(raw);
+  const apiUrl = raw["apiUrl"];
   return {
-    databaseId,
-    token,
-    apiUrl,
+    databaseId: raw["databaseId"],
+    token: raw["token"],
+    apiUrl: (typeof apiUrl === "string" ? apiUrl : DEFAULT_API_URL).replace(/\/+$/, ""),
     ...connection,
-    concurrency: r.num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY2,
-    createTimeoutMs: r.num(creation, "timeoutMs", "topicCreation.", 1) ?? 3e5,
-    pollIntervalMs: r.num(creation, "pollIntervalMs", "topicCreation.", 1) ?? 1e3,
+    concurrency: integerSetting(raw, "/concurrency") ?? DEFAULT_CONCURRENCY2,
+    createTimeoutMs: integerSetting(raw, "/topicCreation/timeoutMs") ?? 3e5,
+    pollIntervalMs: integerSetting(raw, "/topicCreation/pollIntervalMs") ?? 1e3,
     maxPaceWaitMs: connection.retry.maxDelayMs ?? 6e4
   };
 }
-var DEFAULT_API_URL, DEFAULT_CONCURRENCY2;
+var DEFAULT_API_URL, DEFAULT_CONCURRENCY2, UUID;
 var init_settings3 = __esm({
   "src/targets/digitalocean/settings.ts"() {
     "use strict";
     init_settings();
     DEFAULT_API_URL = "https://api.digitalocean.com";
     DEFAULT_CONCURRENCY2 = 8;
+    UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   }
 });
 
@@ -44350,20 +45351,31 @@ var digitaloceanKind;
 var init_digitalocean = __esm({
   "src/targets/digitalocean/index.ts"() {
     "use strict";
-    init_manifest();
     init_acl();
     init_configs2();
+    init_settings();
     init_settings3();
     init_target2();
     digitaloceanKind = {
       type: "digitalocean",
       capabilities: DIGITALOCEAN_CAPABILITIES,
       adaptDesired: adaptDesiredForDigitalOcean,
+      checkSettings: checkDigitalOceanSettings,
       async open(spec2, env, ctx) {
-        const settings = parseDigitalOceanSettings(resolveClusterSettings(spec2, env), spec2.name);
+        const settings = parseDigitalOceanSettings(resolveSettings(spec2, env, checkDigitalOceanSettings, ctx.log), spec2.name);
         return new DigitalOceanTarget(settings, ctx);
       }
     };
+  }
+});
+
+// src/targets/snapshot/settings.ts
+function checkSnapshotSettings(c) {
+  c.text("/path", true);
+}
+var init_settings4 = __esm({
+  "src/targets/snapshot/settings.ts"() {
+    "use strict";
   }
 });
 
@@ -52225,13 +53237,7 @@ var init_mutate = __esm({
 // src/targets/snapshot/index.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 function snapshotPath(spec2, env) {
-  const settings = resolveClusterSettings(spec2, env);
-  const path2 = settings["path"];
-  if (typeof path2 !== "string" || path2 === "") {
-    throw new ConfigError(
-      `cluster ${spec2.name} (${spec2.source.file}:${spec2.source.line}) is of type snapshot but has no "path" setting`
-    );
-  }
+  const path2 = resolveSettings(spec2, env, checkSnapshotSettings)["path"];
   return isAbsolute2(path2) ? path2 : resolve3(spec2.baseDir, path2);
 }
 async function openSnapshot(spec2, env, rulesOf2, options = {}) {
@@ -52246,7 +53252,8 @@ var init_snapshot = __esm({
   "src/targets/snapshot/index.ts"() {
     "use strict";
     init_errors();
-    init_clusters();
+    init_settings();
+    init_settings4();
     init_labels();
     init_file();
     init_mutate();
@@ -52358,6 +53365,7 @@ var init_snapshot = __esm({
     snapshotKind = {
       type: "snapshot",
       capabilities: PLAIN_KAFKA,
+      checkSettings: checkSnapshotSettings,
       async open(spec2, env, _ctx) {
         const { TARGET_KINDS: TARGET_KINDS2 } = await Promise.resolve().then(() => (init_targets(), targets_exports));
         return openSnapshot(spec2, env, (type) => TARGET_KINDS2[type].capabilities);
@@ -52370,9 +53378,13 @@ var init_snapshot = __esm({
 var targets_exports = {};
 __export(targets_exports, {
   TARGET_KINDS: () => TARGET_KINDS,
+  clusterSettingProblems: () => clusterSettingProblems,
   openTarget: () => openTarget,
   rulesOf: () => rulesOf
 });
+function clusterSettingProblems(spec2) {
+  return writtenSettingProblems(spec2, TARGET_KINDS[spec2.type].checkSettings);
+}
 async function openTarget(spec2, env, ctx) {
   return TARGET_KINDS[spec2.type].open(spec2, env, ctx);
 }
@@ -52384,6 +53396,7 @@ var TARGET_KINDS;
 var init_targets = __esm({
   "src/targets/index.ts"() {
     "use strict";
+    init_settings();
     init_confluent();
     init_digitalocean();
     init_snapshot();
@@ -52872,6 +53885,7 @@ function reportError(error2, options) {
 init_errors();
 init_manifest();
 init_targets();
+init_render();
 
 // src/commands/io.ts
 init_file();
@@ -52898,9 +53912,16 @@ async function load(options, io) {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ["."];
   const manifests = await loadManifests(
     io.cwd === void 0 ? paths : paths.map((p) => resolvePath(io, p)),
-    { env: io.env }
+    { env: io.env, clusterProblems: clusterSettingProblems }
   );
   reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  if (options.debug === true && manifests.skipped.length > 0) {
+    const n = manifests.skipped.length;
+    io.stderr(`Skipped ${n} YAML file${n === 1 ? "" : "s"} that ${n === 1 ? "is" : "are"} not a kafkaform manifest:
+`);
+    for (const file of manifests.skipped) io.stderr(`  ${safe(file)}
+`);
+  }
   return manifests;
 }
 function selectCluster(clusters, name, io) {
@@ -53725,7 +54746,7 @@ var ActionRun = class {
     try {
       const manifests = await loadManifests(
         this.inputs.paths.map((p) => resolve5(this.inputs.workingDirectory, p)),
-        { env: this.env }
+        { env: this.env, clusterProblems: clusterSettingProblems }
       );
       this.annotate(manifests.warnings);
       return manifests;

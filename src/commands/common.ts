@@ -6,7 +6,7 @@ import { ManifestError, UsageError, type ManifestProblem } from '../errors.js';
 import type { ClusterSpec, DesiredState, LiveState } from '../model.js';
 import { loadManifests, type Manifests } from '../manifest/index.js';
 import type { PlanOptions } from '../plan/index.js';
-import { openTarget, rulesOf } from '../targets/index.js';
+import { clusterSettingProblems, openTarget, rulesOf } from '../targets/index.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { reportWarnings } from '../cli/exit.js';
 import { safe } from '../render/index.js';
@@ -31,7 +31,7 @@ export async function load(options: CommonOptions, io: Io): Promise<Manifests> {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   const manifests = await loadManifests(
     io.cwd === undefined ? paths : paths.map((p) => resolvePath(io, p)),
-    { env: io.env },
+    { env: io.env, clusterProblems: clusterSettingProblems },
   );
   reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
   if (options.debug === true && manifests.skipped.length > 0) {

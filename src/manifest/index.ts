@@ -49,6 +49,11 @@ export interface Manifests {
 export interface LoadOptions {
   /** Variables for `${VAR}` interpolation (not applied to cluster settings). */
   env: Env;
+  /**
+   * Offline checks of a cluster's settings as written, by its kind (the targets know them; this
+   * module does not depend on targets). Their problems are reported with every other one.
+   */
+  clusterProblems?: (cluster: ClusterSpec) => ManifestProblem[];
 }
 
 /** Orders problems by file, line, column, then message. */
@@ -166,6 +171,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   }
 
   const collected = collect(checked, problems);
+  for (const cluster of collected.clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
   checkOverlayTopics(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);
   for (const overlay of collected.overlays.values()) {

@@ -128,6 +128,25 @@ function subject(path: string): string {
   return path === '' ? 'the document' : `"${lastSegment(path)}"`;
 }
 
+/**
+ * The known key an unknown one was probably meant to be: the closest by edit distance, else the
+ * one sharing a stem of at least four letters with it (`retries` → `retry`).
+ */
+function suggestKey(name: string, known: readonly string[]): string | undefined {
+  const near = closest(name, known);
+  if (near) return near;
+  const stem = (k: string): number => {
+    const a = k.toLowerCase();
+    const b = name.toLowerCase();
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const best = Math.max(0, ...known.map(stem));
+  const matches = known.filter((k) => stem(k) === best);
+  return best >= 4 && matches.length === 1 ? matches[0] : undefined;
+}
+
 /** One sentence for an ajv error, or undefined for errors that only echo a nested one. */
 function describe(e: ErrorObject): { message: string; path: string; part?: 'key' | 'value' } | undefined {
   const path = e.instancePath;
@@ -145,7 +164,7 @@ function describe(e: ErrorObject): { message: string; path: string; part?: 'key'
     case 'additionalProperties': {
       const name = String(p['additionalProperty']);
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const guess = closest(name, known);
+      const guess = suggestKey(name, known);
       const child = `${path}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       return {
         message: `unknown property "${name}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of ${known.join(', ')}` : ''}`,

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManifestError } from '../../src/errors.js';
 import { loadManifests } from '../../src/manifest/index.js';
+import { clusterSettingProblems } from '../../src/targets/index.js';
 
 const dir = fileURLToPath(new URL('./bad/', import.meta.url));
 const update = process.env['KAFKAFORM_UPDATE_BAD'] === '1';
@@ -24,7 +25,7 @@ describe('bad manifests', () => {
       const path = join(dir, file);
       let lines: string[] | undefined;
       try {
-        await loadManifests([path], { env: {} });
+        await loadManifests([path], { env: {}, clusterProblems: clusterSettingProblems });
       } catch (e) {
         if (!(e instanceof ManifestError)) throw e;
         const folder = !file.endsWith('.yaml');
