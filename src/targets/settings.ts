@@ -70,6 +70,19 @@ export function settingValue(settings: Raw, path: string): JsonValue | undefined
 
 const LOOPBACK = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL's scheme, host, port and path without trailing slashes: what a base URL setting holds. */
+export function baseOf(url: URL): string {
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 /** The dotted name of a setting for messages: `/auth/password` → `auth.password`. */
 export function settingName(path: string): string {
   return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
@@ -187,13 +200,10 @@ export class SettingsChecker {
       // Text that can no longer become "http://" or "https://" has no scheme at all.
       const prefix = head.toLowerCase();
       if (literal !== undefined || !('https://'.startsWith(prefix) || 'http://'.startsWith(prefix))) {
-        let guess: string | undefined;
-        try {
-          const url = new URL(`https://${literal ?? ''}`);
-          guess = literal !== undefined && url.hostname.includes('.') ? (options.complete?.(url) ?? url.href.replace(/\/+$/, '')) : undefined;
-        } catch {
-          guess = undefined;
-        }
+        const meant = literal === undefined ? undefined : parseUrl(`https://${literal}`);
+        // Only a plain host and path are suggested back: never credentials or a query.
+        const plain = meant && meant.username === '' && meant.password === '' && meant.search === '' && meant.hostname.includes('.');
+        const guess = plain ? (options.complete?.(meant) ?? baseOf(meant)) : undefined;
         this.error(path, `${name} must start with https://${guess ? ` (did you mean "${guess}"?)` : ''}`);
       }
       return { text };
@@ -202,22 +212,18 @@ export class SettingsChecker {
       this.error(path, `${name} must be an https:// URL, not ${scheme}://`);
       return { text };
     }
-    // The authority is known when the literal head reaches past it (a path, port or the end).
-    const authority = literal !== undefined ? head.slice(scheme.length + 3) : /^[^/?#]*(?=[/?#:])/.exec(head.slice(scheme.length + 3))?.[0];
-    if (authority?.includes('@')) {
+    const url = literal === undefined ? undefined : parseUrl(literal);
+    if (literal !== undefined && url === undefined) {
+      this.error(path, `${name} is not a valid URL`);
+      return { text };
+    }
+    // With references, the authority is known when the literal head reaches past it.
+    const authority = url ? undefined : /^[^/?#]*(?=[/?#:])/.exec(head.slice(scheme.length + 3))?.[0];
+    if ((url && (url.username !== '' || url.password !== '')) || authority?.includes('@')) {
       this.error(path, `${name} must not contain credentials; use ${options.credentialsHint}`);
       return { text };
     }
-    let url: URL | undefined;
-    if (literal !== undefined) {
-      try {
-        url = new URL(literal);
-      } catch {
-        this.error(path, `${name} is not a valid URL`);
-        return { text };
-      }
-    }
-    const host = url?.hostname ?? authority?.split(':')[0];
+    const host = url?.hostname ?? authority?.replace(/^(\[[^\]]*\]|[^:]*).*$/, '$1');
     if (scheme === 'http' && host !== undefined && host !== '' && !LOOPBACK.test(host)) {
       this.warning(path, `${name} uses http:// to ${host}: credentials and data cross the network unencrypted; use https://`);
     }

@@ -38,7 +38,12 @@ describe('settings as written', () => {
     assert.deepEqual(url('http://broker.internal:${PORT}/v3'), [
       'warning /restUrl: restUrl uses http:// to broker.internal: credentials and data cross the network unencrypted; use https://',
     ]);
-    for (const host of ['localhost:8082', '127.0.0.1', '[::1]:8082', 'kafka.localhost']) assert.deepEqual(url(`http://${host}/v3`), [], host);
+    for (const host of ['localhost:8082', '127.0.0.1', '[::1]:8082', 'kafka.localhost', '[::1]:${PORT}', '127.0.0.1:${PORT}']) {
+      assert.deepEqual(url(`http://${host}/v3`), [], host);
+    }
+    assert.deepEqual(written(checkConfluentSettings, { restUrl: 'key:s3cret@pkc-1.confluent.cloud/kafka/v3', clusterId: 'lkc-1' }), [
+      'error /restUrl: restUrl must start with https://',
+    ]);
   });
 
   it('checks numbers, booleans and identifiers where they are literal', () => {

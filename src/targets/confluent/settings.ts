@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { HttpAuth } from '../../http/index.js';
 import type { JsonValue } from '../../model.js';
 import {
+  baseOf,
   connectionSettings,
   integerSetting,
   requireValidSettings,
@@ -42,7 +43,7 @@ function endsWithVersion(path: string): boolean {
 
 /** The URL with the version segment Confluent Cloud (`/kafka/v3`) or REST Proxy (`/v3`) expects. */
 function withVersion(url: URL): string {
-  const base = url.href.replace(/\/+$/, '');
+  const base = baseOf(url);
   if (endsWithVersion(url.pathname)) return base;
   if (/\/kafka$/.test(url.pathname.replace(/\/+$/, ''))) return `${base}/v3`;
   return `${base}${CLOUD_HOST.test(url.hostname) || url.port === '' ? '/kafka/v3' : '/v3'}`;
