@@ -14404,6 +14404,16 @@ function settingValue(settings, path2) {
   }
   return node === null ? void 0 : node;
 }
+function parseUrl(text) {
+  try {
+    return new URL(text);
+  } catch {
+    return void 0;
+  }
+}
+function baseOf(url) {
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
 function settingName2(path2) {
   return path2.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
 }
@@ -14590,13 +14600,9 @@ var init_settings = __esm({
         if (scheme === void 0) {
           const prefix = head.toLowerCase();
           if (literal !== void 0 || !("https://".startsWith(prefix) || "http://".startsWith(prefix))) {
-            let guess;
-            try {
-              const url2 = new URL(`https://${literal ?? ""}`);
-              guess = literal !== void 0 && url2.hostname.includes(".") ? options.complete?.(url2) ?? url2.href.replace(/\/+$/, "") : void 0;
-            } catch {
-              guess = void 0;
-            }
+            const meant = literal === void 0 ? void 0 : parseUrl(`https://${literal}`);
+            const plain = meant && meant.username === "" && meant.password === "" && meant.search === "" && meant.hostname.includes(".");
+            const guess = plain ? options.complete?.(meant) ?? baseOf(meant) : void 0;
             this.error(path2, `${name} must start with https://${guess ? ` (did you mean "${guess}"?)` : ""}`);
           }
           return { text };
@@ -14605,21 +14611,17 @@ var init_settings = __esm({
           this.error(path2, `${name} must be an https:// URL, not ${scheme}://`);
           return { text };
         }
-        const authority = literal !== void 0 ? head.slice(scheme.length + 3) : /^[^/?#]*(?=[/?#:])/.exec(head.slice(scheme.length + 3))?.[0];
-        if (authority?.includes("@")) {
+        const url = literal === void 0 ? void 0 : parseUrl(literal);
+        if (literal !== void 0 && url === void 0) {
+          this.error(path2, `${name} is not a valid URL`);
+          return { text };
+        }
+        const authority = url ? void 0 : /^[^/?#]*(?=[/?#:])/.exec(head.slice(scheme.length + 3))?.[0];
+        if (url && (url.username !== "" || url.password !== "") || authority?.includes("@")) {
           this.error(path2, `${name} must not contain credentials; use ${options.credentialsHint}`);
           return { text };
         }
-        let url;
-        if (literal !== void 0) {
-          try {
-            url = new URL(literal);
-          } catch {
-            this.error(path2, `${name} is not a valid URL`);
-            return { text };
-          }
-        }
-        const host = url?.hostname ?? authority?.split(":")[0];
+        const host = url?.hostname ?? authority?.replace(/^(\[[^\]]*\]|[^:]*).*$/, "$1");
         if (scheme === "http" && host !== void 0 && host !== "" && !LOOPBACK.test(host)) {
           this.warning(path2, `${name} uses http:// to ${host}: credentials and data cross the network unencrypted; use https://`);
         }
@@ -14647,7 +14649,7 @@ function endsWithVersion(path2) {
   return /\/v3$/.test(path2.replace(/\/+$/, ""));
 }
 function withVersion(url) {
-  const base = url.href.replace(/\/+$/, "");
+  const base = baseOf(url);
   if (endsWithVersion(url.pathname)) return base;
   if (/\/kafka$/.test(url.pathname.replace(/\/+$/, ""))) return `${base}/v3`;
   return `${base}${CLOUD_HOST.test(url.hostname) || url.port === "" ? "/kafka/v3" : "/v3"}`;
