@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { ConfigError } from '../../src/errors.js';
 import { resolveClusterSettings } from '../../src/manifest/index.js';
 import { HEAD, load, problems, show, tree } from './helpers.js';
@@ -100,6 +101,14 @@ describe('file discovery', () => {
       'm/a.yaml:0:0 error is a symbolic link that loops back on itself',
       'm/b.yaml:0:0 error is a symbolic link that loops back on itself',
       `m/link.yaml:0:0 error is a broken symbolic link (its target ${join(root, 'gone.yaml')} does not exist)`,
+      `m/team:0:0 error is a broken symbolic link (its target ${join(root, 'elsewhere')} does not exist)`,
+    ]);
+    execFileSync('mkfifo', [join(root, 'm', 'pipe.yaml')]);
+    assert.deepEqual(await problems([join(root, 'm')], root), [
+      'm/a.yaml:0:0 error is a symbolic link that loops back on itself',
+      'm/b.yaml:0:0 error is a symbolic link that loops back on itself',
+      `m/link.yaml:0:0 error is a broken symbolic link (its target ${join(root, 'gone.yaml')} does not exist)`,
+      'm/pipe.yaml:0:0 error is not a regular file',
       `m/team:0:0 error is a broken symbolic link (its target ${join(root, 'elsewhere')} does not exist)`,
     ]);
     assert.deepEqual(await problems([join(root, 'm', 'link.yaml')], root), [
