@@ -33,6 +33,7 @@ describe('settings as written', () => {
     assert.deepEqual(url('${BASE}/kafka'), ['error /restUrl: restUrl must end with the API version segment: /kafka/v3 (Confluent Cloud, Confluent Server) or /v3 (REST Proxy)']);
     assert.deepEqual(url('pkc-${N}.confluent.cloud/kafka/v3'), ['error /restUrl: restUrl must start with https://']);
     assert.deepEqual(url('ftp://${HOST}/v3'), ['error /restUrl: restUrl must be an https:// URL, not ftp://']);
+    assert.deepEqual(url('ftp://host/kafka'), ['error /restUrl: restUrl must be an https:// URL, not ftp://'], 'one problem at a time');
     assert.deepEqual(url('https://key:secret@h/v3'), ['error /restUrl: restUrl must not contain credentials; use auth']);
     assert.deepEqual(url('http://${HOST}/v3'), []);
     assert.deepEqual(url('http://broker.internal:${PORT}/v3'), [

@@ -58,7 +58,7 @@ export function checkConfluentSettings(c: SettingsChecker): void {
   const tail = rest?.text.tail ?? '';
   if (rest?.url && !endsWithVersion(rest.url.pathname)) {
     c.error('/restUrl', `restUrl must end with the API version segment (did you mean "${withVersion(rest.url)}"?)`);
-  } else if (!rest?.url && tail.includes('/') && !/[?#]/.test(tail) && !endsWithVersion(tail)) {
+  } else if (rest?.text.literal === undefined && tail.includes('/') && !/[?#]/.test(tail) && !endsWithVersion(tail)) {
     // A literal path after the last reference ends the URL, whatever the variable holds.
     c.error('/restUrl', 'restUrl must end with the API version segment: /kafka/v3 (Confluent Cloud, Confluent Server) or /v3 (REST Proxy)');
   }
