@@ -13689,7 +13689,7 @@ function interpolateString(text, env) {
     return "";
   });
   if (!changed && text.includes("${")) bad.push(text.slice(text.indexOf("${")));
-  return { value, missing, bad, changed, ...empty.length > 0 ? { empty } : {} };
+  return { value, missing, bad, empty, changed };
 }
 function templateParts(text) {
   const parts = [];
@@ -13721,7 +13721,7 @@ function interpolateValue(value, env, path2) {
       const r = interpolateString(v, env);
       for (const name of r.missing) missing.push({ name, path: p });
       for (const text of r.bad) bad.push({ text, path: p });
-      for (const name of r.empty ?? []) empty.push({ name, path: p });
+      for (const name of r.empty) empty.push({ name, path: p });
       if (r.changed) interpolated.add(p);
       return r.value;
     }
@@ -14659,7 +14659,7 @@ function checkConfluentSettings(c) {
   const tail = rest2?.text.tail ?? "";
   if (rest2?.url && !endsWithVersion(rest2.url.pathname)) {
     c.error("/restUrl", `restUrl must end with the API version segment (did you mean "${withVersion(rest2.url)}"?)`);
-  } else if (!rest2?.url && tail.includes("/") && !/[?#]/.test(tail) && !endsWithVersion(tail)) {
+  } else if (rest2?.text.literal === void 0 && tail.includes("/") && !/[?#]/.test(tail) && !endsWithVersion(tail)) {
     c.error("/restUrl", "restUrl must end with the API version segment: /kafka/v3 (Confluent Cloud, Confluent Server) or /v3 (REST Proxy)");
   }
   const clusterId = c.text("/clusterId", false);

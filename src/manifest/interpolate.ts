@@ -30,7 +30,7 @@ export interface InterpolatedString {
   missing: string[];
   bad: string[];
   /** Variables set to the empty string and used without a default. */
-  empty?: string[];
+  empty: string[];
   /** True when the string contained at least one reference. */
   changed: boolean;
 }
@@ -58,7 +58,7 @@ export function interpolateString(text: string, env: Env): InterpolatedString {
     return '';
   });
   if (!changed && text.includes('${')) bad.push(text.slice(text.indexOf('${')));
-  return { value, missing, bad, changed, ...(empty.length > 0 ? { empty } : {}) };
+  return { value, missing, bad, empty, changed };
 }
 
 /** A piece of a string as interpolation reads it: literal text, or a reference to a variable. */
@@ -112,7 +112,7 @@ export function interpolateValue(value: JsonValue, env: Env, path: string): Inte
       const r = interpolateString(v, env);
       for (const name of r.missing) missing.push({ name, path: p });
       for (const text of r.bad) bad.push({ text, path: p });
-      for (const name of r.empty ?? []) empty.push({ name, path: p });
+      for (const name of r.empty) empty.push({ name, path: p });
       if (r.changed) interpolated.add(p);
       return r.value;
     }

@@ -59,7 +59,7 @@ function setAt(root: JsonValue, path: string, v: JsonValue): void {
 }
 
 /** The one manifest format version this kafkaform reads. */
-export const API_VERSION = 'kafkaform/v1';
+const API_VERSION = 'kafkaform/v1';
 
 /** Locates nodes of the value being validated. */
 export type Locate = (path: string, part?: 'key' | 'value') => SourceLocation;
