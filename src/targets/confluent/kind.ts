@@ -1,7 +1,7 @@
-import { resolveClusterSettings } from '../../manifest/index.js';
 import type { ClusterSpec, TargetCapabilities } from '../../model.js';
 import type { Target, TargetContext, TargetKind } from '../target.js';
-import { parseConfluentSettings } from './settings.js';
+import { resolveSettings } from '../settings.js';
+import { checkConfluentSettings, parseConfluentSettings } from './settings.js';
 import { ConfluentTarget } from './target.js';
 
 /**
@@ -26,8 +26,9 @@ export const CONFLUENT_CAPABILITIES: TargetCapabilities = {
 export const confluentKind: TargetKind = {
   type: 'confluent',
   capabilities: CONFLUENT_CAPABILITIES,
+  checkSettings: checkConfluentSettings,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
-    const settings = parseConfluentSettings(resolveClusterSettings(spec, env), spec.name, spec.baseDir);
+    const settings = parseConfluentSettings(resolveSettings(spec, env, checkConfluentSettings, ctx.log), spec.name, spec.baseDir);
     return new ConfluentTarget(settings, CONFLUENT_CAPABILITIES, ctx);
   },
 };
