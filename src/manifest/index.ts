@@ -111,6 +111,18 @@ function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems):
 }
 
 /**
+ * A copy callers may change freely. Source locations are shared: they are never changed, and some
+ * find their line only when read, which a structured clone would lose.
+ */
+function copyDesired(d: DesiredState): DesiredState {
+  return {
+    topics: d.topics.map((t) => ({ ...t, config: { ...t.config } })),
+    acls: d.acls.map((a) => ({ ...a })),
+    scope: { topicPrefixes: [...d.scope.topicPrefixes], principals: [...d.scope.principals] },
+  };
+}
+
+/**
  * Loads manifests from files and directories (every `*.yaml`/`*.yml` below a directory, sorted).
  * Throws `ManifestError` carrying every problem (errors and warnings, sorted) when any is an error.
  */
@@ -154,7 +166,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       checked.push({
         doc: { ...doc, value },
         manifest: value as unknown as WrittenManifest,
-        valid: (path) => validIn(bad, path),
+        valid: bad.size === 0 ? () => true : (path) => validIn(bad, path),
       });
     }
   }
@@ -181,7 +193,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   return {
     clusters: collected.clusters,
     warnings: all,
-    desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
+    desiredFor: (clusterName) => copyDesired(perCluster.get(clusterName) ?? base),
     ignoredConfigPrefixes: collected.ignoredPrefixes,
     vendorConfigPrefixes: collected.vendorPrefixes,
     files: read,

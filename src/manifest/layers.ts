@@ -4,9 +4,9 @@
  * line that caused it. Config values are normalised once, where they are written.
  */
 import type { JsonValue, SourceLocation } from '../model.js';
-import { normalizeConfigValue } from '../kafka/configs.js';
+import { normalizeConfigValue, type NormalizeResult } from '../kafka/configs.js';
 import type { WrittenConfigValue } from './written.js';
-import { configKeyFindings } from './rules.js';
+import { configKeyFindings, type Finding } from './rules.js';
 import type { Problems } from './problems.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
@@ -49,10 +49,32 @@ export function configEntry(
   valueAt: SourceLocation,
   ctx: ConfigContext,
 ): ConfigEntry {
-  for (const f of configKeyFindings(key, ctx.vendorPrefixes)) ctx.problems.add(f, keyAt);
-  const r = normalizeConfigValue(key, raw);
+  const { findings, result: r } = checkConfig(key, raw, ctx);
+  for (const f of findings) ctx.problems.add(f, keyAt);
   if (!r.ok) ctx.problems.error(r.message, valueAt);
   return { raw, canonical: r.ok ? r.value : undefined, at: valueAt };
+}
+
+interface ConfigCheck {
+  findings: Finding[];
+  result: NormalizeResult;
+}
+
+const configChecks = new WeakMap<ConfigContext, Map<string, ConfigCheck>>();
+
+/**
+ * The key's findings and the value's normalisation. Generated manifests write the same key and
+ * value thousands of times, so each scalar pair is worked out once per context.
+ */
+function checkConfig(key: string, raw: WrittenConfigValue, ctx: ConfigContext): ConfigCheck {
+  const compute = (): ConfigCheck => ({ findings: configKeyFindings(key, ctx.vendorPrefixes), result: normalizeConfigValue(key, raw) });
+  if (typeof raw === 'object') return compute();
+  let memo = configChecks.get(ctx);
+  if (!memo) configChecks.set(ctx, (memo = new Map()));
+  const id = `${typeof raw}\u0000${key}\u0000${String(raw)}`;
+  let check = memo.get(id);
+  if (!check) memo.set(id, (check = compute()));
+  return check;
 }
 
 /** A config value from a YAML document: decimals keep their written text (`3.0` stays `3.0`). */
