@@ -116,7 +116,7 @@ function applyOverlayPatch(
         layer.config.set(key, kept);
       } else {
         const at = blame(pointer(pointer(path, 'config'), key));
-        layer.config.set(key, configEntry(key, v as WrittenConfigValue, at, at, ctx));
+        layer.config.set(key, configEntry(key, v as WrittenConfigValue, () => at, at, ctx));
       }
     }
     return layer;

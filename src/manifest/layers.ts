@@ -40,17 +40,18 @@ export interface ConfigContext {
 }
 
 /**
- * Reads one config entry: key check, then normalisation. `keyAt`/`valueAt` place the findings.
+ * Reads one config entry: key check, then normalisation. `keyAt`/`valueAt` place the findings;
+ * `keyAt` is only asked for when the key has one.
  */
 export function configEntry(
   key: string,
   raw: WrittenConfigValue,
-  keyAt: SourceLocation,
+  keyAt: () => SourceLocation,
   valueAt: SourceLocation,
   ctx: ConfigContext,
 ): ConfigEntry {
   const { findings, result: r } = checkConfig(key, raw, ctx);
-  for (const f of findings) ctx.problems.add(f, keyAt);
+  for (const f of findings) ctx.problems.add(f, keyAt());
   if (!r.ok) ctx.problems.error(r.message, valueAt);
   return { raw, canonical: r.ok ? r.value : undefined, at: valueAt };
 }
@@ -107,7 +108,7 @@ export function layerFromDocument(
     const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
     layer.config.set(
       key,
-      raw === null ? { raw, canonical: undefined, at: doc.locate(p) } : configEntry(key, raw, doc.locate(p, 'key'), doc.locate(p), ctx),
+      raw === null ? { raw, canonical: undefined, at: doc.locate(p) } : configEntry(key, raw, () => doc.locate(p, 'key'), doc.locate(p), ctx),
     );
   }
   return layer;

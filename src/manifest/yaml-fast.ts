@@ -318,6 +318,17 @@ class Reader {
 
   /** A map key at `i` followed by `:` and a space or line end; undefined when there is none. */
   private key(i: number): { key: string; after: number } | undefined {
+    if (this.lastKey !== undefined && this.lastKeyAt === i) return this.lastKey;
+    const k = this.readKey(i);
+    this.lastKeyAt = i;
+    this.lastKey = k;
+    return k;
+  }
+
+  private lastKeyAt = -1;
+  private lastKey: { key: string; after: number } | undefined;
+
+  private readKey(i: number): { key: string; after: number } | undefined {
     const t = this.text;
     const c = t[i];
     let key: string;
@@ -331,6 +342,7 @@ class Reader {
       colon = q.end;
     } else {
       let e = i;
+      let odd = false;
       for (; e < this.end; e++) {
         const ch = t.charCodeAt(e);
         if (ch === COLON) {
@@ -338,12 +350,17 @@ class Reader {
           if (e + 1 >= this.end || n === SPACE || n === NL) break;
         } else if (ch === NL || ch === SPACE) {
           return undefined;
+        } else if (ch < 48 && ch !== 36 && ch !== 43 && ch !== 45 && ch !== 46 && ch !== 47) {
+          // Punctuation below '0' other than $ + - . / may be YAML syntax: the library decides.
+          odd = true;
+        } else if (ch === 62 || ch === 64 || ch === 91 || ch === 93 || ch === 96 || ch === 123 || ch === 124 || ch === 125) {
+          odd = true; // > @ [ ] ` { | }
         }
       }
       if (e >= this.end || e === i) return undefined;
+      if (odd) unsupported();
       this.plainStart(i);
       key = t.slice(i, e);
-      if (/[[\]{},#&*!|>'"%@`]/.test(key)) unsupported();
       if (typeof this.plain(key) !== 'string') unsupported();
       colon = e;
     }
@@ -355,11 +372,10 @@ class Reader {
   /** A plain scalar's value (YAML 1.2 core schema), as our walk turns it into JSON. */
   private plain(s: string): JsonValue {
     const c = s.charCodeAt(0);
-    // Letters other than n, t, f (any case) start strings; digits, signs, dots and ~ may not.
-    const maybeTyped = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 126 || /^[nNtTfF]/.test(s);
-    if (!maybeTyped) return s;
-    if (NULL.test(s)) return null;
-    if (BOOL.test(s)) return s.charCodeAt(0) === 116 || s.charCodeAt(0) === 84;
+    // Only these first characters can start anything but a string.
+    if (c === 110 || c === 78 || c === 126) return NULL.test(s) ? null : s; // n N ~
+    if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s; // t T f F
+    if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return s; // digits + - .
     if (INT.test(s)) {
       const big = BigInt(s);
       // Beyond 2^53 a double would change the number: the walk keeps the digits.
