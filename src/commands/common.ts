@@ -25,12 +25,19 @@ export interface ClusterOptions extends CommonOptions {
   cluster?: string;
 }
 
-/** Loads the manifests and prints their warnings. */
-export async function load(options: CommonOptions, io: Io): Promise<Manifests> {
+/**
+ * Loads the manifests and prints their warnings; `onClusters` is called as soon as the declared
+ * clusters are known (see `LoadOptions`).
+ */
+export async function load(
+  options: CommonOptions,
+  io: Io,
+  onClusters?: (clusters: readonly ClusterSpec[]) => void,
+): Promise<Manifests> {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   const manifests = await loadManifests(
     io.cwd === undefined ? paths : paths.map((p) => resolvePath(io, p)),
-    { env: io.env },
+    { env: io.env, ...(onClusters ? { onClusters } : {}) },
   );
   reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
   return manifests;
@@ -90,27 +97,75 @@ export interface SessionOptions {
   quiet?: boolean;
 }
 
+/** Lines a target logs while the manifests are still loading are shown only once they loaded. */
+class HeldLines {
+  #held: string[] | undefined = [];
+
+  constructor(private readonly write: (line: string) => void) {}
+
+  log(line: string): void {
+    if (this.#held) this.#held.push(line);
+    else this.write(line);
+  }
+
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const line of held) this.write(line);
+  }
+}
+
 /**
  * Runs `fn` on an open cluster and always closes it. A failure of `fn` wins over a failure to
  * close, which would only hide it.
+ *
+ * Reading the cluster changes nothing, so it starts as soon as the manifests name the cluster,
+ * while the rest of them is still checked: the network and the CPU work overlap. The manifests
+ * still decide first: when they fail, that failure is reported and whatever the read found or
+ * logged is dropped; a failure to open or read is reported only after they loaded, as before.
  */
 export async function withSession<T>(
   options: ClusterOptions & SessionOptions,
   io: Io,
   fn: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const manifests = await load(options, io);
-  const spec = selectCluster(manifests.clusters, options.cluster, io);
   const debug = options.debug === true;
-  const target = await openTarget(spec, io.env, {
-    log: (line) => {
-      if (options.quiet !== true || debug) io.stderr(`${line}\n`);
-    },
-    debug,
+  const lines = new HeldLines((line) => {
+    if (options.quiet !== true || debug) io.stderr(`${line}\n`);
   });
+  const ctx = { log: (line: string) => lines.log(line), debug };
+  let early: { target: Promise<Target>; live: Promise<LiveState> } | undefined;
+  const startReading = (clusters: readonly ClusterSpec[]): void => {
+    let spec: ClusterSpec;
+    try {
+      spec = selectCluster(clusters, options.cluster, io);
+    } catch {
+      return; // reported below, where selecting it again fails the same way
+    }
+    const target = openTarget(spec, io.env, ctx);
+    const live = target.then((t) => t.read());
+    // Held until the manifests have loaded; never an unhandled rejection meanwhile.
+    target.catch(() => undefined);
+    live.catch(() => undefined);
+    early = { target, live };
+  };
+  let manifests: Manifests;
+  try {
+    manifests = await load(options, io, startReading);
+  } catch (e) {
+    const dropped = early;
+    if (dropped) {
+      void dropped.target.then((t) => dropped.live.then(() => t.close(), () => t.close())).catch(() => undefined);
+    }
+    throw e;
+  }
+  lines.release();
+  // The same clusters and flags as when reading started, so the same cluster.
+  const spec = selectCluster(manifests.clusters, options.cluster, io);
+  const target = await (early?.target ?? openTarget(spec, io.env, ctx));
   let result: T;
   try {
-    const live = await target.read();
+    const live = await (early?.live ?? target.read());
     result = await fn({ manifests, spec, target, rules: rulesOf(target), live });
   } catch (e) {
     await target.close().catch(() => undefined);

@@ -7,7 +7,7 @@
  */
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import type { ClusterSpec, DesiredState, JsonValue } from '../model.js';
-import { collect, type CheckedDocument } from './collect.js';
+import { collect, collectClusters, type CheckedDocument } from './collect.js';
 import { checkOverlayTopics, desiredState } from './desired.js';
 import { discoverFiles, readManifestText } from './files.js';
 import { interpolateValue, type Env } from './interpolate.js';
@@ -46,6 +46,12 @@ export interface Manifests {
 export interface LoadOptions {
   /** Variables for `${VAR}` interpolation (not applied to cluster settings). */
   env: Env;
+  /**
+   * Called with the declared clusters (sorted by name) once every file is read and nothing so far
+   * is an error, before topics and ACLs are checked: a command can start reading its cluster
+   * meanwhile. Loading may still fail after it.
+   */
+  onClusters?: (clusters: readonly ClusterSpec[]) => void;
 }
 
 /** Orders problems by file, line, column, then message. */
@@ -171,7 +177,9 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     }
   }
 
-  const collected = collect(checked, problems);
+  const clusters = collectClusters(checked, problems);
+  if (options.onClusters && !problems.list.some((p) => p.severity === 'error')) options.onClusters(clusters);
+  const collected = collect(checked, clusters, problems);
   checkOverlayTopics(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);
   for (const overlay of collected.overlays.values()) {

@@ -3,7 +3,7 @@
  */
 import type { ClusterSpec, ClusterType } from '../model.js';
 import type { Target, TargetContext, TargetKind } from './target.js';
-import { confluentKind } from './confluent/index.js';
+import { confluentKind } from './confluent/kind.js';
 import { digitaloceanKind } from './digitalocean/index.js';
 import { SnapshotTarget, snapshotKind } from './snapshot/index.js';
 

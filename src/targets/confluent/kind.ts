@@ -2,7 +2,6 @@ import { resolveClusterSettings } from '../../manifest/index.js';
 import type { ClusterSpec, TargetCapabilities } from '../../model.js';
 import type { Target, TargetContext, TargetKind } from '../target.js';
 import { parseConfluentSettings } from './settings.js';
-import { ConfluentTarget } from './target.js';
 
 /**
  * Confluent's own topic configs (schema validation, subject name strategies, tiering, placement):
@@ -24,6 +23,8 @@ export const confluentKind: TargetKind = {
   capabilities: CONFLUENT_CAPABILITIES,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
     const settings = parseConfluentSettings(resolveClusterSettings(spec, env), spec.name, spec.baseDir);
+    // Loaded when a cluster is opened: the HTTP client takes longer to load than validate runs.
+    const { ConfluentTarget } = await import('./target.js');
     return new ConfluentTarget(settings, CONFLUENT_CAPABILITIES, ctx);
   },
 };
