@@ -11,13 +11,14 @@ import { collect, collectClusters, type CheckedDocument } from './collect.js';
 import { checkOverlayTopics, desiredState } from './desired.js';
 import { discoverFiles, readManifestText } from './files.js';
 import { interpolateValue, type Env } from './interpolate.js';
-import { Problems } from './problems.js';
+import { Problems, sortProblems } from './problems.js';
 import { checkSchema, coerceInterpolated } from './schema.js';
 import type { WrittenManifest } from './written.js';
 import { parseYaml, pointer, type ParsedDocument } from './yaml.js';
 import { closest } from '../kafka/suggest.js';
 
 export { resolveClusterSettings } from './clusters.js';
+export { sortProblems } from './problems.js';
 export type { Env } from './interpolate.js';
 
 /** The loaded manifests. */
@@ -52,14 +53,6 @@ export interface LoadOptions {
    * meanwhile. Loading may still fail after it.
    */
   onClusters?: (clusters: readonly ClusterSpec[]) => void;
-}
-
-/** Orders problems by file, line, column, then message. */
-export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...problems].sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.message, b.message) || cmp(a.path, b.path),
-  );
 }
 
 /**

@@ -366,6 +366,8 @@ class Reader {
     }
     const n = t.charCodeAt(colon + 1);
     if (colon + 1 < this.end && n !== SPACE && n !== NL) return undefined;
+    // YAML limits an implicit key to 1024 characters; the library reports longer ones.
+    if (colon - i > 1024) unsupported();
     return { key, after: colon + 1 };
   }
 

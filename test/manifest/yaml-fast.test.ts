@@ -37,7 +37,7 @@ const SCALARS = [
 ];
 const EDGE_SCALARS = ['a: b', 'a:', 'a #b', '-', '- a', '[a]', '{a}', '---', '@x', '`x', '*', '&a', '!x', '|', '>', '%x', '?x', '? x', ':x'];
 const KEYS = ['name', 'a', 'b.c', 'retention.ms', 'k-1', '$k', 'a:b', 'x.y.z'];
-const EDGE_KEYS = ['x y', '1', 'true', 'null', '~', '<<', '__proto__', '-k', '0x1', 'a'];
+const EDGE_KEYS = ['x y', '1', 'true', 'null', '~', '<<', '__proto__', '-k', '0x1', 'a', 'k'.repeat(1023), 'k'.repeat(1025)];
 
 type Tree = string | { seq: Tree[] } | { map: [string, Tree][] };
 
