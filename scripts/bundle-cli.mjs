@@ -19,5 +19,8 @@ await build({
   splitting: true,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
+  // The Kafka protocol client is large, loaded only when a kafka cluster is opened, and resolved
+  // from node_modules like any dependency: it need not be in the bundle.
+  external: ['@platformatic/kafka'],
   write: true,
 });
