@@ -117,7 +117,8 @@ function copyDesired(d: DesiredState): DesiredState {
   return {
     topics: d.topics.map((t) => ({ ...t, config: { ...t.config } })),
     acls: d.acls.map((a) => ({ ...a })),
-    scope: { topicPrefixes: [...d.scope.topicPrefixes], principals: [...d.scope.principals] },
+    // Plain data: names, prefixes and flags.
+    scope: structuredClone(d.scope),
   };
 }
 
