@@ -61,7 +61,7 @@ interface ConfigCheck {
   result: NormalizeResult;
 }
 
-const configChecks = new WeakMap<ConfigContext, Map<string, ConfigCheck>>();
+const configChecks = new WeakMap<ConfigContext, Map<string, Map<string | number | boolean, ConfigCheck>>>();
 
 /**
  * The key's findings and the value's normalisation. Generated manifests write the same key and
@@ -70,11 +70,13 @@ const configChecks = new WeakMap<ConfigContext, Map<string, ConfigCheck>>();
 function checkConfig(key: string, raw: WrittenConfigValue, ctx: ConfigContext): ConfigCheck {
   const compute = (): ConfigCheck => ({ findings: configKeyFindings(key, ctx.vendorPrefixes), result: normalizeConfigValue(key, raw) });
   if (typeof raw === 'object') return compute();
-  let memo = configChecks.get(ctx);
-  if (!memo) configChecks.set(ctx, (memo = new Map()));
-  const id = `${typeof raw}\u0000${key}\u0000${String(raw)}`;
-  let check = memo.get(id);
-  if (!check) memo.set(id, (check = compute()));
+  let byKey = configChecks.get(ctx);
+  if (!byKey) configChecks.set(ctx, (byKey = new Map()));
+  let byValue = byKey.get(key);
+  if (!byValue) byKey.set(key, (byValue = new Map()));
+  // Map keys tell 3, "3" and true from "true", as the normalisation does.
+  let check = byValue.get(raw);
+  if (!check) byValue.set(raw, (check = compute()));
   return check;
 }
 
