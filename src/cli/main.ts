@@ -11,7 +11,10 @@ import { UsageError } from '../errors.js';
 import { EXPORT_FORMATS, OUTPUT_FORMATS, useColor, type ExportFormat, type Io, type OutputFormat } from '../commands/io.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
 import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
+import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT, reportError } from './exit.js';
+import { ask, interruptible } from './terminal.js';
 
 function version(): string {
   // Same relative depth from src/cli and dist/cli to package.json.
@@ -33,22 +36,23 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 1) throw new InvalidArgumentError('must be a duration with a unit, such as 90s, 10m or 1h.');
+  return ms;
+}
+
 /** The process's own streams, environment and terminal. */
 export function processIo(): Io {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
-    isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true,
-    prompt: async (question) => {
-      const { createInterface } = await import('node:readline/promises');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
-      }
-    },
+    isTTY: process.stdout.isTTY === true,
+    // The confirmation needs a person at the keyboard, wherever stdout goes (`apply | tee log`).
+    canPrompt: process.stdin.isTTY === true,
+    prompt: ask,
+    interruptible,
   };
 }
 
@@ -64,6 +68,7 @@ interface Flags {
   plan?: string;
   concurrency?: number;
   quiet?: boolean;
+  timeout?: number;
 }
 
 /** Copies the flags a user gave, leaving out those they did not. */
@@ -71,6 +76,11 @@ function given<K extends keyof Flags>(flags: Flags, ...keys: K[]): Pick<Flags, K
   const out: Partial<Flags> = {};
   for (const k of keys) if (flags[k] !== undefined) (out as Record<string, unknown>)[k] = flags[k];
   return out as Pick<Flags, K>;
+}
+
+/** `--timeout` as the commands take it. */
+function timeout(flags: Flags): { timeoutMs?: number } {
+  return flags.timeout === undefined ? {} : { timeoutMs: flags.timeout };
 }
 
 /** Builds the program; `run` receives the chosen command's exit code. */
@@ -92,7 +102,13 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       .addArgument(new Argument('[paths...]', 'manifest files or directories').default([], 'the current directory'))
       .option('--debug', 'more detail and stack traces on errors (never secrets)');
   const clusterOption = (cmd: Command): Command =>
-    cmd.option('-c, --cluster <name>', 'cluster to use (default: KAFKAFORM_CLUSTER, or the only one declared)');
+    cmd
+      .option('-c, --cluster <name>', 'cluster to use (default: KAFKAFORM_CLUSTER, or the only one declared)')
+      .addOption(
+        new Option('--timeout <duration>', 'give up when the command has not finished after this long (e.g. 90s, 10m, 1h)')
+          .argParser(duration)
+          .default(DEFAULT_TIMEOUT_MS, formatDuration(DEFAULT_TIMEOUT_MS)),
+      );
   const formatOption = (cmd: Command): Command =>
     cmd
       .addOption(new Option('-f, --format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('text'))
@@ -119,6 +135,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
             {
               paths,
               ...given(flags, 'cluster', 'debug', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+              ...timeout(flags),
               format: flags.format as OutputFormat,
             },
             io,
@@ -144,6 +161,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
             {
               paths,
               ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'maxAclDeletes', 'quiet'),
+              ...timeout(flags),
               ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
             },
             io,
@@ -157,7 +175,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .action((paths: string[], flags: Flags) =>
       run(
         import('../commands/drift.js').then(({ drift }) =>
-          drift({ paths, ...given(flags, 'cluster', 'debug', 'out'), format: flags.format as OutputFormat }, io),
+          drift({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as OutputFormat }, io),
         ),
       ),
     );
@@ -169,7 +187,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .action((paths: string[], flags: Flags) =>
       run(
         import('../commands/export.js').then(({ exportCommand }) =>
-          exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), format: flags.format as ExportFormat }, io),
+          exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io),
         ),
       ),
     );

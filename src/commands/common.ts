@@ -3,6 +3,7 @@
  * live state, and shape the desired state by the cluster kind's rules.
  */
 import { ManifestError, UsageError, type ManifestProblem } from '../errors.js';
+import { Deadline, DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import type { ClusterSpec, DesiredState, LiveState } from '../model.js';
 import { loadManifests, type Manifests } from '../manifest/index.js';
 import type { PlanOptions } from '../plan/index.js';
@@ -23,6 +24,8 @@ export interface CommonOptions {
 export interface ClusterOptions extends CommonOptions {
   /** The cluster's name; optional when one is declared or `KAFKAFORM_CLUSTER` is set. */
   cluster?: string;
+  /** The command's overall deadline (`--timeout`), from opening the cluster on; default 30 min. */
+  timeoutMs?: number;
 }
 
 /**
@@ -90,6 +93,8 @@ export interface Session {
   /** The kind whose rules apply (for a snapshot, the kind it was taken from). */
   rules: TargetKind;
   live: LiveState;
+  /** The command's overall deadline; `paused` while waiting for a person. */
+  deadline: Deadline;
 }
 
 /** How the session's target reports progress. */
@@ -117,24 +122,33 @@ class HeldLines {
 
 /**
  * Runs `fn` on an open cluster and always closes it. A failure of `fn` wins over a failure to
- * close, which would only hide it.
+ * close, which would only hide it. Every wait of the target ends when the command's deadline
+ * passes or `cancel` aborts, with the reason of whichever fired.
  *
  * Reading the cluster changes nothing, so it starts as soon as the manifests name the cluster,
  * while the rest of them is still checked: the network and the CPU work overlap. The manifests
- * still decide first: when they fail, that failure is reported and whatever the read found or
- * logged is dropped; a failure to open or read is reported only after they loaded, as before.
+ * still decide first: when they fail, that failure is reported, the read is aborted and what it
+ * found or logged is dropped; a failure to open or read is reported only after they loaded.
  */
 export async function withSession<T>(
   options: ClusterOptions & SessionOptions,
   io: Io,
   fn: (session: Session) => Promise<T>,
+  cancel?: AbortSignal,
 ): Promise<T> {
   const debug = options.debug === true;
   const lines = new HeldLines((line) => {
     if (options.quiet !== true || debug) io.stderr(`${line}\n`);
   });
-  const ctx = { log: (line: string) => lines.log(line), debug };
-  let early: { target: Promise<Target>; live: Promise<LiveState> } | undefined;
+  // Aborts a read the manifests' failure made pointless.
+  const dropped = new AbortController();
+  /** Opens the cluster and starts the deadline, which runs from here on. */
+  const open = (spec: ClusterSpec): { deadline: Deadline; target: Promise<Target> } => {
+    const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec.name}`);
+    const signals = [deadline.signal, dropped.signal, ...(cancel === undefined ? [] : [cancel])];
+    return { deadline, target: openTarget(spec, io.env, { log: (line) => lines.log(line), debug, signal: AbortSignal.any(signals) }) };
+  };
+  let early: { deadline: Deadline; target: Promise<Target>; live: Promise<LiveState> } | undefined;
   const startReading = (clusters: readonly ClusterSpec[]): void => {
     let spec: ClusterSpec;
     try {
@@ -142,37 +156,44 @@ export async function withSession<T>(
     } catch {
       return; // reported below, where selecting it again fails the same way
     }
-    const target = openTarget(spec, io.env, ctx);
+    const { deadline, target } = open(spec);
     const live = target.then((t) => t.read());
     // Held until the manifests have loaded; never an unhandled rejection meanwhile.
     target.catch(() => undefined);
     live.catch(() => undefined);
-    early = { target, live };
+    early = { deadline, target, live };
   };
   let manifests: Manifests;
   try {
     manifests = await load(options, io, startReading);
   } catch (e) {
-    const dropped = early;
-    if (dropped) {
-      void dropped.target.then((t) => dropped.live.then(() => t.close(), () => t.close())).catch(() => undefined);
+    const started = early;
+    if (started) {
+      dropped.abort(e);
+      await started.target.then((t) => started.live.then(() => t.close(), () => t.close()), () => undefined).catch(() => undefined);
+      started.deadline.dispose();
     }
     throw e;
   }
   lines.release();
   // The same clusters and flags as when reading started, so the same cluster.
   const spec = selectCluster(manifests.clusters, options.cluster, io);
-  const target = await (early?.target ?? openTarget(spec, io.env, ctx));
-  let result: T;
+  const opened = early ?? open(spec);
   try {
-    const live = await (early?.live ?? target.read());
-    result = await fn({ manifests, spec, target, rules: rulesOf(target), live });
-  } catch (e) {
-    await target.close().catch(() => undefined);
-    throw e;
+    const target = await opened.target;
+    let result: T;
+    try {
+      const live = await (early?.live ?? target.read());
+      result = await fn({ manifests, spec, target, rules: rulesOf(target), live, deadline: opened.deadline });
+    } catch (e) {
+      await target.close().catch(() => undefined);
+      throw e;
+    }
+    await target.close();
+    return result;
+  } finally {
+    opened.deadline.dispose();
   }
-  await target.close();
-  return result;
 }
 
 /**
