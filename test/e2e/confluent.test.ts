@@ -146,9 +146,9 @@ test('reads cost a constant number of requests whatever the number of topics', a
   assert.deepEqual(counts, [4, 4]);
 });
 
-test('the cluster is read while the manifests are checked, but a manifest error still stops apply first', async (t) => {
-  // The clusters are known before the topics are checked, so reading has started when the topic
-  // error is found: the error is reported, the read's own failure is not, and nothing is written.
+test('a manifest error stops apply first, even when the cluster read started meanwhile fails', async (t) => {
+  // The clusters are known before the topics are checked, so reading may have started when the
+  // topic error is found: the error is reported, the read's own failure is not, nothing is written.
   const body = `topics:
   - name: orders.created.v1
     partitions: 3
@@ -163,7 +163,6 @@ test('the cluster is read while the manifests are checked, but a manifest error 
   assert.equal(wrongKey.code, 1, wrongKey.stderr);
   assert.match(wrongKey.stderr, /unknown topic config "retention\.mss" \(did you mean "retention\.ms"\?\)/);
   assert.doesNotMatch(wrongKey.stderr, /401|credentials|authenticat/i);
-  assert.ok(sim.requests.length > 0, 'the cluster was not read while the manifests were checked');
   assert.deepEqual(sim.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`), []);
 
   sim.resetRequests();
