@@ -126,27 +126,13 @@ function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, probl
   }
 }
 
-/** Merges checked documents in order (files sorted, documents in file order). */
-export function collect(docs: readonly CheckedDocument[], problems: Problems): Collected {
-  const keyDocs = docs.filter((d) => d.valid('/configKeys')).map((d) => d.manifest.configKeys ?? {});
-  const vendorPrefixes = [...new Set(keyDocs.flatMap((k) => k.vendorPrefixes ?? []))].sort();
-  const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== undefined)
-    ? [...new Set(keyDocs.flatMap((k) => k.ignoredPrefixes ?? []))].sort()
-    : undefined;
-  const ctx: ConfigContext = { vendorPrefixes, problems };
-
+/**
+ * The clusters the documents declare, sorted by name; a cluster declared twice is an error naming
+ * both places. Needs nothing else of the manifests, so a command may open the cluster while the
+ * rest is checked.
+ */
+export function collectClusters(docs: readonly CheckedDocument[], problems: Problems): ClusterSpec[] {
   const clusters = new Map<string, ClusterSpec>();
-  const defaults: TopicLayer = { config: new Map() };
-  const topics = new Map<string, TopicDecl>();
-  const acls = new Map<string, DesiredAcl>();
-  const scopeTopics = new Set<string>();
-  const scopeGroups = new Set<string>();
-  const scopeTransactionalIds = new Set<string>();
-  let scopeCluster = false;
-  const scopePrincipals = new Set<string>();
-  const overlays = new Map<string, OverlayDecl>();
-  const invalidTopics = new Set<string>();
-
   for (const { doc, manifest, valid } of docs) {
     for (const [name, written] of Object.entries((valid('/clusters') && manifest.clusters) || {})) {
       const path = pointer('/clusters', name);
@@ -171,7 +157,34 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
         settingSources,
       });
     }
+  }
+  return [...clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
 
+/**
+ * Merges checked documents in order (files sorted, documents in file order), with the clusters
+ * `collectClusters` found in them.
+ */
+export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[], problems: Problems): Collected {
+  const keyDocs = docs.filter((d) => d.valid('/configKeys')).map((d) => d.manifest.configKeys ?? {});
+  const vendorPrefixes = [...new Set(keyDocs.flatMap((k) => k.vendorPrefixes ?? []))].sort();
+  const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== undefined)
+    ? [...new Set(keyDocs.flatMap((k) => k.ignoredPrefixes ?? []))].sort()
+    : undefined;
+  const ctx: ConfigContext = { vendorPrefixes, problems };
+
+  const defaults: TopicLayer = { config: new Map() };
+  const topics = new Map<string, TopicDecl>();
+  const acls = new Map<string, DesiredAcl>();
+  const scopeTopics = new Set<string>();
+  const scopeGroups = new Set<string>();
+  const scopeTransactionalIds = new Set<string>();
+  let scopeCluster = false;
+  const scopePrincipals = new Set<string>();
+  const overlays = new Map<string, OverlayDecl>();
+  const invalidTopics = new Set<string>();
+
+  for (const { doc, manifest, valid } of docs) {
     if (manifest.topicDefaults && valid('/topicDefaults')) {
       mergeLayer(defaults, layerFromDocument(doc, '/topicDefaults', manifest.topicDefaults, ctx), 'topicDefaults', problems);
     }
@@ -274,7 +287,7 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
   }
 
   return {
-    clusters: [...clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    clusters,
     defaults,
     topics: declared,
     acls: [...acls.values()],

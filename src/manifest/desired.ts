@@ -125,7 +125,7 @@ function applyOverlayPatch(
         layer.config.set(key, kept);
       } else {
         const at = blame(pointer(pointer(path, 'config'), key));
-        layer.config.set(key, configEntry(key, v as WrittenConfigValue, at, at, ctx));
+        layer.config.set(key, configEntry(key, v as WrittenConfigValue, () => at, at, ctx));
       }
     }
     return layer;
@@ -198,7 +198,7 @@ function configFindings(
   const canonical = new Map<string, string>();
   for (const [key, entry] of entries) {
     if (entry.canonical !== undefined) canonical.set(key, entry.canonical);
-    for (const f of configVersionFindings(key, version)) report(f, entry.keyAt);
+    for (const f of configVersionFindings(key, version)) report(f, entry.keyAt());
     if (entry.refusedBy && entry.raw !== null) {
       const raw = entry.raw;
       const messageFor = (v: KafkaVersion): string | undefined => {

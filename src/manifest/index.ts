@@ -7,11 +7,11 @@
  */
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import type { ClusterSpec, DesiredState, JsonValue } from '../model.js';
-import { collect, type CheckedDocument } from './collect.js';
+import { collect, collectClusters, type CheckedDocument } from './collect.js';
 import { checkOverlayTopics, desiredState } from './desired.js';
 import { discoverFiles, readManifestText } from './files.js';
 import { interpolateValue, type Env } from './interpolate.js';
-import { Problems } from './problems.js';
+import { Problems, sortProblems } from './problems.js';
 import { checkSchema, coerceInterpolated } from './schema.js';
 import type { WrittenManifest } from './written.js';
 import { looksLikeManifest } from './recognize.js';
@@ -19,6 +19,7 @@ import { parseYaml, pointer, type ParsedDocument } from './yaml.js';
 import { closest } from '../kafka/suggest.js';
 
 export { resolveClusterSettings } from './clusters.js';
+export { sortProblems } from './problems.js';
 export type { Env } from './interpolate.js';
 
 /** The loaded manifests. */
@@ -54,14 +55,12 @@ export interface LoadOptions {
    * module does not depend on targets). Their problems are reported with every other one.
    */
   clusterProblems?: (cluster: ClusterSpec) => ManifestProblem[];
-}
-
-/** Orders problems by file, line, column, then message. */
-export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...problems].sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.message, b.message) || cmp(a.path, b.path),
-  );
+  /**
+   * Called with the declared clusters (sorted by name) once every file is read and nothing so far
+   * is an error, before topics and ACLs are checked: a command can start reading its cluster
+   * meanwhile. Loading may still fail after it.
+   */
+  onClusters?: (clusters: readonly ClusterSpec[]) => void;
 }
 
 /**
@@ -114,6 +113,19 @@ function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems):
 }
 
 /**
+ * A copy callers may change freely. Source locations are shared: they are never changed, and some
+ * find their line only when read, which a structured clone would lose.
+ */
+function copyDesired(d: DesiredState): DesiredState {
+  return {
+    topics: d.topics.map((t) => ({ ...t, config: { ...t.config } })),
+    acls: d.acls.map((a) => ({ ...a })),
+    // Plain data: names, prefixes and flags.
+    scope: structuredClone(d.scope),
+  };
+}
+
+/**
  * Loads manifests from files and directories (every `*.yaml`/`*.yml` below a directory, sorted).
  * Throws `ManifestError` carrying every problem (errors and warnings, sorted) when any is an error.
  */
@@ -154,7 +166,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       checked.push({
         doc: { ...doc, value },
         manifest: value as unknown as WrittenManifest,
-        valid: (path) => validIn(bad, path),
+        valid: bad.size === 0 ? () => true : (path) => validIn(bad, path),
       });
     }
   }
@@ -170,8 +182,10 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     );
   }
 
-  const collected = collect(checked, problems);
-  for (const cluster of collected.clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
+  const clusters = collectClusters(checked, problems);
+  for (const cluster of clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
+  if (options.onClusters && !problems.list.some((p) => p.severity === 'error')) options.onClusters(clusters);
+  const collected = collect(checked, clusters, problems);
   checkOverlayTopics(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);
   for (const overlay of collected.overlays.values()) {
@@ -206,7 +220,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   return {
     clusters: collected.clusters,
     warnings: all,
-    desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
+    desiredFor: (clusterName) => copyDesired(perCluster.get(clusterName) ?? base),
     ignoredConfigPrefixes: collected.ignoredPrefixes,
     vendorConfigPrefixes: collected.vendorPrefixes,
     files: read,

@@ -101,28 +101,54 @@ export interface InterpolatedValue {
   interpolated: Set<string>;
 }
 
-/** Interpolates every string in `value`; map keys stay as written. Results are strings. */
+/**
+ * Interpolates every string in `value`; map keys stay as written. Results are strings. Parts
+ * without a reference are returned as they are, not copied, and a pointer is only built for a
+ * string that holds one: manifests are mostly plain data.
+ */
 export function interpolateValue(value: JsonValue, env: Env, path: string): InterpolatedValue {
   const missing: MissingVariable[] = [];
   const bad: BadReference[] = [];
   const empty: MissingVariable[] = [];
   const interpolated = new Set<string>();
-  const go = (v: JsonValue, p: string): JsonValue => {
+  const segments: (string | number)[] = [];
+  const here = (): string => segments.reduce<string>((p, s) => pointer(p, s), path);
+  const go = (v: JsonValue): JsonValue => {
     if (typeof v === 'string') {
+      if (!v.includes('$')) return v;
       const r = interpolateString(v, env);
-      for (const name of r.missing) missing.push({ name, path: p });
-      for (const text of r.bad) bad.push({ text, path: p });
-      for (const name of r.empty) empty.push({ name, path: p });
-      if (r.changed) interpolated.add(p);
+      if (r.missing.length > 0 || r.bad.length > 0 || r.empty.length > 0 || r.changed) {
+        const p = here();
+        for (const name of r.missing) missing.push({ name, path: p });
+        for (const text of r.bad) bad.push({ text, path: p });
+        for (const name of r.empty) empty.push({ name, path: p });
+        if (r.changed) interpolated.add(p);
+      }
       return r.value;
     }
-    if (Array.isArray(v)) return v.map((item, i) => go(item, pointer(p, i)));
+    if (Array.isArray(v)) {
+      let out: JsonValue[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i] as JsonValue;
+        segments.push(i);
+        const next = go(item);
+        segments.pop();
+        if (next !== item) (out ??= v.slice())[i] = next;
+      }
+      return out ?? v;
+    }
     if (v !== null && typeof v === 'object') {
-      const out: Record<string, JsonValue> = {};
-      for (const [k, item] of Object.entries(v)) out[k] = go(item, pointer(p, k));
-      return out;
+      let out: Record<string, JsonValue> | undefined;
+      for (const k in v) {
+        const item = v[k] as JsonValue;
+        segments.push(k);
+        const next = go(item);
+        segments.pop();
+        if (next !== item) (out ??= { ...v })[k] = next;
+      }
+      return out ?? v;
     }
     return v;
   };
-  return { value: go(value, path), missing, bad, empty, interpolated };
+  return { value: go(value), missing, bad, empty, interpolated };
 }

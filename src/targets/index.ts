@@ -5,7 +5,7 @@ import type { ManifestProblem } from '../errors.js';
 import type { ClusterSpec, ClusterType } from '../model.js';
 import { writtenSettingProblems } from './settings.js';
 import type { Target, TargetContext, TargetKind } from './target.js';
-import { confluentKind } from './confluent/index.js';
+import { confluentKind } from './confluent/kind.js';
 import { digitaloceanKind } from './digitalocean/index.js';
 import { SnapshotTarget, snapshotKind } from './snapshot/index.js';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { ConfigError } from '../../src/errors.js';
-import { resolveClusterSettings } from '../../src/manifest/index.js';
+import { ConfigError, ManifestError } from '../../src/errors.js';
+import { loadManifests, resolveClusterSettings } from '../../src/manifest/index.js';
 import { HEAD, load, problems, show, tree } from './helpers.js';
 
 const CLUSTERS = `${HEAD}clusters:
@@ -281,5 +281,22 @@ describe('clusters', () => {
       'c.yaml:6:43 error missing required property "token" (/clusters/d/auth)',
       'c.yaml:7:3 error cluster name "bad name" may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit (/clusters/bad name)',
     ]);
+  });
+
+  it('are handed over before topics and ACLs are checked, and only while nothing is an error', async () => {
+    // What lets a command read its cluster while the rest is checked (commands/common.ts).
+    const TOPIC_ERROR = `${HEAD}topics:\n  - { name: a, partitions: 1, replicationFactor: 1, config: { retention.mss: 1d } }\n`;
+    const seen: string[][] = [];
+    const onClusters = (clusters: readonly { name: string }[]): void => {
+      seen.push(clusters.map((c) => c.name));
+    };
+    const root = tree({ 'clusters.yaml': CLUSTERS, 'topics.yaml': TOPIC_ERROR });
+    await assert.rejects(loadManifests([root], { env: {}, onClusters }), ManifestError);
+    assert.deepEqual(seen, [['offline', 'prod']]);
+
+    seen.length = 0;
+    const broken = tree({ 'clusters.yaml': `${CLUSTERS}  other: { type: confluent }\n`, 'topics.yaml': TOPIC_ERROR });
+    await assert.rejects(loadManifests([broken], { env: {}, onClusters }), ManifestError);
+    assert.deepEqual(seen, []);
   });
 });

@@ -2,7 +2,6 @@ import type { ClusterSpec, TargetCapabilities } from '../../model.js';
 import type { Target, TargetContext, TargetKind } from '../target.js';
 import { resolveSettings } from '../settings.js';
 import { checkConfluentSettings, parseConfluentSettings } from './settings.js';
-import { ConfluentTarget } from './target.js';
 
 /**
  * Confluent's own topic configs (schema validation, subject name strategies, tiering, placement):
@@ -29,6 +28,8 @@ export const confluentKind: TargetKind = {
   checkSettings: checkConfluentSettings,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
     const settings = parseConfluentSettings(resolveSettings(spec, env, checkConfluentSettings, ctx.log), spec.name, spec.baseDir);
+    // Loaded when a cluster is opened: the HTTP client takes longer to load than validate runs.
+    const { ConfluentTarget } = await import('./target.js');
     return new ConfluentTarget(settings, CONFLUENT_CAPABILITIES, ctx);
   },
 };

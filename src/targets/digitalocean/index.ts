@@ -9,7 +9,7 @@ import { adaptDesiredAcls } from './acl.js';
 import { checkDesiredConfig } from './configs.js';
 import { resolveSettings } from '../settings.js';
 import { checkDigitalOceanSettings, parseDigitalOceanSettings } from './settings.js';
-import { DIGITALOCEAN_CAPABILITIES, DigitalOceanTarget, checkTopicShape } from './target.js';
+import { DIGITALOCEAN_CAPABILITIES, checkTopicShape } from './limits.js';
 
 function topicProblem(topic: DesiredTopic, message: string, path = topic.source.path): ManifestProblem {
   const { file, line, column } = topic.source;
@@ -43,6 +43,8 @@ export const digitaloceanKind: TargetKind = {
   checkSettings: checkDigitalOceanSettings,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
     const settings = parseDigitalOceanSettings(resolveSettings(spec, env, checkDigitalOceanSettings, ctx.log), spec.name);
+    // Loaded when a cluster is opened: the HTTP client takes longer to load than validate runs.
+    const { DigitalOceanTarget } = await import('./target.js');
     return new DigitalOceanTarget(settings, ctx);
   },
 };
