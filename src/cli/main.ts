@@ -62,6 +62,8 @@ interface Flags {
   plan?: string;
   concurrency?: number;
   quiet?: boolean;
+  waitReassignment?: boolean;
+  reassignmentThrottle?: number;
 }
 
 /** Copies the flags a user gave, leaving out those they did not. */
@@ -131,12 +133,16 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     )
     .addOption(new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this').argParser(nonNegativeInt).default(DEFAULT_MAX_ACL_DELETES))
     .option('-q, --quiet', 'no progress lines')
+    .option('--no-wait-reassignment', 'return once replication-factor changes have started moving replicas, without waiting')
+    .addOption(
+      new Option('--reassignment-throttle <bytes>', 'limit replication to this many bytes per second while replicas move').argParser(positiveInt),
+    )
     .action((paths: string[], flags: Flags) =>
       run(
         apply(
           {
             paths,
-            ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'maxAclDeletes', 'quiet'),
+            ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'maxAclDeletes', 'quiet', 'waitReassignment', 'reassignmentThrottle'),
             ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
           },
           io,

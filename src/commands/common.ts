@@ -7,7 +7,7 @@ import type { ClusterSpec, DesiredState, LiveState } from '../model.js';
 import { loadManifests, type Manifests } from '../manifest/index.js';
 import type { PlanOptions } from '../plan/index.js';
 import { openTarget, rulesOf } from '../targets/index.js';
-import type { Target, TargetKind } from '../targets/target.js';
+import type { ReplicationFactorOptions, Target, TargetKind } from '../targets/target.js';
 import { reportWarnings } from '../cli/exit.js';
 import { resolvePath, useColor, type Io } from './io.js';
 
@@ -88,6 +88,7 @@ export interface Session {
 /** How the session's target reports progress. */
 export interface SessionOptions {
   quiet?: boolean;
+  replicationFactor?: ReplicationFactorOptions;
 }
 
 /**
@@ -107,6 +108,7 @@ export async function withSession<T>(
       if (options.quiet !== true || debug) io.stderr(`${line}\n`);
     },
     debug,
+    ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
   });
   let result: T;
   try {

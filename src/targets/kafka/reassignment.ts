@@ -16,7 +16,8 @@ import {
   type Connection,
   type IncrementalAlterConfigsOptions,
 } from '@platformatic/kafka';
-import { ApiError, UsageError } from '../../errors.js';
+import { ApiError, InternalError } from '../../errors.js';
+import type { ReplicationFactorOptions } from '../target.js';
 import { reassign, replicationFactorProblem, type PartitionAssignment } from './reassign.js';
 
 /** One topic whose replication factor changes. */
@@ -25,19 +26,8 @@ export interface ReplicationFactorChange {
   replicationFactor: number;
 }
 
-/** How apply carries out replication-factor changes (`apply` flags). */
-export interface ReassignmentOptions {
-  /** Wait until every reassignment completes (the default); false returns once they started. */
-  wait: boolean;
-  /**
-   * Replication throttle in bytes per second for the replicas being added, set before the
-   * reassignment starts and removed when it completes. Needs `wait`.
-   */
-  throttleBytesPerSecond?: number;
-}
-
 /** What `changeReplicationFactors` needs besides the client. */
-export interface ReassignmentContext extends ReassignmentOptions {
+export interface ReassignmentContext extends ReplicationFactorOptions {
   /** Progress lines (stderr in the CLI). */
   log(line: string): void;
   /** Pause between two ListPartitionReassignments polls; 1 s unless given. */
@@ -62,19 +52,6 @@ const LEADER_RATE = 'leader.replication.throttled.rate';
 const FOLLOWER_RATE = 'follower.replication.throttled.rate';
 const LEADER_REPLICAS = 'leader.replication.throttled.replicas';
 const FOLLOWER_REPLICAS = 'follower.replication.throttled.replicas';
-
-/** Checks the command-line options: a throttle must be a positive whole number and needs waiting. */
-export function checkReassignmentOptions(options: ReassignmentOptions): void {
-  const t = options.throttleBytesPerSecond;
-  if (t !== undefined && (!Number.isSafeInteger(t) || t < 1)) {
-    throw new UsageError(`--reassignment-throttle must be a whole number of bytes per second, at least 1, got ${t}`);
-  }
-  if (t !== undefined && !options.wait) {
-    throw new UsageError(
-      '--reassignment-throttle needs kafkaform to wait for the reassignment, which removes the throttle when it completes; drop --no-wait-reassignment',
-    );
-  }
-}
 
 /**
  * Preflight: every change whose factor the live brokers cannot hold (above their number, or below
@@ -113,7 +90,8 @@ export async function changeReplicationFactors(
   changes: readonly ReplicationFactorChange[],
   ctx: ReassignmentContext,
 ): Promise<void> {
-  checkReassignmentOptions(ctx);
+  // Only waiting removes a throttle; apply refuses the combination before anything changes.
+  if (ctx.throttleBytesPerSecond !== undefined && !ctx.wait) throw new InternalError('a replication throttle needs waiting for the reassignment');
   if (changes.length === 0) return;
   const topics = [...changes].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
   const metadata = await admin.metadata({ topics: topics.map((c) => c.topic), forceUpdate: true });
