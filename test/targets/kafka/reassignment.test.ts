@@ -4,7 +4,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { Admin, ConfigResourceTypes, ConfigSources, IncrementalAlterConfigOperationTypes, listPartitionReassignmentsV0 } from '@platformatic/kafka';
+import {
+  Admin,
+  alterPartitionReassignmentsV0,
+  ConfigResourceTypes,
+  ConfigSources,
+  IncrementalAlterConfigOperationTypes,
+  listPartitionReassignmentsV0,
+  Producer,
+} from '@platformatic/kafka';
 import { changeReplicationFactors, replicationFactorFindings } from '../../../src/targets/kafka/reassignment.js';
 import { brokerSkip, requireBrokers } from '../../support/broker.js';
 
@@ -140,5 +148,49 @@ describe('replication-factor changes on three brokers', { skip: brokerSkip() }, 
       { topic: name, message: 'replication factor 0 is not possible: it must be a whole number of at least 1' },
     ]);
     assert.deepEqual((await replicasOf(name)).map((p) => p.replicas.length), [1]);
+  });
+  it('preflight refuses a topic whose reassignment someone else started and that is still running', async () => {
+    const { trio } = requireBrokers();
+    const name = await topic(1, 1);
+    const producer = new Producer({ clientId: 'kafkaform-rf-test', bootstrapBrokers: trio.bootstrap });
+    try {
+      // Several MiB the new replicas must copy, throttled below to 1 byte per second: after its
+      // first fetch the copy cannot finish while the test looks.
+      for (let i = 0; i < 6; i++) await producer.send({ messages: [{ topic: name, partition: 0, value: Buffer.alloc(900_000, i) }] });
+    } finally {
+      await producer.close();
+    }
+    const SET = IncrementalAlterConfigOperationTypes.SET;
+    const DELETE = IncrementalAlterConfigOperationTypes.DELETE;
+    const rates = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'];
+    const lists = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
+    const throttle = async (on: boolean): Promise<void> => {
+      await admin.incrementalAlterConfigs({
+        resources: [
+          ...[1, 2, 3].map((id) => ({
+            resourceType: ConfigResourceTypes.BROKER,
+            resourceName: String(id),
+            configs: rates.map((n) => (on ? { name: n, configOperation: SET, value: '1' } : { name: n, configOperation: DELETE })),
+          })),
+          {
+            resourceType: ConfigResourceTypes.TOPIC,
+            resourceName: name,
+            configs: lists.map((n) => (on ? { name: n, configOperation: SET, value: '*' } : { name: n, configOperation: DELETE })),
+          },
+        ],
+      });
+    };
+    await throttle(true);
+    try {
+      await eventually(dynamicRates, [1, 2, 3].flatMap((id) => [`${id} follower.replication.throttled.rate=1`, `${id} leader.replication.throttled.rate=1`]));
+      const connection = await admin.connections.get({ host: '127.0.0.1', port: Number(trio.bootstrap[0]!.split(':')[1]) });
+      await alterPartitionReassignmentsV0.api.async(connection, 30000, true, [{ name, partitions: [{ partitionIndex: 0, replicas: [1, 2, 3] }] }]);
+      assert.deepEqual(await replicationFactorFindings(admin, [{ topic: name, replicationFactor: 2 }]), [
+        { topic: name, message: 'a reassignment of partition(s) 0 is already running; wait until it completes' },
+      ]);
+    } finally {
+      await throttle(false);
+      await eventually(dynamicRates, []);
+    }
   });
 });
