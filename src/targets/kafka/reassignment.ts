@@ -17,6 +17,7 @@ import {
   type IncrementalAlterConfigsOptions,
 } from '@platformatic/kafka';
 import { ApiError, InternalError } from '../../errors.js';
+import { compareStrings } from '../../plan/order.js';
 import type { ReplicationFactorOptions } from '../target.js';
 import { reassign, replicationFactorProblem, type PartitionAssignment } from './reassign.js';
 
@@ -76,7 +77,7 @@ export async function replicationFactorFindings(
       message: `a reassignment of partition(s) ${[...partitions].sort((a, b) => a - b).join(', ')} is already running; wait until it completes`,
     });
   }
-  return findings.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+  return findings.sort((a, b) => compareStrings(a.topic, b.topic));
 }
 
 /**
@@ -93,7 +94,7 @@ export async function changeReplicationFactors(
   // Only waiting removes a throttle; apply refuses the combination before anything changes.
   if (ctx.throttleBytesPerSecond !== undefined && !ctx.wait) throw new InternalError('a replication throttle needs waiting for the reassignment');
   if (changes.length === 0) return;
-  const topics = [...changes].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+  const topics = [...changes].sort((a, b) => compareStrings(a.topic, b.topic));
   const metadata = await admin.metadata({ topics: topics.map((c) => c.topic), forceUpdate: true });
   const targets = assignments(metadata, topics);
   const moving = targets.filter((t) => t.partitions.length > 0);
@@ -129,7 +130,7 @@ function assignments(metadata: ClusterMetadata, changes: readonly ReplicationFac
   const current = new Map<string, { partition: number; replicas: number[]; leader: number }[]>();
   for (const c of changes) {
     const topic = metadata.topics.get(c.topic);
-    if (topic === undefined) throw new ApiError(`topic ${c.topic} does not exist on the cluster`, { method: 'Metadata', url: c.topic });
+    if (topic === undefined) throw new ApiError(`topic ${c.topic} does not exist on the cluster`, { method: 'Metadata', url: '' });
     const partitions = topic.partitions.map((p, partition) => ({ partition, replicas: p.replicas, leader: p.leader }));
     current.set(c.topic, partitions);
     for (const p of partitions) for (const id of p.replicas) load.set(id, (load.get(id) ?? 0) + 1);
@@ -175,11 +176,7 @@ function refusal(e: unknown, moves: readonly TopicMove[]): ApiError {
     return `${where}: ${p.message}`;
   });
   const message = details.length > 0 ? details.sort().join('; ') : e instanceof Error ? e.message : String(e);
-  return new ApiError(`the cluster refused the reassignment: ${message}`, {
-    method: 'AlterPartitionReassignments',
-    url: moves.map((m) => m.topic).join(','),
-    ...(details.length > 0 ? { serverMessage: details.join('; ') } : {}),
-  });
+  return new ApiError(`the cluster refused the reassignment: ${message}`, { method: 'AlterPartitionReassignments', url: '' });
 }
 
 interface ProtocolErrorLike {
@@ -238,8 +235,8 @@ async function waitUntilDone(
       return;
     }
     if (done !== lastDone || ++quiet >= QUIET_POLLS) {
-      const busiest = [...running.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([t, s]) => `${t} ${s.size}`);
-      ctx.log(`reassignment running: ${done}/${total} partition(s) done (left: ${busiest.join(', ')})`);
+      const perTopic = [...running.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([t, s]) => `${t} ${s.size}`);
+      ctx.log(`reassignment running: ${done}/${total} partition(s) done (left: ${perTopic.join(', ')})`);
       lastDone = done;
       quiet = 0;
     }
@@ -271,7 +268,7 @@ async function verify(admin: Admin, moves: readonly TopicMove[]): Promise<void> 
   }
   throw new ApiError(`the reassignment ended but ${wrong.length} partition(s) did not get their new replicas (was it cancelled?): ${wrong.join('; ')}`, {
     method: 'Metadata',
-    url: moves.map((m) => m.topic).join(','),
+    url: '',
   });
 }
 
