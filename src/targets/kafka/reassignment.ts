@@ -108,6 +108,10 @@ export async function changeReplicationFactors(
     ctx.log(`reassigning ${total} partition(s) of ${moving.length} topic(s) for their new replication factor`);
     if (!ctx.wait) {
       ctx.log('not waiting for the reassignment to complete (--no-wait-reassignment); the brokers carry it on');
+      // Adding replicas shows in Metadata at once, removing them as soon as the controller has
+      // done it: wait for that much, so the re-read after apply sees the new factor. A partition
+      // that also replaces a lost replica shows its final replicas only when done.
+      await verify(admin, moving.map((m) => ({ ...m, partitions: m.partitions.filter(onlyAddsOrRemoves) })));
       return;
     }
     await waitUntilDone(admin, metadata, moving, total, ctx);
@@ -121,6 +125,10 @@ export async function changeReplicationFactors(
 interface TopicMove {
   topic: string;
   partitions: (PartitionAssignment & { from: readonly number[] })[];
+}
+
+function onlyAddsOrRemoves(p: TopicMove['partitions'][number]): boolean {
+  return p.replicas.every((id) => p.from.includes(id)) || p.from.every((id) => p.replicas.includes(id));
 }
 
 function assignments(metadata: ClusterMetadata, changes: readonly ReplicationFactorChange[]): TopicMove[] {
@@ -251,6 +259,7 @@ async function waitUntilDone(
  * difference counts.
  */
 async function verify(admin: Admin, moves: readonly TopicMove[]): Promise<void> {
+  if (moves.every((m) => m.partitions.length === 0)) return;
   let wrong: string[] = [];
   for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
     if (attempt > 0) await sleep(VERIFY_PAUSE_MS);
