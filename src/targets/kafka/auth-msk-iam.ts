@@ -6,7 +6,7 @@
  * credentials keep working.
  */
 import type { SASLOptions } from '@platformatic/kafka';
-import { generateAuthToken, type GenerateAuthTokenResponse } from 'aws-msk-iam-sasl-signer-js';
+import type { GenerateAuthTokenResponse } from 'aws-msk-iam-sasl-signer-js';
 import { ConfigError } from '../../errors.js';
 
 /** The `sasl.mechanism` value that selects Amazon MSK IAM (the name MSK's own clients use). */
@@ -14,6 +14,10 @@ export const MSK_IAM_MECHANISM = 'AWS_MSK_IAM';
 
 /** Signs a token for a region; AWS's signer by default, replaceable in tests. */
 export type MskTokenSigner = (options: { region: string }) => Promise<GenerateAuthTokenResponse>;
+
+// Loaded on first use: the signer and the AWS SDK take about a second to import, which no other
+// kind of cluster or mechanism should pay.
+const awsSigner: MskTokenSigner = async (options) => (await import('aws-msk-iam-sasl-signer-js')).generateAuthToken(options);
 
 // b-1.name.abc123.c2.kafka.us-east-1.amazonaws.com, boot-x.c1.kafka-serverless.eu-west-1.amazonaws.com
 const MSK_HOST = /\.kafka(?:-serverless)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?(?::\d+)?$/i;
@@ -47,7 +51,7 @@ export function mskIamRegion(
  * authenticates; a failure to find credentials becomes a `ConfigError` naming the chain (the
  * client reports it as the cause of its authentication error).
  */
-export function mskIamSasl(region: string, sign: MskTokenSigner = generateAuthToken): SASLOptions {
+export function mskIamSasl(region: string, sign: MskTokenSigner = awsSigner): SASLOptions {
   return {
     mechanism: 'OAUTHBEARER',
     token: async () => {
