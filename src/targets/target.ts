@@ -37,6 +37,13 @@ export interface TargetContext {
   debug: boolean;
   /** Absent outside apply: wait, without a throttle. */
   replicationFactor?: ReplicationFactorOptions;
+  /**
+   * Aborted when the command must stop waiting: its overall deadline passed (`DeadlineError`),
+   * or the user interrupted it before anything changed (`InterruptedError`). Every wait of a
+   * target (requests, retry delays, polls) ends then and throws `signal.reason`, or a
+   * `DeadlineError` saying what it was waiting for. Absent: nothing stops the waits.
+   */
+  signal?: AbortSignal;
 }
 
 /**
