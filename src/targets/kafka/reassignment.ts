@@ -18,6 +18,7 @@ import {
 } from '@platformatic/kafka';
 import { ApiError, InternalError } from '../../errors.js';
 import { compareStrings } from '../../plan/order.js';
+import { sleep } from '../../deadline.js';
 import type { ReplicationFactorOptions } from '../target.js';
 import { reassign, replicationFactorProblem, type PartitionAssignment } from './reassign.js';
 
@@ -33,6 +34,8 @@ export interface ReassignmentContext extends ReplicationFactorOptions {
   log(line: string): void;
   /** Pause between two ListPartitionReassignments polls; 1 s unless given. */
   pollMs?: number;
+  /** The command's deadline or interrupt (`TargetContext.signal`): ends the waits with its reason. */
+  signal?: AbortSignal;
 }
 
 /** A problem found before anything changes, for the target's preflight. */
@@ -111,11 +114,11 @@ export async function changeReplicationFactors(
       // Adding replicas shows in Metadata at once, removing them as soon as the controller has
       // done it: wait for that much, so the re-read after apply sees the new factor. A partition
       // that also replaces a lost replica shows its final replicas only when done.
-      await verify(admin, moving.map((m) => ({ ...m, partitions: m.partitions.filter(onlyAddsOrRemoves) })));
+      await verify(admin, moving.map((m) => ({ ...m, partitions: m.partitions.filter(onlyAddsOrRemoves) })), ctx.signal);
       return;
     }
     await waitUntilDone(admin, metadata, moving, total, ctx);
-    await verify(admin, moving);
+    await verify(admin, moving, ctx.signal);
   } finally {
     if (throttle !== undefined) await throttle.remove();
   }
@@ -248,7 +251,7 @@ async function waitUntilDone(
       lastDone = done;
       quiet = 0;
     }
-    await sleep(ctx.pollMs ?? DEFAULT_POLL_MS);
+    await sleep(ctx.pollMs ?? DEFAULT_POLL_MS, ctx.signal);
   }
 }
 
@@ -258,11 +261,11 @@ async function waitUntilDone(
  * ListPartitionReassignments stops listing it, so Metadata is asked again for a while before a
  * difference counts.
  */
-async function verify(admin: Admin, moves: readonly TopicMove[]): Promise<void> {
+async function verify(admin: Admin, moves: readonly TopicMove[], signal: AbortSignal | undefined): Promise<void> {
   if (moves.every((m) => m.partitions.length === 0)) return;
   let wrong: string[] = [];
   for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
-    if (attempt > 0) await sleep(VERIFY_PAUSE_MS);
+    if (attempt > 0) await sleep(VERIFY_PAUSE_MS, signal);
     const metadata = await admin.metadata({ topics: moves.map((m) => m.topic), forceUpdate: true });
     wrong = [];
     for (const m of moves) {
@@ -279,10 +282,6 @@ async function verify(admin: Admin, moves: readonly TopicMove[]): Promise<void> 
     method: 'Metadata',
     url: '',
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 type ConfigResource = IncrementalAlterConfigsOptions['resources'][number];

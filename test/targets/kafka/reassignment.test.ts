@@ -149,48 +149,76 @@ describe('replication-factor changes on three brokers', { skip: brokerSkip() }, 
     ]);
     assert.deepEqual((await replicasOf(name)).map((p) => p.replicas.length), [1]);
   });
-  it('preflight refuses a topic whose reassignment someone else started and that is still running', async () => {
+  /**
+   * A topic of several MiB whose replication is throttled to 1 byte per second on every broker:
+   * after the first fetch, a reassignment adding replicas to it cannot finish while a test looks.
+   * Returns the function that lifts the throttle.
+   */
+  async function stuckTopic(): Promise<{ name: string; release: () => Promise<void> }> {
     const { trio } = requireBrokers();
     const name = await topic(1, 1);
     const producer = new Producer({ clientId: 'kafkaform-rf-test', bootstrapBrokers: trio.bootstrap });
     try {
-      // Several MiB the new replicas must copy, throttled below to 1 byte per second: after its
-      // first fetch the copy cannot finish while the test looks.
       for (let i = 0; i < 6; i++) await producer.send({ messages: [{ topic: name, partition: 0, value: Buffer.alloc(900_000, i) }] });
     } finally {
       await producer.close();
     }
-    const SET = IncrementalAlterConfigOperationTypes.SET;
-    const DELETE = IncrementalAlterConfigOperationTypes.DELETE;
     const rates = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'];
     const lists = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
     const throttle = async (on: boolean): Promise<void> => {
+      const op = (n: string, value: string) =>
+        on ? { name: n, configOperation: IncrementalAlterConfigOperationTypes.SET, value } : { name: n, configOperation: IncrementalAlterConfigOperationTypes.DELETE };
       await admin.incrementalAlterConfigs({
         resources: [
-          ...[1, 2, 3].map((id) => ({
-            resourceType: ConfigResourceTypes.BROKER,
-            resourceName: String(id),
-            configs: rates.map((n) => (on ? { name: n, configOperation: SET, value: '1' } : { name: n, configOperation: DELETE })),
-          })),
-          {
-            resourceType: ConfigResourceTypes.TOPIC,
-            resourceName: name,
-            configs: lists.map((n) => (on ? { name: n, configOperation: SET, value: '*' } : { name: n, configOperation: DELETE })),
-          },
+          ...[1, 2, 3].map((id) => ({ resourceType: ConfigResourceTypes.BROKER, resourceName: String(id), configs: rates.map((n) => op(n, '1')) })),
+          { resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configs: lists.map((n) => op(n, '*')) },
         ],
       });
     };
     await throttle(true);
+    await eventually(dynamicRates, [1, 2, 3].flatMap((id) => [`${id} follower.replication.throttled.rate=1`, `${id} leader.replication.throttled.rate=1`]));
+    return {
+      name,
+      release: async () => {
+        await throttle(false);
+        await eventually(dynamicRates, []);
+      },
+    };
+  }
+
+  it('preflight refuses a topic whose reassignment someone else started and that is still running', async () => {
+    const { trio } = requireBrokers();
+    const { name, release } = await stuckTopic();
     try {
-      await eventually(dynamicRates, [1, 2, 3].flatMap((id) => [`${id} follower.replication.throttled.rate=1`, `${id} leader.replication.throttled.rate=1`]));
       const connection = await admin.connections.get({ host: '127.0.0.1', port: Number(trio.bootstrap[0]!.split(':')[1]) });
       await alterPartitionReassignmentsV0.api.async(connection, 30000, true, [{ name, partitions: [{ partitionIndex: 0, replicas: [1, 2, 3] }] }]);
       assert.deepEqual(await replicationFactorFindings(admin, [{ topic: name, replicationFactor: 2 }]), [
         { topic: name, message: 'a reassignment of partition(s) 0 is already running; wait until it completes' },
       ]);
     } finally {
-      await throttle(false);
-      await eventually(dynamicRates, []);
+      await release();
+    }
+  });
+
+  it("stops waiting when the command's deadline passes, with the deadline's error", async () => {
+    const { name, release } = await stuckTopic();
+    const deadline = new AbortController();
+    const reason = new Error('deadline passed');
+    try {
+      await assert.rejects(
+        changeReplicationFactors(admin, [{ topic: name, replicationFactor: 3 }], {
+          wait: true,
+          pollMs: 100,
+          signal: deadline.signal,
+          // The first progress line comes after the reassignment started: the deadline passes then.
+          log: (line) => {
+            if (line.startsWith('reassignment running:')) deadline.abort(reason);
+          },
+        }),
+        (e: unknown) => e === reason,
+      );
+    } finally {
+      await release();
     }
   });
 });
