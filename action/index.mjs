@@ -53318,7 +53318,8 @@ async function withSession(options, io, fn, cancel) {
 `);
       },
       debug,
-      signal: cancel === void 0 ? deadline.signal : AbortSignal.any([deadline.signal, cancel])
+      signal: cancel === void 0 ? deadline.signal : AbortSignal.any([deadline.signal, cancel]),
+      ...options.replicationFactor !== void 0 ? { replicationFactor: options.replicationFactor } : {}
     });
     let result;
     try {
@@ -53452,7 +53453,7 @@ async function applyUntil(options, io, interrupted) {
     if (options.concurrency !== void 0 && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
       throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
     }
-    const outcome = await withSession(options, io, async (session) => {
+    const outcome = await withSession({ ...options, replicationFactor: replicationFactorOptions(options) }, io, async (session) => {
       const desired = desiredState2(session, io, options.debug === true);
       const opts = planOptions(session, options);
       let thePlan;
@@ -53512,6 +53513,20 @@ Apply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.
   } catch (e) {
     return reportError(e, { stderr: io.stderr, debug: options.debug === true, color });
   }
+}
+function replicationFactorOptions(options) {
+  const wait = options.waitReassignment !== false;
+  const throttle = options.reassignmentThrottle;
+  if (throttle === void 0) return { wait };
+  if (!Number.isSafeInteger(throttle) || throttle < 1) {
+    throw new UsageError(`--reassignment-throttle must be a whole number of bytes per second of at least 1, got ${throttle}`);
+  }
+  if (!wait) {
+    throw new UsageError(
+      "--reassignment-throttle needs waiting for the reassignment, which is when the throttle is removed; drop --no-wait-reassignment"
+    );
+  }
+  return { wait, throttleBytesPerSecond: throttle };
 }
 
 // src/commands/drift.ts
