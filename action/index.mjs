@@ -104,6 +104,438 @@ var init_errors = __esm({
   }
 });
 
+// src/kafka/catalog/3.7.json
+var __default;
+var init__ = __esm({
+  "src/kafka/catalog/3.7.json"() {
+    __default = { kafka: "3.7.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds an index entry to its offset index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.downconversion.enable", type: "boolean", default: "true", doc: "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.", synonyms: [{ name: "log.message.downconversion.enable" }] },
+      { name: "message.format.version", type: "string", default: "3.0-IV1", validator: { kind: "metadataVersion", values: ["0.8.0", "0.8.1", "0.8.2", "0.9.0", "0.10.0-IV0", "0.10.0-IV1", "0.10.1-IV0", "0.10.1-IV1", "0.10.1-IV2", "0.10.2-IV0", "0.11.0-IV0", "0.11.0-IV1", "0.11.0-IV2", "1.0-IV0", "1.1-IV0", "2.0-IV0", "2.0-IV1", "2.1-IV0", "2.1-IV1", "2.1-IV2", "2.2-IV0", "2.2-IV1", "2.3-IV0", "2.3-IV1", "2.4-IV0", "2.4-IV1", "2.5-IV0", "2.6-IV0", "2.7-IV0", "2.7-IV1", "2.7-IV2", "2.8-IV0", "2.8-IV1", "3.0-IV0", "3.0-IV1", "3.1-IV0", "3.2-IV0", "3.3-IV0", "3.3-IV1", "3.3-IV2", "3.3-IV3", "3.4-IV0", "3.5-IV0", "3.5-IV1", "3.5-IV2", "3.6-IV0", "3.6-IV1", "3.6-IV2", "3.7-IV0", "3.7-IV1", "3.7-IV2", "3.7-IV3", "3.7-IV4", "3.8-IV0"] }, doc: "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs.", synonyms: [{ name: "log.message.format.version" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.difference.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message.", synonyms: [{ name: "log.message.timestamp.difference.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration as true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "14", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/3.8.json
+var __default2;
+var init__2 = __esm({
+  "src/kafka/catalog/3.8.json"() {
+    __default2 = { kafka: "3.8.1", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds an index entry to its offset index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.downconversion.enable", type: "boolean", default: "true", doc: "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.", synonyms: [{ name: "log.message.downconversion.enable" }] },
+      { name: "message.format.version", type: "string", default: "3.0-IV1", validator: { kind: "metadataVersion", values: ["0.8.0", "0.8.1", "0.8.2", "0.9.0", "0.10.0-IV0", "0.10.0-IV1", "0.10.1-IV0", "0.10.1-IV1", "0.10.1-IV2", "0.10.2-IV0", "0.11.0-IV0", "0.11.0-IV1", "0.11.0-IV2", "1.0-IV0", "1.1-IV0", "2.0-IV0", "2.0-IV1", "2.1-IV0", "2.1-IV1", "2.1-IV2", "2.2-IV0", "2.2-IV1", "2.3-IV0", "2.3-IV1", "2.4-IV0", "2.4-IV1", "2.5-IV0", "2.6-IV0", "2.7-IV0", "2.7-IV1", "2.7-IV2", "2.8-IV0", "2.8-IV1", "3.0-IV0", "3.0-IV1", "3.1-IV0", "3.2-IV0", "3.3-IV0", "3.3-IV1", "3.3-IV2", "3.3-IV3", "3.4-IV0", "3.5-IV0", "3.5-IV1", "3.5-IV2", "3.6-IV0", "3.6-IV1", "3.6-IV2", "3.7-IV0", "3.7-IV1", "3.7-IV2", "3.7-IV3", "3.7-IV4", "3.8-IV0", "3.9-IV0"] }, doc: "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs.", synonyms: [{ name: "log.message.format.version" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.difference.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message.", synonyms: [{ name: "log.message.timestamp.difference.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration as true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "14", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/3.9.json
+var __default3;
+var init__3 = __esm({
+  "src/kafka/catalog/3.9.json"() {
+    __default3 = { kafka: "3.9.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds an index entry to its offset index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.downconversion.enable", type: "boolean", default: "true", doc: "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.", synonyms: [{ name: "log.message.downconversion.enable" }] },
+      { name: "message.format.version", type: "string", default: "3.0-IV1", validator: { kind: "metadataVersion", values: ["0.8.0", "0.8.1", "0.8.2", "0.9.0", "0.10.0-IV0", "0.10.0-IV1", "0.10.1-IV0", "0.10.1-IV1", "0.10.1-IV2", "0.10.2-IV0", "0.11.0-IV0", "0.11.0-IV1", "0.11.0-IV2", "1.0-IV0", "1.1-IV0", "2.0-IV0", "2.0-IV1", "2.1-IV0", "2.1-IV1", "2.1-IV2", "2.2-IV0", "2.2-IV1", "2.3-IV0", "2.3-IV1", "2.4-IV0", "2.4-IV1", "2.5-IV0", "2.6-IV0", "2.7-IV0", "2.7-IV1", "2.7-IV2", "2.8-IV0", "2.8-IV1", "3.0-IV0", "3.0-IV1", "3.1-IV0", "3.2-IV0", "3.3-IV0", "3.3-IV1", "3.3-IV2", "3.3-IV3", "3.4-IV0", "3.5-IV0", "3.5-IV1", "3.5-IV2", "3.6-IV0", "3.6-IV1", "3.6-IV2", "3.7-IV0", "3.7-IV1", "3.7-IV2", "3.7-IV3", "3.7-IV4", "3.8-IV0", "3.9-IV0", "4.0-IV0", "4.0-IV1"] }, doc: "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs.", synonyms: [{ name: "log.message.format.version" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.difference.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message.", synonyms: [{ name: "log.message.timestamp.difference.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "14", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.0.json
+var __default4;
+var init__4 = __esm({
+  "src/kafka/catalog/4.0.json"() {
+    __default4 = { kafka: "4.0.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds an index entry to its offset index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "14", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.1.json
+var __default5;
+var init__5 = __esm({
+  "src/kafka/catalog/4.1.json"() {
+    __default5 = { kafka: "4.1.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "internal.segment.bytes", type: "int", default: null, internal: true, doc: "The maximum size of a single log file." },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1").', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "1048576", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.2.json
+var __default6;
+var init__6 = __esm({
+  "src/kafka/catalog/4.2.json"() {
+    __default6 = { kafka: "4.2.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"], emptyAllowed: true }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "internal.segment.bytes", type: "int", default: null, internal: true, doc: "The maximum size of a single log file." },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.decompressed.message.bytes", type: "int", default: "2147483639", validator: { kind: "range", min: "1", max: "2147483639" }, doc: "The maximum decompressed size, in bytes, of a single record the broker will accept; larger records are rejected with an InvalidRecordException.", synonyms: [{ name: "max.decompressed.message.bytes" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1").', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "1048576", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.3.json
+var __default7;
+var init__7 = __esm({
+  "src/kafka/catalog/4.3.json"() {
+    __default7 = { kafka: "4.3.1", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"], emptyAllowed: true }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "internal.segment.bytes", type: "int", default: null, internal: true, doc: "The maximum size of a single log file." },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1").', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "1048576", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.4.json
+var __default8;
+var init__8 = __esm({
+  "src/kafka/catalog/4.4.json"() {
+    __default8 = { kafka: "4.4.0", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"], emptyAllowed: true }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "errors.deadletterqueue.group.enable", type: "boolean", default: "false", doc: "Enable this topic to be used as a dead-letter queue for share groups." },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "internal.segment.bytes", type: "int", default: null, internal: true, doc: "The maximum size of a single log file." },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.decompressed.message.bytes", type: "int", default: "2147483639", validator: { kind: "range", min: "1", max: "2147483639" }, doc: "The maximum decompressed size, in bytes, of a single record the broker will accept; larger records are rejected with an InvalidRecordException.", synonyms: [{ name: "max.decompressed.message.bytes" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1").', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.copy.lag.bytes", type: "long", default: "-1", validator: { kind: "range", min: "-1", max: null }, doc: "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage.", synonyms: [{ name: "log.remote.copy.lag.bytes" }] },
+      { name: "remote.copy.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "-1", max: null }, doc: "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage.", synonyms: [{ name: "log.remote.copy.lag.ms" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "1048576", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog.ts
+function isKafkaVersion(v) {
+  return KAFKA_VERSIONS.includes(v);
+}
+function kafkaCatalog(version) {
+  const c = CATALOGS.get(version);
+  if (!c) throw new Error(`no catalog for Kafka ${version}`);
+  return c;
+}
+function versionsDefining(key) {
+  return KAFKA_VERSIONS.filter((v) => kafkaCatalog(v).configs.has(key));
+}
+function newestDefinition(key) {
+  for (let i = KAFKA_VERSIONS.length - 1; i >= 0; i--) {
+    const v = KAFKA_VERSIONS[i];
+    const def = v === void 0 ? void 0 : kafkaCatalog(v).configs.get(key);
+    if (def) return def;
+  }
+  return void 0;
+}
+function describeVersions(versions) {
+  const first = versions[0];
+  const last = versions[versions.length - 1];
+  if (first === void 0 || last === void 0) return "no supported Kafka version";
+  if (versions.length === 1) return `Kafka ${first}`;
+  const from = KAFKA_VERSIONS.indexOf(first);
+  const to = KAFKA_VERSIONS.indexOf(last);
+  if (to - from + 1 !== versions.length) return `Kafka ${versions.join(", ")}`;
+  if (last === NEWEST_KAFKA_VERSION) return `Kafka ${first} and later`;
+  return `Kafka ${first} to ${last}`;
+}
+function removal(key, version) {
+  const idx = KAFKA_VERSIONS.indexOf(version);
+  if (kafkaCatalog(version).configs.has(key)) return void 0;
+  for (let i = idx - 1; i >= 0; i--) {
+    const v = KAFKA_VERSIONS[i];
+    if (v !== void 0 && kafkaCatalog(v).configs.has(key)) {
+      const removedIn = KAFKA_VERSIONS[i + 1] ?? version;
+      const replacement = REPLACEMENTS[key];
+      return replacement ? { removedIn, replacement } : { removedIn };
+    }
+  }
+  return void 0;
+}
+var KAFKA_VERSIONS, FILES, CATALOGS, NEWEST_KAFKA_VERSION, ALL_TOPIC_CONFIG_NAMES, REPLACEMENTS;
+var init_catalog = __esm({
+  "src/kafka/catalog.ts"() {
+    "use strict";
+    init__();
+    init__2();
+    init__3();
+    init__4();
+    init__5();
+    init__6();
+    init__7();
+    init__8();
+    KAFKA_VERSIONS = ["3.7", "3.8", "3.9", "4.0", "4.1", "4.2", "4.3", "4.4"];
+    FILES = {
+      "3.7": __default,
+      "3.8": __default2,
+      "3.9": __default3,
+      "4.0": __default4,
+      "4.1": __default5,
+      "4.2": __default6,
+      "4.3": __default7,
+      "4.4": __default8
+    };
+    CATALOGS = new Map(
+      KAFKA_VERSIONS.map((version) => {
+        const file = FILES[version];
+        return [version, { version, release: file.kafka, configs: new Map(file.configs.map((c) => [c.name, c])) }];
+      })
+    );
+    NEWEST_KAFKA_VERSION = KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1] ?? "4.4";
+    ALL_TOPIC_CONFIG_NAMES = [
+      ...new Set(KAFKA_VERSIONS.flatMap((v) => [...kafkaCatalog(v).configs.keys()]))
+    ].sort();
+    REPLACEMENTS = {
+      "message.timestamp.difference.max.ms": "use message.timestamp.before.max.ms and message.timestamp.after.max.ms",
+      "message.format.version": "nothing replaces it: Kafka 4 always writes the v2 record format",
+      "message.downconversion.enable": "nothing replaces it: Kafka 4 never down-converts records for old consumers"
+    };
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -7801,15 +8233,50 @@ var init_suggest = __esm({
 });
 
 // src/kafka/configs.ts
-function spec(s) {
-  return [s.name, s];
+function rangeOf(v) {
+  if (!v) return void 0;
+  if (v.kind === "range") return v;
+  if (v.kind === "all") {
+    for (const part of v.of) if (rangeOf(part)) return rangeOf(part);
+  }
+  return void 0;
+}
+function enumValues(v) {
+  if (!v) return void 0;
+  if (v.kind === "enum" || v.kind === "list") return [...v.values].sort();
+  return void 0;
+}
+function specOf(def) {
+  const range = rangeOf(def.validator);
+  const valid = enumValues(def.validator);
+  return {
+    name: def.name,
+    type: def.type,
+    default: def.default ?? void 0,
+    ...valid ? { validValues: valid } : {},
+    ...range?.min != null ? { min: Number(range.min) } : {},
+    ...range?.max != null ? { max: Number(range.max) } : {},
+    ...range?.also ? { sentinels: range.also.map(Number) } : {},
+    versions: versionsDefining(def.name),
+    internal: def.internal === true,
+    doc: def.doc,
+    synonyms: def.synonyms ?? []
+  };
 }
 function isVendorConfigKey(key, extra = []) {
   return [...VENDOR_CONFIG_PREFIXES, ...extra].some((p) => key.startsWith(p));
 }
 function suggestConfigName(key) {
+  const broker = BROKER_NAMES.get(key);
+  if (broker) return broker.topicKey;
   if (key.startsWith("log.") && TOPIC_CONFIGS.has(key.slice(4))) return key.slice(4);
   return closest(key, TOPIC_CONFIGS.keys());
+}
+function brokerNameHint(key) {
+  const broker = BROKER_NAMES.get(key);
+  if (!broker) return void 0;
+  const conversion = broker.unit === "hours" ? ` in milliseconds (${key} counts hours: 1 hour = 3600000 ms, or write a duration such as 72h)` : broker.unit === "minutes" ? ` in milliseconds (${key} counts minutes: 1 minute = 60000 ms, or write a duration such as 90m)` : "";
+  return `"${key}" is the broker-wide default; a topic sets it with "${broker.topicKey}"${conversion}`;
 }
 function configUnit(key) {
   if (key.endsWith(".ms")) return "ms";
@@ -7845,69 +8312,117 @@ function parseSize(text) {
   const v = scale(m[2] ?? "", factor);
   return v === void 0 ? { ok: false, message: "is not a whole number of bytes" } : { ok: true, value: v };
 }
+function javaTrim(text) {
+  let a = 0;
+  let b = text.length;
+  while (a < b && text.charCodeAt(a) <= 32) a++;
+  while (b > a && text.charCodeAt(b - 1) <= 32) b--;
+  return text.slice(a, b);
+}
 function scalarText(value) {
-  return typeof value === "string" ? value.trim() : String(value);
+  return typeof value === "string" ? javaTrim(value) : String(value);
 }
 function isList(value) {
   return Array.isArray(value);
 }
+function parseJavaDouble(text) {
+  if (DOUBLE_RE.test(text)) return Number(text.replace(/[fFdD]$/, ""));
+  const hex = HEX_DOUBLE_RE.exec(text);
+  if (!hex || hex[2] === "" && hex[3] === "") return void 0;
+  const [, sign = "", whole = "", frac = "", exp = "0"] = hex;
+  const mantissa = parseInt(`${whole}${frac}` || "0", 16) / 16 ** frac.length;
+  return (sign === "-" ? -1 : 1) * mantissa * 2 ** Number(exp);
+}
+function formatDouble(n) {
+  return String(n);
+}
+function kafkaListItems(value) {
+  if (isList(value)) return value.map(scalarText);
+  const text = scalarText(value);
+  if (text === "") return [];
+  const items = text.split(LIST_SEPARATOR);
+  while (items.length > 0 && items[items.length - 1] === "") items.pop();
+  return items;
+}
 function parseInteger(key, text) {
+  if (/^[+-]?\d+$/.test(text)) return { ok: true, value: BigInt(text) };
   const unit = configUnit(key);
   if (unit === "ms") return parseDuration(text);
   if (unit === "bytes") return parseSize(text);
-  const m = /^[+-]?\d+$/.exec(text);
-  return m ? { ok: true, value: BigInt(text) } : { ok: false, message: "expected a whole number" };
+  return { ok: false, message: "expected a whole number" };
 }
-function checkRange(spec2, n) {
-  if (spec2.sentinels?.some((s) => BigInt(s) === BigInt(n))) return void 0;
-  const { min, max } = spec2;
+function rangeMessage(range) {
+  const also = range.also?.length ? ` or ${range.also.join(", ")}` : "";
+  if (range.min !== null && range.max !== null) return `must be between ${range.min} and ${range.max}${also}`;
+  return range.min !== null ? `must be at least ${range.min}${also}` : `must be at most ${range.max}${also}`;
+}
+function checkRange(range, n) {
   const big = typeof n === "bigint";
-  const below = min !== void 0 && (big ? n < BigInt(min) : n < min);
-  const above = max !== void 0 && (big ? n > BigInt(max) : n > max);
-  if (!below && !above) return void 0;
-  const sentinels = spec2.sentinels?.length ? ` or ${spec2.sentinels.join(", ")}` : "";
-  if (min !== void 0 && max !== void 0) return `must be between ${min} and ${max}${sentinels}`;
-  return min !== void 0 ? `must be at least ${min}${sentinels}` : `must be at most ${max}${sentinels}`;
+  if (range.also?.some((a) => big ? BigInt(a) === n : Number(a) === n)) return void 0;
+  const below = range.min !== null && (big ? n < BigInt(range.min) : n < Number(range.min));
+  const above = range.max !== null && (big ? n > BigInt(range.max) : n > Number(range.max));
+  return below || above ? rangeMessage(range) : void 0;
 }
-function listItems(value) {
-  const parts = isList(value) ? value.map(scalarText) : scalarText(value).split(",");
-  return parts.map((p) => p.trim()).filter((p) => p !== "");
+function enumHit(values, text) {
+  return values.find((v) => v === text) ?? values.find((v) => v.toLowerCase() === text.toLowerCase());
 }
-function formatList(spec2, items) {
-  const valid = spec2.validValues;
-  if (!valid) return { value: [...new Set(items)].sort().join(","), unknown: [] };
-  const unknown = [];
-  const out = /* @__PURE__ */ new Set();
-  for (const item of items) {
-    const hit = valid.find((v) => v.toLowerCase() === item.toLowerCase());
-    if (hit) out.add(hit);
-    else unknown.push(item);
+function enumProblem(text, values) {
+  const guess = closest(text, values);
+  return `is not one of ${[...values].sort().join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`;
+}
+function metadataVersionKnown(values, text) {
+  const segments = text.split(".");
+  const wanted = text.startsWith("0.") ? 3 : 2;
+  const key = wanted >= segments.length ? text : segments.slice(0, wanted).join(".");
+  return values.includes(key) || values.some((v) => v.replace(/-IV\d+$/, "") === key);
+}
+function throttledReplicasValid(items) {
+  return items.every((i) => /^(\d+:\d+)?$/.test(i)) || items.join("") === "*";
+}
+function canonicalList(items, values) {
+  const spelled = values ? items.map((i) => enumHit(values, i) ?? i) : items;
+  return [...new Set(spelled.filter((i) => i !== ""))].sort().join(",");
+}
+function checkList(def, value, fail) {
+  if ((isList(value) ? value : [value]).some((v2) => typeof v2 === "boolean")) return fail("expected a list of names");
+  const items = kafkaListItems(value);
+  const v = def.validator;
+  if (v?.kind === "throttledReplicas") {
+    return throttledReplicasValid(items) ? { ok: true, value: items.join("") === "*" ? "*" : canonicalList(items, void 0) } : fail('expected "*" or a list of partition:broker pairs such as 0:101,1:102');
   }
-  return { value: [...out].sort().join(","), unknown };
+  if (v?.kind !== "list") return { ok: true, value: canonicalList(items, void 0) };
+  const unknown = items.filter((i) => i !== "" && !enumHit(v.values, i));
+  if (unknown.length > 0) {
+    const guess = closest(unknown[0] ?? "", v.values);
+    return fail(
+      `contains ${unknown.map((u) => `"${u}"`).join(", ")}, expected ${[...v.values].sort().join(", ")}` + (guess ? ` (did you mean "${guess}"?)` : "")
+    );
+  }
+  if (items.includes("")) return fail(`contains an empty item, expected ${[...v.values].sort().join(", ")}`);
+  if (items.length === 0 && v.emptyAllowed === false) return fail("must not be empty");
+  return { ok: true, value: canonicalList(items, v.values) };
 }
-function normalizeConfigValue(key, value) {
-  const spec2 = TOPIC_CONFIGS.get(key);
-  const fail = (why) => ({ ok: false, message: `${key}: ${JSON.stringify(value)} ${why}` });
-  if (!spec2) return normalizeUnknown(key, value, fail);
-  if (spec2.type === "list") return normalizeList(key, spec2, value, fail);
+function checkValue(def, value, fail) {
+  if (def.type === "list") return checkList(def, value, fail);
   if (isList(value)) return fail("is a list, but this config takes a single value");
   const text = scalarText(value);
-  switch (spec2.type) {
+  const range = rangeOf(def.validator);
+  switch (def.type) {
     case "int":
     case "long": {
       if (typeof value === "boolean") return fail("is a boolean, expected a number");
-      const parsed = parseInteger(key, text);
+      const parsed = parseInteger(def.name, text);
       if (!parsed.ok) return fail(parsed.message);
-      const range = spec2.type === "int" ? INT_RANGE : LONG_RANGE;
-      if (parsed.value < range.min || parsed.value > range.max) return fail(`is out of range for a Kafka ${spec2.type}`);
-      const bad = checkRange(spec2, parsed.value);
+      const limits = def.type === "int" ? INT_RANGE : LONG_RANGE;
+      if (parsed.value < limits.min || parsed.value > limits.max) return fail(`is out of range for a Kafka ${def.type}`);
+      const bad = range ? checkRange(range, parsed.value) : void 0;
       return bad ? fail(bad) : { ok: true, value: parsed.value.toString() };
     }
     case "double": {
-      if (typeof value === "boolean" || !DOUBLE_RE.test(text)) return fail("expected a number");
-      const n = Number(text);
-      const bad = checkRange(spec2, n);
-      return bad ? fail(bad) : { ok: true, value: String(n) };
+      const n = typeof value === "boolean" ? void 0 : parseJavaDouble(text);
+      if (n === void 0) return fail("expected a number");
+      const bad = range ? checkRange(range, n) : void 0;
+      return bad ? fail(bad) : { ok: true, value: formatDouble(n) };
     }
     case "boolean": {
       const lower = text.toLowerCase();
@@ -7916,31 +8431,48 @@ function normalizeConfigValue(key, value) {
     }
     case "string": {
       if (typeof value === "boolean") return fail("is a boolean, expected a string");
-      if (!spec2.validValues) return { ok: true, value: text };
-      const hit = spec2.validValues.find((v) => v.toLowerCase() === text.toLowerCase());
-      if (hit) return { ok: true, value: hit };
-      const guess = closest(text, spec2.validValues);
-      return fail(`is not one of ${spec2.validValues.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`);
+      const v = def.validator;
+      if (v?.kind === "enum") {
+        const hit = enumHit(v.values, text);
+        return hit ? { ok: true, value: hit } : fail(enumProblem(text, v.values));
+      }
+      if (v?.kind === "metadataVersion" && !metadataVersionKnown(v.values, text)) {
+        return fail("is not a Kafka release such as 2.8 or 3.0-IV1");
+      }
+      return { ok: true, value: text };
     }
   }
 }
-function normalizeList(key, spec2, value, fail) {
-  if ((isList(value) ? value : [value]).some((v) => typeof v === "boolean")) return fail("expected a list of names");
-  const items = listItems(value);
-  const { value: out, unknown } = formatList(spec2, items);
-  if (unknown.length > 0) {
-    const guess = closest(unknown[0] ?? "", spec2.validValues ?? []);
-    return fail(
-      `contains ${unknown.map((u) => `"${u}"`).join(", ")}, expected ${spec2.validValues?.join(", ")}` + (guess ? ` (did you mean "${guess}"?)` : "")
-    );
+function definitions(key, versions) {
+  const out = [];
+  for (const v of versions ?? KAFKA_VERSIONS) {
+    const def = kafkaCatalog(v).configs.get(key);
+    if (def) out.push([v, def]);
   }
-  if (key.endsWith(".throttled.replicas") && !items.every((i) => THROTTLED_REPLICAS_RE.test(i))) {
-    return fail('expected "*" or a list of partition:broker pairs such as 0:101,1:102');
+  return out;
+}
+function normalizeConfigValue(key, value, versions) {
+  const fail = (why) => ({ ok: false, message: `${key}: ${JSON.stringify(value)} ${why}` });
+  let defs = definitions(key, versions);
+  if (defs.length === 0) defs = definitions(key, void 0).slice(-1);
+  if (defs.length === 0) return normalizeUnknown(key, value, fail);
+  const accepted = [];
+  const refused = [];
+  let refusal = "";
+  for (const [version, def] of defs) {
+    const r = checkValue(def, value, fail);
+    if (r.ok) accepted.push(r.value);
+    else {
+      refused.push(version);
+      refusal = r.message;
+    }
   }
-  return { ok: true, value: out };
+  const newest = accepted[accepted.length - 1];
+  if (newest === void 0) return { ok: false, message: refusal };
+  return refused.length > 0 ? { ok: true, value: newest, refusedBy: { versions: refused, message: refusal } } : { ok: true, value: newest };
 }
 function normalizeUnknown(key, value, fail) {
-  if (isList(value)) return { ok: true, value: listItems(value).join(",") };
+  if (isList(value)) return { ok: true, value: value.map(scalarText).join(",") };
   const text = scalarText(value);
   if (typeof value === "boolean") return { ok: true, value: text };
   const unit = configUnit(key);
@@ -7953,32 +8485,37 @@ function normalizeUnknown(key, value, fail) {
   }
   return { ok: true, value: canonicalConfigValue(key, text) };
 }
+function canonicalUnknown(text) {
+  if (/^[+-]?\d+$/.test(text)) return BigInt(text).toString();
+  const lower = text.toLowerCase();
+  if (lower === "true" || lower === "false") return lower;
+  return text.includes(",") ? kafkaListItems(text).join(",") : text;
+}
 function canonicalConfigValue(key, value) {
-  const spec2 = TOPIC_CONFIGS.get(key);
-  const text = value.trim();
-  if (!spec2) {
-    if (/^[+-]?\d+$/.test(text)) return BigInt(text).toString();
-    const lower = text.toLowerCase();
-    return lower === "true" || lower === "false" ? lower : text;
-  }
-  switch (spec2.type) {
+  const def = newestDefinition(key);
+  const text = javaTrim(value);
+  if (!def) return canonicalUnknown(text);
+  switch (def.type) {
     case "int":
     case "long": {
       const parsed = parseInteger(key, text);
       return parsed.ok ? parsed.value.toString() : text;
     }
-    case "double":
-      return DOUBLE_RE.test(text) ? String(Number(text)) : text;
+    case "double": {
+      const n = parseJavaDouble(text);
+      return n === void 0 ? text : formatDouble(n);
+    }
     case "boolean": {
       const lower = text.toLowerCase();
       return lower === "true" || lower === "false" ? lower : text;
     }
     case "string":
-      return spec2.validValues?.find((v) => v.toLowerCase() === text.toLowerCase()) ?? text;
+      return def.validator?.kind === "enum" ? enumHit(def.validator.values, text) ?? text : text;
     case "list": {
-      const items = listItems(text);
-      const { value: out, unknown } = formatList(spec2, items);
-      return unknown.length === 0 ? out : items.join(",");
+      const items = kafkaListItems(text);
+      if (def.validator?.kind === "throttledReplicas") return items.join("") === "*" ? "*" : canonicalList(items, void 0);
+      const values = def.validator?.kind === "list" ? def.validator.values : void 0;
+      return values && items.some((i) => i !== "" && !enumHit(values, i)) ? items.join(",") : canonicalList(items, values);
     }
   }
 }
@@ -7992,77 +8529,25 @@ function humanizeConfigValue(key, value) {
   }
   return void 0;
 }
-var LONG_MAX, TOPIC_CONFIGS, VENDOR_CONFIG_PREFIXES, DURATION_UNITS, SIZE_UNITS, AMBIGUOUS_SIZE_UNITS, DURATION_FORMS, SIZE_FORMS, INT_RANGE, LONG_RANGE, DOUBLE_RE, THROTTLED_REPLICAS_RE;
+var TOPIC_CONFIGS, VENDOR_CONFIG_PREFIXES, BROKER_NAMES, DURATION_UNITS, SIZE_UNITS, AMBIGUOUS_SIZE_UNITS, DURATION_FORMS, SIZE_FORMS, INT_RANGE, LONG_RANGE, DOUBLE_RE, HEX_DOUBLE_RE, LIST_SEPARATOR;
 var init_configs = __esm({
   "src/kafka/configs.ts"() {
     "use strict";
     init_suggest();
-    LONG_MAX = "9223372036854775807";
-    TOPIC_CONFIGS = new Map([
-      spec({ name: "cleanup.policy", type: "list", default: "delete", validValues: ["compact", "delete"] }),
-      spec({ name: "compression.gzip.level", type: "int", default: "-1", min: 1, max: 9, sentinels: [-1] }),
-      spec({ name: "compression.lz4.level", type: "int", default: "9", min: 1, max: 17 }),
-      spec({
-        name: "compression.type",
-        type: "string",
-        default: "producer",
-        validValues: ["gzip", "lz4", "producer", "snappy", "uncompressed", "zstd"]
-      }),
-      spec({ name: "compression.zstd.level", type: "int", default: "3", min: -131072, max: 22 }),
-      spec({ name: "delete.retention.ms", type: "long", default: "86400000", min: 0 }),
-      spec({ name: "file.delete.delay.ms", type: "long", default: "60000", min: 0 }),
-      spec({ name: "flush.messages", type: "long", default: LONG_MAX, min: 1 }),
-      spec({ name: "flush.ms", type: "long", default: LONG_MAX, min: 0 }),
-      spec({ name: "follower.replication.throttled.replicas", type: "list", default: "" }),
-      spec({ name: "index.interval.bytes", type: "int", default: "4096", min: 0 }),
-      spec({ name: "leader.replication.throttled.replicas", type: "list", default: "" }),
-      spec({ name: "local.retention.bytes", type: "long", default: "-2", min: -2 }),
-      spec({ name: "local.retention.ms", type: "long", default: "-2", min: -2 }),
-      spec({ name: "max.compaction.lag.ms", type: "long", default: LONG_MAX, min: 1 }),
-      spec({ name: "max.message.bytes", type: "int", default: "1048588", min: 0 }),
-      spec({
-        name: "message.downconversion.enable",
-        type: "boolean",
-        default: "true",
-        deprecated: "has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal"
-      }),
-      spec({
-        name: "message.format.version",
-        type: "string",
-        default: "3.0-IV1",
-        deprecated: "was removed in Kafka 4.0, which ignores or rejects it"
-      }),
-      spec({ name: "message.timestamp.after.max.ms", type: "long", default: "3600000", min: 0 }),
-      spec({ name: "message.timestamp.before.max.ms", type: "long", default: LONG_MAX, min: 0 }),
-      spec({
-        name: "message.timestamp.difference.max.ms",
-        type: "long",
-        default: LONG_MAX,
-        min: 0,
-        deprecated: "was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms"
-      }),
-      spec({
-        name: "message.timestamp.type",
-        type: "string",
-        default: "CreateTime",
-        validValues: ["CreateTime", "LogAppendTime"]
-      }),
-      spec({ name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", min: 0, max: 1 }),
-      spec({ name: "min.compaction.lag.ms", type: "long", default: "0", min: 0 }),
-      spec({ name: "min.insync.replicas", type: "int", default: "1", min: 1 }),
-      spec({ name: "preallocate", type: "boolean", default: "false" }),
-      spec({ name: "remote.log.copy.disable", type: "boolean", default: "false" }),
-      spec({ name: "remote.log.delete.on.disable", type: "boolean", default: "false" }),
-      spec({ name: "remote.storage.enable", type: "boolean", default: "false" }),
-      spec({ name: "retention.bytes", type: "long", default: "-1" }),
-      spec({ name: "retention.ms", type: "long", default: "604800000", min: -1 }),
-      spec({ name: "segment.bytes", type: "int", default: "1073741824", min: 1048576 }),
-      spec({ name: "segment.index.bytes", type: "int", default: "10485760", min: 4 }),
-      spec({ name: "segment.jitter.ms", type: "long", default: "0", min: 0 }),
-      spec({ name: "segment.ms", type: "long", default: "604800000", min: 1 }),
-      spec({ name: "unclean.leader.election.enable", type: "boolean", default: "false" })
-    ]);
+    init_catalog();
+    TOPIC_CONFIGS = new Map(
+      ALL_TOPIC_CONFIG_NAMES.map((name) => {
+        const def = newestDefinition(name);
+        if (!def) throw new Error(`no definition for ${name}`);
+        return [name, specOf(def)];
+      })
+    );
     VENDOR_CONFIG_PREFIXES = ["aiven.", "confluent.", "redpanda."];
+    BROKER_NAMES = new Map(
+      [...TOPIC_CONFIGS.values()].flatMap(
+        (spec) => spec.synonyms.filter((s) => s.name !== spec.name).map((s) => [s.name, { topicKey: spec.name, unit: s.unit }])
+      )
+    );
     DURATION_UNITS = {
       ms: 1n,
       s: 1000n,
@@ -8096,8 +8581,9 @@ var init_configs = __esm({
     SIZE_FORMS = "a number of bytes, -1, or a size such as 512KiB, 100MiB, 1GiB";
     INT_RANGE = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
     LONG_RANGE = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
-    DOUBLE_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-    THROTTLED_REPLICAS_RE = /^(\*|\d+:\d+)$/;
+    DOUBLE_RE = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$/;
+    HEX_DOUBLE_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)[fFdD]?$/;
+    LIST_SEPARATOR = /\s*,\s*/;
   }
 });
 
@@ -8179,15 +8665,149 @@ function roleFindings(role, topics, groups) {
   return [];
 }
 function configKeyFindings(key, vendorPrefixes) {
-  const spec2 = TOPIC_CONFIGS.get(key);
-  if (spec2?.deprecated) return [warning(`topic config "${key}" ${spec2.deprecated}`)];
-  if (spec2 || isVendorConfigKey(key, vendorPrefixes)) return [];
+  if (TOPIC_CONFIGS.has(key) || isVendorConfigKey(key, vendorPrefixes)) return [];
+  const broker = brokerNameHint(key);
+  if (broker) return [error(`unknown topic config "${key}": ${broker}`)];
   const guess = suggestConfigName(key);
   return [
     error(
       `unknown topic config "${key}"` + (guess ? ` (did you mean "${guess}"?)` : "; a vendor key needs its prefix in configKeys.vendorPrefixes")
     )
   ];
+}
+function removalText(key, version) {
+  const r = removal(key, version);
+  return r ? `was removed in Kafka ${r.removedIn}${r.replacement ? `; ${r.replacement}` : ""}` : void 0;
+}
+function configVersionFindings(key, version) {
+  const spec = TOPIC_CONFIGS.get(key);
+  if (!spec) return [];
+  const found = [];
+  if (spec.internal) found.push(warning(`topic config "${key}" is internal to Kafka (defined for its own tests)`));
+  const defining = versionsDefining(key);
+  if (version !== void 0) {
+    if (defining.includes(version)) return found;
+    const removed2 = removalText(key, version);
+    found.push(
+      error(
+        removed2 ? `topic config "${key}" ${removed2} (the cluster's kafkaVersion is ${version})` : `topic config "${key}" needs ${describeVersions(defining)}; the cluster's kafkaVersion is ${version}`
+      )
+    );
+    return found;
+  }
+  if (defining.length === KAFKA_VERSIONS.length) return found;
+  const newest = KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1];
+  const removed = newest === void 0 ? void 0 : removalText(key, newest);
+  found.push(
+    warning(
+      `topic config "${key}" is known to ${describeVersions(defining)} only` + (removed ? ` (it ${removed})` : "") + "; set kafkaVersion on the cluster to check it against the version it runs"
+    )
+  );
+  return found;
+}
+function configValueVersionFindings(refusedBy, key, version, messageFor) {
+  if (version !== void 0) {
+    const message = refusedBy.versions.includes(version) ? messageFor(version) : void 0;
+    return message ? [error(`${message} (Kafka ${version}, the cluster's kafkaVersion)`)] : [];
+  }
+  const accepting = versionsDefining(key).filter((v) => !refusedBy.versions.includes(v));
+  return [
+    warning(
+      `${refusedBy.message} on ${describeVersions([...refusedBy.versions])}; only ${describeVersions(accepting)} accept it (set kafkaVersion on the cluster to check it against the version it runs)`
+    )
+  ];
+}
+function crossKeyFindings(config2, version) {
+  const v = version ?? KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1] ?? "4.4";
+  const at = (since) => KAFKA_VERSIONS.indexOf(v) >= KAFKA_VERSIONS.indexOf(since);
+  const get = (key) => {
+    const written = config2.get(key);
+    if (written !== void 0) return { value: written, written: true };
+    const def = TOPIC_CONFIGS.get(key)?.default;
+    return def === void 0 ? void 0 : { value: def, written: false };
+  };
+  const out = [];
+  const show = (key, r) => `${key} ${r.value}${r.written ? "" : " (Kafka's default)"}`;
+  const push = (key, other, a, b, why) => {
+    if (!a.written && !b.written) return;
+    const text = `${show(key, a)} ${why} ${show(other, b)}`;
+    const severity = a.written && b.written ? "error" : "warning";
+    const blame = a.written ? key : other;
+    out.push({
+      key: blame,
+      finding: {
+        severity,
+        message: severity === "error" ? `${text}; Kafka refuses this` : `${text}; Kafka refuses this unless the cluster's broker defaults differ`
+      }
+    });
+  };
+  const minLag = get("min.compaction.lag.ms");
+  const maxLag = get("max.compaction.lag.ms");
+  if (minLag && maxLag && BigInt(minLag.value) > BigInt(maxLag.value)) {
+    push("min.compaction.lag.ms", "max.compaction.lag.ms", minLag, maxLag, "is above");
+  }
+  const remote = config2.get("remote.storage.enable");
+  if (remote !== "true") return out;
+  const policy = get("cleanup.policy");
+  if (policy) {
+    const items = policy.value === "" ? [] : policy.value.split(",");
+    const bad = at("4.1") ? !(items.length === 0 || items.length === 1 && items[0] === "delete") : items.includes("compact");
+    if (bad && policy.written) {
+      out.push({
+        key: "cleanup.policy",
+        finding: error(
+          `cleanup.policy ${policy.value} cannot be used with remote.storage.enable true: Kafka ${v} keeps remote (tiered) storage for ` + (at("4.1") ? "topics whose cleanup.policy is delete or empty" : "topics that are not compacted")
+        )
+      });
+    }
+  }
+  for (const [local, total] of [
+    ["local.retention.bytes", "retention.bytes"],
+    ["local.retention.ms", "retention.ms"]
+  ]) {
+    const l = get(local);
+    const t = get(total);
+    if (!l || !t) continue;
+    const lv = BigInt(l.value);
+    const tv = BigInt(t.value);
+    const limited = total === "retention.bytes" ? tv > -1n : tv !== -1n;
+    if (limited && lv !== -2n) {
+      if (lv === -1n) push(local, total, l, t, "keeps local data without limit, which Kafka forbids while the topic has");
+      else if (lv > tv) push(local, total, l, t, "is above");
+    }
+  }
+  if (at("4.4")) {
+    for (const [lag, local, total] of [
+      ["remote.copy.lag.bytes", "local.retention.bytes", "retention.bytes"],
+      ["remote.copy.lag.ms", "local.retention.ms", "retention.ms"]
+    ]) {
+      const g = get(lag);
+      const l = get(local);
+      const t = get(total);
+      if (!g || !l || !t) continue;
+      const effective = BigInt(l.value) === -2n ? t : l;
+      const e = BigInt(effective.value);
+      if (BigInt(g.value) > 0n && e >= 0n && BigInt(g.value) > e) {
+        push(lag, BigInt(l.value) === -2n ? total : local, g, effective, "is above the effective local retention");
+      }
+    }
+  }
+  if (at("3.9") && config2.get("remote.log.copy.disable") === "true") {
+    for (const [local, total] of [
+      ["local.retention.bytes", "retention.bytes"],
+      ["local.retention.ms", "retention.ms"]
+    ]) {
+      const l = get(local);
+      const t = get(total);
+      if (!l || !t || !l.written || BigInt(l.value) === -2n || l.value === t.value) continue;
+      const text = `remote.log.copy.disable true needs ${local} equal to ${total} (or -2), but ${show(local, l)} differs from ${show(total, t)}`;
+      out.push({
+        key: "remote.log.copy.disable",
+        finding: t.written ? error(`${text}; Kafka refuses this`) : warning(`${text}; Kafka refuses this unless the cluster's broker defaults differ`)
+      });
+    }
+  }
+  return out;
 }
 function minInsyncFindings(topic, minInsync, replicationFactor) {
   if (minInsync === void 0 || !/^\d+$/.test(minInsync)) return [];
@@ -8205,6 +8825,7 @@ var error, warning, MAX_TOPIC_NAME_LENGTH, OPERATIONS_BY_RESOURCE;
 var init_rules = __esm({
   "src/manifest/rules.ts"() {
     "use strict";
+    init_catalog();
     init_configs();
     error = (message) => ({ severity: "error", message });
     warning = (message) => ({ severity: "warning", message });
@@ -8233,7 +8854,13 @@ function configEntry(key, raw, keyAt, valueAt, ctx) {
   for (const f of configKeyFindings(key, ctx.vendorPrefixes)) ctx.problems.add(f, keyAt);
   const r = normalizeConfigValue(key, raw);
   if (!r.ok) ctx.problems.error(r.message, valueAt);
-  return { raw, canonical: r.ok ? r.value : void 0, at: valueAt };
+  return {
+    raw,
+    canonical: r.ok ? r.value : void 0,
+    at: valueAt,
+    keyAt,
+    ...r.ok && r.refusedBy ? { refusedBy: r.refusedBy } : {}
+  };
 }
 function writtenValue(doc, path2, value) {
   const decimal = doc.decimalSource(path2);
@@ -8254,7 +8881,7 @@ function layerFromDocument(doc, path2, fields, ctx) {
     const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
     layer.config.set(
       key,
-      raw === null ? { raw, canonical: void 0, at: doc.locate(p) } : configEntry(key, raw, doc.locate(p, "key"), doc.locate(p), ctx)
+      raw === null ? { raw, canonical: void 0, at: doc.locate(p), keyAt: doc.locate(p, "key") } : configEntry(key, raw, doc.locate(p, "key"), doc.locate(p), ctx)
     );
   }
   return layer;
@@ -8351,12 +8978,13 @@ function collect(docs, problems) {
         problems.error(`cluster "${name}" is declared twice: here and at ${elsewhere(previous.source, at)}`, at);
         continue;
       }
-      const { type, ...settings } = written;
+      const { type, kafkaVersion, ...settings } = written;
       const settingSources = {};
       for (const p of pointers(settings, "", [])) if (p !== "") settingSources[p] = doc.locate(`${path2}${p}`);
       clusters.set(name, {
         name,
         type,
+        ...typeof kafkaVersion === "string" && isKafkaVersion(kafkaVersion) ? { kafkaVersion } : {},
         settings,
         baseDir: dirname(resolve(doc.file)),
         source: at,
@@ -8476,6 +9104,7 @@ function collect(docs, problems) {
 var init_collect = __esm({
   "src/manifest/collect.ts"() {
     "use strict";
+    init_catalog();
     init_acls();
     init_layers();
     init_rules();
@@ -9200,6 +9829,1166 @@ var require_ucs2length = __commonJS({
 });
 
 // src/manifest/schema.validators.ts
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate22.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.restUrl === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "restUrl" }, message: "must have required property 'restUrl'", schema: schema33.required, parentSchema: schema33, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema33.properties, key0)) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("confluent" !== data0) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "confluent" }, message: "must be equal to constant", schema: "confluent", parentSchema: schema33.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.restUrl !== void 0) {
+      let data1 = data.restUrl;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err3 = { instancePath: instancePath + "/restUrl", schemaPath: "#/properties/restUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.restUrl, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      } else {
+        const err4 = { instancePath: instancePath + "/restUrl", schemaPath: "#/properties/restUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.restUrl.type, parentSchema: schema33.properties.restUrl, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.clusterId !== void 0) {
+      let data2 = data.clusterId;
+      if (typeof data2 === "string") {
+        if (func2(data2) < 1) {
+          const err5 = { instancePath: instancePath + "/clusterId", schemaPath: "#/properties/clusterId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.clusterId, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/clusterId", schemaPath: "#/properties/clusterId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.clusterId.type, parentSchema: schema33.properties.clusterId, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.auth !== void 0) {
+      let data3 = data.auth;
+      const _errs11 = errors;
+      let valid3 = true;
+      const _errs12 = errors;
+      if (errors === _errs12) {
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          let missing0;
+          if (data3.type === void 0 && (missing0 = "type")) {
+            const err7 = {};
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          } else {
+            if (data3.type !== void 0) {
+              if ("basic" !== data3.type) {
+                const err8 = {};
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err9 = {};
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      }
+      var _valid0 = _errs12 === errors;
+      errors = _errs11;
+      if (vErrors !== null) {
+        if (_errs11) {
+          vErrors.length = _errs11;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs15 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.username === void 0) {
+            const err10 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'", schema: schema34.allOf[0].then.required, parentSchema: schema34.allOf[0].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+          if (data3.password === void 0) {
+            const err11 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'", schema: schema34.allOf[0].then.required, parentSchema: schema34.allOf[0].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          for (const key1 in data3) {
+            if (!(key1 === "type" || key1 === "username" || key1 === "password")) {
+              const err12 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.allOf[0].then, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+          if (data3.type !== void 0) {
+            let data5 = data3.type;
+            if ("basic" !== data5) {
+              const err13 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/type/const", keyword: "const", params: { allowedValue: "basic" }, message: "must be equal to constant", schema: "basic", parentSchema: schema34.allOf[0].then.properties.type, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+          if (data3.username !== void 0) {
+            let data6 = data3.username;
+            if (typeof data6 === "string") {
+              if (func2(data6) < 1) {
+                const err14 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/username/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[0].then.properties.username, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            } else {
+              const err15 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[0].then.properties.username.type, parentSchema: schema34.allOf[0].then.properties.username, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          if (data3.password !== void 0) {
+            let data7 = data3.password;
+            if (typeof data7 === "string") {
+              if (func2(data7) < 1) {
+                const err16 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/password/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[0].then.properties.password, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+            } else {
+              const err17 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/password/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[0].then.properties.password.type, parentSchema: schema34.allOf[0].then.properties.password, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err18 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.allOf[0].then.type, parentSchema: schema34.allOf[0].then, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        var _valid0 = _errs15 === errors;
+        valid3 = _valid0;
+        if (valid3) {
+          var props0 = true;
+        }
+      }
+      if (!valid3) {
+        const err19 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema34.allOf[0].if, parentSchema: schema34.allOf[0], data: data3 };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+      const _errs24 = errors;
+      let valid6 = true;
+      const _errs25 = errors;
+      if (errors === _errs25) {
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          let missing1;
+          if (data3.type === void 0 && (missing1 = "type")) {
+            const err20 = {};
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          } else {
+            if (data3.type !== void 0) {
+              if ("bearer" !== data3.type) {
+                const err21 = {};
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err22 = {};
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+      }
+      var _valid1 = _errs25 === errors;
+      errors = _errs24;
+      if (vErrors !== null) {
+        if (_errs24) {
+          vErrors.length = _errs24;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid1) {
+        const _errs28 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.token === void 0) {
+            const err23 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema34.allOf[1].then.required, parentSchema: schema34.allOf[1].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          for (const key2 in data3) {
+            if (!(key2 === "type" || key2 === "token")) {
+              const err24 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.allOf[1].then, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          }
+          if (data3.type !== void 0) {
+            let data9 = data3.type;
+            if ("bearer" !== data9) {
+              const err25 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/type/const", keyword: "const", params: { allowedValue: "bearer" }, message: "must be equal to constant", schema: "bearer", parentSchema: schema34.allOf[1].then.properties.type, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          }
+          if (data3.token !== void 0) {
+            let data10 = data3.token;
+            if (typeof data10 === "string") {
+              if (func2(data10) < 1) {
+                const err26 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[1].then.properties.token, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            } else {
+              const err27 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[1].then.properties.token.type, parentSchema: schema34.allOf[1].then.properties.token, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err28 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.allOf[1].then.type, parentSchema: schema34.allOf[1].then, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        var _valid1 = _errs28 === errors;
+        valid6 = _valid1;
+        if (valid6) {
+          var props1 = true;
+        }
+      }
+      if (!valid6) {
+        const err29 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema34.allOf[1].if, parentSchema: schema34.allOf[1], data: data3 };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      if (props0 !== true && props1 !== void 0) {
+        if (props1 === true) {
+          props0 = true;
+        } else {
+          props0 = props0 || {};
+          Object.assign(props0, props1);
+        }
+      }
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        if (data3.type === void 0) {
+          const err30 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema34.required, parentSchema: schema34, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+        if (props0 !== true) {
+          props0 = props0 || {};
+          props0.type = true;
+        }
+        if (data3.type !== void 0) {
+          let data11 = data3.type;
+          if (!(data11 === "basic" || data11 === "bearer")) {
+            const err31 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/properties/type/enum", keyword: "enum", params: { allowedValues: schema34.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema34.properties.type.enum, parentSchema: schema34.properties.type, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err32 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.caFile !== void 0) {
+      let data12 = data.caFile;
+      if (typeof data12 === "string") {
+        if (func2(data12) < 1) {
+          const err33 = { instancePath: instancePath + "/caFile", schemaPath: "#/properties/caFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.caFile, data: data12 };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+      } else {
+        const err34 = { instancePath: instancePath + "/caFile", schemaPath: "#/properties/caFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.caFile.type, parentSchema: schema33.properties.caFile, data: data12 };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.insecureSkipTlsVerify !== void 0) {
+      let data13 = data.insecureSkipTlsVerify;
+      if (typeof data13 !== "boolean" && typeof data13 !== "string") {
+        const err35 = { instancePath: instancePath + "/insecureSkipTlsVerify", schemaPath: "#/$defs/settingBoolean/type", keyword: "type", params: { type: schema35.type }, message: "must be boolean,string", schema: schema35.type, parentSchema: schema35, data: data13 };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.timeouts !== void 0) {
+      let data14 = data.timeouts;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        for (const key3 in data14) {
+          if (!(key3 === "connectMs" || key3 === "readMs")) {
+            const err36 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data14.connectMs !== void 0) {
+          let data15 = data14.connectMs;
+          if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && typeof data15 !== "string") {
+            const err37 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/type", keyword: "type", params: { type: schema36.properties.connectMs.type }, message: "must be integer,string", schema: schema36.properties.connectMs.type, parentSchema: schema36.properties.connectMs, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+          if (typeof data15 == "number" && isFinite(data15)) {
+            if (data15 < 1 || isNaN(data15)) {
+              const err38 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.connectMs, data: data15 };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data14.readMs !== void 0) {
+          let data16 = data14.readMs;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && typeof data16 !== "string") {
+            const err39 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/type", keyword: "type", params: { type: schema36.properties.readMs.type }, message: "must be integer,string", schema: schema36.properties.readMs.type, parentSchema: schema36.properties.readMs, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 1 || isNaN(data16)) {
+              const err40 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.readMs, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err41 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data: data14 };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+    if (data.retry !== void 0) {
+      let data17 = data.retry;
+      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+        for (const key4 in data17) {
+          if (!(key4 === "maxAttempts" || key4 === "baseDelayMs" || key4 === "maxDelayMs")) {
+            const err42 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+        if (data17.maxAttempts !== void 0) {
+          let data18 = data17.maxAttempts;
+          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && typeof data18 !== "string") {
+            const err43 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/type", keyword: "type", params: { type: schema37.properties.maxAttempts.type }, message: "must be integer,string", schema: schema37.properties.maxAttempts.type, parentSchema: schema37.properties.maxAttempts, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 < 1 || isNaN(data18)) {
+              const err44 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.maxAttempts, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.baseDelayMs !== void 0) {
+          let data19 = data17.baseDelayMs;
+          if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)) && isFinite(data19)) && typeof data19 !== "string") {
+            const err45 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/type", keyword: "type", params: { type: schema37.properties.baseDelayMs.type }, message: "must be integer,string", schema: schema37.properties.baseDelayMs.type, parentSchema: schema37.properties.baseDelayMs, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          if (typeof data19 == "number" && isFinite(data19)) {
+            if (data19 < 0 || isNaN(data19)) {
+              const err46 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.baseDelayMs, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.maxDelayMs !== void 0) {
+          let data20 = data17.maxDelayMs;
+          if (!(typeof data20 == "number" && (!(data20 % 1) && !isNaN(data20)) && isFinite(data20)) && typeof data20 !== "string") {
+            const err47 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/type", keyword: "type", params: { type: schema37.properties.maxDelayMs.type }, message: "must be integer,string", schema: schema37.properties.maxDelayMs.type, parentSchema: schema37.properties.maxDelayMs, data: data20 };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+          if (typeof data20 == "number" && isFinite(data20)) {
+            if (data20 < 0 || isNaN(data20)) {
+              const err48 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.maxDelayMs, data: data20 };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err49 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data: data17 };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+    if (data.concurrency !== void 0) {
+      let data21 = data.concurrency;
+      if (!(typeof data21 == "number" && (!(data21 % 1) && !isNaN(data21)) && isFinite(data21)) && typeof data21 !== "string") {
+        const err50 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/type", keyword: "type", params: { type: schema33.properties.concurrency.type }, message: "must be integer,string", schema: schema33.properties.concurrency.type, parentSchema: schema33.properties.concurrency, data: data21 };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+      if (typeof data21 == "number" && isFinite(data21)) {
+        if (data21 < 1 || isNaN(data21)) {
+          const err51 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema33.properties.concurrency, data: data21 };
+          if (vErrors === null) {
+            vErrors = [err51];
+          } else {
+            vErrors.push(err51);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.aclBatchSize !== void 0) {
+      let data22 = data.aclBatchSize;
+      if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22)) && typeof data22 !== "string") {
+        const err52 = { instancePath: instancePath + "/aclBatchSize", schemaPath: "#/properties/aclBatchSize/type", keyword: "type", params: { type: schema33.properties.aclBatchSize.type }, message: "must be integer,string", schema: schema33.properties.aclBatchSize.type, parentSchema: schema33.properties.aclBatchSize, data: data22 };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+      if (typeof data22 == "number" && isFinite(data22)) {
+        if (data22 < 1 || isNaN(data22)) {
+          const err53 = { instancePath: instancePath + "/aclBatchSize", schemaPath: "#/properties/aclBatchSize/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema33.properties.aclBatchSize, data: data22 };
+          if (vErrors === null) {
+            vErrors = [err53];
+          } else {
+            vErrors.push(err53);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.kafkaVersion !== void 0) {
+      let data23 = data.kafkaVersion;
+      if (!(data23 === "3.7" || data23 === "3.8" || data23 === "3.9" || data23 === "4.0" || data23 === "4.1" || data23 === "4.2" || data23 === "4.3" || data23 === "4.4")) {
+        const err54 = { instancePath: instancePath + "/kafkaVersion", schemaPath: "#/$defs/kafkaVersion/enum", keyword: "enum", params: { allowedValues: schema38.enum }, message: "must be equal to one of the allowed values", schema: schema38.enum, parentSchema: schema38, data: data23 };
+        if (vErrors === null) {
+          vErrors = [err54];
+        } else {
+          vErrors.push(err54);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err55 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
+    if (vErrors === null) {
+      vErrors = [err55];
+    } else {
+      vErrors.push(err55);
+    }
+    errors++;
+  }
+  validate22.errors = vErrors;
+  return errors === 0;
+}
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate24.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.databaseId === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "databaseId" }, message: "must have required property 'databaseId'", schema: schema39.required, parentSchema: schema39, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.token === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema39.required, parentSchema: schema39, data };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "type" || key0 === "databaseId" || key0 === "token" || key0 === "apiUrl" || key0 === "timeouts" || key0 === "retry" || key0 === "concurrency" || key0 === "topicCreation")) {
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("digitalocean" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "digitalocean" }, message: "must be equal to constant", schema: "digitalocean", parentSchema: schema39.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.databaseId !== void 0) {
+      let data1 = data.databaseId;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err4 = { instancePath: instancePath + "/databaseId", schemaPath: "#/properties/databaseId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.databaseId, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/databaseId", schemaPath: "#/properties/databaseId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.databaseId.type, parentSchema: schema39.properties.databaseId, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.token !== void 0) {
+      let data2 = data.token;
+      if (typeof data2 === "string") {
+        if (func2(data2) < 1) {
+          const err6 = { instancePath: instancePath + "/token", schemaPath: "#/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.token, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      } else {
+        const err7 = { instancePath: instancePath + "/token", schemaPath: "#/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.token.type, parentSchema: schema39.properties.token, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.apiUrl !== void 0) {
+      let data3 = data.apiUrl;
+      if (typeof data3 === "string") {
+        if (func2(data3) < 1) {
+          const err8 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/properties/apiUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.apiUrl, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/properties/apiUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.apiUrl.type, parentSchema: schema39.properties.apiUrl, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.timeouts !== void 0) {
+      let data4 = data.timeouts;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        for (const key1 in data4) {
+          if (!(key1 === "connectMs" || key1 === "readMs")) {
+            const err10 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data4.connectMs !== void 0) {
+          let data5 = data4.connectMs;
+          if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5)) && typeof data5 !== "string") {
+            const err11 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/type", keyword: "type", params: { type: schema36.properties.connectMs.type }, message: "must be integer,string", schema: schema36.properties.connectMs.type, parentSchema: schema36.properties.connectMs, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 < 1 || isNaN(data5)) {
+              const err12 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.connectMs, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.readMs !== void 0) {
+          let data6 = data4.readMs;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6)) && typeof data6 !== "string") {
+            const err13 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/type", keyword: "type", params: { type: schema36.properties.readMs.type }, message: "must be integer,string", schema: schema36.properties.readMs.type, parentSchema: schema36.properties.readMs, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 < 1 || isNaN(data6)) {
+              const err14 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.readMs, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data: data4 };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.retry !== void 0) {
+      let data7 = data.retry;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        for (const key2 in data7) {
+          if (!(key2 === "maxAttempts" || key2 === "baseDelayMs" || key2 === "maxDelayMs")) {
+            const err16 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data7.maxAttempts !== void 0) {
+          let data8 = data7.maxAttempts;
+          if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8)) && typeof data8 !== "string") {
+            const err17 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/type", keyword: "type", params: { type: schema37.properties.maxAttempts.type }, message: "must be integer,string", schema: schema37.properties.maxAttempts.type, parentSchema: schema37.properties.maxAttempts, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 < 1 || isNaN(data8)) {
+              const err18 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.maxAttempts, data: data8 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data7.baseDelayMs !== void 0) {
+          let data9 = data7.baseDelayMs;
+          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9)) && typeof data9 !== "string") {
+            const err19 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/type", keyword: "type", params: { type: schema37.properties.baseDelayMs.type }, message: "must be integer,string", schema: schema37.properties.baseDelayMs.type, parentSchema: schema37.properties.baseDelayMs, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 < 0 || isNaN(data9)) {
+              const err20 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.baseDelayMs, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data7.maxDelayMs !== void 0) {
+          let data10 = data7.maxDelayMs;
+          if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10)) && typeof data10 !== "string") {
+            const err21 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/type", keyword: "type", params: { type: schema37.properties.maxDelayMs.type }, message: "must be integer,string", schema: schema37.properties.maxDelayMs.type, parentSchema: schema37.properties.maxDelayMs, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          if (typeof data10 == "number" && isFinite(data10)) {
+            if (data10 < 0 || isNaN(data10)) {
+              const err22 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.maxDelayMs, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err23 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.concurrency !== void 0) {
+      let data11 = data.concurrency;
+      if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11)) && typeof data11 !== "string") {
+        const err24 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/type", keyword: "type", params: { type: schema39.properties.concurrency.type }, message: "must be integer,string", schema: schema39.properties.concurrency.type, parentSchema: schema39.properties.concurrency, data: data11 };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      if (typeof data11 == "number" && isFinite(data11)) {
+        if (data11 < 1 || isNaN(data11)) {
+          const err25 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema39.properties.concurrency, data: data11 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.topicCreation !== void 0) {
+      let data12 = data.topicCreation;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        for (const key3 in data12) {
+          if (!(key3 === "timeoutMs" || key3 === "pollIntervalMs")) {
+            const err26 = { instancePath: instancePath + "/topicCreation", schemaPath: "#/properties/topicCreation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39.properties.topicCreation, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data12.timeoutMs !== void 0) {
+          let data13 = data12.timeoutMs;
+          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
+            const err27 = { instancePath: instancePath + "/topicCreation/timeoutMs", schemaPath: "#/properties/topicCreation/properties/timeoutMs/type", keyword: "type", params: { type: schema39.properties.topicCreation.properties.timeoutMs.type }, message: "must be integer,string", schema: schema39.properties.topicCreation.properties.timeoutMs.type, parentSchema: schema39.properties.topicCreation.properties.timeoutMs, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+          if (typeof data13 == "number" && isFinite(data13)) {
+            if (data13 < 1 || isNaN(data13)) {
+              const err28 = { instancePath: instancePath + "/topicCreation/timeoutMs", schemaPath: "#/properties/topicCreation/properties/timeoutMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema39.properties.topicCreation.properties.timeoutMs, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data12.pollIntervalMs !== void 0) {
+          let data14 = data12.pollIntervalMs;
+          if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14)) && typeof data14 !== "string") {
+            const err29 = { instancePath: instancePath + "/topicCreation/pollIntervalMs", schemaPath: "#/properties/topicCreation/properties/pollIntervalMs/type", keyword: "type", params: { type: schema39.properties.topicCreation.properties.pollIntervalMs.type }, message: "must be integer,string", schema: schema39.properties.topicCreation.properties.pollIntervalMs.type, parentSchema: schema39.properties.topicCreation.properties.pollIntervalMs, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          if (typeof data14 == "number" && isFinite(data14)) {
+            if (data14 < 1 || isNaN(data14)) {
+              const err30 = { instancePath: instancePath + "/topicCreation/pollIntervalMs", schemaPath: "#/properties/topicCreation/properties/pollIntervalMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema39.properties.topicCreation.properties.pollIntervalMs, data: data14 };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err31 = { instancePath: instancePath + "/topicCreation", schemaPath: "#/properties/topicCreation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.properties.topicCreation.type, parentSchema: schema39.properties.topicCreation, data: data12 };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err32 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+    if (vErrors === null) {
+      vErrors = [err32];
+    } else {
+      vErrors.push(err32);
+    }
+    errors++;
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
+function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate26.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.path === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema42.required, parentSchema: schema42, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "type" || key0 === "path" || key0 === "kafkaVersion")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema42, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("snapshot" !== data0) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "snapshot" }, message: "must be equal to constant", schema: "snapshot", parentSchema: schema42.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data1 = data.path;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err3 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.path, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      } else {
+        const err4 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.path.type, parentSchema: schema42.properties.path, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.kafkaVersion !== void 0) {
+      let data2 = data.kafkaVersion;
+      if (!(data2 === "3.7" || data2 === "3.8" || data2 === "3.9" || data2 === "4.0" || data2 === "4.1" || data2 === "4.2" || data2 === "4.3" || data2 === "4.4")) {
+        const err5 = { instancePath: instancePath + "/kafkaVersion", schemaPath: "#/$defs/kafkaVersion/enum", keyword: "enum", params: { allowedValues: schema38.enum }, message: "must be equal to one of the allowed values", schema: schema38.enum, parentSchema: schema38, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.type, parentSchema: schema42, data };
+    if (vErrors === null) {
+      vErrors = [err6];
+    } else {
+      vErrors.push(err6);
+    }
+    errors++;
+  }
+  validate26.errors = vErrors;
+  return errors === 0;
+}
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -9258,674 +11047,218 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (_valid0) {
     const _errs6 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.restUrl === void 0) {
-        const err3 = { instancePath, schemaPath: "#/$defs/confluentCluster/required", keyword: "required", params: { missingProperty: "restUrl" }, message: "must have required property 'restUrl'", schema: schema33.required, parentSchema: schema33, data };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if (data.restUrl !== void 0) {
-        let data1 = data.restUrl;
-        if (typeof data1 === "string") {
-          if (func1(data1) < 1) {
-            const err4 = { instancePath: instancePath + "/restUrl", schemaPath: "#/$defs/confluentCluster/properties/restUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.restUrl, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
-            errors++;
-          }
-        } else {
-          const err5 = { instancePath: instancePath + "/restUrl", schemaPath: "#/$defs/confluentCluster/properties/restUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.restUrl.type, parentSchema: schema33.properties.restUrl, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-      if (data.clusterId !== void 0) {
-        let data2 = data.clusterId;
-        if (typeof data2 === "string") {
-          if (func1(data2) < 1) {
-            const err6 = { instancePath: instancePath + "/clusterId", schemaPath: "#/$defs/confluentCluster/properties/clusterId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.clusterId, data: data2 };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
-        } else {
-          const err7 = { instancePath: instancePath + "/clusterId", schemaPath: "#/$defs/confluentCluster/properties/clusterId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.clusterId.type, parentSchema: schema33.properties.clusterId, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      }
-      if (data.auth !== void 0) {
-        let data3 = data.auth;
-        const _errs16 = errors;
-        let valid6 = true;
-        const _errs17 = errors;
-        if (errors === _errs17) {
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            let missing1;
-            if (data3.type === void 0 && (missing1 = "type")) {
-              const err8 = {};
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            } else {
-              if (data3.type !== void 0) {
-                if ("basic" !== data3.type) {
-                  const err9 = {};
-                  if (vErrors === null) {
-                    vErrors = [err9];
-                  } else {
-                    vErrors.push(err9);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err10 = {};
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
-            errors++;
-          }
-        }
-        var _valid1 = _errs17 === errors;
-        errors = _errs16;
-        if (vErrors !== null) {
-          if (_errs16) {
-            vErrors.length = _errs16;
-          } else {
-            vErrors = null;
-          }
-        }
-        if (_valid1) {
-          const _errs20 = errors;
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            if (data3.username === void 0) {
-              const err11 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'", schema: schema33.properties.auth.allOf[0].then.required, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-            if (data3.password === void 0) {
-              const err12 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'", schema: schema33.properties.auth.allOf[0].then.required, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
-              errors++;
-            }
-            if (data3.username !== void 0) {
-              let data5 = data3.username;
-              if (typeof data5 !== "string") {
-                const err13 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[0].then.properties.username.type, parentSchema: schema33.properties.auth.allOf[0].then.properties.username, data: data5 };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
-                errors++;
-              }
-            }
-            if (data3.password !== void 0) {
-              let data6 = data3.password;
-              if (typeof data6 !== "string") {
-                const err14 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/properties/password/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[0].then.properties.password.type, parentSchema: schema33.properties.auth.allOf[0].then.properties.password, data: data6 };
-                if (vErrors === null) {
-                  vErrors = [err14];
-                } else {
-                  vErrors.push(err14);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err15 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.allOf[0].then.type, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-          var _valid1 = _errs20 === errors;
-          valid6 = _valid1;
-          if (valid6) {
-            var props0 = {};
-            props0.username = true;
-            props0.password = true;
-            props0.type = true;
-          }
-        }
-        if (!valid6) {
-          const err16 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema33.properties.auth.allOf[0].if, parentSchema: schema33.properties.auth.allOf[0], data: data3 };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-        const _errs27 = errors;
-        let valid9 = true;
-        const _errs28 = errors;
-        if (errors === _errs28) {
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            let missing2;
-            if (data3.type === void 0 && (missing2 = "type")) {
-              const err17 = {};
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            } else {
-              if (data3.type !== void 0) {
-                if ("bearer" !== data3.type) {
-                  const err18 = {};
-                  if (vErrors === null) {
-                    vErrors = [err18];
-                  } else {
-                    vErrors.push(err18);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err19 = {};
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
-            errors++;
-          }
-        }
-        var _valid2 = _errs28 === errors;
-        errors = _errs27;
-        if (vErrors !== null) {
-          if (_errs27) {
-            vErrors.length = _errs27;
-          } else {
-            vErrors = null;
-          }
-        }
-        if (_valid2) {
-          const _errs31 = errors;
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            if (data3.token === void 0) {
-              const err20 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema33.properties.auth.allOf[1].then.required, parentSchema: schema33.properties.auth.allOf[1].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-            if (data3.token !== void 0) {
-              let data8 = data3.token;
-              if (typeof data8 !== "string") {
-                const err21 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[1].then.properties.token.type, parentSchema: schema33.properties.auth.allOf[1].then.properties.token, data: data8 };
-                if (vErrors === null) {
-                  vErrors = [err21];
-                } else {
-                  vErrors.push(err21);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err22 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.allOf[1].then.type, parentSchema: schema33.properties.auth.allOf[1].then, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-          var _valid2 = _errs31 === errors;
-          valid9 = _valid2;
-          if (valid9) {
-            var props1 = {};
-            props1.token = true;
-            props1.type = true;
-          }
-        }
-        if (!valid9) {
-          const err23 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema33.properties.auth.allOf[1].if, parentSchema: schema33.properties.auth.allOf[1], data: data3 };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-        if (props0 !== true && props1 !== void 0) {
-          if (props1 === true) {
-            props0 = true;
-          } else {
-            props0 = props0 || {};
-            Object.assign(props0, props1);
-          }
-        }
-        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-          if (data3.type === void 0) {
-            const err24 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema33.properties.auth.required, parentSchema: schema33.properties.auth, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
-            errors++;
-          }
-          if (props0 !== true) {
-            props0 = props0 || {};
-            props0.type = true;
-          }
-          if (data3.type !== void 0) {
-            let data9 = data3.type;
-            if (!(data9 === "basic" || data9 === "bearer")) {
-              const err25 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentCluster/properties/auth/properties/type/enum", keyword: "enum", params: { allowedValues: schema33.properties.auth.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema33.properties.auth.properties.type.enum, parentSchema: schema33.properties.auth.properties.type, data: data9 };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
-            }
-          }
-        } else {
-          const err26 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.type, parentSchema: schema33.properties.auth, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err27 = { instancePath, schemaPath: "#/$defs/confluentCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
-      if (vErrors === null) {
-        vErrors = [err27];
-      } else {
-        vErrors.push(err27);
-      }
-      errors++;
+    if (!validate22(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+      errors = vErrors.length;
     }
     var _valid0 = _errs6 === errors;
     valid1 = _valid0;
     if (valid1) {
-      var props2 = {};
-      props2.restUrl = true;
-      props2.clusterId = true;
-      props2.auth = true;
-      props2.type = true;
+      var props0 = true;
     }
   }
   if (!valid1) {
-    const err28 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[0].if, parentSchema: schema32.allOf[0], data };
+    const err3 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[0].if, parentSchema: schema32.allOf[0], data };
     if (vErrors === null) {
-      vErrors = [err28];
+      vErrors = [err3];
     } else {
-      vErrors.push(err28);
+      vErrors.push(err3);
     }
     errors++;
   }
-  const _errs37 = errors;
-  let valid13 = true;
-  const _errs38 = errors;
-  if (errors === _errs38) {
+  const _errs8 = errors;
+  let valid3 = true;
+  const _errs9 = errors;
+  if (errors === _errs9) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing3;
-      if (data.type === void 0 && (missing3 = "type")) {
-        const err29 = {};
+      let missing1;
+      if (data.type === void 0 && (missing1 = "type")) {
+        const err4 = {};
         if (vErrors === null) {
-          vErrors = [err29];
+          vErrors = [err4];
         } else {
-          vErrors.push(err29);
+          vErrors.push(err4);
         }
         errors++;
       } else {
         if (data.type !== void 0) {
           if ("digitalocean" !== data.type) {
-            const err30 = {};
+            const err5 = {};
             if (vErrors === null) {
-              vErrors = [err30];
+              vErrors = [err5];
             } else {
-              vErrors.push(err30);
+              vErrors.push(err5);
             }
             errors++;
           }
         }
       }
     } else {
-      const err31 = {};
+      const err6 = {};
       if (vErrors === null) {
-        vErrors = [err31];
+        vErrors = [err6];
       } else {
-        vErrors.push(err31);
+        vErrors.push(err6);
       }
       errors++;
     }
   }
-  var _valid3 = _errs38 === errors;
-  errors = _errs37;
+  var _valid1 = _errs9 === errors;
+  errors = _errs8;
   if (vErrors !== null) {
-    if (_errs37) {
-      vErrors.length = _errs37;
+    if (_errs8) {
+      vErrors.length = _errs8;
     } else {
       vErrors = null;
     }
   }
-  if (_valid3) {
-    const _errs41 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.databaseId === void 0) {
-        const err32 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/required", keyword: "required", params: { missingProperty: "databaseId" }, message: "must have required property 'databaseId'", schema: schema34.required, parentSchema: schema34, data };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-      if (data.token === void 0) {
-        const err33 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema34.required, parentSchema: schema34, data };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-      if (data.databaseId !== void 0) {
-        let data11 = data.databaseId;
-        if (typeof data11 === "string") {
-          if (func1(data11) < 1) {
-            const err34 = { instancePath: instancePath + "/databaseId", schemaPath: "#/$defs/digitaloceanCluster/properties/databaseId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.databaseId, data: data11 };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-        } else {
-          const err35 = { instancePath: instancePath + "/databaseId", schemaPath: "#/$defs/digitaloceanCluster/properties/databaseId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.databaseId.type, parentSchema: schema34.properties.databaseId, data: data11 };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-      }
-      if (data.token !== void 0) {
-        let data12 = data.token;
-        if (typeof data12 === "string") {
-          if (func1(data12) < 1) {
-            const err36 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/digitaloceanCluster/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.token, data: data12 };
-            if (vErrors === null) {
-              vErrors = [err36];
-            } else {
-              vErrors.push(err36);
-            }
-            errors++;
-          }
-        } else {
-          const err37 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/digitaloceanCluster/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.token.type, parentSchema: schema34.properties.token, data: data12 };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
-          }
-          errors++;
-        }
-      }
-      if (data.apiUrl !== void 0) {
-        let data13 = data.apiUrl;
-        if (typeof data13 === "string") {
-          if (func1(data13) < 1) {
-            const err38 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/$defs/digitaloceanCluster/properties/apiUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.apiUrl, data: data13 };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-        } else {
-          const err39 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/$defs/digitaloceanCluster/properties/apiUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.apiUrl.type, parentSchema: schema34.properties.apiUrl, data: data13 };
-          if (vErrors === null) {
-            vErrors = [err39];
-          } else {
-            vErrors.push(err39);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err40 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
-      if (vErrors === null) {
-        vErrors = [err40];
-      } else {
-        vErrors.push(err40);
-      }
-      errors++;
+  if (_valid1) {
+    const _errs12 = errors;
+    if (!validate24(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+      errors = vErrors.length;
     }
-    var _valid3 = _errs41 === errors;
-    valid13 = _valid3;
-    if (valid13) {
-      var props3 = {};
-      props3.databaseId = true;
-      props3.token = true;
-      props3.apiUrl = true;
-      props3.type = true;
+    var _valid1 = _errs12 === errors;
+    valid3 = _valid1;
+    if (valid3) {
+      var props1 = true;
     }
   }
-  if (!valid13) {
-    const err41 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[1].if, parentSchema: schema32.allOf[1], data };
+  if (!valid3) {
+    const err7 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[1].if, parentSchema: schema32.allOf[1], data };
     if (vErrors === null) {
-      vErrors = [err41];
+      vErrors = [err7];
     } else {
-      vErrors.push(err41);
+      vErrors.push(err7);
     }
     errors++;
   }
-  if (props2 !== true && props3 !== void 0) {
-    if (props3 === true) {
-      props2 = true;
+  if (props0 !== true && props1 !== void 0) {
+    if (props1 === true) {
+      props0 = true;
     } else {
-      props2 = props2 || {};
-      Object.assign(props2, props3);
+      props0 = props0 || {};
+      Object.assign(props0, props1);
     }
   }
-  const _errs51 = errors;
-  let valid17 = true;
-  const _errs52 = errors;
-  if (errors === _errs52) {
+  const _errs14 = errors;
+  let valid5 = true;
+  const _errs15 = errors;
+  if (errors === _errs15) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing4;
-      if (data.type === void 0 && (missing4 = "type")) {
-        const err42 = {};
+      let missing2;
+      if (data.type === void 0 && (missing2 = "type")) {
+        const err8 = {};
         if (vErrors === null) {
-          vErrors = [err42];
+          vErrors = [err8];
         } else {
-          vErrors.push(err42);
+          vErrors.push(err8);
         }
         errors++;
       } else {
         if (data.type !== void 0) {
           if ("snapshot" !== data.type) {
-            const err43 = {};
+            const err9 = {};
             if (vErrors === null) {
-              vErrors = [err43];
+              vErrors = [err9];
             } else {
-              vErrors.push(err43);
+              vErrors.push(err9);
             }
             errors++;
           }
         }
       }
     } else {
-      const err44 = {};
+      const err10 = {};
       if (vErrors === null) {
-        vErrors = [err44];
+        vErrors = [err10];
       } else {
-        vErrors.push(err44);
+        vErrors.push(err10);
       }
       errors++;
     }
   }
-  var _valid4 = _errs52 === errors;
-  errors = _errs51;
+  var _valid2 = _errs15 === errors;
+  errors = _errs14;
   if (vErrors !== null) {
-    if (_errs51) {
-      vErrors.length = _errs51;
+    if (_errs14) {
+      vErrors.length = _errs14;
     } else {
       vErrors = null;
     }
   }
-  if (_valid4) {
-    const _errs55 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.path === void 0) {
-        const err45 = { instancePath, schemaPath: "#/$defs/snapshotCluster/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema35.required, parentSchema: schema35, data };
-        if (vErrors === null) {
-          vErrors = [err45];
-        } else {
-          vErrors.push(err45);
-        }
-        errors++;
-      }
-      if (data.path !== void 0) {
-        let data15 = data.path;
-        if (typeof data15 === "string") {
-          if (func1(data15) < 1) {
-            const err46 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/snapshotCluster/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.path, data: data15 };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-        } else {
-          const err47 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/snapshotCluster/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.path.type, parentSchema: schema35.properties.path, data: data15 };
-          if (vErrors === null) {
-            vErrors = [err47];
-          } else {
-            vErrors.push(err47);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err48 = { instancePath, schemaPath: "#/$defs/snapshotCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
-      if (vErrors === null) {
-        vErrors = [err48];
-      } else {
-        vErrors.push(err48);
-      }
-      errors++;
+  if (_valid2) {
+    const _errs18 = errors;
+    if (!validate26(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+      errors = vErrors.length;
     }
-    var _valid4 = _errs55 === errors;
-    valid17 = _valid4;
-    if (valid17) {
-      var props4 = {};
-      props4.path = true;
-      props4.type = true;
+    var _valid2 = _errs18 === errors;
+    valid5 = _valid2;
+    if (valid5) {
+      var props2 = true;
     }
   }
-  if (!valid17) {
-    const err49 = { instancePath, schemaPath: "#/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[2].if, parentSchema: schema32.allOf[2], data };
+  if (!valid5) {
+    const err11 = { instancePath, schemaPath: "#/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[2].if, parentSchema: schema32.allOf[2], data };
     if (vErrors === null) {
-      vErrors = [err49];
+      vErrors = [err11];
     } else {
-      vErrors.push(err49);
+      vErrors.push(err11);
     }
     errors++;
   }
-  if (props2 !== true && props4 !== void 0) {
-    if (props4 === true) {
-      props2 = true;
+  if (props0 !== true && props2 !== void 0) {
+    if (props2 === true) {
+      props0 = true;
     } else {
-      props2 = props2 || {};
-      Object.assign(props2, props4);
+      props0 = props0 || {};
+      Object.assign(props0, props2);
     }
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err50 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema32.required, parentSchema: schema32, data };
+      const err12 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema32.required, parentSchema: schema32, data };
       if (vErrors === null) {
-        vErrors = [err50];
+        vErrors = [err12];
       } else {
-        vErrors.push(err50);
+        vErrors.push(err12);
       }
       errors++;
     }
-    if (props2 !== true) {
-      props2 = props2 || {};
-      props2.type = true;
+    if (props0 !== true) {
+      props0 = props0 || {};
+      props0.type = true;
     }
     if (data.type !== void 0) {
-      let data16 = data.type;
-      if (!(data16 === "confluent" || data16 === "digitalocean" || data16 === "snapshot")) {
-        const err51 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema32.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.type.enum, parentSchema: schema32.properties.type, data: data16 };
+      let data3 = data.type;
+      if (!(data3 === "confluent" || data3 === "digitalocean" || data3 === "snapshot")) {
+        const err13 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema32.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.type.enum, parentSchema: schema32.properties.type, data: data3 };
         if (vErrors === null) {
-          vErrors = [err51];
+          vErrors = [err13];
         } else {
-          vErrors.push(err51);
+          vErrors.push(err13);
         }
         errors++;
       }
     }
   } else {
-    const err52 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
-      vErrors = [err52];
+      vErrors = [err14];
     } else {
-      vErrors.push(err52);
+      vErrors.push(err14);
     }
     errors++;
   }
   validate21.errors = vErrors;
-  evaluated0.props = props2;
+  evaluated0.props = props0;
   return errors === 0;
 }
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
+  const evaluated0 = validate30.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -9934,10 +11267,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func11.call(schema38.properties, key0)) {
+      if (!func1.call(schema46.properties, key0)) {
         let data0 = data[key0];
         if (typeof data0 !== "string" && !(typeof data0 == "number" && isFinite(data0)) && typeof data0 !== "boolean" && !Array.isArray(data0)) {
-          const err0 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data0 };
+          const err0 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data0 };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -9950,7 +11283,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           for (let i0 = 0; i0 < len0; i0++) {
             let data1 = data0[i0];
             if (typeof data1 !== "string" && !(typeof data1 == "number" && isFinite(data1)) && typeof data1 !== "boolean") {
-              const err1 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data1 };
+              const err1 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data1 };
               if (vErrors === null) {
                 vErrors = [err1];
               } else {
@@ -9965,7 +11298,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["cleanup.policy"] !== void 0) {
       let data2 = data["cleanup.policy"];
       if (typeof data2 !== "string" && !(typeof data2 == "number" && isFinite(data2)) && typeof data2 !== "boolean" && !Array.isArray(data2)) {
-        const err2 = { instancePath: instancePath + "/cleanup.policy", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data2 };
+        const err2 = { instancePath: instancePath + "/cleanup.policy", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data2 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -9978,7 +11311,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data3 = data2[i1];
           if (typeof data3 !== "string" && !(typeof data3 == "number" && isFinite(data3)) && typeof data3 !== "boolean") {
-            const err3 = { instancePath: instancePath + "/cleanup.policy/" + i1, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data3 };
+            const err3 = { instancePath: instancePath + "/cleanup.policy/" + i1, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -9992,7 +11325,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.gzip.level"] !== void 0) {
       let data4 = data["compression.gzip.level"];
       if (typeof data4 !== "string" && !(typeof data4 == "number" && isFinite(data4)) && typeof data4 !== "boolean" && !Array.isArray(data4)) {
-        const err4 = { instancePath: instancePath + "/compression.gzip.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data4 };
+        const err4 = { instancePath: instancePath + "/compression.gzip.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data4 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -10005,7 +11338,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i2 = 0; i2 < len2; i2++) {
           let data5 = data4[i2];
           if (typeof data5 !== "string" && !(typeof data5 == "number" && isFinite(data5)) && typeof data5 !== "boolean") {
-            const err5 = { instancePath: instancePath + "/compression.gzip.level/" + i2, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data5 };
+            const err5 = { instancePath: instancePath + "/compression.gzip.level/" + i2, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -10019,7 +11352,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.lz4.level"] !== void 0) {
       let data6 = data["compression.lz4.level"];
       if (typeof data6 !== "string" && !(typeof data6 == "number" && isFinite(data6)) && typeof data6 !== "boolean" && !Array.isArray(data6)) {
-        const err6 = { instancePath: instancePath + "/compression.lz4.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data6 };
+        const err6 = { instancePath: instancePath + "/compression.lz4.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data6 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -10032,7 +11365,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i3 = 0; i3 < len3; i3++) {
           let data7 = data6[i3];
           if (typeof data7 !== "string" && !(typeof data7 == "number" && isFinite(data7)) && typeof data7 !== "boolean") {
-            const err7 = { instancePath: instancePath + "/compression.lz4.level/" + i3, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data7 };
+            const err7 = { instancePath: instancePath + "/compression.lz4.level/" + i3, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data7 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -10046,7 +11379,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.type"] !== void 0) {
       let data8 = data["compression.type"];
       if (typeof data8 !== "string" && !(typeof data8 == "number" && isFinite(data8)) && typeof data8 !== "boolean" && !Array.isArray(data8)) {
-        const err8 = { instancePath: instancePath + "/compression.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data8 };
+        const err8 = { instancePath: instancePath + "/compression.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data8 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -10059,7 +11392,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i4 = 0; i4 < len4; i4++) {
           let data9 = data8[i4];
           if (typeof data9 !== "string" && !(typeof data9 == "number" && isFinite(data9)) && typeof data9 !== "boolean") {
-            const err9 = { instancePath: instancePath + "/compression.type/" + i4, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data9 };
+            const err9 = { instancePath: instancePath + "/compression.type/" + i4, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -10073,7 +11406,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.zstd.level"] !== void 0) {
       let data10 = data["compression.zstd.level"];
       if (typeof data10 !== "string" && !(typeof data10 == "number" && isFinite(data10)) && typeof data10 !== "boolean" && !Array.isArray(data10)) {
-        const err10 = { instancePath: instancePath + "/compression.zstd.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data10 };
+        const err10 = { instancePath: instancePath + "/compression.zstd.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data10 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -10086,7 +11419,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i5 = 0; i5 < len5; i5++) {
           let data11 = data10[i5];
           if (typeof data11 !== "string" && !(typeof data11 == "number" && isFinite(data11)) && typeof data11 !== "boolean") {
-            const err11 = { instancePath: instancePath + "/compression.zstd.level/" + i5, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data11 };
+            const err11 = { instancePath: instancePath + "/compression.zstd.level/" + i5, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data11 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -10100,7 +11433,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["delete.retention.ms"] !== void 0) {
       let data12 = data["delete.retention.ms"];
       if (typeof data12 !== "string" && !(typeof data12 == "number" && isFinite(data12)) && typeof data12 !== "boolean" && !Array.isArray(data12)) {
-        const err12 = { instancePath: instancePath + "/delete.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data12 };
+        const err12 = { instancePath: instancePath + "/delete.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data12 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -10113,7 +11446,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i6 = 0; i6 < len6; i6++) {
           let data13 = data12[i6];
           if (typeof data13 !== "string" && !(typeof data13 == "number" && isFinite(data13)) && typeof data13 !== "boolean") {
-            const err13 = { instancePath: instancePath + "/delete.retention.ms/" + i6, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data13 };
+            const err13 = { instancePath: instancePath + "/delete.retention.ms/" + i6, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data13 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -10124,10 +11457,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["file.delete.delay.ms"] !== void 0) {
-      let data14 = data["file.delete.delay.ms"];
+    if (data["errors.deadletterqueue.group.enable"] !== void 0) {
+      let data14 = data["errors.deadletterqueue.group.enable"];
       if (typeof data14 !== "string" && !(typeof data14 == "number" && isFinite(data14)) && typeof data14 !== "boolean" && !Array.isArray(data14)) {
-        const err14 = { instancePath: instancePath + "/file.delete.delay.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data14 };
+        const err14 = { instancePath: instancePath + "/errors.deadletterqueue.group.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data14 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -10140,7 +11473,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i7 = 0; i7 < len7; i7++) {
           let data15 = data14[i7];
           if (typeof data15 !== "string" && !(typeof data15 == "number" && isFinite(data15)) && typeof data15 !== "boolean") {
-            const err15 = { instancePath: instancePath + "/file.delete.delay.ms/" + i7, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data15 };
+            const err15 = { instancePath: instancePath + "/errors.deadletterqueue.group.enable/" + i7, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data15 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -10151,10 +11484,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["flush.messages"] !== void 0) {
-      let data16 = data["flush.messages"];
+    if (data["file.delete.delay.ms"] !== void 0) {
+      let data16 = data["file.delete.delay.ms"];
       if (typeof data16 !== "string" && !(typeof data16 == "number" && isFinite(data16)) && typeof data16 !== "boolean" && !Array.isArray(data16)) {
-        const err16 = { instancePath: instancePath + "/flush.messages", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data16 };
+        const err16 = { instancePath: instancePath + "/file.delete.delay.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data16 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -10167,7 +11500,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i8 = 0; i8 < len8; i8++) {
           let data17 = data16[i8];
           if (typeof data17 !== "string" && !(typeof data17 == "number" && isFinite(data17)) && typeof data17 !== "boolean") {
-            const err17 = { instancePath: instancePath + "/flush.messages/" + i8, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data17 };
+            const err17 = { instancePath: instancePath + "/file.delete.delay.ms/" + i8, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data17 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -10178,10 +11511,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["flush.ms"] !== void 0) {
-      let data18 = data["flush.ms"];
+    if (data["flush.messages"] !== void 0) {
+      let data18 = data["flush.messages"];
       if (typeof data18 !== "string" && !(typeof data18 == "number" && isFinite(data18)) && typeof data18 !== "boolean" && !Array.isArray(data18)) {
-        const err18 = { instancePath: instancePath + "/flush.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data18 };
+        const err18 = { instancePath: instancePath + "/flush.messages", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data18 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -10194,7 +11527,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i9 = 0; i9 < len9; i9++) {
           let data19 = data18[i9];
           if (typeof data19 !== "string" && !(typeof data19 == "number" && isFinite(data19)) && typeof data19 !== "boolean") {
-            const err19 = { instancePath: instancePath + "/flush.ms/" + i9, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data19 };
+            const err19 = { instancePath: instancePath + "/flush.messages/" + i9, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data19 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -10205,10 +11538,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["follower.replication.throttled.replicas"] !== void 0) {
-      let data20 = data["follower.replication.throttled.replicas"];
+    if (data["flush.ms"] !== void 0) {
+      let data20 = data["flush.ms"];
       if (typeof data20 !== "string" && !(typeof data20 == "number" && isFinite(data20)) && typeof data20 !== "boolean" && !Array.isArray(data20)) {
-        const err20 = { instancePath: instancePath + "/follower.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data20 };
+        const err20 = { instancePath: instancePath + "/flush.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data20 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -10221,7 +11554,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i10 = 0; i10 < len10; i10++) {
           let data21 = data20[i10];
           if (typeof data21 !== "string" && !(typeof data21 == "number" && isFinite(data21)) && typeof data21 !== "boolean") {
-            const err21 = { instancePath: instancePath + "/follower.replication.throttled.replicas/" + i10, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data21 };
+            const err21 = { instancePath: instancePath + "/flush.ms/" + i10, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data21 };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -10232,10 +11565,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["index.interval.bytes"] !== void 0) {
-      let data22 = data["index.interval.bytes"];
+    if (data["follower.replication.throttled.replicas"] !== void 0) {
+      let data22 = data["follower.replication.throttled.replicas"];
       if (typeof data22 !== "string" && !(typeof data22 == "number" && isFinite(data22)) && typeof data22 !== "boolean" && !Array.isArray(data22)) {
-        const err22 = { instancePath: instancePath + "/index.interval.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data22 };
+        const err22 = { instancePath: instancePath + "/follower.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data22 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -10248,7 +11581,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i11 = 0; i11 < len11; i11++) {
           let data23 = data22[i11];
           if (typeof data23 !== "string" && !(typeof data23 == "number" && isFinite(data23)) && typeof data23 !== "boolean") {
-            const err23 = { instancePath: instancePath + "/index.interval.bytes/" + i11, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data23 };
+            const err23 = { instancePath: instancePath + "/follower.replication.throttled.replicas/" + i11, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data23 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -10259,10 +11592,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["leader.replication.throttled.replicas"] !== void 0) {
-      let data24 = data["leader.replication.throttled.replicas"];
+    if (data["index.interval.bytes"] !== void 0) {
+      let data24 = data["index.interval.bytes"];
       if (typeof data24 !== "string" && !(typeof data24 == "number" && isFinite(data24)) && typeof data24 !== "boolean" && !Array.isArray(data24)) {
-        const err24 = { instancePath: instancePath + "/leader.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data24 };
+        const err24 = { instancePath: instancePath + "/index.interval.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data24 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -10275,7 +11608,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i12 = 0; i12 < len12; i12++) {
           let data25 = data24[i12];
           if (typeof data25 !== "string" && !(typeof data25 == "number" && isFinite(data25)) && typeof data25 !== "boolean") {
-            const err25 = { instancePath: instancePath + "/leader.replication.throttled.replicas/" + i12, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data25 };
+            const err25 = { instancePath: instancePath + "/index.interval.bytes/" + i12, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data25 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -10286,10 +11619,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["local.retention.bytes"] !== void 0) {
-      let data26 = data["local.retention.bytes"];
+    if (data["internal.segment.bytes"] !== void 0) {
+      let data26 = data["internal.segment.bytes"];
       if (typeof data26 !== "string" && !(typeof data26 == "number" && isFinite(data26)) && typeof data26 !== "boolean" && !Array.isArray(data26)) {
-        const err26 = { instancePath: instancePath + "/local.retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data26 };
+        const err26 = { instancePath: instancePath + "/internal.segment.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data26 };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -10302,7 +11635,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i13 = 0; i13 < len13; i13++) {
           let data27 = data26[i13];
           if (typeof data27 !== "string" && !(typeof data27 == "number" && isFinite(data27)) && typeof data27 !== "boolean") {
-            const err27 = { instancePath: instancePath + "/local.retention.bytes/" + i13, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data27 };
+            const err27 = { instancePath: instancePath + "/internal.segment.bytes/" + i13, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data27 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -10313,10 +11646,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["local.retention.ms"] !== void 0) {
-      let data28 = data["local.retention.ms"];
+    if (data["leader.replication.throttled.replicas"] !== void 0) {
+      let data28 = data["leader.replication.throttled.replicas"];
       if (typeof data28 !== "string" && !(typeof data28 == "number" && isFinite(data28)) && typeof data28 !== "boolean" && !Array.isArray(data28)) {
-        const err28 = { instancePath: instancePath + "/local.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data28 };
+        const err28 = { instancePath: instancePath + "/leader.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data28 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -10329,7 +11662,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i14 = 0; i14 < len14; i14++) {
           let data29 = data28[i14];
           if (typeof data29 !== "string" && !(typeof data29 == "number" && isFinite(data29)) && typeof data29 !== "boolean") {
-            const err29 = { instancePath: instancePath + "/local.retention.ms/" + i14, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data29 };
+            const err29 = { instancePath: instancePath + "/leader.replication.throttled.replicas/" + i14, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data29 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -10340,10 +11673,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["max.compaction.lag.ms"] !== void 0) {
-      let data30 = data["max.compaction.lag.ms"];
+    if (data["local.retention.bytes"] !== void 0) {
+      let data30 = data["local.retention.bytes"];
       if (typeof data30 !== "string" && !(typeof data30 == "number" && isFinite(data30)) && typeof data30 !== "boolean" && !Array.isArray(data30)) {
-        const err30 = { instancePath: instancePath + "/max.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data30 };
+        const err30 = { instancePath: instancePath + "/local.retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data30 };
         if (vErrors === null) {
           vErrors = [err30];
         } else {
@@ -10356,7 +11689,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i15 = 0; i15 < len15; i15++) {
           let data31 = data30[i15];
           if (typeof data31 !== "string" && !(typeof data31 == "number" && isFinite(data31)) && typeof data31 !== "boolean") {
-            const err31 = { instancePath: instancePath + "/max.compaction.lag.ms/" + i15, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data31 };
+            const err31 = { instancePath: instancePath + "/local.retention.bytes/" + i15, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data31 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -10367,10 +11700,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["max.message.bytes"] !== void 0) {
-      let data32 = data["max.message.bytes"];
+    if (data["local.retention.ms"] !== void 0) {
+      let data32 = data["local.retention.ms"];
       if (typeof data32 !== "string" && !(typeof data32 == "number" && isFinite(data32)) && typeof data32 !== "boolean" && !Array.isArray(data32)) {
-        const err32 = { instancePath: instancePath + "/max.message.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data32 };
+        const err32 = { instancePath: instancePath + "/local.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data32 };
         if (vErrors === null) {
           vErrors = [err32];
         } else {
@@ -10383,7 +11716,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i16 = 0; i16 < len16; i16++) {
           let data33 = data32[i16];
           if (typeof data33 !== "string" && !(typeof data33 == "number" && isFinite(data33)) && typeof data33 !== "boolean") {
-            const err33 = { instancePath: instancePath + "/max.message.bytes/" + i16, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data33 };
+            const err33 = { instancePath: instancePath + "/local.retention.ms/" + i16, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data33 };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -10394,10 +11727,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.downconversion.enable"] !== void 0) {
-      let data34 = data["message.downconversion.enable"];
+    if (data["max.compaction.lag.ms"] !== void 0) {
+      let data34 = data["max.compaction.lag.ms"];
       if (typeof data34 !== "string" && !(typeof data34 == "number" && isFinite(data34)) && typeof data34 !== "boolean" && !Array.isArray(data34)) {
-        const err34 = { instancePath: instancePath + "/message.downconversion.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data34 };
+        const err34 = { instancePath: instancePath + "/max.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data34 };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -10410,7 +11743,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i17 = 0; i17 < len17; i17++) {
           let data35 = data34[i17];
           if (typeof data35 !== "string" && !(typeof data35 == "number" && isFinite(data35)) && typeof data35 !== "boolean") {
-            const err35 = { instancePath: instancePath + "/message.downconversion.enable/" + i17, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data35 };
+            const err35 = { instancePath: instancePath + "/max.compaction.lag.ms/" + i17, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data35 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -10421,10 +11754,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.format.version"] !== void 0) {
-      let data36 = data["message.format.version"];
+    if (data["max.decompressed.message.bytes"] !== void 0) {
+      let data36 = data["max.decompressed.message.bytes"];
       if (typeof data36 !== "string" && !(typeof data36 == "number" && isFinite(data36)) && typeof data36 !== "boolean" && !Array.isArray(data36)) {
-        const err36 = { instancePath: instancePath + "/message.format.version", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data36 };
+        const err36 = { instancePath: instancePath + "/max.decompressed.message.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data36 };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -10437,7 +11770,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i18 = 0; i18 < len18; i18++) {
           let data37 = data36[i18];
           if (typeof data37 !== "string" && !(typeof data37 == "number" && isFinite(data37)) && typeof data37 !== "boolean") {
-            const err37 = { instancePath: instancePath + "/message.format.version/" + i18, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data37 };
+            const err37 = { instancePath: instancePath + "/max.decompressed.message.bytes/" + i18, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data37 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -10448,10 +11781,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.timestamp.after.max.ms"] !== void 0) {
-      let data38 = data["message.timestamp.after.max.ms"];
+    if (data["max.message.bytes"] !== void 0) {
+      let data38 = data["max.message.bytes"];
       if (typeof data38 !== "string" && !(typeof data38 == "number" && isFinite(data38)) && typeof data38 !== "boolean" && !Array.isArray(data38)) {
-        const err38 = { instancePath: instancePath + "/message.timestamp.after.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data38 };
+        const err38 = { instancePath: instancePath + "/max.message.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data38 };
         if (vErrors === null) {
           vErrors = [err38];
         } else {
@@ -10464,7 +11797,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i19 = 0; i19 < len19; i19++) {
           let data39 = data38[i19];
           if (typeof data39 !== "string" && !(typeof data39 == "number" && isFinite(data39)) && typeof data39 !== "boolean") {
-            const err39 = { instancePath: instancePath + "/message.timestamp.after.max.ms/" + i19, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data39 };
+            const err39 = { instancePath: instancePath + "/max.message.bytes/" + i19, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data39 };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -10475,10 +11808,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.timestamp.before.max.ms"] !== void 0) {
-      let data40 = data["message.timestamp.before.max.ms"];
+    if (data["message.downconversion.enable"] !== void 0) {
+      let data40 = data["message.downconversion.enable"];
       if (typeof data40 !== "string" && !(typeof data40 == "number" && isFinite(data40)) && typeof data40 !== "boolean" && !Array.isArray(data40)) {
-        const err40 = { instancePath: instancePath + "/message.timestamp.before.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data40 };
+        const err40 = { instancePath: instancePath + "/message.downconversion.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data40 };
         if (vErrors === null) {
           vErrors = [err40];
         } else {
@@ -10491,7 +11824,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i20 = 0; i20 < len20; i20++) {
           let data41 = data40[i20];
           if (typeof data41 !== "string" && !(typeof data41 == "number" && isFinite(data41)) && typeof data41 !== "boolean") {
-            const err41 = { instancePath: instancePath + "/message.timestamp.before.max.ms/" + i20, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data41 };
+            const err41 = { instancePath: instancePath + "/message.downconversion.enable/" + i20, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data41 };
             if (vErrors === null) {
               vErrors = [err41];
             } else {
@@ -10502,10 +11835,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.timestamp.difference.max.ms"] !== void 0) {
-      let data42 = data["message.timestamp.difference.max.ms"];
+    if (data["message.format.version"] !== void 0) {
+      let data42 = data["message.format.version"];
       if (typeof data42 !== "string" && !(typeof data42 == "number" && isFinite(data42)) && typeof data42 !== "boolean" && !Array.isArray(data42)) {
-        const err42 = { instancePath: instancePath + "/message.timestamp.difference.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data42 };
+        const err42 = { instancePath: instancePath + "/message.format.version", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data42 };
         if (vErrors === null) {
           vErrors = [err42];
         } else {
@@ -10518,7 +11851,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i21 = 0; i21 < len21; i21++) {
           let data43 = data42[i21];
           if (typeof data43 !== "string" && !(typeof data43 == "number" && isFinite(data43)) && typeof data43 !== "boolean") {
-            const err43 = { instancePath: instancePath + "/message.timestamp.difference.max.ms/" + i21, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data43 };
+            const err43 = { instancePath: instancePath + "/message.format.version/" + i21, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data43 };
             if (vErrors === null) {
               vErrors = [err43];
             } else {
@@ -10529,10 +11862,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.timestamp.type"] !== void 0) {
-      let data44 = data["message.timestamp.type"];
+    if (data["message.timestamp.after.max.ms"] !== void 0) {
+      let data44 = data["message.timestamp.after.max.ms"];
       if (typeof data44 !== "string" && !(typeof data44 == "number" && isFinite(data44)) && typeof data44 !== "boolean" && !Array.isArray(data44)) {
-        const err44 = { instancePath: instancePath + "/message.timestamp.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data44 };
+        const err44 = { instancePath: instancePath + "/message.timestamp.after.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data44 };
         if (vErrors === null) {
           vErrors = [err44];
         } else {
@@ -10545,7 +11878,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i22 = 0; i22 < len22; i22++) {
           let data45 = data44[i22];
           if (typeof data45 !== "string" && !(typeof data45 == "number" && isFinite(data45)) && typeof data45 !== "boolean") {
-            const err45 = { instancePath: instancePath + "/message.timestamp.type/" + i22, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data45 };
+            const err45 = { instancePath: instancePath + "/message.timestamp.after.max.ms/" + i22, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data45 };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
@@ -10556,10 +11889,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["min.cleanable.dirty.ratio"] !== void 0) {
-      let data46 = data["min.cleanable.dirty.ratio"];
+    if (data["message.timestamp.before.max.ms"] !== void 0) {
+      let data46 = data["message.timestamp.before.max.ms"];
       if (typeof data46 !== "string" && !(typeof data46 == "number" && isFinite(data46)) && typeof data46 !== "boolean" && !Array.isArray(data46)) {
-        const err46 = { instancePath: instancePath + "/min.cleanable.dirty.ratio", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data46 };
+        const err46 = { instancePath: instancePath + "/message.timestamp.before.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data46 };
         if (vErrors === null) {
           vErrors = [err46];
         } else {
@@ -10572,7 +11905,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i23 = 0; i23 < len23; i23++) {
           let data47 = data46[i23];
           if (typeof data47 !== "string" && !(typeof data47 == "number" && isFinite(data47)) && typeof data47 !== "boolean") {
-            const err47 = { instancePath: instancePath + "/min.cleanable.dirty.ratio/" + i23, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data47 };
+            const err47 = { instancePath: instancePath + "/message.timestamp.before.max.ms/" + i23, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data47 };
             if (vErrors === null) {
               vErrors = [err47];
             } else {
@@ -10583,10 +11916,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["min.compaction.lag.ms"] !== void 0) {
-      let data48 = data["min.compaction.lag.ms"];
+    if (data["message.timestamp.difference.max.ms"] !== void 0) {
+      let data48 = data["message.timestamp.difference.max.ms"];
       if (typeof data48 !== "string" && !(typeof data48 == "number" && isFinite(data48)) && typeof data48 !== "boolean" && !Array.isArray(data48)) {
-        const err48 = { instancePath: instancePath + "/min.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data48 };
+        const err48 = { instancePath: instancePath + "/message.timestamp.difference.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data48 };
         if (vErrors === null) {
           vErrors = [err48];
         } else {
@@ -10599,7 +11932,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i24 = 0; i24 < len24; i24++) {
           let data49 = data48[i24];
           if (typeof data49 !== "string" && !(typeof data49 == "number" && isFinite(data49)) && typeof data49 !== "boolean") {
-            const err49 = { instancePath: instancePath + "/min.compaction.lag.ms/" + i24, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data49 };
+            const err49 = { instancePath: instancePath + "/message.timestamp.difference.max.ms/" + i24, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data49 };
             if (vErrors === null) {
               vErrors = [err49];
             } else {
@@ -10610,10 +11943,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["min.insync.replicas"] !== void 0) {
-      let data50 = data["min.insync.replicas"];
+    if (data["message.timestamp.type"] !== void 0) {
+      let data50 = data["message.timestamp.type"];
       if (typeof data50 !== "string" && !(typeof data50 == "number" && isFinite(data50)) && typeof data50 !== "boolean" && !Array.isArray(data50)) {
-        const err50 = { instancePath: instancePath + "/min.insync.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data50 };
+        const err50 = { instancePath: instancePath + "/message.timestamp.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data50 };
         if (vErrors === null) {
           vErrors = [err50];
         } else {
@@ -10626,7 +11959,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i25 = 0; i25 < len25; i25++) {
           let data51 = data50[i25];
           if (typeof data51 !== "string" && !(typeof data51 == "number" && isFinite(data51)) && typeof data51 !== "boolean") {
-            const err51 = { instancePath: instancePath + "/min.insync.replicas/" + i25, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data51 };
+            const err51 = { instancePath: instancePath + "/message.timestamp.type/" + i25, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data51 };
             if (vErrors === null) {
               vErrors = [err51];
             } else {
@@ -10637,10 +11970,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data.preallocate !== void 0) {
-      let data52 = data.preallocate;
+    if (data["min.cleanable.dirty.ratio"] !== void 0) {
+      let data52 = data["min.cleanable.dirty.ratio"];
       if (typeof data52 !== "string" && !(typeof data52 == "number" && isFinite(data52)) && typeof data52 !== "boolean" && !Array.isArray(data52)) {
-        const err52 = { instancePath: instancePath + "/preallocate", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data52 };
+        const err52 = { instancePath: instancePath + "/min.cleanable.dirty.ratio", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data52 };
         if (vErrors === null) {
           vErrors = [err52];
         } else {
@@ -10653,7 +11986,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i26 = 0; i26 < len26; i26++) {
           let data53 = data52[i26];
           if (typeof data53 !== "string" && !(typeof data53 == "number" && isFinite(data53)) && typeof data53 !== "boolean") {
-            const err53 = { instancePath: instancePath + "/preallocate/" + i26, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data53 };
+            const err53 = { instancePath: instancePath + "/min.cleanable.dirty.ratio/" + i26, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data53 };
             if (vErrors === null) {
               vErrors = [err53];
             } else {
@@ -10664,10 +11997,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["remote.log.copy.disable"] !== void 0) {
-      let data54 = data["remote.log.copy.disable"];
+    if (data["min.compaction.lag.ms"] !== void 0) {
+      let data54 = data["min.compaction.lag.ms"];
       if (typeof data54 !== "string" && !(typeof data54 == "number" && isFinite(data54)) && typeof data54 !== "boolean" && !Array.isArray(data54)) {
-        const err54 = { instancePath: instancePath + "/remote.log.copy.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data54 };
+        const err54 = { instancePath: instancePath + "/min.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data54 };
         if (vErrors === null) {
           vErrors = [err54];
         } else {
@@ -10680,7 +12013,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i27 = 0; i27 < len27; i27++) {
           let data55 = data54[i27];
           if (typeof data55 !== "string" && !(typeof data55 == "number" && isFinite(data55)) && typeof data55 !== "boolean") {
-            const err55 = { instancePath: instancePath + "/remote.log.copy.disable/" + i27, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data55 };
+            const err55 = { instancePath: instancePath + "/min.compaction.lag.ms/" + i27, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data55 };
             if (vErrors === null) {
               vErrors = [err55];
             } else {
@@ -10691,10 +12024,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["remote.log.delete.on.disable"] !== void 0) {
-      let data56 = data["remote.log.delete.on.disable"];
+    if (data["min.insync.replicas"] !== void 0) {
+      let data56 = data["min.insync.replicas"];
       if (typeof data56 !== "string" && !(typeof data56 == "number" && isFinite(data56)) && typeof data56 !== "boolean" && !Array.isArray(data56)) {
-        const err56 = { instancePath: instancePath + "/remote.log.delete.on.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data56 };
+        const err56 = { instancePath: instancePath + "/min.insync.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data56 };
         if (vErrors === null) {
           vErrors = [err56];
         } else {
@@ -10707,7 +12040,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i28 = 0; i28 < len28; i28++) {
           let data57 = data56[i28];
           if (typeof data57 !== "string" && !(typeof data57 == "number" && isFinite(data57)) && typeof data57 !== "boolean") {
-            const err57 = { instancePath: instancePath + "/remote.log.delete.on.disable/" + i28, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data57 };
+            const err57 = { instancePath: instancePath + "/min.insync.replicas/" + i28, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data57 };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -10718,10 +12051,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["remote.storage.enable"] !== void 0) {
-      let data58 = data["remote.storage.enable"];
+    if (data.preallocate !== void 0) {
+      let data58 = data.preallocate;
       if (typeof data58 !== "string" && !(typeof data58 == "number" && isFinite(data58)) && typeof data58 !== "boolean" && !Array.isArray(data58)) {
-        const err58 = { instancePath: instancePath + "/remote.storage.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data58 };
+        const err58 = { instancePath: instancePath + "/preallocate", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data58 };
         if (vErrors === null) {
           vErrors = [err58];
         } else {
@@ -10734,7 +12067,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i29 = 0; i29 < len29; i29++) {
           let data59 = data58[i29];
           if (typeof data59 !== "string" && !(typeof data59 == "number" && isFinite(data59)) && typeof data59 !== "boolean") {
-            const err59 = { instancePath: instancePath + "/remote.storage.enable/" + i29, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data59 };
+            const err59 = { instancePath: instancePath + "/preallocate/" + i29, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data59 };
             if (vErrors === null) {
               vErrors = [err59];
             } else {
@@ -10745,10 +12078,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["retention.bytes"] !== void 0) {
-      let data60 = data["retention.bytes"];
+    if (data["remote.copy.lag.bytes"] !== void 0) {
+      let data60 = data["remote.copy.lag.bytes"];
       if (typeof data60 !== "string" && !(typeof data60 == "number" && isFinite(data60)) && typeof data60 !== "boolean" && !Array.isArray(data60)) {
-        const err60 = { instancePath: instancePath + "/retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data60 };
+        const err60 = { instancePath: instancePath + "/remote.copy.lag.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data60 };
         if (vErrors === null) {
           vErrors = [err60];
         } else {
@@ -10761,7 +12094,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i30 = 0; i30 < len30; i30++) {
           let data61 = data60[i30];
           if (typeof data61 !== "string" && !(typeof data61 == "number" && isFinite(data61)) && typeof data61 !== "boolean") {
-            const err61 = { instancePath: instancePath + "/retention.bytes/" + i30, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data61 };
+            const err61 = { instancePath: instancePath + "/remote.copy.lag.bytes/" + i30, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data61 };
             if (vErrors === null) {
               vErrors = [err61];
             } else {
@@ -10772,10 +12105,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["retention.ms"] !== void 0) {
-      let data62 = data["retention.ms"];
+    if (data["remote.copy.lag.ms"] !== void 0) {
+      let data62 = data["remote.copy.lag.ms"];
       if (typeof data62 !== "string" && !(typeof data62 == "number" && isFinite(data62)) && typeof data62 !== "boolean" && !Array.isArray(data62)) {
-        const err62 = { instancePath: instancePath + "/retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data62 };
+        const err62 = { instancePath: instancePath + "/remote.copy.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data62 };
         if (vErrors === null) {
           vErrors = [err62];
         } else {
@@ -10788,7 +12121,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i31 = 0; i31 < len31; i31++) {
           let data63 = data62[i31];
           if (typeof data63 !== "string" && !(typeof data63 == "number" && isFinite(data63)) && typeof data63 !== "boolean") {
-            const err63 = { instancePath: instancePath + "/retention.ms/" + i31, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data63 };
+            const err63 = { instancePath: instancePath + "/remote.copy.lag.ms/" + i31, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data63 };
             if (vErrors === null) {
               vErrors = [err63];
             } else {
@@ -10799,10 +12132,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["segment.bytes"] !== void 0) {
-      let data64 = data["segment.bytes"];
+    if (data["remote.log.copy.disable"] !== void 0) {
+      let data64 = data["remote.log.copy.disable"];
       if (typeof data64 !== "string" && !(typeof data64 == "number" && isFinite(data64)) && typeof data64 !== "boolean" && !Array.isArray(data64)) {
-        const err64 = { instancePath: instancePath + "/segment.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data64 };
+        const err64 = { instancePath: instancePath + "/remote.log.copy.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data64 };
         if (vErrors === null) {
           vErrors = [err64];
         } else {
@@ -10815,7 +12148,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i32 = 0; i32 < len32; i32++) {
           let data65 = data64[i32];
           if (typeof data65 !== "string" && !(typeof data65 == "number" && isFinite(data65)) && typeof data65 !== "boolean") {
-            const err65 = { instancePath: instancePath + "/segment.bytes/" + i32, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data65 };
+            const err65 = { instancePath: instancePath + "/remote.log.copy.disable/" + i32, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data65 };
             if (vErrors === null) {
               vErrors = [err65];
             } else {
@@ -10826,10 +12159,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["segment.index.bytes"] !== void 0) {
-      let data66 = data["segment.index.bytes"];
+    if (data["remote.log.delete.on.disable"] !== void 0) {
+      let data66 = data["remote.log.delete.on.disable"];
       if (typeof data66 !== "string" && !(typeof data66 == "number" && isFinite(data66)) && typeof data66 !== "boolean" && !Array.isArray(data66)) {
-        const err66 = { instancePath: instancePath + "/segment.index.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data66 };
+        const err66 = { instancePath: instancePath + "/remote.log.delete.on.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data66 };
         if (vErrors === null) {
           vErrors = [err66];
         } else {
@@ -10842,7 +12175,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i33 = 0; i33 < len33; i33++) {
           let data67 = data66[i33];
           if (typeof data67 !== "string" && !(typeof data67 == "number" && isFinite(data67)) && typeof data67 !== "boolean") {
-            const err67 = { instancePath: instancePath + "/segment.index.bytes/" + i33, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data67 };
+            const err67 = { instancePath: instancePath + "/remote.log.delete.on.disable/" + i33, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data67 };
             if (vErrors === null) {
               vErrors = [err67];
             } else {
@@ -10853,10 +12186,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["segment.jitter.ms"] !== void 0) {
-      let data68 = data["segment.jitter.ms"];
+    if (data["remote.storage.enable"] !== void 0) {
+      let data68 = data["remote.storage.enable"];
       if (typeof data68 !== "string" && !(typeof data68 == "number" && isFinite(data68)) && typeof data68 !== "boolean" && !Array.isArray(data68)) {
-        const err68 = { instancePath: instancePath + "/segment.jitter.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data68 };
+        const err68 = { instancePath: instancePath + "/remote.storage.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data68 };
         if (vErrors === null) {
           vErrors = [err68];
         } else {
@@ -10869,7 +12202,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i34 = 0; i34 < len34; i34++) {
           let data69 = data68[i34];
           if (typeof data69 !== "string" && !(typeof data69 == "number" && isFinite(data69)) && typeof data69 !== "boolean") {
-            const err69 = { instancePath: instancePath + "/segment.jitter.ms/" + i34, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data69 };
+            const err69 = { instancePath: instancePath + "/remote.storage.enable/" + i34, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data69 };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
@@ -10880,10 +12213,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["segment.ms"] !== void 0) {
-      let data70 = data["segment.ms"];
+    if (data["retention.bytes"] !== void 0) {
+      let data70 = data["retention.bytes"];
       if (typeof data70 !== "string" && !(typeof data70 == "number" && isFinite(data70)) && typeof data70 !== "boolean" && !Array.isArray(data70)) {
-        const err70 = { instancePath: instancePath + "/segment.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data70 };
+        const err70 = { instancePath: instancePath + "/retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data70 };
         if (vErrors === null) {
           vErrors = [err70];
         } else {
@@ -10896,7 +12229,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i35 = 0; i35 < len35; i35++) {
           let data71 = data70[i35];
           if (typeof data71 !== "string" && !(typeof data71 == "number" && isFinite(data71)) && typeof data71 !== "boolean") {
-            const err71 = { instancePath: instancePath + "/segment.ms/" + i35, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data71 };
+            const err71 = { instancePath: instancePath + "/retention.bytes/" + i35, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data71 };
             if (vErrors === null) {
               vErrors = [err71];
             } else {
@@ -10907,10 +12240,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["unclean.leader.election.enable"] !== void 0) {
-      let data72 = data["unclean.leader.election.enable"];
+    if (data["retention.ms"] !== void 0) {
+      let data72 = data["retention.ms"];
       if (typeof data72 !== "string" && !(typeof data72 == "number" && isFinite(data72)) && typeof data72 !== "boolean" && !Array.isArray(data72)) {
-        const err72 = { instancePath: instancePath + "/unclean.leader.election.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data72 };
+        const err72 = { instancePath: instancePath + "/retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data72 };
         if (vErrors === null) {
           vErrors = [err72];
         } else {
@@ -10923,7 +12256,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i36 = 0; i36 < len36; i36++) {
           let data73 = data72[i36];
           if (typeof data73 !== "string" && !(typeof data73 == "number" && isFinite(data73)) && typeof data73 !== "boolean") {
-            const err73 = { instancePath: instancePath + "/unclean.leader.election.enable/" + i36, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data73 };
+            const err73 = { instancePath: instancePath + "/retention.ms/" + i36, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data73 };
             if (vErrors === null) {
               vErrors = [err73];
             } else {
@@ -10934,22 +12267,157 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
+    if (data["segment.bytes"] !== void 0) {
+      let data74 = data["segment.bytes"];
+      if (typeof data74 !== "string" && !(typeof data74 == "number" && isFinite(data74)) && typeof data74 !== "boolean" && !Array.isArray(data74)) {
+        const err74 = { instancePath: instancePath + "/segment.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data74 };
+        if (vErrors === null) {
+          vErrors = [err74];
+        } else {
+          vErrors.push(err74);
+        }
+        errors++;
+      }
+      if (Array.isArray(data74)) {
+        const len37 = data74.length;
+        for (let i37 = 0; i37 < len37; i37++) {
+          let data75 = data74[i37];
+          if (typeof data75 !== "string" && !(typeof data75 == "number" && isFinite(data75)) && typeof data75 !== "boolean") {
+            const err75 = { instancePath: instancePath + "/segment.bytes/" + i37, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data75 };
+            if (vErrors === null) {
+              vErrors = [err75];
+            } else {
+              vErrors.push(err75);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    if (data["segment.index.bytes"] !== void 0) {
+      let data76 = data["segment.index.bytes"];
+      if (typeof data76 !== "string" && !(typeof data76 == "number" && isFinite(data76)) && typeof data76 !== "boolean" && !Array.isArray(data76)) {
+        const err76 = { instancePath: instancePath + "/segment.index.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data76 };
+        if (vErrors === null) {
+          vErrors = [err76];
+        } else {
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+      if (Array.isArray(data76)) {
+        const len38 = data76.length;
+        for (let i38 = 0; i38 < len38; i38++) {
+          let data77 = data76[i38];
+          if (typeof data77 !== "string" && !(typeof data77 == "number" && isFinite(data77)) && typeof data77 !== "boolean") {
+            const err77 = { instancePath: instancePath + "/segment.index.bytes/" + i38, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data77 };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    if (data["segment.jitter.ms"] !== void 0) {
+      let data78 = data["segment.jitter.ms"];
+      if (typeof data78 !== "string" && !(typeof data78 == "number" && isFinite(data78)) && typeof data78 !== "boolean" && !Array.isArray(data78)) {
+        const err78 = { instancePath: instancePath + "/segment.jitter.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data78 };
+        if (vErrors === null) {
+          vErrors = [err78];
+        } else {
+          vErrors.push(err78);
+        }
+        errors++;
+      }
+      if (Array.isArray(data78)) {
+        const len39 = data78.length;
+        for (let i39 = 0; i39 < len39; i39++) {
+          let data79 = data78[i39];
+          if (typeof data79 !== "string" && !(typeof data79 == "number" && isFinite(data79)) && typeof data79 !== "boolean") {
+            const err79 = { instancePath: instancePath + "/segment.jitter.ms/" + i39, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data79 };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    if (data["segment.ms"] !== void 0) {
+      let data80 = data["segment.ms"];
+      if (typeof data80 !== "string" && !(typeof data80 == "number" && isFinite(data80)) && typeof data80 !== "boolean" && !Array.isArray(data80)) {
+        const err80 = { instancePath: instancePath + "/segment.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data80 };
+        if (vErrors === null) {
+          vErrors = [err80];
+        } else {
+          vErrors.push(err80);
+        }
+        errors++;
+      }
+      if (Array.isArray(data80)) {
+        const len40 = data80.length;
+        for (let i40 = 0; i40 < len40; i40++) {
+          let data81 = data80[i40];
+          if (typeof data81 !== "string" && !(typeof data81 == "number" && isFinite(data81)) && typeof data81 !== "boolean") {
+            const err81 = { instancePath: instancePath + "/segment.ms/" + i40, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data81 };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    if (data["unclean.leader.election.enable"] !== void 0) {
+      let data82 = data["unclean.leader.election.enable"];
+      if (typeof data82 !== "string" && !(typeof data82 == "number" && isFinite(data82)) && typeof data82 !== "boolean" && !Array.isArray(data82)) {
+        const err82 = { instancePath: instancePath + "/unclean.leader.election.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data82 };
+        if (vErrors === null) {
+          vErrors = [err82];
+        } else {
+          vErrors.push(err82);
+        }
+        errors++;
+      }
+      if (Array.isArray(data82)) {
+        const len41 = data82.length;
+        for (let i41 = 0; i41 < len41; i41++) {
+          let data83 = data82[i41];
+          if (typeof data83 !== "string" && !(typeof data83 == "number" && isFinite(data83)) && typeof data83 !== "boolean") {
+            const err83 = { instancePath: instancePath + "/unclean.leader.election.enable/" + i41, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data83 };
+            if (vErrors === null) {
+              vErrors = [err83];
+            } else {
+              vErrors.push(err83);
+            }
+            errors++;
+          }
+        }
+      }
+    }
   } else {
-    const err74 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema38.type, parentSchema: schema38, data };
+    const err84 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.type, parentSchema: schema46, data };
     if (vErrors === null) {
-      vErrors = [err74];
+      vErrors = [err84];
     } else {
-      vErrors.push(err74);
+      vErrors.push(err84);
     }
     errors++;
   }
-  validate24.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate23.evaluated;
+  const evaluated0 = validate29.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -10959,7 +12427,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema45, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -10971,7 +12439,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.partitions !== void 0) {
       let data0 = data.partitions;
       if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema37.properties.partitions.type, parentSchema: schema37.properties.partitions, data: data0 };
+        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema45.properties.partitions.type, parentSchema: schema45.properties.partitions, data: data0 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -10981,7 +12449,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data0 == "number" && isFinite(data0)) {
         if (data0 < 1 || isNaN(data0)) {
-          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.partitions, data: data0 };
+          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema45.properties.partitions, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -10994,7 +12462,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.replicationFactor !== void 0) {
       let data1 = data.replicationFactor;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema37.properties.replicationFactor.type, parentSchema: schema37.properties.replicationFactor, data: data1 };
+        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema45.properties.replicationFactor.type, parentSchema: schema45.properties.replicationFactor, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -11004,7 +12472,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 32767 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema37.properties.replicationFactor, data: data1 };
+          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema45.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -11013,7 +12481,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1 < 1 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.replicationFactor, data: data1 };
+          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema45.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -11024,13 +12492,13 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.config !== void 0) {
-      if (!validate24(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+      if (!validate30(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
         errors = vErrors.length;
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data };
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
     if (vErrors === null) {
       vErrors = [err6];
     } else {
@@ -11038,13 +12506,13 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate23.errors = vErrors;
+  validate29.errors = vErrors;
   return errors === 0;
 }
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate27.evaluated;
+  const evaluated0 = validate33.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11053,7 +12521,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema76.required, parentSchema: schema76, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema89.required, parentSchema: schema89, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -11063,7 +12531,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema76, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema89, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -11075,7 +12543,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.name !== void 0) {
       let data0 = data.name;
       if (typeof data0 !== "string") {
-        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema76.properties.name.type, parentSchema: schema76.properties.name, data: data0 };
+        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema89.properties.name.type, parentSchema: schema89.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -11087,7 +12555,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.partitions !== void 0) {
       let data1 = data.partitions;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema76.properties.partitions.type, parentSchema: schema76.properties.partitions, data: data1 };
+        const err3 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema89.properties.partitions.type, parentSchema: schema89.properties.partitions, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -11097,7 +12565,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 < 1 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema76.properties.partitions, data: data1 };
+          const err4 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema89.properties.partitions, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -11110,7 +12578,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.replicationFactor !== void 0) {
       let data2 = data.replicationFactor;
       if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema76.properties.replicationFactor.type, parentSchema: schema76.properties.replicationFactor, data: data2 };
+        const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema89.properties.replicationFactor.type, parentSchema: schema89.properties.replicationFactor, data: data2 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -11120,7 +12588,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data2 == "number" && isFinite(data2)) {
         if (data2 > 32767 || isNaN(data2)) {
-          const err6 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema76.properties.replicationFactor, data: data2 };
+          const err6 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema89.properties.replicationFactor, data: data2 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -11129,7 +12597,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2 < 1 || isNaN(data2)) {
-          const err7 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema76.properties.replicationFactor, data: data2 };
+          const err7 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema89.properties.replicationFactor, data: data2 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -11140,13 +12608,13 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.config !== void 0) {
-      if (!validate24(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+      if (!validate30(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
         errors = vErrors.length;
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema76.type, parentSchema: schema76, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema89.type, parentSchema: schema89, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -11154,13 +12622,13 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate27.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate31.evaluated;
+  const evaluated0 = validate37.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11169,7 +12637,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.principal === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema78.required, parentSchema: schema78, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema91.required, parentSchema: schema91, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -11178,7 +12646,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.role === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'", schema: schema78.required, parentSchema: schema78, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'", schema: schema91.required, parentSchema: schema91, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -11188,7 +12656,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "principal" || key0 === "role" || key0 === "topics" || key0 === "groups" || key0 === "host" || key0 === "permission")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema78, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema91, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -11200,8 +12668,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.principal !== void 0) {
       let data0 = data.principal;
       if (typeof data0 === "string") {
-        if (func1(data0) < 1) {
-          const err3 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36, data: data0 };
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -11210,7 +12678,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
+        const err4 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.type, parentSchema: schema44, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -11222,7 +12690,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.role !== void 0) {
       let data1 = data.role;
       if (!(data1 === "consumer" || data1 === "producer" || data1 === "admin")) {
-        const err5 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/enum", keyword: "enum", params: { allowedValues: schema78.properties.role.enum }, message: "must be equal to one of the allowed values", schema: schema78.properties.role.enum, parentSchema: schema78.properties.role, data: data1 };
+        const err5 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/enum", keyword: "enum", params: { allowedValues: schema91.properties.role.enum }, message: "must be equal to one of the allowed values", schema: schema91.properties.role.enum, parentSchema: schema91.properties.role, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -11238,8 +12706,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data3 = data2[i0];
           if (typeof data3 === "string") {
-            if (func1(data3) < 1) {
-              const err6 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema78.properties.topics.items, data: data3 };
+            if (func2(data3) < 1) {
+              const err6 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema91.properties.topics.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -11248,7 +12716,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err7 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema78.properties.topics.items.type, parentSchema: schema78.properties.topics.items, data: data3 };
+            const err7 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema91.properties.topics.items.type, parentSchema: schema91.properties.topics.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -11258,7 +12726,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema78.properties.topics.type, parentSchema: schema78.properties.topics, data: data2 };
+        const err8 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema91.properties.topics.type, parentSchema: schema91.properties.topics, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -11274,8 +12742,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data5 = data4[i1];
           if (typeof data5 === "string") {
-            if (func1(data5) < 1) {
-              const err9 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema78.properties.groups.items, data: data5 };
+            if (func2(data5) < 1) {
+              const err9 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema91.properties.groups.items, data: data5 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -11284,7 +12752,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err10 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema78.properties.groups.items.type, parentSchema: schema78.properties.groups.items, data: data5 };
+            const err10 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema91.properties.groups.items.type, parentSchema: schema91.properties.groups.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -11294,7 +12762,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema78.properties.groups.type, parentSchema: schema78.properties.groups, data: data4 };
+        const err11 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema91.properties.groups.type, parentSchema: schema91.properties.groups, data: data4 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -11306,8 +12774,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.host !== void 0) {
       let data6 = data.host;
       if (typeof data6 === "string") {
-        if (func1(data6) < 1) {
-          const err12 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema80, data: data6 };
+        if (func2(data6) < 1) {
+          const err12 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema93, data: data6 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -11316,7 +12784,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema80.type, parentSchema: schema80, data: data6 };
+        const err13 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema93.type, parentSchema: schema93, data: data6 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -11328,7 +12796,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.permission !== void 0) {
       let data7 = data.permission;
       if (!(data7 === "ALLOW" || data7 === "DENY")) {
-        const err14 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema81.enum }, message: "must be equal to one of the allowed values", schema: schema81.enum, parentSchema: schema81, data: data7 };
+        const err14 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema94.enum }, message: "must be equal to one of the allowed values", schema: schema94.enum, parentSchema: schema94, data: data7 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -11338,7 +12806,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema78.type, parentSchema: schema78, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema91.type, parentSchema: schema91, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {
@@ -11346,13 +12814,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate31.errors = vErrors;
+  validate37.errors = vErrors;
   return errors === 0;
 }
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate39.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11361,7 +12829,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.principal === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema82.required, parentSchema: schema82, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema95.required, parentSchema: schema95, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -11370,7 +12838,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.resourceType === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'", schema: schema82.required, parentSchema: schema82, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'", schema: schema95.required, parentSchema: schema95, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -11379,7 +12847,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.resourceName === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'", schema: schema82.required, parentSchema: schema82, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'", schema: schema95.required, parentSchema: schema95, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -11388,7 +12856,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.operations === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "operations" }, message: "must have required property 'operations'", schema: schema82.required, parentSchema: schema82, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "operations" }, message: "must have required property 'operations'", schema: schema95.required, parentSchema: schema95, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -11398,7 +12866,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "principal" || key0 === "resourceType" || key0 === "resourceName" || key0 === "patternType" || key0 === "operations" || key0 === "host" || key0 === "permission")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema82, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema95, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -11410,8 +12878,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.principal !== void 0) {
       let data0 = data.principal;
       if (typeof data0 === "string") {
-        if (func1(data0) < 1) {
-          const err5 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36, data: data0 };
+        if (func2(data0) < 1) {
+          const err5 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -11420,7 +12888,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
+        const err6 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.type, parentSchema: schema44, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -11432,7 +12900,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.resourceType !== void 0) {
       let data1 = data.resourceType;
       if (!(data1 === "TOPIC" || data1 === "GROUP" || data1 === "CLUSTER" || data1 === "TRANSACTIONAL_ID" || data1 === "DELEGATION_TOKEN")) {
-        const err7 = { instancePath: instancePath + "/resourceType", schemaPath: "#/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema82.properties.resourceType.enum }, message: "must be equal to one of the allowed values", schema: schema82.properties.resourceType.enum, parentSchema: schema82.properties.resourceType, data: data1 };
+        const err7 = { instancePath: instancePath + "/resourceType", schemaPath: "#/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema95.properties.resourceType.enum }, message: "must be equal to one of the allowed values", schema: schema95.properties.resourceType.enum, parentSchema: schema95.properties.resourceType, data: data1 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -11444,8 +12912,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.resourceName !== void 0) {
       let data2 = data.resourceName;
       if (typeof data2 === "string") {
-        if (func1(data2) < 1) {
-          const err8 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema82.properties.resourceName, data: data2 };
+        if (func2(data2) < 1) {
+          const err8 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema95.properties.resourceName, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -11454,7 +12922,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err9 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema82.properties.resourceName.type, parentSchema: schema82.properties.resourceName, data: data2 };
+        const err9 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema95.properties.resourceName.type, parentSchema: schema95.properties.resourceName, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -11466,7 +12934,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.patternType !== void 0) {
       let data3 = data.patternType;
       if (!(data3 === "LITERAL" || data3 === "PREFIXED")) {
-        const err10 = { instancePath: instancePath + "/patternType", schemaPath: "#/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema82.properties.patternType.enum }, message: "must be equal to one of the allowed values", schema: schema82.properties.patternType.enum, parentSchema: schema82.properties.patternType, data: data3 };
+        const err10 = { instancePath: instancePath + "/patternType", schemaPath: "#/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema95.properties.patternType.enum }, message: "must be equal to one of the allowed values", schema: schema95.properties.patternType.enum, parentSchema: schema95.properties.patternType, data: data3 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -11479,7 +12947,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.operations;
       if (Array.isArray(data4)) {
         if (data4.length < 1) {
-          const err11 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema82.properties.operations, data: data4 };
+          const err11 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema95.properties.operations, data: data4 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -11491,7 +12959,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data5 = data4[i0];
           if (!(data5 === "ALL" || data5 === "ALTER" || data5 === "ALTER_CONFIGS" || data5 === "CLUSTER_ACTION" || data5 === "CREATE" || data5 === "CREATE_TOKENS" || data5 === "DELETE" || data5 === "DESCRIBE" || data5 === "DESCRIBE_CONFIGS" || data5 === "DESCRIBE_TOKENS" || data5 === "IDEMPOTENT_WRITE" || data5 === "READ" || data5 === "WRITE")) {
-            const err12 = { instancePath: instancePath + "/operations/" + i0, schemaPath: "#/properties/operations/items/enum", keyword: "enum", params: { allowedValues: schema82.properties.operations.items.enum }, message: "must be equal to one of the allowed values", schema: schema82.properties.operations.items.enum, parentSchema: schema82.properties.operations.items, data: data5 };
+            const err12 = { instancePath: instancePath + "/operations/" + i0, schemaPath: "#/properties/operations/items/enum", keyword: "enum", params: { allowedValues: schema95.properties.operations.items.enum }, message: "must be equal to one of the allowed values", schema: schema95.properties.operations.items.enum, parentSchema: schema95.properties.operations.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -11501,7 +12969,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema82.properties.operations.type, parentSchema: schema82.properties.operations, data: data4 };
+        const err13 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema95.properties.operations.type, parentSchema: schema95.properties.operations, data: data4 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -11513,8 +12981,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.host !== void 0) {
       let data6 = data.host;
       if (typeof data6 === "string") {
-        if (func1(data6) < 1) {
-          const err14 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema80, data: data6 };
+        if (func2(data6) < 1) {
+          const err14 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema93, data: data6 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -11523,7 +12991,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema80.type, parentSchema: schema80, data: data6 };
+        const err15 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema93.type, parentSchema: schema93, data: data6 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -11535,7 +13003,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.permission !== void 0) {
       let data7 = data.permission;
       if (!(data7 === "ALLOW" || data7 === "DENY")) {
-        const err16 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema81.enum }, message: "must be equal to one of the allowed values", schema: schema81.enum, parentSchema: schema81, data: data7 };
+        const err16 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema94.enum }, message: "must be equal to one of the allowed values", schema: schema94.enum, parentSchema: schema94, data: data7 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -11545,7 +13013,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema82.type, parentSchema: schema82, data };
+    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema95.type, parentSchema: schema95, data };
     if (vErrors === null) {
       vErrors = [err17];
     } else {
@@ -11553,13 +13021,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate33.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate36.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11603,8 +13071,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate31(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+    if (!validate37(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -11615,8 +13083,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "then";
   } else {
     const _errs4 = errors;
-    if (!validate33(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+    if (!validate39(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs4 === errors;
@@ -11629,7 +13097,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err2 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema77.if, parentSchema: schema77, data };
+    const err2 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema90.if, parentSchema: schema90, data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -11637,14 +13105,14 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate30.errors = vErrors;
+  validate36.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate37.evaluated;
+  const evaluated0 = validate43.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11654,7 +13122,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema87, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -11666,7 +13134,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.partitions !== void 0) {
       let data0 = data.partitions;
       if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema87.properties.partitions.type, parentSchema: schema87.properties.partitions, data: data0 };
+        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema100.properties.partitions.type, parentSchema: schema100.properties.partitions, data: data0 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -11676,7 +13144,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data0 == "number" && isFinite(data0)) {
         if (data0 < 1 || isNaN(data0)) {
-          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema87.properties.partitions, data: data0 };
+          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema100.properties.partitions, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -11689,7 +13157,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.replicationFactor !== void 0) {
       let data1 = data.replicationFactor;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema87.properties.replicationFactor.type, parentSchema: schema87.properties.replicationFactor, data: data1 };
+        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema100.properties.replicationFactor.type, parentSchema: schema100.properties.replicationFactor, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -11699,7 +13167,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 32767 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema87.properties.replicationFactor, data: data1 };
+          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema100.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -11708,7 +13176,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1 < 1 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema87.properties.replicationFactor, data: data1 };
+          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema100.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -11727,7 +13195,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           let valid2 = false;
           const _errs11 = errors;
           if (typeof data3 !== "string" && !(typeof data3 == "number" && isFinite(data3)) && typeof data3 !== "boolean" && !Array.isArray(data3)) {
-            const err6 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema39.type }, message: "must be string,number,boolean,array", schema: schema39.type, parentSchema: schema39, data: data3 };
+            const err6 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema47.type }, message: "must be string,number,boolean,array", schema: schema47.type, parentSchema: schema47, data: data3 };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -11740,7 +13208,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i0 = 0; i0 < len0; i0++) {
               let data4 = data3[i0];
               if (typeof data4 !== "string" && !(typeof data4 == "number" && isFinite(data4)) && typeof data4 !== "boolean") {
-                const err7 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema39.items.type }, message: "must be string,number,boolean", schema: schema39.items.type, parentSchema: schema39.items, data: data4 };
+                const err7 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema47.items.type }, message: "must be string,number,boolean", schema: schema47.items.type, parentSchema: schema47.items, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err7];
                 } else {
@@ -11754,7 +13222,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           valid2 = valid2 || _valid0;
           const _errs16 = errors;
           if (data3 !== null) {
-            const err8 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema87.properties.config.additionalProperties.anyOf[1].type, parentSchema: schema87.properties.config.additionalProperties.anyOf[1], data: data3 };
+            const err8 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema100.properties.config.additionalProperties.anyOf[1].type, parentSchema: schema100.properties.config.additionalProperties.anyOf[1], data: data3 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -11765,7 +13233,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           var _valid0 = _errs16 === errors;
           valid2 = valid2 || _valid0;
           if (!valid2) {
-            const err9 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema87.properties.config.additionalProperties.anyOf, parentSchema: schema87.properties.config.additionalProperties, data: data3 };
+            const err9 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema100.properties.config.additionalProperties.anyOf, parentSchema: schema100.properties.config.additionalProperties, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -11784,7 +13252,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/config", schemaPath: "#/properties/config/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.properties.config.type, parentSchema: schema87.properties.config, data: data2 };
+        const err10 = { instancePath: instancePath + "/config", schemaPath: "#/properties/config/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.config.type, parentSchema: schema100.properties.config, data: data2 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -11794,7 +13262,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.type, parentSchema: schema87, data };
+    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.type, parentSchema: schema100, data };
     if (vErrors === null) {
       vErrors = [err11];
     } else {
@@ -11802,13 +13270,13 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate37.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate36.evaluated;
+  const evaluated0 = validate42.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -11818,7 +13286,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "topicDefaults" || key0 === "topics" || key0 === "patch")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema86, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema99, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -11828,8 +13296,8 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate37(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+      if (!validate43(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
         errors = vErrors.length;
       }
     }
@@ -11837,13 +13305,13 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.topics;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         for (const key1 in data1) {
-          if (!validate37(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+          if (!validate43(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err1 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema86.properties.topics.type, parentSchema: schema86.properties.topics, data: data1 };
+        const err1 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema99.properties.topics.type, parentSchema: schema99.properties.topics, data: data1 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -11909,7 +13377,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs17 = errors;
             if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
               if (data4.from === void 0) {
-                const err5 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema89.allOf[0].then.required, parentSchema: schema89.allOf[0].then, data: data4 };
+                const err5 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema102.allOf[0].then.required, parentSchema: schema102.allOf[0].then, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -11918,7 +13386,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             } else {
-              const err6 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema89.allOf[0].then.type, parentSchema: schema89.allOf[0].then, data: data4 };
+              const err6 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema102.allOf[0].then.type, parentSchema: schema102.allOf[0].then, data: data4 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -11930,7 +13398,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             valid6 = _valid0;
           }
           if (!valid6) {
-            const err7 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema89.allOf[0].if, parentSchema: schema89.allOf[0], data: data4 };
+            const err7 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema102.allOf[0].if, parentSchema: schema102.allOf[0], data: data4 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -11989,7 +13457,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs24 = errors;
             if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
               if (data4.value === void 0) {
-                const err11 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'", schema: schema89.allOf[1].then.required, parentSchema: schema89.allOf[1].then, data: data4 };
+                const err11 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'", schema: schema102.allOf[1].then.required, parentSchema: schema102.allOf[1].then, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err11];
                 } else {
@@ -11998,7 +13466,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             } else {
-              const err12 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema89.allOf[1].then.type, parentSchema: schema89.allOf[1].then, data: data4 };
+              const err12 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema102.allOf[1].then.type, parentSchema: schema102.allOf[1].then, data: data4 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -12010,7 +13478,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             valid8 = _valid1;
           }
           if (!valid8) {
-            const err13 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema89.allOf[1].if, parentSchema: schema89.allOf[1], data: data4 };
+            const err13 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema102.allOf[1].if, parentSchema: schema102.allOf[1], data: data4 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -12020,7 +13488,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
             if (data4.op === void 0) {
-              const err14 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "op" }, message: "must have required property 'op'", schema: schema89.required, parentSchema: schema89, data: data4 };
+              const err14 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "op" }, message: "must have required property 'op'", schema: schema102.required, parentSchema: schema102, data: data4 };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -12029,7 +13497,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data4.path === void 0) {
-              const err15 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema89.required, parentSchema: schema89, data: data4 };
+              const err15 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema102.required, parentSchema: schema102, data: data4 };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -12039,7 +13507,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             }
             for (const key2 in data4) {
               if (!(key2 === "op" || key2 === "path" || key2 === "from" || key2 === "value")) {
-                const err16 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema89, data: data4 };
+                const err16 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema102, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -12051,7 +13519,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.op !== void 0) {
               let data7 = data4.op;
               if (!(data7 === "add" || data7 === "remove" || data7 === "replace" || data7 === "move" || data7 === "copy" || data7 === "test")) {
-                const err17 = { instancePath: instancePath + "/patch/" + i0 + "/op", schemaPath: "#/$defs/patchOperation/properties/op/enum", keyword: "enum", params: { allowedValues: schema89.properties.op.enum }, message: "must be equal to one of the allowed values", schema: schema89.properties.op.enum, parentSchema: schema89.properties.op, data: data7 };
+                const err17 = { instancePath: instancePath + "/patch/" + i0 + "/op", schemaPath: "#/$defs/patchOperation/properties/op/enum", keyword: "enum", params: { allowedValues: schema102.properties.op.enum }, message: "must be equal to one of the allowed values", schema: schema102.properties.op.enum, parentSchema: schema102.properties.op, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err17];
                 } else {
@@ -12063,7 +13531,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.path !== void 0) {
               let data8 = data4.path;
               if (typeof data8 !== "string") {
-                const err18 = { instancePath: instancePath + "/patch/" + i0 + "/path", schemaPath: "#/$defs/patchOperation/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema89.properties.path.type, parentSchema: schema89.properties.path, data: data8 };
+                const err18 = { instancePath: instancePath + "/patch/" + i0 + "/path", schemaPath: "#/$defs/patchOperation/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema102.properties.path.type, parentSchema: schema102.properties.path, data: data8 };
                 if (vErrors === null) {
                   vErrors = [err18];
                 } else {
@@ -12075,7 +13543,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.from !== void 0) {
               let data9 = data4.from;
               if (typeof data9 !== "string") {
-                const err19 = { instancePath: instancePath + "/patch/" + i0 + "/from", schemaPath: "#/$defs/patchOperation/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema89.properties.from.type, parentSchema: schema89.properties.from, data: data9 };
+                const err19 = { instancePath: instancePath + "/patch/" + i0 + "/from", schemaPath: "#/$defs/patchOperation/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema102.properties.from.type, parentSchema: schema102.properties.from, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -12085,7 +13553,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err20 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema89.type, parentSchema: schema89, data: data4 };
+            const err20 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema102.type, parentSchema: schema102, data: data4 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -12095,7 +13563,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/patch", schemaPath: "#/properties/patch/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema86.properties.patch.type, parentSchema: schema86.properties.patch, data: data3 };
+        const err21 = { instancePath: instancePath + "/patch", schemaPath: "#/properties/patch/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema99.properties.patch.type, parentSchema: schema99.properties.patch, data: data3 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -12105,7 +13573,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema86.type, parentSchema: schema86, data };
+    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema99.type, parentSchema: schema99, data };
     if (vErrors === null) {
       vErrors = [err22];
     } else {
@@ -12113,7 +13581,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate36.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -12200,7 +13668,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i0 = 0; i0 < len0; i0++) {
               let data5 = data4[i0];
               if (typeof data5 === "string") {
-                if (func1(data5) < 1) {
+                if (func2(data5) < 1) {
                   const err5 = { instancePath: instancePath + "/scope/topics/" + i0, schemaPath: "#/properties/scope/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.topics.items, data: data5 };
                   if (vErrors === null) {
                     vErrors = [err5];
@@ -12236,7 +13704,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i1 = 0; i1 < len1; i1++) {
               let data7 = data6[i1];
               if (typeof data7 === "string") {
-                if (func1(data7) < 1) {
+                if (func2(data7) < 1) {
                   const err8 = { instancePath: instancePath + "/scope/groups/" + i1, schemaPath: "#/properties/scope/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.groups.items, data: data7 };
                   if (vErrors === null) {
                     vErrors = [err8];
@@ -12272,7 +13740,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i2 = 0; i2 < len2; i2++) {
               let data9 = data8[i2];
               if (typeof data9 === "string") {
-                if (func1(data9) < 1) {
+                if (func2(data9) < 1) {
                   const err11 = { instancePath: instancePath + "/scope/transactionalIds/" + i2, schemaPath: "#/properties/scope/properties/transactionalIds/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.transactionalIds.items, data: data9 };
                   if (vErrors === null) {
                     vErrors = [err11];
@@ -12320,8 +13788,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i3 = 0; i3 < len3; i3++) {
               let data12 = data11[i3];
               if (typeof data12 === "string") {
-                if (func1(data12) < 1) {
-                  const err15 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36, data: data12 };
+                if (func2(data12) < 1) {
+                  const err15 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44, data: data12 };
                   if (vErrors === null) {
                     vErrors = [err15];
                   } else {
@@ -12330,7 +13798,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err16 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data12 };
+                const err16 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.type, parentSchema: schema44, data: data12 };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -12360,8 +13828,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate23(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+      if (!validate29(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
         errors = vErrors.length;
       }
     }
@@ -12370,8 +13838,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data14)) {
         const len4 = data14.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          if (!validate27(data14[i4], { instancePath: instancePath + "/topics/" + i4, parentData: data14, parentDataProperty: i4, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+          if (!validate33(data14[i4], { instancePath: instancePath + "/topics/" + i4, parentData: data14, parentDataProperty: i4, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
             errors = vErrors.length;
           }
         }
@@ -12390,8 +13858,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data16)) {
         const len5 = data16.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          if (!validate30(data16[i5], { instancePath: instancePath + "/acls/" + i5, parentData: data16, parentDataProperty: i5, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+          if (!validate36(data16[i5], { instancePath: instancePath + "/acls/" + i5, parentData: data16, parentDataProperty: i5, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
             errors = vErrors.length;
           }
         }
@@ -12409,8 +13877,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data18 = data.overlays;
       if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
         for (const key3 in data18) {
-          if (!validate36(data18[key3], { instancePath: instancePath + "/overlays/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data18, parentDataProperty: key3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+          if (!validate42(data18[key3], { instancePath: instancePath + "/overlays/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data18, parentDataProperty: key3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
             errors = vErrors.length;
           }
         }
@@ -12445,7 +13913,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i6 = 0; i6 < len6; i6++) {
               let data22 = data21[i6];
               if (typeof data22 === "string") {
-                if (func1(data22) < 1) {
+                if (func2(data22) < 1) {
                   const err23 = { instancePath: instancePath + "/configKeys/vendorPrefixes/" + i6, schemaPath: "#/properties/configKeys/properties/vendorPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes.items, data: data22 };
                   if (vErrors === null) {
                     vErrors = [err23];
@@ -12481,7 +13949,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i7 = 0; i7 < len7; i7++) {
               let data24 = data23[i7];
               if (typeof data24 === "string") {
-                if (func1(data24) < 1) {
+                if (func2(data24) < 1) {
                   const err26 = { instancePath: instancePath + "/configKeys/ignoredPrefixes/" + i7, schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes.items, data: data24 };
                   if (vErrors === null) {
                     vErrors = [err26];
@@ -12532,10 +14000,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   validate20.errors = vErrors;
   return errors === 0;
 }
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate47.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -12544,7 +14012,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.topicDefaults === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topicDefaults" }, message: "must have required property 'topicDefaults'", schema: schema90.required, parentSchema: schema90, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topicDefaults" }, message: "must have required property 'topicDefaults'", schema: schema103.required, parentSchema: schema103, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -12553,7 +14021,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.topics === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topics" }, message: "must have required property 'topics'", schema: schema90.required, parentSchema: schema90, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topics" }, message: "must have required property 'topics'", schema: schema103.required, parentSchema: schema103, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -12563,7 +14031,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "topicDefaults" || key0 === "topics")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema90, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema103, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -12573,8 +14041,8 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate23(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+      if (!validate29(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
         errors = vErrors.length;
       }
     }
@@ -12582,13 +14050,13 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.topics;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         for (const key1 in data1) {
-          if (!validate23(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+          if (!validate29(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err3 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.properties.topics.type, parentSchema: schema90.properties.topics, data: data1 };
+        const err3 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema103.properties.topics.type, parentSchema: schema103.properties.topics, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -12598,7 +14066,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.type, parentSchema: schema90, data };
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema103.type, parentSchema: schema103, data };
     if (vErrors === null) {
       vErrors = [err4];
     } else {
@@ -12606,48 +14074,56 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate41.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, validateManifest, schema31, schema36, schema32, schema33, schema34, schema35, func1, schema37, schema38, schema39, func11, schema76, schema77, schema78, schema80, schema81, schema82, schema86, schema89, schema87, validatePatchView, schema90;
+var import_ucs2length, validateManifest, schema31, schema44, schema32, schema33, schema34, schema35, schema36, schema37, schema38, func1, func2, schema39, schema42, schema45, schema46, schema47, schema89, schema90, schema91, schema93, schema94, schema95, schema99, schema102, schema100, validatePatchView, schema103;
 var init_schema_validators = __esm({
   "src/manifest/schema.validators.ts"() {
     "use strict";
     import_ucs2length = __toESM(require_ucs2length(), 1);
     validateManifest = validate20;
-    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:kafkaform:manifest:v1", "title": "kafkaform manifest (apiVersion kafkaform/v1)", "description": "Desired Kafka topics, topic configs and ACLs, the clusters they apply to, and per-cluster overlays. Values are checked after ${VAR} interpolation; cluster settings keep ${VAR} until the cluster is used.", "type": "object", "required": ["apiVersion"], "additionalProperties": false, "properties": { "apiVersion": { "const": "kafkaform/v1", "description": "Manifest format version." }, "clusters": { "type": "object", "description": "Named clusters (targets), by name.", "additionalProperties": { "$ref": "#/$defs/cluster" } }, "scope": { "type": "object", "description": "What these manifests own, and therefore what a plan may delete. The ACL bindings of a principal the acls name are owned only on resources inside this scope or granted to it here; other repositories may manage the rest of its bindings.", "additionalProperties": false, "properties": { "topics": { "type": "array", "description": "Topic name prefixes: the topics, and the ALLOW bindings on them of every principal the acls name, are owned.", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "description": "Consumer group id prefixes: the ALLOW GROUP bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "transactionalIds": { "type": "array", "description": "Transactional id prefixes: the ALLOW TRANSACTIONAL_ID bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "cluster": { "type": "boolean", "description": "When true, the ALLOW bindings on the CLUSTER resource of every principal the acls name are owned. Default false: the cluster resource is usually shared with a platform team." }, "principals": { "type": "array", "description": "Principals owned whole: every one of their ACL bindings, on any resource, is owned.", "items": { "$ref": "#/$defs/principal" } } } }, "topicDefaults": { "$ref": "#/$defs/topicFields", "description": "Fields every topic gets unless it sets them." }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "overlays": { "type": "object", "description": "Per-cluster differences, by cluster name.", "additionalProperties": { "$ref": "#/$defs/overlay" } }, "configKeys": { "type": "object", "description": "How topic config key names are treated.", "additionalProperties": false, "properties": { "vendorPrefixes": { "type": "array", "description": "Extra key prefixes (besides aiven., confluent., redpanda.) accepted without the catalog's unknown-name check.", "items": { "type": "string", "minLength": 1 } }, "ignoredPrefixes": { "type": "array", "description": "Config key prefixes the platform manages itself; live keys with these prefixes that the manifests do not name are left alone. Replaces the target's built-in list; [] ignores nothing.", "items": { "type": "string", "minLength": 1 } } } } }, "$defs": { "principal": { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." }, "configValue": { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } }, "config": { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } }, "topicFields": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "topic": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "host": { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." }, "permission": { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." }, "acl": { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } }, "aclBinding": { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "aclRole": { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "topicOverride": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } }, "patchOperation": { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] }, "patchView": { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } }, "overlay": { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } }, "cluster": { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] }, "confluentCluster": { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } }, "digitaloceanCluster": { "type": "object", "required": ["databaseId", "token"], "properties": { "databaseId": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1 }, "apiUrl": { "type": "string", "minLength": 1 } } }, "snapshotCluster": { "type": "object", "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1, "description": "Snapshot file, relative to the declaring manifest." } } } } };
-    schema36 = { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." };
-    schema32 = { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] };
-    schema33 = { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } };
-    schema34 = { "type": "object", "required": ["databaseId", "token"], "properties": { "databaseId": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1 }, "apiUrl": { "type": "string", "minLength": 1 } } };
-    schema35 = { "type": "object", "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1, "description": "Snapshot file, relative to the declaring manifest." } } };
-    func1 = import_ucs2length.default.default;
-    validate21.evaluated = { "dynamicProps": true, "dynamicItems": false };
-    schema37 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
-    schema38 = { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } };
-    schema39 = { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } };
-    func11 = Object.prototype.hasOwnProperty;
+    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:kafkaform:manifest:v1", "title": "kafkaform manifest (apiVersion kafkaform/v1)", "description": "Desired Kafka topics, topic configs and ACLs, the clusters they apply to, and per-cluster overlays. Values are checked after ${VAR} interpolation; cluster settings keep ${VAR} until the cluster is used.", "type": "object", "required": ["apiVersion"], "additionalProperties": false, "properties": { "apiVersion": { "const": "kafkaform/v1", "description": "Manifest format version." }, "clusters": { "type": "object", "description": "Named clusters (targets), by name.", "additionalProperties": { "$ref": "#/$defs/cluster" } }, "scope": { "type": "object", "description": "What these manifests own, and therefore what a plan may delete. The ACL bindings of a principal the acls name are owned only on resources inside this scope or granted to it here; other repositories may manage the rest of its bindings.", "additionalProperties": false, "properties": { "topics": { "type": "array", "description": "Topic name prefixes: the topics, and the ALLOW bindings on them of every principal the acls name, are owned.", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "description": "Consumer group id prefixes: the ALLOW GROUP bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "transactionalIds": { "type": "array", "description": "Transactional id prefixes: the ALLOW TRANSACTIONAL_ID bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "cluster": { "type": "boolean", "description": "When true, the ALLOW bindings on the CLUSTER resource of every principal the acls name are owned. Default false: the cluster resource is usually shared with a platform team." }, "principals": { "type": "array", "description": "Principals owned whole: every one of their ACL bindings, on any resource, is owned.", "items": { "$ref": "#/$defs/principal" } } } }, "topicDefaults": { "$ref": "#/$defs/topicFields", "description": "Fields every topic gets unless it sets them." }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "overlays": { "type": "object", "description": "Per-cluster differences, by cluster name.", "additionalProperties": { "$ref": "#/$defs/overlay" } }, "configKeys": { "type": "object", "description": "How topic config key names are treated.", "additionalProperties": false, "properties": { "vendorPrefixes": { "type": "array", "description": "Extra key prefixes (besides aiven., confluent., redpanda.) accepted without the catalog's unknown-name check.", "items": { "type": "string", "minLength": 1 } }, "ignoredPrefixes": { "type": "array", "description": "Config key prefixes the platform manages itself; live keys with these prefixes that the manifests do not name are left alone. Replaces the target's built-in list; [] ignores nothing.", "items": { "type": "string", "minLength": 1 } } } } }, "$defs": { "principal": { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." }, "configValue": { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } }, "config": { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "This config designates the retention policy to use on log segments. A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "The compression level to use if compression.type is set to gzip. An int. Between 1 and 9 or -1. Kafka default: -1. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "The compression level to use if compression.type is set to lz4. An int. Between 1 and 17. Kafka default: 9. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "Specify the final compression type for a given topic. One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "The compression level to use if compression.type is set to zstd. An int. Between -131072 and 22. Kafka default: 3. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "The amount of time to retain delete tombstone markers for log compacted topics. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "errors.deadletterqueue.group.enable": { "description": "Enable this topic to be used as a dead-letter queue for share groups. true or false. Kafka default: false. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "The time to wait before deleting a file from the filesystem. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "This setting allows specifying an interval at which we will force an fsync of data written to the log. A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "This setting allows specifying a time interval at which we will force an fsync of data written to the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list of replicas for which log replication should be throttled on the follower side. A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "internal.segment.bytes": { "description": "The maximum size of a single log file. Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka 4.1 and later only. Internal to Kafka (for its own tests).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list of replicas for which log replication should be throttled on the leader side. A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "The maximum size of local log segments that can grow for a partition before it deletes the old segments. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "The number of milliseconds to keep the local log segment before it gets deleted. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "The maximum time a message will remain ineligible for compaction in the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.decompressed.message.bytes": { "description": "The maximum decompressed size, in bytes, of a single record the broker will accept; larger records are rejected with an InvalidRecordException. Bytes or a binary size (512KiB, 100MiB, 1GiB). Between 1 and 2147483639. Kafka default: 2147483639. Kafka 4.2, 4.4 only.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "The largest record batch size allowed by Kafka (after compression if compression is enabled). Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests. true or false. Kafka default: true. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs. A string. Kafka default: 3.0-IV1. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "Define whether the timestamp in the message is message create time or log append time. One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled). A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "The minimum time a message will remain uncompacted in the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1"). An int. At least 1. Kafka default: 1.', "$ref": "#/$defs/configValue" }, "preallocate": { "description": "True if we should preallocate the file on disk when creating a new log segment. true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.copy.lag.bytes": { "description": "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -1. Kafka default: -1. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "remote.copy.lag.ms": { "description": "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 0. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic. true or false. Kafka default: false. Kafka 3.9 and later only.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic. true or false. Kafka default: false. Kafka 3.9 and later only.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "To enable tiered storage for a topic, set this configuration to true. true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy. Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.', "$ref": "#/$defs/configValue" }, "retention.ms": { "description": 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).', "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "This configuration controls the segment file size for the log. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "This configuration controls the size of the index that maps offsets to file positions. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes). true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } }, "topicFields": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "topic": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "host": { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." }, "permission": { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." }, "acl": { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } }, "aclBinding": { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "aclRole": { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "topicOverride": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } }, "patchOperation": { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] }, "patchView": { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } }, "overlay": { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } }, "cluster": { "type": "object", "description": `A cluster: "type" picks the kind, the other keys are that kind's connection settings, checked offline (only their literal parts where they use \${VAR}, which is resolved when the cluster is used). Each kind's settings are a definition of their own (<kind>Cluster), chosen by "type" below.`, "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "snapshot"], "description": "The kind of cluster: confluent (Kafka REST API v3: Confluent Cloud, Confluent Server, Confluent REST Proxy), digitalocean (DigitalOcean Managed Kafka), snapshot (a JSON file standing in for a cluster)." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] }, "confluentCluster": { "type": "object", "description": "A cluster reached through the Kafka REST API v3 (Confluent Cloud, Confluent Server, Confluent REST Proxy).", "additionalProperties": false, "required": ["restUrl"], "properties": { "type": { "const": "confluent" }, "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including the API version segment: https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3 (Confluent Cloud, Confluent Server) or https://host:8082/v3 (REST Proxy). http:// only to a loopback host without a warning. May use ${VAR}, resolved when the cluster is used.", "examples": ["https://pkc-12345.eu-west-1.aws.confluent.cloud:443/kafka/v3", "https://rest-proxy:8082/v3"] }, "clusterId": { "type": "string", "minLength": 1, "description": "The Kafka cluster id (lkc-... on Confluent Cloud, where it is required). Discovered with GET /clusters when omitted (REST Proxy, Confluent Server)." }, "auth": { "$ref": "#/$defs/confluentAuth" }, "caFile": { "type": "string", "minLength": 1, "description": "A PEM file of extra certificate authorities to trust, relative to the declaring file." }, "insecureSkipTlsVerify": { "$ref": "#/$defs/settingBoolean", "description": "DANGEROUS: turns TLS certificate verification off, exposing the credentials to anyone in the middle. Warned about on every run." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Requests in flight at once during reads and dry runs (default 8). A whole number, or a ${VAR} reference." }, "aclBatchSize": { "type": ["integer", "string"], "minimum": 1, "description": "ACL bindings per POST /acls:batch request (default 100). A whole number, or a ${VAR} reference." }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } }, "digitaloceanCluster": { "type": "object", "description": "A DigitalOcean Managed Kafka cluster, through the DigitalOcean API v2.", "additionalProperties": false, "required": ["databaseId", "token"], "properties": { "type": { "const": "digitalocean" }, "databaseId": { "type": "string", "minLength": 1, "description": "The database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (doctl databases list). May use ${VAR}, resolved when the cluster is used." }, "token": { "type": "string", "minLength": 1, "description": 'An API token with database read and write scopes, e.g. "${DIGITALOCEAN_TOKEN}". A literal value is warned about.' }, "apiUrl": { "type": "string", "minLength": 1, "description": "The API's base URL, without /v2 (default https://api.digitalocean.com). May use ${VAR}, resolved when the cluster is used." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Topic reads in flight at once (default 8; DigitalOcean allows 250 requests a minute). A whole number, or a ${VAR} reference." }, "topicCreation": { "type": "object", "description": "How apply waits for new topics, which DigitalOcean creates asynchronously.", "additionalProperties": false, "properties": { "timeoutMs": { "type": ["integer", "string"], "minimum": 1, "description": "Longest wait for a new topic to become active, in milliseconds (default 300000). A whole number, or a ${VAR} reference." }, "pollIntervalMs": { "type": ["integer", "string"], "minimum": 1, "description": "First wait between polls in milliseconds; grows to at most 10 s (default 1000). A whole number, or a ${VAR} reference." } } } } }, "snapshotCluster": { "type": "object", "description": "A JSON snapshot file standing in for a cluster (schemas/snapshot.schema.json).", "additionalProperties": false, "required": ["path"], "properties": { "type": { "const": "snapshot" }, "path": { "type": "string", "minLength": 1, "description": "The snapshot file, relative to the declaring manifest. May use ${VAR}, resolved when the cluster is used." }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } }, "kafkaVersion": { "enum": ["3.7", "3.8", "3.9", "4.0", "4.1", "4.2", "4.3", "4.4"], "description": "The Kafka version the cluster runs (major.minor, quoted). Offline validation then uses that version's topic configs; without it, what any supported version accepts passes with a warning." }, "settingTimeouts": { "type": "object", "description": "How long to wait for the server.", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a connection. A whole number, or a ${VAR} reference." }, "readMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a response once connected. A whole number, or a ${VAR} reference." } } }, "settingRetry": { "type": "object", "description": "How failed requests that may succeed later (429, 502, 503, 504, dropped connections, timeouts) are retried, with exponential backoff and jitter.", "additionalProperties": false, "properties": { "maxAttempts": { "type": ["integer", "string"], "minimum": 1, "description": "Attempts per request, the first included (default 6). A whole number, or a ${VAR} reference." }, "baseDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Milliseconds before the first retry; doubles with each attempt (default 500). A whole number, or a ${VAR} reference." }, "maxDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Longest wait between attempts in milliseconds, also capping Retry-After (default 60000). A whole number, or a ${VAR} reference." } } }, "settingBoolean": { "type": ["boolean", "string"], "description": "true or false, or a ${VAR} reference to one." }, "confluentAuth": { "type": "object", "description": "How to authenticate: basic (an API key and secret, or a user and password) or bearer (a token). Write credentials as ${VAR} references, never literally.", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"], "description": "basic: username and password; bearer: token." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["username", "password"], "properties": { "type": { "const": "basic" }, "username": { "type": "string", "minLength": 1, "description": 'The API key (Confluent Cloud) or user name, e.g. "${KAFKA_API_KEY}".' }, "password": { "type": "string", "minLength": 1, "description": 'The API secret or password, e.g. "${KAFKA_API_SECRET}". A literal value is warned about.' } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["token"], "properties": { "type": { "const": "bearer" }, "token": { "type": "string", "minLength": 1, "description": 'The bearer token, e.g. "${KAFKA_TOKEN}". A literal value is warned about.' } } } }] } } };
+    schema44 = { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." };
+    schema32 = { "type": "object", "description": `A cluster: "type" picks the kind, the other keys are that kind's connection settings, checked offline (only their literal parts where they use \${VAR}, which is resolved when the cluster is used). Each kind's settings are a definition of their own (<kind>Cluster), chosen by "type" below.`, "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "snapshot"], "description": "The kind of cluster: confluent (Kafka REST API v3: Confluent Cloud, Confluent Server, Confluent REST Proxy), digitalocean (DigitalOcean Managed Kafka), snapshot (a JSON file standing in for a cluster)." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] };
+    schema33 = { "type": "object", "description": "A cluster reached through the Kafka REST API v3 (Confluent Cloud, Confluent Server, Confluent REST Proxy).", "additionalProperties": false, "required": ["restUrl"], "properties": { "type": { "const": "confluent" }, "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including the API version segment: https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3 (Confluent Cloud, Confluent Server) or https://host:8082/v3 (REST Proxy). http:// only to a loopback host without a warning. May use ${VAR}, resolved when the cluster is used.", "examples": ["https://pkc-12345.eu-west-1.aws.confluent.cloud:443/kafka/v3", "https://rest-proxy:8082/v3"] }, "clusterId": { "type": "string", "minLength": 1, "description": "The Kafka cluster id (lkc-... on Confluent Cloud, where it is required). Discovered with GET /clusters when omitted (REST Proxy, Confluent Server)." }, "auth": { "$ref": "#/$defs/confluentAuth" }, "caFile": { "type": "string", "minLength": 1, "description": "A PEM file of extra certificate authorities to trust, relative to the declaring file." }, "insecureSkipTlsVerify": { "$ref": "#/$defs/settingBoolean", "description": "DANGEROUS: turns TLS certificate verification off, exposing the credentials to anyone in the middle. Warned about on every run." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Requests in flight at once during reads and dry runs (default 8). A whole number, or a ${VAR} reference." }, "aclBatchSize": { "type": ["integer", "string"], "minimum": 1, "description": "ACL bindings per POST /acls:batch request (default 100). A whole number, or a ${VAR} reference." }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } };
+    schema34 = { "type": "object", "description": "How to authenticate: basic (an API key and secret, or a user and password) or bearer (a token). Write credentials as ${VAR} references, never literally.", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"], "description": "basic: username and password; bearer: token." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["username", "password"], "properties": { "type": { "const": "basic" }, "username": { "type": "string", "minLength": 1, "description": 'The API key (Confluent Cloud) or user name, e.g. "${KAFKA_API_KEY}".' }, "password": { "type": "string", "minLength": 1, "description": 'The API secret or password, e.g. "${KAFKA_API_SECRET}". A literal value is warned about.' } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["token"], "properties": { "type": { "const": "bearer" }, "token": { "type": "string", "minLength": 1, "description": 'The bearer token, e.g. "${KAFKA_TOKEN}". A literal value is warned about.' } } } }] };
+    schema35 = { "type": ["boolean", "string"], "description": "true or false, or a ${VAR} reference to one." };
+    schema36 = { "type": "object", "description": "How long to wait for the server.", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a connection. A whole number, or a ${VAR} reference." }, "readMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a response once connected. A whole number, or a ${VAR} reference." } } };
+    schema37 = { "type": "object", "description": "How failed requests that may succeed later (429, 502, 503, 504, dropped connections, timeouts) are retried, with exponential backoff and jitter.", "additionalProperties": false, "properties": { "maxAttempts": { "type": ["integer", "string"], "minimum": 1, "description": "Attempts per request, the first included (default 6). A whole number, or a ${VAR} reference." }, "baseDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Milliseconds before the first retry; doubles with each attempt (default 500). A whole number, or a ${VAR} reference." }, "maxDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Longest wait between attempts in milliseconds, also capping Retry-After (default 60000). A whole number, or a ${VAR} reference." } } };
+    schema38 = { "enum": ["3.7", "3.8", "3.9", "4.0", "4.1", "4.2", "4.3", "4.4"], "description": "The Kafka version the cluster runs (major.minor, quoted). Offline validation then uses that version's topic configs; without it, what any supported version accepts passes with a warning." };
+    func1 = Object.prototype.hasOwnProperty;
+    func2 = import_ucs2length.default.default;
+    validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema39 = { "type": "object", "description": "A DigitalOcean Managed Kafka cluster, through the DigitalOcean API v2.", "additionalProperties": false, "required": ["databaseId", "token"], "properties": { "type": { "const": "digitalocean" }, "databaseId": { "type": "string", "minLength": 1, "description": "The database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (doctl databases list). May use ${VAR}, resolved when the cluster is used." }, "token": { "type": "string", "minLength": 1, "description": 'An API token with database read and write scopes, e.g. "${DIGITALOCEAN_TOKEN}". A literal value is warned about.' }, "apiUrl": { "type": "string", "minLength": 1, "description": "The API's base URL, without /v2 (default https://api.digitalocean.com). May use ${VAR}, resolved when the cluster is used." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Topic reads in flight at once (default 8; DigitalOcean allows 250 requests a minute). A whole number, or a ${VAR} reference." }, "topicCreation": { "type": "object", "description": "How apply waits for new topics, which DigitalOcean creates asynchronously.", "additionalProperties": false, "properties": { "timeoutMs": { "type": ["integer", "string"], "minimum": 1, "description": "Longest wait for a new topic to become active, in milliseconds (default 300000). A whole number, or a ${VAR} reference." }, "pollIntervalMs": { "type": ["integer", "string"], "minimum": 1, "description": "First wait between polls in milliseconds; grows to at most 10 s (default 1000). A whole number, or a ${VAR} reference." } } } } };
     validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema76 = { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
-    validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema77 = { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } };
-    schema78 = { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
-    schema80 = { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." };
-    schema81 = { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." };
-    validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema82 = { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
+    schema42 = { "type": "object", "description": "A JSON snapshot file standing in for a cluster (schemas/snapshot.schema.json).", "additionalProperties": false, "required": ["path"], "properties": { "type": { "const": "snapshot" }, "path": { "type": "string", "minLength": 1, "description": "The snapshot file, relative to the declaring manifest. May use ${VAR}, resolved when the cluster is used." }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } };
+    validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate21.evaluated = { "dynamicProps": true, "dynamicItems": false };
+    schema45 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
+    schema46 = { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "This config designates the retention policy to use on log segments. A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "The compression level to use if compression.type is set to gzip. An int. Between 1 and 9 or -1. Kafka default: -1. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "The compression level to use if compression.type is set to lz4. An int. Between 1 and 17. Kafka default: 9. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "Specify the final compression type for a given topic. One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "The compression level to use if compression.type is set to zstd. An int. Between -131072 and 22. Kafka default: 3. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "The amount of time to retain delete tombstone markers for log compacted topics. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "errors.deadletterqueue.group.enable": { "description": "Enable this topic to be used as a dead-letter queue for share groups. true or false. Kafka default: false. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "The time to wait before deleting a file from the filesystem. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "This setting allows specifying an interval at which we will force an fsync of data written to the log. A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "This setting allows specifying a time interval at which we will force an fsync of data written to the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list of replicas for which log replication should be throttled on the follower side. A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "internal.segment.bytes": { "description": "The maximum size of a single log file. Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka 4.1 and later only. Internal to Kafka (for its own tests).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list of replicas for which log replication should be throttled on the leader side. A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "The maximum size of local log segments that can grow for a partition before it deletes the old segments. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "The number of milliseconds to keep the local log segment before it gets deleted. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "The maximum time a message will remain ineligible for compaction in the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.decompressed.message.bytes": { "description": "The maximum decompressed size, in bytes, of a single record the broker will accept; larger records are rejected with an InvalidRecordException. Bytes or a binary size (512KiB, 100MiB, 1GiB). Between 1 and 2147483639. Kafka default: 2147483639. Kafka 4.2, 4.4 only.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "The largest record batch size allowed by Kafka (after compression if compression is enabled). Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests. true or false. Kafka default: true. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs. A string. Kafka default: 3.0-IV1. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "Define whether the timestamp in the message is message create time or log append time. One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled). A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "The minimum time a message will remain uncompacted in the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1"). An int. At least 1. Kafka default: 1.', "$ref": "#/$defs/configValue" }, "preallocate": { "description": "True if we should preallocate the file on disk when creating a new log segment. true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.copy.lag.bytes": { "description": "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -1. Kafka default: -1. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "remote.copy.lag.ms": { "description": "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 0. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic. true or false. Kafka default: false. Kafka 3.9 and later only.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic. true or false. Kafka default: false. Kafka 3.9 and later only.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "To enable tiered storage for a topic, set this configuration to true. true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy. Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.', "$ref": "#/$defs/configValue" }, "retention.ms": { "description": 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).', "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "This configuration controls the segment file size for the log. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "This configuration controls the size of the index that maps offsets to file positions. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes). true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } };
+    schema47 = { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } };
+    validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema89 = { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
     validate33.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate30.evaluated = { "dynamicProps": true, "dynamicItems": false };
-    schema86 = { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } };
-    schema89 = { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] };
-    schema87 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } };
+    schema90 = { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } };
+    schema91 = { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
+    schema93 = { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." };
+    schema94 = { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." };
     validate37.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate36.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema95 = { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
+    validate39.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate36.evaluated = { "dynamicProps": true, "dynamicItems": false };
+    schema99 = { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } };
+    schema102 = { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] };
+    schema100 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } };
+    validate43.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate42.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
     validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validatePatchView = validate41;
-    schema90 = { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } };
-    validate41.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validatePatchView = validate47;
+    schema103 = { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } };
+    validate47.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
   }
 });
 
@@ -12722,6 +14198,20 @@ function lastSegment(path2) {
 function subject(path2) {
   return path2 === "" ? "the document" : `"${lastSegment(path2)}"`;
 }
+function suggestKey(name, known) {
+  const near = closest(name, known);
+  if (near) return near;
+  const stem = (k) => {
+    const a = k.toLowerCase();
+    const b = name.toLowerCase();
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const best = Math.max(0, ...known.map(stem));
+  const matches = known.filter((k) => stem(k) === best);
+  return best >= 4 && matches.length === 1 ? matches[0] : void 0;
+}
 function describe(e) {
   const path2 = e.instancePath;
   const p = e.params;
@@ -12730,11 +14220,14 @@ function describe(e) {
     case "anyOf":
       return void 0;
     case "required":
+      if (path2 === "" && p["missingProperty"] === "apiVersion") {
+        return { message: `missing required property "apiVersion" (every document starts with "apiVersion: ${API_VERSION}")`, path: path2 };
+      }
       return { message: `missing required property "${String(p["missingProperty"])}"`, path: path2 };
     case "additionalProperties": {
       const name = String(p["additionalProperty"]);
       const known = Object.keys(e.parentSchema?.properties ?? {});
-      const guess = closest(name, known);
+      const guess = suggestKey(name, known);
       const child = `${path2}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
       return {
         message: `unknown property "${name}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of ${known.join(", ")}` : ""}`,
@@ -12748,11 +14241,14 @@ function describe(e) {
       const allowed = p["allowedValues"].map(String);
       const guess = typeof e.data === "string" ? closest(e.data, allowed) : void 0;
       return {
-        message: `${subject(path2)} must be one of ${allowed.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`,
+        message: `${subject(path2)} must be one of ${allowed.join(", ")}, not ${JSON.stringify(e.data)}` + (guess ? ` (did you mean "${guess}"?)` : typeof e.data === "number" && allowed.includes(String(e.data)) ? ` (quote it: "${e.data}")` : ""),
         path: path2
       };
     }
     case "const":
+      if (path2 === "/apiVersion") {
+        return { message: `unknown apiVersion ${JSON.stringify(e.data)} (did you mean "${API_VERSION}"?)`, path: path2 };
+      }
       return { message: `${subject(path2)} must be ${JSON.stringify(p["allowedValue"])}`, path: path2 };
     case "minimum":
       return { message: `${subject(path2)} must be at least ${String(p["limit"])}`, path: path2 };
@@ -12766,7 +14262,7 @@ function describe(e) {
       return { message: `${subject(path2)} ${e.message ?? "is invalid"}`, path: path2 };
   }
 }
-var MANIFEST_SCHEMA_URL, MANIFEST_SCHEMA_ID, VALIDATORS, TYPE_NAMES;
+var MANIFEST_SCHEMA_URL, MANIFEST_SCHEMA_ID, VALIDATORS, API_VERSION, TYPE_NAMES;
 var init_schema = __esm({
   "src/manifest/schema.ts"() {
     "use strict";
@@ -12778,6 +14274,7 @@ var init_schema = __esm({
       [MANIFEST_SCHEMA_ID, validateManifest],
       [`${MANIFEST_SCHEMA_ID}#/$defs/patchView`, validatePatchView]
     ]);
+    API_VERSION = "kafkaform/v1";
     TYPE_NAMES = {
       string: "a string",
       number: "a number",
@@ -12890,7 +14387,30 @@ function patchFailure(name) {
       return name.toLowerCase().replace(/_/g, " ");
   }
 }
-function desiredState(collected, overlay, problems) {
+function configFindings(topic, entries, target, report) {
+  const version = target.kafkaVersion;
+  if (version === void 0 && !target.versionWarnings) return;
+  const canonical2 = /* @__PURE__ */ new Map();
+  for (const [key, entry] of entries) {
+    if (entry.canonical !== void 0) canonical2.set(key, entry.canonical);
+    for (const f of configVersionFindings(key, version)) report(f, entry.keyAt);
+    if (entry.refusedBy && entry.raw !== null) {
+      const raw = entry.raw;
+      const messageFor = (v) => {
+        const r = normalizeConfigValue(key, raw, [v]);
+        return r.ok ? void 0 : r.message;
+      };
+      for (const f of configValueVersionFindings(entry.refusedBy, key, version, messageFor)) report(f, entry.at);
+    }
+  }
+  for (const { key, finding } of crossKeyFindings(canonical2, version)) {
+    const at = entries.get(key)?.at;
+    if (!at) continue;
+    const message = at.path.startsWith("/topicDefaults") ? finding.message : `topic "${topic}": ${finding.message}`;
+    report({ ...finding, message }, at);
+  }
+}
+function desiredState(collected, overlay, problems, target = { versionWarnings: true }) {
   let defaults = overlayLayer(collected.defaults, overlay?.defaults);
   let topics = /* @__PURE__ */ new Map();
   for (const decl of collected.topics) {
@@ -12901,8 +14421,8 @@ function desiredState(collected, overlay, problems) {
     if (patched) ({ defaults, topics } = patched);
   }
   const report = (f, at) => {
-    if (!overlay) problems.add(f, at);
-    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${overlay.cluster}, ${f.message}` }, at);
+    if (target.cluster === void 0) problems.add(f, at);
+    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${target.cluster}, ${f.message}` }, at);
   };
   const out = [];
   for (const [name, t] of topics) {
@@ -12925,6 +14445,7 @@ function desiredState(collected, overlay, problems) {
       const canonical2 = entries.get(k)?.canonical;
       if (canonical2 !== void 0) config2[k] = canonical2;
     }
+    configFindings(name, entries, target, report);
     const minIsr = entries.get("min.insync.replicas");
     for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
       report(f, minInsyncBlame(t.layer, minIsr?.at ?? t.at, replicationFactor.at, overlay !== void 0));
@@ -12952,6 +14473,7 @@ var init_desired = __esm({
     init_acls();
     init_layers();
     init_rules();
+    init_configs();
     init_schema();
     init_suggest();
     init_yaml();
@@ -12960,37 +14482,52 @@ var init_desired = __esm({
 });
 
 // src/manifest/files.ts
-import { open, readdir, realpath, stat } from "node:fs/promises";
+import { open, readdir, readlink, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 function fileProblem(file, message) {
   return { severity: "error", message, file, line: 0, column: 0, path: "" };
 }
+async function unreachable(path2, error2) {
+  const link = await readlink(path2).catch(() => void 0);
+  if (error2.code === "ELOOP") return "is a symbolic link that loops back on itself";
+  if (link !== void 0 && error2.code === "ENOENT") return `is a broken symbolic link (its target ${link} does not exist)`;
+  if (error2.code === "ENOENT") return "no such file or directory";
+  return `cannot be read (${error2.code ?? error2.message})`;
+}
 async function discoverFiles(paths) {
   const files = [];
   const problems = [];
-  const seen = /* @__PURE__ */ new Set();
-  const add = async (path2, discovered) => {
+  const byReal = /* @__PURE__ */ new Map();
+  const add = async (path2, discovered, root) => {
     const real = await realpath(path2);
-    if (seen.has(real)) return;
-    seen.add(real);
-    files.push({ path: path2, discovered });
+    const known = byReal.get(real);
+    if (known) {
+      if (!known.roots.includes(root)) known.roots.push(root);
+      return;
+    }
+    const file = { path: path2, discovered, roots: [root] };
+    byReal.set(real, file);
+    files.push(file);
   };
-  for (const path2 of paths) {
+  for (const [root, path2] of paths.entries()) {
     let info;
     try {
       info = await stat(path2);
-    } catch {
-      problems.push(fileProblem(path2, "no such file or directory"));
+    } catch (e) {
+      problems.push(fileProblem(path2, await unreachable(path2, e)));
       continue;
     }
     if (info.isDirectory()) {
       const found = [];
-      await walkDirectory(path2, "", found, /* @__PURE__ */ new Set([await realpath(path2)]));
+      const before = problems.length;
+      await walkDirectory(path2, "", found, /* @__PURE__ */ new Set([await realpath(path2)]), problems);
       found.sort(compareBytes);
-      if (found.length === 0) problems.push(fileProblem(path2, "directory contains no *.yaml or *.yml files"));
-      for (const rel of found) await add(join(path2, rel), true);
+      if (found.length === 0 && problems.length === before) {
+        problems.push(fileProblem(path2, "directory contains no *.yaml or *.yml files"));
+      }
+      for (const rel of found) await add(join(path2, rel), true, root);
     } else if (info.isFile()) {
-      await add(path2, false);
+      await add(path2, false, root);
     } else {
       problems.push(fileProblem(path2, "is not a regular file or directory"));
     }
@@ -13000,8 +14537,15 @@ async function discoverFiles(paths) {
 function compareBytes(a, b) {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
-async function walkDirectory(root, rel, out, visited) {
-  const entries = await readdir(join(root, rel), { withFileTypes: true });
+async function walkDirectory(root, rel, out, visited, problems) {
+  const dir = join(root, rel);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    problems.push(fileProblem(dir, `cannot be read (${e.code ?? e.message})`));
+    return;
+  }
   for (const e of entries) {
     if (e.name.startsWith(".") || e.name === "node_modules") continue;
     const childRel = rel === "" ? e.name : join(rel, e.name);
@@ -13009,16 +14553,18 @@ async function walkDirectory(root, rel, out, visited) {
     let info;
     try {
       info = await stat(full);
-    } catch {
+    } catch (error2) {
+      problems.push(fileProblem(full, await unreachable(full, error2)));
       continue;
     }
     if (info.isDirectory()) {
       const real = await realpath(full);
       if (visited.has(real)) continue;
       visited.add(real);
-      await walkDirectory(root, childRel, out, visited);
-    } else if (info.isFile() && YAML_FILE.test(e.name)) {
-      out.push(childRel);
+      await walkDirectory(root, childRel, out, visited, problems);
+    } else if (YAML_FILE.test(e.name)) {
+      if (info.isFile()) out.push(childRel);
+      else problems.push(fileProblem(full, "is not a regular file"));
     }
   }
 }
@@ -13077,6 +14623,7 @@ var init_files = __esm({
 function interpolateString(text, env) {
   const missing = [];
   const bad = [];
+  const empty = [];
   let changed = false;
   const value = text.replace(REFERENCE, (whole, inner) => {
     changed = true;
@@ -13088,23 +14635,46 @@ function interpolateString(text, env) {
       return whole;
     }
     const set = env[name];
+    if (set === "" && sep2 === -1) empty.push(name);
     if (set !== void 0 && !(sep2 !== -1 && set === "")) return set;
     if (sep2 !== -1) return inner.slice(sep2 + 2);
     missing.push(name);
     return "";
   });
   if (!changed && text.includes("${")) bad.push(text.slice(text.indexOf("${")));
-  return { value, missing, bad, changed };
+  return { value, missing, bad, empty, changed };
+}
+function templateParts(text) {
+  const parts = [];
+  let literal = "";
+  let last = 0;
+  for (const m of text.matchAll(REFERENCE)) {
+    literal += text.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (m[1] === void 0) {
+      literal += "${";
+      continue;
+    }
+    if (literal !== "") parts.push({ literal });
+    literal = "";
+    const sep2 = m[1].indexOf(":-");
+    parts.push(sep2 === -1 ? { reference: m[1] } : { reference: m[1].slice(0, sep2), fallback: m[1].slice(sep2 + 2) });
+  }
+  literal += text.slice(last);
+  if (literal !== "") parts.push({ literal });
+  return parts;
 }
 function interpolateValue(value, env, path2) {
   const missing = [];
   const bad = [];
+  const empty = [];
   const interpolated = /* @__PURE__ */ new Set();
   const go = (v, p) => {
     if (typeof v === "string") {
       const r = interpolateString(v, env);
       for (const name of r.missing) missing.push({ name, path: p });
       for (const text of r.bad) bad.push({ text, path: p });
+      for (const name of r.empty) empty.push({ name, path: p });
       if (r.changed) interpolated.add(p);
       return r.value;
     }
@@ -13116,7 +14686,7 @@ function interpolateValue(value, env, path2) {
     }
     return v;
   };
-  return { value: go(value, path2), missing, bad, interpolated };
+  return { value: go(value, path2), missing, bad, empty, interpolated };
 }
 var REFERENCE, NAME;
 var init_interpolate = __esm({
@@ -13166,23 +14736,70 @@ var init_problems = __esm({
   }
 });
 
+// src/manifest/recognize.ts
+function normalise(text) {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function isApiVersionKey(key) {
+  return editDistance(normalise(key), "apiversion") <= 2;
+}
+function namesKafkaform(value) {
+  const v = normalise(value);
+  return v.includes("kafkaform") || editDistance(v, "kafkaformv1") <= 2;
+}
+function marksOurs(key, value) {
+  if (SECTIONS.includes(normalise(key))) return true;
+  return isApiVersionKey(key) && value !== void 0 && namesKafkaform(value);
+}
+function topLevelEntries(text) {
+  const entries = [];
+  for (const match of text.matchAll(/^("[^"\n]*"|'[^'\n]*'|[A-Za-z_$][^\s:#]*)[ \t]*:(?:[ \t]+([^\n]*?))?\r?$/gm)) {
+    const key = (match[1] ?? "").replace(/^["']|["']$/g, "");
+    const value = match[2]?.replace(/\s#.*$/, "").trim().replace(/^["']|["']$/g, "");
+    entries.push([key, value]);
+  }
+  return entries;
+}
+function looksLikeManifest(documents, text) {
+  for (const doc of documents) {
+    const v = doc.value;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) continue;
+    for (const [key, value] of Object.entries(v)) {
+      if (marksOurs(key, typeof value === "string" ? value : void 0)) return true;
+    }
+  }
+  return topLevelEntries(text).some(([key, value]) => marksOurs(key, value));
+}
+var SECTIONS;
+var init_recognize = __esm({
+  "src/manifest/recognize.ts"() {
+    "use strict";
+    init_suggest();
+    SECTIONS = ["clusters", "scope", "topicDefaults", "topics", "acls", "overlays", "configKeys"].map(normalise);
+  }
+});
+
 // src/manifest/clusters.ts
 function settingName(path2) {
   return path2.slice(1).replace(/\//g, ".").replace(/~1/g, "/").replace(/~0/g, "~");
 }
-function where(spec2, path2) {
-  return spec2.settingSources?.[path2] ?? spec2.source;
+function where(spec, path2) {
+  return spec.settingSources?.[path2] ?? spec.source;
 }
-function resolveClusterSettings(spec2, env) {
-  const r = interpolateValue(spec2.settings, env, "");
+function resolveClusterSettings(spec, env) {
+  const r = interpolateValue(spec.settings, env, "");
   const sentences = [
     ...r.missing.map((m) => {
-      const at = where(spec2, m.path);
-      return `${at.file}:${at.line}:${at.column}: environment variable ${m.name} is not set (cluster ${spec2.name}, setting ${settingName(m.path)})`;
+      const at = where(spec, m.path);
+      return `${at.file}:${at.line}:${at.column}: environment variable ${m.name} is not set (cluster ${spec.name}, setting ${settingName(m.path)})`;
+    }),
+    ...r.empty.map((m) => {
+      const at = where(spec, m.path);
+      return `${at.file}:${at.line}:${at.column}: environment variable ${m.name} is set but empty (cluster ${spec.name}, setting ${settingName(m.path)}); write \${${m.name}:-default} if a default is meant`;
     }),
     ...r.bad.map((b) => {
-      const at = where(spec2, b.path);
-      return `${at.file}:${at.line}:${at.column}: malformed \${...} reference; write \${NAME} or \${NAME:-default}, or $\${ for a literal \${ (cluster ${spec2.name}, setting ${settingName(b.path)})`;
+      const at = where(spec, b.path);
+      return `${at.file}:${at.line}:${at.column}: malformed \${...} reference; write \${NAME} or \${NAME:-default}, or $\${ for a literal \${ (cluster ${spec.name}, setting ${settingName(b.path)})`;
     })
   ];
   if (sentences.length > 0) throw new ConfigError(sentences.join("\n"));
@@ -13217,10 +14834,6 @@ function validIn(bad, path2) {
     if (p === "") return true;
   }
 }
-function isKafkaformDocument(doc) {
-  const v = doc.value;
-  return v !== null && typeof v === "object" && !Array.isArray(v) && typeof v["apiVersion"] === "string" && v["apiVersion"].startsWith("kafkaform/");
-}
 function interpolateDocument(doc, env, problems) {
   const failed = /* @__PURE__ */ new Set();
   const interpolated = /* @__PURE__ */ new Set();
@@ -13252,25 +14865,21 @@ async function loadManifests(paths, options) {
   for (const p of fileProblems) problems.push(p);
   const checked = [];
   const read = [];
+  const skipped = [];
+  const usedRoots = /* @__PURE__ */ new Set();
   for (const file of files) {
     const r = await readManifestText(file.path);
     if ("problem" in r) {
       problems.push(r.problem);
+      for (const root of file.roots) usedRoots.add(root);
       continue;
     }
     const parsed = parseYaml(file.path, r.text);
-    const ours = parsed.documents.some(isKafkaformDocument) || /apiVersion:\s*["']?kafkaform\//.test(r.text);
-    if (file.discovered && !ours) {
-      if (parsed.documents.length > 0 || parsed.problems.length > 0) {
-        problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
-          file: file.path,
-          line: 0,
-          column: 0,
-          path: ""
-        });
-      }
+    if (file.discovered && !looksLikeManifest(parsed.documents, r.text)) {
+      skipped.push(file.path);
       continue;
     }
+    for (const root of file.roots) usedRoots.add(root);
     read.push(file.path);
     for (const p of parsed.problems) problems.push(p);
     for (const doc of parsed.documents) {
@@ -13286,7 +14895,17 @@ async function loadManifests(paths, options) {
       });
     }
   }
+  const reached = new Set(files.flatMap((f) => f.roots));
+  for (const [root, path2] of paths.entries()) {
+    if (!reached.has(root) || usedRoots.has(root)) continue;
+    const n = files.filter((f) => f.roots.includes(root)).length;
+    problems.error(
+      `contains no kafkaform manifest: ${n === 1 ? 'its one YAML file has neither "apiVersion: kafkaform/v1" nor' : `none of its ${n} YAML files has "apiVersion: kafkaform/v1" or`} a kafkaform section (run with --debug to list them)`,
+      { file: path2, line: 0, column: 0, path: "" }
+    );
+  }
   const collected = collect(checked, problems);
+  for (const cluster of collected.clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
   checkOverlayTopics(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);
   for (const overlay of collected.overlays.values()) {
@@ -13297,10 +14916,21 @@ async function loadManifests(paths, options) {
       overlay.at
     );
   }
-  const base = desiredState(collected, void 0, problems);
+  const versionless = collected.clusters.length === 0 || collected.clusters.some((c) => c.kafkaVersion === void 0);
+  const base = desiredState(collected, void 0, problems, { versionWarnings: versionless });
   const perCluster = /* @__PURE__ */ new Map();
-  for (const [name, overlay] of [...collected.overlays].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    perCluster.set(name, desiredState(collected, overlay, problems));
+  const versions = new Map(collected.clusters.map((c) => [c.name, c.kafkaVersion]));
+  const names = [.../* @__PURE__ */ new Set([...collected.overlays.keys(), ...collected.clusters.filter((c) => c.kafkaVersion).map((c) => c.name)])];
+  for (const name of names.sort()) {
+    const kafkaVersion = versions.get(name);
+    perCluster.set(
+      name,
+      desiredState(collected, collected.overlays.get(name), problems, {
+        cluster: name,
+        ...kafkaVersion ? { kafkaVersion } : {},
+        versionWarnings: kafkaVersion === void 0
+      })
+    );
   }
   const all = sortProblems(problems.list);
   if (all.some((p) => p.severity === "error")) throw new ManifestError(all);
@@ -13310,7 +14940,8 @@ async function loadManifests(paths, options) {
     desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
     ignoredConfigPrefixes: collected.ignoredPrefixes,
     vendorConfigPrefixes: collected.vendorPrefixes,
-    files: read
+    files: read,
+    skipped: skipped.sort()
   };
 }
 var init_manifest = __esm({
@@ -13323,6 +14954,7 @@ var init_manifest = __esm({
     init_interpolate();
     init_problems();
     init_schema();
+    init_recognize();
     init_yaml();
     init_suggest();
     init_clusters();
@@ -13729,77 +15361,247 @@ var init_render = __esm({
 });
 
 // src/targets/settings.ts
-var SettingsReader;
+function settingValue(settings, path2) {
+  let node = settings;
+  for (const key of path2.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))) {
+    node = node !== null && typeof node === "object" && !Array.isArray(node) ? node[key] : void 0;
+  }
+  return node === null ? void 0 : node;
+}
+function parseUrl(text) {
+  try {
+    return new URL(text);
+  } catch {
+    return void 0;
+  }
+}
+function baseOf(url) {
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+function settingName2(path2) {
+  return path2.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
+}
+function checkSettings(settings, stage, check) {
+  const checker = new SettingsChecker(settings, stage);
+  check(checker);
+  return checker.findings;
+}
+function located(spec, path2) {
+  return spec.settingSources?.[path2] ?? spec.source;
+}
+function writtenSettingProblems(spec, check) {
+  return checkSettings(spec.settings, "written", check).map((f) => {
+    const at = located(spec, f.path);
+    return { severity: f.severity, message: f.message, file: at.file, line: at.line, column: at.column, path: at.path };
+  });
+}
+function resolveSettings(spec, env, check, log) {
+  const resolved = resolveClusterSettings(spec, env);
+  const findings = checkSettings(resolved, "resolved", check);
+  const written = new Set(checkSettings(spec.settings, "written", check).map((f) => `${f.path}\0${f.message}`));
+  const line = (f) => {
+    const at = located(spec, f.path);
+    return `${at.file}:${at.line}:${at.column}: ${f.severity === "warning" ? "warning: " : ""}cluster ${spec.name}: ${f.message}`;
+  };
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length > 0) throw new ConfigError(errors.map(line).join("\n"));
+  for (const f of findings) if (!written.has(`${f.path}\0${f.message}`)) log?.(line(f));
+  return resolved;
+}
+function requireValidSettings(settings, cluster, check) {
+  const errors = checkSettings(settings, "resolved", check).filter((f) => f.severity === "error");
+  if (errors.length > 0) throw new ConfigError(errors.map((f) => `Cluster "${cluster}": ${f.message}.`).join("\n"));
+}
+function integerSetting(settings, path2) {
+  const v = settingValue(settings, path2);
+  return v === void 0 ? void 0 : Number(v);
+}
+function connectionSettings(settings) {
+  const retry = {};
+  const maxAttempts = integerSetting(settings, "/retry/maxAttempts");
+  const baseDelayMs = integerSetting(settings, "/retry/baseDelayMs");
+  const maxDelayMs = integerSetting(settings, "/retry/maxDelayMs");
+  if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
+  if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
+  if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
+  const connectTimeoutMs = integerSetting(settings, "/timeouts/connectMs");
+  const readTimeoutMs = integerSetting(settings, "/timeouts/readMs");
+  return {
+    ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
+    ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
+    retry
+  };
+}
+var SettingText, LOOPBACK, SettingsChecker;
 var init_settings = __esm({
   "src/targets/settings.ts"() {
     "use strict";
     init_errors();
-    SettingsReader = class {
-      constructor(raw, cluster) {
-        this.raw = raw;
-        this.cluster = cluster;
+    init_manifest();
+    init_interpolate();
+    SettingText = class _SettingText {
+      constructor(parts) {
+        this.parts = parts;
       }
-      raw;
-      cluster;
-      /** Throws the `ConfigError` for a setting problem. */
-      fail(what) {
-        throw new ConfigError(`Cluster "${this.cluster}": ${what}.`);
+      parts;
+      /** A value as written (references unresolved) or as resolved (all literal). */
+      static of(value, stage) {
+        return new _SettingText(stage === "written" ? templateParts(value) : value === "" ? [] : [{ literal: value }]);
       }
-      str(obj, key, where2, required) {
-        const v = obj[key];
-        if (v === void 0 || v === null) return required ? this.fail(`${where2}${key} is required`) : void 0;
-        if (typeof v !== "string" || v === "") return this.fail(`${where2}${key} must be a non-empty string`);
-        return v;
+      /** The whole value, when it holds no reference. */
+      get literal() {
+        if (this.parts.some((p) => "reference" in p)) return void 0;
+        return this.parts.map((p) => "literal" in p ? p.literal : "").join("");
       }
-      /** An integer >= `min` at `obj[key]`; `${VAR}` references resolve to strings, so digits are accepted. */
-      num(obj, key, where2, min) {
-        const raw = obj[key];
-        if (raw === void 0 || raw === null) return void 0;
-        const v = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
-        if (typeof v !== "number" || !Number.isInteger(v) || v < min) return this.fail(`${where2}${key} must be an integer >= ${min}`);
-        return v;
+      /** Literal text before the first reference. */
+      get head() {
+        const first = this.parts[0];
+        return first && "literal" in first ? first.literal : "";
       }
-      /** The mapping at top-level `key`, or `{}` when absent. */
-      obj(key) {
-        const v = this.raw[key];
-        if (v === void 0 || v === null) return {};
-        if (typeof v !== "object" || Array.isArray(v)) return this.fail(`${key} must be a mapping`);
-        return v;
+      /** Literal text after the last reference. */
+      get tail() {
+        const last = this.parts[this.parts.length - 1];
+        return last && "literal" in last ? last.literal : "";
+      }
+      /** Every piece of literal text, including references' defaults (`${TOKEN:-abc}`). */
+      get literalPieces() {
+        return this.parts.map((p) => "literal" in p ? p.literal : p.fallback ?? "").filter((t) => t !== "");
+      }
+    };
+    LOOPBACK = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+    SettingsChecker = class {
+      constructor(settings, stage) {
+        this.settings = settings;
+        this.stage = stage;
+      }
+      settings;
+      stage;
+      /** What was found, in the order checked. */
+      findings = [];
+      /** Adds an error at `path`. */
+      error(path2, message) {
+        this.findings.push({ severity: "error", path: path2, message });
+      }
+      /** Adds a warning at `path`. */
+      warning(path2, message) {
+        this.findings.push({ severity: "warning", path: path2, message });
+      }
+      /** The value at a pointer, undefined when absent or null. */
+      value(path2) {
+        return settingValue(this.settings, path2);
+      }
+      /** A string setting; a missing required one, a wrong type or an empty string is an error. */
+      text(path2, required) {
+        const v = this.value(path2);
+        if (v === void 0) {
+          if (required) this.error(path2, `${settingName2(path2)} is required`);
+          return void 0;
+        }
+        if (typeof v !== "string" || v === "") {
+          this.error(path2, `${settingName2(path2)} must be a non-empty string`);
+          return void 0;
+        }
+        return SettingText.of(v, this.stage);
+      }
+      /** A mapping setting (`auth`, `retry`); absent is fine. */
+      mapping(path2) {
+        const v = this.value(path2);
+        if (v === void 0) return false;
+        if (typeof v !== "object" || Array.isArray(v)) {
+          this.error(path2, `${settingName2(path2)} must be a mapping`);
+          return false;
+        }
+        return true;
+      }
+      /** A whole number of at least `min`: a number, digits, or digits around `${VAR}` references. */
+      integer(path2, min) {
+        const v = this.value(path2);
+        if (v === void 0) return;
+        const problem2 = `${settingName2(path2)} must be a whole number of at least ${min}`;
+        if (typeof v === "number") {
+          if (!Number.isInteger(v) || v < min) this.error(path2, problem2);
+          return;
+        }
+        if (typeof v !== "string") return this.error(path2, problem2);
+        const text = SettingText.of(v, this.stage);
+        const literal = text.literal;
+        if (literal !== void 0 ? !/^\d+$/.test(literal) || Number(literal) < min : !/^\d*$/.test(text.head) || !/^\d*$/.test(text.tail)) {
+          this.error(path2, problem2);
+        }
+      }
+      /** `true` or `false`, as a boolean, its spelling, or a `${VAR}` reference. */
+      boolean(path2) {
+        const v = this.value(path2);
+        if (v === void 0 || typeof v === "boolean") return;
+        const text = typeof v === "string" ? SettingText.of(v, this.stage) : void 0;
+        const literal = text?.literal;
+        const ok = text !== void 0 && (literal === void 0 ? text.head === "" && text.tail === "" : literal === "true" || literal === "false");
+        if (!ok) this.error(path2, `${settingName2(path2)} must be true or false`);
       }
       /**
-       * A base URL at top-level `key` without trailing slashes. Credentials in it are refused: they
-       * would end up in logs and messages, and belong in the auth settings (`credentialsHint`).
+       * A credential: written literally in a manifest, it ends up in the repository and its history,
+       * so anything but a `${VAR}` reference without a default is a warning (never quoting it).
        */
-      baseUrl(key, fallback, credentialsHint) {
-        const text = (this.str(this.raw, key, "", fallback === void 0) ?? fallback).replace(/\/+$/, "");
-        let url;
-        try {
-          url = new URL(text);
-        } catch {
-          return this.fail(`${key} is not a valid URL`);
-        }
-        if (url.username !== "" || url.password !== "") this.fail(`${key} must not contain credentials; use ${credentialsHint}`);
-        if (url.protocol !== "https:" && url.protocol !== "http:") this.fail(`${key} must be an https:// URL`);
-        return { text, url };
+      secret(path2) {
+        const v = this.value(path2);
+        if (this.stage !== "written" || typeof v !== "string") return;
+        if (SettingText.of(v, "written").literalPieces.length === 0) return;
+        this.warning(path2, `${settingName2(path2)} is a credential written in the manifest; read it from the environment instead: "\${VARIABLE}"`);
       }
-      /** `timeouts` and `retry`. */
+      /**
+       * An http(s) base URL. What is literal is checked: the scheme (https://, or http:// with a
+       * warning unless the host is a loopback address), no credentials in it (they belong in
+       * `credentialsHint`). Returns the text, and the URL when the value is wholly literal; `complete`
+       * turns a URL into the one the user probably meant, for "did you mean".
+       */
+      url(path2, options) {
+        const text = this.text(path2, options.required);
+        if (!text) return void 0;
+        const name = settingName2(path2);
+        const literal = text.literal?.replace(/\/+$/, "");
+        const head = literal ?? text.head;
+        const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(head)?.[1]?.toLowerCase();
+        if (scheme === void 0) {
+          const prefix = head.toLowerCase();
+          if (literal !== void 0 || !("https://".startsWith(prefix) || "http://".startsWith(prefix))) {
+            const meant = literal === void 0 ? void 0 : parseUrl(`https://${literal}`);
+            const plain = meant && meant.username === "" && meant.password === "" && meant.search === "" && meant.hostname.includes(".");
+            const guess = plain ? options.complete?.(meant) ?? baseOf(meant) : void 0;
+            this.error(path2, `${name} must start with https://${guess ? ` (did you mean "${guess}"?)` : ""}`);
+          }
+          return { text };
+        }
+        if (scheme !== "https" && scheme !== "http") {
+          this.error(path2, `${name} must be an https:// URL, not ${scheme}://`);
+          return { text };
+        }
+        const url = literal === void 0 ? void 0 : parseUrl(literal);
+        if (literal !== void 0 && url === void 0) {
+          this.error(path2, `${name} is not a valid URL`);
+          return { text };
+        }
+        const authority = url ? void 0 : /^[^/?#]*(?=[/?#:])/.exec(head.slice(scheme.length + 3))?.[0];
+        if (url && (url.username !== "" || url.password !== "") || authority?.includes("@")) {
+          this.error(path2, `${name} must not contain credentials; use ${options.credentialsHint}`);
+          return { text };
+        }
+        const host = url?.hostname ?? authority?.replace(/^(\[[^\]]*\]|[^:]*).*$/, "$1");
+        if (scheme === "http" && host !== void 0 && host !== "" && !LOOPBACK.test(host)) {
+          this.warning(path2, `${name} uses http:// to ${host}: credentials and data cross the network unencrypted; use https://`);
+        }
+        return { text, ...url ? { url } : {} };
+      }
+      /** `timeouts: {connectMs, readMs}` and `retry: {maxAttempts, baseDelayMs, maxDelayMs}`. */
       connection() {
-        const timeouts = this.obj("timeouts");
-        const retryRaw = this.obj("retry");
-        const retry = {};
-        const maxAttempts = this.num(retryRaw, "maxAttempts", "retry.", 1);
-        const baseDelayMs = this.num(retryRaw, "baseDelayMs", "retry.", 0);
-        const maxDelayMs = this.num(retryRaw, "maxDelayMs", "retry.", 0);
-        if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
-        if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
-        if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
-        const connectTimeoutMs = this.num(timeouts, "connectMs", "timeouts.", 1);
-        const readTimeoutMs = this.num(timeouts, "readMs", "timeouts.", 1);
-        return {
-          ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
-          ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
-          retry
-        };
+        if (this.mapping("/timeouts")) {
+          this.integer("/timeouts/connectMs", 1);
+          this.integer("/timeouts/readMs", 1);
+        }
+        if (this.mapping("/retry")) {
+          this.integer("/retry/maxAttempts", 1);
+          this.integer("/retry/baseDelayMs", 0);
+          this.integer("/retry/maxDelayMs", 0);
+        }
       }
     };
   }
@@ -13807,47 +15609,74 @@ var init_settings = __esm({
 
 // src/targets/confluent/settings.ts
 import { isAbsolute, resolve as resolve2 } from "node:path";
-function parseConfluentSettings(raw, cluster, baseDir) {
-  const r = new SettingsReader(raw, cluster);
-  const { text: restUrl, url } = r.baseUrl("restUrl", void 0, "auth");
-  if (!/\/v3$/.test(url.pathname)) {
-    r.fail(`restUrl must end with the API version segment, e.g. https://${url.host}/kafka/v3 (Confluent Cloud) or https://${url.host}/v3 (REST Proxy)`);
+function endsWithVersion(path2) {
+  return /\/v3$/.test(path2.replace(/\/+$/, ""));
+}
+function withVersion(url) {
+  const base = baseOf(url);
+  if (endsWithVersion(url.pathname)) return base;
+  if (/\/kafka$/.test(url.pathname.replace(/\/+$/, ""))) return `${base}/v3`;
+  return `${base}${CLOUD_HOST.test(url.hostname) || url.port === "" ? "/kafka/v3" : "/v3"}`;
+}
+function checkConfluentSettings(c) {
+  const rest2 = c.url("/restUrl", { required: true, credentialsHint: "auth", complete: withVersion });
+  const tail = rest2?.text.tail ?? "";
+  if (rest2?.url && !endsWithVersion(rest2.url.pathname)) {
+    c.error("/restUrl", `restUrl must end with the API version segment (did you mean "${withVersion(rest2.url)}"?)`);
+  } else if (rest2?.text.literal === void 0 && tail.includes("/") && !/[?#]/.test(tail) && !endsWithVersion(tail)) {
+    c.error("/restUrl", "restUrl must end with the API version segment: /kafka/v3 (Confluent Cloud, Confluent Server) or /v3 (REST Proxy)");
   }
-  let auth;
-  if (raw.auth !== void 0 && raw.auth !== null) {
-    const a = r.obj("auth");
-    const type = a.type;
+  const clusterId = c.text("/clusterId", false);
+  if (clusterId?.literal !== void 0 && !/^[A-Za-z0-9._-]+$/.test(clusterId.literal)) {
+    c.error("/clusterId", 'clusterId must be the cluster id alone (letters, digits, ".", "_" and "-"), e.g. lkc-abc123');
+  }
+  if (clusterId === void 0 && rest2?.url && CLOUD_HOST.test(rest2.url.hostname)) {
+    c.error("/restUrl", "a Confluent Cloud cluster needs clusterId (lkc-..., shown by `confluent kafka cluster list`)");
+  }
+  if (c.mapping("/auth")) {
+    const type = c.value("/auth/type");
     if (type === "basic") {
-      auth = { type: "basic", username: r.str(a, "username", "auth.", true), password: r.str(a, "password", "auth.", true) };
+      c.text("/auth/username", true);
+      c.text("/auth/password", true);
+      c.secret("/auth/password");
     } else if (type === "bearer") {
-      auth = { type: "bearer", token: r.str(a, "token", "auth.", true) };
+      c.text("/auth/token", true);
+      c.secret("/auth/token");
     } else {
-      r.fail('auth.type must be "basic" or "bearer"');
+      c.error("/auth/type", 'auth.type must be "basic" or "bearer"');
     }
   }
-  const insecureRaw = raw.insecureSkipTlsVerify;
-  const insecure = insecureRaw === "true" ? true : insecureRaw === "false" ? false : insecureRaw;
-  if (insecure !== void 0 && insecure !== null && typeof insecure !== "boolean") r.fail("insecureSkipTlsVerify must be true or false");
-  const caFile = r.str(raw, "caFile", "", false);
-  const clusterId = r.str(raw, "clusterId", "", false);
+  c.text("/caFile", false);
+  c.boolean("/insecureSkipTlsVerify");
+  c.connection();
+  c.integer("/concurrency", 1);
+  c.integer("/aclBatchSize", 1);
+}
+function parseConfluentSettings(raw, cluster, baseDir) {
+  requireValidSettings(raw, cluster, checkConfluentSettings);
+  const auth = raw["auth"];
+  const caFile = raw["caFile"];
+  const clusterId = raw["clusterId"];
+  const insecure = raw["insecureSkipTlsVerify"];
   return {
-    restUrl,
-    ...clusterId !== void 0 ? { clusterId } : {},
-    ...auth !== void 0 ? { auth } : {},
-    ...caFile !== void 0 ? { caFile: isAbsolute(caFile) ? caFile : resolve2(baseDir, caFile) } : {},
-    insecureSkipTlsVerify: insecure === true,
-    ...r.connection(),
-    concurrency: r.num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY,
-    aclBatchSize: r.num(raw, "aclBatchSize", "", 1) ?? DEFAULT_ACL_BATCH_SIZE
+    restUrl: raw["restUrl"].replace(/\/+$/, ""),
+    ...clusterId !== void 0 && clusterId !== null ? { clusterId } : {},
+    ...auth !== void 0 && auth !== null ? { auth: auth["type"] === "basic" ? { type: "basic", username: auth["username"] ?? "", password: auth["password"] ?? "" } : { type: "bearer", token: auth["token"] ?? "" } } : {},
+    ...caFile !== void 0 && caFile !== null ? { caFile: isAbsolute(caFile) ? caFile : resolve2(baseDir, caFile) } : {},
+    insecureSkipTlsVerify: insecure === true || insecure === "true",
+    ...connectionSettings(raw),
+    concurrency: integerSetting(raw, "/concurrency") ?? DEFAULT_CONCURRENCY,
+    aclBatchSize: integerSetting(raw, "/aclBatchSize") ?? DEFAULT_ACL_BATCH_SIZE
   };
 }
-var DEFAULT_CONCURRENCY, DEFAULT_ACL_BATCH_SIZE;
+var DEFAULT_CONCURRENCY, DEFAULT_ACL_BATCH_SIZE, CLOUD_HOST;
 var init_settings2 = __esm({
   "src/targets/confluent/settings.ts"() {
     "use strict";
     init_settings();
     DEFAULT_CONCURRENCY = 8;
     DEFAULT_ACL_BATCH_SIZE = 100;
+    CLOUD_HOST = /\.confluent\.cloud$/i;
   }
 });
 
@@ -41604,10 +43433,23 @@ function planSize(want, have, capabilities, out) {
   }
   out.actions.push({ phase: PHASES.increasePartitions, action: "update", resource: topicResource(want.name), changes, patch: diffViews(from, to) });
 }
-function planConfigs(want, have, ignoredPrefixes, out) {
+function unknownKeyErrors(want, known, cluster, out) {
+  let unknown;
+  for (const key of Object.keys(want.config).sort(compareStrings)) {
+    if (known(key) !== false) continue;
+    (unknown ??= /* @__PURE__ */ new Set()).add(key);
+    out.errors.push({
+      resource: topicResource(want.name),
+      reason: `config.${key} is not a topic config of cluster ${cluster}: its Kafka does not report it for topics, so it cannot be set there`
+    });
+  }
+  return unknown;
+}
+function planConfigs(want, have, ignoredPrefixes, unknown, out) {
   let keyed;
   let problems;
   for (const key in want.config) {
+    if (unknown?.has(key)) continue;
     const desired = want.config[key];
     const live = own(have.configs, key);
     if (live !== void 0 && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
@@ -41668,10 +43510,16 @@ function planConfigs(want, have, ignoredPrefixes, out) {
     patch: keyed.map((k) => k.op)
   });
 }
+function reportedKeys(live) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const t of live) for (const key in t.configs) keys.add(key);
+  return keys;
+}
 function planTopics(input) {
   const out = { actions: [], errors: [], heldBack: [], unmanaged: [], warnings: [] };
   const desired = byName(input.desired);
   const live = input.liveSorted ?? byName(input.live);
+  let clusterKeys;
   let l = 0;
   for (const want of desired) {
     while (l < live.length && live[l].name < want.name) l++;
@@ -41690,11 +43538,14 @@ function planTopics(input) {
       continue;
     }
     if (have === void 0) {
-      out.actions.push(createAction(want));
+      const unknown2 = input.capabilities.reportsAllTopicConfigs ? unknownKeyErrors(want, (key) => (clusterKeys ??= reportedKeys(live)).size === 0 ? void 0 : clusterKeys.has(key), input.clusterName, out) : void 0;
+      if (unknown2 === void 0) out.actions.push(createAction(want));
       continue;
     }
+    const found = have;
+    const unknown = input.capabilities.reportsAllTopicConfigs ? unknownKeyErrors(want, (key) => Object.hasOwn(found.configs, key), input.clusterName, out) : void 0;
     planSize(want, have, input.capabilities, out);
-    planConfigs(want, have, input.ignoredConfigPrefixes, out);
+    planConfigs(want, have, input.ignoredConfigPrefixes, unknown, out);
   }
   let d = 0;
   for (const have of live) {
@@ -41902,7 +43753,8 @@ function plan(desired, live, options) {
     topicPrefixes: desired.scope.topicPrefixes,
     allowDelete: options.allowDelete === true,
     ignoredConfigPrefixes: [...options.ignoreConfigPrefixes ?? [], ...capabilities.managedConfigPrefixes],
-    capabilities
+    capabilities,
+    clusterName: options.cluster.name
   });
   const acls = planAcls({
     desired: desired.acls,
@@ -42655,10 +44507,10 @@ var init_target = __esm({
           }
           const name = resource2.name;
           if (action.phase === PHASES.createTopics) {
-            const spec2 = createSpec(action);
+            const spec = createSpec(action);
             for (const c of action.changes) if (isRedacted(c)) local(`topic ${name}: ${c.field} is sensitive and redacted in the plan, so kafkaform cannot send it`);
-            for (const c of spec2.configs) if (readOnlyKeys.has(c.name)) local(`topic ${name}: config.${c.name} is read-only on this cluster and cannot be set`);
-            dryRuns.push({ action, run: () => api.createTopic(spec2, true) });
+            for (const c of spec.configs) if (readOnlyKeys.has(c.name)) local(`topic ${name}: config.${c.name} is read-only on this cluster and cannot be set`);
+            dryRuns.push({ action, run: () => api.createTopic(spec, true) });
           } else if (action.phase === PHASES.increasePartitions) {
             const have = topics.get(name);
             for (const c of action.changes) {
@@ -42777,28 +44629,28 @@ var init_target = __esm({
       async close() {
         await this.#http.close();
       }
-      async #createTopic(api, spec2) {
+      async #createTopic(api, spec) {
         try {
-          await api.createTopic(spec2, false);
+          await api.createTopic(spec, false);
         } catch (err) {
           if (!(err instanceof ApiError) || err.details.errorCode !== ERROR_CODES.badRequest || !/already exists/i.test(err.details.serverMessage ?? "")) {
             throw err;
           }
-          const difference = await this.#differenceFrom(api, spec2);
+          const difference = await this.#differenceFrom(api, spec);
           if (difference !== void 0) {
-            throw new ApiError(`Cannot create topic ${spec2.name}: it already exists with ${difference}`, err.details);
+            throw new ApiError(`Cannot create topic ${spec.name}: it already exists with ${difference}`, err.details);
           }
         }
       }
-      async #differenceFrom(api, spec2) {
-        const topic = await api.getTopic(spec2.name);
+      async #differenceFrom(api, spec) {
+        const topic = await api.getTopic(spec.name);
         if (topic === void 0) return "a state that could not be read back";
-        if (topic.partitions_count !== spec2.partitions) return `${topic.partitions_count} partitions instead of ${spec2.partitions}`;
-        if (topic.replication_factor !== spec2.replicationFactor) {
-          return `replication factor ${topic.replication_factor} instead of ${spec2.replicationFactor}`;
+        if (topic.partitions_count !== spec.partitions) return `${topic.partitions_count} partitions instead of ${spec.partitions}`;
+        if (topic.replication_factor !== spec.replicationFactor) {
+          return `replication factor ${topic.replication_factor} instead of ${spec.replicationFactor}`;
         }
-        const configs = new Map((await api.getTopicConfigs(spec2.name)).map((c) => [c.name, c.value]));
-        for (const c of spec2.configs) {
+        const configs = new Map((await api.getTopicConfigs(spec.name)).map((c) => [c.name, c.value]));
+        for (const c of spec.configs) {
           const have = configs.get(c.name);
           if (have === void 0 || have === null || canonicalConfigValue(c.name, have) !== canonicalConfigValue(c.name, c.value)) {
             return `a different ${c.name}`;
@@ -42838,7 +44690,7 @@ var CONFLUENT_MANAGED_PREFIXES, CONFLUENT_CAPABILITIES, confluentKind;
 var init_kind = __esm({
   "src/targets/confluent/kind.ts"() {
     "use strict";
-    init_manifest();
+    init_settings();
     init_settings2();
     init_target();
     CONFLUENT_MANAGED_PREFIXES = ["confluent."];
@@ -42846,13 +44698,15 @@ var init_kind = __esm({
       dryRun: true,
       replicationFactorChange: false,
       principalsMustExist: false,
-      managedConfigPrefixes: [...CONFLUENT_MANAGED_PREFIXES]
+      managedConfigPrefixes: [...CONFLUENT_MANAGED_PREFIXES],
+      reportsAllTopicConfigs: true
     };
     confluentKind = {
       type: "confluent",
       capabilities: CONFLUENT_CAPABILITIES,
-      async open(spec2, env, ctx) {
-        const settings = parseConfluentSettings(resolveClusterSettings(spec2, env), spec2.name, spec2.baseDir);
+      checkSettings: checkConfluentSettings,
+      async open(spec, env, ctx) {
+        const settings = parseConfluentSettings(resolveSettings(spec, env, checkConfluentSettings, ctx.log), spec.name, spec.baseDir);
         return new ConfluentTarget(settings, CONFLUENT_CAPABILITIES, ctx);
       }
     };
@@ -43746,7 +45600,7 @@ var init_esm = __esm({
 
 // src/targets/digitalocean/configs.ts
 function long(doKey, kafkaKey, defaultValue, min = LONG_MIN, writable = true) {
-  return { doKey, kafkaKey, type: "long", min, max: LONG_MAX2, defaultValue, writable };
+  return { doKey, kafkaKey, type: "long", min, max: LONG_MAX, defaultValue, writable };
 }
 function int2(doKey, kafkaKey, defaultValue, min = INT_MIN) {
   return { doKey, kafkaKey, type: "int", min, max: INT_MAX, defaultValue, writable: true };
@@ -43839,17 +45693,17 @@ function kafkaValueToDo(entry, value) {
       return new LosslessNumber(String(Number(value)));
   }
 }
-var LONG_MIN, LONG_MAX2, INT_MIN, INT_MAX, LONG_MAX_STRING, MESSAGE_FORMAT_VERSIONS, DO_CONFIGS, BY_DO_KEY, BY_KAFKA_KEY, READ_ALIASES;
+var LONG_MIN, LONG_MAX, INT_MIN, INT_MAX, LONG_MAX_STRING, MESSAGE_FORMAT_VERSIONS, DO_CONFIGS, BY_DO_KEY, BY_KAFKA_KEY, READ_ALIASES;
 var init_configs2 = __esm({
   "src/targets/digitalocean/configs.ts"() {
     "use strict";
     init_esm();
     init_configs();
     LONG_MIN = -(2n ** 63n);
-    LONG_MAX2 = 2n ** 63n - 1n;
+    LONG_MAX = 2n ** 63n - 1n;
     INT_MIN = -(2n ** 31n);
     INT_MAX = 2n ** 31n - 1n;
-    LONG_MAX_STRING = LONG_MAX2.toString();
+    LONG_MAX_STRING = LONG_MAX.toString();
     MESSAGE_FORMAT_VERSIONS = [
       "0.8.0",
       "0.8.1",
@@ -43953,32 +45807,48 @@ var init_configs2 = __esm({
 });
 
 // src/targets/digitalocean/settings.ts
+function checkDigitalOceanSettings(c) {
+  const id = c.text("/databaseId", true);
+  const known = id?.literal ?? `${id?.head ?? ""}${id?.tail ?? ""}`;
+  if (id && (id.literal !== void 0 ? !UUID.test(id.literal) : !/^[0-9a-f-]*$/i.test(known))) {
+    c.error("/databaseId", "databaseId must be the database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (shown by `doctl databases list`)");
+  }
+  c.text("/token", true);
+  c.secret("/token");
+  const api = c.url("/apiUrl", { required: false, credentialsHint: "token" });
+  if (api?.url && /\/v2$/.test(api.url.pathname.replace(/\/+$/, ""))) {
+    c.error("/apiUrl", `apiUrl is the API's base URL, without /v2 (did you mean "${api.url.origin}"?)`);
+  }
+  c.connection();
+  c.integer("/concurrency", 1);
+  if (c.mapping("/topicCreation")) {
+    c.integer("/topicCreation/timeoutMs", 1);
+    c.integer("/topicCreation/pollIntervalMs", 1);
+  }
+}
 function parseDigitalOceanSettings(raw, cluster) {
-  const r = new SettingsReader(raw, cluster);
-  const databaseId = r.str(raw, "databaseId", "", true);
-  if (!/^[0-9a-fA-F-]{8,64}$/.test(databaseId)) r.fail("databaseId must be the database cluster UUID");
-  const token = r.str(raw, "token", "", true);
-  const { text: apiUrl } = r.baseUrl("apiUrl", DEFAULT_API_URL, "token");
-  const connection = r.connection();
-  const creation = r.obj("topicCreation");
+  requireValidSettings(raw, cluster, checkDigitalOceanSettings);
+  const connection = connectionSettings(raw);
+  const apiUrl = raw["apiUrl"];
   return {
-    databaseId,
-    token,
-    apiUrl,
+    databaseId: raw["databaseId"],
+    token: raw["token"],
+    apiUrl: (typeof apiUrl === "string" ? apiUrl : DEFAULT_API_URL).replace(/\/+$/, ""),
     ...connection,
-    concurrency: r.num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY2,
-    createTimeoutMs: r.num(creation, "timeoutMs", "topicCreation.", 1) ?? 3e5,
-    pollIntervalMs: r.num(creation, "pollIntervalMs", "topicCreation.", 1) ?? 1e3,
+    concurrency: integerSetting(raw, "/concurrency") ?? DEFAULT_CONCURRENCY2,
+    createTimeoutMs: integerSetting(raw, "/topicCreation/timeoutMs") ?? 3e5,
+    pollIntervalMs: integerSetting(raw, "/topicCreation/pollIntervalMs") ?? 1e3,
     maxPaceWaitMs: connection.retry.maxDelayMs ?? 6e4
   };
 }
-var DEFAULT_API_URL, DEFAULT_CONCURRENCY2;
+var DEFAULT_API_URL, DEFAULT_CONCURRENCY2, UUID;
 var init_settings3 = __esm({
   "src/targets/digitalocean/settings.ts"() {
     "use strict";
     init_settings();
     DEFAULT_API_URL = "https://api.digitalocean.com";
     DEFAULT_CONCURRENCY2 = 8;
+    UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   }
 });
 
@@ -44706,20 +46576,31 @@ var digitaloceanKind;
 var init_digitalocean = __esm({
   "src/targets/digitalocean/index.ts"() {
     "use strict";
-    init_manifest();
     init_acl();
     init_configs2();
+    init_settings();
     init_settings3();
     init_target2();
     digitaloceanKind = {
       type: "digitalocean",
       capabilities: DIGITALOCEAN_CAPABILITIES,
       adaptDesired: adaptDesiredForDigitalOcean,
-      async open(spec2, env, ctx) {
-        const settings = parseDigitalOceanSettings(resolveClusterSettings(spec2, env), spec2.name);
+      checkSettings: checkDigitalOceanSettings,
+      async open(spec, env, ctx) {
+        const settings = parseDigitalOceanSettings(resolveSettings(spec, env, checkDigitalOceanSettings, ctx.log), spec.name);
         return new DigitalOceanTarget(settings, ctx);
       }
     };
+  }
+});
+
+// src/targets/snapshot/settings.ts
+function checkSnapshotSettings(c) {
+  c.text("/path", true);
+}
+var init_settings4 = __esm({
+  "src/targets/snapshot/settings.ts"() {
+    "use strict";
   }
 });
 
@@ -49309,8 +51190,8 @@ var require_core2 = __commonJS({
         }
       }
       // add "vocabulary" - a collection of keywords
-      addVocabulary(definitions) {
-        for (const def of definitions)
+      addVocabulary(definitions2) {
+        for (const def of definitions2)
           this.addKeyword(def);
         return this;
       }
@@ -52187,7 +54068,7 @@ function validateSnapshot(value) {
   if (!validator2) {
     const schemaUrl = new URL("../schemas/snapshot.schema.json", import.meta.url);
     const schema = JSON.parse(readFileSync2(schemaUrl, "utf8"));
-    validator2 = new import__.Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    validator2 = new import__9.Ajv2020({ allErrors: true, strict: true }).compile(schema);
   }
   return validator2(value) ? [] : validator2.errors ?? [];
 }
@@ -52413,11 +54294,11 @@ function describeFsError(e) {
       return err.message ?? String(e);
   }
 }
-var import__, MAX_SNAPSHOT_BYTES, validator2, DEFAULT_LOCK_WAIT_MS;
+var import__9, MAX_SNAPSHOT_BYTES, validator2, DEFAULT_LOCK_WAIT_MS;
 var init_file = __esm({
   "src/targets/snapshot/file.ts"() {
     "use strict";
-    import__ = __toESM(require__(), 1);
+    import__9 = __toESM(require__(), 1);
     init_errors();
     init_configs();
     init_plan();
@@ -52580,21 +54461,15 @@ var init_mutate = __esm({
 
 // src/targets/snapshot/index.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
-function snapshotPath(spec2, env) {
-  const settings = resolveClusterSettings(spec2, env);
-  const path2 = settings["path"];
-  if (typeof path2 !== "string" || path2 === "") {
-    throw new ConfigError(
-      `cluster ${spec2.name} (${spec2.source.file}:${spec2.source.line}) is of type snapshot but has no "path" setting`
-    );
-  }
-  return isAbsolute2(path2) ? path2 : resolve3(spec2.baseDir, path2);
+function snapshotPath(spec, env) {
+  const path2 = resolveSettings(spec, env, checkSnapshotSettings)["path"];
+  return isAbsolute2(path2) ? path2 : resolve3(spec.baseDir, path2);
 }
-async function openSnapshot(spec2, env, rulesOf2, options = {}) {
-  const file = snapshotPath(spec2, env);
+async function openSnapshot(spec, env, rulesOf2, options = {}) {
+  const file = snapshotPath(spec, env);
   const { snapshot, text } = await readSnapshotFile(file);
   const source = snapshot.source.type;
-  const capabilities = source === "snapshot" ? PLAIN_KAFKA : { ...rulesOf2(source), dryRun: false };
+  const capabilities = source === "snapshot" ? PLAIN_KAFKA : { ...rulesOf2(source), dryRun: false, reportsAllTopicConfigs: false };
   return new SnapshotTarget(file, capabilities, snapshot, text, options);
 }
 var PLAIN_KAFKA, SnapshotTarget, snapshotKind;
@@ -52602,7 +54477,8 @@ var init_snapshot = __esm({
   "src/targets/snapshot/index.ts"() {
     "use strict";
     init_errors();
-    init_clusters();
+    init_settings();
+    init_settings4();
     init_labels();
     init_file();
     init_mutate();
@@ -52714,9 +54590,10 @@ var init_snapshot = __esm({
     snapshotKind = {
       type: "snapshot",
       capabilities: PLAIN_KAFKA,
-      async open(spec2, env, _ctx) {
+      checkSettings: checkSnapshotSettings,
+      async open(spec, env, _ctx) {
         const { TARGET_KINDS: TARGET_KINDS2 } = await Promise.resolve().then(() => (init_targets(), targets_exports));
-        return openSnapshot(spec2, env, (type) => TARGET_KINDS2[type].capabilities);
+        return openSnapshot(spec, env, (type) => TARGET_KINDS2[type].capabilities);
       }
     };
   }
@@ -52726,11 +54603,15 @@ var init_snapshot = __esm({
 var targets_exports = {};
 __export(targets_exports, {
   TARGET_KINDS: () => TARGET_KINDS,
+  clusterSettingProblems: () => clusterSettingProblems,
   openTarget: () => openTarget,
   rulesOf: () => rulesOf
 });
-async function openTarget(spec2, env, ctx) {
-  return TARGET_KINDS[spec2.type].open(spec2, env, ctx);
+function clusterSettingProblems(spec) {
+  return writtenSettingProblems(spec, TARGET_KINDS[spec.type].checkSettings);
+}
+async function openTarget(spec, env, ctx) {
+  return TARGET_KINDS[spec.type].open(spec, env, ctx);
 }
 function rulesOf(target) {
   if (target instanceof SnapshotTarget) return TARGET_KINDS[target.sourceType];
@@ -52740,6 +54621,7 @@ var TARGET_KINDS;
 var init_targets = __esm({
   "src/targets/index.ts"() {
     "use strict";
+    init_settings();
     init_confluent();
     init_digitalocean();
     init_snapshot();
@@ -53248,6 +55130,7 @@ init_errors();
 init_deadline();
 init_manifest();
 init_targets();
+init_render();
 
 // src/commands/io.ts
 init_file();
@@ -53274,9 +55157,16 @@ async function load(options, io) {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ["."];
   const manifests = await loadManifests(
     io.cwd === void 0 ? paths : paths.map((p) => resolvePath(io, p)),
-    { env: io.env }
+    { env: io.env, clusterProblems: clusterSettingProblems }
   );
   reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  if (options.debug === true && manifests.skipped.length > 0) {
+    const n = manifests.skipped.length;
+    io.stderr(`Skipped ${n} YAML file${n === 1 ? "" : "s"} that ${n === 1 ? "is" : "are"} not a kafkaform manifest:
+`);
+    for (const file of manifests.skipped) io.stderr(`  ${safe(file)}
+`);
+  }
   return manifests;
 }
 function selectCluster(clusters, name, io) {
@@ -53308,11 +55198,11 @@ function adaptDesired(desired, rules, cluster) {
 }
 async function withSession(options, io, fn, cancel) {
   const manifests = await load(options, io);
-  const spec2 = selectCluster(manifests.clusters, options.cluster, io);
+  const spec = selectCluster(manifests.clusters, options.cluster, io);
   const debug = options.debug === true;
-  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec2.name}`);
+  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec.name}`);
   try {
-    const target = await openTarget(spec2, io.env, {
+    const target = await openTarget(spec, io.env, {
       log: (line) => {
         if (options.quiet !== true || debug) io.stderr(`${line}
 `);
@@ -53324,7 +55214,7 @@ async function withSession(options, io, fn, cancel) {
     let result;
     try {
       const live = await target.read();
-      result = await fn({ manifests, spec: spec2, target, rules: rulesOf(target), live, deadline });
+      result = await fn({ manifests, spec, target, rules: rulesOf(target), live, deadline });
     } catch (e) {
       await target.close().catch(() => void 0);
       throw e;
@@ -53398,7 +55288,7 @@ init_render();
 
 // src/commands/saved-plan.ts
 var import_ajv = __toESM(require_ajv(), 1);
-var import__2 = __toESM(require__(), 1);
+var import__10 = __toESM(require__(), 1);
 init_errors();
 import { readFileSync as readFileSync3 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
@@ -53407,7 +55297,7 @@ function validatePlan(value) {
   if (!validator3) {
     const schema = JSON.parse(readFileSync3(new URL("../schemas/plan.schema.json", import.meta.url), "utf8"));
     const draft2020 = String(schema["$schema"] ?? "").includes("2020-12");
-    validator3 = (draft2020 ? new import__2.Ajv2020({ allErrors: true, strict: false }) : new import_ajv.Ajv({ allErrors: true, strict: false })).compile(
+    validator3 = (draft2020 ? new import__10.Ajv2020({ allErrors: true, strict: false }) : new import_ajv.Ajv({ allErrors: true, strict: false })).compile(
       schema
     );
   }
@@ -54067,10 +55957,10 @@ var SECRET_KEY = /pass|secret|token|key|credential|auth/i;
 var NOT_SECRET = /* @__PURE__ */ new Set(["type", "mechanism"]);
 function clusterSecrets(clusters, env) {
   const found = /* @__PURE__ */ new Set();
-  for (const spec2 of clusters) {
+  for (const spec of clusters) {
     let settings;
     try {
-      settings = resolveClusterSettings(spec2, env);
+      settings = resolveClusterSettings(spec, env);
     } catch {
       continue;
     }
@@ -54142,7 +56032,7 @@ var ActionRun = class {
     try {
       const manifests = await loadManifests(
         this.inputs.paths.map((p) => resolve5(this.inputs.workingDirectory, p)),
-        { env: this.env }
+        { env: this.env, clusterProblems: clusterSettingProblems }
       );
       this.annotate(manifests.warnings);
       return manifests;
@@ -54155,9 +56045,9 @@ var ActionRun = class {
   /** What the selected cluster's kind cannot express (e.g. DigitalOcean's ACL model), as annotations. */
   async annotateAdaptation(manifests) {
     const wanted = this.inputs.cluster || this.env["KAFKAFORM_CLUSTER"] || void 0;
-    const spec2 = wanted === void 0 && manifests.clusters.length === 1 ? manifests.clusters[0] : manifests.clusters.find((c) => c.name === wanted);
-    if (!spec2) return true;
-    const { problems } = adaptDesired(manifests.desiredFor(spec2.name), await this.offlineRules(spec2), spec2.name);
+    const spec = wanted === void 0 && manifests.clusters.length === 1 ? manifests.clusters[0] : manifests.clusters.find((c) => c.name === wanted);
+    if (!spec) return true;
+    const { problems } = adaptDesired(manifests.desiredFor(spec.name), await this.offlineRules(spec), spec.name);
     if (problems.some((p) => p.severity === "error")) {
       await this.reportProblems(problems);
       return false;
@@ -54165,10 +56055,10 @@ var ActionRun = class {
     this.annotate(problems);
     return true;
   }
-  async offlineRules(spec2) {
-    if (spec2.type !== "snapshot") return TARGET_KINDS[spec2.type];
+  async offlineRules(spec) {
+    if (spec.type !== "snapshot") return TARGET_KINDS[spec.type];
     try {
-      return TARGET_KINDS[(await readSnapshotFile(snapshotPath(spec2, this.env))).snapshot.source.type];
+      return TARGET_KINDS[(await readSnapshotFile(snapshotPath(spec, this.env))).snapshot.source.type];
     } catch (error2) {
       if (error2 instanceof ConfigError) return TARGET_KINDS.snapshot;
       throw error2;

@@ -7,9 +7,10 @@ import { Deadline, DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import type { ClusterSpec, DesiredState, LiveState } from '../model.js';
 import { loadManifests, type Manifests } from '../manifest/index.js';
 import type { PlanOptions } from '../plan/index.js';
-import { openTarget, rulesOf } from '../targets/index.js';
+import { clusterSettingProblems, openTarget, rulesOf } from '../targets/index.js';
 import type { ReplicationFactorOptions, Target, TargetKind } from '../targets/target.js';
 import { reportWarnings } from '../cli/exit.js';
+import { safe } from '../render/index.js';
 import { resolvePath, useColor, type Io } from './io.js';
 
 /** Options every command accepts. */
@@ -33,9 +34,14 @@ export async function load(options: CommonOptions, io: Io): Promise<Manifests> {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   const manifests = await loadManifests(
     io.cwd === undefined ? paths : paths.map((p) => resolvePath(io, p)),
-    { env: io.env },
+    { env: io.env, clusterProblems: clusterSettingProblems },
   );
   reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  if (options.debug === true && manifests.skipped.length > 0) {
+    const n = manifests.skipped.length;
+    io.stderr(`Skipped ${n} YAML file${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a kafkaform manifest:\n`);
+    for (const file of manifests.skipped) io.stderr(`  ${safe(file)}\n`);
+  }
   return manifests;
 }
 

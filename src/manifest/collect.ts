@@ -4,6 +4,7 @@
  */
 import { resolve, dirname } from 'node:path';
 import type { ClusterSpec, ClusterType, DesiredAcl, JsonValue, SourceLocation } from '../model.js';
+import { isKafkaVersion } from '../kafka/catalog.js';
 import { bindingKey, describeBinding, expandAcl, isRole } from './acls.js';
 import { layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
 import type { Problems } from './problems.js';
@@ -157,12 +158,13 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
         problems.error(`cluster "${name}" is declared twice: here and at ${elsewhere(previous.source, at)}`, at);
         continue;
       }
-      const { type, ...settings } = written;
+      const { type, kafkaVersion, ...settings } = written;
       const settingSources: Record<string, SourceLocation> = {};
       for (const p of pointers(settings, '', [])) if (p !== '') settingSources[p] = doc.locate(`${path}${p}`);
       clusters.set(name, {
         name,
         type: type as ClusterType,
+        ...(typeof kafkaVersion === 'string' && isKafkaVersion(kafkaVersion) ? { kafkaVersion } : {}),
         settings,
         baseDir: dirname(resolve(doc.file)),
         source: at,

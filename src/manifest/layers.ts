@@ -4,6 +4,7 @@
  * line that caused it. Config values are normalised once, where they are written.
  */
 import type { JsonValue, SourceLocation } from '../model.js';
+import type { KafkaVersion } from '../kafka/catalog.js';
 import { normalizeConfigValue } from '../kafka/configs.js';
 import type { WrittenConfigValue } from './written.js';
 import { configKeyFindings } from './rules.js';
@@ -18,12 +19,16 @@ export interface Located<T> {
 
 /**
  * One config value of a layer. `raw: null` removes the key (overlays only); `canonical` is
- * undefined for removals and for invalid values (reported where they were read).
+ * undefined for removals and for invalid values (reported where they were read). `refusedBy`:
+ * the supported Kafka versions that refuse a value others accept, checked per cluster later.
  */
 export interface ConfigEntry {
   raw: WrittenConfigValue | null;
   canonical: string | undefined;
   at: SourceLocation;
+  /** Where the key is written (the value's place when the key has none of its own). */
+  keyAt: SourceLocation;
+  refusedBy?: { versions: KafkaVersion[]; message: string };
 }
 
 /** Topic fields one layer sets. */
@@ -40,7 +45,9 @@ export interface ConfigContext {
 }
 
 /**
- * Reads one config entry: key check, then normalisation. `keyAt`/`valueAt` place the findings.
+ * Reads one config entry: key check, then normalisation against every supported Kafka version
+ * (a value none accepts is an error here; one only some refuse is judged per cluster).
+ * `keyAt`/`valueAt` place the findings.
  */
 export function configEntry(
   key: string,
@@ -52,7 +59,13 @@ export function configEntry(
   for (const f of configKeyFindings(key, ctx.vendorPrefixes)) ctx.problems.add(f, keyAt);
   const r = normalizeConfigValue(key, raw);
   if (!r.ok) ctx.problems.error(r.message, valueAt);
-  return { raw, canonical: r.ok ? r.value : undefined, at: valueAt };
+  return {
+    raw,
+    canonical: r.ok ? r.value : undefined,
+    at: valueAt,
+    keyAt,
+    ...(r.ok && r.refusedBy ? { refusedBy: r.refusedBy } : {}),
+  };
 }
 
 /** A config value from a YAML document: decimals keep their written text (`3.0` stays `3.0`). */
@@ -85,7 +98,7 @@ export function layerFromDocument(
     const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
     layer.config.set(
       key,
-      raw === null ? { raw, canonical: undefined, at: doc.locate(p) } : configEntry(key, raw, doc.locate(p, 'key'), doc.locate(p), ctx),
+      raw === null ? { raw, canonical: undefined, at: doc.locate(p), keyAt: doc.locate(p, 'key') } : configEntry(key, raw, doc.locate(p, 'key'), doc.locate(p), ctx),
     );
   }
   return layer;

@@ -78,6 +78,7 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     allowDelete: options.allowDelete === true,
     ignoredConfigPrefixes: [...(options.ignoreConfigPrefixes ?? []), ...capabilities.managedConfigPrefixes],
     capabilities,
+    clusterName: options.cluster.name,
   });
   const acls = planAcls({
     desired: desired.acls,
