@@ -48745,7 +48745,15 @@ async function withSession(options, io, fn, cancel) {
   const open3 = (spec2) => {
     const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec2.name}`);
     const signals = [deadline.signal, dropped.signal, ...cancel === void 0 ? [] : [cancel]];
-    return { deadline, target: openTarget(spec2, io.env, { log: (line) => lines.log(line), debug, signal: AbortSignal.any(signals) }) };
+    return {
+      deadline,
+      target: openTarget(spec2, io.env, {
+        log: (line) => lines.log(line),
+        debug,
+        signal: AbortSignal.any(signals),
+        ...options.replicationFactor !== void 0 ? { replicationFactor: options.replicationFactor } : {}
+      })
+    };
   };
   let early;
   const startReading = (clusters) => {
@@ -51905,7 +51913,7 @@ async function applyUntil(options, io, interrupted) {
     if (options.concurrency !== void 0 && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
       throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
     }
-    const outcome = await withSession(options, io, async (session) => {
+    const outcome = await withSession({ ...options, replicationFactor: replicationFactorOptions(options) }, io, async (session) => {
       const desired = desiredState2(session, io, options.debug === true);
       const opts = planOptions(session, options);
       let thePlan;
@@ -51965,6 +51973,20 @@ Apply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.
   } catch (e) {
     return reportError(e, { stderr: io.stderr, debug: options.debug === true, color });
   }
+}
+function replicationFactorOptions(options) {
+  const wait = options.waitReassignment !== false;
+  const throttle = options.reassignmentThrottle;
+  if (throttle === void 0) return { wait };
+  if (!Number.isSafeInteger(throttle) || throttle < 1) {
+    throw new UsageError(`--reassignment-throttle must be a whole number of bytes per second of at least 1, got ${throttle}`);
+  }
+  if (!wait) {
+    throw new UsageError(
+      "--reassignment-throttle needs waiting for the reassignment, which is when the throttle is removed; drop --no-wait-reassignment"
+    );
+  }
+  return { wait, throttleBytesPerSecond: throttle };
 }
 
 // src/commands/drift.ts

@@ -9,6 +9,7 @@ import { desiredState, planOptions, withSession, type ClusterOptions } from './c
 import { resolvePath, useColor, type Io } from './io.js';
 import { refuseErrors } from './plan.js';
 import { readSavedPlan } from './saved-plan.js';
+import type { ReplicationFactorOptions } from '../targets/target.js';
 
 /** Options of `apply`. */
 export interface ApplyOptions extends ClusterOptions {
@@ -24,6 +25,10 @@ export interface ApplyOptions extends ClusterOptions {
   concurrency?: number;
   /** No progress lines. */
   quiet?: boolean;
+  /** Wait until replicas moved for replication-factor changes are in place (default true). */
+  waitReassignment?: boolean;
+  /** Replication throttle in bytes per second while replicas move; needs waiting. */
+  reassignmentThrottle?: number;
 }
 
 /**
@@ -54,7 +59,7 @@ async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSigna
     if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
       throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
     }
-    const outcome = await withSession(options, io, async (session): Promise<{ code: number; done?: string }> => {
+    const outcome = await withSession({ ...options, replicationFactor: replicationFactorOptions(options) }, io, async (session): Promise<{ code: number; done?: string }> => {
       const desired = desiredState(session, io, options.debug === true);
       const opts = planOptions(session, options);
       let thePlan: Plan;
@@ -113,4 +118,20 @@ async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSigna
   } catch (e) {
     return reportError(e, { stderr: io.stderr, debug: options.debug === true, color });
   }
+}
+
+/** The replication-factor options of apply's flags; a throttle is only removed by waiting. */
+function replicationFactorOptions(options: ApplyOptions): ReplicationFactorOptions {
+  const wait = options.waitReassignment !== false;
+  const throttle = options.reassignmentThrottle;
+  if (throttle === undefined) return { wait };
+  if (!Number.isSafeInteger(throttle) || throttle < 1) {
+    throw new UsageError(`--reassignment-throttle must be a whole number of bytes per second of at least 1, got ${throttle}`);
+  }
+  if (!wait) {
+    throw new UsageError(
+      '--reassignment-throttle needs waiting for the reassignment, which is when the throttle is removed; drop --no-wait-reassignment',
+    );
+  }
+  return { wait, throttleBytesPerSecond: throttle };
 }
