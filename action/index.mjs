@@ -48790,7 +48790,15 @@ async function withSession(options, io, fn, cancel, pick = (clusters) => selectC
   const open3 = (spec2) => {
     const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec2.name}`);
     const signals = [deadline.signal, dropped.signal, ...cancel === void 0 ? [] : [cancel]];
-    return { deadline, target: openTarget(spec2, io.env, { log: (line) => lines.log(line), debug, signal: AbortSignal.any(signals) }) };
+    return {
+      deadline,
+      target: openTarget(spec2, io.env, {
+        log: (line) => lines.log(line),
+        debug,
+        signal: AbortSignal.any(signals),
+        ...options.replicationFactor !== void 0 ? { replicationFactor: options.replicationFactor } : {}
+      })
+    };
   };
   let early;
   const startReading = (clusters) => {
@@ -52164,12 +52172,27 @@ Apply these changes to cluster ${safe(session.spec.name)}? Only "yes" is accepte
 Apply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.
 ` };
     };
-    const outcome = saved ? await withSession(options, io, work, cancel.signal, (clusters) => clusterOfSavedPlan(saved.plan, clusters, saved.file)) : await withSession(options, io, work, cancel.signal);
+    const sessionOptions = { ...options, replicationFactor: replicationFactorOptions(options) };
+    const outcome = saved ? await withSession(sessionOptions, io, work, cancel.signal, (clusters) => clusterOfSavedPlan(saved.plan, clusters, saved.file)) : await withSession(sessionOptions, io, work, cancel.signal);
     if (outcome.done !== void 0) io.stdout(outcome.done);
     return outcome.code;
   } catch (e) {
     return reportError(e, { stderr: io.stderr, debug: options.debug === true, color });
   }
+}
+function replicationFactorOptions(options) {
+  const wait = options.waitReassignment !== false;
+  const throttle = options.reassignmentThrottle;
+  if (throttle === void 0) return { wait };
+  if (!Number.isSafeInteger(throttle) || throttle < 1) {
+    throw new UsageError(`--reassignment-throttle must be a whole number of bytes per second of at least 1, got ${throttle}`);
+  }
+  if (!wait) {
+    throw new UsageError(
+      "--reassignment-throttle needs waiting for the reassignment, which is when the throttle is removed; drop --no-wait-reassignment"
+    );
+  }
+  return { wait, throttleBytesPerSecond: throttle };
 }
 
 // src/commands/drift.ts

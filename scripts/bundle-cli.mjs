@@ -19,8 +19,9 @@ await build({
   splitting: true,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
-  // The Kafka protocol client is large, loaded only when a kafka cluster is opened, and resolved
-  // from node_modules like any dependency: it need not be in the bundle.
-  external: ['@platformatic/kafka'],
+  // The Kafka protocol client and the MSK IAM signer (with the AWS SDK behind it) are large, loaded
+  // only when a kafka cluster is opened or a token signed, and resolved from node_modules like any
+  // dependency: they need not be in the bundle.
+  external: ['@platformatic/kafka', 'aws-msk-iam-sasl-signer-js'],
   write: true,
 });

@@ -68,6 +68,8 @@ interface Flags {
   plan?: string;
   concurrency?: number;
   quiet?: boolean;
+  waitReassignment?: boolean;
+  reassignmentThrottle?: number;
   timeout?: number;
 }
 
@@ -154,6 +156,10 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     )
     .addOption(new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this').argParser(nonNegativeInt).default(DEFAULT_MAX_ACL_DELETES))
     .option('-q, --quiet', 'no progress lines')
+    .option('--no-wait-reassignment', 'return once replication-factor changes have started moving replicas, without waiting')
+    .addOption(
+      new Option('--reassignment-throttle <bytes>', 'limit replication to this many bytes per second while replicas move').argParser(positiveInt),
+    )
     .action((paths: string[], flags: Flags, cmd: Command) => {
       // A saved plan records its limit: only a limit the user typed can contradict it.
       const typed = cmd.getOptionValueSource('maxAclDeletes') !== 'default';
@@ -162,7 +168,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
           apply(
             {
               paths,
-              ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'quiet'),
+              ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'quiet', 'waitReassignment', 'reassignmentThrottle'),
               ...(typed && flags.maxAclDeletes !== undefined ? { maxAclDeletes: flags.maxAclDeletes } : {}),
               ...timeout(flags),
               ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),

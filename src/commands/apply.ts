@@ -8,6 +8,7 @@ import { desiredState, planOptions, withSession, type ClusterOptions, type Sessi
 import { resolvePath, useColor, type Io } from './io.js';
 import { refuseErrors } from './plan.js';
 import { checkSavedPlanFlags, clusterOfSavedPlan, readSavedPlan, verifySavedPlan } from './saved-plan.js';
+import type { ReplicationFactorOptions } from '../targets/target.js';
 
 /** Options of `apply`. */
 export interface ApplyOptions extends ClusterOptions {
@@ -26,6 +27,10 @@ export interface ApplyOptions extends ClusterOptions {
   concurrency?: number;
   /** No progress lines. */
   quiet?: boolean;
+  /** Wait until replicas moved for replication-factor changes are in place (default true). */
+  waitReassignment?: boolean;
+  /** Replication throttle in bytes per second while replicas move; needs waiting. */
+  reassignmentThrottle?: number;
 }
 
 /**
@@ -99,13 +104,30 @@ async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSigna
       const s = thePlan.summary;
       return { code: EXIT.ok, done: `\nApply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.\n` };
     };
+    const sessionOptions = { ...options, replicationFactor: replicationFactorOptions(options) };
     const outcome = saved
-      ? await withSession(options, io, work, cancel.signal, (clusters) => clusterOfSavedPlan(saved.plan, clusters, saved.file))
-      : await withSession(options, io, work, cancel.signal);
+      ? await withSession(sessionOptions, io, work, cancel.signal, (clusters) => clusterOfSavedPlan(saved.plan, clusters, saved.file))
+      : await withSession(sessionOptions, io, work, cancel.signal);
     // Printed only once the target is closed: for a snapshot, that is when the file is written.
     if (outcome.done !== undefined) io.stdout(outcome.done);
     return outcome.code;
   } catch (e) {
     return reportError(e, { stderr: io.stderr, debug: options.debug === true, color });
   }
+}
+
+/** The replication-factor options of apply's flags; a throttle is only removed by waiting. */
+function replicationFactorOptions(options: ApplyOptions): ReplicationFactorOptions {
+  const wait = options.waitReassignment !== false;
+  const throttle = options.reassignmentThrottle;
+  if (throttle === undefined) return { wait };
+  if (!Number.isSafeInteger(throttle) || throttle < 1) {
+    throw new UsageError(`--reassignment-throttle must be a whole number of bytes per second of at least 1, got ${throttle}`);
+  }
+  if (!wait) {
+    throw new UsageError(
+      '--reassignment-throttle needs waiting for the reassignment, which is when the throttle is removed; drop --no-wait-reassignment',
+    );
+  }
+  return { wait, throttleBytesPerSecond: throttle };
 }

@@ -8,7 +8,7 @@ import type { ClusterSpec, DesiredState, LiveState } from '../model.js';
 import { loadManifests, type Manifests } from '../manifest/index.js';
 import type { PlanOptions } from '../plan/index.js';
 import { clusterSettingProblems, openTarget, rulesOf } from '../targets/index.js';
-import type { Target, TargetKind } from '../targets/target.js';
+import type { ReplicationFactorOptions, Target, TargetKind } from '../targets/target.js';
 import { reportWarnings } from '../cli/exit.js';
 import { safe } from '../render/index.js';
 import { resolvePath, useColor, type Io } from './io.js';
@@ -106,6 +106,7 @@ export interface Session {
 /** How the session's target reports progress. */
 export interface SessionOptions {
   quiet?: boolean;
+  replicationFactor?: ReplicationFactorOptions;
 }
 
 /** Lines a target logs while the manifests are still loading are shown only once they loaded. */
@@ -154,7 +155,15 @@ export async function withSession<T>(
   const open = (spec: ClusterSpec): { deadline: Deadline; target: Promise<Target> } => {
     const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec.name}`);
     const signals = [deadline.signal, dropped.signal, ...(cancel === undefined ? [] : [cancel])];
-    return { deadline, target: openTarget(spec, io.env, { log: (line) => lines.log(line), debug, signal: AbortSignal.any(signals) }) };
+    return {
+      deadline,
+      target: openTarget(spec, io.env, {
+        log: (line) => lines.log(line),
+        debug,
+        signal: AbortSignal.any(signals),
+        ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
+      }),
+    };
   };
   let early: { deadline: Deadline; target: Promise<Target>; live: Promise<LiveState> } | undefined;
   const startReading = (clusters: readonly ClusterSpec[]): void => {

@@ -20,11 +20,24 @@ export interface WorkUnit {
   run(): Promise<void>;
 }
 
+/**
+ * How apply carries out replication-factor changes, for targets that make them by moving
+ * replicas (`capabilities.replicationFactorChange`); others ignore it.
+ */
+export interface ReplicationFactorOptions {
+  /** Wait until the brokers have finished moving replicas (the default). */
+  wait: boolean;
+  /** Limit replication traffic to this many bytes per second while moving; needs `wait`. */
+  throttleBytesPerSecond?: number;
+}
+
 /** Options shared by every target's HTTP or file access. */
 export interface TargetContext {
   /** Progress and debug lines go here (stderr in the CLI); never secrets. */
   log(line: string): void;
   debug: boolean;
+  /** Absent outside apply: wait, without a throttle. */
+  replicationFactor?: ReplicationFactorOptions;
   /**
    * Aborted when the command must stop waiting: its overall deadline passed (`DeadlineError`),
    * or the user interrupted it before anything changed (`InterruptedError`). Every wait of a

@@ -234,6 +234,21 @@ describe('kafkaform apply', { concurrency: true }, () => {
     assert.equal(r.stderr, '');
   });
 
+  it('refuses a reassignment throttle without waiting, or one below 1 byte per second, changing nothing', async () => {
+    const dir = copyExample('quickstart');
+    const before = read(join(dir, 'live-state.json'));
+    const both = await kafkaform(['apply', '--auto-approve', '--no-wait-reassignment', '--reassignment-throttle', '1000'], { cwd: dir });
+    assert.equal(both.code, 1);
+    assert.equal(
+      both.stderr,
+      'error: --reassignment-throttle needs waiting for the reassignment, which is when the throttle is removed; drop --no-wait-reassignment\n',
+    );
+    const zero = await kafkaform(['apply', '--auto-approve', '--reassignment-throttle', '0'], { cwd: dir });
+    assert.equal(zero.code, 1);
+    assert.match(zero.stderr, /--reassignment-throttle <bytes>' argument '0' is invalid\. must be a whole number of at least 1\./);
+    assert.equal(read(join(dir, 'live-state.json')), before);
+  });
+
   it('applies a saved plan, and refuses it once the cluster has changed', async () => {
     const dir = copyExample('quickstart');
     const saved = await kafkaform(['plan', '--format', 'json', '--out', 'plan.json'], { cwd: dir });
