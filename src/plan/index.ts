@@ -92,7 +92,8 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     ignoredConfigPrefixes: [...(options.ignoreConfigPrefixes ?? []), ...capabilities.managedConfigPrefixes],
     capabilities,
   });
-  const acls = planAcls({
+  // A cluster that cannot have ACLs has none to delete, and none can be created on it.
+  const acls = live.aclsUnavailable !== undefined ? { creates: [], deletes: [], errors: [], unmanaged: [] } : planAcls({
     desired: desired.acls,
     live: live.acls,
     liveSortedUnique: liveAcls,
@@ -103,6 +104,11 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   });
 
   const errors: PlanError[] = [...topics.errors, ...acls.errors];
+  if (live.aclsUnavailable !== undefined && desired.acls.length > 0) {
+    errors.push({
+      reason: `${live.aclsUnavailable}, so the ${desired.acls.length} ACL binding(s) in the manifests cannot be applied to it`,
+    });
+  }
   if (acls.deletes.length > maxAclDeletes) {
     errors.push({
       reason: `the plan deletes ${acls.deletes.length} ACL bindings, more than the limit of ${maxAclDeletes}; check the scope, or raise the limit with --max-acl-deletes ${acls.deletes.length}`,

@@ -1,0 +1,24 @@
+import { resolveClusterSettings } from '../../manifest/index.js';
+import type { ClusterSpec, TargetCapabilities } from '../../model.js';
+import type { Target, TargetContext, TargetKind } from '../target.js';
+import { KafkaClient } from './client.js';
+import { parseKafkaSettings } from './settings.js';
+import { KafkaTarget } from './target.js';
+
+/** What a Kafka cluster reached natively can do: server-side dry runs (`validate_only`). */
+export const KAFKA_CAPABILITIES: TargetCapabilities = {
+  dryRun: true,
+  replicationFactorChange: false,
+  principalsMustExist: false,
+  managedConfigPrefixes: [],
+};
+
+/** `type: kafka`: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi, through Kafka's own protocol. */
+export const kafkaKind: TargetKind = {
+  type: 'kafka',
+  capabilities: KAFKA_CAPABILITIES,
+  async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
+    const settings = parseKafkaSettings(resolveClusterSettings(spec, env), spec.name, spec.baseDir);
+    return new KafkaTarget(new KafkaClient(settings, spec.name), spec.name, KAFKA_CAPABILITIES, ctx);
+  },
+};
