@@ -5,6 +5,7 @@
  * caller to map to each resource; request-level failures are `ApiError`s with one sentence.
  */
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import {
   ConfigResourceTypes,
@@ -146,7 +147,7 @@ export class KafkaClient {
     return {
       connectTimeout: settings.connectTimeoutMs,
       requestTimeout: settings.requestTimeoutMs,
-      ...(tls !== undefined ? { tls, ...(settings.tls?.serverName === undefined ? { tlsServerName: true } : {}) } : {}),
+      ...(tls !== undefined ? { tls } : {}),
       ...(settings.sasl !== undefined ? { sasl: saslOptions(settings.sasl, this.#cluster) } : {}),
     };
   }
@@ -158,7 +159,9 @@ export class KafkaClient {
     const problems: string[] = [];
     for (const server of servers) {
       const broker = address(server);
-      const connection = new Connection(this.#settings.clientId, options);
+      // SNI names the broker (managed services route on it); RFC 6066 forbids it for IP addresses.
+      const sni = options.tls !== undefined && this.#settings.tls?.serverName === undefined && isIP(server.host) === 0;
+      const connection = new Connection(this.#settings.clientId, sni ? { ...options, tlsServerName: true } : options);
       try {
         await connection.connect(server.host, server.port);
         const opened = { connection, broker };

@@ -13,7 +13,7 @@ import { withFacts } from '../confluent/errors.js';
 import { BatchOutcomeError, type PreflightFinding, type Target, type TargetContext, type WorkUnit } from '../target.js';
 import { batches, type Cost } from './batches.js';
 import { KafkaClient, TOPIC_RESOURCE, type ItemResult } from './client.js';
-import { KAFKA_ERRORS, NO_AUTHORIZER, kafkaFailure, type Operation } from './errors.js';
+import { KAFKA_ERRORS, NO_AUTHORIZER, errorName, kafkaFailure, type Operation } from './errors.js';
 import { toBindings, toLiveTopic, toTopicConfigs, toWireAcl } from './live.js';
 
 /** How long to wait for Metadata to show created topics and added partitions before re-reading. */
@@ -32,6 +32,16 @@ type Outcome = { action: PlanAction; error?: unknown };
 function failure(verb: string, action: PlanAction, api: string, item: ItemResult): ApiError {
   const op: Operation = { verb, resource: describeResource(action.resource), api };
   return kafkaFailure(op, item.errorCode, item.errorMessage, '');
+}
+
+/**
+ * A dry run's rejection for a preflight finding, which already names the action: the broker's own
+ * sentence with the error, or our sentence when the broker gave none or refused the user.
+ */
+function rejection(verb: string, action: PlanAction, api: string, item: ItemResult): string {
+  const err = failure(verb, action, api, item);
+  if (!item.errorMessage || err.message !== `Cannot ${verb} ${describeResource(action.resource)}`) return withFacts(err);
+  return `${item.errorMessage} (${errorName(item.errorCode)}, error_code ${item.errorCode})`;
 }
 
 function missingAnswer(action: PlanAction, api: string): ApiError {
@@ -207,7 +217,7 @@ export class KafkaTarget implements Target {
       for (const action of batch) {
         const item = results.get(topicName(action));
         if (item === undefined) findings.push({ action, message: withFacts(missingAnswer(action, api)) });
-        else if (item.errorCode !== 0) findings.push({ action, message: withFacts(failure(verb, action, api, item)) });
+        else if (item.errorCode !== 0) findings.push({ action, message: rejection(verb, action, api, item) });
       }
     };
     const client = this.#client;
