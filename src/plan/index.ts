@@ -106,7 +106,7 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   const errors: PlanError[] = [...topics.errors, ...acls.errors];
   if (live.aclsUnavailable !== undefined && desired.acls.length > 0) {
     errors.push({
-      reason: `${live.aclsUnavailable}, so the ${desired.acls.length} ACL binding(s) in the manifests cannot be applied to it`,
+      reason: `${live.aclsUnavailable}: the ${desired.acls.length} ACL binding(s) in the manifests cannot be applied to it`,
     });
   }
   if (acls.deletes.length > maxAclDeletes) {

@@ -326,6 +326,6 @@ ${withDeny ? `  - principal: User:${p}app
 `);
     const refused = await plain.run('plan');
     assert.equal(refused.code, 1);
-    assert.match(refused.stdout + refused.stderr, /the cluster has no authorizer \(SECURITY_DISABLED\), so it has no ACLs, so the 1 ACL binding\(s\) in the manifests cannot be applied to it/);
+    assert.match(refused.stdout + refused.stderr, /the cluster has no authorizer \(SECURITY_DISABLED\), so it has no ACLs: the 1 ACL binding\(s\) in the manifests cannot be applied to it/);
   });
 });
