@@ -4,15 +4,22 @@
  * above 10,000 metadata records).
  */
 
+/** What one request may hold. */
+export interface Limits {
+  partitions: number;
+  records: number;
+  items: number;
+}
+
 /** Limits of one request. */
-export const REQUEST_LIMITS = {
+export const REQUEST_LIMITS: Readonly<Limits> = {
   /** Partitions one CreateTopics or CreatePartitions may add. */
   partitions: 10_000,
   /** Metadata records one request may produce (a topic: 1 + 1 per partition + 1 per config). */
   records: 10_000,
   /** Resources per request, so one rejected request never holds up more than this. */
   items: 1_000,
-} as const;
+};
 
 /** What one item costs against each limit. */
 export interface Cost {
@@ -24,7 +31,7 @@ export interface Cost {
  * Groups `items`, in order, into batches whose summed costs stay within `REQUEST_LIMITS` (an item
  * over a limit on its own gets a batch of its own, for the broker to refuse with its reason).
  */
-export function batches<T>(items: readonly T[], cost: (item: T) => Cost, limits: typeof REQUEST_LIMITS = REQUEST_LIMITS): T[][] {
+export function batches<T>(items: readonly T[], cost: (item: T) => Cost, limits: Readonly<Limits> = REQUEST_LIMITS): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let partitions = 0;
