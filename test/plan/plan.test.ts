@@ -331,7 +331,7 @@ const cases: Case[] = [
   },
   {
     name: 'a cluster without ACLs and manifests without ACLs plan as usual',
-    desired: desired({ topics: [topic('orders')], scope: { topicPrefixes: [], principals: ['User:a'] } }),
+    desired: desired({ topics: [topic('orders')], principals: ['User:a'] }),
     live: live({ aclsUnavailable: 'no authorizer' }),
     actions: ['1 create topic orders partitions:null->3 replicationFactor:null->3'],
   },
