@@ -19,7 +19,7 @@ import {
   describeAclsV3,
   describeConfigsV4,
   incrementalAlterConfigsV1,
-  metadataV12,
+  metadataV10,
   type Acl,
   type AclFilter,
   type ConnectionOptions,
@@ -192,7 +192,7 @@ export class KafkaClient {
     this.#controller ??= (async () => {
       const bootstrap = await this.#bootstrap!;
       const md = await this.metadata([]);
-      const controller = md.brokers.find((b: metadataV12.MetadataResponseBroker) => b.nodeId === md.controllerId);
+      const controller = md.brokers.find((b: metadataV10.MetadataResponseBroker) => b.nodeId === md.controllerId);
       if (controller === undefined || address(controller) === bootstrap.broker) return bootstrap;
       return this.#connect([controller]);
     })().catch((err: unknown) => {
@@ -221,9 +221,9 @@ export class KafkaClient {
   }
 
   /** Metadata for all topics (`null`) or the named ones. */
-  async metadata(topics: string[] | null): Promise<metadataV12.MetadataResponse> {
+  async metadata(topics: string[] | null): Promise<metadataV10.MetadataResponse> {
     const op = { verb: 'list', resource: topics === null ? 'topics' : `topics ${topics.join(', ')}`, api: 'Metadata' };
-    return (await this.#send(op, (c) => metadataV12.api.async(c, topics, false, false))).response;
+    return (await this.#send(op, (c) => metadataV10.api.async(c, topics, false, false))).response;
   }
 
   /**

@@ -10,7 +10,7 @@ import type {
   ResourceTypeValue,
   describeAclsV3,
   describeConfigsV4,
-  metadataV12,
+  metadataV10,
 } from '@platformatic/kafka';
 import { canonicalConfigValue, TOPIC_CONFIGS } from '../../kafka/configs.js';
 import { synonymValue } from '../../kafka/synonyms.js';
@@ -125,7 +125,7 @@ export function toTopicConfigs(results: readonly describeConfigsV4.DescribeConfi
  * A topic from Metadata: the replication factor is the replica count of its first partition
  * (partitions being moved report more replicas until the move completes).
  */
-export function toLiveTopic(t: metadataV12.MetadataResponseTopic, configs: Record<string, LiveConfig>): LiveTopic {
+export function toLiveTopic(t: metadataV10.MetadataResponseTopic, configs: Record<string, LiveConfig>): LiveTopic {
   const first = [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex)[0];
   return {
     name: t.name ?? '',
