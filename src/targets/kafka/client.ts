@@ -131,9 +131,13 @@ export class KafkaClient {
   #controller: Promise<Opened> | undefined;
   readonly #opened: Opened[] = [];
 
-  constructor(settings: KafkaSettings, cluster: string) {
+  readonly #debug: ((line: string) => void) | undefined;
+
+  /** `debug` receives one line per request (API, items, broker, time; never credentials). */
+  constructor(settings: KafkaSettings, cluster: string, debug?: (line: string) => void) {
     this.#settings = settings;
     this.#cluster = cluster;
+    this.#debug = debug;
   }
 
   /** The request timeout, also the broker-side timeout of creates and deletes. */
@@ -208,9 +212,14 @@ export class KafkaClient {
    */
   async #send<R>(op: Operation, run: (connection: Connection) => Promise<R>, route: 'any' | 'controller' = 'any'): Promise<{ response: R; broker: string }> {
     const { connection, broker } = await this.#route(route);
+    const started = performance.now();
+    const took = (): void => this.#debug?.(`kafka: ${op.api} (${op.verb} ${op.resource}) → ${broker} in ${Math.round(performance.now() - started)} ms`);
     try {
-      return { response: await run(connection), broker };
+      const response = await run(connection);
+      took();
+      return { response, broker };
     } catch (err) {
+      took();
       if (err instanceof ResponseError && typeof err.response === 'object' && err.response !== null) {
         return { response: err.response as R, broker };
       }

@@ -19,6 +19,7 @@ export const kafkaKind: TargetKind = {
   capabilities: KAFKA_CAPABILITIES,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
     const settings = parseKafkaSettings(resolveClusterSettings(spec, env), spec.name, spec.baseDir);
-    return new KafkaTarget(new KafkaClient(settings, spec.name), spec.name, KAFKA_CAPABILITIES, ctx);
+    const client = new KafkaClient(settings, spec.name, ctx.debug ? (line) => ctx.log(line) : undefined);
+    return new KafkaTarget(client, spec.name, KAFKA_CAPABILITIES, ctx);
   },
 };
