@@ -3,7 +3,7 @@
  * plus the fingerprint that ties a saved plan to the live state it was computed from.
  */
 import type { Plan, PlanAction, PlanError, DesiredState, LiveState, TargetCapabilities } from '../model.js';
-import { planAcls, sortedUnique } from './acls.js';
+import { planAcls, sortedUnique, type AclPlan } from './acls.js';
 import { byName, planTopics } from './topics.js';
 import { compareResources, compareStrings } from './order.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -93,7 +93,8 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     capabilities,
   });
   // A cluster that cannot have ACLs has none to delete, and none can be created on it.
-  const acls = live.aclsUnavailable !== undefined ? { creates: [], deletes: [], errors: [], unmanaged: [] } : planAcls({
+  const noAcls: AclPlan = { creates: [], deletes: [], errors: [], unmanaged: [] };
+  const acls = live.aclsUnavailable !== undefined ? noAcls : planAcls({
     desired: desired.acls,
     live: live.acls,
     liveSortedUnique: liveAcls,

@@ -172,7 +172,7 @@ topics:
     assert.match(planned.stdout, /Plan: 3 to create/, 'nothing was created');
   });
 
-  test('a user without rights gets one sentence naming the operation', async () => {
+  test('a user without rights gets one sentence naming the operation', async (t) => {
     const p = uniquePrefix();
     const nobody = project({ bootstrap: requireBrokers().single.sasl, sasl: { mechanism: 'PLAIN', user: 'nobody' } }, `topics:
   - name: ${p}x
@@ -184,11 +184,10 @@ topics:
     assert.match(planned.stderr, /^error: Not authorized to list ACLs \(CLUSTER_AUTHORIZATION_FAILED\)[^\n]*\n$/);
 
     // alice may read everything but create nothing: the dry run is refused per topic.
-    await client().createAcls({
-      creations: [
-        { resourceType: 4, resourceName: 'kafka-cluster', resourcePatternType: 3, principal: 'User:alice', host: '*', operation: 8, permissionType: 3 },
-      ],
-    });
+    const describeCluster = { resourceType: 4, resourceName: 'kafka-cluster', resourcePatternType: 3, principal: 'User:alice', host: '*', operation: 8, permissionType: 3 } as const;
+    await client().createAcls({ creations: [describeCluster] });
+    // alice has no ACLs for the other tests sharing the broker.
+    t.after(() => client().deleteAcls({ filters: [describeCluster] }).then(() => undefined));
     const alice = project({ bootstrap: requireBrokers().single.sasl, sasl: { mechanism: 'PLAIN', user: 'alice' } }, `topics:
   - name: ${p}x
     partitions: 1
@@ -268,6 +267,28 @@ ${withDeny ? `  - principal: User:${p}app
     const shrink = await run('plan');
     assert.equal(shrink.code, 1);
     assert.match(shrink.stdout + shrink.stderr, /partitions cannot decrease from 5 to 3/);
+  });
+
+  test('a topic in scope that the manifests drop is deleted only with --allow-delete', async () => {
+    const p = uniquePrefix();
+    const topics = (names: string[]): string => `scope:
+  topics: ["${p}"]
+topics:
+${names.map((n) => `  - name: ${p}${n}
+    partitions: 1
+    replicationFactor: 1
+`).join('')}`;
+    const { run, write } = asAdmin(topics(['keep', 'drop']));
+    ok(await run('apply', '--auto-approve'), 'create');
+    write(topics(['keep']));
+    const held = await run('apply', '--auto-approve');
+    ok(held, 'apply without --allow-delete');
+    assert.match(held.stdout, /deleting a topic needs --allow-delete/);
+    const deleted = await run('apply', '--auto-approve', '--allow-delete');
+    ok(deleted, 'apply --allow-delete');
+    assert.match(deleted.stdout, /Apply complete: 0 created, 0 updated, 1 deleted\./);
+    const left = (await client().listTopics()).filter((t) => t.startsWith(p));
+    assert.deepEqual(left, [`${p}keep`]);
   });
 
   test('a saved plan is refused once the cluster changed', async () => {

@@ -33,6 +33,16 @@ const AUTHORIZATION: ReadonlySet<number> = new Set([
   KAFKA_ERRORS.delegationTokenAuthorization,
 ]);
 
+/** True for the codes `kafkaFailure` words itself; for the others the broker's text says most. */
+export function hasOwnSentence(code: number): boolean {
+  return (
+    AUTHORIZATION.has(code) ||
+    code === KAFKA_ERRORS.saslAuthentication ||
+    code === KAFKA_ERRORS.securityDisabled ||
+    code === KAFKA_ERRORS.unsupportedVersion
+  );
+}
+
 /** Kafka's name for an error code: `INVALID_CONFIG`. */
 export function errorName(code: number): string {
   return protocolErrorsCodesById[code] ?? `error ${code}`;

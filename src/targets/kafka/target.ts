@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IncrementalAlterConfigOperationTypes, type incrementalAlterConfigsV1 } from '@platformatic/kafka';
-import type { ApiError } from '../../errors.js';
-import { InternalError, UsageError } from '../../errors.js';
+import { IncrementalAlterConfigOperationTypes, type createTopicsV7, type incrementalAlterConfigsV1 } from '@platformatic/kafka';
+import { ApiError, InternalError, UsageError } from '../../errors.js';
 import { describeAction } from '../../apply/labels.js';
 import { aclProblem } from '../../kafka/acl-rules.js';
 import { canonicalConfigValue } from '../../kafka/configs.js';
 import { aclKey } from '../../plan/index.js';
+import { compareStrings } from '../../plan/order.js';
 import { PHASES, type LiveState, type LiveTopic, type Phase, type PlanAction, type TargetCapabilities } from '../../model.js';
 import { describeResource } from '../../render/index.js';
 import { aclOf, alterOperations, createSpec, isRedacted, topicName, type CreateSpec } from '../actions.js';
@@ -13,7 +13,7 @@ import { withFacts } from '../confluent/errors.js';
 import { BatchOutcomeError, type PreflightFinding, type Target, type TargetContext, type WorkUnit } from '../target.js';
 import { batches, type Cost } from './batches.js';
 import { KafkaClient, TOPIC_RESOURCE, type ItemResult } from './client.js';
-import { KAFKA_ERRORS, NO_AUTHORIZER, errorName, kafkaFailure, type Operation } from './errors.js';
+import { KAFKA_ERRORS, NO_AUTHORIZER, errorName, hasOwnSentence, kafkaFailure, type Operation } from './errors.js';
 import { toBindings, toLiveTopic, toTopicConfigs, toWireAcl } from './live.js';
 
 /** How long to wait for Metadata to show created topics and added partitions before re-reading. */
@@ -39,13 +39,12 @@ function failure(verb: string, action: PlanAction, api: string, item: ItemResult
  * sentence with the error, or our sentence when the broker gave none or refused the user.
  */
 function rejection(verb: string, action: PlanAction, api: string, item: ItemResult): string {
-  const err = failure(verb, action, api, item);
-  if (!item.errorMessage || err.message !== `Cannot ${verb} ${describeResource(action.resource)}`) return withFacts(err);
+  if (!item.errorMessage || hasOwnSentence(item.errorCode)) return withFacts(failure(verb, action, api, item));
   return `${item.errorMessage} (${errorName(item.errorCode)}, error_code ${item.errorCode})`;
 }
 
 function missingAnswer(action: PlanAction, api: string): ApiError {
-  return kafkaFailure({ verb: 'carry out', resource: describeResource(action.resource), api }, -1, 'the broker did not answer for this item', '');
+  return new ApiError(`The broker's ${api} answer says nothing about ${describeResource(action.resource)}`, { method: api, url: '' });
 }
 
 function succeeded(outcomes: readonly Outcome[]): PlanAction[] {
@@ -57,7 +56,7 @@ function settle(outcomes: readonly Outcome[]): void {
   const failed = outcomes.filter((o) => o.error !== undefined);
   if (failed.length === 0) return;
   throw new BatchOutcomeError(
-    outcomes.filter((o) => o.error === undefined).map((o) => o.action),
+    succeeded(outcomes),
     failed.map((o) => ({ action: o.action, error: o.error })),
     [],
   );
@@ -67,7 +66,7 @@ function createCost(spec: CreateSpec): Cost {
   return { partitions: spec.partitions, records: 1 + spec.partitions + spec.configs.length };
 }
 
-function wireTopic(spec: CreateSpec): { name: string; numPartitions: number; replicationFactor: number; assignments: []; configs: { name: string; value: string }[] } {
+function wireTopic(spec: CreateSpec): createTopicsV7.CreateTopicsRequestTopic {
   return { name: spec.name, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, assignments: [], configs: spec.configs };
 }
 
@@ -145,7 +144,7 @@ export class KafkaTarget implements Target {
     const topics: LiveTopic[] = md.topics
       .filter((t) => t.name !== null && t.name !== undefined && byTopic.has(t.name))
       .map((t) => toLiveTopic(t, byTopic.get(t.name as string) ?? {}))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort((a, b) => compareStrings(a.name, b.name));
 
     const live: LiveState = { clusterId: md.clusterId ?? '', topics, acls: [] };
     if (acls === undefined) {
@@ -260,11 +259,13 @@ export class KafkaTarget implements Target {
           unit(batch, `create ${batch.length} topics`, () => this.#createTopics(batch)),
         );
       case PHASES.increasePartitions: {
-        const replication = actions.filter(changesReplication);
-        if (replication.length > 0) return this.#replicationUnits(replication);
-        return batches(actions, (a) => this.#increaseCost(a)).map((batch) =>
-          unit(batch, `increase the partitions of ${batch.length} topics`, () => this.#increasePartitions(batch)),
-        );
+        const increases = actions.filter((a) => !changesReplication(a));
+        return [
+          ...batches(increases, (a) => this.#increaseCost(a)).map((batch) =>
+            unit(batch, `increase the partitions of ${batch.length} topics`, () => this.#increasePartitions(batch)),
+          ),
+          ...this.#replicationUnits(actions.filter(changesReplication)),
+        ];
       }
       case PHASES.alterConfigs:
         return batches(actions, (a) => ({ partitions: 0, records: a.changes.length })).map((batch) =>
@@ -287,7 +288,9 @@ export class KafkaTarget implements Target {
     }
   }
 
-  #replicationUnits(_actions: PlanAction[]): WorkUnit[] {
+  /** Replication-factor changes (with any partition increase of the same topic). */
+  #replicationUnits(actions: PlanAction[]): WorkUnit[] {
+    if (actions.length === 0) return [];
     throw new UsageError(`Cluster "${this.#cluster}": changing the replication factor of an existing topic is not supported yet.`);
   }
 
