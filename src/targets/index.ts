@@ -5,7 +5,7 @@ import type { ClusterSpec, ClusterType } from '../model.js';
 import type { Target, TargetContext, TargetKind } from './target.js';
 import { confluentKind } from './confluent/index.js';
 import { digitaloceanKind } from './digitalocean/index.js';
-import { kafkaKind } from './kafka/index.js';
+import { kafkaKind } from './kafka/kind.js';
 import { SnapshotTarget, snapshotKind } from './snapshot/index.js';
 
 /** Every kind of cluster, by the `type` a manifest gives it. */

@@ -1,9 +1,7 @@
 import { resolveClusterSettings } from '../../manifest/index.js';
 import type { ClusterSpec, TargetCapabilities } from '../../model.js';
 import type { Target, TargetContext, TargetKind } from '../target.js';
-import { KafkaClient } from './client.js';
 import { parseKafkaSettings } from './settings.js';
-import { KafkaTarget } from './target.js';
 
 /** What a Kafka cluster reached natively can do: server-side dry runs (`validate_only`). */
 export const KAFKA_CAPABILITIES: TargetCapabilities = {
@@ -19,6 +17,9 @@ export const kafkaKind: TargetKind = {
   capabilities: KAFKA_CAPABILITIES,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
     const settings = parseKafkaSettings(resolveClusterSettings(spec, env), spec.name, spec.baseDir);
+    // Loaded only when a kafka cluster is opened: the client library takes longer to load than
+    // the rest of kafkaform, and every other command and kind of cluster does without it.
+    const [{ KafkaClient }, { KafkaTarget }] = await Promise.all([import('./client.js'), import('./target.js')]);
     const client = new KafkaClient(settings, spec.name, ctx.debug ? (line) => ctx.log(line) : undefined);
     return new KafkaTarget(client, spec.name, KAFKA_CAPABILITIES, ctx);
   },
