@@ -316,6 +316,9 @@ ${names.map((n) => `  - name: ${p}${n}
     }
     const tls = await project({ bootstrap: single.ssl, sasl: { mechanism: 'SCRAM-SHA-512', user: 'admin' }, extra: `    tls: { caFile: "${single.caFile}" }\n` }, body).run('plan');
     ok(tls, 'SASL_SSL with the CA');
+    const insecure = await project({ bootstrap: single.ssl, sasl: { mechanism: 'PLAIN', user: 'admin' }, extra: '    tls: true\n    insecureSkipTlsVerify: true\n' }, body).run('plan');
+    ok(insecure, 'SASL_SSL without verification');
+    assert.match(insecure.stderr, /^WARNING: TLS certificate verification is disabled for cluster dev \(insecureSkipTlsVerify\); credentials can be intercepted\.$/m);
     const unverified = await project({ bootstrap: single.ssl, sasl: { mechanism: 'PLAIN', user: 'admin' }, extra: '    tls: true\n' }, body).run('plan');
     assert.equal(unverified.code, 1);
     assert.match(unverified.stderr, /^error: Cannot connect to cluster dev: no broker answered \([^)]*TLS: [^\n]*certificate/);

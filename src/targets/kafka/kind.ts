@@ -20,6 +20,9 @@ export const kafkaKind: TargetKind = {
     // Loaded only when a kafka cluster is opened: the client library takes longer to load than
     // the rest of kafkaform, and every other command and kind of cluster does without it.
     const [{ KafkaClient }, { KafkaTarget }] = await Promise.all([import('./client.js'), import('./target.js')]);
+    if (settings.tls?.insecureSkipTlsVerify === true) {
+      ctx.log(`WARNING: TLS certificate verification is disabled for cluster ${spec.name} (insecureSkipTlsVerify); credentials can be intercepted.`);
+    }
     const client = new KafkaClient(settings, spec.name, ctx.debug ? (line) => ctx.log(line) : undefined);
     return new KafkaTarget(client, spec.name, KAFKA_CAPABILITIES, ctx);
   },

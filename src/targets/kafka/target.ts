@@ -16,8 +16,8 @@ import { KafkaClient, TOPIC_RESOURCE, type ItemResult } from './client.js';
 import { KAFKA_ERRORS, NO_AUTHORIZER, errorName, hasOwnSentence, kafkaFailure, type Operation } from './errors.js';
 import { toBindings, toLiveTopic, toTopicConfigs, toWireAcl } from './live.js';
 
-/** How long to wait for Metadata to show created topics and added partitions before re-reading. */
-const VISIBLE_WAIT_MS = 30_000;
+/** How long to wait for the brokers to show a write before giving up on it quietly. */
+const VISIBLE_WAIT_MS = 120_000;
 /** How long `read` waits for topics still being created (no leader yet) to settle. */
 const SETTLE_WAIT_MS = 10_000;
 
@@ -105,6 +105,7 @@ export class KafkaTarget implements Target {
   readonly #ctx: TargetContext;
   readonly #cluster: string;
   readonly #sleep: (ms: number) => Promise<void>;
+  #aclListing: { startedAt: number; keys: Promise<Set<string>> } | undefined;
 
   constructor(
     client: KafkaClient,
@@ -461,12 +462,26 @@ export class KafkaTarget implements Target {
     });
   }
 
+  /**
+   * The keys of every binding, from a listing that started after `since` (a `performance.now()`
+   * time): batches finishing together share one listing instead of each asking for all ACLs.
+   */
+  #aclKeysSince(since: number): Promise<Set<string>> {
+    const current = this.#aclListing;
+    if (current !== undefined && current.startedAt >= since) return current.keys;
+    const keys = this.#client.describeAcls().then((found) => new Set(toBindings(found ?? [], () => undefined).map(aclKey)));
+    this.#aclListing = { startedAt: performance.now(), keys };
+    return keys;
+  }
+
   /** Waits until DescribeAcls lists every binding of `present` and none of `absent`. */
   async #waitAcls(present: readonly PlanAction[], absent: readonly PlanAction[]): Promise<void> {
     if (present.length === 0 && absent.length === 0) return;
+    // The writes are done: any listing started from now on can show them.
+    let since = performance.now();
     await this.#until('ACL change(s)', async () => {
-      const live = toBindings((await this.#client.describeAcls()) ?? [], () => undefined);
-      const keys = new Set(live.map(aclKey));
+      const keys = await this.#aclKeysSince(since);
+      since = performance.now();
       return present.filter((a) => !keys.has(aclKey(aclOf(a)))).length + absent.filter((a) => keys.has(aclKey(aclOf(a)))).length;
     });
   }
