@@ -8131,6 +8131,11 @@ function scopePrefixFindings(prefix) {
   const hint = prefix.endsWith("*") && /^[a-zA-Z0-9._-]+$/.test(prefix.slice(0, -1)) ? `; write "${prefix.slice(0, -1)}"` : "";
   return [error(`scope prefix "${prefix}" can never match a topic name: prefixes are plain text, not patterns${hint}`)];
 }
+function idPrefixFindings(key, prefix) {
+  if (!prefix.endsWith("*")) return [];
+  const hint = prefix.length > 1 ? `; write "${prefix.slice(0, -1)}"` : "";
+  return [error(`scope.${key} prefix "${prefix}" is plain text, not a pattern: it owns only ids starting with "${prefix}"${hint}`)];
+}
 function principalFindings(principal) {
   return /^[^:\s]+:\S/.test(principal) ? [] : [error(`principal "${principal}" must be written as Type:name, e.g. User:${principal || "alice"}`)];
 }
@@ -8317,6 +8322,9 @@ function collect(docs, problems) {
   const topics = /* @__PURE__ */ new Map();
   const acls = /* @__PURE__ */ new Map();
   const scopeTopics = /* @__PURE__ */ new Set();
+  const scopeGroups = /* @__PURE__ */ new Set();
+  const scopeTransactionalIds = /* @__PURE__ */ new Set();
+  let scopeCluster = false;
   const scopePrincipals = /* @__PURE__ */ new Set();
   const overlays = /* @__PURE__ */ new Map();
   const invalidTopics = /* @__PURE__ */ new Set();
@@ -8390,6 +8398,15 @@ function collect(docs, problems) {
       for (const f of scopePrefixFindings(prefix)) problems.add(f, doc.locate(pointer("/scope/topics", i)));
       scopeTopics.add(prefix);
     });
+    (scope.groups ?? []).forEach((prefix, i) => {
+      for (const f of idPrefixFindings("groups", prefix)) problems.add(f, doc.locate(pointer("/scope/groups", i)));
+      scopeGroups.add(prefix);
+    });
+    (scope.transactionalIds ?? []).forEach((prefix, i) => {
+      for (const f of idPrefixFindings("transactionalIds", prefix)) problems.add(f, doc.locate(pointer("/scope/transactionalIds", i)));
+      scopeTransactionalIds.add(prefix);
+    });
+    if (scope.cluster === true) scopeCluster = true;
     (scope.principals ?? []).forEach((principal, i) => {
       for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer("/scope/principals", i)));
       scopePrincipals.add(principal);
@@ -8434,6 +8451,9 @@ function collect(docs, problems) {
     topics: declared,
     acls: [...acls.values()],
     scopeTopics: [...scopeTopics].sort(),
+    scopeGroups: [...scopeGroups].sort(),
+    scopeTransactionalIds: [...scopeTransactionalIds].sort(),
+    scopeCluster,
     scopePrincipals: [...scopePrincipals].sort(),
     overlays,
     vendorPrefixes,
@@ -10615,7 +10635,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func19.call(schema39.properties, key0)) {
+      if (!func21.call(schema39.properties, key0)) {
         let data0 = data[key0];
         if (typeof data0 !== "string" && !(typeof data0 == "number" && isFinite(data0)) && typeof data0 !== "boolean" && !Array.isArray(data0)) {
           const err0 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data0 };
@@ -12864,7 +12884,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.scope;
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
         for (const key2 in data3) {
-          if (!(key2 === "topics" || key2 === "principals")) {
+          if (!(key2 === "topics" || key2 === "groups" || key2 === "transactionalIds" || key2 === "cluster" || key2 === "principals")) {
             const err4 = { instancePath: instancePath + "/scope", schemaPath: "#/properties/scope/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.scope, data: data3 };
             if (vErrors === null) {
               vErrors = [err4];
@@ -12910,15 +12930,15 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data3.principals !== void 0) {
-          let data6 = data3.principals;
+        if (data3.groups !== void 0) {
+          let data6 = data3.groups;
           if (Array.isArray(data6)) {
             const len1 = data6.length;
             for (let i1 = 0; i1 < len1; i1++) {
               let data7 = data6[i1];
               if (typeof data7 === "string") {
                 if (func1(data7) < 1) {
-                  const err8 = { instancePath: instancePath + "/scope/principals/" + i1, schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema37, data: data7 };
+                  const err8 = { instancePath: instancePath + "/scope/groups/" + i1, schemaPath: "#/properties/scope/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.groups.items, data: data7 };
                   if (vErrors === null) {
                     vErrors = [err8];
                   } else {
@@ -12927,7 +12947,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err9 = { instancePath: instancePath + "/scope/principals/" + i1, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data7 };
+                const err9 = { instancePath: instancePath + "/scope/groups/" + i1, schemaPath: "#/properties/scope/properties/groups/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.scope.properties.groups.items.type, parentSchema: schema31.properties.scope.properties.groups.items, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -12937,7 +12957,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err10 = { instancePath: instancePath + "/scope/principals", schemaPath: "#/properties/scope/properties/principals/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.scope.properties.principals.type, parentSchema: schema31.properties.scope.properties.principals, data: data6 };
+            const err10 = { instancePath: instancePath + "/scope/groups", schemaPath: "#/properties/scope/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.scope.properties.groups.type, parentSchema: schema31.properties.scope.properties.groups, data: data6 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -12946,12 +12966,96 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data3.transactionalIds !== void 0) {
+          let data8 = data3.transactionalIds;
+          if (Array.isArray(data8)) {
+            const len2 = data8.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data9 = data8[i2];
+              if (typeof data9 === "string") {
+                if (func1(data9) < 1) {
+                  const err11 = { instancePath: instancePath + "/scope/transactionalIds/" + i2, schemaPath: "#/properties/scope/properties/transactionalIds/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.transactionalIds.items, data: data9 };
+                  if (vErrors === null) {
+                    vErrors = [err11];
+                  } else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+              } else {
+                const err12 = { instancePath: instancePath + "/scope/transactionalIds/" + i2, schemaPath: "#/properties/scope/properties/transactionalIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.scope.properties.transactionalIds.items.type, parentSchema: schema31.properties.scope.properties.transactionalIds.items, data: data9 };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err13 = { instancePath: instancePath + "/scope/transactionalIds", schemaPath: "#/properties/scope/properties/transactionalIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.scope.properties.transactionalIds.type, parentSchema: schema31.properties.scope.properties.transactionalIds, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data3.cluster !== void 0) {
+          let data10 = data3.cluster;
+          if (typeof data10 !== "boolean") {
+            const err14 = { instancePath: instancePath + "/scope/cluster", schemaPath: "#/properties/scope/properties/cluster/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.scope.properties.cluster.type, parentSchema: schema31.properties.scope.properties.cluster, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data3.principals !== void 0) {
+          let data11 = data3.principals;
+          if (Array.isArray(data11)) {
+            const len3 = data11.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              let data12 = data11[i3];
+              if (typeof data12 === "string") {
+                if (func1(data12) < 1) {
+                  const err15 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema37, data: data12 };
+                  if (vErrors === null) {
+                    vErrors = [err15];
+                  } else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              } else {
+                const err16 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data12 };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err17 = { instancePath: instancePath + "/scope/principals", schemaPath: "#/properties/scope/properties/principals/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.scope.properties.principals.type, parentSchema: schema31.properties.scope.properties.principals, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err11 = { instancePath: instancePath + "/scope", schemaPath: "#/properties/scope/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.scope.type, parentSchema: schema31.properties.scope, data: data3 };
+        const err18 = { instancePath: instancePath + "/scope", schemaPath: "#/properties/scope/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.scope.type, parentSchema: schema31.properties.scope, data: data3 };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err18];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err18);
         }
         errors++;
       }
@@ -12963,166 +13067,166 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topics !== void 0) {
-      let data9 = data.topics;
-      if (Array.isArray(data9)) {
-        const len2 = data9.length;
-        for (let i2 = 0; i2 < len2; i2++) {
-          if (!validate27(data9[i2], { instancePath: instancePath + "/topics/" + i2, parentData: data9, parentDataProperty: i2, rootData, dynamicAnchors })) {
+      let data14 = data.topics;
+      if (Array.isArray(data14)) {
+        const len4 = data14.length;
+        for (let i4 = 0; i4 < len4; i4++) {
+          if (!validate27(data14[i4], { instancePath: instancePath + "/topics/" + i4, parentData: data14, parentDataProperty: i4, rootData, dynamicAnchors })) {
             vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.topics.type, parentSchema: schema31.properties.topics, data: data9 };
+        const err19 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.topics.type, parentSchema: schema31.properties.topics, data: data14 };
         if (vErrors === null) {
-          vErrors = [err12];
+          vErrors = [err19];
         } else {
-          vErrors.push(err12);
+          vErrors.push(err19);
         }
         errors++;
       }
     }
     if (data.acls !== void 0) {
-      let data11 = data.acls;
-      if (Array.isArray(data11)) {
-        const len3 = data11.length;
-        for (let i3 = 0; i3 < len3; i3++) {
-          if (!validate30(data11[i3], { instancePath: instancePath + "/acls/" + i3, parentData: data11, parentDataProperty: i3, rootData, dynamicAnchors })) {
+      let data16 = data.acls;
+      if (Array.isArray(data16)) {
+        const len5 = data16.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          if (!validate30(data16[i5], { instancePath: instancePath + "/acls/" + i5, parentData: data16, parentDataProperty: i5, rootData, dynamicAnchors })) {
             vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/acls", schemaPath: "#/properties/acls/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.acls.type, parentSchema: schema31.properties.acls, data: data11 };
+        const err20 = { instancePath: instancePath + "/acls", schemaPath: "#/properties/acls/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.acls.type, parentSchema: schema31.properties.acls, data: data16 };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err20];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err20);
         }
         errors++;
       }
     }
     if (data.overlays !== void 0) {
-      let data13 = data.overlays;
-      if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
-        for (const key3 in data13) {
-          if (!validate36(data13[key3], { instancePath: instancePath + "/overlays/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data13, parentDataProperty: key3, rootData, dynamicAnchors })) {
+      let data18 = data.overlays;
+      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
+        for (const key3 in data18) {
+          if (!validate36(data18[key3], { instancePath: instancePath + "/overlays/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data18, parentDataProperty: key3, rootData, dynamicAnchors })) {
             vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/overlays", schemaPath: "#/properties/overlays/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.overlays.type, parentSchema: schema31.properties.overlays, data: data13 };
+        const err21 = { instancePath: instancePath + "/overlays", schemaPath: "#/properties/overlays/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.overlays.type, parentSchema: schema31.properties.overlays, data: data18 };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err21];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err21);
         }
         errors++;
       }
     }
     if (data.configKeys !== void 0) {
-      let data15 = data.configKeys;
-      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-        for (const key4 in data15) {
+      let data20 = data.configKeys;
+      if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+        for (const key4 in data20) {
           if (!(key4 === "vendorPrefixes" || key4 === "ignoredPrefixes")) {
-            const err15 = { instancePath: instancePath + "/configKeys", schemaPath: "#/properties/configKeys/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.configKeys, data: data15 };
+            const err22 = { instancePath: instancePath + "/configKeys", schemaPath: "#/properties/configKeys/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.configKeys, data: data20 };
             if (vErrors === null) {
-              vErrors = [err15];
+              vErrors = [err22];
             } else {
-              vErrors.push(err15);
+              vErrors.push(err22);
             }
             errors++;
           }
         }
-        if (data15.vendorPrefixes !== void 0) {
-          let data16 = data15.vendorPrefixes;
-          if (Array.isArray(data16)) {
-            const len4 = data16.length;
-            for (let i4 = 0; i4 < len4; i4++) {
-              let data17 = data16[i4];
-              if (typeof data17 === "string") {
-                if (func1(data17) < 1) {
-                  const err16 = { instancePath: instancePath + "/configKeys/vendorPrefixes/" + i4, schemaPath: "#/properties/configKeys/properties/vendorPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes.items, data: data17 };
+        if (data20.vendorPrefixes !== void 0) {
+          let data21 = data20.vendorPrefixes;
+          if (Array.isArray(data21)) {
+            const len6 = data21.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              let data22 = data21[i6];
+              if (typeof data22 === "string") {
+                if (func1(data22) < 1) {
+                  const err23 = { instancePath: instancePath + "/configKeys/vendorPrefixes/" + i6, schemaPath: "#/properties/configKeys/properties/vendorPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes.items, data: data22 };
                   if (vErrors === null) {
-                    vErrors = [err16];
+                    vErrors = [err23];
                   } else {
-                    vErrors.push(err16);
+                    vErrors.push(err23);
                   }
                   errors++;
                 }
               } else {
-                const err17 = { instancePath: instancePath + "/configKeys/vendorPrefixes/" + i4, schemaPath: "#/properties/configKeys/properties/vendorPrefixes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.configKeys.properties.vendorPrefixes.items.type, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes.items, data: data17 };
+                const err24 = { instancePath: instancePath + "/configKeys/vendorPrefixes/" + i6, schemaPath: "#/properties/configKeys/properties/vendorPrefixes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.configKeys.properties.vendorPrefixes.items.type, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes.items, data: data22 };
                 if (vErrors === null) {
-                  vErrors = [err17];
+                  vErrors = [err24];
                 } else {
-                  vErrors.push(err17);
+                  vErrors.push(err24);
                 }
                 errors++;
               }
             }
           } else {
-            const err18 = { instancePath: instancePath + "/configKeys/vendorPrefixes", schemaPath: "#/properties/configKeys/properties/vendorPrefixes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.configKeys.properties.vendorPrefixes.type, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes, data: data16 };
+            const err25 = { instancePath: instancePath + "/configKeys/vendorPrefixes", schemaPath: "#/properties/configKeys/properties/vendorPrefixes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.configKeys.properties.vendorPrefixes.type, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes, data: data21 };
             if (vErrors === null) {
-              vErrors = [err18];
+              vErrors = [err25];
             } else {
-              vErrors.push(err18);
+              vErrors.push(err25);
             }
             errors++;
           }
         }
-        if (data15.ignoredPrefixes !== void 0) {
-          let data18 = data15.ignoredPrefixes;
-          if (Array.isArray(data18)) {
-            const len5 = data18.length;
-            for (let i5 = 0; i5 < len5; i5++) {
-              let data19 = data18[i5];
-              if (typeof data19 === "string") {
-                if (func1(data19) < 1) {
-                  const err19 = { instancePath: instancePath + "/configKeys/ignoredPrefixes/" + i5, schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes.items, data: data19 };
+        if (data20.ignoredPrefixes !== void 0) {
+          let data23 = data20.ignoredPrefixes;
+          if (Array.isArray(data23)) {
+            const len7 = data23.length;
+            for (let i7 = 0; i7 < len7; i7++) {
+              let data24 = data23[i7];
+              if (typeof data24 === "string") {
+                if (func1(data24) < 1) {
+                  const err26 = { instancePath: instancePath + "/configKeys/ignoredPrefixes/" + i7, schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes.items, data: data24 };
                   if (vErrors === null) {
-                    vErrors = [err19];
+                    vErrors = [err26];
                   } else {
-                    vErrors.push(err19);
+                    vErrors.push(err26);
                   }
                   errors++;
                 }
               } else {
-                const err20 = { instancePath: instancePath + "/configKeys/ignoredPrefixes/" + i5, schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.configKeys.properties.ignoredPrefixes.items.type, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes.items, data: data19 };
+                const err27 = { instancePath: instancePath + "/configKeys/ignoredPrefixes/" + i7, schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.configKeys.properties.ignoredPrefixes.items.type, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes.items, data: data24 };
                 if (vErrors === null) {
-                  vErrors = [err20];
+                  vErrors = [err27];
                 } else {
-                  vErrors.push(err20);
+                  vErrors.push(err27);
                 }
                 errors++;
               }
             }
           } else {
-            const err21 = { instancePath: instancePath + "/configKeys/ignoredPrefixes", schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.configKeys.properties.ignoredPrefixes.type, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes, data: data18 };
+            const err28 = { instancePath: instancePath + "/configKeys/ignoredPrefixes", schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.configKeys.properties.ignoredPrefixes.type, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes, data: data23 };
             if (vErrors === null) {
-              vErrors = [err21];
+              vErrors = [err28];
             } else {
-              vErrors.push(err21);
+              vErrors.push(err28);
             }
             errors++;
           }
         }
       } else {
-        const err22 = { instancePath: instancePath + "/configKeys", schemaPath: "#/properties/configKeys/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.configKeys.type, parentSchema: schema31.properties.configKeys, data: data15 };
+        const err29 = { instancePath: instancePath + "/configKeys", schemaPath: "#/properties/configKeys/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.configKeys.type, parentSchema: schema31.properties.configKeys, data: data20 };
         if (vErrors === null) {
-          vErrors = [err22];
+          vErrors = [err29];
         } else {
-          vErrors.push(err22);
+          vErrors.push(err29);
         }
         errors++;
       }
     }
   } else {
-    const err23 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err23];
+      vErrors = [err30];
     } else {
-      vErrors.push(err23);
+      vErrors.push(err30);
     }
     errors++;
   }
@@ -13206,13 +13310,13 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
   validate41.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, validateManifest, schema31, schema37, schema32, schema33, schema34, schema35, schema36, func1, pattern4, schema38, schema39, schema40, func19, schema77, schema78, schema79, schema81, schema82, schema83, schema87, schema90, schema88, validatePatchView, schema91;
+var import_ucs2length, validateManifest, schema31, schema37, schema32, schema33, schema34, schema35, schema36, func1, pattern4, schema38, schema39, schema40, func21, schema77, schema78, schema79, schema81, schema82, schema83, schema87, schema90, schema88, validatePatchView, schema91;
 var init_schema_validators = __esm({
   "src/manifest/schema.validators.ts"() {
     "use strict";
     import_ucs2length = __toESM(require_ucs2length(), 1);
     validateManifest = validate20;
-    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:kafkaform:manifest:v1", "title": "kafkaform manifest (apiVersion kafkaform/v1)", "description": "Desired Kafka topics, topic configs and ACLs, the clusters they apply to, and per-cluster overlays. Values are checked after ${VAR} interpolation; cluster settings keep ${VAR} until the cluster is used.", "type": "object", "required": ["apiVersion"], "additionalProperties": false, "properties": { "apiVersion": { "const": "kafkaform/v1", "description": "Manifest format version." }, "clusters": { "type": "object", "description": "Named clusters (targets), by name.", "additionalProperties": { "$ref": "#/$defs/cluster" } }, "scope": { "type": "object", "description": "What these manifests own, and therefore what a plan may delete.", "additionalProperties": false, "properties": { "topics": { "type": "array", "description": "Topic name prefixes owned by the manifests.", "items": { "type": "string", "minLength": 1 } }, "principals": { "type": "array", "description": "Principals whose ACL bindings are owned, in addition to every principal the ACLs name.", "items": { "$ref": "#/$defs/principal" } } } }, "topicDefaults": { "$ref": "#/$defs/topicFields", "description": "Fields every topic gets unless it sets them." }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "overlays": { "type": "object", "description": "Per-cluster differences, by cluster name.", "additionalProperties": { "$ref": "#/$defs/overlay" } }, "configKeys": { "type": "object", "description": "How topic config key names are treated.", "additionalProperties": false, "properties": { "vendorPrefixes": { "type": "array", "description": "Extra key prefixes (besides aiven., confluent., redpanda.) accepted without the catalog's unknown-name check.", "items": { "type": "string", "minLength": 1 } }, "ignoredPrefixes": { "type": "array", "description": "Config key prefixes the platform manages itself; live keys with these prefixes that the manifests do not name are left alone. Replaces the target's built-in list; [] ignores nothing.", "items": { "type": "string", "minLength": 1 } } } } }, "$defs": { "principal": { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." }, "configValue": { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } }, "config": { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } }, "topicFields": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "topic": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "host": { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." }, "permission": { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." }, "acl": { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } }, "aclBinding": { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "aclRole": { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "topicOverride": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } }, "patchOperation": { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] }, "patchView": { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } }, "overlay": { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } }, "cluster": { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "kafka" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/kafkaCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] }, "confluentCluster": { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } }, "digitaloceanCluster": { "type": "object", "required": ["databaseId", "token"], "properties": { "databaseId": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1 }, "apiUrl": { "type": "string", "minLength": 1 } } }, "kafkaCluster": { "type": "object", "description": "A Kafka cluster reached with Kafka's own protocol: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi.", "additionalProperties": false, "required": ["type", "bootstrapServers"], "properties": { "type": { "const": "kafka" }, "bootstrapServers": { "type": ["array", "string"], "minItems": 1, "minLength": 1, "items": { "type": "string", "minLength": 1 }, "description": "host:port addresses to connect to first, as a list or one comma-separated string." }, "sasl": { "type": "object", "additionalProperties": false, "required": ["mechanism"], "description": "SASL authentication; absent means none.", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"] }, "username": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1, "description": "OAUTHBEARER: the bearer token, usually ${VAR}." } }, "allOf": [{ "if": { "type": "object", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] } }, "required": ["mechanism"] }, "then": { "required": ["username", "password"] } }, { "if": { "type": "object", "properties": { "mechanism": { "const": "OAUTHBEARER" } }, "required": ["mechanism"] }, "then": { "required": ["token"] } }] }, "tls": { "type": ["boolean", "string", "object"], "description": "true: TLS verified against the system CAs; a mapping: caFile (extra CAs, PEM), certFile and keyFile (mutual TLS), relative to the declaring file.", "additionalProperties": false, "properties": { "caFile": { "type": "string", "minLength": 1 }, "certFile": { "type": "string", "minLength": 1 }, "keyFile": { "type": "string", "minLength": 1 }, "serverName": { "type": "string", "minLength": 1, "description": "Name to verify the brokers' certificates against instead of their address." } }, "dependentRequired": { "certFile": ["keyFile"], "keyFile": ["certFile"] } }, "insecureSkipTlsVerify": { "type": ["boolean", "string"], "description": "Turns TLS certificate verification off (exposes the credentials to anyone in the middle); true or false." }, "clientId": { "type": "string", "minLength": 1, "description": "client.id the brokers see; kafkaform when absent." }, "timeouts": { "type": "object", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" }, "requestMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" } } } } }, "snapshotCluster": { "type": "object", "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1, "description": "Snapshot file, relative to the declaring manifest." } } } } };
+    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:kafkaform:manifest:v1", "title": "kafkaform manifest (apiVersion kafkaform/v1)", "description": "Desired Kafka topics, topic configs and ACLs, the clusters they apply to, and per-cluster overlays. Values are checked after ${VAR} interpolation; cluster settings keep ${VAR} until the cluster is used.", "type": "object", "required": ["apiVersion"], "additionalProperties": false, "properties": { "apiVersion": { "const": "kafkaform/v1", "description": "Manifest format version." }, "clusters": { "type": "object", "description": "Named clusters (targets), by name.", "additionalProperties": { "$ref": "#/$defs/cluster" } }, "scope": { "type": "object", "description": "What these manifests own, and therefore what a plan may delete. The ACL bindings of a principal the acls name are owned only on resources inside this scope or granted to it here; other repositories may manage the rest of its bindings.", "additionalProperties": false, "properties": { "topics": { "type": "array", "description": "Topic name prefixes: the topics, and the ALLOW bindings on them of every principal the acls name, are owned.", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "description": "Consumer group id prefixes: the ALLOW GROUP bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "transactionalIds": { "type": "array", "description": "Transactional id prefixes: the ALLOW TRANSACTIONAL_ID bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "cluster": { "type": "boolean", "description": "When true, the ALLOW bindings on the CLUSTER resource of every principal the acls name are owned. Default false: the cluster resource is usually shared with a platform team." }, "principals": { "type": "array", "description": "Principals owned whole: every one of their ACL bindings, on any resource, is owned.", "items": { "$ref": "#/$defs/principal" } } } }, "topicDefaults": { "$ref": "#/$defs/topicFields", "description": "Fields every topic gets unless it sets them." }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "overlays": { "type": "object", "description": "Per-cluster differences, by cluster name.", "additionalProperties": { "$ref": "#/$defs/overlay" } }, "configKeys": { "type": "object", "description": "How topic config key names are treated.", "additionalProperties": false, "properties": { "vendorPrefixes": { "type": "array", "description": "Extra key prefixes (besides aiven., confluent., redpanda.) accepted without the catalog's unknown-name check.", "items": { "type": "string", "minLength": 1 } }, "ignoredPrefixes": { "type": "array", "description": "Config key prefixes the platform manages itself; live keys with these prefixes that the manifests do not name are left alone. Replaces the target's built-in list; [] ignores nothing.", "items": { "type": "string", "minLength": 1 } } } } }, "$defs": { "principal": { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." }, "configValue": { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } }, "config": { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } }, "topicFields": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "topic": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "host": { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." }, "permission": { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." }, "acl": { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } }, "aclBinding": { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "aclRole": { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "topicOverride": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } }, "patchOperation": { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] }, "patchView": { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } }, "overlay": { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } }, "cluster": { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "kafka" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/kafkaCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] }, "confluentCluster": { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } }, "digitaloceanCluster": { "type": "object", "required": ["databaseId", "token"], "properties": { "databaseId": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1 }, "apiUrl": { "type": "string", "minLength": 1 } } }, "kafkaCluster": { "type": "object", "description": "A Kafka cluster reached with Kafka's own protocol: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi.", "additionalProperties": false, "required": ["type", "bootstrapServers"], "properties": { "type": { "const": "kafka" }, "bootstrapServers": { "type": ["array", "string"], "minItems": 1, "minLength": 1, "items": { "type": "string", "minLength": 1 }, "description": "host:port addresses to connect to first, as a list or one comma-separated string." }, "sasl": { "type": "object", "additionalProperties": false, "required": ["mechanism"], "description": "SASL authentication; absent means none.", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"] }, "username": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1, "description": "OAUTHBEARER: the bearer token, usually ${VAR}." } }, "allOf": [{ "if": { "type": "object", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] } }, "required": ["mechanism"] }, "then": { "required": ["username", "password"] } }, { "if": { "type": "object", "properties": { "mechanism": { "const": "OAUTHBEARER" } }, "required": ["mechanism"] }, "then": { "required": ["token"] } }] }, "tls": { "type": ["boolean", "string", "object"], "description": "true: TLS verified against the system CAs; a mapping: caFile (extra CAs, PEM), certFile and keyFile (mutual TLS), relative to the declaring file.", "additionalProperties": false, "properties": { "caFile": { "type": "string", "minLength": 1 }, "certFile": { "type": "string", "minLength": 1 }, "keyFile": { "type": "string", "minLength": 1 }, "serverName": { "type": "string", "minLength": 1, "description": "Name to verify the brokers' certificates against instead of their address." } }, "dependentRequired": { "certFile": ["keyFile"], "keyFile": ["certFile"] } }, "insecureSkipTlsVerify": { "type": ["boolean", "string"], "description": "Turns TLS certificate verification off (exposes the credentials to anyone in the middle); true or false." }, "clientId": { "type": "string", "minLength": 1, "description": "client.id the brokers see; kafkaform when absent." }, "timeouts": { "type": "object", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" }, "requestMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" } } } } }, "snapshotCluster": { "type": "object", "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1, "description": "Snapshot file, relative to the declaring manifest." } } } } };
     schema37 = { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." };
     schema32 = { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "kafka" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/kafkaCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] };
     schema33 = { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } };
@@ -13225,7 +13329,7 @@ var init_schema_validators = __esm({
     schema38 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
     schema39 = { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } };
     schema40 = { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } };
-    func19 = Object.prototype.hasOwnProperty;
+    func21 = Object.prototype.hasOwnProperty;
     validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
     validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
     schema77 = { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
@@ -13531,11 +13635,16 @@ function desiredState(collected, overlay, problems) {
     out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config: config2, source: t.at });
   }
   out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const principals = /* @__PURE__ */ new Set([...collected.scopePrincipals, ...collected.acls.map((a) => a.principal)]);
   return {
     topics: out,
     acls: [...collected.acls].sort(compareBindings),
-    scope: { topicPrefixes: [...collected.scopeTopics], principals: [...principals].sort() }
+    scope: {
+      topicPrefixes: [...collected.scopeTopics],
+      groupPrefixes: [...collected.scopeGroups],
+      transactionalIdPrefixes: [...collected.scopeTransactionalIds],
+      cluster: collected.scopeCluster,
+      principals: [...collected.scopePrincipals]
+    }
   };
 }
 var import_fast_json_patch, applyPatch, JsonPatchError;
@@ -42162,6 +42271,96 @@ var init_order = __esm({
   }
 });
 
+// src/plan/ownership.ts
+function inside(binding, prefixes) {
+  if (binding.permission !== "ALLOW") return false;
+  if (binding.patternType === "LITERAL" && binding.resourceName === "*") return false;
+  for (const p of prefixes) if (binding.resourceName.startsWith(p)) return true;
+  return false;
+}
+function compareResource(a, b) {
+  return compareStrings(a.resourceType, b.resourceType) || compareStrings(a.resourceName, b.resourceName) || compareStrings(a.patternType, b.patternType);
+}
+var AclOwnership;
+var init_ownership = __esm({
+  "src/plan/ownership.ts"() {
+    "use strict";
+    init_order();
+    AclOwnership = class {
+      #scope;
+      #whole;
+      #desired;
+      /** The principal whose declared bindings `#hostRuns` splits. */
+      #runsOf;
+      /**
+       * Where that principal's declared bindings start, where each change of host starts a new run,
+       * and where they end: inside a run they are sorted by resource, so rule 2c is a binary search.
+       */
+      #hostRuns = [];
+      /** `desired` sorted and without repeats, as the ACL diff walks it. */
+      constructor(desired, scope) {
+        this.#desired = desired;
+        this.#scope = scope;
+        this.#whole = new Set(scope.principals);
+      }
+      /**
+       * Whether the manifests own `binding`, a live binding they do not declare. `next` is its place
+       * in the sorted desired list: every desired binding before `next` sorts before it, every one from
+       * `next` on after it. The desired bindings of its principal therefore sit on both sides of
+       * `next`, and a principal is named exactly when one of the two neighbours has it.
+       */
+      owns(binding, next) {
+        const { principal } = binding;
+        if (this.#whole.has(principal)) return true;
+        if (this.#desired[next - 1]?.principal !== principal && this.#desired[next]?.principal !== principal) return false;
+        switch (binding.resourceType) {
+          case "TOPIC":
+            return inside(binding, this.#scope.topicPrefixes) || this.#declared(binding, next);
+          case "GROUP":
+            return inside(binding, this.#scope.groupPrefixes) || this.#declared(binding, next);
+          case "TRANSACTIONAL_ID":
+            return inside(binding, this.#scope.transactionalIdPrefixes) || this.#declared(binding, next);
+          case "CLUSTER":
+            return this.#scope.cluster && binding.permission === "ALLOW";
+          default:
+            return false;
+        }
+      }
+      /** Rule 2c. The walk visits principals in order, so each principal's runs are found once. */
+      #declared(binding, next) {
+        const desired = this.#desired;
+        if (this.#runsOf !== binding.principal) {
+          let first = next;
+          while (first > 0 && desired[first - 1].principal === binding.principal) first--;
+          const runs2 = [first];
+          let i = first + 1;
+          for (; i < desired.length && desired[i].principal === binding.principal; i++) {
+            if (desired[i].host !== desired[i - 1].host) runs2.push(i);
+          }
+          runs2.push(i);
+          this.#hostRuns = runs2;
+          this.#runsOf = binding.principal;
+        }
+        const runs = this.#hostRuns;
+        for (let r2 = 0; r2 + 1 < runs.length; r2++) {
+          let lo = runs[r2];
+          let hi2 = runs[r2 + 1];
+          const end = hi2;
+          while (lo < hi2) {
+            const mid = lo + hi2 >>> 1;
+            if (compareResource(desired[mid], binding) < 0) lo = mid + 1;
+            else hi2 = mid;
+          }
+          for (; lo < end && compareResource(desired[lo], binding) === 0; lo++) {
+            if (desired[lo].permission === binding.permission) return true;
+          }
+        }
+        return false;
+      }
+    };
+  }
+});
+
 // src/plan/patch.ts
 function diffViews(from, to) {
   return import_fast_json_patch2.default.compare(from, to).map((op) => {
@@ -42203,6 +42402,7 @@ function planAcls(input) {
   const out = { creates: [], deletes: [], errors: [], unmanaged: [] };
   const desired = sortedUnique(input.desired);
   const live = input.liveSortedUnique ?? sortedUnique(input.live);
+  const ownership = new AclOwnership(desired, input.scope);
   let d = 0;
   let l = 0;
   while (d < desired.length || l < live.length) {
@@ -42217,7 +42417,8 @@ function planAcls(input) {
       planCreate(want, input, out);
     } else {
       l++;
-      planRemoval(have, input, out);
+      if (ownership.owns(have, d)) out.deletes.push(deleteAction(have));
+      else out.unmanaged.push(aclResource(have));
     }
   }
   return out;
@@ -42238,18 +42439,15 @@ function planCreate(binding, input, out) {
     patch: createPatch({ ...bindingOf(binding) })
   });
 }
-function planRemoval(binding, input, out) {
-  if (!input.principals.has(binding.principal)) {
-    out.unmanaged.push(aclResource(binding));
-    return;
-  }
-  out.deletes.push({ phase: PHASES.deleteAcls, action: "delete", resource: aclResource(binding), changes: [], patch: deletePatch() });
+function deleteAction(binding) {
+  return { phase: PHASES.deleteAcls, action: "delete", resource: aclResource(binding), changes: [], patch: deletePatch() };
 }
 var init_acls2 = __esm({
   "src/plan/acls.ts"() {
     "use strict";
     init_model();
     init_order();
+    init_ownership();
     init_patch();
   }
 });
@@ -42603,15 +42801,6 @@ function summarize(actions) {
     delete: topics.delete.size + acls.delete
   };
 }
-function ownedPrincipals(desired) {
-  const owned = new Set(desired.scope.principals);
-  let previous;
-  for (const a of desired.acls) {
-    if (a.principal !== previous) owned.add(a.principal);
-    previous = a.principal;
-  }
-  return owned;
-}
 function compareErrors(a, b) {
   if (a.resource === void 0 || b.resource === void 0) {
     if (a.resource !== b.resource) return a.resource === void 0 ? -1 : 1;
@@ -42640,7 +42829,7 @@ function plan(desired, live, options) {
     desired: desired.acls,
     live: live.acls,
     liveSortedUnique: liveAcls,
-    principals: ownedPrincipals(desired),
+    scope: desired.scope,
     // A target whose bindings hang off existing principals always reports them; none reported
     // means none exist, as the cluster itself would answer.
     ...capabilities.principalsMustExist ? { existingPrincipals: new Set(live.principals ?? []) } : {}
@@ -77580,7 +77769,7 @@ var init_target4 = __esm({
     init_client2();
     init_errors5();
     init_live3();
-    VISIBLE_WAIT_MS = 3e4;
+    VISIBLE_WAIT_MS = 12e4;
     SETTLE_WAIT_MS = 1e4;
     KafkaTarget = class {
       constructor(client, cluster, capabilities, ctx, overrides = {}) {
@@ -77596,6 +77785,7 @@ var init_target4 = __esm({
       #ctx;
       #cluster;
       #sleep;
+      #aclListing;
       /**
        * Metadata for all topics, then one DescribeConfigs for their configs (split only past
        * `DESCRIBE_CONFIGS_TOPICS`) and one any-filter DescribeAcls, in parallel.
@@ -77902,12 +78092,24 @@ var init_target4 = __esm({
           return pending.length;
         });
       }
+      /**
+       * The keys of every binding, from a listing that started after `since` (a `performance.now()`
+       * time): batches finishing together share one listing instead of each asking for all ACLs.
+       */
+      #aclKeysSince(since) {
+        const current = this.#aclListing;
+        if (current !== void 0 && current.startedAt >= since) return current.keys;
+        const keys = this.#client.describeAcls().then((found) => new Set(toBindings(found ?? [], () => void 0).map(aclKey)));
+        this.#aclListing = { startedAt: performance.now(), keys };
+        return keys;
+      }
       /** Waits until DescribeAcls lists every binding of `present` and none of `absent`. */
       async #waitAcls(present, absent) {
         if (present.length === 0 && absent.length === 0) return;
+        let since = performance.now();
         await this.#until("ACL change(s)", async () => {
-          const live = toBindings(await this.#client.describeAcls() ?? [], () => void 0);
-          const keys = new Set(live.map(aclKey));
+          const keys = await this.#aclKeysSince(since);
+          since = performance.now();
           return present.filter((a) => !keys.has(aclKey(aclOf(a)))).length + absent.filter((a) => keys.has(aclKey(aclOf(a)))).length;
         });
       }
@@ -77934,6 +78136,9 @@ var init_kind2 = __esm({
       async open(spec2, env, ctx) {
         const settings = parseKafkaSettings(resolveClusterSettings(spec2, env), spec2.name, spec2.baseDir);
         const [{ KafkaClient: KafkaClient3 }, { KafkaTarget: KafkaTarget2 }] = await Promise.all([Promise.resolve().then(() => (init_client2(), client_exports)), Promise.resolve().then(() => (init_target4(), target_exports))]);
+        if (settings.tls?.insecureSkipTlsVerify === true) {
+          ctx.log(`WARNING: TLS certificate verification is disabled for cluster ${spec2.name} (insecureSkipTlsVerify); credentials can be intercepted.`);
+        }
         const client = new KafkaClient3(settings, spec2.name, ctx.debug ? (line) => ctx.log(line) : void 0);
         return new KafkaTarget2(client, spec2.name, KAFKA_CAPABILITIES, ctx);
       }

@@ -72,8 +72,13 @@ const desiredAcls: DesiredAcl[] = live.acls.map((b) => ({
   permission: b.permission,
   source,
 }));
-const principals = [...new Set(desiredAcls.map((a) => a.principal))].sort();
-const desired: DesiredState = { topics: desiredTopics, acls: desiredAcls, scope: { topicPrefixes: ['bench.'], principals } };
+// The scope the manifest loader builds for the bench manifests: `scope.topics`, and the bindings'
+// principals named by their roles (not owned whole).
+const desired: DesiredState = {
+  topics: desiredTopics,
+  acls: desiredAcls,
+  scope: { topicPrefixes: ['bench.'], groupPrefixes: [], transactionalIdPrefixes: [], cluster: false, principals: [] },
+};
 
 // Setup garbage is collected before the clock starts (the child runs with --expose-gc).
 (globalThis as { gc?: () => void }).gc?.();

@@ -91,14 +91,26 @@ export interface DesiredAcl extends AclBinding {
   source: SourceLocation;
 }
 
-/** What the manifests own, and therefore what the planner may delete. */
+/**
+ * What the manifests own, and therefore what the planner may delete. A live ACL binding is owned
+ * when its principal is in `principals`, or when the manifests name its principal and its resource
+ * lies inside what they own: the resource prefixes below, `cluster`, or a resource they grant that
+ * principal (the rule in full: `src/plan/ownership.ts` and the README's "Who owns an ACL binding").
+ */
 export interface Scope {
   /**
-   * Topic name prefixes. Empty means the manifests own no topic beyond those they declare,
-   * so no topic is ever deleted.
+   * Topic name prefixes (`scope.topics`): the topics, and the named principals' TOPIC bindings,
+   * inside them. Empty means the manifests own no topic beyond those they declare, so no topic is
+   * ever deleted.
    */
   topicPrefixes: string[];
-  /** Principals whose ACL bindings the manifests own: `scope.principals` ∪ every principal named. */
+  /** Consumer group id prefixes (`scope.groups`): the named principals' GROUP bindings inside them. */
+  groupPrefixes: string[];
+  /** Transactional id prefixes (`scope.transactionalIds`): the named principals' TRANSACTIONAL_ID bindings. */
+  transactionalIdPrefixes: string[];
+  /** `scope.cluster`: the named principals' ALLOW bindings on the CLUSTER resource are owned. */
+  cluster: boolean;
+  /** `scope.principals`: principals every binding of which, cluster-wide, the manifests own. */
   principals: string[];
 }
 

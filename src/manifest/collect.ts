@@ -12,6 +12,7 @@ import {
   clusterNameFindings,
   principalFindings,
   scopePrefixFindings,
+  idPrefixFindings,
   roleFindings,
   topicCollisions,
   collisionFinding,
@@ -63,6 +64,10 @@ export interface Collected {
   topics: TopicDecl[];
   acls: DesiredAcl[];
   scopeTopics: string[];
+  scopeGroups: string[];
+  scopeTransactionalIds: string[];
+  /** True when any document sets `scope.cluster: true`. */
+  scopeCluster: boolean;
   scopePrincipals: string[];
   overlays: Map<string, OverlayDecl>;
   vendorPrefixes: string[];
@@ -134,6 +139,9 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
   const topics = new Map<string, TopicDecl>();
   const acls = new Map<string, DesiredAcl>();
   const scopeTopics = new Set<string>();
+  const scopeGroups = new Set<string>();
+  const scopeTransactionalIds = new Set<string>();
+  let scopeCluster = false;
   const scopePrincipals = new Set<string>();
   const overlays = new Map<string, OverlayDecl>();
   const invalidTopics = new Set<string>();
@@ -212,6 +220,16 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
       for (const f of scopePrefixFindings(prefix)) problems.add(f, doc.locate(pointer('/scope/topics', i)));
       scopeTopics.add(prefix);
     });
+    (scope.groups ?? []).forEach((prefix, i) => {
+      for (const f of idPrefixFindings('groups', prefix)) problems.add(f, doc.locate(pointer('/scope/groups', i)));
+      scopeGroups.add(prefix);
+    });
+    (scope.transactionalIds ?? []).forEach((prefix, i) => {
+      for (const f of idPrefixFindings('transactionalIds', prefix)) problems.add(f, doc.locate(pointer('/scope/transactionalIds', i)));
+      scopeTransactionalIds.add(prefix);
+    });
+    // Scopes of several files add up, like their prefixes: `false` claims nothing, it revokes nothing.
+    if (scope.cluster === true) scopeCluster = true;
     (scope.principals ?? []).forEach((principal, i) => {
       for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer('/scope/principals', i)));
       scopePrincipals.add(principal);
@@ -259,6 +277,9 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
     topics: declared,
     acls: [...acls.values()],
     scopeTopics: [...scopeTopics].sort(),
+    scopeGroups: [...scopeGroups].sort(),
+    scopeTransactionalIds: [...scopeTransactionalIds].sort(),
+    scopeCluster,
     scopePrincipals: [...scopePrincipals].sort(),
     overlays,
     vendorPrefixes,

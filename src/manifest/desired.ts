@@ -209,10 +209,15 @@ export function desiredState(collected: Collected, overlay: OverlayDecl | undefi
     out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config, source: t.at });
   }
   out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const principals = new Set([...collected.scopePrincipals, ...collected.acls.map((a) => a.principal)]);
   return {
     topics: out,
     acls: [...collected.acls].sort(compareBindings),
-    scope: { topicPrefixes: [...collected.scopeTopics], principals: [...principals].sort() },
+    scope: {
+      topicPrefixes: [...collected.scopeTopics],
+      groupPrefixes: [...collected.scopeGroups],
+      transactionalIdPrefixes: [...collected.scopeTransactionalIds],
+      cluster: collected.scopeCluster,
+      principals: [...collected.scopePrincipals],
+    },
   };
 }

@@ -70,6 +70,16 @@ export function scopePrefixFindings(prefix: string): Finding[] {
   return [error(`scope prefix "${prefix}" can never match a topic name: prefixes are plain text, not patterns${hint}`)];
 }
 
+/**
+ * `scope.groups` and `scope.transactionalIds` entries are plain prefixes too. Kafka allows any
+ * character in those ids, so only a trailing `*` (a glob that would own nothing) is refused.
+ */
+export function idPrefixFindings(key: 'groups' | 'transactionalIds', prefix: string): Finding[] {
+  if (!prefix.endsWith('*')) return [];
+  const hint = prefix.length > 1 ? `; write "${prefix.slice(0, -1)}"` : '';
+  return [error(`scope.${key} prefix "${prefix}" is plain text, not a pattern: it owns only ids starting with "${prefix}"${hint}`)];
+}
+
 /** Principals are `Type:name`, e.g. `User:orders-svc`. */
 export function principalFindings(principal: string): Finding[] {
   return /^[^:\s]+:\S/.test(principal)

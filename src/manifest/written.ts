@@ -88,11 +88,25 @@ export interface WrittenCluster {
   [setting: string]: JsonValue;
 }
 
+/** `scope`: what the manifests own, and therefore what a plan may delete. */
+export interface WrittenScope {
+  /** Topic name prefixes. */
+  topics?: string[];
+  /** Consumer group id prefixes. */
+  groups?: string[];
+  /** Transactional id prefixes. */
+  transactionalIds?: string[];
+  /** Own the named principals' bindings on the CLUSTER resource. */
+  cluster?: boolean;
+  /** Principals owned whole, cluster-wide. */
+  principals?: string[];
+}
+
 /** One YAML document of a manifest file. */
 export interface WrittenManifest {
   apiVersion: 'kafkaform/v1';
   clusters?: Record<string, WrittenCluster>;
-  scope?: { topics?: string[]; principals?: string[] };
+  scope?: WrittenScope;
   topicDefaults?: WrittenTopicDefaults;
   topics?: WrittenTopic[];
   acls?: WrittenAcl[];

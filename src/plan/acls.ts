@@ -1,14 +1,15 @@
-import type { AclBinding, PlanAction, PlanError, PlanResource } from '../model.js';
+import type { AclBinding, PlanAction, PlanError, PlanResource, Scope } from '../model.js';
 import { PHASES } from '../model.js';
 import { bindingOf, compareAcls } from './order.js';
+import { AclOwnership } from './ownership.js';
 import { createPatch, deletePatch } from './patch.js';
 
 /** Inputs of the ACL half of the planner. */
 export interface AclPlanInput {
   desired: readonly AclBinding[];
   live: readonly AclBinding[];
-  /** Principals whose bindings the manifests own. */
-  principals: ReadonlySet<string>;
+  /** What the manifests own: which live bindings they may delete (see `ownership.ts`). */
+  scope: Scope;
   /** Principals that exist on the cluster, when bindings must belong to existing principals. */
   existingPrincipals?: ReadonlySet<string>;
   /** `sortedUnique(live)`, when the caller has it. */
@@ -46,13 +47,14 @@ function aclResource(binding: AclBinding): PlanResource {
 
 /**
  * Diffs ACL bindings: one create (phase 4) per desired binding the cluster lacks, one delete
- * (phase 5) per live binding of an owned principal the manifests no longer want. Bindings of other
- * principals are listed as unmanaged and never touched.
+ * (phase 5) per live binding the manifests own (`ownership.ts`) but no longer want. Every other
+ * live binding is listed as unmanaged and never touched.
  */
 export function planAcls(input: AclPlanInput): AclPlan {
   const out: AclPlan = { creates: [], deletes: [], errors: [], unmanaged: [] };
   const desired = sortedUnique(input.desired);
   const live = input.liveSortedUnique ?? sortedUnique(input.live);
+  const ownership = new AclOwnership(desired, input.scope);
   let d = 0;
   let l = 0;
   while (d < desired.length || l < live.length) {
@@ -67,7 +69,9 @@ export function planAcls(input: AclPlanInput): AclPlan {
       planCreate(want as AclBinding, input, out);
     } else {
       l++;
-      planRemoval(have as AclBinding, input, out);
+      // Every desired binding before `d` sorts before `have`, every one from `d` on after it.
+      if (ownership.owns(have as AclBinding, d)) out.deletes.push(deleteAction(have as AclBinding));
+      else out.unmanaged.push(aclResource(have as AclBinding));
     }
   }
   return out;
@@ -90,10 +94,6 @@ function planCreate(binding: AclBinding, input: AclPlanInput, out: AclPlan): voi
   });
 }
 
-function planRemoval(binding: AclBinding, input: AclPlanInput, out: AclPlan): void {
-  if (!input.principals.has(binding.principal)) {
-    out.unmanaged.push(aclResource(binding));
-    return;
-  }
-  out.deletes.push({ phase: PHASES.deleteAcls, action: 'delete', resource: aclResource(binding), changes: [], patch: deletePatch() });
+function deleteAction(binding: AclBinding): PlanAction {
+  return { phase: PHASES.deleteAcls, action: 'delete', resource: aclResource(binding), changes: [], patch: deletePatch() };
 }

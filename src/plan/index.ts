@@ -48,19 +48,6 @@ function summarize(actions: readonly PlanAction[]): { create: number; update: nu
   };
 }
 
-/** Principals whose bindings the manifests own: those in scope and those granted anything. */
-function ownedPrincipals(desired: DesiredState): Set<string> {
-  const owned = new Set(desired.scope.principals);
-  // Bindings come grouped by principal: a principal repeated from the previous binding is skipped
-  // without hashing it again.
-  let previous: string | undefined;
-  for (const a of desired.acls) {
-    if (a.principal !== previous) owned.add(a.principal);
-    previous = a.principal;
-  }
-  return owned;
-}
-
 function compareErrors(a: PlanError, b: PlanError): number {
   // Plan-wide errors (no resource) come first: they concern everything below them.
   if (a.resource === undefined || b.resource === undefined) {
@@ -98,7 +85,7 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     desired: desired.acls,
     live: live.acls,
     liveSortedUnique: liveAcls,
-    principals: ownedPrincipals(desired),
+    scope: desired.scope,
     // A target whose bindings hang off existing principals always reports them; none reported
     // means none exist, as the cluster itself would answer.
     ...(capabilities.principalsMustExist ? { existingPrincipals: new Set(live.principals ?? []) } : {}),

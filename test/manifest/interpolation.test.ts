@@ -23,7 +23,7 @@ describe('interpolateString', () => {
 describe('interpolation in manifests', () => {
   it('applies to topics, acls, scope and defaults; numbers and booleans where the schema needs them', async () => {
     const root = tree({
-      'm.yaml': `${HEAD}scope: { topics: ["\${TEAM}."] }
+      'm.yaml': `${HEAD}scope: { topics: ["\${TEAM}."], groups: ["\${TEAM}-"], cluster: "\${OWN_CLUSTER:-true}" }
 topicDefaults: { replicationFactor: "\${RF:-3}" }
 topics:
   - name: \${TEAM}.events
@@ -34,7 +34,7 @@ acls:
 `,
     });
     const d = (await load([root], { TEAM: 'orders', PARTS: '12' })).desiredFor('any');
-    assert.deepEqual(d.scope, { topicPrefixes: ['orders.'], principals: ['User:orders-svc'] });
+    assert.deepEqual(d.scope, { topicPrefixes: ['orders.'], groupPrefixes: ['orders-'], transactionalIdPrefixes: [], cluster: true, principals: [] });
     assert.deepEqual(
       d.topics.map(({ source: _s, ...t }) => t),
       [

@@ -78,9 +78,9 @@ describe('file discovery', () => {
 describe('documents, merging and duplicates', () => {
   it('merges multi-document files and several files; outputs are sorted', async () => {
     const root = tree({
-      '1.yaml': `${CLUSTERS}---\n${HEAD}topicDefaults: { partitions: 3 }\n---\n# only a comment\n`,
+      '1.yaml': `${CLUSTERS}---\n${HEAD}topicDefaults: { partitions: 3 }\nscope: { groups: [orders-], cluster: true }\n---\n# only a comment\n`,
       '2.yaml': `${HEAD}topicDefaults: { replicationFactor: 2, config: { retention.ms: 1d } }
-scope: { topics: [payments., orders.], principals: [User:zed] }
+scope: { topics: [payments., orders.], transactionalIds: [tx-], cluster: false, principals: [User:zed] }
 topics:
   - { name: orders.b }
   - { name: orders.a, partitions: 12, config: { retention.ms: 7d, cleanup.policy: compact } }
@@ -107,7 +107,14 @@ acls:
         { principal: 'User:b', host: '*', resourceType: 'GROUP', resourceName: 'g', patternType: 'LITERAL', operation: 'READ', permission: 'ALLOW' },
       ],
     );
-    assert.deepEqual(d.scope, { topicPrefixes: ['orders.', 'payments.'], principals: ['User:a', 'User:b', 'User:zed'] });
+    // Scopes add up; `cluster: false` in one file does not revoke another file's `true`.
+    assert.deepEqual(d.scope, {
+      topicPrefixes: ['orders.', 'payments.'],
+      groupPrefixes: ['orders-'],
+      transactionalIdPrefixes: ['tx-'],
+      cluster: true,
+      principals: ['User:zed'],
+    });
     assert.deepEqual(m.desiredFor('never-declared'), d);
     assert.equal(m.ignoredConfigPrefixes, undefined);
   });

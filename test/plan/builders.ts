@@ -7,6 +7,7 @@ import type {
   LiveConfig,
   LiveState,
   LiveTopic,
+  Scope,
   TargetCapabilities,
 } from '../../src/model.js';
 import type { PlanOptions } from '../../src/plan/index.js';
@@ -44,11 +45,17 @@ export function desiredAcl(binding: AclBinding): DesiredAcl {
 }
 
 /** A desired state; scope defaults to nothing beyond what is declared. */
-export function desired(over: { topics?: DesiredTopic[]; acls?: AclBinding[]; topicPrefixes?: string[]; principals?: string[] } = {}): DesiredState {
+export function desired(over: { topics?: DesiredTopic[]; acls?: AclBinding[] } & Partial<Scope> = {}): DesiredState {
   return {
     topics: over.topics ?? [],
     acls: (over.acls ?? []).map(desiredAcl),
-    scope: { topicPrefixes: over.topicPrefixes ?? [], principals: over.principals ?? [] },
+    scope: {
+      topicPrefixes: over.topicPrefixes ?? [],
+      groupPrefixes: over.groupPrefixes ?? [],
+      transactionalIdPrefixes: over.transactionalIdPrefixes ?? [],
+      cluster: over.cluster ?? false,
+      principals: over.principals ?? [],
+    },
   };
 }
 

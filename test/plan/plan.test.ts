@@ -264,7 +264,7 @@ const cases: Case[] = [
   },
   {
     name: 'bindings that differ only in pattern type, host or permission are different bindings',
-    desired: desired({ acls: [acl('User:a', 'READ', 'orders', { patternType: 'PREFIXED' }), acl('User:a', 'READ', 'orders', { host: '10.0.0.1' })] }),
+    desired: desired({ acls: [acl('User:a', 'READ', 'orders', { patternType: 'PREFIXED' }), acl('User:a', 'READ', 'orders', { host: '10.0.0.1' })], principals: ['User:a'] }),
     live: live({ acls: [acl('User:a', 'READ', 'orders'), acl('User:a', 'READ', 'orders', { permission: 'DENY', patternType: 'PREFIXED' })] }),
     actions: [
       '4 create acl User:a ALLOW READ TOPIC:orders*@*',
@@ -286,7 +286,7 @@ const cases: Case[] = [
     actions: ['4 create acl User:a ALLOW DESCRIBE TOPIC:orders@*'],
   },
   {
-    name: "deletes bindings of principals the manifests name but no longer grant, in phase 5",
+    name: 'deletes, in phase 5, an operation the manifests no longer grant on a resource they still grant the principal',
     desired: desired({ acls: [acl('User:a', 'READ', 'orders')] }),
     live: live({ acls: [acl('User:a', 'READ', 'orders'), acl('User:a', 'WRITE', 'orders')] }),
     actions: ['5 delete acl User:a ALLOW WRITE TOPIC:orders@*'],
@@ -575,7 +575,12 @@ describe('plan() determinism and purity', () => {
       const d: DesiredState = {
         topics: shuffled(baseDesired.topics, rand).map((t) => ({ ...t, config: shuffledRecord(t.config, rand) })),
         acls: shuffled(baseDesired.acls, rand),
-        scope: { topicPrefixes: shuffled(baseDesired.scope.topicPrefixes, rand), principals: shuffled(baseDesired.scope.principals, rand) },
+        scope: {
+          ...baseDesired.scope,
+          topicPrefixes: shuffled(baseDesired.scope.topicPrefixes, rand),
+          groupPrefixes: shuffled(baseDesired.scope.groupPrefixes, rand),
+          principals: shuffled(baseDesired.scope.principals, rand),
+        },
       };
       const l: LiveState = {
         ...baseLive,

@@ -11,6 +11,7 @@ import { isInternalTopic, plan, type PlanOptions } from '../../src/plan/index.js
 import { renderJson, renderMarkdown, renderText } from '../../src/render/index.js';
 import { applyAction } from '../../src/targets/snapshot/mutate.js';
 import { desiredAcl, topic } from './builders.js';
+import { ownedByManifests } from '../support/ownership-oracle.js';
 
 const RUNS = Number(process.env['PLAN_PROPERTY_RUNS'] ?? 1000);
 
@@ -81,9 +82,14 @@ const desiredState: fc.Arbitrary<DesiredState> = fc
     ),
     acls: fc.array(binding, { maxLength: 6 }),
     topicPrefixes: fc.subarray(['orders.', 'pay.', '_', '']),
+    groupPrefixes: fc.subarray(['orders.', 'x', '']),
     principals: fc.subarray(PRINCIPALS),
   })
-  .map((d) => ({ topics: d.topics, acls: d.acls.map(desiredAcl), scope: { topicPrefixes: d.topicPrefixes, principals: d.principals } }));
+  .map((d) => ({
+    topics: d.topics,
+    acls: d.acls.map(desiredAcl),
+    scope: { topicPrefixes: d.topicPrefixes, groupPrefixes: d.groupPrefixes, transactionalIdPrefixes: [], cluster: false, principals: d.principals },
+  }));
 
 const liveState: fc.Arbitrary<LiveState> = fc
   .record({
@@ -155,7 +161,6 @@ describe('planner properties (model cluster)', () => {
       fc.property(scenario, ({ desired, live, options }) => {
         const p = plan(desired, live, options);
         const desiredTopics = new Set(desired.topics.map((t) => t.name));
-        const owned = new Set([...desired.scope.principals, ...desired.acls.map((a) => a.principal)]);
         const liveByName = new Map(live.topics.map((t) => [t.name, t]));
         for (const a of p.actions) {
           if (a.resource.kind === 'topic') {
@@ -168,7 +173,7 @@ describe('planner properties (model cluster)', () => {
               assert.ok(desiredTopics.has(a.resource.name), `changes undeclared topic ${a.resource.name}`);
             }
           } else if (a.action === 'delete') {
-            assert.ok(owned.has(a.resource.principal), `deletes a binding of ${a.resource.principal}, outside the scope`);
+            assert.ok(ownedByManifests(desired, a.resource), `deletes a binding of ${a.resource.principal} the manifests do not own`);
           }
         }
         for (const r of [...p.unmanaged, ...p.heldBack.map((h) => h.resource)]) {
@@ -212,7 +217,7 @@ describe('planner properties (model cluster)', () => {
     fc.assert(
       fc.property(anyText, anyText, anyText, (name, key, value) => {
         const p = plan(
-          { topics: [topic(name, { config: { [key]: value } })], acls: [desiredAcl({ principal: name, host: key, resourceType: 'TOPIC', resourceName: value, patternType: 'LITERAL', operation: 'READ', permission: 'ALLOW' })], scope: { topicPrefixes: [], principals: [] } },
+          { topics: [topic(name, { config: { [key]: value } })], acls: [desiredAcl({ principal: name, host: key, resourceType: 'TOPIC', resourceName: value, patternType: 'LITERAL', operation: 'READ', permission: 'ALLOW' })], scope: { topicPrefixes: [], groupPrefixes: [], transactionalIdPrefixes: [], cluster: false, principals: [] } },
           { clusterId: 'x', topics: [{ name: `${name}.live`, partitions: 1, replicationFactor: 1, internal: false, configs: {} }], acls: [] },
           { cluster: { name, type: 'snapshot' }, capabilities: { dryRun: false, replicationFactorChange: false, principalsMustExist: false, managedConfigPrefixes: [] } },
         );

@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import jsonpatch from 'fast-json-patch';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { DesiredState, JsonValue, LiveState, Plan, PlanAction } from '../../src/model.js';
+import type { DesiredState, JsonValue, LiveState, Plan, PlanAction, PlanResource } from '../../src/model.js';
 import { fingerprint, plan, REDACTED } from '../../src/plan/index.js';
 import { renderJson } from '../../src/render/index.js';
 import { applyAction } from '../../src/targets/snapshot/mutate.js';
 import { world, type World } from '../support/arbitraries.js';
 import { executeModelPlan, isProtected, observe, type ModelCluster } from '../support/model-executor.js';
+import { ownedByManifests } from '../support/ownership-oracle.js';
 import { check, Tally } from './runner.js';
 
 const validatePlan = new Ajv2020({ allErrors: true, strict: true }).compile(
@@ -26,11 +27,6 @@ function planOf(w: World, cluster: ModelCluster = w.cluster): { live: LiveState;
 
 function topicNames(c: ModelCluster): string[] {
   return c.topics.map((t) => t.name).sort();
-}
-
-/** Principals whose bindings the manifests own. */
-function ownedPrincipals(d: DesiredState): Set<string> {
-  return new Set([...d.scope.principals, ...d.acls.map((a) => a.principal)]);
 }
 
 function inTopicScope(d: DesiredState, name: string): boolean {
@@ -121,7 +117,6 @@ describe('convergence properties (model cluster)', () => {
         const desiredTopics = new Set(w.desired.topics.map((x) => x.name));
         const liveTopics = new Map(w.cluster.topics.map((x) => [x.name, x]));
         const desiredAcls = new Set(w.desired.acls.map((a) => JSON.stringify([a.principal, a.host, a.resourceType, a.resourceName, a.patternType, a.operation, a.permission])));
-        const owned = ownedPrincipals(w.desired);
         for (const a of p.actions) {
           const r = a.resource;
           if (r.kind === 'topic') {
@@ -142,11 +137,25 @@ describe('convergence properties (model cluster)', () => {
             if (a.action === 'create') assert.ok(desiredAcls.has(key), `undeclared binding created: ${key}`);
             else {
               assert.equal(a.action, 'delete');
-              assert.ok(owned.has(r.principal), `binding of unowned principal ${r.principal} deleted`);
+              assert.ok(ownedByManifests(w.desired, r), `binding the manifests do not own deleted: ${key}`);
               assert.ok(!desiredAcls.has(key), `declared binding deleted: ${key}`);
               tally.bump('ACL deletes');
             }
           }
+        }
+        // Each undeclared live binding is deleted exactly when the manifests own it, and listed as
+        // unmanaged otherwise.
+        const aclKeys = (rs: PlanResource[]): Set<string> =>
+          new Set(rs.flatMap((r) => (r.kind === 'acl' ? [JSON.stringify([r.principal, r.host, r.resourceType, r.resourceName, r.patternType, r.operation, r.permission])] : [])));
+        const deleted = aclKeys(p.actions.filter((a) => a.action === 'delete').map((a) => a.resource));
+        const unmanagedAcls = aclKeys(p.unmanaged);
+        for (const b of live.acls) {
+          const key = JSON.stringify([b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission]);
+          if (desiredAcls.has(key)) continue;
+          const owned = ownedByManifests(w.desired, b);
+          assert.equal(deleted.has(key), owned, `owned ${String(owned)} but ${deleted.has(key) ? '' : 'not '}deleted: ${key}`);
+          assert.equal(unmanagedAcls.has(key), !owned, `owned ${String(owned)} but ${unmanagedAcls.has(key) ? '' : 'not '}listed as unmanaged: ${key}`);
+          tally.bump(owned ? 'owned undeclared bindings' : 'unmanaged bindings');
         }
         // Out-of-scope live topics are listed as unmanaged, never acted on; in-scope ones without
         // --allow-delete are held back.
@@ -169,7 +178,11 @@ describe('convergence properties (model cluster)', () => {
             JSON.parse(
               JSON.stringify({
                 topics: c.topics.filter((x) => isProtected(x) || (!desiredTopics.has(x.name) && !(w.options.allowDelete && inTopicScope(w.desired, x.name)))),
-                acls: c.acls.filter((b) => !owned.has(b.principal)).map((b) => JSON.stringify(b)).sort(),
+                // Bindings neither declared nor owned.
+                acls: c.acls
+                  .filter((b) => !ownedByManifests(w.desired, b) && !desiredAcls.has(JSON.stringify([b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission])))
+                  .map((b) => JSON.stringify(b))
+                  .sort(),
               }),
             );
           assert.deepEqual(untouched(after), untouched(w.cluster));
@@ -184,6 +197,7 @@ describe('convergence properties (model cluster)', () => {
       tally,
     );
     assert.ok(tally.get('topic deletes') > 50 && tally.get('ACL deletes') > 50 && tally.get('unmanaged topics') > 50, tally.toString());
+    assert.ok(tally.get('owned undeclared bindings') > 100 && tally.get('unmanaged bindings') > 100, tally.toString());
   });
 
   it('each action’s RFC 6902 patch, applied to the live resource, gives what the model cluster holds afterwards', async (t) => {
@@ -221,7 +235,13 @@ describe('convergence properties (model cluster)', () => {
         const desired: DesiredState = {
           topics: shuffle(w.desired.topics, rand).map((x) => ({ ...x, config: shuffleRecord(x.config, rand) })),
           acls: shuffle(w.desired.acls, rand),
-          scope: { topicPrefixes: shuffle(w.desired.scope.topicPrefixes, rand), principals: shuffle(w.desired.scope.principals, rand) },
+          scope: {
+            ...w.desired.scope,
+            topicPrefixes: shuffle(w.desired.scope.topicPrefixes, rand),
+            groupPrefixes: shuffle(w.desired.scope.groupPrefixes, rand),
+            transactionalIdPrefixes: shuffle(w.desired.scope.transactionalIdPrefixes, rand),
+            principals: shuffle(w.desired.scope.principals, rand),
+          },
         };
         const shuffledLive: LiveState = {
           ...live,

@@ -77,7 +77,7 @@ function hostilePlan(i: HostileInputs): Plan {
   const desired: DesiredState = {
     topics: i.desiredTopics.map((t) => ({ ...t, source })),
     acls: i.desiredAcls.map((a) => ({ ...a, source })),
-    scope: { topicPrefixes: i.prefixes, principals: i.principals },
+    scope: { topicPrefixes: i.prefixes, groupPrefixes: [], transactionalIdPrefixes: [], cluster: false, principals: i.principals },
   };
   const live: LiveState = { clusterId: 'c', topics: i.liveTopics, acls: i.liveAcls, principals: ['User:alice'] };
   return plan(desired, live, {

@@ -99,6 +99,9 @@ export const TOPIC_NAMES: readonly string[] = [
 /** Scope prefixes; `''` owns every topic. */
 export const PREFIXES: readonly string[] = ['orders.', 'payments.', 'leg', ''];
 
+/** Group and transactional id scope prefixes, against the binding pool's resource names. */
+export const ID_PREFIXES: readonly string[] = ['orders.', 'bill', 'orders.a', ''];
+
 /** Principals, including a DN with commas and the wildcard principal. */
 export const PRINCIPALS: readonly string[] = ['User:alice', 'User:bob', 'User:CN=svc,OU=x', 'Group:ops', 'User:*'];
 
@@ -233,16 +236,19 @@ export function desiredFor(cluster: ModelCluster): fc.Arbitrary<DesiredState> {
       acls: fc.uniqueArray(aclBinding, { maxLength: 8, selector: (a) => JSON.stringify(a) }),
       reuse: fc.subarray(cluster.acls),
       prefixes: fc.subarray([...PREFIXES], { maxLength: 2 }),
+      groupPrefixes: fc.subarray([...ID_PREFIXES], { maxLength: 2 }),
+      transactionalIdPrefixes: fc.subarray([...ID_PREFIXES], { maxLength: 2 }),
+      ownsCluster: fc.boolean(),
       principals: fc.subarray([...PRINCIPALS], { maxLength: 2 }),
     })
-    .chain(({ names: topicNames, acls, reuse, prefixes, principals }) =>
+    .chain(({ names: topicNames, acls, reuse, prefixes, groupPrefixes, transactionalIdPrefixes, ownsCluster, principals }) =>
       fc.tuple(...topicNames.map((n) => desiredTopic(cluster, n))).map((topics): DesiredState => {
         const bindings = new Map<string, DesiredAcl>();
         for (const b of [...reuse, ...acls]) bindings.set(JSON.stringify(b), { ...b, source: SOURCE });
         return {
           topics: topics.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
           acls: [...bindings.values()],
-          scope: { topicPrefixes: prefixes, principals },
+          scope: { topicPrefixes: prefixes, groupPrefixes, transactionalIdPrefixes, cluster: ownsCluster, principals },
         };
       }),
     );

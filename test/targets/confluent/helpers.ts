@@ -26,9 +26,9 @@ export function acl(principal: string, resourceName: string, operation: DesiredA
   };
 }
 
-/** Desired state; scope defaults to owning `orders.` topics and every named principal. */
+/** Desired state; scope defaults to owning `orders.` topics (and the named principals' bindings on them). */
 export function desired(topics: DesiredTopic[], acls: DesiredAcl[] = [], topicPrefixes: string[] = ['orders.']): DesiredState {
-  return { topics, acls, scope: { topicPrefixes, principals: [] } };
+  return { topics, acls, scope: { topicPrefixes, groupPrefixes: [], transactionalIdPrefixes: [], cluster: false, principals: [] } };
 }
 
 /** The real planner with the Confluent capabilities. */

@@ -34,7 +34,7 @@ function acl(
 }
 
 function state(acls: DesiredAcl[]): DesiredState {
-  return { topics: [], acls, scope: { topicPrefixes: [], principals: [] } };
+  return { topics: [], acls, scope: { topicPrefixes: [], groupPrefixes: [], transactionalIdPrefixes: [], cluster: false, principals: [] } };
 }
 
 /** Bindings as compact strings for readable assertions. */

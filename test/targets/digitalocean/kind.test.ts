@@ -18,7 +18,7 @@ test('topics DigitalOcean cannot hold are validation errors at the topic, offlin
       },
     ],
     acls: [],
-    scope: { topicPrefixes: [], principals: [] },
+    scope: { topicPrefixes: [], groupPrefixes: [], transactionalIdPrefixes: [], cluster: false, principals: [] },
   };
   const { desired: adapted, problems } = digitaloceanKind.adaptDesired!(desired);
   assert.deepEqual(adapted.topics, desired.topics);
