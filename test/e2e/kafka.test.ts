@@ -209,6 +209,7 @@ topics:
     const p = uniquePrefix();
     const acls = (withDeny: boolean): string => `scope:
   topics: ["${p}"]
+  principals: ["User:${p}app"]
 acls:
   - principal: User:${p}app
     resourceType: TOPIC
