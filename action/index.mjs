@@ -49,7 +49,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // src/errors.ts
-var KafkaformError, ManifestError, UsageError, ConfigError, ApiError, PlanRefusedError, ApplyError, InternalError;
+var KafkaformError, ManifestError, UsageError, ConfigError, ApiError, PlanRefusedError, ApplyError, InterruptedError, DeadlineError, InternalError;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
@@ -85,6 +85,18 @@ var init_errors = __esm({
     };
     ApplyError = class extends KafkaformError {
       name = "ApplyError";
+    };
+    InterruptedError = class extends KafkaformError {
+      name = "InterruptedError";
+      exitCode = 130;
+    };
+    DeadlineError = class extends KafkaformError {
+      constructor(timeoutMs, message) {
+        super(message);
+        this.timeoutMs = timeoutMs;
+      }
+      timeoutMs;
+      name = "DeadlineError";
     };
     InternalError = class extends KafkaformError {
       name = "InternalError";
@@ -41187,6 +41199,109 @@ ${captureLines}` : capture.stack;
   }
 });
 
+// src/duration.ts
+function formatDuration(ms) {
+  const round = (n) => String(Math.round(n * 10) / 10);
+  if (ms < 1e3) return `${Math.round(ms)} ms`;
+  if (ms < 6e4 || ms % 6e4 !== 0) return `${round(ms / 1e3)} s`;
+  if (ms < 36e5 || ms % 36e5 !== 0) return `${ms / 6e4} min`;
+  return `${ms / 36e5} h`;
+}
+var init_duration = __esm({
+  "src/duration.ts"() {
+    "use strict";
+  }
+});
+
+// src/deadline.ts
+import { setTimeout as sleepFor } from "node:timers/promises";
+function untilAborted(promise, signal) {
+  if (signal === void 0) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve7, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve7(value);
+      },
+      (err) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      }
+    );
+  });
+}
+async function sleep(ms, signal) {
+  try {
+    await sleepFor(ms, void 0, signal === void 0 ? void 0 : { signal });
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    throw err;
+  }
+}
+var DEFAULT_TIMEOUT_MS, Deadline;
+var init_deadline = __esm({
+  "src/deadline.ts"() {
+    "use strict";
+    init_errors();
+    init_duration();
+    DEFAULT_TIMEOUT_MS = 30 * 6e4;
+    Deadline = class {
+      constructor(timeoutMs, what) {
+        this.timeoutMs = timeoutMs;
+        this.what = what;
+        this.#left = timeoutMs;
+        this.#start();
+      }
+      timeoutMs;
+      what;
+      #controller = new AbortController();
+      #timer;
+      #left;
+      #since = 0;
+      /** Aborted with a `DeadlineError` when the budget is spent. */
+      get signal() {
+        return this.#controller.signal;
+      }
+      /** Runs `fn`, which waits for a person, with the clock stopped. */
+      async paused(fn) {
+        if (this.#timer === void 0) return fn();
+        this.#stop();
+        try {
+          return await fn();
+        } finally {
+          this.#start();
+        }
+      }
+      /** Stops the clock for good; the signal is never aborted after this. */
+      dispose() {
+        this.#stop();
+      }
+      #start() {
+        if (this.#controller.signal.aborted) return;
+        this.#since = Date.now();
+        this.#timer = setTimeout(() => {
+          this.#timer = void 0;
+          this.#controller.abort(
+            new DeadlineError(
+              this.timeoutMs,
+              `${this.what} did not finish within the command's ${formatDuration(this.timeoutMs)} deadline; raise it with --timeout`
+            )
+          );
+        }, Math.max(0, this.#left));
+      }
+      #stop() {
+        if (this.#timer === void 0) return;
+        clearTimeout(this.#timer);
+        this.#timer = void 0;
+        this.#left -= Date.now() - this.#since;
+      }
+    };
+  }
+});
+
 // src/http/url.ts
 function path(strings, ...values) {
   let out = strings[0] ?? "";
@@ -41239,10 +41354,15 @@ function retryDelay(retry, options, retryAfterMs, random = Math.random) {
   const jittered = Math.round(random() * ceiling);
   return Math.min(options.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
 }
+function retryLine(notice) {
+  const { what, after, delayMs, attempt, maxAttempts } = notice;
+  return `retrying ${what} in ${formatDuration(delayMs)} after ${after} (attempt ${attempt} of ${maxAttempts})`;
+}
 var DEFAULT_RETRY, RETRIABLE_STATUSES, RETRIABLE_NETWORK_CODES;
 var init_retry = __esm({
   "src/http/retry.ts"() {
     "use strict";
+    init_duration();
     DEFAULT_RETRY = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 6e4 };
     RETRIABLE_STATUSES = /* @__PURE__ */ new Set([429, 502, 503, 504]);
     RETRIABLE_NETWORK_CODES = /* @__PURE__ */ new Set([
@@ -41273,7 +41393,6 @@ var init_version = __esm({
 // src/http/client.ts
 import { readFileSync } from "node:fs";
 import { STATUS_CODES } from "node:http";
-import { setTimeout as sleepFor } from "node:timers/promises";
 function parseBaseUrl(raw) {
   let url;
   try {
@@ -41312,7 +41431,11 @@ function defaultDescribe(d) {
   const text = d.serverMessage === void 0 ? "" : `: ${d.serverMessage}`;
   return `${d.method} ${d.url} failed:${what}${code}${text}`.replace("failed::", "failed:");
 }
-function networkProblem(err) {
+function describeAttempt(d) {
+  if (d.status === void 0) return d.serverMessage ?? "a network failure";
+  return d.errorCode === void 0 ? `HTTP ${d.status}` : `HTTP ${d.status} (error ${d.errorCode})`;
+}
+function networkProblem(err, timeouts) {
   let code;
   for (let e = err, depth = 0; e && typeof e === "object" && depth < 4 && code === void 0; depth++) {
     const c = e.code;
@@ -41329,17 +41452,17 @@ function networkProblem(err) {
     case "EAI_AGAIN":
       return "host name not found";
     case "UND_ERR_CONNECT_TIMEOUT":
-      return "timed out connecting";
+      return `no connection within ${formatDuration(timeouts.connectMs)} (timeouts.connectMs)`;
     case "UND_ERR_HEADERS_TIMEOUT":
     case "UND_ERR_BODY_TIMEOUT":
-      return "timed out waiting for the response";
+      return `no response within ${formatDuration(timeouts.readMs)} (timeouts.readMs)`;
     case "ECONNRESET":
     case "UND_ERR_SOCKET":
     case "UND_ERR_CLOSED":
     case "EPIPE":
-      return "connection closed unexpectedly";
+      return "the connection closed unexpectedly";
     default:
-      return code === void 0 ? err instanceof Error ? err.message : String(err) : `network error ${code}`;
+      return code === void 0 ? err instanceof Error ? err.message : String(err) : `a network error (${code})`;
   }
 }
 async function collectText(body, limit = Infinity) {
@@ -41354,15 +41477,19 @@ async function collectText(body, limit = Infinity) {
   }
   return Buffer.concat(chunks).toString("utf8");
 }
-var import_undici, consumeJson, ERROR_BODY_LIMIT, HttpClient, TLS_CODES;
+var import_undici, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, consumeJson, ERROR_BODY_LIMIT, HttpClient, TLS_CODES;
 var init_client = __esm({
   "src/http/client.ts"() {
     "use strict";
     import_undici = __toESM(require_undici(), 1);
     init_errors();
+    init_deadline();
+    init_duration();
     init_url();
     init_retry();
     init_version();
+    DEFAULT_CONNECT_TIMEOUT_MS = 1e4;
+    DEFAULT_READ_TIMEOUT_MS = 3e4;
     consumeJson = async (body, parseJson) => {
       const text = await collectText(body);
       return text.trim() === "" ? void 0 : parseJson(text);
@@ -41378,6 +41505,7 @@ var init_client = __esm({
       #parseJson;
       #sleep;
       #random;
+      #timeouts;
       /**
        * Until when (epoch ms) every request of this client holds back because the server answered
        * 429. Shared, so one rate-limit answer pauses all requests in flight instead of each of them
@@ -41389,7 +41517,7 @@ var init_client = __esm({
         this.#base = parseBaseUrl(options.baseUrl);
         this.#retry = { ...DEFAULT_RETRY, ...options.retry };
         this.#parseJson = options.parseJson ?? JSON.parse;
-        this.#sleep = options.sleep ?? ((ms) => sleepFor(ms));
+        this.#sleep = options.sleep ?? ((ms) => sleep(ms, options.signal));
         this.#random = options.random ?? Math.random;
         this.#headers = { "user-agent": USER_AGENT, accept: "application/json" };
         this.#secrets = [];
@@ -41414,15 +41542,18 @@ var init_client = __esm({
         if (options.insecureSkipTlsVerify === true && this.#base.protocol === "https:") {
           options.log?.(`WARNING: TLS certificate verification is disabled for ${this.#base.origin} (insecureSkipTlsVerify); credentials can be intercepted.`);
         }
-        const readTimeout = options.readTimeoutMs ?? 12e4;
+        this.#timeouts = {
+          connectMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+          readMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS
+        };
         this.#pool = new import_undici.Pool(this.#base.origin, {
           connections: options.connections ?? 16,
           pipelining: 1,
           keepAliveTimeout: 3e4,
-          headersTimeout: readTimeout,
-          bodyTimeout: readTimeout,
+          headersTimeout: this.#timeouts.readMs,
+          bodyTimeout: this.#timeouts.readMs,
           connect: {
-            timeout: options.connectTimeoutMs ?? 1e4,
+            timeout: this.#timeouts.connectMs,
             rejectUnauthorized: options.insecureSkipTlsVerify !== true,
             ...ca !== void 0 ? { ca } : {}
           }
@@ -41439,6 +41570,17 @@ var init_client = __esm({
       async request(req, consume) {
         const target = this.#resolve(req.path, req.query);
         const display = this.#redact(`${this.#base.origin}${target}`);
+        const progress = { failures: 0 };
+        try {
+          return await this.#send(req, target, display, progress, consume);
+        } catch (err) {
+          const signal = this.#options.signal;
+          if (signal?.aborted) throw this.#stopped(signal.reason, req.method, display, progress);
+          throw err;
+        }
+      }
+      async #send(req, target, display, progress, consume) {
+        const what = `${req.method} ${this.#redact(target.split("?")[0] ?? target)}`;
         const headers = { ...this.#headers };
         let payload;
         if (req.body !== void 0) {
@@ -41457,6 +41599,7 @@ var init_client = __esm({
               path: target,
               method: req.method,
               headers,
+              ...this.#options.signal !== void 0 ? { signal: this.#options.signal } : {},
               ...payload !== void 0 ? { body: payload } : {}
             });
             const resHeaders = res.headers;
@@ -41490,22 +41633,27 @@ var init_client = __esm({
               ...retryAfter !== void 0 ? { retryAfterMs: parseRetryAfter(retryAfter) } : {}
             };
           } catch (err) {
-            if (err instanceof ApiError || err instanceof ConfigError) throw err;
+            if (err instanceof ApiError || err instanceof ConfigError || this.#options.signal?.aborted) throw err;
             if (err instanceof SyntaxError) {
               throw this.#apiError({ method: req.method, url: display, serverMessage: "the response is not valid JSON", retriable: false });
             }
             const retriable = isRetriableNetworkError(err);
-            this.#debug(`${req.method} ${display} -> ${networkProblem(err)} (${Date.now() - started} ms)`);
+            const problem2 = networkProblem(err, this.#timeouts);
+            this.#debug(`${req.method} ${display} -> ${problem2} (${Date.now() - started} ms)`);
             failure2 = {
               retriable,
-              error: this.#apiError({ method: req.method, url: display, serverMessage: networkProblem(err), retriable })
+              error: this.#apiError({ method: req.method, url: display, serverMessage: problem2, retriable })
             };
           }
+          progress.failures = attempt;
+          progress.last = describeAttempt(failure2.error.details);
           if (!failure2.retriable || attempt >= this.#retry.maxAttempts) throw failure2.error;
           const delay = retryDelay(attempt, this.#retry, failure2.retryAfterMs, this.#random);
           if (failure2.error.details.status === 429) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
-          this.#debug(`retrying ${req.method} ${display} in ${delay} ms (attempt ${attempt + 1} of ${this.#retry.maxAttempts})`);
-          await this.#sleep(delay);
+          this.#options.log?.(
+            retryLine({ what, after: progress.last, delayMs: delay, attempt: attempt + 1, maxAttempts: this.#retry.maxAttempts })
+          );
+          await this.#pause(delay);
           slept = true;
         }
       }
@@ -41514,7 +41662,23 @@ var init_client = __esm({
         const wait = this.#pausedUntil - Date.now();
         if (wait <= 0) return;
         this.#debug(`holding ${display} back ${wait} ms: the server is rate limiting`);
-        await this.#sleep(wait);
+        await this.#pause(wait);
+      }
+      /** Sleeps (through the injectable `sleep`) until `ms` passed or the signal aborts. */
+      async #pause(ms) {
+        await untilAborted(this.#sleep(ms), this.#options.signal);
+      }
+      /**
+       * The error to throw when the signal stopped a request: its own reason (an interrupt), or for
+       * the deadline, one sentence naming the request, the host and the timeout.
+       */
+      #stopped(reason, method, display, progress) {
+        if (!(reason instanceof DeadlineError)) return reason instanceof Error ? reason : new Error(String(reason));
+        const state = progress.last === void 0 ? `no answer from ${this.#base.host}` : `${this.#base.host} still failing after ${progress.failures} failed attempt${progress.failures === 1 ? "" : "s"} (last: ${progress.last})`;
+        return new DeadlineError(
+          reason.timeoutMs,
+          this.#redact(`${method} ${display}: ${state} within the command's ${formatDuration(reason.timeoutMs)} deadline; raise it with --timeout`)
+        );
       }
       /** Closes the pool's connections. */
       async close() {
@@ -43143,6 +43307,7 @@ var init_target = __esm({
           retriable: (f) => f.errorCode === ERROR_CODES.retriable,
           log: (line) => ctx.log(line),
           debug: ctx.debug,
+          ...ctx.signal !== void 0 ? { signal: ctx.signal } : {},
           ...overrides
         });
       }
@@ -44948,6 +45113,7 @@ var init_target2 = __esm({
   "src/targets/digitalocean/target.ts"() {
     "use strict";
     init_errors();
+    init_deadline();
     init_model();
     init_api2();
     init_acl();
@@ -44976,7 +45142,7 @@ var init_target2 = __esm({
       constructor(settings, ctx) {
         this.#settings = settings;
         this.#ctx = ctx;
-        this.#sleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+        this.#sleep = (ms) => sleep(ms, ctx.signal);
         this.#api = new DoApi(
           {
             baseUrl: settings.apiUrl,
@@ -44987,6 +45153,7 @@ var init_target2 = __esm({
             retry: settings.retry,
             log: (line) => ctx.log(line),
             debug: ctx.debug,
+            ...ctx.signal !== void 0 ? { signal: ctx.signal } : {},
             sleep: this.#sleep
           },
           settings.databaseId,
@@ -77300,6 +77467,7 @@ var init_client2 = __esm({
   "src/targets/kafka/client.ts"() {
     "use strict";
     init_dist4();
+    init_deadline();
     init_errors();
     init_errors5();
     init_sasl();
@@ -77313,11 +77481,16 @@ var init_client2 = __esm({
       #controller;
       #opened = [];
       #debug;
-      /** `debug` receives one line per request (API, items, broker, time; never credentials). */
-      constructor(settings, cluster, debug2) {
+      #signal;
+      /**
+       * `debug` receives one line per request (API, items, broker, time; never credentials); when
+       * `signal` aborts, every connect and request waiting ends with its reason.
+       */
+      constructor(settings, cluster, options = {}) {
         this.#settings = settings;
         this.#cluster = cluster;
-        this.#debug = debug2;
+        this.#debug = options.debug;
+        this.#signal = options.signal;
       }
       /** The request timeout, also the broker-side timeout of creates and deletes. */
       get timeoutMs() {
@@ -77343,12 +77516,13 @@ var init_client2 = __esm({
           const sni = options.tls !== void 0 && this.#settings.tls?.serverName === void 0 && isIP(server.host) === 0;
           const connection = new Connection(this.#settings.clientId, sni ? { ...options, tlsServerName: true } : options);
           try {
-            await connection.connect(server.host, server.port);
+            await untilAborted(connection.connect(server.host, server.port), this.#signal);
             const opened = { connection, broker };
             this.#opened.push(opened);
             return opened;
           } catch (err) {
             await connection.close().catch(() => void 0);
+            if (this.#signal?.aborted) throw err;
             const answered = protocolCode(err);
             const op = { verb: "connect to", resource: `cluster ${this.#cluster}`, api: "SaslAuthenticate" };
             if (answered !== void 0) throw kafkaFailure(op, answered.code, answered.message, broker);
@@ -77387,11 +77561,12 @@ var init_client2 = __esm({
         const started = performance.now();
         const took = () => this.#debug?.(`kafka: ${op.api} (${op.verb} ${op.resource}) → ${broker} in ${Math.round(performance.now() - started)} ms`);
         try {
-          const response = await run(connection);
+          const response = await untilAborted(run(connection), this.#signal);
           took();
           return { response, broker };
         } catch (err) {
           took();
+          if (this.#signal?.aborted) throw err;
           if (err instanceof ResponseError && typeof err.response === "object" && err.response !== null) {
             return { response: err.response, broker };
           }
@@ -77701,7 +77876,6 @@ var target_exports = {};
 __export(target_exports, {
   KafkaTarget: () => KafkaTarget
 });
-import { setTimeout as sleep } from "node:timers/promises";
 function failure(verb, action, api112, item) {
   const op = { verb, resource: describeResource(action.resource), api: api112 };
   return kafkaFailure(op, item.errorCode, item.errorMessage, "");
@@ -77754,6 +77928,7 @@ var init_target4 = __esm({
   "src/targets/kafka/target.ts"() {
     "use strict";
     init_dist4();
+    init_deadline();
     init_errors();
     init_labels();
     init_acl_rules();
@@ -77777,7 +77952,7 @@ var init_target4 = __esm({
         this.#client = client;
         this.#cluster = cluster;
         this.#ctx = ctx;
-        this.#sleep = overrides.sleep ?? ((ms) => sleep(ms));
+        this.#sleep = overrides.sleep ?? ((ms) => sleep(ms, ctx.signal));
       }
       capabilities;
       kind = "kafka";
@@ -78139,7 +78314,10 @@ var init_kind2 = __esm({
         if (settings.tls?.insecureSkipTlsVerify === true) {
           ctx.log(`WARNING: TLS certificate verification is disabled for cluster ${spec2.name} (insecureSkipTlsVerify); credentials can be intercepted.`);
         }
-        const client = new KafkaClient3(settings, spec2.name, ctx.debug ? (line) => ctx.log(line) : void 0);
+        const client = new KafkaClient3(settings, spec2.name, {
+          ...ctx.debug ? { debug: (line) => ctx.log(line) } : {},
+          ...ctx.signal !== void 0 ? { signal: ctx.signal } : {}
+        });
         return new KafkaTarget2(client, spec2.name, KAFKA_CAPABILITIES, ctx);
       }
     };
@@ -79013,6 +79191,16 @@ var ApplyStoppedError = class extends ApplyError {
   }
   report;
 };
+var ApplyInterruptedError = class extends ApplyError {
+  constructor(report) {
+    super(
+      report.done.length + report.failed.length === 0 ? "Interrupted before the first change; nothing was changed." : `Apply interrupted: ${report.done.length} done, ${report.failed.length} failed, ${report.notAttempted.length} not attempted; running apply again continues from here.`
+    );
+    this.report = report;
+  }
+  report;
+  exitCode = 130;
+};
 var NotConvergedError = class extends ApplyError {
   constructor(report, remaining) {
     super(
@@ -79049,13 +79237,14 @@ async function executePlan(plan3, target, live, options) {
   const started = /* @__PURE__ */ new Set();
   let finished = 0;
   let stopped = false;
+  const halted = () => stopped || options.stop?.aborted === true;
   let index = 0;
   const indexed = byPhase2.map((units) => units.map((unit) => ({ index: index++, unit })));
   for (const units of indexed) {
-    if (stopped) break;
+    if (halted()) break;
     let next = 0;
     const worker = async () => {
-      while (!stopped && next < units.length) {
+      while (!halted() && next < units.length) {
         const item = units[next++];
         started.add(item.index);
         try {
@@ -79086,6 +79275,7 @@ async function executePlan(plan3, target, live, options) {
     failed: results.failed.sort((a, b) => a.index - b.index).map((f) => ({ ...toReport(f), error: f.error })),
     notAttempted: [...results.skipped, ...indexed.flat().filter((i) => !started.has(i.index))].sort((a, b) => a.index - b.index).map(toReport)
   };
+  if (options.stop?.aborted === true) throw new ApplyInterruptedError(report);
   if (report.failed.length > 0) throw new ApplyStoppedError(report);
   const remaining = await options.replan();
   if (remaining.actions.length > 0 || remaining.errors.length > 0) throw new NotConvergedError(report, remaining);
@@ -79112,7 +79302,9 @@ var EXIT = {
   /** Any error. */
   error: 1,
   /** Changes present (`plan --detailed-exitcode`, `drift`). */
-  changes: 2
+  changes: 2,
+  /** Interrupted (SIGINT, SIGTERM, Ctrl+C or Ctrl+D at the confirmation), as a shell reports it. */
+  interrupted: 130
 };
 var RED = "\x1B[31m";
 var YELLOW = "\x1B[33m";
@@ -79190,6 +79382,11 @@ function reportError(error2, options) {
   } else if (error2 instanceof ApplyStoppedError) {
     head(`${error2.message}; running apply again continues from here`);
     for (const l of reportLines(error2.report)) line(l);
+  } else if (error2 instanceof ApplyInterruptedError) {
+    line(error2.message);
+    for (const l of reportLines(error2.report)) line(l);
+  } else if (error2 instanceof InterruptedError) {
+    line(safe(error2.message));
   } else if (error2 instanceof NotConvergedError) {
     head(error2.message);
     for (const a of error2.remaining.actions) line(`  still to ${describeAction(a)}`);
@@ -79211,6 +79408,7 @@ function reportError(error2, options) {
 
 // src/commands/common.ts
 init_errors();
+init_deadline();
 init_manifest();
 init_targets();
 
@@ -79271,27 +79469,33 @@ function adaptDesired(desired, rules, cluster) {
     problems: adapted.problems.map((p) => ({ ...p, message: `cluster ${cluster}: ${p.message}` }))
   };
 }
-async function withSession(options, io, fn) {
+async function withSession(options, io, fn, cancel) {
   const manifests = await load(options, io);
   const spec2 = selectCluster(manifests.clusters, options.cluster, io);
   const debug2 = options.debug === true;
-  const target = await openTarget(spec2, io.env, {
-    log: (line) => {
-      if (options.quiet !== true || debug2) io.stderr(`${line}
-`);
-    },
-    debug: debug2
-  });
-  let result;
+  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec2.name}`);
   try {
-    const live = await target.read();
-    result = await fn({ manifests, spec: spec2, target, rules: rulesOf(target), live });
-  } catch (e) {
-    await target.close().catch(() => void 0);
-    throw e;
+    const target = await openTarget(spec2, io.env, {
+      log: (line) => {
+        if (options.quiet !== true || debug2) io.stderr(`${line}
+`);
+      },
+      debug: debug2,
+      signal: cancel === void 0 ? deadline.signal : AbortSignal.any([deadline.signal, cancel])
+    });
+    let result;
+    try {
+      const live = await target.read();
+      result = await fn({ manifests, spec: spec2, target, rules: rulesOf(target), live, deadline });
+    } catch (e) {
+      await target.close().catch(() => void 0);
+      throw e;
+    }
+    await target.close();
+    return result;
+  } finally {
+    deadline.dispose();
   }
-  await target.close();
-  return result;
 }
 function desiredState2(session, io, debug2) {
   const { desired, problems } = adaptDesired(session.manifests.desiredFor(session.spec.name), session.rules, session.spec.name);
@@ -79392,7 +79596,21 @@ async function readSavedPlan(file, shownAs) {
 
 // src/commands/apply.ts
 async function apply(options, io) {
+  const interruptible = io.interruptible ?? ((fn) => fn(new AbortController().signal));
+  return interruptible((interrupted) => applyUntil(options, io, interrupted));
+}
+async function applyUntil(options, io, interrupted) {
   const color = useColor(io);
+  const cancel = new AbortController();
+  let executing = false;
+  interrupted.addEventListener(
+    "abort",
+    () => {
+      if (!executing) cancel.abort(new InterruptedError("Interrupted; nothing was changed."));
+      else io.stderr("Interrupted: starting nothing new, waiting for the operations in flight to finish (interrupt again to exit at once).\n");
+    },
+    { once: true }
+  );
   try {
     if (options.concurrency !== void 0 && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
       throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
@@ -79418,34 +79636,40 @@ async function apply(options, io) {
       }
       io.stdout(renderText(thePlan, { color }));
       refuseErrors(thePlan);
+      cancel.signal.throwIfAborted();
       if (thePlan.actions.length === 0) {
         return { code: EXIT.ok };
       }
       if (options.autoApprove !== true) {
-        if (!io.isTTY) {
-          throw new UsageError("apply needs confirmation but this is not a terminal; pass --auto-approve to apply without asking");
+        if (io.canPrompt !== true) {
+          throw new UsageError("apply needs confirmation but stdin is not a terminal; pass --auto-approve to apply without asking");
         }
-        const answer = await io.prompt(
-          `
-Apply these changes to cluster ${safe(session.spec.name)}? Only "yes" is accepted: `
-        );
+        const question = `
+Apply these changes to cluster ${safe(session.spec.name)}? Only "yes" is accepted: `;
+        const answer = await session.deadline.paused(() => io.prompt(question, interrupted));
+        if (answer === null) {
+          io.stderr("Apply cancelled; nothing was changed.\n");
+          return { code: EXIT.interrupted };
+        }
         if (answer.trim() !== "yes") {
           io.stderr("Apply cancelled; nothing was changed.\n");
           return { code: EXIT.error };
         }
       }
       const quiet = options.quiet === true;
+      executing = true;
       await executePlan(thePlan, session.target, session.live, {
         ...options.concurrency !== void 0 ? { concurrency: options.concurrency } : {},
         ...quiet ? {} : { progress: (line) => io.stderr(`${line}
 `) },
+        stop: interrupted,
         replan: async () => plan(desired, await session.target.read(), opts)
       });
       const s = thePlan.summary;
       return { code: EXIT.ok, done: `
 Apply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.
 ` };
-    });
+    }, cancel.signal);
     if (outcome.done !== void 0) io.stdout(outcome.done);
     return outcome.code;
   } catch (e) {

@@ -78,6 +78,31 @@ export class ApplyError extends KafkaformError {
   override readonly name = 'ApplyError';
 }
 
+/**
+ * The user interrupted the command (SIGINT, SIGTERM, Ctrl+C) and it stopped; the message says
+ * what that left behind. Exit code 130, as a shell reports an interrupted command.
+ */
+export class InterruptedError extends KafkaformError {
+  override readonly name = 'InterruptedError';
+  override readonly exitCode = 130;
+}
+
+/**
+ * The command's overall deadline (`--timeout`) passed before it finished. The deadline aborts
+ * with one naming the cluster; targets throw their own naming what they waited for (request and
+ * host).
+ */
+export class DeadlineError extends KafkaformError {
+  override readonly name = 'DeadlineError';
+  constructor(
+    /** The deadline, counted from the command's start (time spent waiting for a person excluded). */
+    readonly timeoutMs: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A bug in kafkaform itself. */
 export class InternalError extends KafkaformError {
   override readonly name = 'InternalError';

@@ -18,6 +18,11 @@ export interface ExecuteOptions {
   /** Receives one line per finished unit (`[3/12] created topic x`); omitted when quiet. */
   progress?: (line: string) => void;
   /**
+   * Aborted when the user interrupts: no unit starts after that, the running ones finish, and
+   * apply stops with `ApplyInterruptedError` instead of checking the result.
+   */
+  stop?: AbortSignal;
+  /**
    * Reads the live state again after the last phase and plans against it; apply has converged
    * when that plan has no actions and no errors.
    */
@@ -58,6 +63,18 @@ export class ApplyStoppedError extends ApplyError {
   }
 }
 
+/** The user interrupted apply: nothing started after that, and what was running finished. */
+export class ApplyInterruptedError extends ApplyError {
+  override readonly exitCode = 130;
+  constructor(readonly report: ApplyReport) {
+    super(
+      report.done.length + report.failed.length === 0
+        ? 'Interrupted before the first change; nothing was changed.'
+        : `Apply interrupted: ${report.done.length} done, ${report.failed.length} failed, ${report.notAttempted.length} not attempted; running apply again continues from here.`,
+    );
+  }
+}
+
 /** Every unit succeeded, yet planning again against the cluster still finds differences. */
 export class NotConvergedError extends ApplyError {
   constructor(
@@ -79,7 +96,8 @@ interface IndexedUnit {
  * Executes `plan` on `target`, whose live state `live` the plan was computed from. Throws
  * `PlanRefusedError` for a plan with errors, `PreflightRefusedError` when preflight finds anything
  * (nothing changed), `ApplyStoppedError` after a failed unit, `NotConvergedError` when the replan
- * is not empty. Resolves with the report when the cluster has converged.
+ * is not empty, `ApplyInterruptedError` when `stop` aborted. Resolves with the report when the
+ * cluster has converged.
  */
 export async function executePlan(
   plan: Plan,
@@ -114,14 +132,15 @@ export async function executePlan(
   const started = new Set<number>();
   let finished = 0;
   let stopped = false;
+  const halted = (): boolean => stopped || options.stop?.aborted === true;
   let index = 0;
   const indexed = byPhase.map((units) => units.map((unit) => ({ index: index++, unit })));
 
   for (const units of indexed) {
-    if (stopped) break;
+    if (halted()) break;
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (!stopped && next < units.length) {
+      while (!halted() && next < units.length) {
         const item = units[next++]!;
         started.add(item.index);
         try {
@@ -156,6 +175,7 @@ export async function executePlan(
       .sort((a, b) => a.index - b.index)
       .map(toReport),
   };
+  if (options.stop?.aborted === true) throw new ApplyInterruptedError(report);
   if (report.failed.length > 0) throw new ApplyStoppedError(report);
 
   const remaining = await options.replan();

@@ -2,8 +2,14 @@
  * The one place where failures become what the user sees and the exit code: one clear sentence
  * per problem, stack traces only with `--debug`, colour only when allowed.
  */
-import { ApiError, KafkaformError, ManifestError, type ManifestProblem } from '../errors.js';
-import { ApplyStoppedError, NotConvergedError, PreflightRefusedError, type ApplyReport } from '../apply/executor.js';
+import { ApiError, InterruptedError, KafkaformError, ManifestError, type ManifestProblem } from '../errors.js';
+import {
+  ApplyInterruptedError,
+  ApplyStoppedError,
+  NotConvergedError,
+  PreflightRefusedError,
+  type ApplyReport,
+} from '../apply/executor.js';
 import { describeAction } from '../apply/labels.js';
 import { safe } from '../render/index.js';
 import { sortProblems } from '../manifest/index.js';
@@ -17,6 +23,8 @@ export const EXIT = {
   error: 1,
   /** Changes present (`plan --detailed-exitcode`, `drift`). */
   changes: 2,
+  /** Interrupted (SIGINT, SIGTERM, Ctrl+C or Ctrl+D at the confirmation), as a shell reports it. */
+  interrupted: 130,
 } as const;
 
 /** Where and how to report. */
@@ -120,6 +128,12 @@ export function reportError(error: unknown, options: ReportOptions): number {
   } else if (error instanceof ApplyStoppedError) {
     head(`${error.message}; running apply again continues from here`);
     for (const l of reportLines(error.report)) line(l);
+  } else if (error instanceof ApplyInterruptedError) {
+    // The user asked for this: what it left behind, not an error.
+    line(error.message);
+    for (const l of reportLines(error.report)) line(l);
+  } else if (error instanceof InterruptedError) {
+    line(safe(error.message));
   } else if (error instanceof NotConvergedError) {
     head(error.message);
     for (const a of error.remaining.actions) line(`  still to ${describeAction(a)}`);

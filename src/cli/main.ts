@@ -3,14 +3,16 @@
  * command functions. Everything else (output, exit codes) lives in the commands and `exit.ts`.
  */
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { apply, drift, exportCommand, EXPORT_FORMATS, OUTPUT_FORMATS, plan, validate, type ExportFormat, type Io, type OutputFormat } from '../commands/index.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
 import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
+import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT, reportError } from './exit.js';
 import { useColor } from '../commands/io.js';
+import { ask, interruptible } from './terminal.js';
 
 function version(): string {
   // Same relative depth from src/cli and dist/cli to package.json.
@@ -32,21 +34,23 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 1) throw new InvalidArgumentError('must be a duration with a unit, such as 90s, 10m or 1h.');
+  return ms;
+}
+
 /** The process's own streams, environment and terminal. */
 export function processIo(): Io {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
-    isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true,
-    prompt: async (question) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
-      }
-    },
+    isTTY: process.stdout.isTTY === true,
+    // The confirmation needs a person at the keyboard, wherever stdout goes (`apply | tee log`).
+    canPrompt: process.stdin.isTTY === true,
+    prompt: ask,
+    interruptible,
   };
 }
 
@@ -62,6 +66,7 @@ interface Flags {
   plan?: string;
   concurrency?: number;
   quiet?: boolean;
+  timeout?: number;
 }
 
 /** Copies the flags a user gave, leaving out those they did not. */
@@ -69,6 +74,11 @@ function given<K extends keyof Flags>(flags: Flags, ...keys: K[]): Pick<Flags, K
   const out: Partial<Flags> = {};
   for (const k of keys) if (flags[k] !== undefined) (out as Record<string, unknown>)[k] = flags[k];
   return out as Pick<Flags, K>;
+}
+
+/** `--timeout` as the commands take it. */
+function timeout(flags: Flags): { timeoutMs?: number } {
+  return flags.timeout === undefined ? {} : { timeoutMs: flags.timeout };
 }
 
 /** Builds the program; `run` receives the chosen command's exit code. */
@@ -90,7 +100,13 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       .addArgument(new Argument('[paths...]', 'manifest files or directories').default([], 'the current directory'))
       .option('--debug', 'more detail and stack traces on errors (never secrets)');
   const clusterOption = (cmd: Command): Command =>
-    cmd.option('-c, --cluster <name>', 'cluster to use (default: KAFKAFORM_CLUSTER, or the only one declared)');
+    cmd
+      .option('-c, --cluster <name>', 'cluster to use (default: KAFKAFORM_CLUSTER, or the only one declared)')
+      .addOption(
+        new Option('--timeout <duration>', 'give up when the command has not finished after this long (e.g. 90s, 10m, 1h)')
+          .argParser(duration)
+          .default(DEFAULT_TIMEOUT_MS, formatDuration(DEFAULT_TIMEOUT_MS)),
+      );
   const formatOption = (cmd: Command): Command =>
     cmd
       .addOption(new Option('-f, --format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('text'))
@@ -114,6 +130,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
           {
             paths,
             ...given(flags, 'cluster', 'debug', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+            ...timeout(flags),
             format: flags.format as OutputFormat,
           },
           io,
@@ -137,6 +154,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
           {
             paths,
             ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'maxAclDeletes', 'quiet'),
+            ...timeout(flags),
             ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
           },
           io,
@@ -147,7 +165,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
   formatOption(clusterOption(common(root.command('drift'))))
     .description('report differences between the cluster and the manifests (exit 2 on drift)')
     .action((paths: string[], flags: Flags) =>
-      run(drift({ paths, ...given(flags, 'cluster', 'debug', 'out'), format: flags.format as OutputFormat }, io)),
+      run(drift({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as OutputFormat }, io)),
     );
 
   clusterOption(common(root.command('export')))
@@ -155,7 +173,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .addOption(new Option('-f, --format <format>', 'what to write').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action((paths: string[], flags: Flags) =>
-      run(exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), format: flags.format as ExportFormat }, io)),
+      run(exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io)),
     );
 
   return root;

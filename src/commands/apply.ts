@@ -1,5 +1,5 @@
 /** `kafkaform apply`: carry out a plan, after confirmation, and check the cluster converged. */
-import { PlanRefusedError, UsageError } from '../errors.js';
+import { InterruptedError, PlanRefusedError, UsageError } from '../errors.js';
 import type { Plan } from '../model.js';
 import { executePlan } from '../apply/executor.js';
 import { fingerprint, plan as computePlan } from '../plan/index.js';
@@ -12,7 +12,7 @@ import { readSavedPlan } from './saved-plan.js';
 
 /** Options of `apply`. */
 export interface ApplyOptions extends ClusterOptions {
-  /** Skip the confirmation (required when not on a terminal). */
+  /** Skip the confirmation (required when stdin is not a terminal). */
   autoApprove?: boolean;
   /** Delete topics in scope that the manifests no longer declare. */
   allowDelete?: boolean;
@@ -28,10 +28,28 @@ export interface ApplyOptions extends ClusterOptions {
 
 /**
  * Plans (or loads `planFile`), shows the plan, asks for confirmation, executes it phase by phase,
- * then plans again to check the cluster matches. Exit 0 on success or no changes, 1 otherwise.
+ * then plans again to check the cluster matches. Exit 0 on success or no changes, 130 when
+ * interrupted or when the confirmation got no answer, 1 otherwise.
  */
 export async function apply(options: ApplyOptions, io: Io): Promise<number> {
+  const interruptible = io.interruptible ?? (<T>(fn: (interrupted: AbortSignal) => Promise<T>) => fn(new AbortController().signal));
+  return interruptible((interrupted) => applyUntil(options, io, interrupted));
+}
+
+async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSignal): Promise<number> {
   const color = useColor(io);
+  // Until the executor starts, nothing has changed and an interrupt cancels whatever is waiting.
+  // From then on the executor handles it: what runs finishes, nothing new starts.
+  const cancel = new AbortController();
+  let executing = false;
+  interrupted.addEventListener(
+    'abort',
+    () => {
+      if (!executing) cancel.abort(new InterruptedError('Interrupted; nothing was changed.'));
+      else io.stderr('Interrupted: starting nothing new, waiting for the operations in flight to finish (interrupt again to exit at once).\n');
+    },
+    { once: true },
+  );
   try {
     if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
       throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
@@ -57,17 +75,21 @@ export async function apply(options: ApplyOptions, io: Io): Promise<number> {
       }
       io.stdout(renderText(thePlan, { color }));
       refuseErrors(thePlan);
+      cancel.signal.throwIfAborted();
       if (thePlan.actions.length === 0) {
         return { code: EXIT.ok };
       }
 
       if (options.autoApprove !== true) {
-        if (!io.isTTY) {
-          throw new UsageError('apply needs confirmation but this is not a terminal; pass --auto-approve to apply without asking');
+        if (io.canPrompt !== true) {
+          throw new UsageError('apply needs confirmation but stdin is not a terminal; pass --auto-approve to apply without asking');
         }
-        const answer = await io.prompt(
-          `\nApply these changes to cluster ${safe(session.spec.name)}? Only "yes" is accepted: `,
-        );
+        const question = `\nApply these changes to cluster ${safe(session.spec.name)}? Only "yes" is accepted: `;
+        const answer = await session.deadline.paused(() => io.prompt(question, interrupted));
+        if (answer === null) {
+          io.stderr('Apply cancelled; nothing was changed.\n');
+          return { code: EXIT.interrupted };
+        }
         if (answer.trim() !== 'yes') {
           io.stderr('Apply cancelled; nothing was changed.\n');
           return { code: EXIT.error };
@@ -75,14 +97,16 @@ export async function apply(options: ApplyOptions, io: Io): Promise<number> {
       }
 
       const quiet = options.quiet === true;
+      executing = true;
       await executePlan(thePlan, session.target, session.live, {
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(quiet ? {} : { progress: (line: string) => io.stderr(`${line}\n`) }),
+        stop: interrupted,
         replan: async () => computePlan(desired, await session.target.read(), opts),
       });
       const s = thePlan.summary;
       return { code: EXIT.ok, done: `\nApply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.\n` };
-    });
+    }, cancel.signal);
     // Printed only once the target is closed: for a snapshot, that is when the file is written.
     if (outcome.done !== undefined) io.stdout(outcome.done);
     return outcome.code;

@@ -3,6 +3,7 @@
  * live state, and shape the desired state by the cluster kind's rules.
  */
 import { ManifestError, UsageError, type ManifestProblem } from '../errors.js';
+import { Deadline, DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import type { ClusterSpec, DesiredState, LiveState } from '../model.js';
 import { loadManifests, type Manifests } from '../manifest/index.js';
 import type { PlanOptions } from '../plan/index.js';
@@ -23,6 +24,8 @@ export interface CommonOptions {
 export interface ClusterOptions extends CommonOptions {
   /** The cluster's name; optional when one is declared or `KAFKAFORM_CLUSTER` is set. */
   cluster?: string;
+  /** The command's overall deadline (`--timeout`), from opening the cluster on; default 30 min. */
+  timeoutMs?: number;
 }
 
 /** Loads the manifests and prints their warnings. */
@@ -83,6 +86,8 @@ export interface Session {
   /** The kind whose rules apply (for a snapshot, the kind it was taken from). */
   rules: TargetKind;
   live: LiveState;
+  /** The command's overall deadline; `paused` while waiting for a person. */
+  deadline: Deadline;
 }
 
 /** How the session's target reports progress. */
@@ -92,32 +97,40 @@ export interface SessionOptions {
 
 /**
  * Runs `fn` on an open cluster and always closes it. A failure of `fn` wins over a failure to
- * close, which would only hide it.
+ * close, which would only hide it. Every wait of the target ends when the command's deadline
+ * passes or `cancel` aborts, with the reason of whichever fired.
  */
 export async function withSession<T>(
   options: ClusterOptions & SessionOptions,
   io: Io,
   fn: (session: Session) => Promise<T>,
+  cancel?: AbortSignal,
 ): Promise<T> {
   const manifests = await load(options, io);
   const spec = selectCluster(manifests.clusters, options.cluster, io);
   const debug = options.debug === true;
-  const target = await openTarget(spec, io.env, {
-    log: (line) => {
-      if (options.quiet !== true || debug) io.stderr(`${line}\n`);
-    },
-    debug,
-  });
-  let result: T;
+  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec.name}`);
   try {
-    const live = await target.read();
-    result = await fn({ manifests, spec, target, rules: rulesOf(target), live });
-  } catch (e) {
-    await target.close().catch(() => undefined);
-    throw e;
+    const target = await openTarget(spec, io.env, {
+      log: (line) => {
+        if (options.quiet !== true || debug) io.stderr(`${line}\n`);
+      },
+      debug,
+      signal: cancel === undefined ? deadline.signal : AbortSignal.any([deadline.signal, cancel]),
+    });
+    let result: T;
+    try {
+      const live = await target.read();
+      result = await fn({ manifests, spec, target, rules: rulesOf(target), live, deadline });
+    } catch (e) {
+      await target.close().catch(() => undefined);
+      throw e;
+    }
+    await target.close();
+    return result;
+  } finally {
+    deadline.dispose();
   }
-  await target.close();
-  return result;
 }
 
 /**

@@ -16,10 +16,24 @@ export interface Io {
   stderr: Writer;
   /** Environment variables (manifest `${VAR}`s, `KAFKAFORM_CLUSTER`, `NO_COLOR`). */
   env: Record<string, string | undefined>;
-  /** True when a person is at a terminal: enables colour and the apply confirmation. */
+  /** True when stdout is a terminal: enables colour. */
   isTTY: boolean;
-  /** Asks a question on the terminal and resolves with the answer. */
-  prompt: (question: string) => Promise<string>;
+  /**
+   * True when a person can answer `prompt` (stdin is a terminal, whatever stdout is): enables the
+   * apply confirmation. Absent: false.
+   */
+  canPrompt?: boolean;
+  /**
+   * Asks a question on the terminal and resolves with the answer, or with null when the person
+   * gave none: Ctrl+C, Ctrl+D, the end of input, or `signal` aborted.
+   */
+  prompt: (question: string, signal?: AbortSignal) => Promise<string | null>;
+  /**
+   * Runs `fn`, a command that changes a cluster, so that it can stop gracefully: the signal it
+   * gets is aborted at the first SIGINT or SIGTERM, and `fn` then starts nothing new, lets what
+   * runs finish and reports. A second one ends the process at once. Absent: never interrupted.
+   */
+  interruptible?: <T>(fn: (interrupted: AbortSignal) => Promise<T>) => Promise<T>;
   /** Directory relative paths resolve against; the process's when absent. */
   cwd?: string;
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { ApiError, ConfigError } from '../errors.js';
+import { ApiError, ConfigError, DeadlineError } from '../errors.js';
+import { sleep, untilAborted } from '../deadline.js';
+import { formatDuration } from '../duration.js';
 import { encodeQuery, type Query } from './url.js';
 import {
   DEFAULT_RETRY,
@@ -10,6 +11,7 @@ import {
   isRetriableStatus,
   parseRetryAfter,
   retryDelay,
+  retryLine,
   type RetryOptions,
 } from './retry.js';
 import { USER_AGENT } from './version.js';
@@ -47,8 +49,14 @@ export interface HttpClientOptions {
   insecureSkipTlsVerify?: boolean;
   /** TCP + TLS connect timeout. Default 10 s. */
   connectTimeoutMs?: number;
-  /** Maximum wait for response headers, and between two chunks of a body. Default 120 s. */
+  /** Maximum wait for response headers, and between two chunks of a body. Default 30 s. */
   readTimeoutMs?: number;
+  /**
+   * Aborted when the command stops waiting (its deadline, or an interrupt before any change):
+   * requests in flight and retry delays end at once, with the signal's reason, or a
+   * `DeadlineError` naming the host and the request when the deadline fired.
+   */
+  signal?: AbortSignal;
   /** Keep-alive connections in the pool. Default 16. */
   connections?: number;
   retry?: Partial<RetryOptions>;
@@ -66,10 +74,15 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1); tests inject a fixed one. */
   random?: () => number;
-  /** Warnings (always) and per-request lines (with `debug`); never receives credentials. */
+  /** Warnings and retries (always) and per-request lines (with `debug`); never receives credentials. */
   log?: (line: string) => void;
   debug?: boolean;
 }
+
+/** Default TCP + TLS connect timeout. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Default wait for response headers, and between two chunks of a body. */
+const DEFAULT_READ_TIMEOUT_MS = 30_000;
 
 /** HTTP methods kafkaform uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -119,6 +132,7 @@ export class HttpClient {
   readonly #parseJson: (text: string) => unknown;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
+  readonly #timeouts: Timeouts;
   /**
    * Until when (epoch ms) every request of this client holds back because the server answered
    * 429. Shared, so one rate-limit answer pauses all requests in flight instead of each of them
@@ -131,7 +145,7 @@ export class HttpClient {
     this.#base = parseBaseUrl(options.baseUrl);
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#parseJson = options.parseJson ?? JSON.parse;
-    this.#sleep = options.sleep ?? ((ms) => sleepFor(ms));
+    this.#sleep = options.sleep ?? ((ms) => sleep(ms, options.signal));
     this.#random = options.random ?? Math.random;
     this.#headers = { 'user-agent': USER_AGENT, accept: 'application/json' };
     this.#secrets = [];
@@ -158,15 +172,18 @@ export class HttpClient {
     if (options.insecureSkipTlsVerify === true && this.#base.protocol === 'https:') {
       options.log?.(`WARNING: TLS certificate verification is disabled for ${this.#base.origin} (insecureSkipTlsVerify); credentials can be intercepted.`);
     }
-    const readTimeout = options.readTimeoutMs ?? 120_000;
+    this.#timeouts = {
+      connectMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      readMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+    };
     this.#pool = new Pool(this.#base.origin, {
       connections: options.connections ?? 16,
       pipelining: 1,
       keepAliveTimeout: 30_000,
-      headersTimeout: readTimeout,
-      bodyTimeout: readTimeout,
+      headersTimeout: this.#timeouts.readMs,
+      bodyTimeout: this.#timeouts.readMs,
       connect: {
-        timeout: options.connectTimeoutMs ?? 10_000,
+        timeout: this.#timeouts.connectMs,
         rejectUnauthorized: options.insecureSkipTlsVerify !== true,
         ...(ca !== undefined ? { ca } : {}),
       },
@@ -185,6 +202,25 @@ export class HttpClient {
   async request<T = unknown>(req: HttpRequest, consume?: BodyConsumer<T>): Promise<HttpResponse<T>> {
     const target = this.#resolve(req.path, req.query);
     const display = this.#redact(`${this.#base.origin}${target}`);
+    const progress: Progress = { failures: 0 };
+    try {
+      return await this.#send(req, target, display, progress, consume);
+    } catch (err) {
+      const signal = this.#options.signal;
+      if (signal?.aborted) throw this.#stopped(signal.reason, req.method, display, progress);
+      throw err;
+    }
+  }
+
+  async #send<T>(
+    req: HttpRequest,
+    target: string,
+    display: string,
+    progress: Progress,
+    consume: BodyConsumer<T> | undefined,
+  ): Promise<HttpResponse<T>> {
+    // Retry lines name the path only: a query may carry page tokens or other secrets.
+    const what = `${req.method} ${this.#redact(target.split('?')[0] ?? target)}`;
     const headers: Record<string, string> = { ...this.#headers };
     let payload: string | undefined;
     if (req.body !== undefined) {
@@ -204,6 +240,7 @@ export class HttpClient {
           path: target,
           method: req.method,
           headers,
+          ...(this.#options.signal !== undefined ? { signal: this.#options.signal } : {}),
           ...(payload !== undefined ? { body: payload } : {}),
         });
         const resHeaders = res.headers as Record<string, string | string[] | undefined>;
@@ -238,22 +275,27 @@ export class HttpClient {
           ...(retryAfter !== undefined ? { retryAfterMs: parseRetryAfter(retryAfter) } : {}),
         };
       } catch (err) {
-        if (err instanceof ApiError || err instanceof ConfigError) throw err;
+        if (err instanceof ApiError || err instanceof ConfigError || this.#options.signal?.aborted) throw err;
         if (err instanceof SyntaxError) {
           throw this.#apiError({ method: req.method, url: display, serverMessage: 'the response is not valid JSON', retriable: false });
         }
         const retriable = isRetriableNetworkError(err);
-        this.#debug(`${req.method} ${display} -> ${networkProblem(err)} (${Date.now() - started} ms)`);
+        const problem = networkProblem(err, this.#timeouts);
+        this.#debug(`${req.method} ${display} -> ${problem} (${Date.now() - started} ms)`);
         failure = {
           retriable,
-          error: this.#apiError({ method: req.method, url: display, serverMessage: networkProblem(err), retriable }),
+          error: this.#apiError({ method: req.method, url: display, serverMessage: problem, retriable }),
         };
       }
+      progress.failures = attempt;
+      progress.last = describeAttempt(failure.error.details);
       if (!failure.retriable || attempt >= this.#retry.maxAttempts) throw failure.error;
       const delay = retryDelay(attempt, this.#retry, failure.retryAfterMs, this.#random);
       if (failure.error.details.status === 429) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
-      this.#debug(`retrying ${req.method} ${display} in ${delay} ms (attempt ${attempt + 1} of ${this.#retry.maxAttempts})`);
-      await this.#sleep(delay);
+      this.#options.log?.(
+        retryLine({ what, after: progress.last, delayMs: delay, attempt: attempt + 1, maxAttempts: this.#retry.maxAttempts }),
+      );
+      await this.#pause(delay);
       slept = true;
     }
   }
@@ -263,7 +305,28 @@ export class HttpClient {
     const wait = this.#pausedUntil - Date.now();
     if (wait <= 0) return;
     this.#debug(`holding ${display} back ${wait} ms: the server is rate limiting`);
-    await this.#sleep(wait);
+    await this.#pause(wait);
+  }
+
+  /** Sleeps (through the injectable `sleep`) until `ms` passed or the signal aborts. */
+  async #pause(ms: number): Promise<void> {
+    await untilAborted(this.#sleep(ms), this.#options.signal);
+  }
+
+  /**
+   * The error to throw when the signal stopped a request: its own reason (an interrupt), or for
+   * the deadline, one sentence naming the request, the host and the timeout.
+   */
+  #stopped(reason: unknown, method: string, display: string, progress: Progress): Error {
+    if (!(reason instanceof DeadlineError)) return reason instanceof Error ? reason : new Error(String(reason));
+    const state =
+      progress.last === undefined
+        ? `no answer from ${this.#base.host}`
+        : `${this.#base.host} still failing after ${progress.failures} failed attempt${progress.failures === 1 ? '' : 's'} (last: ${progress.last})`;
+    return new DeadlineError(
+      reason.timeoutMs,
+      this.#redact(`${method} ${display}: ${state} within the command's ${formatDuration(reason.timeoutMs)} deadline; raise it with --timeout`),
+    );
   }
 
   /** Closes the pool's connections. */
@@ -356,8 +419,27 @@ const TLS_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
 ]);
 
-/** One phrase for a network-level failure. */
-function networkProblem(err: unknown): string {
+/** The timeouts in force, for messages. */
+interface Timeouts {
+  connectMs: number;
+  readMs: number;
+}
+
+/** How far one request got, for the message when the deadline stops it. */
+interface Progress {
+  failures: number;
+  /** The last failed attempt, as `describeAttempt` puts it. */
+  last?: string;
+}
+
+/** A failed attempt in a few words: `HTTP 503`, `HTTP 500 (error 50003)`, or the network problem. */
+function describeAttempt(d: ApiErrorDetails): string {
+  if (d.status === undefined) return d.serverMessage ?? 'a network failure';
+  return d.errorCode === undefined ? `HTTP ${d.status}` : `HTTP ${d.status} (error ${d.errorCode})`;
+}
+
+/** One phrase for a network-level failure; timeouts say which one and how long it is. */
+function networkProblem(err: unknown, timeouts: Timeouts): string {
   let code: string | undefined;
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4 && code === undefined; depth++) {
     const c = (e as { code?: unknown }).code;
@@ -374,17 +456,17 @@ function networkProblem(err: unknown): string {
     case 'EAI_AGAIN':
       return 'host name not found';
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'timed out connecting';
+      return `no connection within ${formatDuration(timeouts.connectMs)} (timeouts.connectMs)`;
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
-      return 'timed out waiting for the response';
+      return `no response within ${formatDuration(timeouts.readMs)} (timeouts.readMs)`;
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
     case 'EPIPE':
-      return 'connection closed unexpectedly';
+      return 'the connection closed unexpectedly';
     default:
-      return code === undefined ? (err instanceof Error ? err.message : String(err)) : `network error ${code}`;
+      return code === undefined ? (err instanceof Error ? err.message : String(err)) : `a network error (${code})`;
   }
 }
 

@@ -11,8 +11,8 @@ export type {
   HttpRequest,
   HttpResponse,
 } from './client.js';
-export { DEFAULT_RETRY, isRetriableNetworkError, isRetriableStatus, parseRetryAfter, retryDelay } from './retry.js';
-export type { RetryOptions } from './retry.js';
+export { DEFAULT_RETRY, isRetriableNetworkError, isRetriableStatus, parseRetryAfter, retryDelay, retryLine } from './retry.js';
+export type { RetryNotice, RetryOptions } from './retry.js';
 export { encodeQuery, encodeSegment, path } from './url.js';
 export type { Query, QueryValue } from './url.js';
 export { USER_AGENT, VERSION } from './version.js';

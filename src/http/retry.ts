@@ -1,7 +1,9 @@
 /**
- * The retry policy shared by every HTTP target: which failures are worth retrying and how long to
- * wait before the next attempt. Pure functions, so the policy is tested without a network.
+ * The retry policy shared by every HTTP target: which failures are worth retrying, how long to
+ * wait before the next attempt, and the line that announces the wait. Pure functions, so the
+ * policy is tested without a network; the delay and the line suit any target that retries.
  */
+import { formatDuration } from '../duration.js';
 
 /** Tunables of the retry policy; every field has a production default. */
 export interface RetryOptions {
@@ -78,4 +80,25 @@ export function retryDelay(
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
   const jittered = Math.round(random() * ceiling);
   return Math.min(options.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
+}
+
+/** A retry about to be waited for, as `retryLine` announces it. */
+export interface RetryNotice {
+  /** What is retried, never with credentials or a query string: `GET /kafka/v3/clusters/lkc-1/topics`. */
+  what: string;
+  /** Why, read after "after": `HTTP 503`, `no response within 30 s (timeouts.readMs)`. */
+  after: string;
+  delayMs: number;
+  /** The attempt the wait leads to: 2 for the first retry. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/**
+ * The line every target prints before it waits to retry, with or without `--debug`, so a slow or
+ * failing server is never silent: `retrying GET /topics in 4 s after HTTP 503 (attempt 2 of 6)`.
+ */
+export function retryLine(notice: RetryNotice): string {
+  const { what, after, delayMs, attempt, maxAttempts } = notice;
+  return `retrying ${what} in ${formatDuration(delayMs)} after ${after} (attempt ${attempt} of ${maxAttempts})`;
 }

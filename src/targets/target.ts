@@ -39,6 +39,13 @@ export interface TargetContext {
   /** Progress and debug lines go here (stderr in the CLI); never secrets. */
   log(line: string): void;
   debug: boolean;
+  /**
+   * Aborted when the command must stop waiting: its overall deadline passed (`DeadlineError`),
+   * or the user interrupted it before anything changed (`InterruptedError`). Every wait of a
+   * target (requests, retry delays, polls) ends then and throws `signal.reason`, or a
+   * `DeadlineError` saying what it was waiting for. Absent: nothing stops the waits.
+   */
+  signal?: AbortSignal;
 }
 
 /**

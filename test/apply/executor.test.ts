@@ -4,6 +4,7 @@ import { ApiError, InternalError, PlanRefusedError } from '../../src/errors.js';
 import type { LiveState, Phase, Plan, PlanAction, TargetCapabilities } from '../../src/model.js';
 import { BatchOutcomeError, type PreflightFinding, type Target, type WorkUnit } from '../../src/targets/target.js';
 import {
+  ApplyInterruptedError,
   ApplyStoppedError,
   executePlan,
   NotConvergedError,
@@ -214,6 +215,45 @@ describe('executor', () => {
     );
     assert.match(text, /^Not attempted \(4\):\n {2}create topic c\n {2}create topic d\n {2}update topic e\n {2}delete topic f$/m);
     assert.doesNotMatch(text, /at .*executor/, 'no stack trace without --debug');
+  });
+
+  it('when stopped, starts nothing new, lets running units finish, skips the replan and reports (exit 130)', async () => {
+    const stop = new AbortController();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const plan = planOf([topicAction(1, 'a'), topicAction(1, 'b'), topicAction(1, 'c'), topicAction(6, 'd')]);
+    const target = new FakeTarget(async () => gate);
+    const opts = options({ concurrency: 2, stop: stop.signal });
+    const running = executePlan(plan, target, LIVE, opts);
+    while (target.inFlight < 2) await ticks(1);
+    stop.abort();
+    release();
+    const error = await running.then(
+      () => assert.fail('expected an interruption'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ApplyInterruptedError);
+    assert.deepEqual(error.report.done.map((u) => u.label), ['create topic a', 'create topic b']);
+    assert.deepEqual(error.report.notAttempted.map((u) => u.label), ['create topic c', 'delete topic d']);
+    assert.equal(opts.replans, 0);
+    const stderr: string[] = [];
+    assert.equal(reportError(error, { stderr: (s) => stderr.push(s), debug: false, color: false }), 130);
+    assert.equal(
+      stderr.join(''),
+      'Apply interrupted: 2 done, 0 failed, 2 not attempted; running apply again continues from here.\nDone (2):\n  create topic a\n  create topic b\nNot attempted (2):\n  create topic c\n  delete topic d\n',
+    );
+  });
+
+  it('stopped before the first unit, it changes nothing and says so', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const target = new FakeTarget();
+    const error = await executePlan(planOf([topicAction(1, 'a')]), target, LIVE, options({ stop: stop.signal })).catch((e: unknown) => e);
+    assert.ok(error instanceof ApplyInterruptedError);
+    assert.equal(error.message, 'Interrupted before the first change; nothing was changed.');
+    assert.ok(!target.events.some((e) => e.startsWith('start')));
   });
 
   it('refuses a plan with errors before asking the target anything', async () => {

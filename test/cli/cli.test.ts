@@ -183,7 +183,7 @@ describe('kafkaform apply', { concurrency: true }, () => {
     const before = read(join(dir, 'live-state.json'));
     const r = await kafkaform(['apply'], { cwd: dir });
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'error: apply needs confirmation but this is not a terminal; pass --auto-approve to apply without asking\n');
+    assert.equal(r.stderr, 'error: apply needs confirmation but stdin is not a terminal; pass --auto-approve to apply without asking\n');
     assert.equal(read(join(dir, 'live-state.json')), before);
   });
 

@@ -25,6 +25,7 @@ function fakeIo(options: { isTTY?: boolean; env?: Record<string, string>; answer
     },
     env: options.env ?? {},
     isTTY: options.isTTY ?? false,
+    canPrompt: options.isTTY ?? false,
     prompt: async (question: string) => {
       io.questions.push(question);
       if (options.answer === undefined) throw new Error('no question expected');

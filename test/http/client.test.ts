@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpClient, path, type HttpClientOptions } from '../../src/http/index.js';
-import { ApiError } from '../../src/errors.js';
+import { ApiError, DeadlineError, InterruptedError } from '../../src/errors.js';
 import { USER_AGENT } from '../../src/http/version.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
@@ -122,6 +122,65 @@ test('502, 503 and 504 are retried with growing backoff', async (t) => {
   assert.equal(s.requests.length, 4);
   // random() = 0.5 → half of base·2^(retry-1): 4, 8, 16.
   assert.deepEqual(sleeps, [4, 8, 16]);
+});
+
+test('every retry is announced on the log without debug: path without query, delay, cause, attempt', async (t) => {
+  const s = await serve((_req, res, n) => {
+    if (n === 1) json(res, 503, { message: 'busy' });
+    else if (n === 2) json(res, 500, { error_code: 50003, message: 'coordinator not available' });
+    else json(res, 200, {});
+  });
+  t.after(() => s.close());
+  const { http, logs } = client(s.url, { auth: { type: 'bearer', token: 'tok-secret-1' }, retriable: (f) => f.errorCode === 50003 });
+  t.after(() => http.close());
+  await http.request({ method: 'GET', path: '/clusters/c1/topics', query: { page_token: 'tok-secret-1' } });
+  assert.deepEqual(logs, [
+    'retrying GET /kafka/v3/clusters/c1/topics in 4 ms after HTTP 503 (attempt 2 of 4)',
+    'retrying GET /kafka/v3/clusters/c1/topics in 8 ms after HTTP 500 (error 50003) (attempt 3 of 4)',
+  ]);
+});
+
+test('an aborted signal ends a hung request at once: the deadline names the request, the host and the timeout', async (t) => {
+  const s = await serve(() => undefined);
+  t.after(() => s.close());
+  const controller = new AbortController();
+  const { http } = client(s.url, { signal: controller.signal });
+  t.after(() => http.close());
+  const pending = http.request({ method: 'GET', path: '/x' });
+  while (s.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  controller.abort(new DeadlineError(90_000, 'unused'));
+  const host = new URL(s.url).host;
+  await assert.rejects(pending, (err: unknown) => {
+    assert.ok(err instanceof DeadlineError);
+    assert.equal(err.message, `GET ${s.url}/x: no answer from ${host} within the command's 90 s deadline; raise it with --timeout`);
+    return true;
+  });
+});
+
+test('an aborted signal ends a retry delay, and an interrupt comes through as it is', async (t) => {
+  const s = await serve((_req, res) => json(res, 503, {}));
+  t.after(() => s.close());
+  const controller = new AbortController();
+  const interrupt = new InterruptedError('Interrupted; nothing was changed.');
+  const { http, logs } = client(s.url, {
+    signal: controller.signal,
+    // The first delay never ends by itself.
+    sleep: () => {
+      controller.abort(interrupt);
+      return new Promise(() => undefined);
+    },
+  });
+  t.after(() => http.close());
+  await assert.rejects(http.request({ method: 'GET', path: '/x' }), (err: unknown) => err === interrupt);
+  assert.equal(logs.length, 1);
+  assert.equal(s.requests.length, 1);
+
+  const deadline = new AbortController();
+  const later = client(s.url, { signal: deadline.signal, sleep: () => (deadline.abort(new DeadlineError(2_000, 'unused')), new Promise(() => undefined)) });
+  t.after(() => later.http.close());
+  await assert.rejects(later.http.request({ method: 'GET', path: '/x' }), {
+    message: `GET ${s.url}/x: ${new URL(s.url).host} still failing after 1 failed attempt (last: HTTP 503) within the command's 2 s deadline; raise it with --timeout`,
+  });
 });
 
 test('gives up after maxAttempts with a typed error carrying the status', async (t) => {

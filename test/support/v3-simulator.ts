@@ -20,7 +20,8 @@
  *   which answers `partitions_count: 1` for a 64-partition request);
  * - injectable latency and faults: 429 with Jetty's HTML page and `Retry-After`, 500/50003,
  *   plain 500, 403/40301, dropped connections before or after the request took effect, bodies
- *   cut off mid-way; and a switch that removes `POST /acls:batch` (older REST Proxy).
+ *   cut off mid-way, requests held unanswered until the test releases them; and a switch that
+ *   removes `POST /acls:batch` (older REST Proxy).
  *
  * Every request is recorded (method, path after the base, route template, status) so tests can
  * count calls and the contract test can check each response against the OpenAPI spec.
@@ -75,7 +76,12 @@ export type FaultKind =
   /** The request takes effect, then the connection is closed before the response. */
   | 'drop-after'
   /** A 200 whose body is cut off half-way (list endpoints). */
-  | 'truncate';
+  | 'truncate'
+  /**
+   * A slow server under the test's control: the request waits, unanswered, until `release()`,
+   * then is handled as usual (`whenHeld` says when it has arrived).
+   */
+  | 'hold';
 
 /**
  * A fault applied to the requests it matches, `times` times (Infinity: permanently). Rules are
@@ -323,6 +329,9 @@ export class V3Simulator {
   #origin = '';
   #tokens: number | undefined;
   #refilledAt = 0;
+  /** Requests waiting under a `hold` fault, and tests waiting for them to arrive. */
+  #held: Array<() => void> = [];
+  #heldWaiters: Array<{ n: number; resolve: () => void }> = [];
 
   private constructor(options: V3SimulatorOptions) {
     this.options = options;
@@ -377,6 +386,19 @@ export class V3Simulator {
     this.faults.push({ ...rule, seen: 0, fired: 0 });
   }
 
+  /** Resolves once `n` requests are waiting under `hold` faults at the same time. */
+  whenHeld(n: number): Promise<void> {
+    if (this.#held.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.#heldWaiters.push({ n, resolve }));
+  }
+
+  /** Lets every request waiting under a `hold` fault go on. */
+  release(): void {
+    const held = this.#held;
+    this.#held = [];
+    for (const go of held) go();
+  }
+
   /** Removes every fault. */
   clearFaults(): void {
     this.faults.length = 0;
@@ -427,7 +449,18 @@ export class V3Simulator {
       return;
     }
 
-    const fault = this.#takeFault(method, path);
+    let fault = this.#takeFault(method, path);
+    if (fault?.fault === 'hold') {
+      await new Promise<void>((resolve) => {
+        this.#held.push(resolve);
+        this.#heldWaiters = this.#heldWaiters.filter((w) => {
+          if (this.#held.length < w.n) return true;
+          w.resolve();
+          return false;
+        });
+      });
+      fault = undefined;
+    }
     if (fault?.fault === 'drop') {
       record.status = -1;
       req.socket.destroy();

@@ -56,6 +56,7 @@ export class ConfluentTarget implements Target {
       retriable: (f) => f.errorCode === ERROR_CODES.retriable,
       log: (line) => ctx.log(line),
       debug: ctx.debug,
+      ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
       ...overrides,
     });
   }

@@ -8,6 +8,7 @@
  * carries what an earlier one changed instead of reverting it.
  */
 import { ApiError, ApplyError } from '../../errors.js';
+import { sleep } from '../../deadline.js';
 import type { AclBinding, JsonValue, LiveState, LiveTopic, Phase, PlanAction, PlanChange, TargetCapabilities } from '../../model.js';
 import { PHASES } from '../../model.js';
 import type { PreflightFinding, Target, TargetContext, WorkUnit } from '../target.js';
@@ -111,7 +112,7 @@ export class DigitalOceanTarget implements Target {
   constructor(settings: DigitalOceanSettings, ctx: TargetContext) {
     this.#settings = settings;
     this.#ctx = ctx;
-    this.#sleep = (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    this.#sleep = (ms) => sleep(ms, ctx.signal);
     this.#api = new DoApi(
       {
         baseUrl: settings.apiUrl,
@@ -122,6 +123,7 @@ export class DigitalOceanTarget implements Target {
         retry: settings.retry,
         log: (line) => ctx.log(line),
         debug: ctx.debug,
+        ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
         sleep: this.#sleep,
       },
       settings.databaseId,

@@ -24,6 +24,7 @@ import {
   type AclFilter,
   type ConnectionOptions,
 } from '@platformatic/kafka';
+import { untilAborted } from '../../deadline.js';
 import { ApiError, ConfigError } from '../../errors.js';
 import { KAFKA_ERRORS, kafkaFailure, transportFailure, type Operation } from './errors.js';
 import { saslOptions } from './sasl.js';
@@ -132,12 +133,17 @@ export class KafkaClient {
   readonly #opened: Opened[] = [];
 
   readonly #debug: ((line: string) => void) | undefined;
+  readonly #signal: AbortSignal | undefined;
 
-  /** `debug` receives one line per request (API, items, broker, time; never credentials). */
-  constructor(settings: KafkaSettings, cluster: string, debug?: (line: string) => void) {
+  /**
+   * `debug` receives one line per request (API, items, broker, time; never credentials); when
+   * `signal` aborts, every connect and request waiting ends with its reason.
+   */
+  constructor(settings: KafkaSettings, cluster: string, options: { debug?: (line: string) => void; signal?: AbortSignal } = {}) {
     this.#settings = settings;
     this.#cluster = cluster;
-    this.#debug = debug;
+    this.#debug = options.debug;
+    this.#signal = options.signal;
   }
 
   /** The request timeout, also the broker-side timeout of creates and deletes. */
@@ -167,12 +173,13 @@ export class KafkaClient {
       const sni = options.tls !== undefined && this.#settings.tls?.serverName === undefined && isIP(server.host) === 0;
       const connection = new Connection(this.#settings.clientId, sni ? { ...options, tlsServerName: true } : options);
       try {
-        await connection.connect(server.host, server.port);
+        await untilAborted(connection.connect(server.host, server.port) as Promise<void>, this.#signal);
         const opened = { connection, broker };
         this.#opened.push(opened);
         return opened;
       } catch (err) {
         await connection.close().catch(() => undefined);
+        if (this.#signal?.aborted) throw err;
         const answered = protocolCode(err);
         const op = { verb: 'connect to', resource: `cluster ${this.#cluster}`, api: 'SaslAuthenticate' };
         // Wrong credentials are wrong on every broker: say so at once.
@@ -215,11 +222,12 @@ export class KafkaClient {
     const started = performance.now();
     const took = (): void => this.#debug?.(`kafka: ${op.api} (${op.verb} ${op.resource}) → ${broker} in ${Math.round(performance.now() - started)} ms`);
     try {
-      const response = await run(connection);
+      const response = await untilAborted(run(connection), this.#signal);
       took();
       return { response, broker };
     } catch (err) {
       took();
+      if (this.#signal?.aborted) throw err;
       if (err instanceof ResponseError && typeof err.response === 'object' && err.response !== null) {
         return { response: err.response as R, broker };
       }

@@ -23,7 +23,10 @@ export const kafkaKind: TargetKind = {
     if (settings.tls?.insecureSkipTlsVerify === true) {
       ctx.log(`WARNING: TLS certificate verification is disabled for cluster ${spec.name} (insecureSkipTlsVerify); credentials can be intercepted.`);
     }
-    const client = new KafkaClient(settings, spec.name, ctx.debug ? (line) => ctx.log(line) : undefined);
+    const client = new KafkaClient(settings, spec.name, {
+      ...(ctx.debug ? { debug: (line: string) => ctx.log(line) } : {}),
+      ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+    });
     return new KafkaTarget(client, spec.name, KAFKA_CAPABILITIES, ctx);
   },
 };

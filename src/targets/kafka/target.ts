@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { IncrementalAlterConfigOperationTypes, type createTopicsV7, type incrementalAlterConfigsV1 } from '@platformatic/kafka';
+import { sleep } from '../../deadline.js';
 import { ApiError, InternalError, UsageError } from '../../errors.js';
 import { describeAction } from '../../apply/labels.js';
 import { aclProblem } from '../../kafka/acl-rules.js';
@@ -117,7 +117,7 @@ export class KafkaTarget implements Target {
     this.#client = client;
     this.#cluster = cluster;
     this.#ctx = ctx;
-    this.#sleep = overrides.sleep ?? ((ms) => sleep(ms));
+    this.#sleep = overrides.sleep ?? ((ms) => sleep(ms, ctx.signal));
   }
 
   /**
