@@ -77462,6 +77462,10 @@ async function tlsOptions(settings) {
     rejectUnauthorized: !tls.insecureSkipTlsVerify
   };
 }
+function settled(promise) {
+  promise.catch(() => void 0);
+  return promise;
+}
 var TOPIC_RESOURCE, DESCRIBE_CONFIGS_TOPICS, KafkaClient;
 var init_client2 = __esm({
   "src/targets/kafka/client.ts"() {
@@ -77516,7 +77520,8 @@ var init_client2 = __esm({
           const sni = options.tls !== void 0 && this.#settings.tls?.serverName === void 0 && isIP(server.host) === 0;
           const connection = new Connection(this.#settings.clientId, sni ? { ...options, tlsServerName: true } : options);
           try {
-            await untilAborted(connection.connect(server.host, server.port), this.#signal);
+            this.#signal?.throwIfAborted();
+            await untilAborted(settled(connection.connect(server.host, server.port)), this.#signal);
             const opened = { connection, broker };
             this.#opened.push(opened);
             return opened;
@@ -77561,7 +77566,8 @@ var init_client2 = __esm({
         const started = performance.now();
         const took = () => this.#debug?.(`kafka: ${op.api} (${op.verb} ${op.resource}) → ${broker} in ${Math.round(performance.now() - started)} ms`);
         try {
-          const response = await untilAborted(run(connection), this.#signal);
+          this.#signal?.throwIfAborted();
+          const response = await untilAborted(settled(run(connection)), this.#signal);
           took();
           return { response, broker };
         } catch (err) {

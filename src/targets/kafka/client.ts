@@ -113,6 +113,15 @@ async function tlsOptions(settings: KafkaSettings): Promise<TlsOptions | undefin
   };
 }
 
+/**
+ * `promise`, marked as handled: when the signal ends the wait for it, its later rejection (the
+ * connection closed under it) must not surface as an unhandled rejection.
+ */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** An open connection and the address it goes to. */
 interface Opened {
   connection: Connection;
@@ -173,7 +182,8 @@ export class KafkaClient {
       const sni = options.tls !== undefined && this.#settings.tls?.serverName === undefined && isIP(server.host) === 0;
       const connection = new Connection(this.#settings.clientId, sni ? { ...options, tlsServerName: true } : options);
       try {
-        await untilAborted(connection.connect(server.host, server.port) as Promise<void>, this.#signal);
+        this.#signal?.throwIfAborted();
+        await untilAborted(settled(connection.connect(server.host, server.port) as Promise<void>), this.#signal);
         const opened = { connection, broker };
         this.#opened.push(opened);
         return opened;
@@ -222,7 +232,8 @@ export class KafkaClient {
     const started = performance.now();
     const took = (): void => this.#debug?.(`kafka: ${op.api} (${op.verb} ${op.resource}) → ${broker} in ${Math.round(performance.now() - started)} ms`);
     try {
-      const response = await untilAborted(run(connection), this.#signal);
+      this.#signal?.throwIfAborted();
+      const response = await untilAborted(settled(run(connection)), this.#signal);
       took();
       return { response, broker };
     } catch (err) {
