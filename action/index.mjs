@@ -104,6 +104,438 @@ var init_errors = __esm({
   }
 });
 
+// src/kafka/catalog/3.7.json
+var __default;
+var init__ = __esm({
+  "src/kafka/catalog/3.7.json"() {
+    __default = { kafka: "3.7.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds an index entry to its offset index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.downconversion.enable", type: "boolean", default: "true", doc: "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.", synonyms: [{ name: "log.message.downconversion.enable" }] },
+      { name: "message.format.version", type: "string", default: "3.0-IV1", validator: { kind: "metadataVersion", values: ["0.8.0", "0.8.1", "0.8.2", "0.9.0", "0.10.0-IV0", "0.10.0-IV1", "0.10.1-IV0", "0.10.1-IV1", "0.10.1-IV2", "0.10.2-IV0", "0.11.0-IV0", "0.11.0-IV1", "0.11.0-IV2", "1.0-IV0", "1.1-IV0", "2.0-IV0", "2.0-IV1", "2.1-IV0", "2.1-IV1", "2.1-IV2", "2.2-IV0", "2.2-IV1", "2.3-IV0", "2.3-IV1", "2.4-IV0", "2.4-IV1", "2.5-IV0", "2.6-IV0", "2.7-IV0", "2.7-IV1", "2.7-IV2", "2.8-IV0", "2.8-IV1", "3.0-IV0", "3.0-IV1", "3.1-IV0", "3.2-IV0", "3.3-IV0", "3.3-IV1", "3.3-IV2", "3.3-IV3", "3.4-IV0", "3.5-IV0", "3.5-IV1", "3.5-IV2", "3.6-IV0", "3.6-IV1", "3.6-IV2", "3.7-IV0", "3.7-IV1", "3.7-IV2", "3.7-IV3", "3.7-IV4", "3.8-IV0"] }, doc: "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs.", synonyms: [{ name: "log.message.format.version" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.difference.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message.", synonyms: [{ name: "log.message.timestamp.difference.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration as true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "14", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/3.8.json
+var __default2;
+var init__2 = __esm({
+  "src/kafka/catalog/3.8.json"() {
+    __default2 = { kafka: "3.8.1", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds an index entry to its offset index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.downconversion.enable", type: "boolean", default: "true", doc: "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.", synonyms: [{ name: "log.message.downconversion.enable" }] },
+      { name: "message.format.version", type: "string", default: "3.0-IV1", validator: { kind: "metadataVersion", values: ["0.8.0", "0.8.1", "0.8.2", "0.9.0", "0.10.0-IV0", "0.10.0-IV1", "0.10.1-IV0", "0.10.1-IV1", "0.10.1-IV2", "0.10.2-IV0", "0.11.0-IV0", "0.11.0-IV1", "0.11.0-IV2", "1.0-IV0", "1.1-IV0", "2.0-IV0", "2.0-IV1", "2.1-IV0", "2.1-IV1", "2.1-IV2", "2.2-IV0", "2.2-IV1", "2.3-IV0", "2.3-IV1", "2.4-IV0", "2.4-IV1", "2.5-IV0", "2.6-IV0", "2.7-IV0", "2.7-IV1", "2.7-IV2", "2.8-IV0", "2.8-IV1", "3.0-IV0", "3.0-IV1", "3.1-IV0", "3.2-IV0", "3.3-IV0", "3.3-IV1", "3.3-IV2", "3.3-IV3", "3.4-IV0", "3.5-IV0", "3.5-IV1", "3.5-IV2", "3.6-IV0", "3.6-IV1", "3.6-IV2", "3.7-IV0", "3.7-IV1", "3.7-IV2", "3.7-IV3", "3.7-IV4", "3.8-IV0", "3.9-IV0"] }, doc: "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs.", synonyms: [{ name: "log.message.format.version" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.difference.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message.", synonyms: [{ name: "log.message.timestamp.difference.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration as true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "14", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/3.9.json
+var __default3;
+var init__3 = __esm({
+  "src/kafka/catalog/3.9.json"() {
+    __default3 = { kafka: "3.9.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds an index entry to its offset index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.downconversion.enable", type: "boolean", default: "true", doc: "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.", synonyms: [{ name: "log.message.downconversion.enable" }] },
+      { name: "message.format.version", type: "string", default: "3.0-IV1", validator: { kind: "metadataVersion", values: ["0.8.0", "0.8.1", "0.8.2", "0.9.0", "0.10.0-IV0", "0.10.0-IV1", "0.10.1-IV0", "0.10.1-IV1", "0.10.1-IV2", "0.10.2-IV0", "0.11.0-IV0", "0.11.0-IV1", "0.11.0-IV2", "1.0-IV0", "1.1-IV0", "2.0-IV0", "2.0-IV1", "2.1-IV0", "2.1-IV1", "2.1-IV2", "2.2-IV0", "2.2-IV1", "2.3-IV0", "2.3-IV1", "2.4-IV0", "2.4-IV1", "2.5-IV0", "2.6-IV0", "2.7-IV0", "2.7-IV1", "2.7-IV2", "2.8-IV0", "2.8-IV1", "3.0-IV0", "3.0-IV1", "3.1-IV0", "3.2-IV0", "3.3-IV0", "3.3-IV1", "3.3-IV2", "3.3-IV3", "3.4-IV0", "3.5-IV0", "3.5-IV1", "3.5-IV2", "3.6-IV0", "3.6-IV1", "3.6-IV2", "3.7-IV0", "3.7-IV1", "3.7-IV2", "3.7-IV3", "3.7-IV4", "3.8-IV0", "3.9-IV0", "4.0-IV0", "4.0-IV1"] }, doc: "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs.", synonyms: [{ name: "log.message.format.version" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.difference.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message.", synonyms: [{ name: "log.message.timestamp.difference.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "14", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.0.json
+var __default4;
+var init__4 = __esm({
+  "src/kafka/catalog/4.0.json"() {
+    __default4 = { kafka: "4.0.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds an index entry to its offset index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "14", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.1.json
+var __default5;
+var init__5 = __esm({
+  "src/kafka/catalog/4.1.json"() {
+    __default5 = { kafka: "4.1.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"] }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "internal.segment.bytes", type: "int", default: null, internal: true, doc: "The maximum size of a single log file." },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1").', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "1048576", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.2.json
+var __default6;
+var init__6 = __esm({
+  "src/kafka/catalog/4.2.json"() {
+    __default6 = { kafka: "4.2.2", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"], emptyAllowed: true }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "internal.segment.bytes", type: "int", default: null, internal: true, doc: "The maximum size of a single log file." },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.decompressed.message.bytes", type: "int", default: "2147483639", validator: { kind: "range", min: "1", max: "2147483639" }, doc: "The maximum decompressed size, in bytes, of a single record the broker will accept; larger records are rejected with an InvalidRecordException.", synonyms: [{ name: "max.decompressed.message.bytes" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1").', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "1048576", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.3.json
+var __default7;
+var init__7 = __esm({
+  "src/kafka/catalog/4.3.json"() {
+    __default7 = { kafka: "4.3.1", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"], emptyAllowed: true }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "internal.segment.bytes", type: "int", default: null, internal: true, doc: "The maximum size of a single log file." },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1").', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "1048576", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog/4.4.json
+var __default8;
+var init__8 = __esm({
+  "src/kafka/catalog/4.4.json"() {
+    __default8 = { kafka: "4.4.0", configs: [
+      { name: "cleanup.policy", type: "list", default: "delete", validator: { kind: "list", values: ["compact", "delete"], emptyAllowed: true }, doc: "This config designates the retention policy to use on log segments.", synonyms: [{ name: "log.cleanup.policy" }] },
+      { name: "compression.gzip.level", type: "int", default: "-1", validator: { kind: "range", min: "1", max: "9", also: ["-1"], text: "[1,...,9] or -1" }, doc: "The compression level to use if compression.type is set to gzip.", synonyms: [{ name: "compression.gzip.level" }] },
+      { name: "compression.lz4.level", type: "int", default: "9", validator: { kind: "range", min: "1", max: "17" }, doc: "The compression level to use if compression.type is set to lz4.", synonyms: [{ name: "compression.lz4.level" }] },
+      { name: "compression.type", type: "string", default: "producer", validator: { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] }, doc: "Specify the final compression type for a given topic.", synonyms: [{ name: "compression.type" }] },
+      { name: "compression.zstd.level", type: "int", default: "3", validator: { kind: "range", min: "-131072", max: "22" }, doc: "The compression level to use if compression.type is set to zstd.", synonyms: [{ name: "compression.zstd.level" }] },
+      { name: "delete.retention.ms", type: "long", default: "86400000", validator: { kind: "range", min: "0", max: null }, doc: "The amount of time to retain delete tombstone markers for log compacted topics.", synonyms: [{ name: "log.cleaner.delete.retention.ms" }] },
+      { name: "errors.deadletterqueue.group.enable", type: "boolean", default: "false", doc: "Enable this topic to be used as a dead-letter queue for share groups." },
+      { name: "file.delete.delay.ms", type: "long", default: "60000", validator: { kind: "range", min: "0", max: null }, doc: "The time to wait before deleting a file from the filesystem", synonyms: [{ name: "log.segment.delete.delay.ms" }] },
+      { name: "flush.messages", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "This setting allows specifying an interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.messages" }] },
+      { name: "flush.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This setting allows specifying a time interval at which we will force an fsync of data written to the log.", synonyms: [{ name: "log.flush.interval.ms" }, { name: "log.flush.scheduler.interval.ms" }] },
+      { name: "follower.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the follower side." },
+      { name: "index.interval.bytes", type: "int", default: "4096", validator: { kind: "range", min: "0", max: null }, doc: "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index.", synonyms: [{ name: "log.index.interval.bytes" }] },
+      { name: "internal.segment.bytes", type: "int", default: null, internal: true, doc: "The maximum size of a single log file." },
+      { name: "leader.replication.throttled.replicas", type: "list", default: "", validator: { kind: "throttledReplicas" }, doc: "A list of replicas for which log replication should be throttled on the leader side." },
+      { name: "local.retention.bytes", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The maximum size of local log segments that can grow for a partition before it deletes the old segments.", synonyms: [{ name: "log.local.retention.bytes" }] },
+      { name: "local.retention.ms", type: "long", default: "-2", validator: { kind: "range", min: "-2", max: null }, doc: "The number of milliseconds to keep the local log segment before it gets deleted.", synonyms: [{ name: "log.local.retention.ms" }] },
+      { name: "max.compaction.lag.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "1", max: null }, doc: "The maximum time a message will remain ineligible for compaction in the log.", synonyms: [{ name: "log.cleaner.max.compaction.lag.ms" }] },
+      { name: "max.decompressed.message.bytes", type: "int", default: "2147483639", validator: { kind: "range", min: "1", max: "2147483639" }, doc: "The maximum decompressed size, in bytes, of a single record the broker will accept; larger records are rejected with an InvalidRecordException.", synonyms: [{ name: "max.decompressed.message.bytes" }] },
+      { name: "max.message.bytes", type: "int", default: "1048588", validator: { kind: "range", min: "0", max: null }, doc: "The largest record batch size allowed by Kafka (after compression if compression is enabled).", synonyms: [{ name: "message.max.bytes" }] },
+      { name: "message.timestamp.after.max.ms", type: "long", default: "3600000", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp.", synonyms: [{ name: "log.message.timestamp.after.max.ms" }] },
+      { name: "message.timestamp.before.max.ms", type: "long", default: "9223372036854775807", validator: { kind: "range", min: "0", max: null }, doc: "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp.", synonyms: [{ name: "log.message.timestamp.before.max.ms" }] },
+      { name: "message.timestamp.type", type: "string", default: "CreateTime", validator: { kind: "enum", values: ["CreateTime", "LogAppendTime"] }, doc: "Define whether the timestamp in the message is message create time or log append time.", synonyms: [{ name: "log.message.timestamp.type" }] },
+      { name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", validator: { kind: "range", min: "0", max: "1" }, doc: "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled).", synonyms: [{ name: "log.cleaner.min.cleanable.ratio" }] },
+      { name: "min.compaction.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The minimum time a message will remain uncompacted in the log.", synonyms: [{ name: "log.cleaner.min.compaction.lag.ms" }] },
+      { name: "min.insync.replicas", type: "int", default: "1", validator: { kind: "range", min: "1", max: null }, doc: 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1").', synonyms: [{ name: "min.insync.replicas" }] },
+      { name: "preallocate", type: "boolean", default: "false", doc: "True if we should preallocate the file on disk when creating a new log segment.", synonyms: [{ name: "log.preallocate" }] },
+      { name: "remote.copy.lag.bytes", type: "long", default: "-1", validator: { kind: "range", min: "-1", max: null }, doc: "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage.", synonyms: [{ name: "log.remote.copy.lag.bytes" }] },
+      { name: "remote.copy.lag.ms", type: "long", default: "0", validator: { kind: "range", min: "-1", max: null }, doc: "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage.", synonyms: [{ name: "log.remote.copy.lag.ms" }] },
+      { name: "remote.log.copy.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic." },
+      { name: "remote.log.delete.on.disable", type: "boolean", default: "false", doc: "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic." },
+      { name: "remote.storage.enable", type: "boolean", default: "false", doc: "To enable tiered storage for a topic, set this configuration to true." },
+      { name: "retention.bytes", type: "long", default: "-1", doc: 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.bytes" }] },
+      { name: "retention.ms", type: "long", default: "604800000", validator: { kind: "range", min: "-1", max: null }, doc: 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy.', synonyms: [{ name: "log.retention.ms" }, { name: "log.retention.minutes", unit: "minutes" }, { name: "log.retention.hours", unit: "hours" }] },
+      { name: "segment.bytes", type: "int", default: "1073741824", validator: { kind: "range", min: "1048576", max: null }, doc: "This configuration controls the segment file size for the log.", synonyms: [{ name: "log.segment.bytes" }] },
+      { name: "segment.index.bytes", type: "int", default: "10485760", validator: { kind: "range", min: "4", max: null }, doc: "This configuration controls the size of the index that maps offsets to file positions.", synonyms: [{ name: "log.index.size.max.bytes" }] },
+      { name: "segment.jitter.ms", type: "long", default: "0", validator: { kind: "range", min: "0", max: null }, doc: "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling", synonyms: [{ name: "log.roll.jitter.ms" }, { name: "log.roll.jitter.hours", unit: "hours" }] },
+      { name: "segment.ms", type: "long", default: "604800000", validator: { kind: "range", min: "1", max: null }, doc: "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data.", synonyms: [{ name: "log.roll.ms" }, { name: "log.roll.hours", unit: "hours" }] },
+      { name: "unclean.leader.election.enable", type: "boolean", default: "false", doc: "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes).", synonyms: [{ name: "unclean.leader.election.enable" }] }
+    ] };
+  }
+});
+
+// src/kafka/catalog.ts
+function isKafkaVersion(v) {
+  return KAFKA_VERSIONS.includes(v);
+}
+function kafkaCatalog(version2) {
+  const c = CATALOGS.get(version2);
+  if (!c) throw new Error(`no catalog for Kafka ${version2}`);
+  return c;
+}
+function versionsDefining(key) {
+  return KAFKA_VERSIONS.filter((v) => kafkaCatalog(v).configs.has(key));
+}
+function newestDefinition(key) {
+  for (let i = KAFKA_VERSIONS.length - 1; i >= 0; i--) {
+    const v = KAFKA_VERSIONS[i];
+    const def = v === void 0 ? void 0 : kafkaCatalog(v).configs.get(key);
+    if (def) return def;
+  }
+  return void 0;
+}
+function describeVersions(versions) {
+  const first = versions[0];
+  const last = versions[versions.length - 1];
+  if (first === void 0 || last === void 0) return "no supported Kafka version";
+  if (versions.length === 1) return `Kafka ${first}`;
+  const from = KAFKA_VERSIONS.indexOf(first);
+  const to = KAFKA_VERSIONS.indexOf(last);
+  if (to - from + 1 !== versions.length) return `Kafka ${versions.join(", ")}`;
+  if (last === NEWEST_KAFKA_VERSION) return `Kafka ${first} and later`;
+  return `Kafka ${first} to ${last}`;
+}
+function removal(key, version2) {
+  const idx = KAFKA_VERSIONS.indexOf(version2);
+  if (kafkaCatalog(version2).configs.has(key)) return void 0;
+  for (let i = idx - 1; i >= 0; i--) {
+    const v = KAFKA_VERSIONS[i];
+    if (v !== void 0 && kafkaCatalog(v).configs.has(key)) {
+      const removedIn = KAFKA_VERSIONS[i + 1] ?? version2;
+      const replacement = REPLACEMENTS[key];
+      return replacement ? { removedIn, replacement } : { removedIn };
+    }
+  }
+  return void 0;
+}
+var KAFKA_VERSIONS, FILES, CATALOGS, NEWEST_KAFKA_VERSION, ALL_TOPIC_CONFIG_NAMES, REPLACEMENTS;
+var init_catalog = __esm({
+  "src/kafka/catalog.ts"() {
+    "use strict";
+    init__();
+    init__2();
+    init__3();
+    init__4();
+    init__5();
+    init__6();
+    init__7();
+    init__8();
+    KAFKA_VERSIONS = ["3.7", "3.8", "3.9", "4.0", "4.1", "4.2", "4.3", "4.4"];
+    FILES = {
+      "3.7": __default,
+      "3.8": __default2,
+      "3.9": __default3,
+      "4.0": __default4,
+      "4.1": __default5,
+      "4.2": __default6,
+      "4.3": __default7,
+      "4.4": __default8
+    };
+    CATALOGS = new Map(
+      KAFKA_VERSIONS.map((version2) => {
+        const file2 = FILES[version2];
+        return [version2, { version: version2, release: file2.kafka, configs: new Map(file2.configs.map((c) => [c.name, c])) }];
+      })
+    );
+    NEWEST_KAFKA_VERSION = KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1] ?? "4.4";
+    ALL_TOPIC_CONFIG_NAMES = [
+      ...new Set(KAFKA_VERSIONS.flatMap((v) => [...kafkaCatalog(v).configs.keys()]))
+    ].sort();
+    REPLACEMENTS = {
+      "message.timestamp.difference.max.ms": "use message.timestamp.before.max.ms and message.timestamp.after.max.ms",
+      "message.format.version": "nothing replaces it: Kafka 4 always writes the v2 record format",
+      "message.downconversion.enable": "nothing replaces it: Kafka 4 never down-converts records for old consumers"
+    };
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -7434,6 +7866,350 @@ var require_dist = __commonJS({
   }
 });
 
+// src/manifest/yaml-fast.ts
+function parseSimpleYaml(text) {
+  if (UNSUPPORTED.test(text)) return void 0;
+  try {
+    return new Reader(text).stream();
+  } catch (e) {
+    if (e instanceof Unsupported) return void 0;
+    throw e;
+  }
+}
+var MAX_FAST_DEPTH, UNSUPPORTED, NULL, BOOL, INT, FLOAT_SPECIAL, FLOAT, DECIMAL, Unsupported, unsupported, NL, SPACE, HASH, DASH, COLON, Reader;
+var init_yaml_fast = __esm({
+  "src/manifest/yaml-fast.ts"() {
+    "use strict";
+    MAX_FAST_DEPTH = 32;
+    UNSUPPORTED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ufeff]/;
+    NULL = /^(?:~|[Nn]ull|NULL)$/;
+    BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+    INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+    FLOAT_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+    FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+    DECIMAL = /^[+-]?\d+\.\d+$/;
+    Unsupported = class extends Error {
+    };
+    unsupported = () => {
+      throw new Unsupported();
+    };
+    NL = 10;
+    SPACE = 32;
+    HASH = 35;
+    DASH = 45;
+    COLON = 58;
+    Reader = class {
+      constructor(text) {
+        this.text = text;
+        this.end = text.length;
+      }
+      text;
+      oddDecimals = false;
+      end;
+      /** Every non-empty document, or `Unsupported`. */
+      stream() {
+        const docs = [];
+        let p = 0;
+        let index = 0;
+        let started = false;
+        for (; ; ) {
+          const line = this.content(p);
+          if (line.at >= this.end) return docs;
+          if (line.indent !== 0) unsupported();
+          if (this.marker(line.at)) {
+            if (started) index++;
+            started = true;
+            p = this.lineAfter(line.at + 3);
+            continue;
+          }
+          started = true;
+          this.oddDecimals = false;
+          const { value, next } = this.map(line.at, 0, 1);
+          docs.push({ index, value, oddDecimals: this.oddDecimals });
+          const after = this.content(next);
+          if (after.at < this.end && !this.marker(after.at)) unsupported();
+          p = next;
+        }
+      }
+      /** The next line with content at or after line start `p` (blank and comment lines skipped). */
+      content(p) {
+        const t = this.text;
+        for (; ; ) {
+          let i = p;
+          while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+          if (i >= this.end) return { start: this.end, indent: 0, at: this.end };
+          const c = t.charCodeAt(i);
+          if (c === NL) {
+            p = i + 1;
+          } else if (c === HASH) {
+            const nl = t.indexOf("\n", i);
+            if (nl === -1) return { start: this.end, indent: 0, at: this.end };
+            p = nl + 1;
+          } else {
+            return { start: p, indent: i - p, at: i };
+          }
+        }
+      }
+      /** `---` at `i` (column 0) followed by nothing but a comment. */
+      marker(i) {
+        const t = this.text;
+        if (!t.startsWith("---", i)) {
+          if (t.startsWith("...", i)) unsupported();
+          return false;
+        }
+        const c = t.charCodeAt(i + 3);
+        if (i + 3 < this.end && c !== NL && c !== SPACE) return false;
+        return true;
+      }
+      /** The start of the line after position `i`, which must hold only spaces and a comment. */
+      lineAfter(i) {
+        const t = this.text;
+        const from = i;
+        while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+        if (i >= this.end) return this.end;
+        const c = t.charCodeAt(i);
+        if (c === HASH && i > from) {
+          const nl = t.indexOf("\n", i);
+          return nl === -1 ? this.end : nl + 1;
+        }
+        if (c !== NL) unsupported();
+        return i + 1;
+      }
+      isDash(i) {
+        if (this.text.charCodeAt(i) !== DASH) return false;
+        const c = this.text.charCodeAt(i + 1);
+        return i + 1 >= this.end || c === SPACE || c === NL;
+      }
+      /** A block value on the lines after `p` (a line start), more indented than `indent`. */
+      nested(p, indent, depth, seqAtSameIndent) {
+        const line = this.content(p);
+        if (line.at < this.end && !(line.indent === 0 && this.marker(line.at))) {
+          const dash = this.isDash(line.at);
+          if (line.indent > indent || seqAtSameIndent && line.indent === indent && dash) {
+            if (dash) return this.seq(line.at, line.indent, depth + 1);
+            return this.key(line.at) === void 0 ? this.inline(line.at) : this.map(line.at, line.indent, depth + 1);
+          }
+        }
+        return { value: null, next: p };
+      }
+      /** A block map whose first key is at `at`, its keys at column `indent`. */
+      map(at, indent, depth) {
+        if (depth > MAX_FAST_DEPTH) unsupported();
+        const out = {};
+        for (; ; ) {
+          const k = this.key(at) ?? unsupported();
+          if (k.key === "__proto__" || k.key === "<<" || Object.hasOwn(out, k.key)) unsupported();
+          const v = this.after(k.after, indent, depth, true);
+          out[k.key] = v.value;
+          const line = this.content(v.next);
+          if (line.at >= this.end || line.indent < indent || line.indent === 0 && this.marker(line.at)) {
+            return { value: out, next: line.start };
+          }
+          if (line.indent > indent) unsupported();
+          at = line.at;
+        }
+      }
+      /** A block sequence whose first `-` is at `at`, at column `indent`. */
+      seq(at, indent, depth) {
+        if (depth > MAX_FAST_DEPTH) unsupported();
+        const out = [];
+        for (; ; ) {
+          let i = at + 1;
+          while (i < this.end && this.text.charCodeAt(i) === SPACE) i++;
+          const c = this.text.charCodeAt(i);
+          let v;
+          if (i < this.end && c !== NL && c !== HASH && this.key(i) !== void 0) {
+            v = this.map(i, indent + (i - at), depth + 1);
+          } else {
+            if (this.isDash(i)) unsupported();
+            v = this.after(at + 1, indent, depth, false);
+          }
+          out.push(v.value);
+          const line = this.content(v.next);
+          if (line.at >= this.end || line.indent < indent || line.indent === 0 && this.marker(line.at)) {
+            return { value: out, next: line.start };
+          }
+          if (line.indent > indent) unsupported();
+          if (!this.isDash(line.at)) return { value: out, next: line.start };
+          at = line.at;
+        }
+      }
+      /**
+       * The value after a `key:` or `-` ending at `i`: on the same line, or a block on the lines
+       * below; `next` is the start of the line after it.
+       */
+      after(i, indent, depth, seqAtSameIndent) {
+        const t = this.text;
+        const from = i;
+        while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+        const c = t.charCodeAt(i);
+        if (i >= this.end || c === NL || c === HASH && i > from) {
+          return this.nested(this.lineAfter(from), indent, depth, seqAtSameIndent);
+        }
+        if (i === from && i < this.end) unsupported();
+        return this.inline(i);
+      }
+      /** A value written on the rest of the line from `i` (not a comment, not empty). */
+      inline(i) {
+        const t = this.text;
+        const c = t[i];
+        if (c === "[") return this.flowSeq(i);
+        if (c === "{") {
+          if (t.charCodeAt(i + 1) !== 125) unsupported();
+          return { value: {}, next: this.lineAfter(i + 2) };
+        }
+        if (c === '"' || c === "'") {
+          const q = this.quoted(i);
+          return { value: q.value, next: this.lineAfter(q.end) };
+        }
+        this.plainStart(i);
+        let nl = t.indexOf("\n", i);
+        if (nl === -1) nl = this.end;
+        let e = i;
+        while (e < nl && !(t.charCodeAt(e) === HASH && t.charCodeAt(e - 1) === SPACE)) e++;
+        while (e > i && t.charCodeAt(e - 1) === SPACE) e--;
+        const s = t.slice(i, e);
+        if (s.includes(": ") || s.charCodeAt(s.length - 1) === COLON) unsupported();
+        return { value: this.plain(s), next: nl === this.end ? this.end : nl + 1 };
+      }
+      /** Plain scalars starting with an indicator are the library's business. */
+      plainStart(i) {
+        const c = this.text[i] ?? "";
+        if ("?:,[]{}#&*!|>'\"%@`".includes(c)) unsupported();
+        if (c === "-" && !/[0-9A-Za-z.]/.test(this.text[i + 1] ?? "")) unsupported();
+      }
+      /** `[a, "b", 3]` on one line: scalars only. */
+      flowSeq(i) {
+        const t = this.text;
+        const out = [];
+        i++;
+        const skip = () => {
+          while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+        };
+        skip();
+        if (t[i] === "]") return { value: out, next: this.lineAfter(i + 1) };
+        for (; ; ) {
+          const c = t[i];
+          if (c === '"' || c === "'") {
+            const q = this.quoted(i);
+            out.push(q.value);
+            i = q.end;
+          } else {
+            this.plainStart(i);
+            let e = i;
+            for (; e < this.end; e++) {
+              const ch = t[e];
+              if (ch === "," || ch === "]") break;
+              if (ch === "\n" || ch === "[" || ch === "{" || ch === "}" || ch === ":" || ch === "#") unsupported();
+            }
+            let s = e;
+            while (s > i && t.charCodeAt(s - 1) === SPACE) s--;
+            if (s === i) unsupported();
+            out.push(this.plain(t.slice(i, s)));
+            i = e;
+          }
+          skip();
+          if (t[i] === "]") return { value: out, next: this.lineAfter(i + 1) };
+          if (t[i] !== ",") unsupported();
+          i++;
+          skip();
+          if (t[i] === "]" || t[i] === ",") unsupported();
+        }
+      }
+      /** A quoted scalar on one line, without escapes; `end` is just past the closing quote. */
+      quoted(i) {
+        const t = this.text;
+        const q = t[i];
+        let value = "";
+        let from = i + 1;
+        for (; ; ) {
+          const close = t.indexOf(q, from);
+          const nl = t.indexOf("\n", from);
+          if (close === -1 || nl !== -1 && nl < close) unsupported();
+          const part = t.slice(from, close);
+          if (q === '"' && part.includes("\\")) unsupported();
+          value += part;
+          if (q === "'" && t[close + 1] === "'") {
+            value += "'";
+            from = close + 2;
+            continue;
+          }
+          return { value, end: close + 1 };
+        }
+      }
+      /** A map key at `i` followed by `:` and a space or line end; undefined when there is none. */
+      key(i) {
+        if (this.lastKey !== void 0 && this.lastKeyAt === i) return this.lastKey;
+        const k = this.readKey(i);
+        this.lastKeyAt = i;
+        this.lastKey = k;
+        return k;
+      }
+      lastKeyAt = -1;
+      lastKey;
+      readKey(i) {
+        const t = this.text;
+        const c = t[i];
+        let key;
+        let colon;
+        if (c === '"' || c === "'") {
+          const nl = t.indexOf("\n", i);
+          const close = t.indexOf(c, i + 1);
+          if (close === -1 || nl !== -1 && close > nl || t.charCodeAt(close + 1) !== COLON) return void 0;
+          const q = this.quoted(i);
+          key = q.value;
+          colon = q.end;
+        } else {
+          let e = i;
+          let odd = false;
+          for (; e < this.end; e++) {
+            const ch = t.charCodeAt(e);
+            if (ch === COLON) {
+              const n2 = t.charCodeAt(e + 1);
+              if (e + 1 >= this.end || n2 === SPACE || n2 === NL) break;
+            } else if (ch === NL || ch === SPACE) {
+              return void 0;
+            } else if (ch < 48 && ch !== 36 && ch !== 43 && ch !== 45 && ch !== 46 && ch !== 47) {
+              odd = true;
+            } else if (ch === 62 || ch === 64 || ch === 91 || ch === 93 || ch === 96 || ch === 123 || ch === 124 || ch === 125) {
+              odd = true;
+            }
+          }
+          if (e >= this.end || e === i) return void 0;
+          if (odd) unsupported();
+          this.plainStart(i);
+          key = t.slice(i, e);
+          if (typeof this.plain(key) !== "string") unsupported();
+          colon = e;
+        }
+        const n = t.charCodeAt(colon + 1);
+        if (colon + 1 < this.end && n !== SPACE && n !== NL) return void 0;
+        if (colon - i > 1024) unsupported();
+        return { key, after: colon + 1 };
+      }
+      /** A plain scalar's value (YAML 1.2 core schema), as our walk turns it into JSON. */
+      plain(s) {
+        const c = s.charCodeAt(0);
+        if (c === 110 || c === 78 || c === 126) return NULL.test(s) ? null : s;
+        if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s;
+        if (!(c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46)) return s;
+        if (INT.test(s)) {
+          const big = BigInt(s);
+          return Number.isSafeInteger(Number(big)) ? Number(big) : big.toString();
+        }
+        if (FLOAT_SPECIAL.test(s)) return s;
+        if (FLOAT.test(s)) {
+          const v = parseFloat(s);
+          if (!Number.isFinite(v)) return s;
+          if (DECIMAL.test(s) && String(v) !== s) this.oddDecimals = true;
+          return v;
+        }
+        return s;
+      }
+    };
+  }
+});
+
 // src/manifest/yaml.ts
 function pointer(parent, key) {
   if (typeof key === "number") return `${parent}/${key}`;
@@ -7473,7 +8249,31 @@ function flowDepthExceeded(text) {
   }
   return -1;
 }
-function parseYaml(file, text) {
+function parseYaml(file2, text) {
+  const simple = parseSimpleYaml(text);
+  if (simple === void 0) return parseYamlFully(file2, text);
+  let full;
+  const fullDocument = (k) => {
+    full ??= parseYamlFully(file2, text).documents;
+    const doc = full[k];
+    if (doc === void 0 || full.length !== simple.length) throw new Error(`${file2}: the YAML fast path and the library disagree`);
+    return doc;
+  };
+  return {
+    documents: simple.map((d, k) => {
+      const locator = { locate: (path2, part) => fullDocument(k).locate(path2, part) };
+      return {
+        file: file2,
+        index: d.index,
+        value: d.value,
+        locate: (path2, part) => new LazyLocation(file2, path2, part, locator),
+        decimalSource: d.oddDecimals ? (path2) => fullDocument(k).decimalSource(path2) : () => void 0
+      };
+    }),
+    problems: []
+  };
+}
+function parseYamlFully(file2, text) {
   const lines = new import_yaml.LineCounter();
   const tooDeep = flowDepthExceeded(text);
   if (tooDeep !== -1) {
@@ -7482,7 +8282,7 @@ function parseYaml(file, text) {
     const { line, col } = lines.linePos(tooDeep);
     return {
       documents: [],
-      problems: [{ severity: "error", message: `nesting is deeper than ${MAX_DEPTH} levels`, file, line, column: col, path: "" }]
+      problems: [{ severity: "error", message: `nesting is deeper than ${MAX_DEPTH} levels`, file: file2, line, column: col, path: "" }]
     };
   }
   const docs = (0, import_yaml.parseAllDocuments)(text, {
@@ -7496,7 +8296,7 @@ function parseYaml(file, text) {
   });
   const at = (offset, path2) => {
     const { line, col } = lines.linePos(offset);
-    return { file, line, column: col, path: path2 };
+    return { file: file2, line, column: col, path: path2 };
   };
   const problems = [];
   const problem2 = (message, offset, path2) => {
@@ -7515,7 +8315,7 @@ function parseYaml(file, text) {
     try {
       const { soft, ...walked } = walk(doc, at);
       for (const e of soft) problem2(e.message, e.offset, e.path);
-      documents.push({ file, index, ...walked });
+      documents.push({ file: file2, index, ...walked });
     } catch (e) {
       if (!(e instanceof WalkError)) throw e;
       problem2(e.message, e.offset, e.path);
@@ -7678,11 +8478,12 @@ function scalar(value, source) {
   if (value instanceof Date || value instanceof Uint8Array) return source ?? String(value);
   return void 0;
 }
-var import_yaml, MAX_DEPTH, MAX_ALIAS_NODES, WalkError;
+var import_yaml, MAX_DEPTH, MAX_ALIAS_NODES, WalkError, LazyLocation;
 var init_yaml = __esm({
   "src/manifest/yaml.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
+    init_yaml_fast();
     MAX_DEPTH = 64;
     MAX_ALIAS_NODES = 25e4;
     WalkError = class extends Error {
@@ -7693,6 +8494,25 @@ var init_yaml = __esm({
       }
       offset;
       path;
+    };
+    LazyLocation = class {
+      constructor(file2, path2, part, locator) {
+        this.file = file2;
+        this.path = path2;
+        this.#part = part;
+        this.#locator = locator;
+      }
+      file;
+      path;
+      #found;
+      #locator;
+      #part;
+      get line() {
+        return (this.#found ??= this.#locator.locate(this.path, this.#part)).line;
+      }
+      get column() {
+        return (this.#found ??= this.#locator.locate(this.path, this.#part)).column;
+      }
     };
   }
 });
@@ -7739,14 +8559,10 @@ function bindingKey(b) {
   return JSON.stringify([b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission]);
 }
 function compareBindings(a, b) {
-  const ka = [a.principal, a.host, a.resourceType, a.resourceName, a.patternType, a.operation, a.permission];
-  const kb = [b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission];
-  for (let i = 0; i < ka.length; i++) {
-    const x = ka[i] ?? "";
-    const y = kb[i] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  return cmp(a.principal, b.principal) || cmp(a.host, b.host) || cmp(a.resourceType, b.resourceType) || cmp(a.resourceName, b.resourceName) || cmp(a.patternType, b.patternType) || cmp(a.operation, b.operation) || cmp(a.permission, b.permission);
+}
+function cmp(x, y) {
+  return x === y ? 0 : x < y ? -1 : 1;
 }
 function describeBinding(b) {
   return `${b.permission} ${b.operation} for ${b.principal} on ${b.resourceType} ${b.patternType} "${b.resourceName}" from host ${b.host}`;
@@ -7801,15 +8617,50 @@ var init_suggest = __esm({
 });
 
 // src/kafka/configs.ts
-function spec(s) {
-  return [s.name, s];
+function rangeOf(v) {
+  if (!v) return void 0;
+  if (v.kind === "range") return v;
+  if (v.kind === "all") {
+    for (const part of v.of) if (rangeOf(part)) return rangeOf(part);
+  }
+  return void 0;
+}
+function enumValues(v) {
+  if (!v) return void 0;
+  if (v.kind === "enum" || v.kind === "list") return [...v.values].sort();
+  return void 0;
+}
+function specOf(def) {
+  const range = rangeOf(def.validator);
+  const valid = enumValues(def.validator);
+  return {
+    name: def.name,
+    type: def.type,
+    default: def.default ?? void 0,
+    ...valid ? { validValues: valid } : {},
+    ...range?.min != null ? { min: Number(range.min) } : {},
+    ...range?.max != null ? { max: Number(range.max) } : {},
+    ...range?.also ? { sentinels: range.also.map(Number) } : {},
+    versions: versionsDefining(def.name),
+    internal: def.internal === true,
+    doc: def.doc,
+    synonyms: def.synonyms ?? []
+  };
 }
 function isVendorConfigKey(key, extra = []) {
   return [...VENDOR_CONFIG_PREFIXES, ...extra].some((p) => key.startsWith(p));
 }
 function suggestConfigName(key) {
+  const broker = BROKER_NAMES.get(key);
+  if (broker) return broker.topicKey;
   if (key.startsWith("log.") && TOPIC_CONFIGS.has(key.slice(4))) return key.slice(4);
   return closest(key, TOPIC_CONFIGS.keys());
+}
+function brokerNameHint(key) {
+  const broker = BROKER_NAMES.get(key);
+  if (!broker) return void 0;
+  const conversion = broker.unit === "hours" ? ` in milliseconds (${key} counts hours: 1 hour = 3600000 ms, or write a duration such as 72h)` : broker.unit === "minutes" ? ` in milliseconds (${key} counts minutes: 1 minute = 60000 ms, or write a duration such as 90m)` : "";
+  return `"${key}" is the broker-wide default; a topic sets it with "${broker.topicKey}"${conversion}`;
 }
 function configUnit(key) {
   if (key.endsWith(".ms")) return "ms";
@@ -7845,69 +8696,117 @@ function parseSize(text) {
   const v = scale(m2[2] ?? "", factor);
   return v === void 0 ? { ok: false, message: "is not a whole number of bytes" } : { ok: true, value: v };
 }
+function javaTrim(text) {
+  let a = 0;
+  let b = text.length;
+  while (a < b && text.charCodeAt(a) <= 32) a++;
+  while (b > a && text.charCodeAt(b - 1) <= 32) b--;
+  return text.slice(a, b);
+}
 function scalarText(value) {
-  return typeof value === "string" ? value.trim() : String(value);
+  return typeof value === "string" ? javaTrim(value) : String(value);
 }
 function isList(value) {
   return Array.isArray(value);
 }
+function parseJavaDouble(text) {
+  if (DOUBLE_RE.test(text)) return Number(text.replace(/[fFdD]$/, ""));
+  const hex = HEX_DOUBLE_RE.exec(text);
+  if (!hex || hex[2] === "" && hex[3] === "") return void 0;
+  const [, sign = "", whole = "", frac = "", exp = "0"] = hex;
+  const mantissa = parseInt(`${whole}${frac}` || "0", 16) / 16 ** frac.length;
+  return (sign === "-" ? -1 : 1) * mantissa * 2 ** Number(exp);
+}
+function formatDouble(n) {
+  return String(n);
+}
+function kafkaListItems(value) {
+  if (isList(value)) return value.map(scalarText);
+  const text = scalarText(value);
+  if (text === "") return [];
+  const items = text.split(LIST_SEPARATOR);
+  while (items.length > 0 && items[items.length - 1] === "") items.pop();
+  return items;
+}
 function parseInteger(key, text) {
+  if (/^[+-]?\d+$/.test(text)) return { ok: true, value: BigInt(text) };
   const unit = configUnit(key);
   if (unit === "ms") return parseDuration(text);
   if (unit === "bytes") return parseSize(text);
-  const m2 = /^[+-]?\d+$/.exec(text);
-  return m2 ? { ok: true, value: BigInt(text) } : { ok: false, message: "expected a whole number" };
+  return { ok: false, message: "expected a whole number" };
 }
-function checkRange(spec2, n) {
-  if (spec2.sentinels?.some((s) => BigInt(s) === BigInt(n))) return void 0;
-  const { min, max } = spec2;
+function rangeMessage(range) {
+  const also = range.also?.length ? ` or ${range.also.join(", ")}` : "";
+  if (range.min !== null && range.max !== null) return `must be between ${range.min} and ${range.max}${also}`;
+  return range.min !== null ? `must be at least ${range.min}${also}` : `must be at most ${range.max}${also}`;
+}
+function checkRange(range, n) {
   const big = typeof n === "bigint";
-  const below = min !== void 0 && (big ? n < BigInt(min) : n < min);
-  const above = max !== void 0 && (big ? n > BigInt(max) : n > max);
-  if (!below && !above) return void 0;
-  const sentinels = spec2.sentinels?.length ? ` or ${spec2.sentinels.join(", ")}` : "";
-  if (min !== void 0 && max !== void 0) return `must be between ${min} and ${max}${sentinels}`;
-  return min !== void 0 ? `must be at least ${min}${sentinels}` : `must be at most ${max}${sentinels}`;
+  if (range.also?.some((a) => big ? BigInt(a) === n : Number(a) === n)) return void 0;
+  const below = range.min !== null && (big ? n < BigInt(range.min) : n < Number(range.min));
+  const above = range.max !== null && (big ? n > BigInt(range.max) : n > Number(range.max));
+  return below || above ? rangeMessage(range) : void 0;
 }
-function listItems(value) {
-  const parts = isList(value) ? value.map(scalarText) : scalarText(value).split(",");
-  return parts.map((p) => p.trim()).filter((p) => p !== "");
+function enumHit(values, text) {
+  return values.find((v) => v === text) ?? values.find((v) => v.toLowerCase() === text.toLowerCase());
 }
-function formatList(spec2, items) {
-  const valid = spec2.validValues;
-  if (!valid) return { value: [...new Set(items)].sort().join(","), unknown: [] };
-  const unknown = [];
-  const out = /* @__PURE__ */ new Set();
-  for (const item of items) {
-    const hit = valid.find((v) => v.toLowerCase() === item.toLowerCase());
-    if (hit) out.add(hit);
-    else unknown.push(item);
+function enumProblem(text, values) {
+  const guess = closest(text, values);
+  return `is not one of ${[...values].sort().join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`;
+}
+function metadataVersionKnown(values, text) {
+  const segments = text.split(".");
+  const wanted = text.startsWith("0.") ? 3 : 2;
+  const key = wanted >= segments.length ? text : segments.slice(0, wanted).join(".");
+  return values.includes(key) || values.some((v) => v.replace(/-IV\d+$/, "") === key);
+}
+function throttledReplicasValid(items) {
+  return items.every((i) => /^(\d+:\d+)?$/.test(i)) || items.join("") === "*";
+}
+function canonicalList(items, values) {
+  const spelled = values ? items.map((i) => enumHit(values, i) ?? i) : items;
+  return [...new Set(spelled.filter((i) => i !== ""))].sort().join(",");
+}
+function checkList(def, value, fail) {
+  if ((isList(value) ? value : [value]).some((v2) => typeof v2 === "boolean")) return fail("expected a list of names");
+  const items = kafkaListItems(value);
+  const v = def.validator;
+  if (v?.kind === "throttledReplicas") {
+    return throttledReplicasValid(items) ? { ok: true, value: items.join("") === "*" ? "*" : canonicalList(items, void 0) } : fail('expected "*" or a list of partition:broker pairs such as 0:101,1:102');
   }
-  return { value: [...out].sort().join(","), unknown };
+  if (v?.kind !== "list") return { ok: true, value: canonicalList(items, void 0) };
+  const unknown = items.filter((i) => i !== "" && !enumHit(v.values, i));
+  if (unknown.length > 0) {
+    const guess = closest(unknown[0] ?? "", v.values);
+    return fail(
+      `contains ${unknown.map((u) => `"${u}"`).join(", ")}, expected ${[...v.values].sort().join(", ")}` + (guess ? ` (did you mean "${guess}"?)` : "")
+    );
+  }
+  if (items.includes("")) return fail(`contains an empty item, expected ${[...v.values].sort().join(", ")}`);
+  if (items.length === 0 && v.emptyAllowed === false) return fail("must not be empty");
+  return { ok: true, value: canonicalList(items, v.values) };
 }
-function normalizeConfigValue(key, value) {
-  const spec2 = TOPIC_CONFIGS.get(key);
-  const fail = (why) => ({ ok: false, message: `${key}: ${JSON.stringify(value)} ${why}` });
-  if (!spec2) return normalizeUnknown(key, value, fail);
-  if (spec2.type === "list") return normalizeList(key, spec2, value, fail);
+function checkValue(def, value, fail) {
+  if (def.type === "list") return checkList(def, value, fail);
   if (isList(value)) return fail("is a list, but this config takes a single value");
   const text = scalarText(value);
-  switch (spec2.type) {
+  const range = rangeOf(def.validator);
+  switch (def.type) {
     case "int":
     case "long": {
       if (typeof value === "boolean") return fail("is a boolean, expected a number");
-      const parsed = parseInteger(key, text);
+      const parsed = parseInteger(def.name, text);
       if (!parsed.ok) return fail(parsed.message);
-      const range = spec2.type === "int" ? INT_RANGE : LONG_RANGE;
-      if (parsed.value < range.min || parsed.value > range.max) return fail(`is out of range for a Kafka ${spec2.type}`);
-      const bad = checkRange(spec2, parsed.value);
+      const limits = def.type === "int" ? INT_RANGE : LONG_RANGE;
+      if (parsed.value < limits.min || parsed.value > limits.max) return fail(`is out of range for a Kafka ${def.type}`);
+      const bad = range ? checkRange(range, parsed.value) : void 0;
       return bad ? fail(bad) : { ok: true, value: parsed.value.toString() };
     }
     case "double": {
-      if (typeof value === "boolean" || !DOUBLE_RE.test(text)) return fail("expected a number");
-      const n = Number(text);
-      const bad = checkRange(spec2, n);
-      return bad ? fail(bad) : { ok: true, value: String(n) };
+      const n = typeof value === "boolean" ? void 0 : parseJavaDouble(text);
+      if (n === void 0) return fail("expected a number");
+      const bad = range ? checkRange(range, n) : void 0;
+      return bad ? fail(bad) : { ok: true, value: formatDouble(n) };
     }
     case "boolean": {
       const lower = text.toLowerCase();
@@ -7916,31 +8815,48 @@ function normalizeConfigValue(key, value) {
     }
     case "string": {
       if (typeof value === "boolean") return fail("is a boolean, expected a string");
-      if (!spec2.validValues) return { ok: true, value: text };
-      const hit = spec2.validValues.find((v) => v.toLowerCase() === text.toLowerCase());
-      if (hit) return { ok: true, value: hit };
-      const guess = closest(text, spec2.validValues);
-      return fail(`is not one of ${spec2.validValues.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`);
+      const v = def.validator;
+      if (v?.kind === "enum") {
+        const hit = enumHit(v.values, text);
+        return hit ? { ok: true, value: hit } : fail(enumProblem(text, v.values));
+      }
+      if (v?.kind === "metadataVersion" && !metadataVersionKnown(v.values, text)) {
+        return fail("is not a Kafka release such as 2.8 or 3.0-IV1");
+      }
+      return { ok: true, value: text };
     }
   }
 }
-function normalizeList(key, spec2, value, fail) {
-  if ((isList(value) ? value : [value]).some((v) => typeof v === "boolean")) return fail("expected a list of names");
-  const items = listItems(value);
-  const { value: out, unknown } = formatList(spec2, items);
-  if (unknown.length > 0) {
-    const guess = closest(unknown[0] ?? "", spec2.validValues ?? []);
-    return fail(
-      `contains ${unknown.map((u) => `"${u}"`).join(", ")}, expected ${spec2.validValues?.join(", ")}` + (guess ? ` (did you mean "${guess}"?)` : "")
-    );
+function definitions(key, versions) {
+  const out = [];
+  for (const v of versions ?? KAFKA_VERSIONS) {
+    const def = kafkaCatalog(v).configs.get(key);
+    if (def) out.push([v, def]);
   }
-  if (key.endsWith(".throttled.replicas") && !items.every((i) => THROTTLED_REPLICAS_RE.test(i))) {
-    return fail('expected "*" or a list of partition:broker pairs such as 0:101,1:102');
+  return out;
+}
+function normalizeConfigValue(key, value, versions) {
+  const fail = (why) => ({ ok: false, message: `${key}: ${JSON.stringify(value)} ${why}` });
+  let defs = definitions(key, versions);
+  if (defs.length === 0) defs = definitions(key, void 0).slice(-1);
+  if (defs.length === 0) return normalizeUnknown(key, value, fail);
+  const accepted = [];
+  const refused = [];
+  let refusal = "";
+  for (const [version2, def] of defs) {
+    const r2 = checkValue(def, value, fail);
+    if (r2.ok) accepted.push(r2.value);
+    else {
+      refused.push(version2);
+      refusal = r2.message;
+    }
   }
-  return { ok: true, value: out };
+  const newest = accepted[accepted.length - 1];
+  if (newest === void 0) return { ok: false, message: refusal };
+  return refused.length > 0 ? { ok: true, value: newest, refusedBy: { versions: refused, message: refusal } } : { ok: true, value: newest };
 }
 function normalizeUnknown(key, value, fail) {
-  if (isList(value)) return { ok: true, value: listItems(value).join(",") };
+  if (isList(value)) return { ok: true, value: value.map(scalarText).join(",") };
   const text = scalarText(value);
   if (typeof value === "boolean") return { ok: true, value: text };
   const unit = configUnit(key);
@@ -7953,32 +8869,37 @@ function normalizeUnknown(key, value, fail) {
   }
   return { ok: true, value: canonicalConfigValue(key, text) };
 }
+function canonicalUnknown(text) {
+  if (/^[+-]?\d+$/.test(text)) return BigInt(text).toString();
+  const lower = text.toLowerCase();
+  if (lower === "true" || lower === "false") return lower;
+  return text.includes(",") ? kafkaListItems(text).join(",") : text;
+}
 function canonicalConfigValue(key, value) {
-  const spec2 = TOPIC_CONFIGS.get(key);
-  const text = value.trim();
-  if (!spec2) {
-    if (/^[+-]?\d+$/.test(text)) return BigInt(text).toString();
-    const lower = text.toLowerCase();
-    return lower === "true" || lower === "false" ? lower : text;
-  }
-  switch (spec2.type) {
+  const def = newestDefinition(key);
+  const text = javaTrim(value);
+  if (!def) return canonicalUnknown(text);
+  switch (def.type) {
     case "int":
     case "long": {
       const parsed = parseInteger(key, text);
       return parsed.ok ? parsed.value.toString() : text;
     }
-    case "double":
-      return DOUBLE_RE.test(text) ? String(Number(text)) : text;
+    case "double": {
+      const n = parseJavaDouble(text);
+      return n === void 0 ? text : formatDouble(n);
+    }
     case "boolean": {
       const lower = text.toLowerCase();
       return lower === "true" || lower === "false" ? lower : text;
     }
     case "string":
-      return spec2.validValues?.find((v) => v.toLowerCase() === text.toLowerCase()) ?? text;
+      return def.validator?.kind === "enum" ? enumHit(def.validator.values, text) ?? text : text;
     case "list": {
-      const items = listItems(text);
-      const { value: out, unknown } = formatList(spec2, items);
-      return unknown.length === 0 ? out : items.join(",");
+      const items = kafkaListItems(text);
+      if (def.validator?.kind === "throttledReplicas") return items.join("") === "*" ? "*" : canonicalList(items, void 0);
+      const values = def.validator?.kind === "list" ? def.validator.values : void 0;
+      return values && items.some((i) => i !== "" && !enumHit(values, i)) ? items.join(",") : canonicalList(items, values);
     }
   }
 }
@@ -7992,77 +8913,25 @@ function humanizeConfigValue(key, value) {
   }
   return void 0;
 }
-var LONG_MAX, TOPIC_CONFIGS, VENDOR_CONFIG_PREFIXES, DURATION_UNITS, SIZE_UNITS, AMBIGUOUS_SIZE_UNITS, DURATION_FORMS, SIZE_FORMS, INT_RANGE, LONG_RANGE, DOUBLE_RE, THROTTLED_REPLICAS_RE;
+var TOPIC_CONFIGS, VENDOR_CONFIG_PREFIXES, BROKER_NAMES, DURATION_UNITS, SIZE_UNITS, AMBIGUOUS_SIZE_UNITS, DURATION_FORMS, SIZE_FORMS, INT_RANGE, LONG_RANGE, DOUBLE_RE, HEX_DOUBLE_RE, LIST_SEPARATOR;
 var init_configs = __esm({
   "src/kafka/configs.ts"() {
     "use strict";
     init_suggest();
-    LONG_MAX = "9223372036854775807";
-    TOPIC_CONFIGS = new Map([
-      spec({ name: "cleanup.policy", type: "list", default: "delete", validValues: ["compact", "delete"] }),
-      spec({ name: "compression.gzip.level", type: "int", default: "-1", min: 1, max: 9, sentinels: [-1] }),
-      spec({ name: "compression.lz4.level", type: "int", default: "9", min: 1, max: 17 }),
-      spec({
-        name: "compression.type",
-        type: "string",
-        default: "producer",
-        validValues: ["gzip", "lz4", "producer", "snappy", "uncompressed", "zstd"]
-      }),
-      spec({ name: "compression.zstd.level", type: "int", default: "3", min: -131072, max: 22 }),
-      spec({ name: "delete.retention.ms", type: "long", default: "86400000", min: 0 }),
-      spec({ name: "file.delete.delay.ms", type: "long", default: "60000", min: 0 }),
-      spec({ name: "flush.messages", type: "long", default: LONG_MAX, min: 1 }),
-      spec({ name: "flush.ms", type: "long", default: LONG_MAX, min: 0 }),
-      spec({ name: "follower.replication.throttled.replicas", type: "list", default: "" }),
-      spec({ name: "index.interval.bytes", type: "int", default: "4096", min: 0 }),
-      spec({ name: "leader.replication.throttled.replicas", type: "list", default: "" }),
-      spec({ name: "local.retention.bytes", type: "long", default: "-2", min: -2 }),
-      spec({ name: "local.retention.ms", type: "long", default: "-2", min: -2 }),
-      spec({ name: "max.compaction.lag.ms", type: "long", default: LONG_MAX, min: 1 }),
-      spec({ name: "max.message.bytes", type: "int", default: "1048588", min: 0 }),
-      spec({
-        name: "message.downconversion.enable",
-        type: "boolean",
-        default: "true",
-        deprecated: "has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal"
-      }),
-      spec({
-        name: "message.format.version",
-        type: "string",
-        default: "3.0-IV1",
-        deprecated: "was removed in Kafka 4.0, which ignores or rejects it"
-      }),
-      spec({ name: "message.timestamp.after.max.ms", type: "long", default: "3600000", min: 0 }),
-      spec({ name: "message.timestamp.before.max.ms", type: "long", default: LONG_MAX, min: 0 }),
-      spec({
-        name: "message.timestamp.difference.max.ms",
-        type: "long",
-        default: LONG_MAX,
-        min: 0,
-        deprecated: "was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms"
-      }),
-      spec({
-        name: "message.timestamp.type",
-        type: "string",
-        default: "CreateTime",
-        validValues: ["CreateTime", "LogAppendTime"]
-      }),
-      spec({ name: "min.cleanable.dirty.ratio", type: "double", default: "0.5", min: 0, max: 1 }),
-      spec({ name: "min.compaction.lag.ms", type: "long", default: "0", min: 0 }),
-      spec({ name: "min.insync.replicas", type: "int", default: "1", min: 1 }),
-      spec({ name: "preallocate", type: "boolean", default: "false" }),
-      spec({ name: "remote.log.copy.disable", type: "boolean", default: "false" }),
-      spec({ name: "remote.log.delete.on.disable", type: "boolean", default: "false" }),
-      spec({ name: "remote.storage.enable", type: "boolean", default: "false" }),
-      spec({ name: "retention.bytes", type: "long", default: "-1" }),
-      spec({ name: "retention.ms", type: "long", default: "604800000", min: -1 }),
-      spec({ name: "segment.bytes", type: "int", default: "1073741824", min: 1048576 }),
-      spec({ name: "segment.index.bytes", type: "int", default: "10485760", min: 4 }),
-      spec({ name: "segment.jitter.ms", type: "long", default: "0", min: 0 }),
-      spec({ name: "segment.ms", type: "long", default: "604800000", min: 1 }),
-      spec({ name: "unclean.leader.election.enable", type: "boolean", default: "false" })
-    ]);
+    init_catalog();
+    TOPIC_CONFIGS = new Map(
+      ALL_TOPIC_CONFIG_NAMES.map((name) => {
+        const def = newestDefinition(name);
+        if (!def) throw new Error(`no definition for ${name}`);
+        return [name, specOf(def)];
+      })
+    );
     VENDOR_CONFIG_PREFIXES = ["aiven.", "confluent.", "redpanda."];
+    BROKER_NAMES = new Map(
+      [...TOPIC_CONFIGS.values()].flatMap(
+        (spec) => spec.synonyms.filter((s) => s.name !== spec.name).map((s) => [s.name, { topicKey: spec.name, unit: s.unit }])
+      )
+    );
     DURATION_UNITS = {
       ms: 1n,
       s: 1000n,
@@ -8096,13 +8965,15 @@ var init_configs = __esm({
     SIZE_FORMS = "a number of bytes, -1, or a size such as 512KiB, 100MiB, 1GiB";
     INT_RANGE = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
     LONG_RANGE = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
-    DOUBLE_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-    THROTTLED_REPLICAS_RE = /^(\*|\d+:\d+)$/;
+    DOUBLE_RE = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$/;
+    HEX_DOUBLE_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)[fFdD]?$/;
+    LIST_SEPARATOR = /\s*,\s*/;
   }
 });
 
 // src/manifest/rules.ts
 function topicNameFindings(name) {
+  if (name.length <= MAX_TOPIC_NAME_LENGTH && PLAIN_TOPIC_NAME.test(name) && name !== "." && name !== "..") return [];
   if (name === "") return [error("topic name must not be empty")];
   if (name === "." || name === "..") return [error(`topic name "${name}" is not allowed by Kafka`)];
   const found = [];
@@ -8179,15 +9050,149 @@ function roleFindings(role, topics, groups) {
   return [];
 }
 function configKeyFindings(key, vendorPrefixes) {
-  const spec2 = TOPIC_CONFIGS.get(key);
-  if (spec2?.deprecated) return [warning(`topic config "${key}" ${spec2.deprecated}`)];
-  if (spec2 || isVendorConfigKey(key, vendorPrefixes)) return [];
+  if (TOPIC_CONFIGS.has(key) || isVendorConfigKey(key, vendorPrefixes)) return [];
+  const broker = brokerNameHint(key);
+  if (broker) return [error(`unknown topic config "${key}": ${broker}`)];
   const guess = suggestConfigName(key);
   return [
     error(
       `unknown topic config "${key}"` + (guess ? ` (did you mean "${guess}"?)` : "; a vendor key needs its prefix in configKeys.vendorPrefixes")
     )
   ];
+}
+function removalText(key, version2) {
+  const r2 = removal(key, version2);
+  return r2 ? `was removed in Kafka ${r2.removedIn}${r2.replacement ? `; ${r2.replacement}` : ""}` : void 0;
+}
+function configVersionFindings(key, version2) {
+  const spec = TOPIC_CONFIGS.get(key);
+  if (!spec) return [];
+  const found = [];
+  if (spec.internal) found.push(warning(`topic config "${key}" is internal to Kafka (defined for its own tests)`));
+  const defining = versionsDefining(key);
+  if (version2 !== void 0) {
+    if (defining.includes(version2)) return found;
+    const removed2 = removalText(key, version2);
+    found.push(
+      error(
+        removed2 ? `topic config "${key}" ${removed2} (the cluster's kafkaVersion is ${version2})` : `topic config "${key}" needs ${describeVersions(defining)}; the cluster's kafkaVersion is ${version2}`
+      )
+    );
+    return found;
+  }
+  if (defining.length === KAFKA_VERSIONS.length) return found;
+  const newest = KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1];
+  const removed = newest === void 0 ? void 0 : removalText(key, newest);
+  found.push(
+    warning(
+      `topic config "${key}" is known to ${describeVersions(defining)} only` + (removed ? ` (it ${removed})` : "") + "; set kafkaVersion on the cluster to check it against the version it runs"
+    )
+  );
+  return found;
+}
+function configValueVersionFindings(refusedBy, key, version2, messageFor) {
+  if (version2 !== void 0) {
+    const message = refusedBy.versions.includes(version2) ? messageFor(version2) : void 0;
+    return message ? [error(`${message} (Kafka ${version2}, the cluster's kafkaVersion)`)] : [];
+  }
+  const accepting = versionsDefining(key).filter((v) => !refusedBy.versions.includes(v));
+  return [
+    warning(
+      `${refusedBy.message} on ${describeVersions([...refusedBy.versions])}; only ${describeVersions(accepting)} accept it (set kafkaVersion on the cluster to check it against the version it runs)`
+    )
+  ];
+}
+function crossKeyFindings(config2, version2) {
+  const v = version2 ?? KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1] ?? "4.4";
+  const at = (since) => KAFKA_VERSIONS.indexOf(v) >= KAFKA_VERSIONS.indexOf(since);
+  const get = (key) => {
+    const written = config2.get(key);
+    if (written !== void 0) return { value: written, written: true };
+    const def = TOPIC_CONFIGS.get(key)?.default;
+    return def === void 0 ? void 0 : { value: def, written: false };
+  };
+  const out = [];
+  const show = (key, r2) => `${key} ${r2.value}${r2.written ? "" : " (Kafka's default)"}`;
+  const push = (key, other, a, b, why) => {
+    if (!a.written && !b.written) return;
+    const text = `${show(key, a)} ${why} ${show(other, b)}`;
+    const severity = a.written && b.written ? "error" : "warning";
+    const blame = a.written ? key : other;
+    out.push({
+      key: blame,
+      finding: {
+        severity,
+        message: severity === "error" ? `${text}; Kafka refuses this` : `${text}; Kafka refuses this unless the cluster's broker defaults differ`
+      }
+    });
+  };
+  const minLag = get("min.compaction.lag.ms");
+  const maxLag = get("max.compaction.lag.ms");
+  if (minLag && maxLag && BigInt(minLag.value) > BigInt(maxLag.value)) {
+    push("min.compaction.lag.ms", "max.compaction.lag.ms", minLag, maxLag, "is above");
+  }
+  const remote = config2.get("remote.storage.enable");
+  if (remote !== "true") return out;
+  const policy = get("cleanup.policy");
+  if (policy) {
+    const items = policy.value === "" ? [] : policy.value.split(",");
+    const bad = at("4.1") ? !(items.length === 0 || items.length === 1 && items[0] === "delete") : items.includes("compact");
+    if (bad && policy.written) {
+      out.push({
+        key: "cleanup.policy",
+        finding: error(
+          `cleanup.policy ${policy.value} cannot be used with remote.storage.enable true: Kafka ${v} keeps remote (tiered) storage for ` + (at("4.1") ? "topics whose cleanup.policy is delete or empty" : "topics that are not compacted")
+        )
+      });
+    }
+  }
+  for (const [local, total] of [
+    ["local.retention.bytes", "retention.bytes"],
+    ["local.retention.ms", "retention.ms"]
+  ]) {
+    const l = get(local);
+    const t = get(total);
+    if (!l || !t) continue;
+    const lv = BigInt(l.value);
+    const tv = BigInt(t.value);
+    const limited = total === "retention.bytes" ? tv > -1n : tv !== -1n;
+    if (limited && lv !== -2n) {
+      if (lv === -1n) push(local, total, l, t, "keeps local data without limit, which Kafka forbids while the topic has");
+      else if (lv > tv) push(local, total, l, t, "is above");
+    }
+  }
+  if (at("4.4")) {
+    for (const [lag, local, total] of [
+      ["remote.copy.lag.bytes", "local.retention.bytes", "retention.bytes"],
+      ["remote.copy.lag.ms", "local.retention.ms", "retention.ms"]
+    ]) {
+      const g = get(lag);
+      const l = get(local);
+      const t = get(total);
+      if (!g || !l || !t) continue;
+      const effective = BigInt(l.value) === -2n ? t : l;
+      const e = BigInt(effective.value);
+      if (BigInt(g.value) > 0n && e >= 0n && BigInt(g.value) > e) {
+        push(lag, BigInt(l.value) === -2n ? total : local, g, effective, "is above the effective local retention");
+      }
+    }
+  }
+  if (at("3.9") && config2.get("remote.log.copy.disable") === "true") {
+    for (const [local, total] of [
+      ["local.retention.bytes", "retention.bytes"],
+      ["local.retention.ms", "retention.ms"]
+    ]) {
+      const l = get(local);
+      const t = get(total);
+      if (!l || !t || !l.written || BigInt(l.value) === -2n || l.value === t.value) continue;
+      const text = `remote.log.copy.disable true needs ${local} equal to ${total} (or -2), but ${show(local, l)} differs from ${show(total, t)}`;
+      out.push({
+        key: "remote.log.copy.disable",
+        finding: t.written ? error(`${text}; Kafka refuses this`) : warning(`${text}; Kafka refuses this unless the cluster's broker defaults differ`)
+      });
+    }
+  }
+  return out;
 }
 function minInsyncFindings(topic, minInsync, replicationFactor) {
   if (minInsync === void 0 || !/^\d+$/.test(minInsync)) return [];
@@ -8201,14 +9206,16 @@ function minInsyncFindings(topic, minInsync, replicationFactor) {
 function clusterNameFindings(name) {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? [] : [error(`cluster name "${name}" may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit`)];
 }
-var error, warning, MAX_TOPIC_NAME_LENGTH, OPERATIONS_BY_RESOURCE;
+var error, warning, MAX_TOPIC_NAME_LENGTH, PLAIN_TOPIC_NAME, OPERATIONS_BY_RESOURCE;
 var init_rules = __esm({
   "src/manifest/rules.ts"() {
     "use strict";
+    init_catalog();
     init_configs();
     error = (message) => ({ severity: "error", message });
     warning = (message) => ({ severity: "warning", message });
     MAX_TOPIC_NAME_LENGTH = 249;
+    PLAIN_TOPIC_NAME = /^[a-zA-Z0-9.-][a-zA-Z0-9._-]*$/;
     OPERATIONS_BY_RESOURCE = {
       TOPIC: ["ALL", "ALTER", "ALTER_CONFIGS", "CREATE", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "READ", "WRITE"],
       GROUP: ["ALL", "DELETE", "DESCRIBE", "READ"],
@@ -8230,10 +9237,27 @@ var init_rules = __esm({
 
 // src/manifest/layers.ts
 function configEntry(key, raw, keyAt, valueAt, ctx) {
-  for (const f of configKeyFindings(key, ctx.vendorPrefixes)) ctx.problems.add(f, keyAt);
-  const r2 = normalizeConfigValue(key, raw);
+  const { findings, result: r2 } = checkConfig(key, raw, ctx);
+  for (const f of findings) ctx.problems.add(f, keyAt());
   if (!r2.ok) ctx.problems.error(r2.message, valueAt);
-  return { raw, canonical: r2.ok ? r2.value : void 0, at: valueAt };
+  return {
+    raw,
+    canonical: r2.ok ? r2.value : void 0,
+    at: valueAt,
+    keyAt,
+    ...r2.ok && r2.refusedBy ? { refusedBy: r2.refusedBy } : {}
+  };
+}
+function checkConfig(key, raw, ctx) {
+  const compute = () => ({ findings: configKeyFindings(key, ctx.vendorPrefixes), result: normalizeConfigValue(key, raw) });
+  if (typeof raw === "object") return compute();
+  let byKey = configChecks.get(ctx);
+  if (!byKey) configChecks.set(ctx, byKey = /* @__PURE__ */ new Map());
+  let byValue = byKey.get(key);
+  if (!byValue) byKey.set(key, byValue = /* @__PURE__ */ new Map());
+  let check = byValue.get(raw);
+  if (!check) byValue.set(raw, check = compute());
+  return check;
 }
 function writtenValue(doc, path2, value) {
   const decimal = doc.decimalSource(path2);
@@ -8254,7 +9278,7 @@ function layerFromDocument(doc, path2, fields, ctx) {
     const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
     layer.config.set(
       key,
-      raw === null ? { raw, canonical: void 0, at: doc.locate(p) } : configEntry(key, raw, doc.locate(p, "key"), doc.locate(p), ctx)
+      raw === null ? { raw, canonical: void 0, at: doc.locate(p), keyAt: () => doc.locate(p, "key") } : configEntry(key, raw, () => doc.locate(p, "key"), doc.locate(p), ctx)
     );
   }
   return layer;
@@ -8281,12 +9305,14 @@ function layerToJson(layer) {
   if (Object.keys(config2).length > 0) out["config"] = config2;
   return out;
 }
+var configChecks;
 var init_layers = __esm({
   "src/manifest/layers.ts"() {
     "use strict";
     init_configs();
     init_rules();
     init_yaml();
+    configChecks = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -8324,22 +9350,8 @@ function mergeLayer(into, incoming, label, problems) {
     }
   }
 }
-function collect(docs, problems) {
-  const keyDocs = docs.filter((d) => d.valid("/configKeys")).map((d) => d.manifest.configKeys ?? {});
-  const vendorPrefixes = [...new Set(keyDocs.flatMap((k) => k.vendorPrefixes ?? []))].sort();
-  const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== void 0) ? [...new Set(keyDocs.flatMap((k) => k.ignoredPrefixes ?? []))].sort() : void 0;
-  const ctx = { vendorPrefixes, problems };
+function collectClusters(docs, problems) {
   const clusters = /* @__PURE__ */ new Map();
-  const defaults = { config: /* @__PURE__ */ new Map() };
-  const topics = /* @__PURE__ */ new Map();
-  const acls = /* @__PURE__ */ new Map();
-  const scopeTopics = /* @__PURE__ */ new Set();
-  const scopeGroups = /* @__PURE__ */ new Set();
-  const scopeTransactionalIds = /* @__PURE__ */ new Set();
-  let scopeCluster = false;
-  const scopePrincipals = /* @__PURE__ */ new Set();
-  const overlays = /* @__PURE__ */ new Map();
-  const invalidTopics = /* @__PURE__ */ new Set();
   for (const { doc, manifest, valid } of docs) {
     for (const [name, written] of Object.entries(valid("/clusters") && manifest.clusters || {})) {
       const path2 = pointer("/clusters", name);
@@ -8351,18 +9363,38 @@ function collect(docs, problems) {
         problems.error(`cluster "${name}" is declared twice: here and at ${elsewhere(previous.source, at)}`, at);
         continue;
       }
-      const { type, ...settings } = written;
+      const { type, kafkaVersion, ...settings } = written;
       const settingSources = {};
       for (const p of pointers(settings, "", [])) if (p !== "") settingSources[p] = doc.locate(`${path2}${p}`);
       clusters.set(name, {
         name,
         type,
+        ...typeof kafkaVersion === "string" && isKafkaVersion(kafkaVersion) ? { kafkaVersion } : {},
         settings,
         baseDir: dirname(resolve(doc.file)),
         source: at,
         settingSources
       });
     }
+  }
+  return [...clusters.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+function collect(docs, clusters, problems) {
+  const keyDocs = docs.filter((d) => d.valid("/configKeys")).map((d) => d.manifest.configKeys ?? {});
+  const vendorPrefixes = [...new Set(keyDocs.flatMap((k) => k.vendorPrefixes ?? []))].sort();
+  const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== void 0) ? [...new Set(keyDocs.flatMap((k) => k.ignoredPrefixes ?? []))].sort() : void 0;
+  const ctx = { vendorPrefixes, problems };
+  const defaults = { config: /* @__PURE__ */ new Map() };
+  const topics = /* @__PURE__ */ new Map();
+  const acls = /* @__PURE__ */ new Map();
+  const scopeTopics = /* @__PURE__ */ new Set();
+  const scopeGroups = /* @__PURE__ */ new Set();
+  const scopeTransactionalIds = /* @__PURE__ */ new Set();
+  let scopeCluster = false;
+  const scopePrincipals = /* @__PURE__ */ new Set();
+  const overlays = /* @__PURE__ */ new Map();
+  const invalidTopics = /* @__PURE__ */ new Set();
+  for (const { doc, manifest, valid } of docs) {
     if (manifest.topicDefaults && valid("/topicDefaults")) {
       mergeLayer(defaults, layerFromDocument(doc, "/topicDefaults", manifest.topicDefaults, ctx), "topicDefaults", problems);
     }
@@ -8458,7 +9490,7 @@ function collect(docs, problems) {
     if (other && self) problems.add(collisionFinding(c.name, c.with, elsewhere(other.nameAt, self.nameAt)), self.nameAt);
   }
   return {
-    clusters: [...clusters.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    clusters,
     defaults,
     topics: declared,
     acls: [...acls.values()],
@@ -8476,6 +9508,7 @@ function collect(docs, problems) {
 var init_collect = __esm({
   "src/manifest/collect.ts"() {
     "use strict";
+    init_catalog();
     init_acls();
     init_layers();
     init_rules();
@@ -9178,7 +10211,7 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length2(str3) {
+    function ucs2length4(str3) {
       const len = str3.length;
       let length = 0;
       let pos = 0;
@@ -9194,12 +10227,1830 @@ var require_ucs2length = __commonJS({
       }
       return length;
     }
-    exports.default = ucs2length2;
-    ucs2length2.code = 'require("ajv/dist/runtime/ucs2length").default';
+    exports.default = ucs2length4;
+    ucs2length4.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
 // src/manifest/schema.validators.ts
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate22.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.restUrl === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "restUrl" }, message: "must have required property 'restUrl'", schema: schema33.required, parentSchema: schema33, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema33.properties, key0)) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("confluent" !== data0) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "confluent" }, message: "must be equal to constant", schema: "confluent", parentSchema: schema33.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.restUrl !== void 0) {
+      let data1 = data.restUrl;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err3 = { instancePath: instancePath + "/restUrl", schemaPath: "#/properties/restUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.restUrl, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      } else {
+        const err4 = { instancePath: instancePath + "/restUrl", schemaPath: "#/properties/restUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.restUrl.type, parentSchema: schema33.properties.restUrl, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.clusterId !== void 0) {
+      let data2 = data.clusterId;
+      if (typeof data2 === "string") {
+        if (func2(data2) < 1) {
+          const err5 = { instancePath: instancePath + "/clusterId", schemaPath: "#/properties/clusterId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.clusterId, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/clusterId", schemaPath: "#/properties/clusterId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.clusterId.type, parentSchema: schema33.properties.clusterId, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.auth !== void 0) {
+      let data3 = data.auth;
+      const _errs11 = errors;
+      let valid3 = true;
+      const _errs12 = errors;
+      if (errors === _errs12) {
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          let missing0;
+          if (data3.type === void 0 && (missing0 = "type")) {
+            const err7 = {};
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          } else {
+            if (data3.type !== void 0) {
+              if ("basic" !== data3.type) {
+                const err8 = {};
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err9 = {};
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      }
+      var _valid0 = _errs12 === errors;
+      errors = _errs11;
+      if (vErrors !== null) {
+        if (_errs11) {
+          vErrors.length = _errs11;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs15 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.username === void 0) {
+            const err10 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'", schema: schema34.allOf[0].then.required, parentSchema: schema34.allOf[0].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+          if (data3.password === void 0) {
+            const err11 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'", schema: schema34.allOf[0].then.required, parentSchema: schema34.allOf[0].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          for (const key1 in data3) {
+            if (!(key1 === "type" || key1 === "username" || key1 === "password")) {
+              const err12 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.allOf[0].then, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+          if (data3.type !== void 0) {
+            let data5 = data3.type;
+            if ("basic" !== data5) {
+              const err13 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/type/const", keyword: "const", params: { allowedValue: "basic" }, message: "must be equal to constant", schema: "basic", parentSchema: schema34.allOf[0].then.properties.type, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+          if (data3.username !== void 0) {
+            let data6 = data3.username;
+            if (typeof data6 === "string") {
+              if (func2(data6) < 1) {
+                const err14 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/username/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[0].then.properties.username, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            } else {
+              const err15 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[0].then.properties.username.type, parentSchema: schema34.allOf[0].then.properties.username, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          if (data3.password !== void 0) {
+            let data7 = data3.password;
+            if (typeof data7 === "string") {
+              if (func2(data7) < 1) {
+                const err16 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/password/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[0].then.properties.password, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+            } else {
+              const err17 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentAuth/allOf/0/then/properties/password/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[0].then.properties.password.type, parentSchema: schema34.allOf[0].then.properties.password, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err18 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.allOf[0].then.type, parentSchema: schema34.allOf[0].then, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        var _valid0 = _errs15 === errors;
+        valid3 = _valid0;
+        if (valid3) {
+          var props0 = true;
+        }
+      }
+      if (!valid3) {
+        const err19 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema34.allOf[0].if, parentSchema: schema34.allOf[0], data: data3 };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+      const _errs24 = errors;
+      let valid6 = true;
+      const _errs25 = errors;
+      if (errors === _errs25) {
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          let missing1;
+          if (data3.type === void 0 && (missing1 = "type")) {
+            const err20 = {};
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          } else {
+            if (data3.type !== void 0) {
+              if ("bearer" !== data3.type) {
+                const err21 = {};
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err22 = {};
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+      }
+      var _valid1 = _errs25 === errors;
+      errors = _errs24;
+      if (vErrors !== null) {
+        if (_errs24) {
+          vErrors.length = _errs24;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid1) {
+        const _errs28 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.token === void 0) {
+            const err23 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema34.allOf[1].then.required, parentSchema: schema34.allOf[1].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          for (const key2 in data3) {
+            if (!(key2 === "type" || key2 === "token")) {
+              const err24 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.allOf[1].then, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          }
+          if (data3.type !== void 0) {
+            let data9 = data3.type;
+            if ("bearer" !== data9) {
+              const err25 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/type/const", keyword: "const", params: { allowedValue: "bearer" }, message: "must be equal to constant", schema: "bearer", parentSchema: schema34.allOf[1].then.properties.type, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          }
+          if (data3.token !== void 0) {
+            let data10 = data3.token;
+            if (typeof data10 === "string") {
+              if (func2(data10) < 1) {
+                const err26 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.allOf[1].then.properties.token, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            } else {
+              const err27 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentAuth/allOf/1/then/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.allOf[1].then.properties.token.type, parentSchema: schema34.allOf[1].then.properties.token, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err28 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.allOf[1].then.type, parentSchema: schema34.allOf[1].then, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        var _valid1 = _errs28 === errors;
+        valid6 = _valid1;
+        if (valid6) {
+          var props1 = true;
+        }
+      }
+      if (!valid6) {
+        const err29 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema34.allOf[1].if, parentSchema: schema34.allOf[1], data: data3 };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      if (props0 !== true && props1 !== void 0) {
+        if (props1 === true) {
+          props0 = true;
+        } else {
+          props0 = props0 || {};
+          Object.assign(props0, props1);
+        }
+      }
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        if (data3.type === void 0) {
+          const err30 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema34.required, parentSchema: schema34, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+        if (props0 !== true) {
+          props0 = props0 || {};
+          props0.type = true;
+        }
+        if (data3.type !== void 0) {
+          let data11 = data3.type;
+          if (!(data11 === "basic" || data11 === "bearer")) {
+            const err31 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentAuth/properties/type/enum", keyword: "enum", params: { allowedValues: schema34.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema34.properties.type.enum, parentSchema: schema34.properties.type, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err32 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentAuth/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.caFile !== void 0) {
+      let data12 = data.caFile;
+      if (typeof data12 === "string") {
+        if (func2(data12) < 1) {
+          const err33 = { instancePath: instancePath + "/caFile", schemaPath: "#/properties/caFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.caFile, data: data12 };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+      } else {
+        const err34 = { instancePath: instancePath + "/caFile", schemaPath: "#/properties/caFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.caFile.type, parentSchema: schema33.properties.caFile, data: data12 };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.insecureSkipTlsVerify !== void 0) {
+      let data13 = data.insecureSkipTlsVerify;
+      if (typeof data13 !== "boolean" && typeof data13 !== "string") {
+        const err35 = { instancePath: instancePath + "/insecureSkipTlsVerify", schemaPath: "#/$defs/settingBoolean/type", keyword: "type", params: { type: schema35.type }, message: "must be boolean,string", schema: schema35.type, parentSchema: schema35, data: data13 };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.timeouts !== void 0) {
+      let data14 = data.timeouts;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        for (const key3 in data14) {
+          if (!(key3 === "connectMs" || key3 === "readMs")) {
+            const err36 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data14.connectMs !== void 0) {
+          let data15 = data14.connectMs;
+          if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && typeof data15 !== "string") {
+            const err37 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/type", keyword: "type", params: { type: schema36.properties.connectMs.type }, message: "must be integer,string", schema: schema36.properties.connectMs.type, parentSchema: schema36.properties.connectMs, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+          if (typeof data15 == "number" && isFinite(data15)) {
+            if (data15 < 1 || isNaN(data15)) {
+              const err38 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.connectMs, data: data15 };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data14.readMs !== void 0) {
+          let data16 = data14.readMs;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && typeof data16 !== "string") {
+            const err39 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/type", keyword: "type", params: { type: schema36.properties.readMs.type }, message: "must be integer,string", schema: schema36.properties.readMs.type, parentSchema: schema36.properties.readMs, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 1 || isNaN(data16)) {
+              const err40 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.readMs, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err41 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data: data14 };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+    if (data.retry !== void 0) {
+      let data17 = data.retry;
+      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+        for (const key4 in data17) {
+          if (!(key4 === "maxAttempts" || key4 === "baseDelayMs" || key4 === "maxDelayMs")) {
+            const err42 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+        if (data17.maxAttempts !== void 0) {
+          let data18 = data17.maxAttempts;
+          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && typeof data18 !== "string") {
+            const err43 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/type", keyword: "type", params: { type: schema37.properties.maxAttempts.type }, message: "must be integer,string", schema: schema37.properties.maxAttempts.type, parentSchema: schema37.properties.maxAttempts, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 < 1 || isNaN(data18)) {
+              const err44 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.maxAttempts, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.baseDelayMs !== void 0) {
+          let data19 = data17.baseDelayMs;
+          if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)) && isFinite(data19)) && typeof data19 !== "string") {
+            const err45 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/type", keyword: "type", params: { type: schema37.properties.baseDelayMs.type }, message: "must be integer,string", schema: schema37.properties.baseDelayMs.type, parentSchema: schema37.properties.baseDelayMs, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          if (typeof data19 == "number" && isFinite(data19)) {
+            if (data19 < 0 || isNaN(data19)) {
+              const err46 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.baseDelayMs, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.maxDelayMs !== void 0) {
+          let data20 = data17.maxDelayMs;
+          if (!(typeof data20 == "number" && (!(data20 % 1) && !isNaN(data20)) && isFinite(data20)) && typeof data20 !== "string") {
+            const err47 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/type", keyword: "type", params: { type: schema37.properties.maxDelayMs.type }, message: "must be integer,string", schema: schema37.properties.maxDelayMs.type, parentSchema: schema37.properties.maxDelayMs, data: data20 };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+          if (typeof data20 == "number" && isFinite(data20)) {
+            if (data20 < 0 || isNaN(data20)) {
+              const err48 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.maxDelayMs, data: data20 };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err49 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data: data17 };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+    if (data.concurrency !== void 0) {
+      let data21 = data.concurrency;
+      if (!(typeof data21 == "number" && (!(data21 % 1) && !isNaN(data21)) && isFinite(data21)) && typeof data21 !== "string") {
+        const err50 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/type", keyword: "type", params: { type: schema33.properties.concurrency.type }, message: "must be integer,string", schema: schema33.properties.concurrency.type, parentSchema: schema33.properties.concurrency, data: data21 };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+      if (typeof data21 == "number" && isFinite(data21)) {
+        if (data21 < 1 || isNaN(data21)) {
+          const err51 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema33.properties.concurrency, data: data21 };
+          if (vErrors === null) {
+            vErrors = [err51];
+          } else {
+            vErrors.push(err51);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.aclBatchSize !== void 0) {
+      let data22 = data.aclBatchSize;
+      if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22)) && typeof data22 !== "string") {
+        const err52 = { instancePath: instancePath + "/aclBatchSize", schemaPath: "#/properties/aclBatchSize/type", keyword: "type", params: { type: schema33.properties.aclBatchSize.type }, message: "must be integer,string", schema: schema33.properties.aclBatchSize.type, parentSchema: schema33.properties.aclBatchSize, data: data22 };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+      if (typeof data22 == "number" && isFinite(data22)) {
+        if (data22 < 1 || isNaN(data22)) {
+          const err53 = { instancePath: instancePath + "/aclBatchSize", schemaPath: "#/properties/aclBatchSize/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema33.properties.aclBatchSize, data: data22 };
+          if (vErrors === null) {
+            vErrors = [err53];
+          } else {
+            vErrors.push(err53);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.kafkaVersion !== void 0) {
+      let data23 = data.kafkaVersion;
+      if (!(data23 === "3.7" || data23 === "3.8" || data23 === "3.9" || data23 === "4.0" || data23 === "4.1" || data23 === "4.2" || data23 === "4.3" || data23 === "4.4")) {
+        const err54 = { instancePath: instancePath + "/kafkaVersion", schemaPath: "#/$defs/kafkaVersion/enum", keyword: "enum", params: { allowedValues: schema38.enum }, message: "must be equal to one of the allowed values", schema: schema38.enum, parentSchema: schema38, data: data23 };
+        if (vErrors === null) {
+          vErrors = [err54];
+        } else {
+          vErrors.push(err54);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err55 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
+    if (vErrors === null) {
+      vErrors = [err55];
+    } else {
+      vErrors.push(err55);
+    }
+    errors++;
+  }
+  validate22.errors = vErrors;
+  return errors === 0;
+}
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate24.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.databaseId === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "databaseId" }, message: "must have required property 'databaseId'", schema: schema39.required, parentSchema: schema39, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.token === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema39.required, parentSchema: schema39, data };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "type" || key0 === "databaseId" || key0 === "token" || key0 === "apiUrl" || key0 === "timeouts" || key0 === "retry" || key0 === "concurrency" || key0 === "topicCreation")) {
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("digitalocean" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "digitalocean" }, message: "must be equal to constant", schema: "digitalocean", parentSchema: schema39.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.databaseId !== void 0) {
+      let data1 = data.databaseId;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err4 = { instancePath: instancePath + "/databaseId", schemaPath: "#/properties/databaseId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.databaseId, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/databaseId", schemaPath: "#/properties/databaseId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.databaseId.type, parentSchema: schema39.properties.databaseId, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.token !== void 0) {
+      let data2 = data.token;
+      if (typeof data2 === "string") {
+        if (func2(data2) < 1) {
+          const err6 = { instancePath: instancePath + "/token", schemaPath: "#/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.token, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      } else {
+        const err7 = { instancePath: instancePath + "/token", schemaPath: "#/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.token.type, parentSchema: schema39.properties.token, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.apiUrl !== void 0) {
+      let data3 = data.apiUrl;
+      if (typeof data3 === "string") {
+        if (func2(data3) < 1) {
+          const err8 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/properties/apiUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.apiUrl, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/properties/apiUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.apiUrl.type, parentSchema: schema39.properties.apiUrl, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.timeouts !== void 0) {
+      let data4 = data.timeouts;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        for (const key1 in data4) {
+          if (!(key1 === "connectMs" || key1 === "readMs")) {
+            const err10 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data4.connectMs !== void 0) {
+          let data5 = data4.connectMs;
+          if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5)) && typeof data5 !== "string") {
+            const err11 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/type", keyword: "type", params: { type: schema36.properties.connectMs.type }, message: "must be integer,string", schema: schema36.properties.connectMs.type, parentSchema: schema36.properties.connectMs, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 < 1 || isNaN(data5)) {
+              const err12 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/settingTimeouts/properties/connectMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.connectMs, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.readMs !== void 0) {
+          let data6 = data4.readMs;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6)) && typeof data6 !== "string") {
+            const err13 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/type", keyword: "type", params: { type: schema36.properties.readMs.type }, message: "must be integer,string", schema: schema36.properties.readMs.type, parentSchema: schema36.properties.readMs, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 < 1 || isNaN(data6)) {
+              const err14 = { instancePath: instancePath + "/timeouts/readMs", schemaPath: "#/$defs/settingTimeouts/properties/readMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema36.properties.readMs, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/settingTimeouts/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data: data4 };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.retry !== void 0) {
+      let data7 = data.retry;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        for (const key2 in data7) {
+          if (!(key2 === "maxAttempts" || key2 === "baseDelayMs" || key2 === "maxDelayMs")) {
+            const err16 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data7.maxAttempts !== void 0) {
+          let data8 = data7.maxAttempts;
+          if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8)) && typeof data8 !== "string") {
+            const err17 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/type", keyword: "type", params: { type: schema37.properties.maxAttempts.type }, message: "must be integer,string", schema: schema37.properties.maxAttempts.type, parentSchema: schema37.properties.maxAttempts, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 < 1 || isNaN(data8)) {
+              const err18 = { instancePath: instancePath + "/retry/maxAttempts", schemaPath: "#/$defs/settingRetry/properties/maxAttempts/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema37.properties.maxAttempts, data: data8 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data7.baseDelayMs !== void 0) {
+          let data9 = data7.baseDelayMs;
+          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9)) && typeof data9 !== "string") {
+            const err19 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/type", keyword: "type", params: { type: schema37.properties.baseDelayMs.type }, message: "must be integer,string", schema: schema37.properties.baseDelayMs.type, parentSchema: schema37.properties.baseDelayMs, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 < 0 || isNaN(data9)) {
+              const err20 = { instancePath: instancePath + "/retry/baseDelayMs", schemaPath: "#/$defs/settingRetry/properties/baseDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.baseDelayMs, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data7.maxDelayMs !== void 0) {
+          let data10 = data7.maxDelayMs;
+          if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10)) && typeof data10 !== "string") {
+            const err21 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/type", keyword: "type", params: { type: schema37.properties.maxDelayMs.type }, message: "must be integer,string", schema: schema37.properties.maxDelayMs.type, parentSchema: schema37.properties.maxDelayMs, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          if (typeof data10 == "number" && isFinite(data10)) {
+            if (data10 < 0 || isNaN(data10)) {
+              const err22 = { instancePath: instancePath + "/retry/maxDelayMs", schemaPath: "#/$defs/settingRetry/properties/maxDelayMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.maxDelayMs, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err23 = { instancePath: instancePath + "/retry", schemaPath: "#/$defs/settingRetry/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.concurrency !== void 0) {
+      let data11 = data.concurrency;
+      if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11)) && typeof data11 !== "string") {
+        const err24 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/type", keyword: "type", params: { type: schema39.properties.concurrency.type }, message: "must be integer,string", schema: schema39.properties.concurrency.type, parentSchema: schema39.properties.concurrency, data: data11 };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      if (typeof data11 == "number" && isFinite(data11)) {
+        if (data11 < 1 || isNaN(data11)) {
+          const err25 = { instancePath: instancePath + "/concurrency", schemaPath: "#/properties/concurrency/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema39.properties.concurrency, data: data11 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.topicCreation !== void 0) {
+      let data12 = data.topicCreation;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        for (const key3 in data12) {
+          if (!(key3 === "timeoutMs" || key3 === "pollIntervalMs")) {
+            const err26 = { instancePath: instancePath + "/topicCreation", schemaPath: "#/properties/topicCreation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39.properties.topicCreation, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data12.timeoutMs !== void 0) {
+          let data13 = data12.timeoutMs;
+          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
+            const err27 = { instancePath: instancePath + "/topicCreation/timeoutMs", schemaPath: "#/properties/topicCreation/properties/timeoutMs/type", keyword: "type", params: { type: schema39.properties.topicCreation.properties.timeoutMs.type }, message: "must be integer,string", schema: schema39.properties.topicCreation.properties.timeoutMs.type, parentSchema: schema39.properties.topicCreation.properties.timeoutMs, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+          if (typeof data13 == "number" && isFinite(data13)) {
+            if (data13 < 1 || isNaN(data13)) {
+              const err28 = { instancePath: instancePath + "/topicCreation/timeoutMs", schemaPath: "#/properties/topicCreation/properties/timeoutMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema39.properties.topicCreation.properties.timeoutMs, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data12.pollIntervalMs !== void 0) {
+          let data14 = data12.pollIntervalMs;
+          if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14)) && typeof data14 !== "string") {
+            const err29 = { instancePath: instancePath + "/topicCreation/pollIntervalMs", schemaPath: "#/properties/topicCreation/properties/pollIntervalMs/type", keyword: "type", params: { type: schema39.properties.topicCreation.properties.pollIntervalMs.type }, message: "must be integer,string", schema: schema39.properties.topicCreation.properties.pollIntervalMs.type, parentSchema: schema39.properties.topicCreation.properties.pollIntervalMs, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          if (typeof data14 == "number" && isFinite(data14)) {
+            if (data14 < 1 || isNaN(data14)) {
+              const err30 = { instancePath: instancePath + "/topicCreation/pollIntervalMs", schemaPath: "#/properties/topicCreation/properties/pollIntervalMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema39.properties.topicCreation.properties.pollIntervalMs, data: data14 };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err31 = { instancePath: instancePath + "/topicCreation", schemaPath: "#/properties/topicCreation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.properties.topicCreation.type, parentSchema: schema39.properties.topicCreation, data: data12 };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err32 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+    if (vErrors === null) {
+      vErrors = [err32];
+    } else {
+      vErrors.push(err32);
+    }
+    errors++;
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
+function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate26.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.bootstrapServers === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "bootstrapServers" }, message: "must have required property 'bootstrapServers'", schema: schema42.required, parentSchema: schema42, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "type" || key0 === "bootstrapServers" || key0 === "sasl" || key0 === "tls" || key0 === "insecureSkipTlsVerify" || key0 === "clientId" || key0 === "timeouts" || key0 === "kafkaVersion")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema42, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("kafka" !== data0) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "kafka" }, message: "must be equal to constant", schema: "kafka", parentSchema: schema42.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.bootstrapServers !== void 0) {
+      let data1 = data.bootstrapServers;
+      if (!Array.isArray(data1) && typeof data1 !== "string") {
+        const err3 = { instancePath: instancePath + "/bootstrapServers", schemaPath: "#/properties/bootstrapServers/type", keyword: "type", params: { type: schema42.properties.bootstrapServers.type }, message: "must be array,string", schema: schema42.properties.bootstrapServers.type, parentSchema: schema42.properties.bootstrapServers, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err4 = { instancePath: instancePath + "/bootstrapServers", schemaPath: "#/properties/bootstrapServers/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.bootstrapServers, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+      if (Array.isArray(data1)) {
+        if (data1.length < 1) {
+          const err5 = { instancePath: instancePath + "/bootstrapServers", schemaPath: "#/properties/bootstrapServers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema42.properties.bootstrapServers, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (typeof data2 === "string") {
+            if (func2(data2) < 1) {
+              const err6 = { instancePath: instancePath + "/bootstrapServers/" + i0, schemaPath: "#/properties/bootstrapServers/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.bootstrapServers.items, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err6];
+              } else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+          } else {
+            const err7 = { instancePath: instancePath + "/bootstrapServers/" + i0, schemaPath: "#/properties/bootstrapServers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.bootstrapServers.items.type, parentSchema: schema42.properties.bootstrapServers.items, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    if (data.sasl !== void 0) {
+      let data3 = data.sasl;
+      const _errs10 = errors;
+      let valid4 = true;
+      const _errs11 = errors;
+      if (errors === _errs11) {
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          let missing0;
+          if (data3.mechanism === void 0 && (missing0 = "mechanism")) {
+            const err8 = {};
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          } else {
+            if (data3.mechanism !== void 0) {
+              let data4 = data3.mechanism;
+              if (!(data4 === "PLAIN" || data4 === "SCRAM-SHA-256" || data4 === "SCRAM-SHA-512")) {
+                const err9 = {};
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err10 = {};
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      }
+      var _valid0 = _errs11 === errors;
+      errors = _errs10;
+      if (vErrors !== null) {
+        if (_errs10) {
+          vErrors.length = _errs10;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs14 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.username === void 0) {
+            const err11 = { instancePath: instancePath + "/sasl", schemaPath: "#/properties/sasl/allOf/0/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'", schema: schema42.properties.sasl.allOf[0].then.required, parentSchema: schema42.properties.sasl.allOf[0].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          if (data3.password === void 0) {
+            const err12 = { instancePath: instancePath + "/sasl", schemaPath: "#/properties/sasl/allOf/0/then/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'", schema: schema42.properties.sasl.allOf[0].then.required, parentSchema: schema42.properties.sasl.allOf[0].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        var _valid0 = _errs14 === errors;
+        valid4 = _valid0;
+      }
+      if (!valid4) {
+        const err13 = { instancePath: instancePath + "/sasl", schemaPath: "#/properties/sasl/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema42.properties.sasl.allOf[0].if, parentSchema: schema42.properties.sasl.allOf[0], data: data3 };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      const _errs16 = errors;
+      let valid6 = true;
+      const _errs17 = errors;
+      if (errors === _errs17) {
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          let missing1;
+          if (data3.mechanism === void 0 && (missing1 = "mechanism")) {
+            const err14 = {};
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          } else {
+            if (data3.mechanism !== void 0) {
+              if ("OAUTHBEARER" !== data3.mechanism) {
+                const err15 = {};
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err16 = {};
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+      var _valid1 = _errs17 === errors;
+      errors = _errs16;
+      if (vErrors !== null) {
+        if (_errs16) {
+          vErrors.length = _errs16;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid1) {
+        const _errs20 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.token === void 0) {
+            const err17 = { instancePath: instancePath + "/sasl", schemaPath: "#/properties/sasl/allOf/1/then/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema42.properties.sasl.allOf[1].then.required, parentSchema: schema42.properties.sasl.allOf[1].then, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        var _valid1 = _errs20 === errors;
+        valid6 = _valid1;
+      }
+      if (!valid6) {
+        const err18 = { instancePath: instancePath + "/sasl", schemaPath: "#/properties/sasl/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema42.properties.sasl.allOf[1].if, parentSchema: schema42.properties.sasl.allOf[1], data: data3 };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        if (data3.mechanism === void 0) {
+          const err19 = { instancePath: instancePath + "/sasl", schemaPath: "#/properties/sasl/required", keyword: "required", params: { missingProperty: "mechanism" }, message: "must have required property 'mechanism'", schema: schema42.properties.sasl.required, parentSchema: schema42.properties.sasl, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+        for (const key1 in data3) {
+          if (!(key1 === "mechanism" || key1 === "username" || key1 === "password" || key1 === "token")) {
+            const err20 = { instancePath: instancePath + "/sasl", schemaPath: "#/properties/sasl/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema42.properties.sasl, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data3.mechanism !== void 0) {
+          let data6 = data3.mechanism;
+          if (!(data6 === "PLAIN" || data6 === "SCRAM-SHA-256" || data6 === "SCRAM-SHA-512" || data6 === "OAUTHBEARER" || data6 === "AWS_MSK_IAM")) {
+            const err21 = { instancePath: instancePath + "/sasl/mechanism", schemaPath: "#/properties/sasl/properties/mechanism/enum", keyword: "enum", params: { allowedValues: schema42.properties.sasl.properties.mechanism.enum }, message: "must be equal to one of the allowed values", schema: schema42.properties.sasl.properties.mechanism.enum, parentSchema: schema42.properties.sasl.properties.mechanism, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data3.username !== void 0) {
+          let data7 = data3.username;
+          if (typeof data7 === "string") {
+            if (func2(data7) < 1) {
+              const err22 = { instancePath: instancePath + "/sasl/username", schemaPath: "#/properties/sasl/properties/username/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.sasl.properties.username, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          } else {
+            const err23 = { instancePath: instancePath + "/sasl/username", schemaPath: "#/properties/sasl/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.sasl.properties.username.type, parentSchema: schema42.properties.sasl.properties.username, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+        if (data3.password !== void 0) {
+          let data8 = data3.password;
+          if (typeof data8 === "string") {
+            if (func2(data8) < 1) {
+              const err24 = { instancePath: instancePath + "/sasl/password", schemaPath: "#/properties/sasl/properties/password/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.sasl.properties.password, data: data8 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          } else {
+            const err25 = { instancePath: instancePath + "/sasl/password", schemaPath: "#/properties/sasl/properties/password/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.sasl.properties.password.type, parentSchema: schema42.properties.sasl.properties.password, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+        }
+        if (data3.token !== void 0) {
+          let data9 = data3.token;
+          if (typeof data9 === "string") {
+            if (func2(data9) < 1) {
+              const err26 = { instancePath: instancePath + "/sasl/token", schemaPath: "#/properties/sasl/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.sasl.properties.token, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/sasl/token", schemaPath: "#/properties/sasl/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.sasl.properties.token.type, parentSchema: schema42.properties.sasl.properties.token, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err28 = { instancePath: instancePath + "/sasl", schemaPath: "#/properties/sasl/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.properties.sasl.type, parentSchema: schema42.properties.sasl, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
+    if (data.tls !== void 0) {
+      let data10 = data.tls;
+      if (typeof data10 !== "boolean" && typeof data10 !== "string" && !(data10 && typeof data10 == "object" && !Array.isArray(data10))) {
+        const err29 = { instancePath: instancePath + "/tls", schemaPath: "#/properties/tls/type", keyword: "type", params: { type: schema42.properties.tls.type }, message: "must be boolean,string,object", schema: schema42.properties.tls.type, parentSchema: schema42.properties.tls, data: data10 };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+        for (const key2 in data10) {
+          if (!(key2 === "caFile" || key2 === "certFile" || key2 === "keyFile" || key2 === "serverName")) {
+            const err30 = { instancePath: instancePath + "/tls", schemaPath: "#/properties/tls/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema42.properties.tls, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+        if (data10.caFile !== void 0) {
+          let data11 = data10.caFile;
+          if (typeof data11 === "string") {
+            if (func2(data11) < 1) {
+              const err31 = { instancePath: instancePath + "/tls/caFile", schemaPath: "#/properties/tls/properties/caFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.tls.properties.caFile, data: data11 };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+          } else {
+            const err32 = { instancePath: instancePath + "/tls/caFile", schemaPath: "#/properties/tls/properties/caFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.tls.properties.caFile.type, parentSchema: schema42.properties.tls.properties.caFile, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data10.certFile !== void 0) {
+          let data12 = data10.certFile;
+          if (typeof data12 === "string") {
+            if (func2(data12) < 1) {
+              const err33 = { instancePath: instancePath + "/tls/certFile", schemaPath: "#/properties/tls/properties/certFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.tls.properties.certFile, data: data12 };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+          } else {
+            const err34 = { instancePath: instancePath + "/tls/certFile", schemaPath: "#/properties/tls/properties/certFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.tls.properties.certFile.type, parentSchema: schema42.properties.tls.properties.certFile, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
+        if (data10.keyFile !== void 0) {
+          let data13 = data10.keyFile;
+          if (typeof data13 === "string") {
+            if (func2(data13) < 1) {
+              const err35 = { instancePath: instancePath + "/tls/keyFile", schemaPath: "#/properties/tls/properties/keyFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.tls.properties.keyFile, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+          } else {
+            const err36 = { instancePath: instancePath + "/tls/keyFile", schemaPath: "#/properties/tls/properties/keyFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.tls.properties.keyFile.type, parentSchema: schema42.properties.tls.properties.keyFile, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data10.serverName !== void 0) {
+          let data14 = data10.serverName;
+          if (typeof data14 === "string") {
+            if (func2(data14) < 1) {
+              const err37 = { instancePath: instancePath + "/tls/serverName", schemaPath: "#/properties/tls/properties/serverName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.tls.properties.serverName, data: data14 };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+          } else {
+            const err38 = { instancePath: instancePath + "/tls/serverName", schemaPath: "#/properties/tls/properties/serverName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.tls.properties.serverName.type, parentSchema: schema42.properties.tls.properties.serverName, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data10.certFile !== void 0) {
+          if (data10.keyFile === void 0) {
+            const err39 = { instancePath: instancePath + "/tls", schemaPath: "#/properties/tls/dependentRequired", keyword: "dependentRequired", params: {
+              property: "certFile",
+              missingProperty: "keyFile",
+              depsCount: 1,
+              deps: "keyFile"
+            }, message: "must have property keyFile when property certFile is present", schema: schema42.properties.tls.dependentRequired, parentSchema: schema42.properties.tls, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
+        if (data10.keyFile !== void 0) {
+          if (data10.certFile === void 0) {
+            const err40 = { instancePath: instancePath + "/tls", schemaPath: "#/properties/tls/dependentRequired", keyword: "dependentRequired", params: {
+              property: "keyFile",
+              missingProperty: "certFile",
+              depsCount: 1,
+              deps: "certFile"
+            }, message: "must have property certFile when property keyFile is present", schema: schema42.properties.tls.dependentRequired, parentSchema: schema42.properties.tls, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    if (data.insecureSkipTlsVerify !== void 0) {
+      let data15 = data.insecureSkipTlsVerify;
+      if (typeof data15 !== "boolean" && typeof data15 !== "string") {
+        const err41 = { instancePath: instancePath + "/insecureSkipTlsVerify", schemaPath: "#/$defs/settingBoolean/type", keyword: "type", params: { type: schema35.type }, message: "must be boolean,string", schema: schema35.type, parentSchema: schema35, data: data15 };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+    if (data.clientId !== void 0) {
+      let data16 = data.clientId;
+      if (typeof data16 === "string") {
+        if (func2(data16) < 1) {
+          const err42 = { instancePath: instancePath + "/clientId", schemaPath: "#/properties/clientId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.clientId, data: data16 };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+      } else {
+        const err43 = { instancePath: instancePath + "/clientId", schemaPath: "#/properties/clientId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.clientId.type, parentSchema: schema42.properties.clientId, data: data16 };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (data.timeouts !== void 0) {
+      let data17 = data.timeouts;
+      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+        for (const key3 in data17) {
+          if (!(key3 === "connectMs" || key3 === "requestMs")) {
+            const err44 = { instancePath: instancePath + "/timeouts", schemaPath: "#/properties/timeouts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema42.properties.timeouts, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+        if (data17.connectMs !== void 0) {
+          let data18 = data17.connectMs;
+          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && typeof data18 !== "string") {
+            const err45 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/properties/timeouts/properties/connectMs/type", keyword: "type", params: { type: schema42.properties.timeouts.properties.connectMs.type }, message: "must be integer,string", schema: schema42.properties.timeouts.properties.connectMs.type, parentSchema: schema42.properties.timeouts.properties.connectMs, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 < 1 || isNaN(data18)) {
+              const err46 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/properties/timeouts/properties/connectMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema42.properties.timeouts.properties.connectMs, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+          }
+          if (typeof data18 === "string") {
+            if (!pattern4.test(data18)) {
+              const err47 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/properties/timeouts/properties/connectMs/pattern", keyword: "pattern", params: { pattern: "^\\$\\{|^[0-9]+$" }, message: 'must match pattern "^\\$\\{|^[0-9]+$"', schema: "^\\$\\{|^[0-9]+$", parentSchema: schema42.properties.timeouts.properties.connectMs, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.requestMs !== void 0) {
+          let data19 = data17.requestMs;
+          if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)) && isFinite(data19)) && typeof data19 !== "string") {
+            const err48 = { instancePath: instancePath + "/timeouts/requestMs", schemaPath: "#/properties/timeouts/properties/requestMs/type", keyword: "type", params: { type: schema42.properties.timeouts.properties.requestMs.type }, message: "must be integer,string", schema: schema42.properties.timeouts.properties.requestMs.type, parentSchema: schema42.properties.timeouts.properties.requestMs, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+          if (typeof data19 == "number" && isFinite(data19)) {
+            if (data19 < 1 || isNaN(data19)) {
+              const err49 = { instancePath: instancePath + "/timeouts/requestMs", schemaPath: "#/properties/timeouts/properties/requestMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema42.properties.timeouts.properties.requestMs, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err49];
+              } else {
+                vErrors.push(err49);
+              }
+              errors++;
+            }
+          }
+          if (typeof data19 === "string") {
+            if (!pattern4.test(data19)) {
+              const err50 = { instancePath: instancePath + "/timeouts/requestMs", schemaPath: "#/properties/timeouts/properties/requestMs/pattern", keyword: "pattern", params: { pattern: "^\\$\\{|^[0-9]+$" }, message: 'must match pattern "^\\$\\{|^[0-9]+$"', schema: "^\\$\\{|^[0-9]+$", parentSchema: schema42.properties.timeouts.properties.requestMs, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err51 = { instancePath: instancePath + "/timeouts", schemaPath: "#/properties/timeouts/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.properties.timeouts.type, parentSchema: schema42.properties.timeouts, data: data17 };
+        if (vErrors === null) {
+          vErrors = [err51];
+        } else {
+          vErrors.push(err51);
+        }
+        errors++;
+      }
+    }
+    if (data.kafkaVersion !== void 0) {
+      let data20 = data.kafkaVersion;
+      if (!(data20 === "3.7" || data20 === "3.8" || data20 === "3.9" || data20 === "4.0" || data20 === "4.1" || data20 === "4.2" || data20 === "4.3" || data20 === "4.4")) {
+        const err52 = { instancePath: instancePath + "/kafkaVersion", schemaPath: "#/$defs/kafkaVersion/enum", keyword: "enum", params: { allowedValues: schema38.enum }, message: "must be equal to one of the allowed values", schema: schema38.enum, parentSchema: schema38, data: data20 };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err53 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.type, parentSchema: schema42, data };
+    if (vErrors === null) {
+      vErrors = [err53];
+    } else {
+      vErrors.push(err53);
+    }
+    errors++;
+  }
+  validate26.errors = vErrors;
+  return errors === 0;
+}
+function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate28.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.path === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema45.required, parentSchema: schema45, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "type" || key0 === "path" || key0 === "kafkaVersion")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema45, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      let data0 = data.type;
+      if ("snapshot" !== data0) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "snapshot" }, message: "must be equal to constant", schema: "snapshot", parentSchema: schema45.properties.type, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data1 = data.path;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err3 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema45.properties.path, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      } else {
+        const err4 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.properties.path.type, parentSchema: schema45.properties.path, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.kafkaVersion !== void 0) {
+      let data2 = data.kafkaVersion;
+      if (!(data2 === "3.7" || data2 === "3.8" || data2 === "3.9" || data2 === "4.0" || data2 === "4.1" || data2 === "4.2" || data2 === "4.3" || data2 === "4.4")) {
+        const err5 = { instancePath: instancePath + "/kafkaVersion", schemaPath: "#/$defs/kafkaVersion/enum", keyword: "enum", params: { allowedValues: schema38.enum }, message: "must be equal to one of the allowed values", schema: schema38.enum, parentSchema: schema38, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
+    if (vErrors === null) {
+      vErrors = [err6];
+    } else {
+      vErrors.push(err6);
+    }
+    errors++;
+  }
+  validate28.errors = vErrors;
+  return errors === 0;
+}
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -9258,1387 +12109,293 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (_valid0) {
     const _errs6 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.restUrl === void 0) {
-        const err3 = { instancePath, schemaPath: "#/$defs/confluentCluster/required", keyword: "required", params: { missingProperty: "restUrl" }, message: "must have required property 'restUrl'", schema: schema33.required, parentSchema: schema33, data };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if (data.restUrl !== void 0) {
-        let data1 = data.restUrl;
-        if (typeof data1 === "string") {
-          if (func1(data1) < 1) {
-            const err4 = { instancePath: instancePath + "/restUrl", schemaPath: "#/$defs/confluentCluster/properties/restUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.restUrl, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
-            errors++;
-          }
-        } else {
-          const err5 = { instancePath: instancePath + "/restUrl", schemaPath: "#/$defs/confluentCluster/properties/restUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.restUrl.type, parentSchema: schema33.properties.restUrl, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-      if (data.clusterId !== void 0) {
-        let data2 = data.clusterId;
-        if (typeof data2 === "string") {
-          if (func1(data2) < 1) {
-            const err6 = { instancePath: instancePath + "/clusterId", schemaPath: "#/$defs/confluentCluster/properties/clusterId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.clusterId, data: data2 };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
-        } else {
-          const err7 = { instancePath: instancePath + "/clusterId", schemaPath: "#/$defs/confluentCluster/properties/clusterId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.clusterId.type, parentSchema: schema33.properties.clusterId, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      }
-      if (data.auth !== void 0) {
-        let data3 = data.auth;
-        const _errs16 = errors;
-        let valid6 = true;
-        const _errs17 = errors;
-        if (errors === _errs17) {
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            let missing1;
-            if (data3.type === void 0 && (missing1 = "type")) {
-              const err8 = {};
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            } else {
-              if (data3.type !== void 0) {
-                if ("basic" !== data3.type) {
-                  const err9 = {};
-                  if (vErrors === null) {
-                    vErrors = [err9];
-                  } else {
-                    vErrors.push(err9);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err10 = {};
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
-            errors++;
-          }
-        }
-        var _valid1 = _errs17 === errors;
-        errors = _errs16;
-        if (vErrors !== null) {
-          if (_errs16) {
-            vErrors.length = _errs16;
-          } else {
-            vErrors = null;
-          }
-        }
-        if (_valid1) {
-          const _errs20 = errors;
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            if (data3.username === void 0) {
-              const err11 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'", schema: schema33.properties.auth.allOf[0].then.required, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-            if (data3.password === void 0) {
-              const err12 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'", schema: schema33.properties.auth.allOf[0].then.required, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
-              errors++;
-            }
-            if (data3.username !== void 0) {
-              let data5 = data3.username;
-              if (typeof data5 !== "string") {
-                const err13 = { instancePath: instancePath + "/auth/username", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[0].then.properties.username.type, parentSchema: schema33.properties.auth.allOf[0].then.properties.username, data: data5 };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
-                errors++;
-              }
-            }
-            if (data3.password !== void 0) {
-              let data6 = data3.password;
-              if (typeof data6 !== "string") {
-                const err14 = { instancePath: instancePath + "/auth/password", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/properties/password/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[0].then.properties.password.type, parentSchema: schema33.properties.auth.allOf[0].then.properties.password, data: data6 };
-                if (vErrors === null) {
-                  vErrors = [err14];
-                } else {
-                  vErrors.push(err14);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err15 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.allOf[0].then.type, parentSchema: schema33.properties.auth.allOf[0].then, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-          var _valid1 = _errs20 === errors;
-          valid6 = _valid1;
-          if (valid6) {
-            var props0 = {};
-            props0.username = true;
-            props0.password = true;
-            props0.type = true;
-          }
-        }
-        if (!valid6) {
-          const err16 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema33.properties.auth.allOf[0].if, parentSchema: schema33.properties.auth.allOf[0], data: data3 };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-        const _errs27 = errors;
-        let valid9 = true;
-        const _errs28 = errors;
-        if (errors === _errs28) {
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            let missing2;
-            if (data3.type === void 0 && (missing2 = "type")) {
-              const err17 = {};
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            } else {
-              if (data3.type !== void 0) {
-                if ("bearer" !== data3.type) {
-                  const err18 = {};
-                  if (vErrors === null) {
-                    vErrors = [err18];
-                  } else {
-                    vErrors.push(err18);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err19 = {};
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
-            errors++;
-          }
-        }
-        var _valid2 = _errs28 === errors;
-        errors = _errs27;
-        if (vErrors !== null) {
-          if (_errs27) {
-            vErrors.length = _errs27;
-          } else {
-            vErrors = null;
-          }
-        }
-        if (_valid2) {
-          const _errs31 = errors;
-          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            if (data3.token === void 0) {
-              const err20 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema33.properties.auth.allOf[1].then.required, parentSchema: schema33.properties.auth.allOf[1].then, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-            if (data3.token !== void 0) {
-              let data8 = data3.token;
-              if (typeof data8 !== "string") {
-                const err21 = { instancePath: instancePath + "/auth/token", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.auth.allOf[1].then.properties.token.type, parentSchema: schema33.properties.auth.allOf[1].then.properties.token, data: data8 };
-                if (vErrors === null) {
-                  vErrors = [err21];
-                } else {
-                  vErrors.push(err21);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err22 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.allOf[1].then.type, parentSchema: schema33.properties.auth.allOf[1].then, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-          var _valid2 = _errs31 === errors;
-          valid9 = _valid2;
-          if (valid9) {
-            var props1 = {};
-            props1.token = true;
-            props1.type = true;
-          }
-        }
-        if (!valid9) {
-          const err23 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema33.properties.auth.allOf[1].if, parentSchema: schema33.properties.auth.allOf[1], data: data3 };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-        if (props0 !== true && props1 !== void 0) {
-          if (props1 === true) {
-            props0 = true;
-          } else {
-            props0 = props0 || {};
-            Object.assign(props0, props1);
-          }
-        }
-        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-          if (data3.type === void 0) {
-            const err24 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema33.properties.auth.required, parentSchema: schema33.properties.auth, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
-            errors++;
-          }
-          if (props0 !== true) {
-            props0 = props0 || {};
-            props0.type = true;
-          }
-          if (data3.type !== void 0) {
-            let data9 = data3.type;
-            if (!(data9 === "basic" || data9 === "bearer")) {
-              const err25 = { instancePath: instancePath + "/auth/type", schemaPath: "#/$defs/confluentCluster/properties/auth/properties/type/enum", keyword: "enum", params: { allowedValues: schema33.properties.auth.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema33.properties.auth.properties.type.enum, parentSchema: schema33.properties.auth.properties.type, data: data9 };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
-            }
-          }
-        } else {
-          const err26 = { instancePath: instancePath + "/auth", schemaPath: "#/$defs/confluentCluster/properties/auth/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.auth.type, parentSchema: schema33.properties.auth, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err27 = { instancePath, schemaPath: "#/$defs/confluentCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
-      if (vErrors === null) {
-        vErrors = [err27];
-      } else {
-        vErrors.push(err27);
-      }
-      errors++;
+    if (!validate22(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+      errors = vErrors.length;
     }
     var _valid0 = _errs6 === errors;
     valid1 = _valid0;
     if (valid1) {
-      var props2 = {};
-      props2.restUrl = true;
-      props2.clusterId = true;
-      props2.auth = true;
-      props2.type = true;
+      var props0 = true;
     }
   }
   if (!valid1) {
-    const err28 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[0].if, parentSchema: schema32.allOf[0], data };
+    const err3 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[0].if, parentSchema: schema32.allOf[0], data };
     if (vErrors === null) {
-      vErrors = [err28];
+      vErrors = [err3];
     } else {
-      vErrors.push(err28);
+      vErrors.push(err3);
     }
     errors++;
   }
-  const _errs37 = errors;
-  let valid13 = true;
-  const _errs38 = errors;
-  if (errors === _errs38) {
+  const _errs8 = errors;
+  let valid3 = true;
+  const _errs9 = errors;
+  if (errors === _errs9) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing3;
-      if (data.type === void 0 && (missing3 = "type")) {
-        const err29 = {};
+      let missing1;
+      if (data.type === void 0 && (missing1 = "type")) {
+        const err4 = {};
         if (vErrors === null) {
-          vErrors = [err29];
+          vErrors = [err4];
         } else {
-          vErrors.push(err29);
+          vErrors.push(err4);
         }
         errors++;
       } else {
         if (data.type !== void 0) {
           if ("digitalocean" !== data.type) {
-            const err30 = {};
+            const err5 = {};
             if (vErrors === null) {
-              vErrors = [err30];
+              vErrors = [err5];
             } else {
-              vErrors.push(err30);
+              vErrors.push(err5);
             }
             errors++;
           }
         }
       }
     } else {
-      const err31 = {};
+      const err6 = {};
       if (vErrors === null) {
-        vErrors = [err31];
+        vErrors = [err6];
       } else {
-        vErrors.push(err31);
+        vErrors.push(err6);
       }
       errors++;
     }
   }
-  var _valid3 = _errs38 === errors;
-  errors = _errs37;
+  var _valid1 = _errs9 === errors;
+  errors = _errs8;
   if (vErrors !== null) {
-    if (_errs37) {
-      vErrors.length = _errs37;
+    if (_errs8) {
+      vErrors.length = _errs8;
     } else {
       vErrors = null;
     }
   }
-  if (_valid3) {
-    const _errs41 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.databaseId === void 0) {
-        const err32 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/required", keyword: "required", params: { missingProperty: "databaseId" }, message: "must have required property 'databaseId'", schema: schema34.required, parentSchema: schema34, data };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-      if (data.token === void 0) {
-        const err33 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema34.required, parentSchema: schema34, data };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-      if (data.databaseId !== void 0) {
-        let data11 = data.databaseId;
-        if (typeof data11 === "string") {
-          if (func1(data11) < 1) {
-            const err34 = { instancePath: instancePath + "/databaseId", schemaPath: "#/$defs/digitaloceanCluster/properties/databaseId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.databaseId, data: data11 };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-        } else {
-          const err35 = { instancePath: instancePath + "/databaseId", schemaPath: "#/$defs/digitaloceanCluster/properties/databaseId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.databaseId.type, parentSchema: schema34.properties.databaseId, data: data11 };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-      }
-      if (data.token !== void 0) {
-        let data12 = data.token;
-        if (typeof data12 === "string") {
-          if (func1(data12) < 1) {
-            const err36 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/digitaloceanCluster/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.token, data: data12 };
-            if (vErrors === null) {
-              vErrors = [err36];
-            } else {
-              vErrors.push(err36);
-            }
-            errors++;
-          }
-        } else {
-          const err37 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/digitaloceanCluster/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.token.type, parentSchema: schema34.properties.token, data: data12 };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
-          }
-          errors++;
-        }
-      }
-      if (data.apiUrl !== void 0) {
-        let data13 = data.apiUrl;
-        if (typeof data13 === "string") {
-          if (func1(data13) < 1) {
-            const err38 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/$defs/digitaloceanCluster/properties/apiUrl/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.apiUrl, data: data13 };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-        } else {
-          const err39 = { instancePath: instancePath + "/apiUrl", schemaPath: "#/$defs/digitaloceanCluster/properties/apiUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.apiUrl.type, parentSchema: schema34.properties.apiUrl, data: data13 };
-          if (vErrors === null) {
-            vErrors = [err39];
-          } else {
-            vErrors.push(err39);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err40 = { instancePath, schemaPath: "#/$defs/digitaloceanCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
-      if (vErrors === null) {
-        vErrors = [err40];
-      } else {
-        vErrors.push(err40);
-      }
-      errors++;
+  if (_valid1) {
+    const _errs12 = errors;
+    if (!validate24(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+      errors = vErrors.length;
     }
-    var _valid3 = _errs41 === errors;
-    valid13 = _valid3;
-    if (valid13) {
-      var props3 = {};
-      props3.databaseId = true;
-      props3.token = true;
-      props3.apiUrl = true;
-      props3.type = true;
+    var _valid1 = _errs12 === errors;
+    valid3 = _valid1;
+    if (valid3) {
+      var props1 = true;
     }
   }
-  if (!valid13) {
-    const err41 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[1].if, parentSchema: schema32.allOf[1], data };
+  if (!valid3) {
+    const err7 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[1].if, parentSchema: schema32.allOf[1], data };
     if (vErrors === null) {
-      vErrors = [err41];
+      vErrors = [err7];
     } else {
-      vErrors.push(err41);
+      vErrors.push(err7);
     }
     errors++;
   }
-  if (props2 !== true && props3 !== void 0) {
-    if (props3 === true) {
-      props2 = true;
+  if (props0 !== true && props1 !== void 0) {
+    if (props1 === true) {
+      props0 = true;
     } else {
-      props2 = props2 || {};
-      Object.assign(props2, props3);
+      props0 = props0 || {};
+      Object.assign(props0, props1);
     }
   }
-  const _errs51 = errors;
-  let valid17 = true;
-  const _errs52 = errors;
-  if (errors === _errs52) {
+  const _errs14 = errors;
+  let valid5 = true;
+  const _errs15 = errors;
+  if (errors === _errs15) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing4;
-      if (data.type === void 0 && (missing4 = "type")) {
-        const err42 = {};
+      let missing2;
+      if (data.type === void 0 && (missing2 = "type")) {
+        const err8 = {};
         if (vErrors === null) {
-          vErrors = [err42];
+          vErrors = [err8];
         } else {
-          vErrors.push(err42);
+          vErrors.push(err8);
         }
         errors++;
       } else {
         if (data.type !== void 0) {
           if ("kafka" !== data.type) {
-            const err43 = {};
+            const err9 = {};
             if (vErrors === null) {
-              vErrors = [err43];
+              vErrors = [err9];
             } else {
-              vErrors.push(err43);
+              vErrors.push(err9);
             }
             errors++;
           }
         }
       }
     } else {
-      const err44 = {};
+      const err10 = {};
       if (vErrors === null) {
-        vErrors = [err44];
+        vErrors = [err10];
       } else {
-        vErrors.push(err44);
+        vErrors.push(err10);
       }
       errors++;
     }
   }
-  var _valid4 = _errs52 === errors;
-  errors = _errs51;
+  var _valid2 = _errs15 === errors;
+  errors = _errs14;
   if (vErrors !== null) {
-    if (_errs51) {
-      vErrors.length = _errs51;
+    if (_errs14) {
+      vErrors.length = _errs14;
     } else {
       vErrors = null;
     }
   }
-  if (_valid4) {
-    const _errs55 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.type === void 0) {
-        const err45 = { instancePath, schemaPath: "#/$defs/kafkaCluster/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema35.required, parentSchema: schema35, data };
-        if (vErrors === null) {
-          vErrors = [err45];
-        } else {
-          vErrors.push(err45);
-        }
-        errors++;
-      }
-      if (data.bootstrapServers === void 0) {
-        const err46 = { instancePath, schemaPath: "#/$defs/kafkaCluster/required", keyword: "required", params: { missingProperty: "bootstrapServers" }, message: "must have required property 'bootstrapServers'", schema: schema35.required, parentSchema: schema35, data };
-        if (vErrors === null) {
-          vErrors = [err46];
-        } else {
-          vErrors.push(err46);
-        }
-        errors++;
-      }
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "bootstrapServers" || key0 === "sasl" || key0 === "tls" || key0 === "insecureSkipTlsVerify" || key0 === "clientId" || key0 === "timeouts")) {
-          const err47 = { instancePath, schemaPath: "#/$defs/kafkaCluster/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
-          if (vErrors === null) {
-            vErrors = [err47];
-          } else {
-            vErrors.push(err47);
-          }
-          errors++;
-        }
-      }
-      if (data.type !== void 0) {
-        let data15 = data.type;
-        if ("kafka" !== data15) {
-          const err48 = { instancePath: instancePath + "/type", schemaPath: "#/$defs/kafkaCluster/properties/type/const", keyword: "const", params: { allowedValue: "kafka" }, message: "must be equal to constant", schema: "kafka", parentSchema: schema35.properties.type, data: data15 };
-          if (vErrors === null) {
-            vErrors = [err48];
-          } else {
-            vErrors.push(err48);
-          }
-          errors++;
-        }
-      }
-      if (data.bootstrapServers !== void 0) {
-        let data16 = data.bootstrapServers;
-        if (!Array.isArray(data16) && typeof data16 !== "string") {
-          const err49 = { instancePath: instancePath + "/bootstrapServers", schemaPath: "#/$defs/kafkaCluster/properties/bootstrapServers/type", keyword: "type", params: { type: schema35.properties.bootstrapServers.type }, message: "must be array,string", schema: schema35.properties.bootstrapServers.type, parentSchema: schema35.properties.bootstrapServers, data: data16 };
-          if (vErrors === null) {
-            vErrors = [err49];
-          } else {
-            vErrors.push(err49);
-          }
-          errors++;
-        }
-        if (typeof data16 === "string") {
-          if (func1(data16) < 1) {
-            const err50 = { instancePath: instancePath + "/bootstrapServers", schemaPath: "#/$defs/kafkaCluster/properties/bootstrapServers/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.bootstrapServers, data: data16 };
-            if (vErrors === null) {
-              vErrors = [err50];
-            } else {
-              vErrors.push(err50);
-            }
-            errors++;
-          }
-        }
-        if (Array.isArray(data16)) {
-          if (data16.length < 1) {
-            const err51 = { instancePath: instancePath + "/bootstrapServers", schemaPath: "#/$defs/kafkaCluster/properties/bootstrapServers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema35.properties.bootstrapServers, data: data16 };
-            if (vErrors === null) {
-              vErrors = [err51];
-            } else {
-              vErrors.push(err51);
-            }
-            errors++;
-          }
-          const len0 = data16.length;
-          for (let i0 = 0; i0 < len0; i0++) {
-            let data17 = data16[i0];
-            if (typeof data17 === "string") {
-              if (func1(data17) < 1) {
-                const err52 = { instancePath: instancePath + "/bootstrapServers/" + i0, schemaPath: "#/$defs/kafkaCluster/properties/bootstrapServers/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.bootstrapServers.items, data: data17 };
-                if (vErrors === null) {
-                  vErrors = [err52];
-                } else {
-                  vErrors.push(err52);
-                }
-                errors++;
-              }
-            } else {
-              const err53 = { instancePath: instancePath + "/bootstrapServers/" + i0, schemaPath: "#/$defs/kafkaCluster/properties/bootstrapServers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.bootstrapServers.items.type, parentSchema: schema35.properties.bootstrapServers.items, data: data17 };
-              if (vErrors === null) {
-                vErrors = [err53];
-              } else {
-                vErrors.push(err53);
-              }
-              errors++;
-            }
-          }
-        }
-      }
-      if (data.sasl !== void 0) {
-        let data18 = data.sasl;
-        const _errs67 = errors;
-        let valid24 = true;
-        const _errs68 = errors;
-        if (errors === _errs68) {
-          if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-            let missing5;
-            if (data18.mechanism === void 0 && (missing5 = "mechanism")) {
-              const err54 = {};
-              if (vErrors === null) {
-                vErrors = [err54];
-              } else {
-                vErrors.push(err54);
-              }
-              errors++;
-            } else {
-              if (data18.mechanism !== void 0) {
-                let data19 = data18.mechanism;
-                if (!(data19 === "PLAIN" || data19 === "SCRAM-SHA-256" || data19 === "SCRAM-SHA-512")) {
-                  const err55 = {};
-                  if (vErrors === null) {
-                    vErrors = [err55];
-                  } else {
-                    vErrors.push(err55);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err56 = {};
-            if (vErrors === null) {
-              vErrors = [err56];
-            } else {
-              vErrors.push(err56);
-            }
-            errors++;
-          }
-        }
-        var _valid5 = _errs68 === errors;
-        errors = _errs67;
-        if (vErrors !== null) {
-          if (_errs67) {
-            vErrors.length = _errs67;
-          } else {
-            vErrors = null;
-          }
-        }
-        if (_valid5) {
-          const _errs71 = errors;
-          if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-            if (data18.username === void 0) {
-              const err57 = { instancePath: instancePath + "/sasl", schemaPath: "#/$defs/kafkaCluster/properties/sasl/allOf/0/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'", schema: schema35.properties.sasl.allOf[0].then.required, parentSchema: schema35.properties.sasl.allOf[0].then, data: data18 };
-              if (vErrors === null) {
-                vErrors = [err57];
-              } else {
-                vErrors.push(err57);
-              }
-              errors++;
-            }
-            if (data18.password === void 0) {
-              const err58 = { instancePath: instancePath + "/sasl", schemaPath: "#/$defs/kafkaCluster/properties/sasl/allOf/0/then/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'", schema: schema35.properties.sasl.allOf[0].then.required, parentSchema: schema35.properties.sasl.allOf[0].then, data: data18 };
-              if (vErrors === null) {
-                vErrors = [err58];
-              } else {
-                vErrors.push(err58);
-              }
-              errors++;
-            }
-          }
-          var _valid5 = _errs71 === errors;
-          valid24 = _valid5;
-        }
-        if (!valid24) {
-          const err59 = { instancePath: instancePath + "/sasl", schemaPath: "#/$defs/kafkaCluster/properties/sasl/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema35.properties.sasl.allOf[0].if, parentSchema: schema35.properties.sasl.allOf[0], data: data18 };
-          if (vErrors === null) {
-            vErrors = [err59];
-          } else {
-            vErrors.push(err59);
-          }
-          errors++;
-        }
-        const _errs73 = errors;
-        let valid26 = true;
-        const _errs74 = errors;
-        if (errors === _errs74) {
-          if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-            let missing6;
-            if (data18.mechanism === void 0 && (missing6 = "mechanism")) {
-              const err60 = {};
-              if (vErrors === null) {
-                vErrors = [err60];
-              } else {
-                vErrors.push(err60);
-              }
-              errors++;
-            } else {
-              if (data18.mechanism !== void 0) {
-                if ("OAUTHBEARER" !== data18.mechanism) {
-                  const err61 = {};
-                  if (vErrors === null) {
-                    vErrors = [err61];
-                  } else {
-                    vErrors.push(err61);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err62 = {};
-            if (vErrors === null) {
-              vErrors = [err62];
-            } else {
-              vErrors.push(err62);
-            }
-            errors++;
-          }
-        }
-        var _valid6 = _errs74 === errors;
-        errors = _errs73;
-        if (vErrors !== null) {
-          if (_errs73) {
-            vErrors.length = _errs73;
-          } else {
-            vErrors = null;
-          }
-        }
-        if (_valid6) {
-          const _errs77 = errors;
-          if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-            if (data18.token === void 0) {
-              const err63 = { instancePath: instancePath + "/sasl", schemaPath: "#/$defs/kafkaCluster/properties/sasl/allOf/1/then/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'", schema: schema35.properties.sasl.allOf[1].then.required, parentSchema: schema35.properties.sasl.allOf[1].then, data: data18 };
-              if (vErrors === null) {
-                vErrors = [err63];
-              } else {
-                vErrors.push(err63);
-              }
-              errors++;
-            }
-          }
-          var _valid6 = _errs77 === errors;
-          valid26 = _valid6;
-        }
-        if (!valid26) {
-          const err64 = { instancePath: instancePath + "/sasl", schemaPath: "#/$defs/kafkaCluster/properties/sasl/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema35.properties.sasl.allOf[1].if, parentSchema: schema35.properties.sasl.allOf[1], data: data18 };
-          if (vErrors === null) {
-            vErrors = [err64];
-          } else {
-            vErrors.push(err64);
-          }
-          errors++;
-        }
-        if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-          if (data18.mechanism === void 0) {
-            const err65 = { instancePath: instancePath + "/sasl", schemaPath: "#/$defs/kafkaCluster/properties/sasl/required", keyword: "required", params: { missingProperty: "mechanism" }, message: "must have required property 'mechanism'", schema: schema35.properties.sasl.required, parentSchema: schema35.properties.sasl, data: data18 };
-            if (vErrors === null) {
-              vErrors = [err65];
-            } else {
-              vErrors.push(err65);
-            }
-            errors++;
-          }
-          for (const key1 in data18) {
-            if (!(key1 === "mechanism" || key1 === "username" || key1 === "password" || key1 === "token")) {
-              const err66 = { instancePath: instancePath + "/sasl", schemaPath: "#/$defs/kafkaCluster/properties/sasl/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35.properties.sasl, data: data18 };
-              if (vErrors === null) {
-                vErrors = [err66];
-              } else {
-                vErrors.push(err66);
-              }
-              errors++;
-            }
-          }
-          if (data18.mechanism !== void 0) {
-            let data21 = data18.mechanism;
-            if (!(data21 === "PLAIN" || data21 === "SCRAM-SHA-256" || data21 === "SCRAM-SHA-512" || data21 === "OAUTHBEARER" || data21 === "AWS_MSK_IAM")) {
-              const err67 = { instancePath: instancePath + "/sasl/mechanism", schemaPath: "#/$defs/kafkaCluster/properties/sasl/properties/mechanism/enum", keyword: "enum", params: { allowedValues: schema35.properties.sasl.properties.mechanism.enum }, message: "must be equal to one of the allowed values", schema: schema35.properties.sasl.properties.mechanism.enum, parentSchema: schema35.properties.sasl.properties.mechanism, data: data21 };
-              if (vErrors === null) {
-                vErrors = [err67];
-              } else {
-                vErrors.push(err67);
-              }
-              errors++;
-            }
-          }
-          if (data18.username !== void 0) {
-            let data22 = data18.username;
-            if (typeof data22 === "string") {
-              if (func1(data22) < 1) {
-                const err68 = { instancePath: instancePath + "/sasl/username", schemaPath: "#/$defs/kafkaCluster/properties/sasl/properties/username/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.sasl.properties.username, data: data22 };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-            } else {
-              const err69 = { instancePath: instancePath + "/sasl/username", schemaPath: "#/$defs/kafkaCluster/properties/sasl/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.sasl.properties.username.type, parentSchema: schema35.properties.sasl.properties.username, data: data22 };
-              if (vErrors === null) {
-                vErrors = [err69];
-              } else {
-                vErrors.push(err69);
-              }
-              errors++;
-            }
-          }
-          if (data18.password !== void 0) {
-            let data23 = data18.password;
-            if (typeof data23 === "string") {
-              if (func1(data23) < 1) {
-                const err70 = { instancePath: instancePath + "/sasl/password", schemaPath: "#/$defs/kafkaCluster/properties/sasl/properties/password/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.sasl.properties.password, data: data23 };
-                if (vErrors === null) {
-                  vErrors = [err70];
-                } else {
-                  vErrors.push(err70);
-                }
-                errors++;
-              }
-            } else {
-              const err71 = { instancePath: instancePath + "/sasl/password", schemaPath: "#/$defs/kafkaCluster/properties/sasl/properties/password/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.sasl.properties.password.type, parentSchema: schema35.properties.sasl.properties.password, data: data23 };
-              if (vErrors === null) {
-                vErrors = [err71];
-              } else {
-                vErrors.push(err71);
-              }
-              errors++;
-            }
-          }
-          if (data18.token !== void 0) {
-            let data24 = data18.token;
-            if (typeof data24 === "string") {
-              if (func1(data24) < 1) {
-                const err72 = { instancePath: instancePath + "/sasl/token", schemaPath: "#/$defs/kafkaCluster/properties/sasl/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.sasl.properties.token, data: data24 };
-                if (vErrors === null) {
-                  vErrors = [err72];
-                } else {
-                  vErrors.push(err72);
-                }
-                errors++;
-              }
-            } else {
-              const err73 = { instancePath: instancePath + "/sasl/token", schemaPath: "#/$defs/kafkaCluster/properties/sasl/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.sasl.properties.token.type, parentSchema: schema35.properties.sasl.properties.token, data: data24 };
-              if (vErrors === null) {
-                vErrors = [err73];
-              } else {
-                vErrors.push(err73);
-              }
-              errors++;
-            }
-          }
-        } else {
-          const err74 = { instancePath: instancePath + "/sasl", schemaPath: "#/$defs/kafkaCluster/properties/sasl/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.sasl.type, parentSchema: schema35.properties.sasl, data: data18 };
-          if (vErrors === null) {
-            vErrors = [err74];
-          } else {
-            vErrors.push(err74);
-          }
-          errors++;
-        }
-      }
-      if (data.tls !== void 0) {
-        let data25 = data.tls;
-        if (typeof data25 !== "boolean" && typeof data25 !== "string" && !(data25 && typeof data25 == "object" && !Array.isArray(data25))) {
-          const err75 = { instancePath: instancePath + "/tls", schemaPath: "#/$defs/kafkaCluster/properties/tls/type", keyword: "type", params: { type: schema35.properties.tls.type }, message: "must be boolean,string,object", schema: schema35.properties.tls.type, parentSchema: schema35.properties.tls, data: data25 };
-          if (vErrors === null) {
-            vErrors = [err75];
-          } else {
-            vErrors.push(err75);
-          }
-          errors++;
-        }
-        if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-          for (const key2 in data25) {
-            if (!(key2 === "caFile" || key2 === "certFile" || key2 === "keyFile" || key2 === "serverName")) {
-              const err76 = { instancePath: instancePath + "/tls", schemaPath: "#/$defs/kafkaCluster/properties/tls/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35.properties.tls, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err76];
-              } else {
-                vErrors.push(err76);
-              }
-              errors++;
-            }
-          }
-          if (data25.caFile !== void 0) {
-            let data26 = data25.caFile;
-            if (typeof data26 === "string") {
-              if (func1(data26) < 1) {
-                const err77 = { instancePath: instancePath + "/tls/caFile", schemaPath: "#/$defs/kafkaCluster/properties/tls/properties/caFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.tls.properties.caFile, data: data26 };
-                if (vErrors === null) {
-                  vErrors = [err77];
-                } else {
-                  vErrors.push(err77);
-                }
-                errors++;
-              }
-            } else {
-              const err78 = { instancePath: instancePath + "/tls/caFile", schemaPath: "#/$defs/kafkaCluster/properties/tls/properties/caFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.tls.properties.caFile.type, parentSchema: schema35.properties.tls.properties.caFile, data: data26 };
-              if (vErrors === null) {
-                vErrors = [err78];
-              } else {
-                vErrors.push(err78);
-              }
-              errors++;
-            }
-          }
-          if (data25.certFile !== void 0) {
-            let data27 = data25.certFile;
-            if (typeof data27 === "string") {
-              if (func1(data27) < 1) {
-                const err79 = { instancePath: instancePath + "/tls/certFile", schemaPath: "#/$defs/kafkaCluster/properties/tls/properties/certFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.tls.properties.certFile, data: data27 };
-                if (vErrors === null) {
-                  vErrors = [err79];
-                } else {
-                  vErrors.push(err79);
-                }
-                errors++;
-              }
-            } else {
-              const err80 = { instancePath: instancePath + "/tls/certFile", schemaPath: "#/$defs/kafkaCluster/properties/tls/properties/certFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.tls.properties.certFile.type, parentSchema: schema35.properties.tls.properties.certFile, data: data27 };
-              if (vErrors === null) {
-                vErrors = [err80];
-              } else {
-                vErrors.push(err80);
-              }
-              errors++;
-            }
-          }
-          if (data25.keyFile !== void 0) {
-            let data28 = data25.keyFile;
-            if (typeof data28 === "string") {
-              if (func1(data28) < 1) {
-                const err81 = { instancePath: instancePath + "/tls/keyFile", schemaPath: "#/$defs/kafkaCluster/properties/tls/properties/keyFile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.tls.properties.keyFile, data: data28 };
-                if (vErrors === null) {
-                  vErrors = [err81];
-                } else {
-                  vErrors.push(err81);
-                }
-                errors++;
-              }
-            } else {
-              const err82 = { instancePath: instancePath + "/tls/keyFile", schemaPath: "#/$defs/kafkaCluster/properties/tls/properties/keyFile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.tls.properties.keyFile.type, parentSchema: schema35.properties.tls.properties.keyFile, data: data28 };
-              if (vErrors === null) {
-                vErrors = [err82];
-              } else {
-                vErrors.push(err82);
-              }
-              errors++;
-            }
-          }
-          if (data25.serverName !== void 0) {
-            let data29 = data25.serverName;
-            if (typeof data29 === "string") {
-              if (func1(data29) < 1) {
-                const err83 = { instancePath: instancePath + "/tls/serverName", schemaPath: "#/$defs/kafkaCluster/properties/tls/properties/serverName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.tls.properties.serverName, data: data29 };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-            } else {
-              const err84 = { instancePath: instancePath + "/tls/serverName", schemaPath: "#/$defs/kafkaCluster/properties/tls/properties/serverName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.tls.properties.serverName.type, parentSchema: schema35.properties.tls.properties.serverName, data: data29 };
-              if (vErrors === null) {
-                vErrors = [err84];
-              } else {
-                vErrors.push(err84);
-              }
-              errors++;
-            }
-          }
-          if (data25.certFile !== void 0) {
-            if (data25.keyFile === void 0) {
-              const err85 = { instancePath: instancePath + "/tls", schemaPath: "#/$defs/kafkaCluster/properties/tls/dependentRequired", keyword: "dependentRequired", params: {
-                property: "certFile",
-                missingProperty: "keyFile",
-                depsCount: 1,
-                deps: "keyFile"
-              }, message: "must have property keyFile when property certFile is present", schema: schema35.properties.tls.dependentRequired, parentSchema: schema35.properties.tls, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err85];
-              } else {
-                vErrors.push(err85);
-              }
-              errors++;
-            }
-          }
-          if (data25.keyFile !== void 0) {
-            if (data25.certFile === void 0) {
-              const err86 = { instancePath: instancePath + "/tls", schemaPath: "#/$defs/kafkaCluster/properties/tls/dependentRequired", keyword: "dependentRequired", params: {
-                property: "keyFile",
-                missingProperty: "certFile",
-                depsCount: 1,
-                deps: "certFile"
-              }, message: "must have property certFile when property keyFile is present", schema: schema35.properties.tls.dependentRequired, parentSchema: schema35.properties.tls, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err86];
-              } else {
-                vErrors.push(err86);
-              }
-              errors++;
-            }
-          }
-        }
-      }
-      if (data.insecureSkipTlsVerify !== void 0) {
-        let data30 = data.insecureSkipTlsVerify;
-        if (typeof data30 !== "boolean" && typeof data30 !== "string") {
-          const err87 = { instancePath: instancePath + "/insecureSkipTlsVerify", schemaPath: "#/$defs/kafkaCluster/properties/insecureSkipTlsVerify/type", keyword: "type", params: { type: schema35.properties.insecureSkipTlsVerify.type }, message: "must be boolean,string", schema: schema35.properties.insecureSkipTlsVerify.type, parentSchema: schema35.properties.insecureSkipTlsVerify, data: data30 };
-          if (vErrors === null) {
-            vErrors = [err87];
-          } else {
-            vErrors.push(err87);
-          }
-          errors++;
-        }
-      }
-      if (data.clientId !== void 0) {
-        let data31 = data.clientId;
-        if (typeof data31 === "string") {
-          if (func1(data31) < 1) {
-            const err88 = { instancePath: instancePath + "/clientId", schemaPath: "#/$defs/kafkaCluster/properties/clientId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.clientId, data: data31 };
-            if (vErrors === null) {
-              vErrors = [err88];
-            } else {
-              vErrors.push(err88);
-            }
-            errors++;
-          }
-        } else {
-          const err89 = { instancePath: instancePath + "/clientId", schemaPath: "#/$defs/kafkaCluster/properties/clientId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.clientId.type, parentSchema: schema35.properties.clientId, data: data31 };
-          if (vErrors === null) {
-            vErrors = [err89];
-          } else {
-            vErrors.push(err89);
-          }
-          errors++;
-        }
-      }
-      if (data.timeouts !== void 0) {
-        let data32 = data.timeouts;
-        if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
-          for (const key3 in data32) {
-            if (!(key3 === "connectMs" || key3 === "requestMs")) {
-              const err90 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/kafkaCluster/properties/timeouts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35.properties.timeouts, data: data32 };
-              if (vErrors === null) {
-                vErrors = [err90];
-              } else {
-                vErrors.push(err90);
-              }
-              errors++;
-            }
-          }
-          if (data32.connectMs !== void 0) {
-            let data33 = data32.connectMs;
-            if (!(typeof data33 == "number" && (!(data33 % 1) && !isNaN(data33)) && isFinite(data33)) && typeof data33 !== "string") {
-              const err91 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/kafkaCluster/properties/timeouts/properties/connectMs/type", keyword: "type", params: { type: schema35.properties.timeouts.properties.connectMs.type }, message: "must be integer,string", schema: schema35.properties.timeouts.properties.connectMs.type, parentSchema: schema35.properties.timeouts.properties.connectMs, data: data33 };
-              if (vErrors === null) {
-                vErrors = [err91];
-              } else {
-                vErrors.push(err91);
-              }
-              errors++;
-            }
-            if (typeof data33 == "number" && isFinite(data33)) {
-              if (data33 < 1 || isNaN(data33)) {
-                const err92 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/kafkaCluster/properties/timeouts/properties/connectMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema35.properties.timeouts.properties.connectMs, data: data33 };
-                if (vErrors === null) {
-                  vErrors = [err92];
-                } else {
-                  vErrors.push(err92);
-                }
-                errors++;
-              }
-            }
-            if (typeof data33 === "string") {
-              if (!pattern4.test(data33)) {
-                const err93 = { instancePath: instancePath + "/timeouts/connectMs", schemaPath: "#/$defs/kafkaCluster/properties/timeouts/properties/connectMs/pattern", keyword: "pattern", params: { pattern: "^\\$\\{|^[0-9]+$" }, message: 'must match pattern "^\\$\\{|^[0-9]+$"', schema: "^\\$\\{|^[0-9]+$", parentSchema: schema35.properties.timeouts.properties.connectMs, data: data33 };
-                if (vErrors === null) {
-                  vErrors = [err93];
-                } else {
-                  vErrors.push(err93);
-                }
-                errors++;
-              }
-            }
-          }
-          if (data32.requestMs !== void 0) {
-            let data34 = data32.requestMs;
-            if (!(typeof data34 == "number" && (!(data34 % 1) && !isNaN(data34)) && isFinite(data34)) && typeof data34 !== "string") {
-              const err94 = { instancePath: instancePath + "/timeouts/requestMs", schemaPath: "#/$defs/kafkaCluster/properties/timeouts/properties/requestMs/type", keyword: "type", params: { type: schema35.properties.timeouts.properties.requestMs.type }, message: "must be integer,string", schema: schema35.properties.timeouts.properties.requestMs.type, parentSchema: schema35.properties.timeouts.properties.requestMs, data: data34 };
-              if (vErrors === null) {
-                vErrors = [err94];
-              } else {
-                vErrors.push(err94);
-              }
-              errors++;
-            }
-            if (typeof data34 == "number" && isFinite(data34)) {
-              if (data34 < 1 || isNaN(data34)) {
-                const err95 = { instancePath: instancePath + "/timeouts/requestMs", schemaPath: "#/$defs/kafkaCluster/properties/timeouts/properties/requestMs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema35.properties.timeouts.properties.requestMs, data: data34 };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
-            }
-            if (typeof data34 === "string") {
-              if (!pattern4.test(data34)) {
-                const err96 = { instancePath: instancePath + "/timeouts/requestMs", schemaPath: "#/$defs/kafkaCluster/properties/timeouts/properties/requestMs/pattern", keyword: "pattern", params: { pattern: "^\\$\\{|^[0-9]+$" }, message: 'must match pattern "^\\$\\{|^[0-9]+$"', schema: "^\\$\\{|^[0-9]+$", parentSchema: schema35.properties.timeouts.properties.requestMs, data: data34 };
-                if (vErrors === null) {
-                  vErrors = [err96];
-                } else {
-                  vErrors.push(err96);
-                }
-                errors++;
-              }
-            }
-          }
-        } else {
-          const err97 = { instancePath: instancePath + "/timeouts", schemaPath: "#/$defs/kafkaCluster/properties/timeouts/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.timeouts.type, parentSchema: schema35.properties.timeouts, data: data32 };
-          if (vErrors === null) {
-            vErrors = [err97];
-          } else {
-            vErrors.push(err97);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err98 = { instancePath, schemaPath: "#/$defs/kafkaCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
-      if (vErrors === null) {
-        vErrors = [err98];
-      } else {
-        vErrors.push(err98);
-      }
-      errors++;
+  if (_valid2) {
+    const _errs18 = errors;
+    if (!validate26(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+      errors = vErrors.length;
     }
-    var _valid4 = _errs55 === errors;
-    valid17 = _valid4;
-    if (valid17) {
-      var props4 = true;
+    var _valid2 = _errs18 === errors;
+    valid5 = _valid2;
+    if (valid5) {
+      var props2 = true;
     }
   }
-  if (!valid17) {
-    const err99 = { instancePath, schemaPath: "#/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[2].if, parentSchema: schema32.allOf[2], data };
+  if (!valid5) {
+    const err11 = { instancePath, schemaPath: "#/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[2].if, parentSchema: schema32.allOf[2], data };
     if (vErrors === null) {
-      vErrors = [err99];
+      vErrors = [err11];
     } else {
-      vErrors.push(err99);
+      vErrors.push(err11);
     }
     errors++;
   }
-  if (props2 !== true && props4 !== void 0) {
-    if (props4 === true) {
-      props2 = true;
+  if (props0 !== true && props2 !== void 0) {
+    if (props2 === true) {
+      props0 = true;
     } else {
-      props2 = props2 || {};
-      Object.assign(props2, props4);
+      props0 = props0 || {};
+      Object.assign(props0, props2);
     }
   }
-  const _errs109 = errors;
-  let valid31 = true;
-  const _errs110 = errors;
-  if (errors === _errs110) {
+  const _errs20 = errors;
+  let valid7 = true;
+  const _errs21 = errors;
+  if (errors === _errs21) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing8;
-      if (data.type === void 0 && (missing8 = "type")) {
-        const err100 = {};
+      let missing3;
+      if (data.type === void 0 && (missing3 = "type")) {
+        const err12 = {};
         if (vErrors === null) {
-          vErrors = [err100];
+          vErrors = [err12];
         } else {
-          vErrors.push(err100);
+          vErrors.push(err12);
         }
         errors++;
       } else {
         if (data.type !== void 0) {
           if ("snapshot" !== data.type) {
-            const err101 = {};
+            const err13 = {};
             if (vErrors === null) {
-              vErrors = [err101];
+              vErrors = [err13];
             } else {
-              vErrors.push(err101);
+              vErrors.push(err13);
             }
             errors++;
           }
         }
       }
     } else {
-      const err102 = {};
+      const err14 = {};
       if (vErrors === null) {
-        vErrors = [err102];
+        vErrors = [err14];
       } else {
-        vErrors.push(err102);
+        vErrors.push(err14);
       }
       errors++;
     }
   }
-  var _valid7 = _errs110 === errors;
-  errors = _errs109;
+  var _valid3 = _errs21 === errors;
+  errors = _errs20;
   if (vErrors !== null) {
-    if (_errs109) {
-      vErrors.length = _errs109;
+    if (_errs20) {
+      vErrors.length = _errs20;
     } else {
       vErrors = null;
     }
   }
-  if (_valid7) {
-    const _errs113 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.path === void 0) {
-        const err103 = { instancePath, schemaPath: "#/$defs/snapshotCluster/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema36.required, parentSchema: schema36, data };
-        if (vErrors === null) {
-          vErrors = [err103];
-        } else {
-          vErrors.push(err103);
-        }
-        errors++;
-      }
-      if (data.path !== void 0) {
-        let data36 = data.path;
-        if (typeof data36 === "string") {
-          if (func1(data36) < 1) {
-            const err104 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/snapshotCluster/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36.properties.path, data: data36 };
-            if (vErrors === null) {
-              vErrors = [err104];
-            } else {
-              vErrors.push(err104);
-            }
-            errors++;
-          }
-        } else {
-          const err105 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/snapshotCluster/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.properties.path.type, parentSchema: schema36.properties.path, data: data36 };
-          if (vErrors === null) {
-            vErrors = [err105];
-          } else {
-            vErrors.push(err105);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err106 = { instancePath, schemaPath: "#/$defs/snapshotCluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data };
-      if (vErrors === null) {
-        vErrors = [err106];
-      } else {
-        vErrors.push(err106);
-      }
-      errors++;
+  if (_valid3) {
+    const _errs24 = errors;
+    if (!validate28(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+      errors = vErrors.length;
     }
-    var _valid7 = _errs113 === errors;
-    valid31 = _valid7;
-    if (valid31) {
-      var props5 = {};
-      props5.path = true;
-      props5.type = true;
+    var _valid3 = _errs24 === errors;
+    valid7 = _valid3;
+    if (valid7) {
+      var props3 = true;
     }
   }
-  if (!valid31) {
-    const err107 = { instancePath, schemaPath: "#/allOf/3/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[3].if, parentSchema: schema32.allOf[3], data };
+  if (!valid7) {
+    const err15 = { instancePath, schemaPath: "#/allOf/3/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema32.allOf[3].if, parentSchema: schema32.allOf[3], data };
     if (vErrors === null) {
-      vErrors = [err107];
+      vErrors = [err15];
     } else {
-      vErrors.push(err107);
+      vErrors.push(err15);
     }
     errors++;
   }
-  if (props2 !== true && props5 !== void 0) {
-    if (props5 === true) {
-      props2 = true;
+  if (props0 !== true && props3 !== void 0) {
+    if (props3 === true) {
+      props0 = true;
     } else {
-      props2 = props2 || {};
-      Object.assign(props2, props5);
+      props0 = props0 || {};
+      Object.assign(props0, props3);
     }
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err108 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema32.required, parentSchema: schema32, data };
+      const err16 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema32.required, parentSchema: schema32, data };
       if (vErrors === null) {
-        vErrors = [err108];
+        vErrors = [err16];
       } else {
-        vErrors.push(err108);
+        vErrors.push(err16);
       }
       errors++;
     }
-    if (props2 !== true) {
-      props2 = props2 || {};
-      props2.type = true;
+    if (props0 !== true) {
+      props0 = props0 || {};
+      props0.type = true;
     }
     if (data.type !== void 0) {
-      let data37 = data.type;
-      if (!(data37 === "confluent" || data37 === "digitalocean" || data37 === "kafka" || data37 === "snapshot")) {
-        const err109 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema32.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.type.enum, parentSchema: schema32.properties.type, data: data37 };
+      let data4 = data.type;
+      if (!(data4 === "confluent" || data4 === "digitalocean" || data4 === "kafka" || data4 === "snapshot")) {
+        const err17 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema32.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.type.enum, parentSchema: schema32.properties.type, data: data4 };
         if (vErrors === null) {
-          vErrors = [err109];
+          vErrors = [err17];
         } else {
-          vErrors.push(err109);
+          vErrors.push(err17);
         }
         errors++;
       }
     }
   } else {
-    const err110 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err18 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
-      vErrors = [err110];
+      vErrors = [err18];
     } else {
-      vErrors.push(err110);
+      vErrors.push(err18);
     }
     errors++;
   }
   validate21.errors = vErrors;
-  evaluated0.props = props2;
+  evaluated0.props = props0;
   return errors === 0;
 }
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
+  const evaluated0 = validate32.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -10647,10 +12404,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func21.call(schema39.properties, key0)) {
+      if (!func1.call(schema49.properties, key0)) {
         let data0 = data[key0];
         if (typeof data0 !== "string" && !(typeof data0 == "number" && isFinite(data0)) && typeof data0 !== "boolean" && !Array.isArray(data0)) {
-          const err0 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data0 };
+          const err0 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data0 };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -10663,7 +12420,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           for (let i0 = 0; i0 < len0; i0++) {
             let data1 = data0[i0];
             if (typeof data1 !== "string" && !(typeof data1 == "number" && isFinite(data1)) && typeof data1 !== "boolean") {
-              const err1 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data1 };
+              const err1 = { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data1 };
               if (vErrors === null) {
                 vErrors = [err1];
               } else {
@@ -10678,7 +12435,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["cleanup.policy"] !== void 0) {
       let data2 = data["cleanup.policy"];
       if (typeof data2 !== "string" && !(typeof data2 == "number" && isFinite(data2)) && typeof data2 !== "boolean" && !Array.isArray(data2)) {
-        const err2 = { instancePath: instancePath + "/cleanup.policy", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data2 };
+        const err2 = { instancePath: instancePath + "/cleanup.policy", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data2 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -10691,7 +12448,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data3 = data2[i1];
           if (typeof data3 !== "string" && !(typeof data3 == "number" && isFinite(data3)) && typeof data3 !== "boolean") {
-            const err3 = { instancePath: instancePath + "/cleanup.policy/" + i1, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data3 };
+            const err3 = { instancePath: instancePath + "/cleanup.policy/" + i1, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -10705,7 +12462,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.gzip.level"] !== void 0) {
       let data4 = data["compression.gzip.level"];
       if (typeof data4 !== "string" && !(typeof data4 == "number" && isFinite(data4)) && typeof data4 !== "boolean" && !Array.isArray(data4)) {
-        const err4 = { instancePath: instancePath + "/compression.gzip.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data4 };
+        const err4 = { instancePath: instancePath + "/compression.gzip.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data4 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -10718,7 +12475,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i2 = 0; i2 < len2; i2++) {
           let data5 = data4[i2];
           if (typeof data5 !== "string" && !(typeof data5 == "number" && isFinite(data5)) && typeof data5 !== "boolean") {
-            const err5 = { instancePath: instancePath + "/compression.gzip.level/" + i2, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data5 };
+            const err5 = { instancePath: instancePath + "/compression.gzip.level/" + i2, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -10732,7 +12489,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.lz4.level"] !== void 0) {
       let data6 = data["compression.lz4.level"];
       if (typeof data6 !== "string" && !(typeof data6 == "number" && isFinite(data6)) && typeof data6 !== "boolean" && !Array.isArray(data6)) {
-        const err6 = { instancePath: instancePath + "/compression.lz4.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data6 };
+        const err6 = { instancePath: instancePath + "/compression.lz4.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data6 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -10745,7 +12502,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i3 = 0; i3 < len3; i3++) {
           let data7 = data6[i3];
           if (typeof data7 !== "string" && !(typeof data7 == "number" && isFinite(data7)) && typeof data7 !== "boolean") {
-            const err7 = { instancePath: instancePath + "/compression.lz4.level/" + i3, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data7 };
+            const err7 = { instancePath: instancePath + "/compression.lz4.level/" + i3, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data7 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -10759,7 +12516,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.type"] !== void 0) {
       let data8 = data["compression.type"];
       if (typeof data8 !== "string" && !(typeof data8 == "number" && isFinite(data8)) && typeof data8 !== "boolean" && !Array.isArray(data8)) {
-        const err8 = { instancePath: instancePath + "/compression.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data8 };
+        const err8 = { instancePath: instancePath + "/compression.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data8 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -10772,7 +12529,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i4 = 0; i4 < len4; i4++) {
           let data9 = data8[i4];
           if (typeof data9 !== "string" && !(typeof data9 == "number" && isFinite(data9)) && typeof data9 !== "boolean") {
-            const err9 = { instancePath: instancePath + "/compression.type/" + i4, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data9 };
+            const err9 = { instancePath: instancePath + "/compression.type/" + i4, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -10786,7 +12543,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["compression.zstd.level"] !== void 0) {
       let data10 = data["compression.zstd.level"];
       if (typeof data10 !== "string" && !(typeof data10 == "number" && isFinite(data10)) && typeof data10 !== "boolean" && !Array.isArray(data10)) {
-        const err10 = { instancePath: instancePath + "/compression.zstd.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data10 };
+        const err10 = { instancePath: instancePath + "/compression.zstd.level", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data10 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -10799,7 +12556,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i5 = 0; i5 < len5; i5++) {
           let data11 = data10[i5];
           if (typeof data11 !== "string" && !(typeof data11 == "number" && isFinite(data11)) && typeof data11 !== "boolean") {
-            const err11 = { instancePath: instancePath + "/compression.zstd.level/" + i5, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data11 };
+            const err11 = { instancePath: instancePath + "/compression.zstd.level/" + i5, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data11 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -10813,7 +12570,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     if (data["delete.retention.ms"] !== void 0) {
       let data12 = data["delete.retention.ms"];
       if (typeof data12 !== "string" && !(typeof data12 == "number" && isFinite(data12)) && typeof data12 !== "boolean" && !Array.isArray(data12)) {
-        const err12 = { instancePath: instancePath + "/delete.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data12 };
+        const err12 = { instancePath: instancePath + "/delete.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data12 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -10826,7 +12583,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i6 = 0; i6 < len6; i6++) {
           let data13 = data12[i6];
           if (typeof data13 !== "string" && !(typeof data13 == "number" && isFinite(data13)) && typeof data13 !== "boolean") {
-            const err13 = { instancePath: instancePath + "/delete.retention.ms/" + i6, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data13 };
+            const err13 = { instancePath: instancePath + "/delete.retention.ms/" + i6, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data13 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -10837,10 +12594,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["file.delete.delay.ms"] !== void 0) {
-      let data14 = data["file.delete.delay.ms"];
+    if (data["errors.deadletterqueue.group.enable"] !== void 0) {
+      let data14 = data["errors.deadletterqueue.group.enable"];
       if (typeof data14 !== "string" && !(typeof data14 == "number" && isFinite(data14)) && typeof data14 !== "boolean" && !Array.isArray(data14)) {
-        const err14 = { instancePath: instancePath + "/file.delete.delay.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data14 };
+        const err14 = { instancePath: instancePath + "/errors.deadletterqueue.group.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data14 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -10853,7 +12610,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i7 = 0; i7 < len7; i7++) {
           let data15 = data14[i7];
           if (typeof data15 !== "string" && !(typeof data15 == "number" && isFinite(data15)) && typeof data15 !== "boolean") {
-            const err15 = { instancePath: instancePath + "/file.delete.delay.ms/" + i7, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data15 };
+            const err15 = { instancePath: instancePath + "/errors.deadletterqueue.group.enable/" + i7, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data15 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -10864,10 +12621,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["flush.messages"] !== void 0) {
-      let data16 = data["flush.messages"];
+    if (data["file.delete.delay.ms"] !== void 0) {
+      let data16 = data["file.delete.delay.ms"];
       if (typeof data16 !== "string" && !(typeof data16 == "number" && isFinite(data16)) && typeof data16 !== "boolean" && !Array.isArray(data16)) {
-        const err16 = { instancePath: instancePath + "/flush.messages", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data16 };
+        const err16 = { instancePath: instancePath + "/file.delete.delay.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data16 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -10880,7 +12637,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i8 = 0; i8 < len8; i8++) {
           let data17 = data16[i8];
           if (typeof data17 !== "string" && !(typeof data17 == "number" && isFinite(data17)) && typeof data17 !== "boolean") {
-            const err17 = { instancePath: instancePath + "/flush.messages/" + i8, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data17 };
+            const err17 = { instancePath: instancePath + "/file.delete.delay.ms/" + i8, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data17 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -10891,10 +12648,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["flush.ms"] !== void 0) {
-      let data18 = data["flush.ms"];
+    if (data["flush.messages"] !== void 0) {
+      let data18 = data["flush.messages"];
       if (typeof data18 !== "string" && !(typeof data18 == "number" && isFinite(data18)) && typeof data18 !== "boolean" && !Array.isArray(data18)) {
-        const err18 = { instancePath: instancePath + "/flush.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data18 };
+        const err18 = { instancePath: instancePath + "/flush.messages", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data18 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -10907,7 +12664,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i9 = 0; i9 < len9; i9++) {
           let data19 = data18[i9];
           if (typeof data19 !== "string" && !(typeof data19 == "number" && isFinite(data19)) && typeof data19 !== "boolean") {
-            const err19 = { instancePath: instancePath + "/flush.ms/" + i9, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data19 };
+            const err19 = { instancePath: instancePath + "/flush.messages/" + i9, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data19 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -10918,10 +12675,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["follower.replication.throttled.replicas"] !== void 0) {
-      let data20 = data["follower.replication.throttled.replicas"];
+    if (data["flush.ms"] !== void 0) {
+      let data20 = data["flush.ms"];
       if (typeof data20 !== "string" && !(typeof data20 == "number" && isFinite(data20)) && typeof data20 !== "boolean" && !Array.isArray(data20)) {
-        const err20 = { instancePath: instancePath + "/follower.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data20 };
+        const err20 = { instancePath: instancePath + "/flush.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data20 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -10934,7 +12691,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i10 = 0; i10 < len10; i10++) {
           let data21 = data20[i10];
           if (typeof data21 !== "string" && !(typeof data21 == "number" && isFinite(data21)) && typeof data21 !== "boolean") {
-            const err21 = { instancePath: instancePath + "/follower.replication.throttled.replicas/" + i10, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data21 };
+            const err21 = { instancePath: instancePath + "/flush.ms/" + i10, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data21 };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -10945,10 +12702,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["index.interval.bytes"] !== void 0) {
-      let data22 = data["index.interval.bytes"];
+    if (data["follower.replication.throttled.replicas"] !== void 0) {
+      let data22 = data["follower.replication.throttled.replicas"];
       if (typeof data22 !== "string" && !(typeof data22 == "number" && isFinite(data22)) && typeof data22 !== "boolean" && !Array.isArray(data22)) {
-        const err22 = { instancePath: instancePath + "/index.interval.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data22 };
+        const err22 = { instancePath: instancePath + "/follower.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data22 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -10961,7 +12718,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i11 = 0; i11 < len11; i11++) {
           let data23 = data22[i11];
           if (typeof data23 !== "string" && !(typeof data23 == "number" && isFinite(data23)) && typeof data23 !== "boolean") {
-            const err23 = { instancePath: instancePath + "/index.interval.bytes/" + i11, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data23 };
+            const err23 = { instancePath: instancePath + "/follower.replication.throttled.replicas/" + i11, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data23 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -10972,10 +12729,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["leader.replication.throttled.replicas"] !== void 0) {
-      let data24 = data["leader.replication.throttled.replicas"];
+    if (data["index.interval.bytes"] !== void 0) {
+      let data24 = data["index.interval.bytes"];
       if (typeof data24 !== "string" && !(typeof data24 == "number" && isFinite(data24)) && typeof data24 !== "boolean" && !Array.isArray(data24)) {
-        const err24 = { instancePath: instancePath + "/leader.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data24 };
+        const err24 = { instancePath: instancePath + "/index.interval.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data24 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -10988,7 +12745,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i12 = 0; i12 < len12; i12++) {
           let data25 = data24[i12];
           if (typeof data25 !== "string" && !(typeof data25 == "number" && isFinite(data25)) && typeof data25 !== "boolean") {
-            const err25 = { instancePath: instancePath + "/leader.replication.throttled.replicas/" + i12, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data25 };
+            const err25 = { instancePath: instancePath + "/index.interval.bytes/" + i12, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data25 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -10999,10 +12756,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["local.retention.bytes"] !== void 0) {
-      let data26 = data["local.retention.bytes"];
+    if (data["internal.segment.bytes"] !== void 0) {
+      let data26 = data["internal.segment.bytes"];
       if (typeof data26 !== "string" && !(typeof data26 == "number" && isFinite(data26)) && typeof data26 !== "boolean" && !Array.isArray(data26)) {
-        const err26 = { instancePath: instancePath + "/local.retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data26 };
+        const err26 = { instancePath: instancePath + "/internal.segment.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data26 };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -11015,7 +12772,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i13 = 0; i13 < len13; i13++) {
           let data27 = data26[i13];
           if (typeof data27 !== "string" && !(typeof data27 == "number" && isFinite(data27)) && typeof data27 !== "boolean") {
-            const err27 = { instancePath: instancePath + "/local.retention.bytes/" + i13, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data27 };
+            const err27 = { instancePath: instancePath + "/internal.segment.bytes/" + i13, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data27 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -11026,10 +12783,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["local.retention.ms"] !== void 0) {
-      let data28 = data["local.retention.ms"];
+    if (data["leader.replication.throttled.replicas"] !== void 0) {
+      let data28 = data["leader.replication.throttled.replicas"];
       if (typeof data28 !== "string" && !(typeof data28 == "number" && isFinite(data28)) && typeof data28 !== "boolean" && !Array.isArray(data28)) {
-        const err28 = { instancePath: instancePath + "/local.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data28 };
+        const err28 = { instancePath: instancePath + "/leader.replication.throttled.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data28 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -11042,7 +12799,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i14 = 0; i14 < len14; i14++) {
           let data29 = data28[i14];
           if (typeof data29 !== "string" && !(typeof data29 == "number" && isFinite(data29)) && typeof data29 !== "boolean") {
-            const err29 = { instancePath: instancePath + "/local.retention.ms/" + i14, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data29 };
+            const err29 = { instancePath: instancePath + "/leader.replication.throttled.replicas/" + i14, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data29 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -11053,10 +12810,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["max.compaction.lag.ms"] !== void 0) {
-      let data30 = data["max.compaction.lag.ms"];
+    if (data["local.retention.bytes"] !== void 0) {
+      let data30 = data["local.retention.bytes"];
       if (typeof data30 !== "string" && !(typeof data30 == "number" && isFinite(data30)) && typeof data30 !== "boolean" && !Array.isArray(data30)) {
-        const err30 = { instancePath: instancePath + "/max.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data30 };
+        const err30 = { instancePath: instancePath + "/local.retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data30 };
         if (vErrors === null) {
           vErrors = [err30];
         } else {
@@ -11069,7 +12826,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i15 = 0; i15 < len15; i15++) {
           let data31 = data30[i15];
           if (typeof data31 !== "string" && !(typeof data31 == "number" && isFinite(data31)) && typeof data31 !== "boolean") {
-            const err31 = { instancePath: instancePath + "/max.compaction.lag.ms/" + i15, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data31 };
+            const err31 = { instancePath: instancePath + "/local.retention.bytes/" + i15, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data31 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -11080,10 +12837,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["max.message.bytes"] !== void 0) {
-      let data32 = data["max.message.bytes"];
+    if (data["local.retention.ms"] !== void 0) {
+      let data32 = data["local.retention.ms"];
       if (typeof data32 !== "string" && !(typeof data32 == "number" && isFinite(data32)) && typeof data32 !== "boolean" && !Array.isArray(data32)) {
-        const err32 = { instancePath: instancePath + "/max.message.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data32 };
+        const err32 = { instancePath: instancePath + "/local.retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data32 };
         if (vErrors === null) {
           vErrors = [err32];
         } else {
@@ -11096,7 +12853,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i16 = 0; i16 < len16; i16++) {
           let data33 = data32[i16];
           if (typeof data33 !== "string" && !(typeof data33 == "number" && isFinite(data33)) && typeof data33 !== "boolean") {
-            const err33 = { instancePath: instancePath + "/max.message.bytes/" + i16, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data33 };
+            const err33 = { instancePath: instancePath + "/local.retention.ms/" + i16, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data33 };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -11107,10 +12864,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.downconversion.enable"] !== void 0) {
-      let data34 = data["message.downconversion.enable"];
+    if (data["max.compaction.lag.ms"] !== void 0) {
+      let data34 = data["max.compaction.lag.ms"];
       if (typeof data34 !== "string" && !(typeof data34 == "number" && isFinite(data34)) && typeof data34 !== "boolean" && !Array.isArray(data34)) {
-        const err34 = { instancePath: instancePath + "/message.downconversion.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data34 };
+        const err34 = { instancePath: instancePath + "/max.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data34 };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -11123,7 +12880,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i17 = 0; i17 < len17; i17++) {
           let data35 = data34[i17];
           if (typeof data35 !== "string" && !(typeof data35 == "number" && isFinite(data35)) && typeof data35 !== "boolean") {
-            const err35 = { instancePath: instancePath + "/message.downconversion.enable/" + i17, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data35 };
+            const err35 = { instancePath: instancePath + "/max.compaction.lag.ms/" + i17, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data35 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -11134,10 +12891,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.format.version"] !== void 0) {
-      let data36 = data["message.format.version"];
+    if (data["max.decompressed.message.bytes"] !== void 0) {
+      let data36 = data["max.decompressed.message.bytes"];
       if (typeof data36 !== "string" && !(typeof data36 == "number" && isFinite(data36)) && typeof data36 !== "boolean" && !Array.isArray(data36)) {
-        const err36 = { instancePath: instancePath + "/message.format.version", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data36 };
+        const err36 = { instancePath: instancePath + "/max.decompressed.message.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data36 };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -11150,7 +12907,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i18 = 0; i18 < len18; i18++) {
           let data37 = data36[i18];
           if (typeof data37 !== "string" && !(typeof data37 == "number" && isFinite(data37)) && typeof data37 !== "boolean") {
-            const err37 = { instancePath: instancePath + "/message.format.version/" + i18, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data37 };
+            const err37 = { instancePath: instancePath + "/max.decompressed.message.bytes/" + i18, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data37 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -11161,10 +12918,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.timestamp.after.max.ms"] !== void 0) {
-      let data38 = data["message.timestamp.after.max.ms"];
+    if (data["max.message.bytes"] !== void 0) {
+      let data38 = data["max.message.bytes"];
       if (typeof data38 !== "string" && !(typeof data38 == "number" && isFinite(data38)) && typeof data38 !== "boolean" && !Array.isArray(data38)) {
-        const err38 = { instancePath: instancePath + "/message.timestamp.after.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data38 };
+        const err38 = { instancePath: instancePath + "/max.message.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data38 };
         if (vErrors === null) {
           vErrors = [err38];
         } else {
@@ -11177,7 +12934,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i19 = 0; i19 < len19; i19++) {
           let data39 = data38[i19];
           if (typeof data39 !== "string" && !(typeof data39 == "number" && isFinite(data39)) && typeof data39 !== "boolean") {
-            const err39 = { instancePath: instancePath + "/message.timestamp.after.max.ms/" + i19, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data39 };
+            const err39 = { instancePath: instancePath + "/max.message.bytes/" + i19, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data39 };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -11188,10 +12945,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.timestamp.before.max.ms"] !== void 0) {
-      let data40 = data["message.timestamp.before.max.ms"];
+    if (data["message.downconversion.enable"] !== void 0) {
+      let data40 = data["message.downconversion.enable"];
       if (typeof data40 !== "string" && !(typeof data40 == "number" && isFinite(data40)) && typeof data40 !== "boolean" && !Array.isArray(data40)) {
-        const err40 = { instancePath: instancePath + "/message.timestamp.before.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data40 };
+        const err40 = { instancePath: instancePath + "/message.downconversion.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data40 };
         if (vErrors === null) {
           vErrors = [err40];
         } else {
@@ -11204,7 +12961,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i20 = 0; i20 < len20; i20++) {
           let data41 = data40[i20];
           if (typeof data41 !== "string" && !(typeof data41 == "number" && isFinite(data41)) && typeof data41 !== "boolean") {
-            const err41 = { instancePath: instancePath + "/message.timestamp.before.max.ms/" + i20, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data41 };
+            const err41 = { instancePath: instancePath + "/message.downconversion.enable/" + i20, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data41 };
             if (vErrors === null) {
               vErrors = [err41];
             } else {
@@ -11215,10 +12972,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.timestamp.difference.max.ms"] !== void 0) {
-      let data42 = data["message.timestamp.difference.max.ms"];
+    if (data["message.format.version"] !== void 0) {
+      let data42 = data["message.format.version"];
       if (typeof data42 !== "string" && !(typeof data42 == "number" && isFinite(data42)) && typeof data42 !== "boolean" && !Array.isArray(data42)) {
-        const err42 = { instancePath: instancePath + "/message.timestamp.difference.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data42 };
+        const err42 = { instancePath: instancePath + "/message.format.version", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data42 };
         if (vErrors === null) {
           vErrors = [err42];
         } else {
@@ -11231,7 +12988,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i21 = 0; i21 < len21; i21++) {
           let data43 = data42[i21];
           if (typeof data43 !== "string" && !(typeof data43 == "number" && isFinite(data43)) && typeof data43 !== "boolean") {
-            const err43 = { instancePath: instancePath + "/message.timestamp.difference.max.ms/" + i21, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data43 };
+            const err43 = { instancePath: instancePath + "/message.format.version/" + i21, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data43 };
             if (vErrors === null) {
               vErrors = [err43];
             } else {
@@ -11242,10 +12999,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["message.timestamp.type"] !== void 0) {
-      let data44 = data["message.timestamp.type"];
+    if (data["message.timestamp.after.max.ms"] !== void 0) {
+      let data44 = data["message.timestamp.after.max.ms"];
       if (typeof data44 !== "string" && !(typeof data44 == "number" && isFinite(data44)) && typeof data44 !== "boolean" && !Array.isArray(data44)) {
-        const err44 = { instancePath: instancePath + "/message.timestamp.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data44 };
+        const err44 = { instancePath: instancePath + "/message.timestamp.after.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data44 };
         if (vErrors === null) {
           vErrors = [err44];
         } else {
@@ -11258,7 +13015,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i22 = 0; i22 < len22; i22++) {
           let data45 = data44[i22];
           if (typeof data45 !== "string" && !(typeof data45 == "number" && isFinite(data45)) && typeof data45 !== "boolean") {
-            const err45 = { instancePath: instancePath + "/message.timestamp.type/" + i22, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data45 };
+            const err45 = { instancePath: instancePath + "/message.timestamp.after.max.ms/" + i22, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data45 };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
@@ -11269,10 +13026,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["min.cleanable.dirty.ratio"] !== void 0) {
-      let data46 = data["min.cleanable.dirty.ratio"];
+    if (data["message.timestamp.before.max.ms"] !== void 0) {
+      let data46 = data["message.timestamp.before.max.ms"];
       if (typeof data46 !== "string" && !(typeof data46 == "number" && isFinite(data46)) && typeof data46 !== "boolean" && !Array.isArray(data46)) {
-        const err46 = { instancePath: instancePath + "/min.cleanable.dirty.ratio", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data46 };
+        const err46 = { instancePath: instancePath + "/message.timestamp.before.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data46 };
         if (vErrors === null) {
           vErrors = [err46];
         } else {
@@ -11285,7 +13042,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i23 = 0; i23 < len23; i23++) {
           let data47 = data46[i23];
           if (typeof data47 !== "string" && !(typeof data47 == "number" && isFinite(data47)) && typeof data47 !== "boolean") {
-            const err47 = { instancePath: instancePath + "/min.cleanable.dirty.ratio/" + i23, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data47 };
+            const err47 = { instancePath: instancePath + "/message.timestamp.before.max.ms/" + i23, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data47 };
             if (vErrors === null) {
               vErrors = [err47];
             } else {
@@ -11296,10 +13053,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["min.compaction.lag.ms"] !== void 0) {
-      let data48 = data["min.compaction.lag.ms"];
+    if (data["message.timestamp.difference.max.ms"] !== void 0) {
+      let data48 = data["message.timestamp.difference.max.ms"];
       if (typeof data48 !== "string" && !(typeof data48 == "number" && isFinite(data48)) && typeof data48 !== "boolean" && !Array.isArray(data48)) {
-        const err48 = { instancePath: instancePath + "/min.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data48 };
+        const err48 = { instancePath: instancePath + "/message.timestamp.difference.max.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data48 };
         if (vErrors === null) {
           vErrors = [err48];
         } else {
@@ -11312,7 +13069,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i24 = 0; i24 < len24; i24++) {
           let data49 = data48[i24];
           if (typeof data49 !== "string" && !(typeof data49 == "number" && isFinite(data49)) && typeof data49 !== "boolean") {
-            const err49 = { instancePath: instancePath + "/min.compaction.lag.ms/" + i24, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data49 };
+            const err49 = { instancePath: instancePath + "/message.timestamp.difference.max.ms/" + i24, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data49 };
             if (vErrors === null) {
               vErrors = [err49];
             } else {
@@ -11323,10 +13080,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["min.insync.replicas"] !== void 0) {
-      let data50 = data["min.insync.replicas"];
+    if (data["message.timestamp.type"] !== void 0) {
+      let data50 = data["message.timestamp.type"];
       if (typeof data50 !== "string" && !(typeof data50 == "number" && isFinite(data50)) && typeof data50 !== "boolean" && !Array.isArray(data50)) {
-        const err50 = { instancePath: instancePath + "/min.insync.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data50 };
+        const err50 = { instancePath: instancePath + "/message.timestamp.type", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data50 };
         if (vErrors === null) {
           vErrors = [err50];
         } else {
@@ -11339,7 +13096,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i25 = 0; i25 < len25; i25++) {
           let data51 = data50[i25];
           if (typeof data51 !== "string" && !(typeof data51 == "number" && isFinite(data51)) && typeof data51 !== "boolean") {
-            const err51 = { instancePath: instancePath + "/min.insync.replicas/" + i25, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data51 };
+            const err51 = { instancePath: instancePath + "/message.timestamp.type/" + i25, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data51 };
             if (vErrors === null) {
               vErrors = [err51];
             } else {
@@ -11350,10 +13107,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data.preallocate !== void 0) {
-      let data52 = data.preallocate;
+    if (data["min.cleanable.dirty.ratio"] !== void 0) {
+      let data52 = data["min.cleanable.dirty.ratio"];
       if (typeof data52 !== "string" && !(typeof data52 == "number" && isFinite(data52)) && typeof data52 !== "boolean" && !Array.isArray(data52)) {
-        const err52 = { instancePath: instancePath + "/preallocate", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data52 };
+        const err52 = { instancePath: instancePath + "/min.cleanable.dirty.ratio", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data52 };
         if (vErrors === null) {
           vErrors = [err52];
         } else {
@@ -11366,7 +13123,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i26 = 0; i26 < len26; i26++) {
           let data53 = data52[i26];
           if (typeof data53 !== "string" && !(typeof data53 == "number" && isFinite(data53)) && typeof data53 !== "boolean") {
-            const err53 = { instancePath: instancePath + "/preallocate/" + i26, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data53 };
+            const err53 = { instancePath: instancePath + "/min.cleanable.dirty.ratio/" + i26, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data53 };
             if (vErrors === null) {
               vErrors = [err53];
             } else {
@@ -11377,10 +13134,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["remote.log.copy.disable"] !== void 0) {
-      let data54 = data["remote.log.copy.disable"];
+    if (data["min.compaction.lag.ms"] !== void 0) {
+      let data54 = data["min.compaction.lag.ms"];
       if (typeof data54 !== "string" && !(typeof data54 == "number" && isFinite(data54)) && typeof data54 !== "boolean" && !Array.isArray(data54)) {
-        const err54 = { instancePath: instancePath + "/remote.log.copy.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data54 };
+        const err54 = { instancePath: instancePath + "/min.compaction.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data54 };
         if (vErrors === null) {
           vErrors = [err54];
         } else {
@@ -11393,7 +13150,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i27 = 0; i27 < len27; i27++) {
           let data55 = data54[i27];
           if (typeof data55 !== "string" && !(typeof data55 == "number" && isFinite(data55)) && typeof data55 !== "boolean") {
-            const err55 = { instancePath: instancePath + "/remote.log.copy.disable/" + i27, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data55 };
+            const err55 = { instancePath: instancePath + "/min.compaction.lag.ms/" + i27, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data55 };
             if (vErrors === null) {
               vErrors = [err55];
             } else {
@@ -11404,10 +13161,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["remote.log.delete.on.disable"] !== void 0) {
-      let data56 = data["remote.log.delete.on.disable"];
+    if (data["min.insync.replicas"] !== void 0) {
+      let data56 = data["min.insync.replicas"];
       if (typeof data56 !== "string" && !(typeof data56 == "number" && isFinite(data56)) && typeof data56 !== "boolean" && !Array.isArray(data56)) {
-        const err56 = { instancePath: instancePath + "/remote.log.delete.on.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data56 };
+        const err56 = { instancePath: instancePath + "/min.insync.replicas", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data56 };
         if (vErrors === null) {
           vErrors = [err56];
         } else {
@@ -11420,7 +13177,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i28 = 0; i28 < len28; i28++) {
           let data57 = data56[i28];
           if (typeof data57 !== "string" && !(typeof data57 == "number" && isFinite(data57)) && typeof data57 !== "boolean") {
-            const err57 = { instancePath: instancePath + "/remote.log.delete.on.disable/" + i28, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data57 };
+            const err57 = { instancePath: instancePath + "/min.insync.replicas/" + i28, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data57 };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -11431,10 +13188,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["remote.storage.enable"] !== void 0) {
-      let data58 = data["remote.storage.enable"];
+    if (data.preallocate !== void 0) {
+      let data58 = data.preallocate;
       if (typeof data58 !== "string" && !(typeof data58 == "number" && isFinite(data58)) && typeof data58 !== "boolean" && !Array.isArray(data58)) {
-        const err58 = { instancePath: instancePath + "/remote.storage.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data58 };
+        const err58 = { instancePath: instancePath + "/preallocate", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data58 };
         if (vErrors === null) {
           vErrors = [err58];
         } else {
@@ -11447,7 +13204,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i29 = 0; i29 < len29; i29++) {
           let data59 = data58[i29];
           if (typeof data59 !== "string" && !(typeof data59 == "number" && isFinite(data59)) && typeof data59 !== "boolean") {
-            const err59 = { instancePath: instancePath + "/remote.storage.enable/" + i29, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data59 };
+            const err59 = { instancePath: instancePath + "/preallocate/" + i29, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data59 };
             if (vErrors === null) {
               vErrors = [err59];
             } else {
@@ -11458,10 +13215,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["retention.bytes"] !== void 0) {
-      let data60 = data["retention.bytes"];
+    if (data["remote.copy.lag.bytes"] !== void 0) {
+      let data60 = data["remote.copy.lag.bytes"];
       if (typeof data60 !== "string" && !(typeof data60 == "number" && isFinite(data60)) && typeof data60 !== "boolean" && !Array.isArray(data60)) {
-        const err60 = { instancePath: instancePath + "/retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data60 };
+        const err60 = { instancePath: instancePath + "/remote.copy.lag.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data60 };
         if (vErrors === null) {
           vErrors = [err60];
         } else {
@@ -11474,7 +13231,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i30 = 0; i30 < len30; i30++) {
           let data61 = data60[i30];
           if (typeof data61 !== "string" && !(typeof data61 == "number" && isFinite(data61)) && typeof data61 !== "boolean") {
-            const err61 = { instancePath: instancePath + "/retention.bytes/" + i30, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data61 };
+            const err61 = { instancePath: instancePath + "/remote.copy.lag.bytes/" + i30, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data61 };
             if (vErrors === null) {
               vErrors = [err61];
             } else {
@@ -11485,10 +13242,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["retention.ms"] !== void 0) {
-      let data62 = data["retention.ms"];
+    if (data["remote.copy.lag.ms"] !== void 0) {
+      let data62 = data["remote.copy.lag.ms"];
       if (typeof data62 !== "string" && !(typeof data62 == "number" && isFinite(data62)) && typeof data62 !== "boolean" && !Array.isArray(data62)) {
-        const err62 = { instancePath: instancePath + "/retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data62 };
+        const err62 = { instancePath: instancePath + "/remote.copy.lag.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data62 };
         if (vErrors === null) {
           vErrors = [err62];
         } else {
@@ -11501,7 +13258,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i31 = 0; i31 < len31; i31++) {
           let data63 = data62[i31];
           if (typeof data63 !== "string" && !(typeof data63 == "number" && isFinite(data63)) && typeof data63 !== "boolean") {
-            const err63 = { instancePath: instancePath + "/retention.ms/" + i31, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data63 };
+            const err63 = { instancePath: instancePath + "/remote.copy.lag.ms/" + i31, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data63 };
             if (vErrors === null) {
               vErrors = [err63];
             } else {
@@ -11512,10 +13269,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["segment.bytes"] !== void 0) {
-      let data64 = data["segment.bytes"];
+    if (data["remote.log.copy.disable"] !== void 0) {
+      let data64 = data["remote.log.copy.disable"];
       if (typeof data64 !== "string" && !(typeof data64 == "number" && isFinite(data64)) && typeof data64 !== "boolean" && !Array.isArray(data64)) {
-        const err64 = { instancePath: instancePath + "/segment.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data64 };
+        const err64 = { instancePath: instancePath + "/remote.log.copy.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data64 };
         if (vErrors === null) {
           vErrors = [err64];
         } else {
@@ -11528,7 +13285,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i32 = 0; i32 < len32; i32++) {
           let data65 = data64[i32];
           if (typeof data65 !== "string" && !(typeof data65 == "number" && isFinite(data65)) && typeof data65 !== "boolean") {
-            const err65 = { instancePath: instancePath + "/segment.bytes/" + i32, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data65 };
+            const err65 = { instancePath: instancePath + "/remote.log.copy.disable/" + i32, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data65 };
             if (vErrors === null) {
               vErrors = [err65];
             } else {
@@ -11539,10 +13296,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["segment.index.bytes"] !== void 0) {
-      let data66 = data["segment.index.bytes"];
+    if (data["remote.log.delete.on.disable"] !== void 0) {
+      let data66 = data["remote.log.delete.on.disable"];
       if (typeof data66 !== "string" && !(typeof data66 == "number" && isFinite(data66)) && typeof data66 !== "boolean" && !Array.isArray(data66)) {
-        const err66 = { instancePath: instancePath + "/segment.index.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data66 };
+        const err66 = { instancePath: instancePath + "/remote.log.delete.on.disable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data66 };
         if (vErrors === null) {
           vErrors = [err66];
         } else {
@@ -11555,7 +13312,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i33 = 0; i33 < len33; i33++) {
           let data67 = data66[i33];
           if (typeof data67 !== "string" && !(typeof data67 == "number" && isFinite(data67)) && typeof data67 !== "boolean") {
-            const err67 = { instancePath: instancePath + "/segment.index.bytes/" + i33, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data67 };
+            const err67 = { instancePath: instancePath + "/remote.log.delete.on.disable/" + i33, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data67 };
             if (vErrors === null) {
               vErrors = [err67];
             } else {
@@ -11566,10 +13323,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["segment.jitter.ms"] !== void 0) {
-      let data68 = data["segment.jitter.ms"];
+    if (data["remote.storage.enable"] !== void 0) {
+      let data68 = data["remote.storage.enable"];
       if (typeof data68 !== "string" && !(typeof data68 == "number" && isFinite(data68)) && typeof data68 !== "boolean" && !Array.isArray(data68)) {
-        const err68 = { instancePath: instancePath + "/segment.jitter.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data68 };
+        const err68 = { instancePath: instancePath + "/remote.storage.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data68 };
         if (vErrors === null) {
           vErrors = [err68];
         } else {
@@ -11582,7 +13339,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i34 = 0; i34 < len34; i34++) {
           let data69 = data68[i34];
           if (typeof data69 !== "string" && !(typeof data69 == "number" && isFinite(data69)) && typeof data69 !== "boolean") {
-            const err69 = { instancePath: instancePath + "/segment.jitter.ms/" + i34, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data69 };
+            const err69 = { instancePath: instancePath + "/remote.storage.enable/" + i34, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data69 };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
@@ -11593,10 +13350,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["segment.ms"] !== void 0) {
-      let data70 = data["segment.ms"];
+    if (data["retention.bytes"] !== void 0) {
+      let data70 = data["retention.bytes"];
       if (typeof data70 !== "string" && !(typeof data70 == "number" && isFinite(data70)) && typeof data70 !== "boolean" && !Array.isArray(data70)) {
-        const err70 = { instancePath: instancePath + "/segment.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data70 };
+        const err70 = { instancePath: instancePath + "/retention.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data70 };
         if (vErrors === null) {
           vErrors = [err70];
         } else {
@@ -11609,7 +13366,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i35 = 0; i35 < len35; i35++) {
           let data71 = data70[i35];
           if (typeof data71 !== "string" && !(typeof data71 == "number" && isFinite(data71)) && typeof data71 !== "boolean") {
-            const err71 = { instancePath: instancePath + "/segment.ms/" + i35, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data71 };
+            const err71 = { instancePath: instancePath + "/retention.bytes/" + i35, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data71 };
             if (vErrors === null) {
               vErrors = [err71];
             } else {
@@ -11620,10 +13377,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data["unclean.leader.election.enable"] !== void 0) {
-      let data72 = data["unclean.leader.election.enable"];
+    if (data["retention.ms"] !== void 0) {
+      let data72 = data["retention.ms"];
       if (typeof data72 !== "string" && !(typeof data72 == "number" && isFinite(data72)) && typeof data72 !== "boolean" && !Array.isArray(data72)) {
-        const err72 = { instancePath: instancePath + "/unclean.leader.election.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data72 };
+        const err72 = { instancePath: instancePath + "/retention.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data72 };
         if (vErrors === null) {
           vErrors = [err72];
         } else {
@@ -11636,7 +13393,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i36 = 0; i36 < len36; i36++) {
           let data73 = data72[i36];
           if (typeof data73 !== "string" && !(typeof data73 == "number" && isFinite(data73)) && typeof data73 !== "boolean") {
-            const err73 = { instancePath: instancePath + "/unclean.leader.election.enable/" + i36, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data73 };
+            const err73 = { instancePath: instancePath + "/retention.ms/" + i36, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data73 };
             if (vErrors === null) {
               vErrors = [err73];
             } else {
@@ -11647,227 +13404,151 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-  } else {
-    const err74 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
-    if (vErrors === null) {
-      vErrors = [err74];
-    } else {
-      vErrors.push(err74);
-    }
-    errors++;
-  }
-  validate24.errors = vErrors;
-  return errors === 0;
-}
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate23.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      if (!(key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema38, data };
+    if (data["segment.bytes"] !== void 0) {
+      let data74 = data["segment.bytes"];
+      if (typeof data74 !== "string" && !(typeof data74 == "number" && isFinite(data74)) && typeof data74 !== "boolean" && !Array.isArray(data74)) {
+        const err74 = { instancePath: instancePath + "/segment.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data74 };
         if (vErrors === null) {
-          vErrors = [err0];
+          vErrors = [err74];
         } else {
-          vErrors.push(err0);
+          vErrors.push(err74);
         }
         errors++;
       }
-    }
-    if (data.partitions !== void 0) {
-      let data0 = data.partitions;
-      if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema38.properties.partitions.type, parentSchema: schema38.properties.partitions, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number" && isFinite(data0)) {
-        if (data0 < 1 || isNaN(data0)) {
-          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema38.properties.partitions, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
+      if (Array.isArray(data74)) {
+        const len37 = data74.length;
+        for (let i37 = 0; i37 < len37; i37++) {
+          let data75 = data74[i37];
+          if (typeof data75 !== "string" && !(typeof data75 == "number" && isFinite(data75)) && typeof data75 !== "boolean") {
+            const err75 = { instancePath: instancePath + "/segment.bytes/" + i37, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data75 };
+            if (vErrors === null) {
+              vErrors = [err75];
+            } else {
+              vErrors.push(err75);
+            }
+            errors++;
           }
-          errors++;
         }
       }
     }
-    if (data.replicationFactor !== void 0) {
-      let data1 = data.replicationFactor;
-      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema38.properties.replicationFactor.type, parentSchema: schema38.properties.replicationFactor, data: data1 };
+    if (data["segment.index.bytes"] !== void 0) {
+      let data76 = data["segment.index.bytes"];
+      if (typeof data76 !== "string" && !(typeof data76 == "number" && isFinite(data76)) && typeof data76 !== "boolean" && !Array.isArray(data76)) {
+        const err76 = { instancePath: instancePath + "/segment.index.bytes", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data76 };
         if (vErrors === null) {
-          vErrors = [err3];
+          vErrors = [err76];
         } else {
-          vErrors.push(err3);
+          vErrors.push(err76);
         }
         errors++;
       }
-      if (typeof data1 == "number" && isFinite(data1)) {
-        if (data1 > 32767 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema38.properties.replicationFactor, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
+      if (Array.isArray(data76)) {
+        const len38 = data76.length;
+        for (let i38 = 0; i38 < len38; i38++) {
+          let data77 = data76[i38];
+          if (typeof data77 !== "string" && !(typeof data77 == "number" && isFinite(data77)) && typeof data77 !== "boolean") {
+            const err77 = { instancePath: instancePath + "/segment.index.bytes/" + i38, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data77 };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
           }
-          errors++;
-        }
-        if (data1 < 1 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema38.properties.replicationFactor, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
         }
       }
     }
-    if (data.config !== void 0) {
-      if (!validate24(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema38.type, parentSchema: schema38, data };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
-  validate23.errors = vErrors;
-  return errors === 0;
-}
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate27.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema77.required, parentSchema: schema77, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "name" || key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema77, data };
+    if (data["segment.jitter.ms"] !== void 0) {
+      let data78 = data["segment.jitter.ms"];
+      if (typeof data78 !== "string" && !(typeof data78 == "number" && isFinite(data78)) && typeof data78 !== "boolean" && !Array.isArray(data78)) {
+        const err78 = { instancePath: instancePath + "/segment.jitter.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data78 };
         if (vErrors === null) {
-          vErrors = [err1];
+          vErrors = [err78];
         } else {
-          vErrors.push(err1);
+          vErrors.push(err78);
         }
         errors++;
       }
+      if (Array.isArray(data78)) {
+        const len39 = data78.length;
+        for (let i39 = 0; i39 < len39; i39++) {
+          let data79 = data78[i39];
+          if (typeof data79 !== "string" && !(typeof data79 == "number" && isFinite(data79)) && typeof data79 !== "boolean") {
+            const err79 = { instancePath: instancePath + "/segment.jitter.ms/" + i39, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data79 };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+      }
     }
-    if (data.name !== void 0) {
-      let data0 = data.name;
-      if (typeof data0 !== "string") {
-        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema77.properties.name.type, parentSchema: schema77.properties.name, data: data0 };
+    if (data["segment.ms"] !== void 0) {
+      let data80 = data["segment.ms"];
+      if (typeof data80 !== "string" && !(typeof data80 == "number" && isFinite(data80)) && typeof data80 !== "boolean" && !Array.isArray(data80)) {
+        const err80 = { instancePath: instancePath + "/segment.ms", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data80 };
         if (vErrors === null) {
-          vErrors = [err2];
+          vErrors = [err80];
         } else {
-          vErrors.push(err2);
+          vErrors.push(err80);
         }
         errors++;
       }
+      if (Array.isArray(data80)) {
+        const len40 = data80.length;
+        for (let i40 = 0; i40 < len40; i40++) {
+          let data81 = data80[i40];
+          if (typeof data81 !== "string" && !(typeof data81 == "number" && isFinite(data81)) && typeof data81 !== "boolean") {
+            const err81 = { instancePath: instancePath + "/segment.ms/" + i40, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data81 };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+        }
+      }
     }
-    if (data.partitions !== void 0) {
-      let data1 = data.partitions;
-      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema77.properties.partitions.type, parentSchema: schema77.properties.partitions, data: data1 };
+    if (data["unclean.leader.election.enable"] !== void 0) {
+      let data82 = data["unclean.leader.election.enable"];
+      if (typeof data82 !== "string" && !(typeof data82 == "number" && isFinite(data82)) && typeof data82 !== "boolean" && !Array.isArray(data82)) {
+        const err82 = { instancePath: instancePath + "/unclean.leader.election.enable", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data82 };
         if (vErrors === null) {
-          vErrors = [err3];
+          vErrors = [err82];
         } else {
-          vErrors.push(err3);
+          vErrors.push(err82);
         }
         errors++;
       }
-      if (typeof data1 == "number" && isFinite(data1)) {
-        if (data1 < 1 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema77.properties.partitions, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
+      if (Array.isArray(data82)) {
+        const len41 = data82.length;
+        for (let i41 = 0; i41 < len41; i41++) {
+          let data83 = data82[i41];
+          if (typeof data83 !== "string" && !(typeof data83 == "number" && isFinite(data83)) && typeof data83 !== "boolean") {
+            const err83 = { instancePath: instancePath + "/unclean.leader.election.enable/" + i41, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data83 };
+            if (vErrors === null) {
+              vErrors = [err83];
+            } else {
+              vErrors.push(err83);
+            }
+            errors++;
           }
-          errors++;
         }
-      }
-    }
-    if (data.replicationFactor !== void 0) {
-      let data2 = data.replicationFactor;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema77.properties.replicationFactor.type, parentSchema: schema77.properties.replicationFactor, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 32767 || isNaN(data2)) {
-          const err6 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema77.properties.replicationFactor, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-        if (data2 < 1 || isNaN(data2)) {
-          const err7 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema77.properties.replicationFactor, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.config !== void 0) {
-      if (!validate24(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-        errors = vErrors.length;
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema77.type, parentSchema: schema77, data };
+    const err84 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
     if (vErrors === null) {
-      vErrors = [err8];
+      vErrors = [err84];
     } else {
-      vErrors.push(err8);
+      vErrors.push(err84);
     }
     errors++;
   }
-  validate27.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
 function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -11881,8 +13562,219 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!(key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.partitions !== void 0) {
+      let data0 = data.partitions;
+      if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
+        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema48.properties.partitions.type, parentSchema: schema48.properties.partitions, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+      if (typeof data0 == "number" && isFinite(data0)) {
+        if (data0 < 1 || isNaN(data0)) {
+          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema48.properties.partitions, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.replicationFactor !== void 0) {
+      let data1 = data.replicationFactor;
+      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
+        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema48.properties.replicationFactor.type, parentSchema: schema48.properties.replicationFactor, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if (typeof data1 == "number" && isFinite(data1)) {
+        if (data1 > 32767 || isNaN(data1)) {
+          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema48.properties.replicationFactor, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (data1 < 1 || isNaN(data1)) {
+          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema48.properties.replicationFactor, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.config !== void 0) {
+      if (!validate32(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
+    if (vErrors === null) {
+      vErrors = [err6];
+    } else {
+      vErrors.push(err6);
+    }
+    errors++;
+  }
+  validate31.errors = vErrors;
+  return errors === 0;
+}
+function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate35.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema92.required, parentSchema: schema92, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "name" || key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema92, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data0 = data.name;
+      if (typeof data0 !== "string") {
+        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema92.properties.name.type, parentSchema: schema92.properties.name, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.partitions !== void 0) {
+      let data1 = data.partitions;
+      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
+        const err3 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema92.properties.partitions.type, parentSchema: schema92.properties.partitions, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if (typeof data1 == "number" && isFinite(data1)) {
+        if (data1 < 1 || isNaN(data1)) {
+          const err4 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema92.properties.partitions, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.replicationFactor !== void 0) {
+      let data2 = data.replicationFactor;
+      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+        const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema92.properties.replicationFactor.type, parentSchema: schema92.properties.replicationFactor, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      if (typeof data2 == "number" && isFinite(data2)) {
+        if (data2 > 32767 || isNaN(data2)) {
+          const err6 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema92.properties.replicationFactor, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (data2 < 1 || isNaN(data2)) {
+          const err7 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema92.properties.replicationFactor, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.config !== void 0) {
+      if (!validate32(data.config, { instancePath: instancePath + "/config", parentData: data, parentDataProperty: "config", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema92.type, parentSchema: schema92, data };
+    if (vErrors === null) {
+      vErrors = [err8];
+    } else {
+      vErrors.push(err8);
+    }
+    errors++;
+  }
+  validate35.errors = vErrors;
+  return errors === 0;
+}
+function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate39.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.principal === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema79.required, parentSchema: schema79, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema94.required, parentSchema: schema94, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -11891,7 +13783,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.role === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'", schema: schema79.required, parentSchema: schema79, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'", schema: schema94.required, parentSchema: schema94, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -11901,7 +13793,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "principal" || key0 === "role" || key0 === "topics" || key0 === "groups" || key0 === "host" || key0 === "permission")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema79, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema94, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -11913,8 +13805,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.principal !== void 0) {
       let data0 = data.principal;
       if (typeof data0 === "string") {
-        if (func1(data0) < 1) {
-          const err3 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema37, data: data0 };
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema47, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -11923,7 +13815,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data0 };
+        const err4 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.type, parentSchema: schema47, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -11935,7 +13827,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.role !== void 0) {
       let data1 = data.role;
       if (!(data1 === "consumer" || data1 === "producer" || data1 === "admin")) {
-        const err5 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/enum", keyword: "enum", params: { allowedValues: schema79.properties.role.enum }, message: "must be equal to one of the allowed values", schema: schema79.properties.role.enum, parentSchema: schema79.properties.role, data: data1 };
+        const err5 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/enum", keyword: "enum", params: { allowedValues: schema94.properties.role.enum }, message: "must be equal to one of the allowed values", schema: schema94.properties.role.enum, parentSchema: schema94.properties.role, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -11951,8 +13843,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data3 = data2[i0];
           if (typeof data3 === "string") {
-            if (func1(data3) < 1) {
-              const err6 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema79.properties.topics.items, data: data3 };
+            if (func2(data3) < 1) {
+              const err6 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema94.properties.topics.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -11961,7 +13853,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err7 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.properties.topics.items.type, parentSchema: schema79.properties.topics.items, data: data3 };
+            const err7 = { instancePath: instancePath + "/topics/" + i0, schemaPath: "#/properties/topics/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema94.properties.topics.items.type, parentSchema: schema94.properties.topics.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -11971,7 +13863,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema79.properties.topics.type, parentSchema: schema79.properties.topics, data: data2 };
+        const err8 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema94.properties.topics.type, parentSchema: schema94.properties.topics, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -11987,8 +13879,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data5 = data4[i1];
           if (typeof data5 === "string") {
-            if (func1(data5) < 1) {
-              const err9 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema79.properties.groups.items, data: data5 };
+            if (func2(data5) < 1) {
+              const err9 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema94.properties.groups.items, data: data5 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -11997,7 +13889,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err10 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.properties.groups.items.type, parentSchema: schema79.properties.groups.items, data: data5 };
+            const err10 = { instancePath: instancePath + "/groups/" + i1, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema94.properties.groups.items.type, parentSchema: schema94.properties.groups.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -12007,7 +13899,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema79.properties.groups.type, parentSchema: schema79.properties.groups, data: data4 };
+        const err11 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema94.properties.groups.type, parentSchema: schema94.properties.groups, data: data4 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -12019,8 +13911,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.host !== void 0) {
       let data6 = data.host;
       if (typeof data6 === "string") {
-        if (func1(data6) < 1) {
-          const err12 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema81, data: data6 };
+        if (func2(data6) < 1) {
+          const err12 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema96, data: data6 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -12029,7 +13921,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema81.type, parentSchema: schema81, data: data6 };
+        const err13 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema96.type, parentSchema: schema96, data: data6 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -12041,7 +13933,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.permission !== void 0) {
       let data7 = data.permission;
       if (!(data7 === "ALLOW" || data7 === "DENY")) {
-        const err14 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema82.enum }, message: "must be equal to one of the allowed values", schema: schema82.enum, parentSchema: schema82, data: data7 };
+        const err14 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema97.enum }, message: "must be equal to one of the allowed values", schema: schema97.enum, parentSchema: schema97, data: data7 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -12051,7 +13943,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema79.type, parentSchema: schema79, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema94.type, parentSchema: schema94, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {
@@ -12059,13 +13951,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate31.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate41.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -12074,7 +13966,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.principal === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema83.required, parentSchema: schema83, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'", schema: schema98.required, parentSchema: schema98, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -12083,7 +13975,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.resourceType === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'", schema: schema83.required, parentSchema: schema83, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'", schema: schema98.required, parentSchema: schema98, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -12092,7 +13984,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.resourceName === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'", schema: schema83.required, parentSchema: schema83, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'", schema: schema98.required, parentSchema: schema98, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -12101,7 +13993,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.operations === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "operations" }, message: "must have required property 'operations'", schema: schema83.required, parentSchema: schema83, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "operations" }, message: "must have required property 'operations'", schema: schema98.required, parentSchema: schema98, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -12111,7 +14003,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "principal" || key0 === "resourceType" || key0 === "resourceName" || key0 === "patternType" || key0 === "operations" || key0 === "host" || key0 === "permission")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema83, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema98, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -12123,8 +14015,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.principal !== void 0) {
       let data0 = data.principal;
       if (typeof data0 === "string") {
-        if (func1(data0) < 1) {
-          const err5 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema37, data: data0 };
+        if (func2(data0) < 1) {
+          const err5 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema47, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -12133,7 +14025,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data0 };
+        const err6 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.type, parentSchema: schema47, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -12145,7 +14037,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.resourceType !== void 0) {
       let data1 = data.resourceType;
       if (!(data1 === "TOPIC" || data1 === "GROUP" || data1 === "CLUSTER" || data1 === "TRANSACTIONAL_ID" || data1 === "DELEGATION_TOKEN")) {
-        const err7 = { instancePath: instancePath + "/resourceType", schemaPath: "#/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema83.properties.resourceType.enum }, message: "must be equal to one of the allowed values", schema: schema83.properties.resourceType.enum, parentSchema: schema83.properties.resourceType, data: data1 };
+        const err7 = { instancePath: instancePath + "/resourceType", schemaPath: "#/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema98.properties.resourceType.enum }, message: "must be equal to one of the allowed values", schema: schema98.properties.resourceType.enum, parentSchema: schema98.properties.resourceType, data: data1 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -12157,8 +14049,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.resourceName !== void 0) {
       let data2 = data.resourceName;
       if (typeof data2 === "string") {
-        if (func1(data2) < 1) {
-          const err8 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema83.properties.resourceName, data: data2 };
+        if (func2(data2) < 1) {
+          const err8 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema98.properties.resourceName, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -12167,7 +14059,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err9 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema83.properties.resourceName.type, parentSchema: schema83.properties.resourceName, data: data2 };
+        const err9 = { instancePath: instancePath + "/resourceName", schemaPath: "#/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.properties.resourceName.type, parentSchema: schema98.properties.resourceName, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -12179,7 +14071,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.patternType !== void 0) {
       let data3 = data.patternType;
       if (!(data3 === "LITERAL" || data3 === "PREFIXED")) {
-        const err10 = { instancePath: instancePath + "/patternType", schemaPath: "#/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema83.properties.patternType.enum }, message: "must be equal to one of the allowed values", schema: schema83.properties.patternType.enum, parentSchema: schema83.properties.patternType, data: data3 };
+        const err10 = { instancePath: instancePath + "/patternType", schemaPath: "#/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema98.properties.patternType.enum }, message: "must be equal to one of the allowed values", schema: schema98.properties.patternType.enum, parentSchema: schema98.properties.patternType, data: data3 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -12192,7 +14084,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.operations;
       if (Array.isArray(data4)) {
         if (data4.length < 1) {
-          const err11 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema83.properties.operations, data: data4 };
+          const err11 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema98.properties.operations, data: data4 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -12204,7 +14096,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data5 = data4[i0];
           if (!(data5 === "ALL" || data5 === "ALTER" || data5 === "ALTER_CONFIGS" || data5 === "CLUSTER_ACTION" || data5 === "CREATE" || data5 === "CREATE_TOKENS" || data5 === "DELETE" || data5 === "DESCRIBE" || data5 === "DESCRIBE_CONFIGS" || data5 === "DESCRIBE_TOKENS" || data5 === "IDEMPOTENT_WRITE" || data5 === "READ" || data5 === "WRITE")) {
-            const err12 = { instancePath: instancePath + "/operations/" + i0, schemaPath: "#/properties/operations/items/enum", keyword: "enum", params: { allowedValues: schema83.properties.operations.items.enum }, message: "must be equal to one of the allowed values", schema: schema83.properties.operations.items.enum, parentSchema: schema83.properties.operations.items, data: data5 };
+            const err12 = { instancePath: instancePath + "/operations/" + i0, schemaPath: "#/properties/operations/items/enum", keyword: "enum", params: { allowedValues: schema98.properties.operations.items.enum }, message: "must be equal to one of the allowed values", schema: schema98.properties.operations.items.enum, parentSchema: schema98.properties.operations.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -12214,7 +14106,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema83.properties.operations.type, parentSchema: schema83.properties.operations, data: data4 };
+        const err13 = { instancePath: instancePath + "/operations", schemaPath: "#/properties/operations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema98.properties.operations.type, parentSchema: schema98.properties.operations, data: data4 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -12226,8 +14118,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.host !== void 0) {
       let data6 = data.host;
       if (typeof data6 === "string") {
-        if (func1(data6) < 1) {
-          const err14 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema81, data: data6 };
+        if (func2(data6) < 1) {
+          const err14 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema96, data: data6 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -12236,7 +14128,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema81.type, parentSchema: schema81, data: data6 };
+        const err15 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema96.type, parentSchema: schema96, data: data6 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -12248,7 +14140,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.permission !== void 0) {
       let data7 = data.permission;
       if (!(data7 === "ALLOW" || data7 === "DENY")) {
-        const err16 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema82.enum }, message: "must be equal to one of the allowed values", schema: schema82.enum, parentSchema: schema82, data: data7 };
+        const err16 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/permission/enum", keyword: "enum", params: { allowedValues: schema97.enum }, message: "must be equal to one of the allowed values", schema: schema97.enum, parentSchema: schema97, data: data7 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -12258,7 +14150,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.type, parentSchema: schema83, data };
+    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema98.type, parentSchema: schema98, data };
     if (vErrors === null) {
       vErrors = [err17];
     } else {
@@ -12266,13 +14158,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate33.errors = vErrors;
+  validate41.errors = vErrors;
   return errors === 0;
 }
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate38.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -12316,8 +14208,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate31(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+    if (!validate39(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -12328,8 +14220,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "then";
   } else {
     const _errs4 = errors;
-    if (!validate33(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+    if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs4 === errors;
@@ -12342,7 +14234,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err2 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema78.if, parentSchema: schema78, data };
+    const err2 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema93.if, parentSchema: schema93, data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -12350,14 +14242,14 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate30.errors = vErrors;
+  validate38.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate37.evaluated;
+  const evaluated0 = validate45.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -12367,7 +14259,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "partitions" || key0 === "replicationFactor" || key0 === "config")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema88, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema103, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -12379,7 +14271,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.partitions !== void 0) {
       let data0 = data.partitions;
       if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema88.properties.partitions.type, parentSchema: schema88.properties.partitions, data: data0 };
+        const err1 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema103.properties.partitions.type, parentSchema: schema103.properties.partitions, data: data0 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -12389,7 +14281,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data0 == "number" && isFinite(data0)) {
         if (data0 < 1 || isNaN(data0)) {
-          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema88.properties.partitions, data: data0 };
+          const err2 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema103.properties.partitions, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -12402,7 +14294,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.replicationFactor !== void 0) {
       let data1 = data.replicationFactor;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema88.properties.replicationFactor.type, parentSchema: schema88.properties.replicationFactor, data: data1 };
+        const err3 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema103.properties.replicationFactor.type, parentSchema: schema103.properties.replicationFactor, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -12412,7 +14304,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 32767 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema88.properties.replicationFactor, data: data1 };
+          const err4 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32767 }, message: "must be <= 32767", schema: 32767, parentSchema: schema103.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -12421,7 +14313,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1 < 1 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema88.properties.replicationFactor, data: data1 };
+          const err5 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema103.properties.replicationFactor, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -12440,7 +14332,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           let valid2 = false;
           const _errs11 = errors;
           if (typeof data3 !== "string" && !(typeof data3 == "number" && isFinite(data3)) && typeof data3 !== "boolean" && !Array.isArray(data3)) {
-            const err6 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,number,boolean,array", schema: schema40.type, parentSchema: schema40, data: data3 };
+            const err6 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema50.type }, message: "must be string,number,boolean,array", schema: schema50.type, parentSchema: schema50, data: data3 };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -12453,7 +14345,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i0 = 0; i0 < len0; i0++) {
               let data4 = data3[i0];
               if (typeof data4 !== "string" && !(typeof data4 == "number" && isFinite(data4)) && typeof data4 !== "boolean") {
-                const err7 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema40.items.type }, message: "must be string,number,boolean", schema: schema40.items.type, parentSchema: schema40.items, data: data4 };
+                const err7 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/$defs/configValue/items/type", keyword: "type", params: { type: schema50.items.type }, message: "must be string,number,boolean", schema: schema50.items.type, parentSchema: schema50.items, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err7];
                 } else {
@@ -12467,7 +14359,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           valid2 = valid2 || _valid0;
           const _errs16 = errors;
           if (data3 !== null) {
-            const err8 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema88.properties.config.additionalProperties.anyOf[1].type, parentSchema: schema88.properties.config.additionalProperties.anyOf[1], data: data3 };
+            const err8 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema103.properties.config.additionalProperties.anyOf[1].type, parentSchema: schema103.properties.config.additionalProperties.anyOf[1], data: data3 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -12478,7 +14370,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           var _valid0 = _errs16 === errors;
           valid2 = valid2 || _valid0;
           if (!valid2) {
-            const err9 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema88.properties.config.additionalProperties.anyOf, parentSchema: schema88.properties.config.additionalProperties, data: data3 };
+            const err9 = { instancePath: instancePath + "/config/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/config/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema103.properties.config.additionalProperties.anyOf, parentSchema: schema103.properties.config.additionalProperties, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -12497,7 +14389,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/config", schemaPath: "#/properties/config/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema88.properties.config.type, parentSchema: schema88.properties.config, data: data2 };
+        const err10 = { instancePath: instancePath + "/config", schemaPath: "#/properties/config/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema103.properties.config.type, parentSchema: schema103.properties.config, data: data2 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -12507,7 +14399,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema88.type, parentSchema: schema88, data };
+    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema103.type, parentSchema: schema103, data };
     if (vErrors === null) {
       vErrors = [err11];
     } else {
@@ -12515,13 +14407,13 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate37.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate36.evaluated;
+  const evaluated0 = validate44.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -12531,7 +14423,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "topicDefaults" || key0 === "topics" || key0 === "patch")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema87, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema102, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -12541,8 +14433,8 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate37(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+      if (!validate45(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
         errors = vErrors.length;
       }
     }
@@ -12550,13 +14442,13 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.topics;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         for (const key1 in data1) {
-          if (!validate37(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+          if (!validate45(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err1 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.properties.topics.type, parentSchema: schema87.properties.topics, data: data1 };
+        const err1 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema102.properties.topics.type, parentSchema: schema102.properties.topics, data: data1 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -12622,7 +14514,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs17 = errors;
             if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
               if (data4.from === void 0) {
-                const err5 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema90.allOf[0].then.required, parentSchema: schema90.allOf[0].then, data: data4 };
+                const err5 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema105.allOf[0].then.required, parentSchema: schema105.allOf[0].then, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -12631,7 +14523,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             } else {
-              const err6 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.allOf[0].then.type, parentSchema: schema90.allOf[0].then, data: data4 };
+              const err6 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema105.allOf[0].then.type, parentSchema: schema105.allOf[0].then, data: data4 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -12643,7 +14535,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             valid6 = _valid0;
           }
           if (!valid6) {
-            const err7 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema90.allOf[0].if, parentSchema: schema90.allOf[0], data: data4 };
+            const err7 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema105.allOf[0].if, parentSchema: schema105.allOf[0], data: data4 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -12702,7 +14594,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs24 = errors;
             if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
               if (data4.value === void 0) {
-                const err11 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'", schema: schema90.allOf[1].then.required, parentSchema: schema90.allOf[1].then, data: data4 };
+                const err11 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'", schema: schema105.allOf[1].then.required, parentSchema: schema105.allOf[1].then, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err11];
                 } else {
@@ -12711,7 +14603,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             } else {
-              const err12 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.allOf[1].then.type, parentSchema: schema90.allOf[1].then, data: data4 };
+              const err12 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema105.allOf[1].then.type, parentSchema: schema105.allOf[1].then, data: data4 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -12723,7 +14615,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             valid8 = _valid1;
           }
           if (!valid8) {
-            const err13 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema90.allOf[1].if, parentSchema: schema90.allOf[1], data: data4 };
+            const err13 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema105.allOf[1].if, parentSchema: schema105.allOf[1], data: data4 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -12733,7 +14625,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
             if (data4.op === void 0) {
-              const err14 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "op" }, message: "must have required property 'op'", schema: schema90.required, parentSchema: schema90, data: data4 };
+              const err14 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "op" }, message: "must have required property 'op'", schema: schema105.required, parentSchema: schema105, data: data4 };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -12742,7 +14634,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data4.path === void 0) {
-              const err15 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema90.required, parentSchema: schema90, data: data4 };
+              const err15 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema105.required, parentSchema: schema105, data: data4 };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -12752,7 +14644,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             }
             for (const key2 in data4) {
               if (!(key2 === "op" || key2 === "path" || key2 === "from" || key2 === "value")) {
-                const err16 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema90, data: data4 };
+                const err16 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema105, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -12764,7 +14656,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.op !== void 0) {
               let data7 = data4.op;
               if (!(data7 === "add" || data7 === "remove" || data7 === "replace" || data7 === "move" || data7 === "copy" || data7 === "test")) {
-                const err17 = { instancePath: instancePath + "/patch/" + i0 + "/op", schemaPath: "#/$defs/patchOperation/properties/op/enum", keyword: "enum", params: { allowedValues: schema90.properties.op.enum }, message: "must be equal to one of the allowed values", schema: schema90.properties.op.enum, parentSchema: schema90.properties.op, data: data7 };
+                const err17 = { instancePath: instancePath + "/patch/" + i0 + "/op", schemaPath: "#/$defs/patchOperation/properties/op/enum", keyword: "enum", params: { allowedValues: schema105.properties.op.enum }, message: "must be equal to one of the allowed values", schema: schema105.properties.op.enum, parentSchema: schema105.properties.op, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err17];
                 } else {
@@ -12776,7 +14668,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.path !== void 0) {
               let data8 = data4.path;
               if (typeof data8 !== "string") {
-                const err18 = { instancePath: instancePath + "/patch/" + i0 + "/path", schemaPath: "#/$defs/patchOperation/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema90.properties.path.type, parentSchema: schema90.properties.path, data: data8 };
+                const err18 = { instancePath: instancePath + "/patch/" + i0 + "/path", schemaPath: "#/$defs/patchOperation/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema105.properties.path.type, parentSchema: schema105.properties.path, data: data8 };
                 if (vErrors === null) {
                   vErrors = [err18];
                 } else {
@@ -12788,7 +14680,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data4.from !== void 0) {
               let data9 = data4.from;
               if (typeof data9 !== "string") {
-                const err19 = { instancePath: instancePath + "/patch/" + i0 + "/from", schemaPath: "#/$defs/patchOperation/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema90.properties.from.type, parentSchema: schema90.properties.from, data: data9 };
+                const err19 = { instancePath: instancePath + "/patch/" + i0 + "/from", schemaPath: "#/$defs/patchOperation/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema105.properties.from.type, parentSchema: schema105.properties.from, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -12798,7 +14690,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err20 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.type, parentSchema: schema90, data: data4 };
+            const err20 = { instancePath: instancePath + "/patch/" + i0, schemaPath: "#/$defs/patchOperation/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema105.type, parentSchema: schema105, data: data4 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -12808,7 +14700,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/patch", schemaPath: "#/properties/patch/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema87.properties.patch.type, parentSchema: schema87.properties.patch, data: data3 };
+        const err21 = { instancePath: instancePath + "/patch", schemaPath: "#/properties/patch/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema102.properties.patch.type, parentSchema: schema102.properties.patch, data: data3 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -12818,7 +14710,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.type, parentSchema: schema87, data };
+    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema102.type, parentSchema: schema102, data };
     if (vErrors === null) {
       vErrors = [err22];
     } else {
@@ -12826,7 +14718,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate36.errors = vErrors;
+  validate44.errors = vErrors;
   return errors === 0;
 }
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -12913,7 +14805,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i0 = 0; i0 < len0; i0++) {
               let data5 = data4[i0];
               if (typeof data5 === "string") {
-                if (func1(data5) < 1) {
+                if (func2(data5) < 1) {
                   const err5 = { instancePath: instancePath + "/scope/topics/" + i0, schemaPath: "#/properties/scope/properties/topics/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.topics.items, data: data5 };
                   if (vErrors === null) {
                     vErrors = [err5];
@@ -12949,7 +14841,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i1 = 0; i1 < len1; i1++) {
               let data7 = data6[i1];
               if (typeof data7 === "string") {
-                if (func1(data7) < 1) {
+                if (func2(data7) < 1) {
                   const err8 = { instancePath: instancePath + "/scope/groups/" + i1, schemaPath: "#/properties/scope/properties/groups/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.groups.items, data: data7 };
                   if (vErrors === null) {
                     vErrors = [err8];
@@ -12985,7 +14877,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i2 = 0; i2 < len2; i2++) {
               let data9 = data8[i2];
               if (typeof data9 === "string") {
-                if (func1(data9) < 1) {
+                if (func2(data9) < 1) {
                   const err11 = { instancePath: instancePath + "/scope/transactionalIds/" + i2, schemaPath: "#/properties/scope/properties/transactionalIds/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.scope.properties.transactionalIds.items, data: data9 };
                   if (vErrors === null) {
                     vErrors = [err11];
@@ -13033,8 +14925,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i3 = 0; i3 < len3; i3++) {
               let data12 = data11[i3];
               if (typeof data12 === "string") {
-                if (func1(data12) < 1) {
-                  const err15 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema37, data: data12 };
+                if (func2(data12) < 1) {
+                  const err15 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema47, data: data12 };
                   if (vErrors === null) {
                     vErrors = [err15];
                   } else {
@@ -13043,7 +14935,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err16 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data12 };
+                const err16 = { instancePath: instancePath + "/scope/principals/" + i3, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.type, parentSchema: schema47, data: data12 };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -13073,8 +14965,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate23(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+      if (!validate31(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
         errors = vErrors.length;
       }
     }
@@ -13083,8 +14975,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data14)) {
         const len4 = data14.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          if (!validate27(data14[i4], { instancePath: instancePath + "/topics/" + i4, parentData: data14, parentDataProperty: i4, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+          if (!validate35(data14[i4], { instancePath: instancePath + "/topics/" + i4, parentData: data14, parentDataProperty: i4, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
             errors = vErrors.length;
           }
         }
@@ -13103,8 +14995,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data16)) {
         const len5 = data16.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          if (!validate30(data16[i5], { instancePath: instancePath + "/acls/" + i5, parentData: data16, parentDataProperty: i5, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+          if (!validate38(data16[i5], { instancePath: instancePath + "/acls/" + i5, parentData: data16, parentDataProperty: i5, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
             errors = vErrors.length;
           }
         }
@@ -13122,8 +15014,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data18 = data.overlays;
       if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
         for (const key3 in data18) {
-          if (!validate36(data18[key3], { instancePath: instancePath + "/overlays/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data18, parentDataProperty: key3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+          if (!validate44(data18[key3], { instancePath: instancePath + "/overlays/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data18, parentDataProperty: key3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
             errors = vErrors.length;
           }
         }
@@ -13158,7 +15050,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i6 = 0; i6 < len6; i6++) {
               let data22 = data21[i6];
               if (typeof data22 === "string") {
-                if (func1(data22) < 1) {
+                if (func2(data22) < 1) {
                   const err23 = { instancePath: instancePath + "/configKeys/vendorPrefixes/" + i6, schemaPath: "#/properties/configKeys/properties/vendorPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.vendorPrefixes.items, data: data22 };
                   if (vErrors === null) {
                     vErrors = [err23];
@@ -13194,7 +15086,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i7 = 0; i7 < len7; i7++) {
               let data24 = data23[i7];
               if (typeof data24 === "string") {
-                if (func1(data24) < 1) {
+                if (func2(data24) < 1) {
                   const err26 = { instancePath: instancePath + "/configKeys/ignoredPrefixes/" + i7, schemaPath: "#/properties/configKeys/properties/ignoredPrefixes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.configKeys.properties.ignoredPrefixes.items, data: data24 };
                   if (vErrors === null) {
                     vErrors = [err26];
@@ -13245,10 +15137,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   validate20.errors = vErrors;
   return errors === 0;
 }
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate49.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -13257,7 +15149,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.topicDefaults === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topicDefaults" }, message: "must have required property 'topicDefaults'", schema: schema91.required, parentSchema: schema91, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topicDefaults" }, message: "must have required property 'topicDefaults'", schema: schema106.required, parentSchema: schema106, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -13266,7 +15158,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.topics === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topics" }, message: "must have required property 'topics'", schema: schema91.required, parentSchema: schema91, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topics" }, message: "must have required property 'topics'", schema: schema106.required, parentSchema: schema106, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -13276,7 +15168,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "topicDefaults" || key0 === "topics")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema91, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema106, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -13286,8 +15178,8 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.topicDefaults !== void 0) {
-      if (!validate23(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+      if (!validate31(data.topicDefaults, { instancePath: instancePath + "/topicDefaults", parentData: data, parentDataProperty: "topicDefaults", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
         errors = vErrors.length;
       }
     }
@@ -13295,13 +15187,13 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.topics;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         for (const key1 in data1) {
-          if (!validate23(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+          if (!validate31(data1[key1], { instancePath: instancePath + "/topics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data1, parentDataProperty: key1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err3 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema91.properties.topics.type, parentSchema: schema91.properties.topics, data: data1 };
+        const err3 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema106.properties.topics.type, parentSchema: schema106.properties.topics, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -13311,7 +15203,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema91.type, parentSchema: schema91, data };
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema106.type, parentSchema: schema106, data };
     if (vErrors === null) {
       vErrors = [err4];
     } else {
@@ -13319,50 +15211,59 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate41.errors = vErrors;
+  validate49.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, validateManifest, schema31, schema37, schema32, schema33, schema34, schema35, schema36, func1, pattern4, schema38, schema39, schema40, func21, schema77, schema78, schema79, schema81, schema82, schema83, schema87, schema90, schema88, validatePatchView, schema91;
+var import_ucs2length, validateManifest, schema31, schema47, schema32, schema33, schema34, schema35, schema36, schema37, schema38, func1, func2, schema39, schema42, pattern4, schema45, schema48, schema49, schema50, schema92, schema93, schema94, schema96, schema97, schema98, schema102, schema105, schema103, validatePatchView, schema106;
 var init_schema_validators = __esm({
   "src/manifest/schema.validators.ts"() {
     "use strict";
     import_ucs2length = __toESM(require_ucs2length(), 1);
     validateManifest = validate20;
-    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:kafkaform:manifest:v1", "title": "kafkaform manifest (apiVersion kafkaform/v1)", "description": "Desired Kafka topics, topic configs and ACLs, the clusters they apply to, and per-cluster overlays. Values are checked after ${VAR} interpolation; cluster settings keep ${VAR} until the cluster is used.", "type": "object", "required": ["apiVersion"], "additionalProperties": false, "properties": { "apiVersion": { "const": "kafkaform/v1", "description": "Manifest format version." }, "clusters": { "type": "object", "description": "Named clusters (targets), by name.", "additionalProperties": { "$ref": "#/$defs/cluster" } }, "scope": { "type": "object", "description": "What these manifests own, and therefore what a plan may delete. The ACL bindings of a principal the acls name are owned only on resources inside this scope or granted to it here; other repositories may manage the rest of its bindings.", "additionalProperties": false, "properties": { "topics": { "type": "array", "description": "Topic name prefixes: the topics, and the ALLOW bindings on them of every principal the acls name, are owned.", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "description": "Consumer group id prefixes: the ALLOW GROUP bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "transactionalIds": { "type": "array", "description": "Transactional id prefixes: the ALLOW TRANSACTIONAL_ID bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "cluster": { "type": "boolean", "description": "When true, the ALLOW bindings on the CLUSTER resource of every principal the acls name are owned. Default false: the cluster resource is usually shared with a platform team." }, "principals": { "type": "array", "description": "Principals owned whole: every one of their ACL bindings, on any resource, is owned.", "items": { "$ref": "#/$defs/principal" } } } }, "topicDefaults": { "$ref": "#/$defs/topicFields", "description": "Fields every topic gets unless it sets them." }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "overlays": { "type": "object", "description": "Per-cluster differences, by cluster name.", "additionalProperties": { "$ref": "#/$defs/overlay" } }, "configKeys": { "type": "object", "description": "How topic config key names are treated.", "additionalProperties": false, "properties": { "vendorPrefixes": { "type": "array", "description": "Extra key prefixes (besides aiven., confluent., redpanda.) accepted without the catalog's unknown-name check.", "items": { "type": "string", "minLength": 1 } }, "ignoredPrefixes": { "type": "array", "description": "Config key prefixes the platform manages itself; live keys with these prefixes that the manifests do not name are left alone. Replaces the target's built-in list; [] ignores nothing.", "items": { "type": "string", "minLength": 1 } } } } }, "$defs": { "principal": { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." }, "configValue": { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } }, "config": { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } }, "topicFields": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "topic": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "host": { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." }, "permission": { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." }, "acl": { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } }, "aclBinding": { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "aclRole": { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "topicOverride": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } }, "patchOperation": { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] }, "patchView": { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } }, "overlay": { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } }, "cluster": { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "kafka" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/kafkaCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] }, "confluentCluster": { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } }, "digitaloceanCluster": { "type": "object", "required": ["databaseId", "token"], "properties": { "databaseId": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1 }, "apiUrl": { "type": "string", "minLength": 1 } } }, "kafkaCluster": { "type": "object", "description": "A Kafka cluster reached with Kafka's own protocol: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi.", "additionalProperties": false, "required": ["type", "bootstrapServers"], "properties": { "type": { "const": "kafka" }, "bootstrapServers": { "type": ["array", "string"], "minItems": 1, "minLength": 1, "items": { "type": "string", "minLength": 1 }, "description": "host:port addresses to connect to first, as a list or one comma-separated string." }, "sasl": { "type": "object", "additionalProperties": false, "required": ["mechanism"], "description": "SASL authentication; absent means none.", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"] }, "username": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1, "description": "OAUTHBEARER: the bearer token, usually ${VAR}." } }, "allOf": [{ "if": { "type": "object", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] } }, "required": ["mechanism"] }, "then": { "required": ["username", "password"] } }, { "if": { "type": "object", "properties": { "mechanism": { "const": "OAUTHBEARER" } }, "required": ["mechanism"] }, "then": { "required": ["token"] } }] }, "tls": { "type": ["boolean", "string", "object"], "description": "true: TLS verified against the system CAs; a mapping: caFile (extra CAs, PEM), certFile and keyFile (mutual TLS), relative to the declaring file.", "additionalProperties": false, "properties": { "caFile": { "type": "string", "minLength": 1 }, "certFile": { "type": "string", "minLength": 1 }, "keyFile": { "type": "string", "minLength": 1 }, "serverName": { "type": "string", "minLength": 1, "description": "Name to verify the brokers' certificates against instead of their address." } }, "dependentRequired": { "certFile": ["keyFile"], "keyFile": ["certFile"] } }, "insecureSkipTlsVerify": { "type": ["boolean", "string"], "description": "Turns TLS certificate verification off (exposes the credentials to anyone in the middle); true or false." }, "clientId": { "type": "string", "minLength": 1, "description": "client.id the brokers see; kafkaform when absent." }, "timeouts": { "type": "object", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" }, "requestMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" } } } } }, "snapshotCluster": { "type": "object", "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1, "description": "Snapshot file, relative to the declaring manifest." } } } } };
-    schema37 = { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." };
-    schema32 = { "type": "object", "description": "A cluster: type plus connection settings. Settings may use ${VAR}; they are resolved only when the cluster is used. Targets may accept further settings.", "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "kafka" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/kafkaCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] };
-    schema33 = { "type": "object", "required": ["restUrl"], "properties": { "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including /kafka/v3." }, "clusterId": { "type": "string", "minLength": 1, "description": "Discovered with GET /clusters when omitted." }, "auth": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"] } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } }] } } };
-    schema34 = { "type": "object", "required": ["databaseId", "token"], "properties": { "databaseId": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1 }, "apiUrl": { "type": "string", "minLength": 1 } } };
-    schema35 = { "type": "object", "description": "A Kafka cluster reached with Kafka's own protocol: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi.", "additionalProperties": false, "required": ["type", "bootstrapServers"], "properties": { "type": { "const": "kafka" }, "bootstrapServers": { "type": ["array", "string"], "minItems": 1, "minLength": 1, "items": { "type": "string", "minLength": 1 }, "description": "host:port addresses to connect to first, as a list or one comma-separated string." }, "sasl": { "type": "object", "additionalProperties": false, "required": ["mechanism"], "description": "SASL authentication; absent means none.", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"] }, "username": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1, "description": "OAUTHBEARER: the bearer token, usually ${VAR}." } }, "allOf": [{ "if": { "type": "object", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] } }, "required": ["mechanism"] }, "then": { "required": ["username", "password"] } }, { "if": { "type": "object", "properties": { "mechanism": { "const": "OAUTHBEARER" } }, "required": ["mechanism"] }, "then": { "required": ["token"] } }] }, "tls": { "type": ["boolean", "string", "object"], "description": "true: TLS verified against the system CAs; a mapping: caFile (extra CAs, PEM), certFile and keyFile (mutual TLS), relative to the declaring file.", "additionalProperties": false, "properties": { "caFile": { "type": "string", "minLength": 1 }, "certFile": { "type": "string", "minLength": 1 }, "keyFile": { "type": "string", "minLength": 1 }, "serverName": { "type": "string", "minLength": 1, "description": "Name to verify the brokers' certificates against instead of their address." } }, "dependentRequired": { "certFile": ["keyFile"], "keyFile": ["certFile"] } }, "insecureSkipTlsVerify": { "type": ["boolean", "string"], "description": "Turns TLS certificate verification off (exposes the credentials to anyone in the middle); true or false." }, "clientId": { "type": "string", "minLength": 1, "description": "client.id the brokers see; kafkaform when absent." }, "timeouts": { "type": "object", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" }, "requestMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" } } } } };
-    schema36 = { "type": "object", "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1, "description": "Snapshot file, relative to the declaring manifest." } } };
-    func1 = import_ucs2length.default.default;
-    pattern4 = new RegExp("^\\$\\{|^[0-9]+$", "u");
-    validate21.evaluated = { "dynamicProps": true, "dynamicItems": false };
-    schema38 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
-    schema39 = { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "A int. Between 1 and 9 or -1. Kafka default: -1.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "A int. Between 1 and 17. Kafka default: 9.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "A int. Between -131072 and 22. Kafka default: 3.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "true or false. Kafka default: true. Has no effect from Kafka 4.0, which cannot down-convert, and is deprecated for removal.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "A string. Kafka default: 3.0-IV1. Was removed in Kafka 4.0, which ignores or rejects it.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": "A int. At least 1. Kafka default: 1.", "$ref": "#/$defs/configValue" }, "preallocate": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.", "$ref": "#/$defs/configValue" }, "retention.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } };
-    schema40 = { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } };
-    func21 = Object.prototype.hasOwnProperty;
+    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:kafkaform:manifest:v1", "title": "kafkaform manifest (apiVersion kafkaform/v1)", "description": "Desired Kafka topics, topic configs and ACLs, the clusters they apply to, and per-cluster overlays. Values are checked after ${VAR} interpolation; cluster settings keep ${VAR} until the cluster is used.", "type": "object", "required": ["apiVersion"], "additionalProperties": false, "properties": { "apiVersion": { "const": "kafkaform/v1", "description": "Manifest format version." }, "clusters": { "type": "object", "description": "Named clusters (targets), by name.", "additionalProperties": { "$ref": "#/$defs/cluster" } }, "scope": { "type": "object", "description": "What these manifests own, and therefore what a plan may delete. The ACL bindings of a principal the acls name are owned only on resources inside this scope or granted to it here; other repositories may manage the rest of its bindings.", "additionalProperties": false, "properties": { "topics": { "type": "array", "description": "Topic name prefixes: the topics, and the ALLOW bindings on them of every principal the acls name, are owned.", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "description": "Consumer group id prefixes: the ALLOW GROUP bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "transactionalIds": { "type": "array", "description": "Transactional id prefixes: the ALLOW TRANSACTIONAL_ID bindings on them of every principal the acls name are owned.", "items": { "type": "string", "minLength": 1 } }, "cluster": { "type": "boolean", "description": "When true, the ALLOW bindings on the CLUSTER resource of every principal the acls name are owned. Default false: the cluster resource is usually shared with a platform team." }, "principals": { "type": "array", "description": "Principals owned whole: every one of their ACL bindings, on any resource, is owned.", "items": { "$ref": "#/$defs/principal" } } } }, "topicDefaults": { "$ref": "#/$defs/topicFields", "description": "Fields every topic gets unless it sets them." }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "overlays": { "type": "object", "description": "Per-cluster differences, by cluster name.", "additionalProperties": { "$ref": "#/$defs/overlay" } }, "configKeys": { "type": "object", "description": "How topic config key names are treated.", "additionalProperties": false, "properties": { "vendorPrefixes": { "type": "array", "description": "Extra key prefixes (besides aiven., confluent., redpanda.) accepted without the catalog's unknown-name check.", "items": { "type": "string", "minLength": 1 } }, "ignoredPrefixes": { "type": "array", "description": "Config key prefixes the platform manages itself; live keys with these prefixes that the manifests do not name are left alone. Replaces the target's built-in list; [] ignores nothing.", "items": { "type": "string", "minLength": 1 } } } } }, "$defs": { "principal": { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." }, "configValue": { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } }, "config": { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "This config designates the retention policy to use on log segments. A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "The compression level to use if compression.type is set to gzip. An int. Between 1 and 9 or -1. Kafka default: -1. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "The compression level to use if compression.type is set to lz4. An int. Between 1 and 17. Kafka default: 9. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "Specify the final compression type for a given topic. One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "The compression level to use if compression.type is set to zstd. An int. Between -131072 and 22. Kafka default: 3. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "The amount of time to retain delete tombstone markers for log compacted topics. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "errors.deadletterqueue.group.enable": { "description": "Enable this topic to be used as a dead-letter queue for share groups. true or false. Kafka default: false. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "The time to wait before deleting a file from the filesystem. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "This setting allows specifying an interval at which we will force an fsync of data written to the log. A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "This setting allows specifying a time interval at which we will force an fsync of data written to the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list of replicas for which log replication should be throttled on the follower side. A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "internal.segment.bytes": { "description": "The maximum size of a single log file. Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka 4.1 and later only. Internal to Kafka (for its own tests).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list of replicas for which log replication should be throttled on the leader side. A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "The maximum size of local log segments that can grow for a partition before it deletes the old segments. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "The number of milliseconds to keep the local log segment before it gets deleted. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "The maximum time a message will remain ineligible for compaction in the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.decompressed.message.bytes": { "description": "The maximum decompressed size, in bytes, of a single record the broker will accept; larger records are rejected with an InvalidRecordException. Bytes or a binary size (512KiB, 100MiB, 1GiB). Between 1 and 2147483639. Kafka default: 2147483639. Kafka 4.2, 4.4 only.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "The largest record batch size allowed by Kafka (after compression if compression is enabled). Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests. true or false. Kafka default: true. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs. A string. Kafka default: 3.0-IV1. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "Define whether the timestamp in the message is message create time or log append time. One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled). A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "The minimum time a message will remain uncompacted in the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1"). An int. At least 1. Kafka default: 1.', "$ref": "#/$defs/configValue" }, "preallocate": { "description": "True if we should preallocate the file on disk when creating a new log segment. true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.copy.lag.bytes": { "description": "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -1. Kafka default: -1. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "remote.copy.lag.ms": { "description": "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 0. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic. true or false. Kafka default: false. Kafka 3.9 and later only.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic. true or false. Kafka default: false. Kafka 3.9 and later only.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "To enable tiered storage for a topic, set this configuration to true. true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy. Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.', "$ref": "#/$defs/configValue" }, "retention.ms": { "description": 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).', "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "This configuration controls the segment file size for the log. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "This configuration controls the size of the index that maps offsets to file positions. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes). true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } }, "topicFields": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "topic": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } }, "host": { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." }, "permission": { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." }, "acl": { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } }, "aclBinding": { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "aclRole": { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } }, "topicOverride": { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } }, "patchOperation": { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] }, "patchView": { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } }, "overlay": { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } }, "cluster": { "type": "object", "description": `A cluster: "type" picks the kind, the other keys are that kind's connection settings, checked offline (only their literal parts where they use \${VAR}, which is resolved when the cluster is used). Each kind's settings are a definition of their own (<kind>Cluster), chosen by "type" below.`, "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"], "description": "The kind of cluster: confluent (Kafka REST API v3: Confluent Cloud, Confluent Server, Confluent REST Proxy), digitalocean (DigitalOcean Managed Kafka), kafka (Kafka's own protocol: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi), snapshot (a JSON file standing in for a cluster)." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "kafka" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/kafkaCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] }, "confluentCluster": { "type": "object", "description": "A cluster reached through the Kafka REST API v3 (Confluent Cloud, Confluent Server, Confluent REST Proxy).", "additionalProperties": false, "required": ["restUrl"], "properties": { "type": { "const": "confluent" }, "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including the API version segment: https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3 (Confluent Cloud, Confluent Server) or https://host:8082/v3 (REST Proxy). http:// only to a loopback host without a warning. May use ${VAR}, resolved when the cluster is used.", "examples": ["https://pkc-12345.eu-west-1.aws.confluent.cloud:443/kafka/v3", "https://rest-proxy:8082/v3"] }, "clusterId": { "type": "string", "minLength": 1, "description": "The Kafka cluster id (lkc-... on Confluent Cloud, where it is required). Discovered with GET /clusters when omitted (REST Proxy, Confluent Server)." }, "auth": { "$ref": "#/$defs/confluentAuth" }, "caFile": { "type": "string", "minLength": 1, "description": "A PEM file of extra certificate authorities to trust, relative to the declaring file." }, "insecureSkipTlsVerify": { "$ref": "#/$defs/settingBoolean", "description": "DANGEROUS: turns TLS certificate verification off, exposing the credentials to anyone in the middle. Warned about on every run." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Requests in flight at once during reads and dry runs (default 8). A whole number, or a ${VAR} reference." }, "aclBatchSize": { "type": ["integer", "string"], "minimum": 1, "description": "ACL bindings per POST /acls:batch request (default 100). A whole number, or a ${VAR} reference." }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } }, "digitaloceanCluster": { "type": "object", "description": "A DigitalOcean Managed Kafka cluster, through the DigitalOcean API v2.", "additionalProperties": false, "required": ["databaseId", "token"], "properties": { "type": { "const": "digitalocean" }, "databaseId": { "type": "string", "minLength": 1, "description": "The database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (doctl databases list). May use ${VAR}, resolved when the cluster is used." }, "token": { "type": "string", "minLength": 1, "description": 'An API token with database read and write scopes, e.g. "${DIGITALOCEAN_TOKEN}". A literal value is warned about.' }, "apiUrl": { "type": "string", "minLength": 1, "description": "The API's base URL, without /v2 (default https://api.digitalocean.com). May use ${VAR}, resolved when the cluster is used." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Topic reads in flight at once (default 8; DigitalOcean allows 250 requests a minute). A whole number, or a ${VAR} reference." }, "topicCreation": { "type": "object", "description": "How apply waits for new topics, which DigitalOcean creates asynchronously.", "additionalProperties": false, "properties": { "timeoutMs": { "type": ["integer", "string"], "minimum": 1, "description": "Longest wait for a new topic to become active, in milliseconds (default 300000). A whole number, or a ${VAR} reference." }, "pollIntervalMs": { "type": ["integer", "string"], "minimum": 1, "description": "First wait between polls in milliseconds; grows to at most 10 s (default 1000). A whole number, or a ${VAR} reference." } } } } }, "kafkaCluster": { "type": "object", "description": "A Kafka cluster reached with Kafka's own protocol: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi.", "additionalProperties": false, "required": ["bootstrapServers"], "properties": { "type": { "const": "kafka" }, "bootstrapServers": { "type": ["array", "string"], "minItems": 1, "minLength": 1, "items": { "type": "string", "minLength": 1 }, "description": "host:port addresses to connect to first, as a list or one comma-separated string." }, "sasl": { "type": "object", "additionalProperties": false, "required": ["mechanism"], "description": "SASL authentication; absent means none.", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"] }, "username": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1, "description": "OAUTHBEARER: the bearer token, usually ${VAR}." } }, "allOf": [{ "if": { "type": "object", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] } }, "required": ["mechanism"] }, "then": { "required": ["username", "password"] } }, { "if": { "type": "object", "properties": { "mechanism": { "const": "OAUTHBEARER" } }, "required": ["mechanism"] }, "then": { "required": ["token"] } }] }, "tls": { "type": ["boolean", "string", "object"], "description": "true: TLS verified against the system CAs; a mapping: caFile (extra CAs, PEM), certFile and keyFile (mutual TLS), relative to the declaring file.", "additionalProperties": false, "properties": { "caFile": { "type": "string", "minLength": 1 }, "certFile": { "type": "string", "minLength": 1 }, "keyFile": { "type": "string", "minLength": 1 }, "serverName": { "type": "string", "minLength": 1, "description": "Name to verify the brokers' certificates against instead of their address." } }, "dependentRequired": { "certFile": ["keyFile"], "keyFile": ["certFile"] } }, "insecureSkipTlsVerify": { "$ref": "#/$defs/settingBoolean", "description": "DANGEROUS: turns TLS certificate verification off, exposing the credentials to anyone in the middle. Warned about on every run." }, "clientId": { "type": "string", "minLength": 1, "description": "client.id the brokers see; kafkaform when absent." }, "timeouts": { "type": "object", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" }, "requestMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" } } }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } }, "snapshotCluster": { "type": "object", "description": "A JSON snapshot file standing in for a cluster (schemas/snapshot.schema.json).", "additionalProperties": false, "required": ["path"], "properties": { "type": { "const": "snapshot" }, "path": { "type": "string", "minLength": 1, "description": "The snapshot file, relative to the declaring manifest. May use ${VAR}, resolved when the cluster is used." }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } }, "kafkaVersion": { "enum": ["3.7", "3.8", "3.9", "4.0", "4.1", "4.2", "4.3", "4.4"], "description": "The Kafka version the cluster runs (major.minor, quoted). Offline validation then uses that version's topic configs; without it, what any supported version accepts passes with a warning." }, "settingTimeouts": { "type": "object", "description": "How long to wait for the server.", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a connection. A whole number, or a ${VAR} reference." }, "readMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a response once connected. A whole number, or a ${VAR} reference." } } }, "settingRetry": { "type": "object", "description": "How failed requests that may succeed later (429, 502, 503, 504, dropped connections, timeouts) are retried, with exponential backoff and jitter.", "additionalProperties": false, "properties": { "maxAttempts": { "type": ["integer", "string"], "minimum": 1, "description": "Attempts per request, the first included (default 6). A whole number, or a ${VAR} reference." }, "baseDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Milliseconds before the first retry; doubles with each attempt (default 500). A whole number, or a ${VAR} reference." }, "maxDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Longest wait between attempts in milliseconds, also capping Retry-After (default 60000). A whole number, or a ${VAR} reference." } } }, "settingBoolean": { "type": ["boolean", "string"], "description": "true or false, or a ${VAR} reference to one." }, "confluentAuth": { "type": "object", "description": "How to authenticate: basic (an API key and secret, or a user and password) or bearer (a token). Write credentials as ${VAR} references, never literally.", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"], "description": "basic: username and password; bearer: token." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["username", "password"], "properties": { "type": { "const": "basic" }, "username": { "type": "string", "minLength": 1, "description": 'The API key (Confluent Cloud) or user name, e.g. "${KAFKA_API_KEY}".' }, "password": { "type": "string", "minLength": 1, "description": 'The API secret or password, e.g. "${KAFKA_API_SECRET}". A literal value is warned about.' } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["token"], "properties": { "type": { "const": "bearer" }, "token": { "type": "string", "minLength": 1, "description": 'The bearer token, e.g. "${KAFKA_TOKEN}". A literal value is warned about.' } } } }] } } };
+    schema47 = { "type": "string", "minLength": 1, "description": "A Kafka principal: Type:name, e.g. User:orders-svc." };
+    schema32 = { "type": "object", "description": `A cluster: "type" picks the kind, the other keys are that kind's connection settings, checked offline (only their literal parts where they use \${VAR}, which is resolved when the cluster is used). Each kind's settings are a definition of their own (<kind>Cluster), chosen by "type" below.`, "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"], "description": "The kind of cluster: confluent (Kafka REST API v3: Confluent Cloud, Confluent Server, Confluent REST Proxy), digitalocean (DigitalOcean Managed Kafka), kafka (Kafka's own protocol: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi), snapshot (a JSON file standing in for a cluster)." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "confluent" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/confluentCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "digitalocean" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/digitaloceanCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "kafka" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/kafkaCluster" } }, { "if": { "type": "object", "properties": { "type": { "const": "snapshot" } }, "required": ["type"] }, "then": { "$ref": "#/$defs/snapshotCluster" } }] };
+    schema33 = { "type": "object", "description": "A cluster reached through the Kafka REST API v3 (Confluent Cloud, Confluent Server, Confluent REST Proxy).", "additionalProperties": false, "required": ["restUrl"], "properties": { "type": { "const": "confluent" }, "restUrl": { "type": "string", "minLength": 1, "description": "Base URL up to and including the API version segment: https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3 (Confluent Cloud, Confluent Server) or https://host:8082/v3 (REST Proxy). http:// only to a loopback host without a warning. May use ${VAR}, resolved when the cluster is used.", "examples": ["https://pkc-12345.eu-west-1.aws.confluent.cloud:443/kafka/v3", "https://rest-proxy:8082/v3"] }, "clusterId": { "type": "string", "minLength": 1, "description": "The Kafka cluster id (lkc-... on Confluent Cloud, where it is required). Discovered with GET /clusters when omitted (REST Proxy, Confluent Server)." }, "auth": { "$ref": "#/$defs/confluentAuth" }, "caFile": { "type": "string", "minLength": 1, "description": "A PEM file of extra certificate authorities to trust, relative to the declaring file." }, "insecureSkipTlsVerify": { "$ref": "#/$defs/settingBoolean", "description": "DANGEROUS: turns TLS certificate verification off, exposing the credentials to anyone in the middle. Warned about on every run." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Requests in flight at once during reads and dry runs (default 8). A whole number, or a ${VAR} reference." }, "aclBatchSize": { "type": ["integer", "string"], "minimum": 1, "description": "ACL bindings per POST /acls:batch request (default 100). A whole number, or a ${VAR} reference." }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } };
+    schema34 = { "type": "object", "description": "How to authenticate: basic (an API key and secret, or a user and password) or bearer (a token). Write credentials as ${VAR} references, never literally.", "required": ["type"], "properties": { "type": { "enum": ["basic", "bearer"], "description": "basic: username and password; bearer: token." } }, "allOf": [{ "if": { "type": "object", "properties": { "type": { "const": "basic" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["username", "password"], "properties": { "type": { "const": "basic" }, "username": { "type": "string", "minLength": 1, "description": 'The API key (Confluent Cloud) or user name, e.g. "${KAFKA_API_KEY}".' }, "password": { "type": "string", "minLength": 1, "description": 'The API secret or password, e.g. "${KAFKA_API_SECRET}". A literal value is warned about.' } } } }, { "if": { "type": "object", "properties": { "type": { "const": "bearer" } }, "required": ["type"] }, "then": { "type": "object", "additionalProperties": false, "required": ["token"], "properties": { "type": { "const": "bearer" }, "token": { "type": "string", "minLength": 1, "description": 'The bearer token, e.g. "${KAFKA_TOKEN}". A literal value is warned about.' } } } }] };
+    schema35 = { "type": ["boolean", "string"], "description": "true or false, or a ${VAR} reference to one." };
+    schema36 = { "type": "object", "description": "How long to wait for the server.", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a connection. A whole number, or a ${VAR} reference." }, "readMs": { "type": ["integer", "string"], "minimum": 1, "description": "Milliseconds to wait for a response once connected. A whole number, or a ${VAR} reference." } } };
+    schema37 = { "type": "object", "description": "How failed requests that may succeed later (429, 502, 503, 504, dropped connections, timeouts) are retried, with exponential backoff and jitter.", "additionalProperties": false, "properties": { "maxAttempts": { "type": ["integer", "string"], "minimum": 1, "description": "Attempts per request, the first included (default 6). A whole number, or a ${VAR} reference." }, "baseDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Milliseconds before the first retry; doubles with each attempt (default 500). A whole number, or a ${VAR} reference." }, "maxDelayMs": { "type": ["integer", "string"], "minimum": 0, "description": "Longest wait between attempts in milliseconds, also capping Retry-After (default 60000). A whole number, or a ${VAR} reference." } } };
+    schema38 = { "enum": ["3.7", "3.8", "3.9", "4.0", "4.1", "4.2", "4.3", "4.4"], "description": "The Kafka version the cluster runs (major.minor, quoted). Offline validation then uses that version's topic configs; without it, what any supported version accepts passes with a warning." };
+    func1 = Object.prototype.hasOwnProperty;
+    func2 = import_ucs2length.default.default;
+    validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema39 = { "type": "object", "description": "A DigitalOcean Managed Kafka cluster, through the DigitalOcean API v2.", "additionalProperties": false, "required": ["databaseId", "token"], "properties": { "type": { "const": "digitalocean" }, "databaseId": { "type": "string", "minLength": 1, "description": "The database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (doctl databases list). May use ${VAR}, resolved when the cluster is used." }, "token": { "type": "string", "minLength": 1, "description": 'An API token with database read and write scopes, e.g. "${DIGITALOCEAN_TOKEN}". A literal value is warned about.' }, "apiUrl": { "type": "string", "minLength": 1, "description": "The API's base URL, without /v2 (default https://api.digitalocean.com). May use ${VAR}, resolved when the cluster is used." }, "timeouts": { "$ref": "#/$defs/settingTimeouts" }, "retry": { "$ref": "#/$defs/settingRetry" }, "concurrency": { "type": ["integer", "string"], "minimum": 1, "description": "Topic reads in flight at once (default 8; DigitalOcean allows 250 requests a minute). A whole number, or a ${VAR} reference." }, "topicCreation": { "type": "object", "description": "How apply waits for new topics, which DigitalOcean creates asynchronously.", "additionalProperties": false, "properties": { "timeoutMs": { "type": ["integer", "string"], "minimum": 1, "description": "Longest wait for a new topic to become active, in milliseconds (default 300000). A whole number, or a ${VAR} reference." }, "pollIntervalMs": { "type": ["integer", "string"], "minimum": 1, "description": "First wait between polls in milliseconds; grows to at most 10 s (default 1000). A whole number, or a ${VAR} reference." } } } } };
     validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema77 = { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
-    validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema78 = { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } };
-    schema79 = { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
-    schema81 = { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." };
-    schema82 = { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." };
+    schema42 = { "type": "object", "description": "A Kafka cluster reached with Kafka's own protocol: Apache Kafka, Amazon MSK, Aiven, Redpanda, Strimzi.", "additionalProperties": false, "required": ["bootstrapServers"], "properties": { "type": { "const": "kafka" }, "bootstrapServers": { "type": ["array", "string"], "minItems": 1, "minLength": 1, "items": { "type": "string", "minLength": 1 }, "description": "host:port addresses to connect to first, as a list or one comma-separated string." }, "sasl": { "type": "object", "additionalProperties": false, "required": ["mechanism"], "description": "SASL authentication; absent means none.", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"] }, "username": { "type": "string", "minLength": 1 }, "password": { "type": "string", "minLength": 1 }, "token": { "type": "string", "minLength": 1, "description": "OAUTHBEARER: the bearer token, usually ${VAR}." } }, "allOf": [{ "if": { "type": "object", "properties": { "mechanism": { "enum": ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] } }, "required": ["mechanism"] }, "then": { "required": ["username", "password"] } }, { "if": { "type": "object", "properties": { "mechanism": { "const": "OAUTHBEARER" } }, "required": ["mechanism"] }, "then": { "required": ["token"] } }] }, "tls": { "type": ["boolean", "string", "object"], "description": "true: TLS verified against the system CAs; a mapping: caFile (extra CAs, PEM), certFile and keyFile (mutual TLS), relative to the declaring file.", "additionalProperties": false, "properties": { "caFile": { "type": "string", "minLength": 1 }, "certFile": { "type": "string", "minLength": 1 }, "keyFile": { "type": "string", "minLength": 1 }, "serverName": { "type": "string", "minLength": 1, "description": "Name to verify the brokers' certificates against instead of their address." } }, "dependentRequired": { "certFile": ["keyFile"], "keyFile": ["certFile"] } }, "insecureSkipTlsVerify": { "$ref": "#/$defs/settingBoolean", "description": "DANGEROUS: turns TLS certificate verification off, exposing the credentials to anyone in the middle. Warned about on every run." }, "clientId": { "type": "string", "minLength": 1, "description": "client.id the brokers see; kafkaform when absent." }, "timeouts": { "type": "object", "additionalProperties": false, "properties": { "connectMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" }, "requestMs": { "type": ["integer", "string"], "minimum": 1, "pattern": "^\\$\\{|^[0-9]+$" } } }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } };
+    pattern4 = new RegExp("^\\$\\{|^[0-9]+$", "u");
+    validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema45 = { "type": "object", "description": "A JSON snapshot file standing in for a cluster (schemas/snapshot.schema.json).", "additionalProperties": false, "required": ["path"], "properties": { "type": { "const": "snapshot" }, "path": { "type": "string", "minLength": 1, "description": "The snapshot file, relative to the declaring manifest. May use ${VAR}, resolved when the cluster is used." }, "kafkaVersion": { "$ref": "#/$defs/kafkaVersion" } } };
+    validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate21.evaluated = { "dynamicProps": true, "dynamicItems": false };
+    schema48 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
+    schema49 = { "type": "object", "description": "Kafka topic configs by name. Names outside the catalog need a vendor prefix (confluent., aiven., redpanda., or configKeys.vendorPrefixes).", "properties": { "cleanup.policy": { "description": "This config designates the retention policy to use on log segments. A list of: compact, delete. Kafka default: delete.", "$ref": "#/$defs/configValue" }, "compression.gzip.level": { "description": "The compression level to use if compression.type is set to gzip. An int. Between 1 and 9 or -1. Kafka default: -1. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "compression.lz4.level": { "description": "The compression level to use if compression.type is set to lz4. An int. Between 1 and 17. Kafka default: 9. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "compression.type": { "description": "Specify the final compression type for a given topic. One of: gzip, lz4, producer, snappy, uncompressed, zstd. Kafka default: producer.", "$ref": "#/$defs/configValue" }, "compression.zstd.level": { "description": "The compression level to use if compression.type is set to zstd. An int. Between -131072 and 22. Kafka default: 3. Kafka 3.8 and later only.", "$ref": "#/$defs/configValue" }, "delete.retention.ms": { "description": "The amount of time to retain delete tombstone markers for log compacted topics. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 86400000 (1d).", "$ref": "#/$defs/configValue" }, "errors.deadletterqueue.group.enable": { "description": "Enable this topic to be used as a dead-letter queue for share groups. true or false. Kafka default: false. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "file.delete.delay.ms": { "description": "The time to wait before deleting a file from the filesystem. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 60000 (1m).", "$ref": "#/$defs/configValue" }, "flush.messages": { "description": "This setting allows specifying an interval at which we will force an fsync of data written to the log. A long. At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "flush.ms": { "description": "This setting allows specifying a time interval at which we will force an fsync of data written to the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "follower.replication.throttled.replicas": { "description": "A list of replicas for which log replication should be throttled on the follower side. A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "index.interval.bytes": { "description": "This setting controls how frequently Kafka adds entries to its offset index and, conditionally, to its time index. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 4096 (4KiB).", "$ref": "#/$defs/configValue" }, "internal.segment.bytes": { "description": "The maximum size of a single log file. Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka 4.1 and later only. Internal to Kafka (for its own tests).", "$ref": "#/$defs/configValue" }, "leader.replication.throttled.replicas": { "description": "A list of replicas for which log replication should be throttled on the leader side. A list. Kafka default: (empty).", "$ref": "#/$defs/configValue" }, "local.retention.bytes": { "description": "The maximum size of local log segments that can grow for a partition before it deletes the old segments. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "local.retention.ms": { "description": "The number of milliseconds to keep the local log segment before it gets deleted. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -2. Kafka default: -2.", "$ref": "#/$defs/configValue" }, "max.compaction.lag.ms": { "description": "The maximum time a message will remain ineligible for compaction in the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "max.decompressed.message.bytes": { "description": "The maximum decompressed size, in bytes, of a single record the broker will accept; larger records are rejected with an InvalidRecordException. Bytes or a binary size (512KiB, 100MiB, 1GiB). Between 1 and 2147483639. Kafka default: 2147483639. Kafka 4.2, 4.4 only.", "$ref": "#/$defs/configValue" }, "max.message.bytes": { "description": "The largest record batch size allowed by Kafka (after compression if compression is enabled). Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 0. Kafka default: 1048588.", "$ref": "#/$defs/configValue" }, "message.downconversion.enable": { "description": "This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests. true or false. Kafka default: true. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.format.version": { "description": "[DEPRECATED] Specify the message format version the broker will use to append messages to the logs. A string. Kafka default: 3.0-IV1. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.timestamp.after.max.ms": { "description": "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 3600000 (1h).", "$ref": "#/$defs/configValue" }, "message.timestamp.before.max.ms": { "description": "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807.", "$ref": "#/$defs/configValue" }, "message.timestamp.difference.max.ms": { "description": "[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 9223372036854775807. Kafka 3.7 to 3.9 only.", "$ref": "#/$defs/configValue" }, "message.timestamp.type": { "description": "Define whether the timestamp in the message is message create time or log append time. One of: CreateTime, LogAppendTime. Kafka default: CreateTime.", "$ref": "#/$defs/configValue" }, "min.cleanable.dirty.ratio": { "description": "This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled). A double. Between 0 and 1. Kafka default: 0.5.", "$ref": "#/$defs/configValue" }, "min.compaction.lag.ms": { "description": "The minimum time a message will remain uncompacted in the log. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "min.insync.replicas": { "description": 'Specifies the minimum number of in-sync replicas (including the leader) required for a write to succeed when a producer sets acks to "all" (or "-1"). An int. At least 1. Kafka default: 1.', "$ref": "#/$defs/configValue" }, "preallocate": { "description": "True if we should preallocate the file on disk when creating a new log segment. true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "remote.copy.lag.bytes": { "description": "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least -1. Kafka default: -1. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "remote.copy.lag.ms": { "description": "Controls one of the two upload eligibility checks (time and size) for copying segments to remote storage. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 0. Kafka 4.4 only.", "$ref": "#/$defs/configValue" }, "remote.log.copy.disable": { "description": "Determines whether tiered data for a topic should become read only, and no more data uploading on a topic. true or false. Kafka default: false. Kafka 3.9 and later only.", "$ref": "#/$defs/configValue" }, "remote.log.delete.on.disable": { "description": "Determines whether tiered data for a topic should be deleted after tiered storage is disabled on a topic. true or false. Kafka default: false. Kafka 3.9 and later only.", "$ref": "#/$defs/configValue" }, "remote.storage.enable": { "description": "To enable tiered storage for a topic, set this configuration to true. true or false. Kafka default: false.", "$ref": "#/$defs/configValue" }, "retention.bytes": { "description": 'This configuration controls the maximum size a partition (which consists of log segments) can grow to before we will discard old log segments to free up space if we are using the "delete" retention policy. Bytes or a binary size (512KiB, 100MiB, 1GiB). Kafka default: -1.', "$ref": "#/$defs/configValue" }, "retention.ms": { "description": 'This configuration controls the maximum time we will retain a log before we will discard old log segments to free up space if we are using the "delete" retention policy. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least -1. Kafka default: 604800000 (7d).', "$ref": "#/$defs/configValue" }, "segment.bytes": { "description": "This configuration controls the segment file size for the log. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 1048576. Kafka default: 1073741824 (1GiB).", "$ref": "#/$defs/configValue" }, "segment.index.bytes": { "description": "This configuration controls the size of the index that maps offsets to file positions. Bytes or a binary size (512KiB, 100MiB, 1GiB). At least 4. Kafka default: 10485760 (10MiB).", "$ref": "#/$defs/configValue" }, "segment.jitter.ms": { "description": "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 0. Kafka default: 0.", "$ref": "#/$defs/configValue" }, "segment.ms": { "description": "This configuration controls the period of time after which Kafka will force the log to roll even if the segment file isn't full to ensure that retention can delete or compact old data. Milliseconds or a duration (500ms, 30s, 15m, 12h, 7d, 1w). At least 1. Kafka default: 604800000 (7d).", "$ref": "#/$defs/configValue" }, "unclean.leader.election.enable": { "description": "Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader electionthread to trigger election periodically (default is 5 minutes). true or false. Kafka default: false.", "$ref": "#/$defs/configValue" } }, "additionalProperties": { "$ref": "#/$defs/configValue" } };
+    schema50 = { "description": "A string, number or boolean; *.ms keys accept durations (500ms, 30s, 15m, 12h, 7d, 1w), *.bytes keys sizes (512KiB, 100MiB, 1GiB); list-typed keys also accept a list.", "type": ["string", "number", "boolean", "array"], "items": { "type": ["string", "number", "boolean"] } };
+    validate32.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
     validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    schema83 = { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
-    validate33.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate30.evaluated = { "dynamicProps": true, "dynamicItems": false };
-    schema87 = { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } };
-    schema90 = { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] };
-    schema88 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } };
-    validate37.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate36.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validatePatchView = validate41;
-    schema91 = { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } };
+    schema92 = { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Kafka topic name: letters, digits, '.', '_', '-'; at most 249 characters." }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "$ref": "#/$defs/config" } } };
+    validate35.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema93 = { "if": { "type": "object", "required": ["role"] }, "then": { "$ref": "#/$defs/aclRole" }, "else": { "$ref": "#/$defs/aclBinding" } };
+    schema94 = { "type": "object", "description": "A bundle of bindings. consumer: TOPIC READ+DESCRIBE, GROUP READ; producer: TOPIC WRITE+DESCRIBE; admin: TOPIC ALL, GROUP ALL. A trailing * makes a name a prefix; * alone means every resource.", "required": ["principal", "role"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "role": { "enum": ["consumer", "producer", "admin"] }, "topics": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "groups": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
+    schema96 = { "type": "string", "minLength": 1, "description": "Host the binding applies to; * for any (default)." };
+    schema97 = { "enum": ["ALLOW", "DENY"], "description": "Default ALLOW." };
+    validate39.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    schema98 = { "type": "object", "description": "Explicit bindings: one per operation.", "required": ["principal", "resourceType", "resourceName", "operations"], "additionalProperties": false, "properties": { "principal": { "$ref": "#/$defs/principal" }, "resourceType": { "enum": ["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"], "description": "Default LITERAL." }, "operations": { "type": "array", "minItems": 1, "items": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] } }, "host": { "$ref": "#/$defs/host" }, "permission": { "$ref": "#/$defs/permission" } } };
     validate41.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate38.evaluated = { "dynamicProps": true, "dynamicItems": false };
+    schema102 = { "type": "object", "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicOverride" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicOverride" } }, "patch": { "type": "array", "items": { "$ref": "#/$defs/patchOperation" } } } };
+    schema105 = { "type": "object", "description": "An RFC 6902 operation on the view { topicDefaults, topics: { <name>: { partitions, replicationFactor, config } } }.", "required": ["op", "path"], "additionalProperties": false, "properties": { "op": { "enum": ["add", "remove", "replace", "move", "copy", "test"] }, "path": { "type": "string" }, "from": { "type": "string" }, "value": {} }, "allOf": [{ "if": { "type": "object", "properties": { "op": { "enum": ["move", "copy"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["from"] } }, { "if": { "type": "object", "properties": { "op": { "enum": ["add", "replace", "test"] } }, "required": ["op"] }, "then": { "type": "object", "required": ["value"] } }] };
+    schema103 = { "type": "object", "additionalProperties": false, "properties": { "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1, "maximum": 32767 }, "config": { "type": "object", "description": "Config overrides; null removes a key on this cluster.", "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/configValue" }, { "type": "null" }] } } } };
+    validate45.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate44.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validatePatchView = validate49;
+    schema106 = { "type": "object", "description": "What an overlay's patch operates on: topic defaults and every topic by name, with fields as written.", "required": ["topicDefaults", "topics"], "additionalProperties": false, "properties": { "topicDefaults": { "$ref": "#/$defs/topicFields" }, "topics": { "type": "object", "additionalProperties": { "$ref": "#/$defs/topicFields" } } } };
+    validate49.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
   }
 });
 
@@ -13437,6 +15338,20 @@ function lastSegment(path2) {
 function subject(path2) {
   return path2 === "" ? "the document" : `"${lastSegment(path2)}"`;
 }
+function suggestKey(name, known) {
+  const near = closest(name, known);
+  if (near) return near;
+  const stem = (k) => {
+    const a = k.toLowerCase();
+    const b = name.toLowerCase();
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const best = Math.max(0, ...known.map(stem));
+  const matches = known.filter((k) => stem(k) === best);
+  return best >= 4 && matches.length === 1 ? matches[0] : void 0;
+}
 function describe(e) {
   const path2 = e.instancePath;
   const p = e.params;
@@ -13445,11 +15360,14 @@ function describe(e) {
     case "anyOf":
       return void 0;
     case "required":
+      if (path2 === "" && p["missingProperty"] === "apiVersion") {
+        return { message: `missing required property "apiVersion" (every document starts with "apiVersion: ${API_VERSION}")`, path: path2 };
+      }
       return { message: `missing required property "${String(p["missingProperty"])}"`, path: path2 };
     case "additionalProperties": {
       const name = String(p["additionalProperty"]);
       const known = Object.keys(e.parentSchema?.properties ?? {});
-      const guess = closest(name, known);
+      const guess = suggestKey(name, known);
       const child = `${path2}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
       return {
         message: `unknown property "${name}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of ${known.join(", ")}` : ""}`,
@@ -13463,11 +15381,14 @@ function describe(e) {
       const allowed = p["allowedValues"].map(String);
       const guess = typeof e.data === "string" ? closest(e.data, allowed) : void 0;
       return {
-        message: `${subject(path2)} must be one of ${allowed.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`,
+        message: `${subject(path2)} must be one of ${allowed.join(", ")}, not ${JSON.stringify(e.data)}` + (guess ? ` (did you mean "${guess}"?)` : typeof e.data === "number" && allowed.includes(String(e.data)) ? ` (quote it: "${e.data}")` : ""),
         path: path2
       };
     }
     case "const":
+      if (path2 === "/apiVersion") {
+        return { message: `unknown apiVersion ${JSON.stringify(e.data)} (did you mean "${API_VERSION}"?)`, path: path2 };
+      }
       return { message: `${subject(path2)} must be ${JSON.stringify(p["allowedValue"])}`, path: path2 };
     case "minimum":
       return { message: `${subject(path2)} must be at least ${String(p["limit"])}`, path: path2 };
@@ -13481,7 +15402,7 @@ function describe(e) {
       return { message: `${subject(path2)} ${e.message ?? "is invalid"}`, path: path2 };
   }
 }
-var MANIFEST_SCHEMA_URL, MANIFEST_SCHEMA_ID, VALIDATORS, TYPE_NAMES;
+var MANIFEST_SCHEMA_URL, MANIFEST_SCHEMA_ID, VALIDATORS, API_VERSION, TYPE_NAMES;
 var init_schema = __esm({
   "src/manifest/schema.ts"() {
     "use strict";
@@ -13493,6 +15414,7 @@ var init_schema = __esm({
       [MANIFEST_SCHEMA_ID, validateManifest],
       [`${MANIFEST_SCHEMA_ID}#/$defs/patchView`, validatePatchView]
     ]);
+    API_VERSION = "kafkaform/v1";
     TYPE_NAMES = {
       string: "a string",
       number: "a number",
@@ -13568,7 +15490,7 @@ function applyOverlayPatch(overlay, defaults, topics, vendorPrefixes, problems) 
         layer.config.set(key, kept);
       } else {
         const at = blame(pointer(pointer(path2, "config"), key));
-        layer.config.set(key, configEntry(key, v, at, at, ctx));
+        layer.config.set(key, configEntry(key, v, () => at, at, ctx));
       }
     }
     return layer;
@@ -13605,7 +15527,30 @@ function patchFailure(name) {
       return name.toLowerCase().replace(/_/g, " ");
   }
 }
-function desiredState(collected, overlay, problems) {
+function configFindings(topic, entries, target, report) {
+  const version2 = target.kafkaVersion;
+  if (version2 === void 0 && !target.versionWarnings) return;
+  const canonical3 = /* @__PURE__ */ new Map();
+  for (const [key, entry] of entries) {
+    if (entry.canonical !== void 0) canonical3.set(key, entry.canonical);
+    for (const f of configVersionFindings(key, version2)) report(f, entry.keyAt());
+    if (entry.refusedBy && entry.raw !== null) {
+      const raw = entry.raw;
+      const messageFor = (v) => {
+        const r2 = normalizeConfigValue(key, raw, [v]);
+        return r2.ok ? void 0 : r2.message;
+      };
+      for (const f of configValueVersionFindings(entry.refusedBy, key, version2, messageFor)) report(f, entry.at);
+    }
+  }
+  for (const { key, finding } of crossKeyFindings(canonical3, version2)) {
+    const at = entries.get(key)?.at;
+    if (!at) continue;
+    const message = at.path.startsWith("/topicDefaults") ? finding.message : `topic "${topic}": ${finding.message}`;
+    report({ ...finding, message }, at);
+  }
+}
+function desiredState(collected, overlay, problems, target = { versionWarnings: true }) {
   let defaults = overlayLayer(collected.defaults, overlay?.defaults);
   let topics = /* @__PURE__ */ new Map();
   for (const decl of collected.topics) {
@@ -13616,8 +15561,8 @@ function desiredState(collected, overlay, problems) {
     if (patched) ({ defaults, topics } = patched);
   }
   const report = (f, at) => {
-    if (!overlay) problems.add(f, at);
-    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${overlay.cluster}, ${f.message}` }, at);
+    if (target.cluster === void 0) problems.add(f, at);
+    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${target.cluster}, ${f.message}` }, at);
   };
   const out = [];
   for (const [name, t] of topics) {
@@ -13640,6 +15585,7 @@ function desiredState(collected, overlay, problems) {
       const canonical3 = entries.get(k)?.canonical;
       if (canonical3 !== void 0) config2[k] = canonical3;
     }
+    configFindings(name, entries, target, report);
     const minIsr = entries.get("min.insync.replicas");
     for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
       report(f, minInsyncBlame(t.layer, minIsr?.at ?? t.at, replicationFactor.at, overlay !== void 0));
@@ -13667,6 +15613,7 @@ var init_desired = __esm({
     init_acls();
     init_layers();
     init_rules();
+    init_configs();
     init_schema();
     init_suggest();
     init_yaml();
@@ -13675,37 +15622,52 @@ var init_desired = __esm({
 });
 
 // src/manifest/files.ts
-import { open, readdir, realpath, stat } from "node:fs/promises";
+import { open, readdir, readlink, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-function fileProblem(file, message) {
-  return { severity: "error", message, file, line: 0, column: 0, path: "" };
+function fileProblem(file2, message) {
+  return { severity: "error", message, file: file2, line: 0, column: 0, path: "" };
+}
+async function unreachable(path2, error2) {
+  const link = await readlink(path2).catch(() => void 0);
+  if (error2.code === "ELOOP") return "is a symbolic link that loops back on itself";
+  if (link !== void 0 && error2.code === "ENOENT") return `is a broken symbolic link (its target ${link} does not exist)`;
+  if (error2.code === "ENOENT") return "no such file or directory";
+  return `cannot be read (${error2.code ?? error2.message})`;
 }
 async function discoverFiles(paths) {
   const files = [];
   const problems = [];
-  const seen = /* @__PURE__ */ new Set();
-  const add = async (path2, discovered) => {
+  const byReal = /* @__PURE__ */ new Map();
+  const add = async (path2, discovered, root) => {
     const real = await realpath(path2);
-    if (seen.has(real)) return;
-    seen.add(real);
-    files.push({ path: path2, discovered });
+    const known = byReal.get(real);
+    if (known) {
+      if (!known.roots.includes(root)) known.roots.push(root);
+      return;
+    }
+    const file2 = { path: path2, discovered, roots: [root] };
+    byReal.set(real, file2);
+    files.push(file2);
   };
-  for (const path2 of paths) {
+  for (const [root, path2] of paths.entries()) {
     let info;
     try {
       info = await stat(path2);
-    } catch {
-      problems.push(fileProblem(path2, "no such file or directory"));
+    } catch (e) {
+      problems.push(fileProblem(path2, await unreachable(path2, e)));
       continue;
     }
     if (info.isDirectory()) {
       const found = [];
-      await walkDirectory(path2, "", found, /* @__PURE__ */ new Set([await realpath(path2)]));
+      const before = problems.length;
+      await walkDirectory(path2, "", found, /* @__PURE__ */ new Set([await realpath(path2)]), problems);
       found.sort(compareBytes);
-      if (found.length === 0) problems.push(fileProblem(path2, "directory contains no *.yaml or *.yml files"));
-      for (const rel of found) await add(join(path2, rel), true);
+      if (found.length === 0 && problems.length === before) {
+        problems.push(fileProblem(path2, "directory contains no *.yaml or *.yml files"));
+      }
+      for (const rel of found) await add(join(path2, rel), true, root);
     } else if (info.isFile()) {
-      await add(path2, false);
+      await add(path2, false, root);
     } else {
       problems.push(fileProblem(path2, "is not a regular file or directory"));
     }
@@ -13715,8 +15677,15 @@ async function discoverFiles(paths) {
 function compareBytes(a, b) {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
-async function walkDirectory(root, rel, out, visited) {
-  const entries = await readdir(join(root, rel), { withFileTypes: true });
+async function walkDirectory(root, rel, out, visited, problems) {
+  const dir = join(root, rel);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    problems.push(fileProblem(dir, `cannot be read (${e.code ?? e.message})`));
+    return;
+  }
   for (const e of entries) {
     if (e.name.startsWith(".") || e.name === "node_modules") continue;
     const childRel = rel === "" ? e.name : join(rel, e.name);
@@ -13724,37 +15693,39 @@ async function walkDirectory(root, rel, out, visited) {
     let info;
     try {
       info = await stat(full);
-    } catch {
+    } catch (error2) {
+      problems.push(fileProblem(full, await unreachable(full, error2)));
       continue;
     }
     if (info.isDirectory()) {
       const real = await realpath(full);
       if (visited.has(real)) continue;
       visited.add(real);
-      await walkDirectory(root, childRel, out, visited);
-    } else if (info.isFile() && YAML_FILE.test(e.name)) {
-      out.push(childRel);
+      await walkDirectory(root, childRel, out, visited, problems);
+    } else if (YAML_FILE.test(e.name)) {
+      if (info.isFile()) out.push(childRel);
+      else problems.push(fileProblem(full, "is not a regular file"));
     }
   }
 }
-async function readManifestText(file) {
-  const handle = await open(file, "r").catch((e) => e);
-  if (!("read" in handle)) return { problem: fileProblem(file, `cannot be read (${handle.code ?? handle.message})`) };
+async function readManifestText(file2) {
+  const handle = await open(file2, "r").catch((e) => e);
+  if (!("read" in handle)) return { problem: fileProblem(file2, `cannot be read (${handle.code ?? handle.message})`) };
   try {
     const { size } = await handle.stat();
     if (size > MAX_FILE_BYTES) {
-      return { problem: fileProblem(file, `is ${mib(size)} MiB; manifest files are limited to ${mib(MAX_FILE_BYTES)} MiB`) };
+      return { problem: fileProblem(file2, `is ${mib(size)} MiB; manifest files are limited to ${mib(MAX_FILE_BYTES)} MiB`) };
     }
     const bytes = await handle.readFile();
     if (bytes.length > MAX_FILE_BYTES) {
-      return { problem: fileProblem(file, `is over ${mib(MAX_FILE_BYTES)} MiB; manifest files are limited to that`) };
+      return { problem: fileProblem(file2, `is over ${mib(MAX_FILE_BYTES)} MiB; manifest files are limited to that`) };
     }
-    if (bytes.includes(0)) return { problem: fileProblem(file, "is a binary file (it contains NUL bytes), not YAML") };
+    if (bytes.includes(0)) return { problem: fileProblem(file2, "is a binary file (it contains NUL bytes), not YAML") };
     let text;
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch {
-      return { problem: fileProblem(file, `is not valid UTF-8 text (first bad byte at offset ${firstInvalidUtf8(bytes)})`) };
+      return { problem: fileProblem(file2, `is not valid UTF-8 text (first bad byte at offset ${firstInvalidUtf8(bytes)})`) };
     }
     return { text };
   } finally {
@@ -13792,6 +15763,7 @@ var init_files = __esm({
 function interpolateString(text, env) {
   const missing = [];
   const bad = [];
+  const empty = [];
   let changed = false;
   const value = text.replace(REFERENCE, (whole, inner) => {
     changed = true;
@@ -13803,35 +15775,80 @@ function interpolateString(text, env) {
       return whole;
     }
     const set = env[name];
+    if (set === "" && sep2 === -1) empty.push(name);
     if (set !== void 0 && !(sep2 !== -1 && set === "")) return set;
     if (sep2 !== -1) return inner.slice(sep2 + 2);
     missing.push(name);
     return "";
   });
   if (!changed && text.includes("${")) bad.push(text.slice(text.indexOf("${")));
-  return { value, missing, bad, changed };
+  return { value, missing, bad, empty, changed };
+}
+function templateParts(text) {
+  const parts = [];
+  let literal = "";
+  let last = 0;
+  for (const m2 of text.matchAll(REFERENCE)) {
+    literal += text.slice(last, m2.index);
+    last = m2.index + m2[0].length;
+    if (m2[1] === void 0) {
+      literal += "${";
+      continue;
+    }
+    if (literal !== "") parts.push({ literal });
+    literal = "";
+    const sep2 = m2[1].indexOf(":-");
+    parts.push(sep2 === -1 ? { reference: m2[1] } : { reference: m2[1].slice(0, sep2), fallback: m2[1].slice(sep2 + 2) });
+  }
+  literal += text.slice(last);
+  if (literal !== "") parts.push({ literal });
+  return parts;
 }
 function interpolateValue(value, env, path2) {
   const missing = [];
   const bad = [];
+  const empty = [];
   const interpolated = /* @__PURE__ */ new Set();
-  const go = (v, p) => {
+  const segments = [];
+  const here = () => segments.reduce((p, s) => pointer(p, s), path2);
+  const go = (v) => {
     if (typeof v === "string") {
+      if (!v.includes("$")) return v;
       const r2 = interpolateString(v, env);
-      for (const name of r2.missing) missing.push({ name, path: p });
-      for (const text of r2.bad) bad.push({ text, path: p });
-      if (r2.changed) interpolated.add(p);
+      if (r2.missing.length > 0 || r2.bad.length > 0 || r2.empty.length > 0 || r2.changed) {
+        const p = here();
+        for (const name of r2.missing) missing.push({ name, path: p });
+        for (const text of r2.bad) bad.push({ text, path: p });
+        for (const name of r2.empty) empty.push({ name, path: p });
+        if (r2.changed) interpolated.add(p);
+      }
       return r2.value;
     }
-    if (Array.isArray(v)) return v.map((item, i) => go(item, pointer(p, i)));
+    if (Array.isArray(v)) {
+      let out;
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
+        segments.push(i);
+        const next = go(item);
+        segments.pop();
+        if (next !== item) (out ??= v.slice())[i] = next;
+      }
+      return out ?? v;
+    }
     if (v !== null && typeof v === "object") {
-      const out = {};
-      for (const [k, item] of Object.entries(v)) out[k] = go(item, pointer(p, k));
-      return out;
+      let out;
+      for (const k in v) {
+        const item = v[k];
+        segments.push(k);
+        const next = go(item);
+        segments.pop();
+        if (next !== item) (out ??= { ...v })[k] = next;
+      }
+      return out ?? v;
     }
     return v;
   };
-  return { value: go(value, path2), missing, bad, interpolated };
+  return { value: go(value), missing, bad, empty, interpolated };
 }
 var REFERENCE, NAME;
 var init_interpolate = __esm({
@@ -13844,6 +15861,12 @@ var init_interpolate = __esm({
 });
 
 // src/manifest/problems.ts
+function sortProblems(problems) {
+  const cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  return [...problems].sort(
+    (a, b) => cmp2(a.file, b.file) || a.line - b.line || a.column - b.column || cmp2(a.message, b.message) || cmp2(a.path, b.path)
+  );
+}
 var Problems;
 var init_problems = __esm({
   "src/manifest/problems.ts"() {
@@ -13881,23 +15904,70 @@ var init_problems = __esm({
   }
 });
 
+// src/manifest/recognize.ts
+function normalise(text) {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function isApiVersionKey(key) {
+  return editDistance(normalise(key), "apiversion") <= 2;
+}
+function namesKafkaform(value) {
+  const v = normalise(value);
+  return v.includes("kafkaform") || editDistance(v, "kafkaformv1") <= 2;
+}
+function marksOurs(key, value) {
+  if (SECTIONS.includes(normalise(key))) return true;
+  return isApiVersionKey(key) && value !== void 0 && namesKafkaform(value);
+}
+function topLevelEntries(text) {
+  const entries = [];
+  for (const match of text.matchAll(/^("[^"\n]*"|'[^'\n]*'|[A-Za-z_$][^\s:#]*)[ \t]*:(?:[ \t]+([^\n]*?))?\r?$/gm)) {
+    const key = (match[1] ?? "").replace(/^["']|["']$/g, "");
+    const value = match[2]?.replace(/\s#.*$/, "").trim().replace(/^["']|["']$/g, "");
+    entries.push([key, value]);
+  }
+  return entries;
+}
+function looksLikeManifest(documents, text) {
+  for (const doc of documents) {
+    const v = doc.value;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) continue;
+    for (const [key, value] of Object.entries(v)) {
+      if (marksOurs(key, typeof value === "string" ? value : void 0)) return true;
+    }
+  }
+  return topLevelEntries(text).some(([key, value]) => marksOurs(key, value));
+}
+var SECTIONS;
+var init_recognize = __esm({
+  "src/manifest/recognize.ts"() {
+    "use strict";
+    init_suggest();
+    SECTIONS = ["clusters", "scope", "topicDefaults", "topics", "acls", "overlays", "configKeys"].map(normalise);
+  }
+});
+
 // src/manifest/clusters.ts
 function settingName(path2) {
   return path2.slice(1).replace(/\//g, ".").replace(/~1/g, "/").replace(/~0/g, "~");
 }
-function where(spec2, path2) {
-  return spec2.settingSources?.[path2] ?? spec2.source;
+function where(spec, path2) {
+  return spec.settingSources?.[path2] ?? spec.source;
 }
-function resolveClusterSettings(spec2, env) {
-  const r2 = interpolateValue(spec2.settings, env, "");
+function resolveClusterSettings(spec, env) {
+  const r2 = interpolateValue(spec.settings, env, "");
   const sentences = [
     ...r2.missing.map((m2) => {
-      const at = where(spec2, m2.path);
-      return `${at.file}:${at.line}:${at.column}: environment variable ${m2.name} is not set (cluster ${spec2.name}, setting ${settingName(m2.path)})`;
+      const at = where(spec, m2.path);
+      return `${at.file}:${at.line}:${at.column}: environment variable ${m2.name} is not set (cluster ${spec.name}, setting ${settingName(m2.path)})`;
+    }),
+    ...r2.empty.map((m2) => {
+      const at = where(spec, m2.path);
+      return `${at.file}:${at.line}:${at.column}: environment variable ${m2.name} is set but empty (cluster ${spec.name}, setting ${settingName(m2.path)}); write \${${m2.name}:-default} if a default is meant`;
     }),
     ...r2.bad.map((b) => {
-      const at = where(spec2, b.path);
-      return `${at.file}:${at.line}:${at.column}: malformed \${...} reference; write \${NAME} or \${NAME:-default}, or $\${ for a literal \${ (cluster ${spec2.name}, setting ${settingName(b.path)})`;
+      const at = where(spec, b.path);
+      return `${at.file}:${at.line}:${at.column}: malformed \${...} reference; write \${NAME} or \${NAME:-default}, or $\${ for a literal \${ (cluster ${spec.name}, setting ${settingName(b.path)})`;
     })
   ];
   if (sentences.length > 0) throw new ConfigError(sentences.join("\n"));
@@ -13912,12 +15982,6 @@ var init_clusters = __esm({
 });
 
 // src/manifest/index.ts
-function sortProblems(problems) {
-  const cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-  return [...problems].sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.message, b.message) || cmp(a.path, b.path)
-  );
-}
 function unitOf(path2) {
   const segments = path2.split("/").slice(1);
   const [top, item] = segments;
@@ -13931,10 +15995,6 @@ function validIn(bad, path2) {
     if (bad.has(p)) return false;
     if (p === "") return true;
   }
-}
-function isKafkaformDocument(doc) {
-  const v = doc.value;
-  return v !== null && typeof v === "object" && !Array.isArray(v) && typeof v["apiVersion"] === "string" && v["apiVersion"].startsWith("kafkaform/");
 }
 function interpolateDocument(doc, env, problems) {
   const failed = /* @__PURE__ */ new Set();
@@ -13961,32 +16021,36 @@ function interpolateDocument(doc, env, problems) {
   }
   return { value: coerceInterpolated(out, interpolated), failed };
 }
+function copyDesired(d) {
+  return {
+    topics: d.topics.map((t) => ({ ...t, config: { ...t.config } })),
+    acls: d.acls.map((a) => ({ ...a })),
+    // Plain data: names, prefixes and flags.
+    scope: structuredClone(d.scope)
+  };
+}
 async function loadManifests(paths, options) {
   const problems = new Problems();
   const { files, problems: fileProblems } = await discoverFiles(paths);
   for (const p of fileProblems) problems.push(p);
   const checked = [];
   const read = [];
-  for (const file of files) {
-    const r2 = await readManifestText(file.path);
+  const skipped = [];
+  const usedRoots = /* @__PURE__ */ new Set();
+  for (const file2 of files) {
+    const r2 = await readManifestText(file2.path);
     if ("problem" in r2) {
       problems.push(r2.problem);
+      for (const root of file2.roots) usedRoots.add(root);
       continue;
     }
-    const parsed = parseYaml(file.path, r2.text);
-    const ours = parsed.documents.some(isKafkaformDocument) || /apiVersion:\s*["']?kafkaform\//.test(r2.text);
-    if (file.discovered && !ours) {
-      if (parsed.documents.length > 0 || parsed.problems.length > 0) {
-        problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
-          file: file.path,
-          line: 0,
-          column: 0,
-          path: ""
-        });
-      }
+    const parsed = parseYaml(file2.path, r2.text);
+    if (file2.discovered && !looksLikeManifest(parsed.documents, r2.text)) {
+      skipped.push(file2.path);
       continue;
     }
-    read.push(file.path);
+    for (const root of file2.roots) usedRoots.add(root);
+    read.push(file2.path);
     for (const p of parsed.problems) problems.push(p);
     for (const doc of parsed.documents) {
       const { value, failed } = interpolateDocument(doc, options.env, problems);
@@ -13997,11 +16061,23 @@ async function loadManifests(paths, options) {
       checked.push({
         doc: { ...doc, value },
         manifest: value,
-        valid: (path2) => validIn(bad, path2)
+        valid: bad.size === 0 ? () => true : (path2) => validIn(bad, path2)
       });
     }
   }
-  const collected = collect(checked, problems);
+  const reached = new Set(files.flatMap((f) => f.roots));
+  for (const [root, path2] of paths.entries()) {
+    if (!reached.has(root) || usedRoots.has(root)) continue;
+    const n = files.filter((f) => f.roots.includes(root)).length;
+    problems.error(
+      `contains no kafkaform manifest: ${n === 1 ? 'its one YAML file has neither "apiVersion: kafkaform/v1" nor' : `none of its ${n} YAML files has "apiVersion: kafkaform/v1" or`} a kafkaform section (run with --debug to list them)`,
+      { file: path2, line: 0, column: 0, path: "" }
+    );
+  }
+  const clusters = collectClusters(checked, problems);
+  for (const cluster of clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
+  if (options.onClusters && !problems.list.some((p) => p.severity === "error")) options.onClusters(clusters);
+  const collected = collect(checked, clusters, problems);
   checkOverlayTopics(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);
   for (const overlay of collected.overlays.values()) {
@@ -14012,20 +16088,32 @@ async function loadManifests(paths, options) {
       overlay.at
     );
   }
-  const base = desiredState(collected, void 0, problems);
+  const versionless = collected.clusters.length === 0 || collected.clusters.some((c) => c.kafkaVersion === void 0);
+  const base = desiredState(collected, void 0, problems, { versionWarnings: versionless });
   const perCluster = /* @__PURE__ */ new Map();
-  for (const [name, overlay] of [...collected.overlays].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    perCluster.set(name, desiredState(collected, overlay, problems));
+  const versions = new Map(collected.clusters.map((c) => [c.name, c.kafkaVersion]));
+  const names = [.../* @__PURE__ */ new Set([...collected.overlays.keys(), ...collected.clusters.filter((c) => c.kafkaVersion).map((c) => c.name)])];
+  for (const name of names.sort()) {
+    const kafkaVersion = versions.get(name);
+    perCluster.set(
+      name,
+      desiredState(collected, collected.overlays.get(name), problems, {
+        cluster: name,
+        ...kafkaVersion ? { kafkaVersion } : {},
+        versionWarnings: kafkaVersion === void 0
+      })
+    );
   }
   const all = sortProblems(problems.list);
   if (all.some((p) => p.severity === "error")) throw new ManifestError(all);
   return {
     clusters: collected.clusters,
     warnings: all,
-    desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
+    desiredFor: (clusterName) => copyDesired(perCluster.get(clusterName) ?? base),
     ignoredConfigPrefixes: collected.ignoredPrefixes,
     vendorConfigPrefixes: collected.vendorPrefixes,
-    files: read
+    files: read,
+    skipped: skipped.sort()
   };
 }
 var init_manifest = __esm({
@@ -14038,9 +16126,11 @@ var init_manifest = __esm({
     init_interpolate();
     init_problems();
     init_schema();
+    init_recognize();
     init_yaml();
     init_suggest();
     init_clusters();
+    init_problems();
   }
 });
 
@@ -14444,77 +16534,297 @@ var init_render = __esm({
 });
 
 // src/targets/settings.ts
-var SettingsReader;
+function settingValue(settings, path2) {
+  let node = settings;
+  for (const key of path2.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))) {
+    node = node !== null && typeof node === "object" && !Array.isArray(node) ? node[key] : void 0;
+  }
+  return node === null ? void 0 : node;
+}
+function parseUrl(text) {
+  try {
+    return new URL(text);
+  } catch {
+    return void 0;
+  }
+}
+function baseOf(url) {
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+function settingName2(path2) {
+  return path2.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
+}
+function checkSettings(settings, stage, check) {
+  const checker = new SettingsChecker(settings, stage);
+  check(checker);
+  return checker.findings;
+}
+function located(spec, path2) {
+  return spec.settingSources?.[path2] ?? spec.source;
+}
+function writtenSettingProblems(spec, check) {
+  return checkSettings(spec.settings, "written", check).map((f) => {
+    const at = located(spec, f.path);
+    return { severity: f.severity, message: f.message, file: at.file, line: at.line, column: at.column, path: at.path };
+  });
+}
+function resolveSettings(spec, env, check, log) {
+  const resolved = resolveClusterSettings(spec, env);
+  const findings = checkSettings(resolved, "resolved", check);
+  const written = new Set(checkSettings(spec.settings, "written", check).map((f) => `${f.path}\0${f.message}`));
+  const line = (f) => {
+    const at = located(spec, f.path);
+    return `${at.file}:${at.line}:${at.column}: ${f.severity === "warning" ? "warning: " : ""}cluster ${spec.name}: ${f.message}`;
+  };
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length > 0) throw new ConfigError(errors.map(line).join("\n"));
+  for (const f of findings) if (!written.has(`${f.path}\0${f.message}`)) log?.(line(f));
+  return resolved;
+}
+function requireValidSettings(settings, cluster, check) {
+  const errors = checkSettings(settings, "resolved", check).filter((f) => f.severity === "error");
+  if (errors.length > 0) throw new ConfigError(errors.map((f) => `Cluster "${cluster}": ${f.message}.`).join("\n"));
+}
+function integerSetting(settings, path2) {
+  const v = settingValue(settings, path2);
+  return v === void 0 ? void 0 : Number(v);
+}
+function connectionSettings(settings) {
+  const retry = {};
+  const maxAttempts = integerSetting(settings, "/retry/maxAttempts");
+  const baseDelayMs = integerSetting(settings, "/retry/baseDelayMs");
+  const maxDelayMs = integerSetting(settings, "/retry/maxDelayMs");
+  if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
+  if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
+  if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
+  const connectTimeoutMs = integerSetting(settings, "/timeouts/connectMs");
+  const readTimeoutMs = integerSetting(settings, "/timeouts/readMs");
+  return {
+    ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
+    ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
+    retry
+  };
+}
+var SettingText, LOOPBACK, SettingsChecker;
 var init_settings = __esm({
   "src/targets/settings.ts"() {
     "use strict";
     init_errors();
-    SettingsReader = class {
-      constructor(raw, cluster) {
-        this.raw = raw;
-        this.cluster = cluster;
+    init_manifest();
+    init_interpolate();
+    SettingText = class _SettingText {
+      constructor(parts) {
+        this.parts = parts;
       }
-      raw;
-      cluster;
-      /** Throws the `ConfigError` for a setting problem. */
-      fail(what) {
-        throw new ConfigError(`Cluster "${this.cluster}": ${what}.`);
+      parts;
+      /** A value as written (references unresolved) or as resolved (all literal). */
+      static of(value, stage) {
+        return new _SettingText(stage === "written" ? templateParts(value) : value === "" ? [] : [{ literal: value }]);
       }
-      str(obj, key, where2, required) {
-        const v = obj[key];
-        if (v === void 0 || v === null) return required ? this.fail(`${where2}${key} is required`) : void 0;
-        if (typeof v !== "string" || v === "") return this.fail(`${where2}${key} must be a non-empty string`);
-        return v;
+      /** The whole value, when it holds no reference. */
+      get literal() {
+        if (this.parts.some((p) => "reference" in p)) return void 0;
+        return this.parts.map((p) => "literal" in p ? p.literal : "").join("");
       }
-      /** An integer >= `min` at `obj[key]`; `${VAR}` references resolve to strings, so digits are accepted. */
-      num(obj, key, where2, min) {
-        const raw = obj[key];
-        if (raw === void 0 || raw === null) return void 0;
-        const v = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
-        if (typeof v !== "number" || !Number.isInteger(v) || v < min) return this.fail(`${where2}${key} must be an integer >= ${min}`);
-        return v;
+      /** Literal text before the first reference. */
+      get head() {
+        const first = this.parts[0];
+        return first && "literal" in first ? first.literal : "";
       }
-      /** The mapping at top-level `key`, or `{}` when absent. */
-      obj(key) {
-        const v = this.raw[key];
-        if (v === void 0 || v === null) return {};
-        if (typeof v !== "object" || Array.isArray(v)) return this.fail(`${key} must be a mapping`);
-        return v;
+      /** Literal text after the last reference. */
+      get tail() {
+        const last = this.parts[this.parts.length - 1];
+        return last && "literal" in last ? last.literal : "";
       }
       /**
-       * A base URL at top-level `key` without trailing slashes. Credentials in it are refused: they
-       * would end up in logs and messages, and belong in the auth settings (`credentialsHint`).
+       * The value cut at every `separator` in its literal text (a reference's default is not cut: it
+       * stands for one value), empty pieces dropped; what is known of each piece.
        */
-      baseUrl(key, fallback, credentialsHint) {
-        const text = (this.str(this.raw, key, "", fallback === void 0) ?? fallback).replace(/\/+$/, "");
-        let url;
-        try {
-          url = new URL(text);
-        } catch {
-          return this.fail(`${key} is not a valid URL`);
+      split(separator) {
+        const pieces = [[]];
+        for (const part of this.parts) {
+          if ("reference" in part) {
+            pieces[pieces.length - 1]?.push(part);
+            continue;
+          }
+          part.literal.split(separator).forEach((literal, i) => {
+            if (i > 0) pieces.push([]);
+            if (literal !== "") pieces[pieces.length - 1]?.push({ literal });
+          });
         }
-        if (url.username !== "" || url.password !== "") this.fail(`${key} must not contain credentials; use ${credentialsHint}`);
-        if (url.protocol !== "https:" && url.protocol !== "http:") this.fail(`${key} must be an https:// URL`);
-        return { text, url };
+        return pieces.filter((p) => p.length > 0).map((p) => new _SettingText(p));
       }
-      /** `timeouts` and `retry`. */
+      /** Every piece of literal text, including references' defaults (`${TOKEN:-abc}`). */
+      get literalPieces() {
+        return this.parts.map((p) => "literal" in p ? p.literal : p.fallback ?? "").filter((t) => t !== "");
+      }
+    };
+    LOOPBACK = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+    SettingsChecker = class {
+      constructor(settings, stage) {
+        this.settings = settings;
+        this.stage = stage;
+      }
+      settings;
+      stage;
+      /** What was found, in the order checked. */
+      findings = [];
+      /** Adds an error at `path`. */
+      error(path2, message) {
+        this.findings.push({ severity: "error", path: path2, message });
+      }
+      /** Adds a warning at `path`. */
+      warning(path2, message) {
+        this.findings.push({ severity: "warning", path: path2, message });
+      }
+      /** The value at a pointer, undefined when absent or null. */
+      value(path2) {
+        return settingValue(this.settings, path2);
+      }
+      /** A string setting; a missing required one, a wrong type or an empty string is an error. */
+      text(path2, required) {
+        const v = this.value(path2);
+        if (v === void 0) {
+          if (required) this.error(path2, `${settingName2(path2)} is required`);
+          return void 0;
+        }
+        if (typeof v !== "string" || v === "") {
+          this.error(path2, `${settingName2(path2)} must be a non-empty string`);
+          return void 0;
+        }
+        return SettingText.of(v, this.stage);
+      }
+      /**
+       * A setting written as one string or a list of strings, each entry with its own pointer (a list
+       * item's is `path/i`); wrong types are errors. Undefined when absent.
+       */
+      texts(path2) {
+        const v = this.value(path2);
+        if (v === void 0) return void 0;
+        if (typeof v === "string") return v === "" ? [] : [{ path: path2, text: SettingText.of(v, this.stage) }];
+        if (!Array.isArray(v)) {
+          this.error(path2, `${settingName2(path2)} must be a string or a list of strings`);
+          return void 0;
+        }
+        const entries = [];
+        v.forEach((item, i) => {
+          const at = `${path2}/${i}`;
+          if (typeof item === "string" && item !== "") entries.push({ path: at, text: SettingText.of(item, this.stage) });
+          else this.error(at, `${settingName2(path2)} entries must be non-empty strings`);
+        });
+        return entries;
+      }
+      /**
+       * One of a fixed set of words. A `${VAR}` reference passes as written; the resolved value is
+       * checked when the cluster is used. Returns the word when it is literal and valid.
+       */
+      oneOf(path2, words, required) {
+        const text = this.text(path2, required);
+        const literal = text?.literal;
+        if (text === void 0 || literal === void 0 && this.stage === "written") return void 0;
+        if (literal !== void 0 && words.includes(literal)) return literal;
+        this.error(path2, `${settingName2(path2)} must be one of ${words.join(", ")}`);
+        return void 0;
+      }
+      /** A mapping setting (`auth`, `retry`); absent is fine. */
+      mapping(path2) {
+        const v = this.value(path2);
+        if (v === void 0) return false;
+        if (typeof v !== "object" || Array.isArray(v)) {
+          this.error(path2, `${settingName2(path2)} must be a mapping`);
+          return false;
+        }
+        return true;
+      }
+      /** A whole number of at least `min`: a number, digits, or digits around `${VAR}` references. */
+      integer(path2, min) {
+        const v = this.value(path2);
+        if (v === void 0) return;
+        const problem2 = `${settingName2(path2)} must be a whole number of at least ${min}`;
+        if (typeof v === "number") {
+          if (!Number.isInteger(v) || v < min) this.error(path2, problem2);
+          return;
+        }
+        if (typeof v !== "string") return this.error(path2, problem2);
+        const text = SettingText.of(v, this.stage);
+        const literal = text.literal;
+        if (literal !== void 0 ? !/^\d+$/.test(literal) || Number(literal) < min : !/^\d*$/.test(text.head) || !/^\d*$/.test(text.tail)) {
+          this.error(path2, problem2);
+        }
+      }
+      /** `true` or `false`, as a boolean, its spelling, or a `${VAR}` reference. */
+      boolean(path2) {
+        const v = this.value(path2);
+        if (v === void 0 || typeof v === "boolean") return;
+        const text = typeof v === "string" ? SettingText.of(v, this.stage) : void 0;
+        const literal = text?.literal;
+        const ok = text !== void 0 && (literal === void 0 ? text.head === "" && text.tail === "" : literal === "true" || literal === "false");
+        if (!ok) this.error(path2, `${settingName2(path2)} must be true or false`);
+      }
+      /**
+       * A credential: written literally in a manifest, it ends up in the repository and its history,
+       * so anything but a `${VAR}` reference without a default is a warning (never quoting it).
+       */
+      secret(path2) {
+        const v = this.value(path2);
+        if (this.stage !== "written" || typeof v !== "string") return;
+        if (SettingText.of(v, "written").literalPieces.length === 0) return;
+        this.warning(path2, `${settingName2(path2)} is a credential written in the manifest; read it from the environment instead: "\${VARIABLE}"`);
+      }
+      /**
+       * An http(s) base URL. What is literal is checked: the scheme (https://, or http:// with a
+       * warning unless the host is a loopback address), no credentials in it (they belong in
+       * `credentialsHint`). Returns the text, and the URL when the value is wholly literal; `complete`
+       * turns a URL into the one the user probably meant, for "did you mean".
+       */
+      url(path2, options) {
+        const text = this.text(path2, options.required);
+        if (!text) return void 0;
+        const name = settingName2(path2);
+        const literal = text.literal?.replace(/\/+$/, "");
+        const head = literal ?? text.head;
+        const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(head)?.[1]?.toLowerCase();
+        if (scheme === void 0) {
+          const prefix = head.toLowerCase();
+          if (literal !== void 0 || !("https://".startsWith(prefix) || "http://".startsWith(prefix))) {
+            const meant = literal === void 0 ? void 0 : parseUrl(`https://${literal}`);
+            const plain = meant && meant.username === "" && meant.password === "" && meant.search === "" && meant.hostname.includes(".");
+            const guess = plain ? options.complete?.(meant) ?? baseOf(meant) : void 0;
+            this.error(path2, `${name} must start with https://${guess ? ` (did you mean "${guess}"?)` : ""}`);
+          }
+          return { text };
+        }
+        if (scheme !== "https" && scheme !== "http") {
+          this.error(path2, `${name} must be an https:// URL, not ${scheme}://`);
+          return { text };
+        }
+        const url = literal === void 0 ? void 0 : parseUrl(literal);
+        if (literal !== void 0 && url === void 0) {
+          this.error(path2, `${name} is not a valid URL`);
+          return { text };
+        }
+        const authority = url ? void 0 : /^[^/?#]*(?=[/?#:])/.exec(head.slice(scheme.length + 3))?.[0];
+        if (url && (url.username !== "" || url.password !== "") || authority?.includes("@")) {
+          this.error(path2, `${name} must not contain credentials; use ${options.credentialsHint}`);
+          return { text };
+        }
+        const host = url?.hostname ?? authority?.replace(/^(\[[^\]]*\]|[^:]*).*$/, "$1");
+        if (scheme === "http" && host !== void 0 && host !== "" && !LOOPBACK.test(host)) {
+          this.warning(path2, `${name} uses http:// to ${host}: credentials and data cross the network unencrypted; use https://`);
+        }
+        return { text, ...url ? { url } : {} };
+      }
+      /** `timeouts: {connectMs, readMs}` and `retry: {maxAttempts, baseDelayMs, maxDelayMs}`. */
       connection() {
-        const timeouts = this.obj("timeouts");
-        const retryRaw = this.obj("retry");
-        const retry = {};
-        const maxAttempts = this.num(retryRaw, "maxAttempts", "retry.", 1);
-        const baseDelayMs = this.num(retryRaw, "baseDelayMs", "retry.", 0);
-        const maxDelayMs = this.num(retryRaw, "maxDelayMs", "retry.", 0);
-        if (maxAttempts !== void 0) retry.maxAttempts = maxAttempts;
-        if (baseDelayMs !== void 0) retry.baseDelayMs = baseDelayMs;
-        if (maxDelayMs !== void 0) retry.maxDelayMs = maxDelayMs;
-        const connectTimeoutMs = this.num(timeouts, "connectMs", "timeouts.", 1);
-        const readTimeoutMs = this.num(timeouts, "readMs", "timeouts.", 1);
-        return {
-          ...connectTimeoutMs !== void 0 ? { connectTimeoutMs } : {},
-          ...readTimeoutMs !== void 0 ? { readTimeoutMs } : {},
-          retry
-        };
+        if (this.mapping("/timeouts")) {
+          this.integer("/timeouts/connectMs", 1);
+          this.integer("/timeouts/readMs", 1);
+        }
+        if (this.mapping("/retry")) {
+          this.integer("/retry/maxAttempts", 1);
+          this.integer("/retry/baseDelayMs", 0);
+          this.integer("/retry/maxDelayMs", 0);
+        }
       }
     };
   }
@@ -14522,47 +16832,74 @@ var init_settings = __esm({
 
 // src/targets/confluent/settings.ts
 import { isAbsolute, resolve as resolve2 } from "node:path";
-function parseConfluentSettings(raw, cluster, baseDir) {
-  const r2 = new SettingsReader(raw, cluster);
-  const { text: restUrl, url } = r2.baseUrl("restUrl", void 0, "auth");
-  if (!/\/v3$/.test(url.pathname)) {
-    r2.fail(`restUrl must end with the API version segment, e.g. https://${url.host}/kafka/v3 (Confluent Cloud) or https://${url.host}/v3 (REST Proxy)`);
+function endsWithVersion(path2) {
+  return /\/v3$/.test(path2.replace(/\/+$/, ""));
+}
+function withVersion(url) {
+  const base = baseOf(url);
+  if (endsWithVersion(url.pathname)) return base;
+  if (/\/kafka$/.test(url.pathname.replace(/\/+$/, ""))) return `${base}/v3`;
+  return `${base}${CLOUD_HOST.test(url.hostname) || url.port === "" ? "/kafka/v3" : "/v3"}`;
+}
+function checkConfluentSettings(c) {
+  const rest2 = c.url("/restUrl", { required: true, credentialsHint: "auth", complete: withVersion });
+  const tail2 = rest2?.text.tail ?? "";
+  if (rest2?.url && !endsWithVersion(rest2.url.pathname)) {
+    c.error("/restUrl", `restUrl must end with the API version segment (did you mean "${withVersion(rest2.url)}"?)`);
+  } else if (rest2?.text.literal === void 0 && tail2.includes("/") && !/[?#]/.test(tail2) && !endsWithVersion(tail2)) {
+    c.error("/restUrl", "restUrl must end with the API version segment: /kafka/v3 (Confluent Cloud, Confluent Server) or /v3 (REST Proxy)");
   }
-  let auth;
-  if (raw.auth !== void 0 && raw.auth !== null) {
-    const a = r2.obj("auth");
-    const type = a.type;
+  const clusterId = c.text("/clusterId", false);
+  if (clusterId?.literal !== void 0 && !/^[A-Za-z0-9._-]+$/.test(clusterId.literal)) {
+    c.error("/clusterId", 'clusterId must be the cluster id alone (letters, digits, ".", "_" and "-"), e.g. lkc-abc123');
+  }
+  if (clusterId === void 0 && rest2?.url && CLOUD_HOST.test(rest2.url.hostname)) {
+    c.error("/restUrl", "a Confluent Cloud cluster needs clusterId (lkc-..., shown by `confluent kafka cluster list`)");
+  }
+  if (c.mapping("/auth")) {
+    const type = c.value("/auth/type");
     if (type === "basic") {
-      auth = { type: "basic", username: r2.str(a, "username", "auth.", true), password: r2.str(a, "password", "auth.", true) };
+      c.text("/auth/username", true);
+      c.text("/auth/password", true);
+      c.secret("/auth/password");
     } else if (type === "bearer") {
-      auth = { type: "bearer", token: r2.str(a, "token", "auth.", true) };
+      c.text("/auth/token", true);
+      c.secret("/auth/token");
     } else {
-      r2.fail('auth.type must be "basic" or "bearer"');
+      c.error("/auth/type", 'auth.type must be "basic" or "bearer"');
     }
   }
-  const insecureRaw = raw.insecureSkipTlsVerify;
-  const insecure = insecureRaw === "true" ? true : insecureRaw === "false" ? false : insecureRaw;
-  if (insecure !== void 0 && insecure !== null && typeof insecure !== "boolean") r2.fail("insecureSkipTlsVerify must be true or false");
-  const caFile = r2.str(raw, "caFile", "", false);
-  const clusterId = r2.str(raw, "clusterId", "", false);
+  c.text("/caFile", false);
+  c.boolean("/insecureSkipTlsVerify");
+  c.connection();
+  c.integer("/concurrency", 1);
+  c.integer("/aclBatchSize", 1);
+}
+function parseConfluentSettings(raw, cluster, baseDir) {
+  requireValidSettings(raw, cluster, checkConfluentSettings);
+  const auth = raw["auth"];
+  const caFile = raw["caFile"];
+  const clusterId = raw["clusterId"];
+  const insecure = raw["insecureSkipTlsVerify"];
   return {
-    restUrl,
-    ...clusterId !== void 0 ? { clusterId } : {},
-    ...auth !== void 0 ? { auth } : {},
-    ...caFile !== void 0 ? { caFile: isAbsolute(caFile) ? caFile : resolve2(baseDir, caFile) } : {},
-    insecureSkipTlsVerify: insecure === true,
-    ...r2.connection(),
-    concurrency: r2.num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY,
-    aclBatchSize: r2.num(raw, "aclBatchSize", "", 1) ?? DEFAULT_ACL_BATCH_SIZE
+    restUrl: raw["restUrl"].replace(/\/+$/, ""),
+    ...clusterId !== void 0 && clusterId !== null ? { clusterId } : {},
+    ...auth !== void 0 && auth !== null ? { auth: auth["type"] === "basic" ? { type: "basic", username: auth["username"] ?? "", password: auth["password"] ?? "" } : { type: "bearer", token: auth["token"] ?? "" } } : {},
+    ...caFile !== void 0 && caFile !== null ? { caFile: isAbsolute(caFile) ? caFile : resolve2(baseDir, caFile) } : {},
+    insecureSkipTlsVerify: insecure === true || insecure === "true",
+    ...connectionSettings(raw),
+    concurrency: integerSetting(raw, "/concurrency") ?? DEFAULT_CONCURRENCY,
+    aclBatchSize: integerSetting(raw, "/aclBatchSize") ?? DEFAULT_ACL_BATCH_SIZE
   };
 }
-var DEFAULT_CONCURRENCY, DEFAULT_ACL_BATCH_SIZE;
+var DEFAULT_CONCURRENCY, DEFAULT_ACL_BATCH_SIZE, CLOUD_HOST;
 var init_settings2 = __esm({
   "src/targets/confluent/settings.ts"() {
     "use strict";
     init_settings();
     DEFAULT_CONCURRENCY = 8;
     DEFAULT_ACL_BATCH_SIZE = 100;
+    CLOUD_HOST = /\.confluent\.cloud$/i;
   }
 });
 
@@ -19005,7 +21342,7 @@ var require_webidl = __commonJS({
     var SYMBOL = 4;
     var NUMBER = 5;
     var BIGINT = 6;
-    var NULL = 7;
+    var NULL2 = 7;
     var OBJECT = 8;
     var FunctionPrototypeSymbolHasInstance = Function.call.bind(Function.prototype[Symbol.hasInstance]);
     var webidl = {
@@ -19082,7 +21419,7 @@ var require_webidl = __commonJS({
         case "function":
         case "object": {
           if (V === null) {
-            return NULL;
+            return NULL2;
           }
           return OBJECT;
         }
@@ -19095,7 +21432,7 @@ var require_webidl = __commonJS({
       SYMBOL,
       NUMBER,
       BIGINT,
-      NULL,
+      NULL: NULL2,
       OBJECT
     };
     webidl.util.TypeValueToString = function(o) {
@@ -19112,7 +21449,7 @@ var require_webidl = __commonJS({
           return "Number";
         case BIGINT:
           return "BigInt";
-        case NULL:
+        case NULL2:
           return "Null";
         case OBJECT:
           return "Object";
@@ -40288,8 +42625,8 @@ var require_eventsource_stream = __commonJS({
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
-    var COLON2 = 58;
-    var SPACE = 32;
+    var COLON3 = 58;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -40473,7 +42810,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON2);
+        const colonPosition = line.indexOf(COLON3);
         if (colonPosition === 0) {
           return;
         }
@@ -40482,7 +42819,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -41791,7 +44128,7 @@ async function parseStreamedList(body, arrayKey, parseJson, onItem) {
           }
           case 4 /* Colon */:
             if (isSpace(b)) break;
-            if (b !== COLON) fail("expected ':'");
+            if (b !== COLON2) fail("expected ':'");
             state = 5 /* ValueStart */;
             break;
           case 5 /* ValueStart */:
@@ -41801,7 +44138,7 @@ async function parseStreamedList(body, arrayKey, parseJson, onItem) {
               state = 8 /* ArrayStart */;
               break;
             }
-            if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON) fail("expected a value");
+            if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON2) fail("expected a value");
             cutter.begin(b);
             startAt = i;
             state = 6 /* Value */;
@@ -41840,7 +44177,7 @@ async function parseStreamedList(body, arrayKey, parseJson, onItem) {
               state = 7 /* AfterValue */;
               break;
             }
-            if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON) fail("expected an array element");
+            if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON2) fail("expected an array element");
             cutter.begin(b);
             startAt = i;
             state = 10 /* Element */;
@@ -41872,14 +44209,14 @@ async function rest(first, it) {
   for (let next = await it.next(); next.done !== true; next = await it.next()) parts.push(next.value);
   return Buffer.concat(parts).toString("utf8");
 }
-var QUOTE, BACKSLASH, COMMA, COLON, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, ValueCutter;
+var QUOTE, BACKSLASH, COMMA, COLON2, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, ValueCutter;
 var init_json_list = __esm({
   "src/http/json-list.ts"() {
     "use strict";
     QUOTE = 34;
     BACKSLASH = 92;
     COMMA = 44;
-    COLON = 58;
+    COLON2 = 58;
     OPEN_BRACE = 123;
     CLOSE_BRACE = 125;
     OPEN_BRACKET = 91;
@@ -42688,10 +45025,23 @@ function planSize(want, have, capabilities, out) {
   }
   out.actions.push({ phase: PHASES.increasePartitions, action: "update", resource: topicResource(want.name), changes, patch: diffViews(from, to) });
 }
-function planConfigs(want, have, ignoredPrefixes, out) {
+function unknownKeyErrors(want, known, cluster, out) {
+  let unknown;
+  for (const key of Object.keys(want.config).sort(compareStrings)) {
+    if (known(key) !== false) continue;
+    (unknown ??= /* @__PURE__ */ new Set()).add(key);
+    out.errors.push({
+      resource: topicResource(want.name),
+      reason: `config.${key} is not a topic config of cluster ${cluster}: its Kafka does not report it for topics, so it cannot be set there`
+    });
+  }
+  return unknown;
+}
+function planConfigs(want, have, ignoredPrefixes, unknown, out) {
   let keyed;
   let problems;
   for (const key in want.config) {
+    if (unknown?.has(key)) continue;
     const desired = want.config[key];
     const live = own(have.configs, key);
     if (live !== void 0 && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
@@ -42752,10 +45102,16 @@ function planConfigs(want, have, ignoredPrefixes, out) {
     patch: keyed.map((k) => k.op)
   });
 }
+function reportedKeys(live) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const t of live) for (const key in t.configs) keys.add(key);
+  return keys;
+}
 function planTopics(input) {
   const out = { actions: [], errors: [], heldBack: [], unmanaged: [], warnings: [] };
   const desired = byName(input.desired);
   const live = input.liveSorted ?? byName(input.live);
+  let clusterKeys;
   let l = 0;
   for (const want of desired) {
     while (l < live.length && live[l].name < want.name) l++;
@@ -42774,11 +45130,14 @@ function planTopics(input) {
       continue;
     }
     if (have === void 0) {
-      out.actions.push(createAction(want));
+      const unknown2 = input.capabilities.reportsAllTopicConfigs ? unknownKeyErrors(want, (key) => (clusterKeys ??= reportedKeys(live)).size === 0 ? void 0 : clusterKeys.has(key), input.clusterName, out) : void 0;
+      if (unknown2 === void 0) out.actions.push(createAction(want));
       continue;
     }
+    const found = have;
+    const unknown = input.capabilities.reportsAllTopicConfigs ? unknownKeyErrors(want, (key) => Object.hasOwn(found.configs, key), input.clusterName, out) : void 0;
     planSize(want, have, input.capabilities, out);
-    planConfigs(want, have, input.ignoredConfigPrefixes, out);
+    planConfigs(want, have, input.ignoredConfigPrefixes, unknown, out);
   }
   let d = 0;
   for (const have of live) {
@@ -42986,7 +45345,8 @@ function plan(desired, live, options) {
     topicPrefixes: desired.scope.topicPrefixes,
     allowDelete: options.allowDelete === true,
     ignoredConfigPrefixes: [...options.ignoreConfigPrefixes ?? [], ...capabilities.managedConfigPrefixes],
-    capabilities
+    capabilities,
+    clusterName: options.cluster.name
   });
   const noAcls = { creates: [], deletes: [], errors: [], unmanaged: [] };
   const acls = live.aclsUnavailable !== void 0 ? noAcls : planAcls({
@@ -43261,6 +45621,10 @@ var init_acl_rules = __esm({
 });
 
 // src/targets/confluent/target.ts
+var target_exports = {};
+__export(target_exports, {
+  ConfluentTarget: () => ConfluentTarget
+});
 async function forEachLimit(items, limit, fn) {
   let next = 0;
   let failed = false;
@@ -43392,10 +45756,10 @@ var init_target = __esm({
           }
           const name = resource2.name;
           if (action.phase === PHASES.createTopics) {
-            const spec2 = createSpec(action);
+            const spec = createSpec(action);
             for (const c of action.changes) if (isRedacted(c)) local(`topic ${name}: ${c.field} is sensitive and redacted in the plan, so kafkaform cannot send it`);
-            for (const c of spec2.configs) if (readOnlyKeys.has(c.name)) local(`topic ${name}: config.${c.name} is read-only on this cluster and cannot be set`);
-            dryRuns.push({ action, run: () => api112.createTopic(spec2, true) });
+            for (const c of spec.configs) if (readOnlyKeys.has(c.name)) local(`topic ${name}: config.${c.name} is read-only on this cluster and cannot be set`);
+            dryRuns.push({ action, run: () => api112.createTopic(spec, true) });
           } else if (action.phase === PHASES.increasePartitions) {
             const have = topics.get(name);
             for (const c of action.changes) {
@@ -43514,28 +45878,28 @@ var init_target = __esm({
       async close() {
         await this.#http.close();
       }
-      async #createTopic(api112, spec2) {
+      async #createTopic(api112, spec) {
         try {
-          await api112.createTopic(spec2, false);
+          await api112.createTopic(spec, false);
         } catch (err) {
           if (!(err instanceof ApiError) || err.details.errorCode !== ERROR_CODES.badRequest || !/already exists/i.test(err.details.serverMessage ?? "")) {
             throw err;
           }
-          const difference = await this.#differenceFrom(api112, spec2);
+          const difference = await this.#differenceFrom(api112, spec);
           if (difference !== void 0) {
-            throw new ApiError(`Cannot create topic ${spec2.name}: it already exists with ${difference}`, err.details);
+            throw new ApiError(`Cannot create topic ${spec.name}: it already exists with ${difference}`, err.details);
           }
         }
       }
-      async #differenceFrom(api112, spec2) {
-        const topic = await api112.getTopic(spec2.name);
+      async #differenceFrom(api112, spec) {
+        const topic = await api112.getTopic(spec.name);
         if (topic === void 0) return "a state that could not be read back";
-        if (topic.partitions_count !== spec2.partitions) return `${topic.partitions_count} partitions instead of ${spec2.partitions}`;
-        if (topic.replication_factor !== spec2.replicationFactor) {
-          return `replication factor ${topic.replication_factor} instead of ${spec2.replicationFactor}`;
+        if (topic.partitions_count !== spec.partitions) return `${topic.partitions_count} partitions instead of ${spec.partitions}`;
+        if (topic.replication_factor !== spec.replicationFactor) {
+          return `replication factor ${topic.replication_factor} instead of ${spec.replicationFactor}`;
         }
-        const configs = new Map((await api112.getTopicConfigs(spec2.name)).map((c) => [c.name, c.value]));
-        for (const c of spec2.configs) {
+        const configs = new Map((await api112.getTopicConfigs(spec.name)).map((c) => [c.name, c.value]));
+        for (const c of spec.configs) {
           const have = configs.get(c.name);
           if (have === void 0 || have === null || canonicalConfigValue(c.name, have) !== canonicalConfigValue(c.name, c.value)) {
             return `a different ${c.name}`;
@@ -43575,34 +45939,26 @@ var CONFLUENT_MANAGED_PREFIXES, CONFLUENT_CAPABILITIES, confluentKind;
 var init_kind = __esm({
   "src/targets/confluent/kind.ts"() {
     "use strict";
-    init_manifest();
+    init_settings();
     init_settings2();
-    init_target();
     CONFLUENT_MANAGED_PREFIXES = ["confluent."];
     CONFLUENT_CAPABILITIES = {
       dryRun: true,
       replicationFactorChange: false,
       principalsMustExist: false,
-      managedConfigPrefixes: [...CONFLUENT_MANAGED_PREFIXES]
+      managedConfigPrefixes: [...CONFLUENT_MANAGED_PREFIXES],
+      reportsAllTopicConfigs: true
     };
     confluentKind = {
       type: "confluent",
       capabilities: CONFLUENT_CAPABILITIES,
-      async open(spec2, env, ctx) {
-        const settings = parseConfluentSettings(resolveClusterSettings(spec2, env), spec2.name, spec2.baseDir);
-        return new ConfluentTarget(settings, CONFLUENT_CAPABILITIES, ctx);
+      checkSettings: checkConfluentSettings,
+      async open(spec, env, ctx) {
+        const settings = parseConfluentSettings(resolveSettings(spec, env, checkConfluentSettings, ctx.log), spec.name, spec.baseDir);
+        const { ConfluentTarget: ConfluentTarget2 } = await Promise.resolve().then(() => (init_target(), target_exports));
+        return new ConfluentTarget2(settings, CONFLUENT_CAPABILITIES, ctx);
       }
     };
-  }
-});
-
-// src/targets/confluent/index.ts
-var init_confluent = __esm({
-  "src/targets/confluent/index.ts"() {
-    "use strict";
-    init_kind();
-    init_target();
-    init_settings2();
   }
 });
 
@@ -44483,7 +46839,7 @@ var init_esm = __esm({
 
 // src/targets/digitalocean/configs.ts
 function long(doKey, kafkaKey, defaultValue, min = LONG_MIN, writable = true) {
-  return { doKey, kafkaKey, type: "long", min, max: LONG_MAX2, defaultValue, writable };
+  return { doKey, kafkaKey, type: "long", min, max: LONG_MAX, defaultValue, writable };
 }
 function int2(doKey, kafkaKey, defaultValue, min = INT_MIN) {
   return { doKey, kafkaKey, type: "int", min, max: INT_MAX, defaultValue, writable: true };
@@ -44576,17 +46932,17 @@ function kafkaValueToDo(entry, value) {
       return new LosslessNumber(String(Number(value)));
   }
 }
-var LONG_MIN, LONG_MAX2, INT_MIN, INT_MAX, LONG_MAX_STRING, MESSAGE_FORMAT_VERSIONS, DO_CONFIGS, BY_DO_KEY, BY_KAFKA_KEY, READ_ALIASES;
+var LONG_MIN, LONG_MAX, INT_MIN, INT_MAX, LONG_MAX_STRING, MESSAGE_FORMAT_VERSIONS, DO_CONFIGS, BY_DO_KEY, BY_KAFKA_KEY, READ_ALIASES;
 var init_configs2 = __esm({
   "src/targets/digitalocean/configs.ts"() {
     "use strict";
     init_esm();
     init_configs();
     LONG_MIN = -(2n ** 63n);
-    LONG_MAX2 = 2n ** 63n - 1n;
+    LONG_MAX = 2n ** 63n - 1n;
     INT_MIN = -(2n ** 31n);
     INT_MAX = 2n ** 31n - 1n;
-    LONG_MAX_STRING = LONG_MAX2.toString();
+    LONG_MAX_STRING = LONG_MAX.toString();
     MESSAGE_FORMAT_VERSIONS = [
       "0.8.0",
       "0.8.1",
@@ -44690,32 +47046,74 @@ var init_configs2 = __esm({
 });
 
 // src/targets/digitalocean/settings.ts
+function checkDigitalOceanSettings(c) {
+  const id = c.text("/databaseId", true);
+  const known = id?.literal ?? `${id?.head ?? ""}${id?.tail ?? ""}`;
+  if (id && (id.literal !== void 0 ? !UUID.test(id.literal) : !/^[0-9a-f-]*$/i.test(known))) {
+    c.error("/databaseId", "databaseId must be the database cluster's UUID, e.g. 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (shown by `doctl databases list`)");
+  }
+  c.text("/token", true);
+  c.secret("/token");
+  const api112 = c.url("/apiUrl", { required: false, credentialsHint: "token" });
+  if (api112?.url && /\/v2$/.test(api112.url.pathname.replace(/\/+$/, ""))) {
+    c.error("/apiUrl", `apiUrl is the API's base URL, without /v2 (did you mean "${api112.url.origin}"?)`);
+  }
+  c.connection();
+  c.integer("/concurrency", 1);
+  if (c.mapping("/topicCreation")) {
+    c.integer("/topicCreation/timeoutMs", 1);
+    c.integer("/topicCreation/pollIntervalMs", 1);
+  }
+}
 function parseDigitalOceanSettings(raw, cluster) {
-  const r2 = new SettingsReader(raw, cluster);
-  const databaseId = r2.str(raw, "databaseId", "", true);
-  if (!/^[0-9a-fA-F-]{8,64}$/.test(databaseId)) r2.fail("databaseId must be the database cluster UUID");
-  const token = r2.str(raw, "token", "", true);
-  const { text: apiUrl } = r2.baseUrl("apiUrl", DEFAULT_API_URL, "token");
-  const connection = r2.connection();
-  const creation = r2.obj("topicCreation");
+  requireValidSettings(raw, cluster, checkDigitalOceanSettings);
+  const connection = connectionSettings(raw);
+  const apiUrl = raw["apiUrl"];
   return {
-    databaseId,
-    token,
-    apiUrl,
+    databaseId: raw["databaseId"],
+    token: raw["token"],
+    apiUrl: (typeof apiUrl === "string" ? apiUrl : DEFAULT_API_URL).replace(/\/+$/, ""),
     ...connection,
-    concurrency: r2.num(raw, "concurrency", "", 1) ?? DEFAULT_CONCURRENCY2,
-    createTimeoutMs: r2.num(creation, "timeoutMs", "topicCreation.", 1) ?? 3e5,
-    pollIntervalMs: r2.num(creation, "pollIntervalMs", "topicCreation.", 1) ?? 1e3,
+    concurrency: integerSetting(raw, "/concurrency") ?? DEFAULT_CONCURRENCY2,
+    createTimeoutMs: integerSetting(raw, "/topicCreation/timeoutMs") ?? 3e5,
+    pollIntervalMs: integerSetting(raw, "/topicCreation/pollIntervalMs") ?? 1e3,
     maxPaceWaitMs: connection.retry.maxDelayMs ?? 6e4
   };
 }
-var DEFAULT_API_URL, DEFAULT_CONCURRENCY2;
+var DEFAULT_API_URL, DEFAULT_CONCURRENCY2, UUID;
 var init_settings3 = __esm({
   "src/targets/digitalocean/settings.ts"() {
     "use strict";
     init_settings();
     DEFAULT_API_URL = "https://api.digitalocean.com";
     DEFAULT_CONCURRENCY2 = 8;
+    UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  }
+});
+
+// src/targets/digitalocean/limits.ts
+function checkTopicShape(partitions, replicationFactor) {
+  const out = [];
+  const { minPartitions, maxPartitions, minReplicationFactor } = TOPIC_LIMITS;
+  if (partitions !== void 0 && (partitions < minPartitions || partitions > maxPartitions)) {
+    out.push(`DigitalOcean topics have ${minPartitions} to ${maxPartitions} partitions, not ${partitions}`);
+  }
+  if (replicationFactor !== void 0 && replicationFactor < minReplicationFactor) {
+    out.push(`DigitalOcean topics have a replication factor of at least ${minReplicationFactor}, not ${replicationFactor}`);
+  }
+  return out;
+}
+var DIGITALOCEAN_CAPABILITIES, TOPIC_LIMITS;
+var init_limits = __esm({
+  "src/targets/digitalocean/limits.ts"() {
+    "use strict";
+    DIGITALOCEAN_CAPABILITIES = {
+      dryRun: false,
+      replicationFactorChange: true,
+      principalsMustExist: true,
+      managedConfigPrefixes: []
+    };
+    TOPIC_LIMITS = { minPartitions: 3, maxPartitions: 2048, minReplicationFactor: 2 };
   }
 });
 
@@ -45045,17 +47443,10 @@ var init_live2 = __esm({
 });
 
 // src/targets/digitalocean/target.ts
-function checkTopicShape(partitions, replicationFactor) {
-  const out = [];
-  const { minPartitions, maxPartitions, minReplicationFactor } = TOPIC_LIMITS;
-  if (partitions !== void 0 && (partitions < minPartitions || partitions > maxPartitions)) {
-    out.push(`DigitalOcean topics have ${minPartitions} to ${maxPartitions} partitions, not ${partitions}`);
-  }
-  if (replicationFactor !== void 0 && replicationFactor < minReplicationFactor) {
-    out.push(`DigitalOcean topics have a replication factor of at least ${minReplicationFactor}, not ${replicationFactor}`);
-  }
-  return out;
-}
+var target_exports2 = {};
+__export(target_exports2, {
+  DigitalOceanTarget: () => DigitalOceanTarget
+});
 function asNumber(value) {
   return typeof value === "number" ? value : void 0;
 }
@@ -45108,7 +47499,7 @@ function resetProblem(key) {
   if (!entry.writable) return `DigitalOcean's API reports ${key} but cannot reset it`;
   return void 0;
 }
-var DIGITALOCEAN_CAPABILITIES, TOPIC_LIMITS, TOPIC_NAME, DigitalOceanTarget;
+var TOPIC_NAME, DigitalOceanTarget;
 var init_target2 = __esm({
   "src/targets/digitalocean/target.ts"() {
     "use strict";
@@ -45119,13 +47510,7 @@ var init_target2 = __esm({
     init_acl();
     init_configs2();
     init_live2();
-    DIGITALOCEAN_CAPABILITIES = {
-      dryRun: false,
-      replicationFactorChange: true,
-      principalsMustExist: true,
-      managedConfigPrefixes: []
-    };
-    TOPIC_LIMITS = { minPartitions: 3, maxPartitions: 2048, minReplicationFactor: 2 };
+    init_limits();
     TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
     DigitalOceanTarget = class {
       /** Always `digitalocean`. */
@@ -45424,8 +47809,8 @@ var init_target2 = __esm({
 
 // src/targets/digitalocean/index.ts
 function topicProblem(topic, message, path2 = topic.source.path) {
-  const { file, line, column } = topic.source;
-  return { severity: "error", message: `Topic ${topic.name}: ${message}.`, file, line, column, path: path2 };
+  const { file: file2, line, column } = topic.source;
+  return { severity: "error", message: `Topic ${topic.name}: ${message}.`, file: file2, line, column, path: path2 };
 }
 function adaptDesiredForDigitalOcean(desired) {
   const problems = [];
@@ -45443,18 +47828,20 @@ var digitaloceanKind;
 var init_digitalocean = __esm({
   "src/targets/digitalocean/index.ts"() {
     "use strict";
-    init_manifest();
     init_acl();
     init_configs2();
+    init_settings();
     init_settings3();
-    init_target2();
+    init_limits();
     digitaloceanKind = {
       type: "digitalocean",
       capabilities: DIGITALOCEAN_CAPABILITIES,
       adaptDesired: adaptDesiredForDigitalOcean,
-      async open(spec2, env, ctx) {
-        const settings = parseDigitalOceanSettings(resolveClusterSettings(spec2, env), spec2.name);
-        return new DigitalOceanTarget(settings, ctx);
+      checkSettings: checkDigitalOceanSettings,
+      async open(spec, env, ctx) {
+        const settings = parseDigitalOceanSettings(resolveSettings(spec, env, checkDigitalOceanSettings, ctx.log), spec.name);
+        const { DigitalOceanTarget: DigitalOceanTarget2 } = await Promise.resolve().then(() => (init_target2(), target_exports2));
+        return new DigitalOceanTarget2(settings, ctx);
       }
     };
   }
@@ -45462,89 +47849,113 @@ var init_digitalocean = __esm({
 
 // src/targets/kafka/settings.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
-function flag(r2, obj, key, where2) {
-  const v = obj[key];
-  if (v === void 0 || v === null) return void 0;
-  if (v === true || v === "true") return true;
-  if (v === false || v === "false") return false;
-  return r2.fail(`${where2}${key} must be true or false`);
-}
-function address(r2, text) {
-  const m2 = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
+function address(text) {
+  const m2 = ADDRESS.exec(text.trim());
   const port = m2 ? Number(m2[3]) : NaN;
-  if (!m2 || port < 1 || port > 65535) return r2.fail(`bootstrapServers: "${text.trim()}" is not a host:port address`);
-  return { host: m2[1] ?? m2[2], port };
+  return m2 && port >= 1 && port <= 65535 ? { host: m2[1] ?? m2[2], port } : void 0;
 }
-function parseKafkaSettings(raw, cluster, baseDir) {
-  const r2 = new SettingsReader(raw, cluster);
-  const file = (obj, key) => {
-    const v = r2.str(obj, key, "tls.", false);
-    return v === void 0 ? void 0 : isAbsolute2(v) ? v : resolve3(baseDir, v);
-  };
-  const servers = raw.bootstrapServers;
-  let texts;
-  if (typeof servers === "string") texts = servers.split(",").filter((s) => s.trim() !== "");
-  else if (Array.isArray(servers) && servers.every((s) => typeof s === "string")) texts = servers;
-  else texts = [];
-  if (texts.length === 0) r2.fail("bootstrapServers must list at least one host:port address");
-  const bootstrapServers = texts.map((t) => address(r2, t));
-  let sasl;
-  if (raw.sasl !== void 0 && raw.sasl !== null) {
-    const s = r2.obj("sasl");
-    const mechanism = s.mechanism;
-    switch (mechanism) {
-      case "PLAIN":
-      case "SCRAM-SHA-256":
-      case "SCRAM-SHA-512":
-        sasl = { mechanism, username: r2.str(s, "username", "sasl.", true), password: r2.str(s, "password", "sasl.", true) };
-        break;
-      case "OAUTHBEARER":
-        sasl = { mechanism, token: r2.str(s, "token", "sasl.", true) };
-        break;
-      case "AWS_MSK_IAM":
-        sasl = { mechanism };
-        break;
-      default:
-        r2.fail(`sasl.mechanism must be one of ${SASL_MECHANISMS.join(", ")}`);
+function mayBeAddress(text) {
+  const literal = text.literal;
+  if (literal !== void 0) return address(literal) !== void 0;
+  const port = /:([^:\]]*)$/.exec(text.tail.trim())?.[1];
+  return port === void 0 || /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
+}
+function literalFlag(v) {
+  return v === true || v === "true" ? true : v === false || v === "false" ? false : void 0;
+}
+function checkKafkaSettings(c) {
+  const servers = c.texts("/bootstrapServers");
+  const pieces = (servers ?? []).flatMap((s) => s.text.split(",").map((text) => ({ path: s.path, text })));
+  if (c.value("/bootstrapServers") === void 0) c.error("/bootstrapServers", "bootstrapServers is required");
+  else if (servers !== void 0 && pieces.length === 0) c.error("/bootstrapServers", "bootstrapServers must list at least one host:port address");
+  for (const { path: path2, text } of pieces) {
+    if (!mayBeAddress(text)) c.error(path2, "bootstrapServers must hold host:port addresses (e.g. broker-1.example.com:9092, [::1]:9092)");
+  }
+  if (c.mapping("/sasl")) {
+    const mechanism = c.oneOf("/sasl/mechanism", SASL_MECHANISMS, true);
+    if (mechanism === "PLAIN" || mechanism === "SCRAM-SHA-256" || mechanism === "SCRAM-SHA-512") {
+      c.text("/sasl/username", true);
+      c.text("/sasl/password", true);
+      c.secret("/sasl/password");
+    } else if (mechanism === "OAUTHBEARER") {
+      c.text("/sasl/token", true);
+      c.secret("/sasl/token");
     }
   }
-  const insecure = flag(r2, raw, "insecureSkipTlsVerify", "") === true;
+  const tls = c.value("/tls");
+  if (tls !== void 0 && typeof tls === "object" && !Array.isArray(tls)) {
+    for (const key of ["caFile", "certFile", "keyFile", "serverName"]) c.text(`/tls/${key}`, false);
+    if (c.value("/tls/certFile") === void 0 !== (c.value("/tls/keyFile") === void 0)) {
+      c.error("/tls", "tls.certFile and tls.keyFile go together (mutual TLS needs both)");
+    }
+  } else {
+    c.boolean("/tls");
+  }
+  c.boolean("/insecureSkipTlsVerify");
+  const tlsOff = tls === void 0 || literalFlag(tls) === false;
+  if (literalFlag(c.value("/insecureSkipTlsVerify")) === true && tlsOff) {
+    c.error("/insecureSkipTlsVerify", "insecureSkipTlsVerify only applies with tls");
+  }
+  c.text("/clientId", false);
+  if (c.mapping("/timeouts")) {
+    c.integer("/timeouts/connectMs", 1);
+    c.integer("/timeouts/requestMs", 1);
+  }
+}
+function file(raw, path2, baseDir) {
+  const v = settingValue(raw, path2);
+  return typeof v === "string" ? isAbsolute2(v) ? v : resolve3(baseDir, v) : void 0;
+}
+function parseKafkaSettings(raw, cluster, baseDir) {
+  requireValidSettings(raw, cluster, checkKafkaSettings);
+  const servers = raw["bootstrapServers"];
+  const bootstrapServers = (Array.isArray(servers) ? servers : [servers]).flatMap((s2) => String(s2).split(",")).filter((s2) => s2.trim() !== "").map((s2) => address(s2));
+  const s = (path2) => String(settingValue(raw, path2));
+  let sasl;
+  const mechanism = settingValue(raw, "/sasl/mechanism");
+  if (mechanism === "PLAIN" || mechanism === "SCRAM-SHA-256" || mechanism === "SCRAM-SHA-512") {
+    sasl = { mechanism, username: s("/sasl/username"), password: s("/sasl/password") };
+  } else if (mechanism === "OAUTHBEARER") {
+    sasl = { mechanism, token: s("/sasl/token") };
+  } else if (mechanism === "AWS_MSK_IAM") {
+    sasl = { mechanism };
+  }
+  const insecureSkipTlsVerify = literalFlag(raw["insecureSkipTlsVerify"]) === true;
+  const tlsRaw = settingValue(raw, "/tls");
   let tls;
-  const tlsRaw = raw.tls;
-  if (tlsRaw !== void 0 && tlsRaw !== null && typeof tlsRaw === "object" && !Array.isArray(tlsRaw)) {
-    const caFile = file(tlsRaw, "caFile");
-    const certFile = file(tlsRaw, "certFile");
-    const keyFile = file(tlsRaw, "keyFile");
-    const serverName = r2.str(tlsRaw, "serverName", "tls.", false);
-    if (certFile === void 0 !== (keyFile === void 0)) r2.fail("tls.certFile and tls.keyFile go together (mutual TLS needs both)");
+  if (tlsRaw !== void 0 && typeof tlsRaw === "object") {
+    const caFile = file(raw, "/tls/caFile", baseDir);
+    const certFile = file(raw, "/tls/certFile", baseDir);
+    const keyFile = file(raw, "/tls/keyFile", baseDir);
+    const serverName = settingValue(raw, "/tls/serverName");
     tls = {
       ...caFile !== void 0 ? { caFile } : {},
       ...certFile !== void 0 ? { certFile } : {},
       ...keyFile !== void 0 ? { keyFile } : {},
-      ...serverName !== void 0 ? { serverName } : {},
-      insecureSkipTlsVerify: insecure
+      ...typeof serverName === "string" ? { serverName } : {},
+      insecureSkipTlsVerify
     };
-  } else if (flag(r2, raw, "tls", "") === true) {
-    tls = { insecureSkipTlsVerify: insecure };
+  } else if (literalFlag(tlsRaw) === true) {
+    tls = { insecureSkipTlsVerify };
   }
-  if (insecure && tls === void 0) r2.fail("insecureSkipTlsVerify only applies with tls");
-  const timeouts = r2.obj("timeouts");
+  const clientId = settingValue(raw, "/clientId");
   return {
     bootstrapServers,
     ...sasl !== void 0 ? { sasl } : {},
     ...tls !== void 0 ? { tls } : {},
-    clientId: r2.str(raw, "clientId", "", false) ?? KAFKA_DEFAULTS.clientId,
-    connectTimeoutMs: r2.num(timeouts, "connectMs", "timeouts.", 1) ?? KAFKA_DEFAULTS.connectTimeoutMs,
-    requestTimeoutMs: r2.num(timeouts, "requestMs", "timeouts.", 1) ?? KAFKA_DEFAULTS.requestTimeoutMs
+    clientId: typeof clientId === "string" ? clientId : KAFKA_DEFAULTS.clientId,
+    connectTimeoutMs: integerSetting(raw, "/timeouts/connectMs") ?? KAFKA_DEFAULTS.connectTimeoutMs,
+    requestTimeoutMs: integerSetting(raw, "/timeouts/requestMs") ?? KAFKA_DEFAULTS.requestTimeoutMs
   };
 }
-var SASL_MECHANISMS, KAFKA_DEFAULTS;
+var SASL_MECHANISMS, KAFKA_DEFAULTS, ADDRESS;
 var init_settings4 = __esm({
   "src/targets/kafka/settings.ts"() {
     "use strict";
     init_settings();
     SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"];
     KAFKA_DEFAULTS = { clientId: "kafkaform", connectTimeoutMs: 1e4, requestTimeoutMs: 6e4 };
+    ADDRESS = /^(?:\[([^\]]+)\]|([^:\s\[\]]+)):(\d{1,5})$/;
   }
 });
 
@@ -51271,7 +53682,7 @@ var require_core2 = __commonJS({
         uriResolver
       };
     }
-    var Ajv2 = class {
+    var Ajv = class {
       constructor(opts = {}) {
         this.schemas = {};
         this.refs = {};
@@ -51493,8 +53904,8 @@ var require_core2 = __commonJS({
         }
       }
       // add "vocabulary" - a collection of keywords
-      addVocabulary(definitions) {
-        for (const def of definitions)
+      addVocabulary(definitions2) {
+        for (const def of definitions2)
           this.addKeyword(def);
         return this;
       }
@@ -51641,9 +54052,9 @@ var require_core2 = __commonJS({
         }
       }
     };
-    Ajv2.ValidationError = validation_error_1.default;
-    Ajv2.MissingRefError = ref_error_1.default;
-    exports.default = Ajv2;
+    Ajv.ValidationError = validation_error_1.default;
+    Ajv.MissingRefError = ref_error_1.default;
+    exports.default = Ajv;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
         const opt2 = key;
@@ -54295,7 +56706,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20204 = class extends core_1.default {
+    var Ajv20202 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -54322,11 +56733,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20204;
-    module.exports = exports = Ajv20204;
-    module.exports.Ajv2020 = Ajv20204;
+    exports.Ajv2020 = Ajv20202;
+    module.exports = exports = Ajv20202;
+    module.exports.Ajv2020 = Ajv20202;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20204;
+    exports.default = Ajv20202;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -55060,13 +57471,13 @@ function debugDump(...values) {
 function emitExperimentalApiWarning(api112) {
   process.emitWarning(`The ${api112} API is experimental and does not follow semver. It may change in minor/patch releases.`);
 }
-var import__, import_debug, promiseWithResolvers, ajv, loggers, debugDumpLogger, NumericMap;
+var import__9, import_debug, promiseWithResolvers, ajv, loggers, debugDumpLogger, NumericMap;
 var init_utils2 = __esm({
   "node_modules/@platformatic/kafka/dist/utils.js"() {
-    import__ = __toESM(require__(), 1);
+    import__9 = __toESM(require__(), 1);
     import_debug = __toESM(require_src(), 1);
     promiseWithResolvers = Promise.withResolvers ? Promise.withResolvers.bind(Promise) : promiseWithResolversPolyfill;
-    ajv = new import__.Ajv2020({ allErrors: true, coerceTypes: false, strict: true });
+    ajv = new import__9.Ajv2020({ allErrors: true, coerceTypes: false, strict: true });
     loggers = {
       protocol: (0, import_debug.default)("plt:kafka:protocol"),
       client: (0, import_debug.default)("plt:kafka:client"),
@@ -59288,14 +61699,14 @@ var init_consumer_group_heartbeat_v1 = __esm({
 });
 
 // node_modules/@platformatic/kafka/dist/protocol/reader.js
-var instanceIdentifier3, Reader;
+var instanceIdentifier3, Reader2;
 var init_reader = __esm({
   "node_modules/@platformatic/kafka/dist/protocol/reader.js"() {
     init_dist();
     init_definitions3();
     init_writer();
     instanceIdentifier3 = /* @__PURE__ */ Symbol("plt.kafka.reader.instanceIdentifier");
-    Reader = class _Reader {
+    Reader2 = class _Reader {
       buffer;
       position;
       length;
@@ -59843,7 +62254,7 @@ function readRecordsBatch(reader) {
     const compressedDataLen = batch.length - headersLength;
     const buffer = algorithm.decompressSync(reader.buffer.slice(reader.position, reader.position + compressedDataLen));
     reader.skip(compressedDataLen);
-    reader = Reader.from(buffer);
+    reader = Reader2.from(buffer);
   }
   for (let i = 0; i < recordsLength; i++) {
     batch.records.push(readRecord(reader));
@@ -59951,7 +62362,7 @@ function parseResponse54(_correlationId, apiKey, apiVersion, reader) {
           }
           const recordsSize = r3.readUnsignedVarInt() - 1;
           if (recordsSize > 0) {
-            partition.records = readRecordsBatches(Reader.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
+            partition.records = readRecordsBatches(Reader2.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
             r3.skip(recordsSize);
           }
           return partition;
@@ -60028,7 +62439,7 @@ function parseResponse55(_correlationId, apiKey, apiVersion, reader) {
           }
           const recordsSize = r3.readUnsignedVarInt() - 1;
           if (recordsSize > 0) {
-            partition.records = readRecordsBatches(Reader.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
+            partition.records = readRecordsBatches(Reader2.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
             r3.skip(recordsSize);
           }
           return partition;
@@ -60105,7 +62516,7 @@ function parseResponse56(_correlationId, apiKey, apiVersion, reader) {
           }
           const recordsSize = r3.readUnsignedVarInt() - 1;
           if (recordsSize > 0) {
-            partition.records = readRecordsBatches(Reader.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
+            partition.records = readRecordsBatches(Reader2.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
             r3.skip(recordsSize);
           }
           return partition;
@@ -60182,7 +62593,7 @@ function parseResponse57(_correlationId, apiKey, apiVersion, reader) {
           }
           const recordsSize = r3.readUnsignedVarInt() - 1;
           if (recordsSize > 0) {
-            partition.records = readRecordsBatches(Reader.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
+            partition.records = readRecordsBatches(Reader2.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
             r3.skip(recordsSize);
           }
           return partition;
@@ -60259,7 +62670,7 @@ function parseResponse58(_correlationId, apiKey, apiVersion, reader) {
           }
           const recordsSize = r3.readUnsignedVarInt() - 1;
           if (recordsSize > 0) {
-            partition.records = readRecordsBatches(Reader.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
+            partition.records = readRecordsBatches(Reader2.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
             r3.skip(recordsSize);
           }
           return partition;
@@ -60336,7 +62747,7 @@ function parseResponse59(_correlationId, apiKey, apiVersion, reader) {
           }
           const recordsSize = r3.readUnsignedVarInt() - 1;
           if (recordsSize > 0) {
-            partition.records = readRecordsBatches(Reader.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
+            partition.records = readRecordsBatches(Reader2.from(r3.buffer.subarray(r3.position, r3.position + recordsSize)));
             r3.skip(recordsSize);
           }
           return partition;
@@ -63330,12 +65741,12 @@ var require_fibonacci_heap = __commonJS({
       return this.min ? this.min.item : void 0;
     };
     function consumeLinkedList(head) {
-      var nodes = [], node = head, flag2 = false;
+      var nodes = [], node = head, flag = false;
       while (true) {
-        if (node === head && flag2)
+        if (node === head && flag)
           break;
         else if (node === head)
-          flag2 = true;
+          flag = true;
         nodes.push(node);
         node = node.right;
       }
@@ -64957,7 +67368,7 @@ var init_connection = __esm({
         this.#requestsQueue = (0, import_fastq.default)((op, cb) => op(cb), this.#options.maxInflights ?? defaultOptions.maxInflights);
         this.#inflightRequests = /* @__PURE__ */ new Map();
         this.#responseBuffer = new DynamicBuffer();
-        this.#responseReader = new Reader(this.#responseBuffer);
+        this.#responseReader = new Reader2(this.#responseBuffer);
         this.#socketMustBeDrained = false;
         notifyCreation("connection", this);
       }
@@ -65349,7 +67760,7 @@ var init_connection = __esm({
             if (hasResponseHeaderTaggedFields) {
               this.#responseReader.skip(EMPTY_OR_SINGLE_COMPACT_LENGTH_SIZE);
             }
-            deserialized = parser(correlationId, apiKey, apiVersion, new Reader(this.#responseReader.buffer.subarray(this.#responseReader.position, this.#nextMessage + INT32_SIZE2)));
+            deserialized = parser(correlationId, apiKey, apiVersion, new Reader2(this.#responseReader.buffer.subarray(this.#responseReader.position, this.#nextMessage + INT32_SIZE2)));
           } catch (error2) {
             responseError = error2;
           } finally {
@@ -69287,7 +71698,7 @@ var init_consumer2 = __esm({
         return Writer.create().appendInt16(metadata.version).appendArray(topics, (w, t) => w.appendString(t, false), false, false).appendBytes(typeof metadata.metadata === "string" ? Buffer.from(metadata.metadata) : metadata.metadata, false).buffer;
       }
       #decodeProtocolSubscriptionMetadata(memberId, buffer) {
-        const reader = Reader.from(buffer);
+        const reader = Reader2.from(buffer);
         return {
           memberId,
           version: reader.readInt16(),
@@ -69305,7 +71716,7 @@ var init_consumer2 = __esm({
         }, false, false).appendInt32(0).buffer;
       }
       #decodeProtocolAssignment(buffer) {
-        const reader = Reader.from(buffer);
+        const reader = Reader2.from(buffer);
         reader.skip(2);
         if (reader.remaining < INT32_SIZE2) {
           return [];
@@ -76612,7 +79023,7 @@ var require_specs = __commonJS({
             return;
           }
           try {
-            var reader = new Reader2(str3, opts);
+            var reader = new Reader3(str3, opts);
             var obj = reader._readProtocol(str3, opts);
           } catch (err2) {
             err2.path = fpath2;
@@ -76728,39 +79139,39 @@ var require_specs = __commonJS({
         return JSON.parse(schema);
       } catch (err) {
         try {
-          return Reader2.readProtocol(schema);
+          return Reader3.readProtocol(schema);
         } catch (err2) {
           try {
-            return Reader2.readSchema(schema);
+            return Reader3.readSchema(schema);
           } catch (err3) {
             return schema;
           }
         }
       }
     }
-    function Reader2(str3, opts) {
+    function Reader3(str3, opts) {
       opts = opts || {};
       this._tk = new Tokenizer(str3);
       this._ackVoidMessages = !!opts.ackVoidMessages;
       this._implicitTags = !opts.delimitedCollections;
       this._typeRefs = opts.typeRefs || TYPE_REFS;
     }
-    Reader2.readProtocol = function(str3, opts) {
-      var reader = new Reader2(str3, opts);
+    Reader3.readProtocol = function(str3, opts) {
+      var reader = new Reader3(str3, opts);
       var protocol = reader._readProtocol();
       if (protocol.imports.length) {
         throw new Error("unresolvable import");
       }
       return protocol.protocol;
     };
-    Reader2.readSchema = function(str3, opts) {
-      var reader = new Reader2(str3, opts);
+    Reader3.readSchema = function(str3, opts) {
+      var reader = new Reader3(str3, opts);
       var doc = reader._readJavadoc();
       var schema = reader._readType(doc === void 0 ? {} : { doc }, true);
       reader._tk.next({ id: "(eof)" });
       return schema;
     };
-    Reader2.prototype._readProtocol = function() {
+    Reader3.prototype._readProtocol = function() {
       var tk = this._tk;
       var imports = [];
       var types = [];
@@ -76829,7 +79240,7 @@ var require_specs = __commonJS({
       }
       return { protocol: protocolSchema, imports };
     };
-    Reader2.prototype._readAnnotations = function(schema) {
+    Reader3.prototype._readAnnotations = function(schema) {
       var tk = this._tk;
       while (tk.next({ val: "@", silent: true })) {
         var parts = [];
@@ -76840,7 +79251,7 @@ var require_specs = __commonJS({
         tk.next({ val: ")" });
       }
     };
-    Reader2.prototype._readMessage = function(responseSchema) {
+    Reader3.prototype._readMessage = function(responseSchema) {
       var tk = this._tk;
       var schema = { request: [], response: responseSchema };
       this._readAnnotations(schema);
@@ -76872,13 +79283,13 @@ var require_specs = __commonJS({
       }
       return { name, schema };
     };
-    Reader2.prototype._readJavadoc = function() {
+    Reader3.prototype._readJavadoc = function() {
       var token = this._tk.next({ id: "javadoc", emitJavadoc: true, silent: true });
       if (token) {
         return token.val;
       }
     };
-    Reader2.prototype._readField = function() {
+    Reader3.prototype._readField = function() {
       var tk = this._tk;
       var javadoc = this._readJavadoc();
       var schema = { type: this._readType() };
@@ -76892,7 +79303,7 @@ var require_specs = __commonJS({
       }
       return schema;
     };
-    Reader2.prototype._readType = function(schema, top) {
+    Reader3.prototype._readType = function(schema, top) {
       schema = schema || {};
       this._readAnnotations(schema);
       schema.type = this._tk.next({ id: "name" }).val;
@@ -76922,7 +79333,7 @@ var require_specs = __commonJS({
           return Object.keys(schema).length > 1 ? schema : schema.type;
       }
     };
-    Reader2.prototype._readFixed = function(schema) {
+    Reader3.prototype._readFixed = function(schema) {
       var tk = this._tk;
       if (!tk.next({ val: "(", silent: true })) {
         schema.name = tk.next({ id: "name" }).val;
@@ -76932,7 +79343,7 @@ var require_specs = __commonJS({
       tk.next({ val: ")" });
       return schema;
     };
-    Reader2.prototype._readMap = function(schema) {
+    Reader3.prototype._readMap = function(schema) {
       var tk = this._tk;
       var silent = this._implicitTags;
       var implicitTags = tk.next({ val: "<", silent }) === void 0;
@@ -76940,7 +79351,7 @@ var require_specs = __commonJS({
       tk.next({ val: ">", silent: implicitTags });
       return schema;
     };
-    Reader2.prototype._readArray = function(schema) {
+    Reader3.prototype._readArray = function(schema) {
       var tk = this._tk;
       var silent = this._implicitTags;
       var implicitTags = tk.next({ val: "<", silent }) === void 0;
@@ -76948,7 +79359,7 @@ var require_specs = __commonJS({
       tk.next({ val: ">", silent: implicitTags });
       return schema;
     };
-    Reader2.prototype._readEnum = function(schema, top) {
+    Reader3.prototype._readEnum = function(schema, top) {
       var tk = this._tk;
       if (!tk.next({ val: "{", silent: true })) {
         schema.name = tk.next({ id: "name" }).val;
@@ -76964,7 +79375,7 @@ var require_specs = __commonJS({
       }
       return schema;
     };
-    Reader2.prototype._readUnion = function() {
+    Reader3.prototype._readUnion = function() {
       var tk = this._tk;
       var arr = [];
       tk.next({ val: "{" });
@@ -76973,7 +79384,7 @@ var require_specs = __commonJS({
       } while (!tk.next({ val: "}", silent: true }) && tk.next({ val: "," }));
       return arr;
     };
-    Reader2.prototype._readRecord = function(schema) {
+    Reader3.prototype._readRecord = function(schema) {
       var tk = this._tk;
       if (!tk.next({ val: "{", silent: true })) {
         schema.name = tk.next({ id: "name" }).val;
@@ -76986,7 +79397,7 @@ var require_specs = __commonJS({
       }
       return schema;
     };
-    Reader2.prototype._readImports = function(imports, maybeMessage) {
+    Reader3.prototype._readImports = function(imports, maybeMessage) {
       var tk = this._tk;
       var numImports = 0;
       var pos = tk.pos;
@@ -77171,8 +79582,8 @@ var require_specs = __commonJS({
       Tokenizer,
       assembleProtocol,
       read,
-      readProtocol: Reader2.readProtocol,
-      readSchema: Reader2.readSchema
+      readProtocol: Reader3.readProtocol,
+      readSchema: Reader3.readSchema
     };
   }
 });
@@ -77445,12 +79856,12 @@ async function tlsOptions(settings) {
   const tls = settings.tls;
   if (tls === void 0) return void 0;
   const read = async (key2) => {
-    const file = tls[key2];
-    if (file === void 0) return void 0;
+    const file2 = tls[key2];
+    if (file2 === void 0) return void 0;
     try {
-      return await readFile(file);
+      return await readFile(file2);
     } catch (e) {
-      throw new ConfigError(`Cannot read tls.${key2} ${file}: ${e.code ?? e.message}.`);
+      throw new ConfigError(`Cannot read tls.${key2} ${file2}: ${e.code ?? e.message}.`);
     }
   };
   const [ca, cert, key] = await Promise.all([read("caFile"), read("certFile"), read("keyFile")]);
@@ -77878,8 +80289,8 @@ var init_live3 = __esm({
 });
 
 // src/targets/kafka/target.ts
-var target_exports = {};
-__export(target_exports, {
+var target_exports3 = {};
+__export(target_exports3, {
   KafkaTarget: () => KafkaTarget
 });
 function failure(verb, action, api112, item) {
@@ -77905,11 +80316,11 @@ function settle(outcomes) {
     []
   );
 }
-function createCost(spec2) {
-  return { partitions: spec2.partitions, records: 1 + spec2.partitions + spec2.configs.length };
+function createCost(spec) {
+  return { partitions: spec.partitions, records: 1 + spec.partitions + spec.configs.length };
 }
-function wireTopic(spec2) {
-  return { name: spec2.name, numPartitions: spec2.partitions, replicationFactor: spec2.replicationFactor, assignments: [], configs: spec2.configs };
+function wireTopic(spec) {
+  return { name: spec.name, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, assignments: [], configs: spec.configs };
 }
 function wireAlter(action) {
   return {
@@ -78150,11 +80561,11 @@ var init_target4 = __esm({
           const md = await this.#client.metadata(exists.map(topicName));
           const found = new Map(md.topics.map((t) => [t.name, t]));
           for (const action of exists) {
-            const spec2 = createSpec(action);
-            const t = found.get(spec2.name);
+            const spec = createSpec(action);
+            const t = found.get(spec.name);
             const have = t === void 0 || t.errorCode !== 0 ? void 0 : toLiveTopic2(t, {});
-            const error2 = have === void 0 || have.partitions !== spec2.partitions || have.replicationFactor !== spec2.replicationFactor ? kafkaFailure(
-              { verb: "create", resource: `topic ${spec2.name}`, api: "CreateTopics" },
+            const error2 = have === void 0 || have.partitions !== spec.partitions || have.replicationFactor !== spec.replicationFactor ? kafkaFailure(
+              { verb: "create", resource: `topic ${spec.name}`, api: "CreateTopics" },
               KAFKA_ERRORS.topicExists,
               have === void 0 ? "it already exists" : `it already exists with ${have.partitions} partitions and replication factor ${have.replicationFactor}`,
               ""
@@ -78303,45 +80714,858 @@ var KAFKA_CAPABILITIES, kafkaKind;
 var init_kind2 = __esm({
   "src/targets/kafka/kind.ts"() {
     "use strict";
-    init_manifest();
+    init_settings();
     init_settings4();
     KAFKA_CAPABILITIES = {
       dryRun: true,
       replicationFactorChange: false,
       principalsMustExist: false,
-      managedConfigPrefixes: []
+      managedConfigPrefixes: [],
+      reportsAllTopicConfigs: true
     };
     kafkaKind = {
       type: "kafka",
       capabilities: KAFKA_CAPABILITIES,
-      async open(spec2, env, ctx) {
-        const settings = parseKafkaSettings(resolveClusterSettings(spec2, env), spec2.name, spec2.baseDir);
-        const [{ KafkaClient: KafkaClient3 }, { KafkaTarget: KafkaTarget2 }] = await Promise.all([Promise.resolve().then(() => (init_client2(), client_exports)), Promise.resolve().then(() => (init_target4(), target_exports))]);
+      checkSettings: checkKafkaSettings,
+      async open(spec, env, ctx) {
+        const settings = parseKafkaSettings(resolveSettings(spec, env, checkKafkaSettings, ctx.log), spec.name, spec.baseDir);
+        const [{ KafkaClient: KafkaClient3 }, { KafkaTarget: KafkaTarget2 }] = await Promise.all([Promise.resolve().then(() => (init_client2(), client_exports)), Promise.resolve().then(() => (init_target4(), target_exports3))]);
         if (settings.tls?.insecureSkipTlsVerify === true) {
-          ctx.log(`WARNING: TLS certificate verification is disabled for cluster ${spec2.name} (insecureSkipTlsVerify); credentials can be intercepted.`);
+          ctx.log(`WARNING: TLS certificate verification is disabled for cluster ${spec.name} (insecureSkipTlsVerify); credentials can be intercepted.`);
         }
-        const client = new KafkaClient3(settings, spec2.name, {
+        const client = new KafkaClient3(settings, spec.name, {
           ...ctx.debug ? { debug: (line) => ctx.log(line) } : {},
           ...ctx.signal !== void 0 ? { signal: ctx.signal } : {}
         });
-        return new KafkaTarget2(client, spec2.name, KAFKA_CAPABILITIES, ctx);
+        return new KafkaTarget2(client, spec.name, KAFKA_CAPABILITIES, ctx);
       }
     };
   }
 });
 
+// src/targets/snapshot/settings.ts
+function checkSnapshotSettings(c) {
+  c.text("/path", true);
+}
+var init_settings5 = __esm({
+  "src/targets/snapshot/settings.ts"() {
+    "use strict";
+  }
+});
+
+// src/targets/snapshot/schema.validators.ts
+function validate212(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate212.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.partitions === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "partitions" }, message: "must have required property 'partitions'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.replicationFactor === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "replicationFactor" }, message: "must have required property 'replicationFactor'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.internal === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "internal" }, message: "must have required property 'internal'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.configs === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "configs" }, message: "must have required property 'configs'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "name" || key0 === "partitions" || key0 === "replicationFactor" || key0 === "internal" || key0 === "configs")) {
+        const err5 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data0 = data.name;
+      if (typeof data0 === "string") {
+        if (func12(data0) > 249) {
+          const err6 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 249 }, message: "must NOT have more than 249 characters" };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (func12(data0) < 1) {
+          const err7 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.partitions !== void 0) {
+      let data1 = data.partitions;
+      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
+        const err9 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+      if (typeof data1 == "number" && isFinite(data1)) {
+        if (data1 < 1 || isNaN(data1)) {
+          const err10 = { instancePath: instancePath + "/partitions", schemaPath: "#/properties/partitions/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.replicationFactor !== void 0) {
+      let data2 = data.replicationFactor;
+      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+        const err11 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      if (typeof data2 == "number" && isFinite(data2)) {
+        if (data2 < 1 || isNaN(data2)) {
+          const err12 = { instancePath: instancePath + "/replicationFactor", schemaPath: "#/properties/replicationFactor/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.internal !== void 0) {
+      if (typeof data.internal !== "boolean") {
+        const err13 = { instancePath: instancePath + "/internal", schemaPath: "#/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.configs !== void 0) {
+      let data4 = data.configs;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        for (const key1 in data4) {
+          let data5 = data4[key1];
+          if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+            if (data5.value === void 0) {
+              const err14 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/config/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'" };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+            if (data5.setOnTopic === void 0) {
+              const err15 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/config/required", keyword: "required", params: { missingProperty: "setOnTopic" }, message: "must have required property 'setOnTopic'" };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            if (data5.source === void 0) {
+              const err16 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/config/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+            if (data5.readOnly === void 0) {
+              const err17 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/config/required", keyword: "required", params: { missingProperty: "readOnly" }, message: "must have required property 'readOnly'" };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            if (data5.sensitive === void 0) {
+              const err18 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/config/required", keyword: "required", params: { missingProperty: "sensitive" }, message: "must have required property 'sensitive'" };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            for (const key2 in data5) {
+              if (!(key2 === "value" || key2 === "setOnTopic" || key2 === "source" || key2 === "inheritedValue" || key2 === "readOnly" || key2 === "sensitive")) {
+                const err19 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/config/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
+              }
+            }
+            if (data5.value !== void 0) {
+              let data6 = data5.value;
+              if (typeof data6 !== "string" && data6 !== null) {
+                const err20 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/value", schemaPath: "#/$defs/config/properties/value/type", keyword: "type", params: { type: schema332.properties.value.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+            if (data5.setOnTopic !== void 0) {
+              if (typeof data5.setOnTopic !== "boolean") {
+                const err21 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/setOnTopic", schemaPath: "#/$defs/config/properties/setOnTopic/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+            if (data5.source !== void 0) {
+              let data8 = data5.source;
+              if (!(data8 === "DYNAMIC_TOPIC_CONFIG" || data8 === "DYNAMIC_BROKER_LOGGER_CONFIG" || data8 === "DYNAMIC_BROKER_CONFIG" || data8 === "DYNAMIC_DEFAULT_BROKER_CONFIG" || data8 === "STATIC_BROKER_CONFIG" || data8 === "DEFAULT_CONFIG" || data8 === "UNKNOWN")) {
+                const err22 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/source", schemaPath: "#/$defs/config/properties/source/enum", keyword: "enum", params: { allowedValues: schema332.properties.source.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data5.inheritedValue !== void 0) {
+              let data9 = data5.inheritedValue;
+              if (typeof data9 !== "string" && data9 !== null) {
+                const err23 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/inheritedValue", schemaPath: "#/$defs/config/properties/inheritedValue/type", keyword: "type", params: { type: schema332.properties.inheritedValue.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (data5.readOnly !== void 0) {
+              if (typeof data5.readOnly !== "boolean") {
+                const err24 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/readOnly", schemaPath: "#/$defs/config/properties/readOnly/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+            if (data5.sensitive !== void 0) {
+              if (typeof data5.sensitive !== "boolean") {
+                const err25 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/sensitive", schemaPath: "#/$defs/config/properties/sensitive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err26 = { instancePath: instancePath + "/configs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/config/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err27 = { instancePath: instancePath + "/configs", schemaPath: "#/properties/configs/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err28 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err28];
+    } else {
+      vErrors.push(err28);
+    }
+    errors++;
+  }
+  validate212.errors = vErrors;
+  return errors === 0;
+}
+function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate202.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.formatVersion === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "formatVersion" }, message: "must have required property 'formatVersion'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.source === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.clusterId === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "clusterId" }, message: "must have required property 'clusterId'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.topics === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "topics" }, message: "must have required property 'topics'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.acls === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "acls" }, message: "must have required property 'acls'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "$schema" || key0 === "formatVersion" || key0 === "source" || key0 === "clusterId" || key0 === "topics" || key0 === "acls" || key0 === "principals" || key0 === "aclsUnavailable")) {
+        const err5 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.$schema !== void 0) {
+      if (typeof data.$schema !== "string") {
+        const err6 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.formatVersion !== void 0) {
+      if (1 !== data.formatVersion) {
+        const err7 = { instancePath: instancePath + "/formatVersion", schemaPath: "#/properties/formatVersion/const", keyword: "const", params: { allowedValue: 1 }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.source !== void 0) {
+      let data2 = data.source;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        if (data2.type === void 0) {
+          const err8 = { instancePath: instancePath + "/source", schemaPath: "#/properties/source/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+        for (const key1 in data2) {
+          if (!(key1 === "type")) {
+            const err9 = { instancePath: instancePath + "/source", schemaPath: "#/properties/source/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        if (data2.type !== void 0) {
+          let data3 = data2.type;
+          if (!(data3 === "confluent" || data3 === "digitalocean" || data3 === "kafka" || data3 === "snapshot")) {
+            const err10 = { instancePath: instancePath + "/source/type", schemaPath: "#/properties/source/properties/type/enum", keyword: "enum", params: { allowedValues: schema312.properties.source.properties.type.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/source", schemaPath: "#/properties/source/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.clusterId !== void 0) {
+      let data4 = data.clusterId;
+      if (typeof data4 === "string") {
+        if (func12(data4) < 1) {
+          const err12 = { instancePath: instancePath + "/clusterId", schemaPath: "#/properties/clusterId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = { instancePath: instancePath + "/clusterId", schemaPath: "#/properties/clusterId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.topics !== void 0) {
+      let data5 = data.topics;
+      if (Array.isArray(data5)) {
+        const len0 = data5.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          if (!validate212(data5[i0], { instancePath: instancePath + "/topics/" + i0, parentData: data5, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err14 = { instancePath: instancePath + "/topics", schemaPath: "#/properties/topics/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.acls !== void 0) {
+      let data7 = data.acls;
+      if (Array.isArray(data7)) {
+        const len1 = data7.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data8 = data7[i1];
+          if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+            if (data8.principal === void 0) {
+              const err15 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'" };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            if (data8.host === void 0) {
+              const err16 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'" };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+            if (data8.resourceType === void 0) {
+              const err17 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'" };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            if (data8.resourceName === void 0) {
+              const err18 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'" };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            if (data8.patternType === void 0) {
+              const err19 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "patternType" }, message: "must have required property 'patternType'" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data8.operation === void 0) {
+              const err20 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "operation" }, message: "must have required property 'operation'" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (data8.permission === void 0) {
+              const err21 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "permission" }, message: "must have required property 'permission'" };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            for (const key2 in data8) {
+              if (!(key2 === "principal" || key2 === "host" || key2 === "resourceType" || key2 === "resourceName" || key2 === "patternType" || key2 === "operation" || key2 === "permission")) {
+                const err22 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data8.principal !== void 0) {
+              let data9 = data8.principal;
+              if (typeof data9 === "string") {
+                if (func12(data9) < 1) {
+                  const err23 = { instancePath: instancePath + "/acls/" + i1 + "/principal", schemaPath: "#/$defs/acl/properties/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
+                }
+              } else {
+                const err24 = { instancePath: instancePath + "/acls/" + i1 + "/principal", schemaPath: "#/$defs/acl/properties/principal/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+            if (data8.host !== void 0) {
+              let data10 = data8.host;
+              if (typeof data10 === "string") {
+                if (func12(data10) < 1) {
+                  const err25 = { instancePath: instancePath + "/acls/" + i1 + "/host", schemaPath: "#/$defs/acl/properties/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err25];
+                  } else {
+                    vErrors.push(err25);
+                  }
+                  errors++;
+                }
+              } else {
+                const err26 = { instancePath: instancePath + "/acls/" + i1 + "/host", schemaPath: "#/$defs/acl/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (data8.resourceType !== void 0) {
+              let data11 = data8.resourceType;
+              if (!(data11 === "CLUSTER" || data11 === "DELEGATION_TOKEN" || data11 === "GROUP" || data11 === "TOPIC" || data11 === "TRANSACTIONAL_ID")) {
+                const err27 = { instancePath: instancePath + "/acls/" + i1 + "/resourceType", schemaPath: "#/$defs/acl/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema342.properties.resourceType.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data8.resourceName !== void 0) {
+              let data12 = data8.resourceName;
+              if (typeof data12 === "string") {
+                if (func12(data12) < 1) {
+                  const err28 = { instancePath: instancePath + "/acls/" + i1 + "/resourceName", schemaPath: "#/$defs/acl/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err28];
+                  } else {
+                    vErrors.push(err28);
+                  }
+                  errors++;
+                }
+              } else {
+                const err29 = { instancePath: instancePath + "/acls/" + i1 + "/resourceName", schemaPath: "#/$defs/acl/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
+            if (data8.patternType !== void 0) {
+              let data13 = data8.patternType;
+              if (!(data13 === "LITERAL" || data13 === "PREFIXED")) {
+                const err30 = { instancePath: instancePath + "/acls/" + i1 + "/patternType", schemaPath: "#/$defs/acl/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema342.properties.patternType.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
+            }
+            if (data8.operation !== void 0) {
+              let data14 = data8.operation;
+              if (!(data14 === "ALL" || data14 === "ALTER" || data14 === "ALTER_CONFIGS" || data14 === "CLUSTER_ACTION" || data14 === "CREATE" || data14 === "CREATE_TOKENS" || data14 === "DELETE" || data14 === "DESCRIBE" || data14 === "DESCRIBE_CONFIGS" || data14 === "DESCRIBE_TOKENS" || data14 === "IDEMPOTENT_WRITE" || data14 === "READ" || data14 === "WRITE")) {
+                const err31 = { instancePath: instancePath + "/acls/" + i1 + "/operation", schemaPath: "#/$defs/acl/properties/operation/enum", keyword: "enum", params: { allowedValues: schema342.properties.operation.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+            if (data8.permission !== void 0) {
+              let data15 = data8.permission;
+              if (!(data15 === "ALLOW" || data15 === "DENY")) {
+                const err32 = { instancePath: instancePath + "/acls/" + i1 + "/permission", schemaPath: "#/$defs/acl/properties/permission/enum", keyword: "enum", params: { allowedValues: schema342.properties.permission.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err33 = { instancePath: instancePath + "/acls/" + i1, schemaPath: "#/$defs/acl/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err34 = { instancePath: instancePath + "/acls", schemaPath: "#/properties/acls/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.principals !== void 0) {
+      let data16 = data.principals;
+      if (Array.isArray(data16)) {
+        const len2 = data16.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data17 = data16[i2];
+          if (typeof data17 === "string") {
+            if (func12(data17) < 1) {
+              const err35 = { instancePath: instancePath + "/principals/" + i2, schemaPath: "#/properties/principals/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+          } else {
+            const err36 = { instancePath: instancePath + "/principals/" + i2, schemaPath: "#/properties/principals/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err37 = { instancePath: instancePath + "/principals", schemaPath: "#/properties/principals/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      }
+    }
+    if (data.aclsUnavailable !== void 0) {
+      let data18 = data.aclsUnavailable;
+      if (typeof data18 === "string") {
+        if (func12(data18) < 1) {
+          const err38 = { instancePath: instancePath + "/aclsUnavailable", schemaPath: "#/properties/aclsUnavailable/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err38];
+          } else {
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+      } else {
+        const err39 = { instancePath: instancePath + "/aclsUnavailable", schemaPath: "#/properties/aclsUnavailable/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err40];
+    } else {
+      vErrors.push(err40);
+    }
+    errors++;
+  }
+  validate202.errors = vErrors;
+  return errors === 0;
+}
+var import_ucs2length2, validateSnapshot, schema312, schema342, func12, schema332;
+var init_schema_validators2 = __esm({
+  "src/targets/snapshot/schema.validators.ts"() {
+    "use strict";
+    import_ucs2length2 = __toESM(require_ucs2length(), 1);
+    validateSnapshot = validate202;
+    schema312 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://kafkaform.dev/schemas/snapshot.schema.json", "title": "kafkaform live-state snapshot", "description": "The live state of one Kafka cluster (topics, topic configs, ACL bindings) as kafkaform reads it. A `type: snapshot` cluster uses this file as its live state; `kafkaform export --format snapshot` writes it.", "type": "object", "additionalProperties": false, "required": ["formatVersion", "source", "clusterId", "topics", "acls"], "properties": { "$schema": { "type": "string" }, "formatVersion": { "const": 1, "description": "Version of this file format." }, "source": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"], "description": "Kind of cluster the snapshot was taken from; plans against the snapshot follow that kind's rules." } } }, "clusterId": { "type": "string", "minLength": 1 }, "topics": { "type": "array", "items": { "$ref": "#/$defs/topic" } }, "acls": { "type": "array", "items": { "$ref": "#/$defs/acl" } }, "principals": { "type": "array", "description": "Principals that exist on the cluster (DigitalOcean users); absent when the cluster has no such notion.", "items": { "type": "string", "minLength": 1 } }, "aclsUnavailable": { "type": "string", "minLength": 1, "description": "Why the cluster has no ACLs at all (a Kafka cluster without an authorizer); absent when it has them." } }, "$defs": { "topic": { "type": "object", "additionalProperties": false, "required": ["name", "partitions", "replicationFactor", "internal", "configs"], "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 249 }, "partitions": { "type": "integer", "minimum": 1 }, "replicationFactor": { "type": "integer", "minimum": 1 }, "internal": { "type": "boolean" }, "configs": { "type": "object", "additionalProperties": { "$ref": "#/$defs/config" } } } }, "config": { "type": "object", "additionalProperties": false, "required": ["value", "setOnTopic", "source", "readOnly", "sensitive"], "properties": { "value": { "type": ["string", "null"], "description": "Effective value; null when sensitive or unknown." }, "setOnTopic": { "type": "boolean" }, "source": { "enum": ["DYNAMIC_TOPIC_CONFIG", "DYNAMIC_BROKER_LOGGER_CONFIG", "DYNAMIC_BROKER_CONFIG", "DYNAMIC_DEFAULT_BROKER_CONFIG", "STATIC_BROKER_CONFIG", "DEFAULT_CONFIG", "UNKNOWN"] }, "inheritedValue": { "type": ["string", "null"], "description": "The value after a reset (the next synonym below the topic level); omitted when unknown." }, "readOnly": { "type": "boolean" }, "sensitive": { "type": "boolean" } } }, "acl": { "type": "object", "additionalProperties": false, "required": ["principal", "host", "resourceType", "resourceName", "patternType", "operation", "permission"], "properties": { "principal": { "type": "string", "minLength": 1 }, "host": { "type": "string", "minLength": 1 }, "resourceType": { "enum": ["CLUSTER", "DELEGATION_TOKEN", "GROUP", "TOPIC", "TRANSACTIONAL_ID"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"] }, "operation": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] }, "permission": { "enum": ["ALLOW", "DENY"] } } } } };
+    schema342 = { "type": "object", "additionalProperties": false, "required": ["principal", "host", "resourceType", "resourceName", "patternType", "operation", "permission"], "properties": { "principal": { "type": "string", "minLength": 1 }, "host": { "type": "string", "minLength": 1 }, "resourceType": { "enum": ["CLUSTER", "DELEGATION_TOKEN", "GROUP", "TOPIC", "TRANSACTIONAL_ID"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"] }, "operation": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] }, "permission": { "enum": ["ALLOW", "DENY"] } } };
+    func12 = import_ucs2length2.default.default;
+    schema332 = { "type": "object", "additionalProperties": false, "required": ["value", "setOnTopic", "source", "readOnly", "sensitive"], "properties": { "value": { "type": ["string", "null"], "description": "Effective value; null when sensitive or unknown." }, "setOnTopic": { "type": "boolean" }, "source": { "enum": ["DYNAMIC_TOPIC_CONFIG", "DYNAMIC_BROKER_LOGGER_CONFIG", "DYNAMIC_BROKER_CONFIG", "DYNAMIC_DEFAULT_BROKER_CONFIG", "STATIC_BROKER_CONFIG", "DEFAULT_CONFIG", "UNKNOWN"] }, "inheritedValue": { "type": ["string", "null"], "description": "The value after a reset (the next synonym below the topic level); omitted when unknown." }, "readOnly": { "type": "boolean" }, "sensitive": { "type": "boolean" } } };
+    validate212.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate202.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  }
+});
+
 // src/targets/snapshot/file.ts
+var file_exports = {};
+__export(file_exports, {
+  DEFAULT_LOCK_WAIT_MS: () => DEFAULT_LOCK_WAIT_MS,
+  lockSnapshot: () => lockSnapshot,
+  parseSnapshot: () => parseSnapshot,
+  readSnapshotFile: () => readSnapshotFile,
+  sameAcl: () => sameAcl,
+  serializeSnapshot: () => serializeSnapshot,
+  sortLive: () => sortLive,
+  writeFileAtomic: () => writeFileAtomic
+});
 import { open as open2, readFile as readFile2, rename, stat as stat2, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname as dirname2, join as join2 } from "node:path";
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { readFileSync as readFileSync3 } from "node:fs";
-function validateSnapshot(value) {
-  if (!validator2) {
-    const schemaUrl = new URL("../schemas/snapshot.schema.json", import.meta.url);
-    const schema = JSON.parse(readFileSync3(schemaUrl, "utf8"));
-    validator2 = new import__3.Ajv2020({ allErrors: true, strict: true }).compile(schema);
-  }
+function validateSnapshot2(value) {
   return validator2(value) ? [] : validator2.errors ?? [];
 }
 function sameAcl(a, b) {
@@ -78352,17 +81576,17 @@ function sortLive(live) {
   live.acls.sort(compareAcls);
   live.principals?.sort(compareStrings);
 }
-function parseSnapshot(text, file) {
+function parseSnapshot(text, file2) {
   let value;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`snapshot ${file} is not valid JSON: ${e.message}`);
+    throw new ConfigError(`snapshot ${file2} is not valid JSON: ${e.message}`);
   }
-  const errors = validateSnapshot(value);
+  const errors = validateSnapshot2(value);
   if (errors.length > 0) {
     const first = errors.slice(0, 5).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`).join("; ");
-    throw new ConfigError(`snapshot ${file} does not match schemas/snapshot.schema.json: ${first}`);
+    throw new ConfigError(`snapshot ${file2} does not match schemas/snapshot.schema.json: ${first}`);
   }
   const raw = value;
   const snapshot = {
@@ -78383,7 +81607,7 @@ function parseSnapshot(text, file) {
   sortLive(snapshot);
   const names = /* @__PURE__ */ new Set();
   for (const t of snapshot.topics) {
-    if (names.has(t.name)) throw new ConfigError(`snapshot ${file} lists topic "${t.name}" twice`);
+    if (names.has(t.name)) throw new ConfigError(`snapshot ${file2} lists topic "${t.name}" twice`);
     names.add(t.name);
   }
   snapshot.acls = snapshot.acls.filter((a, i, all) => i === 0 || !sameAcl(a, all[i - 1]));
@@ -78404,14 +81628,14 @@ function canonicalConfigs(configs) {
   }
   return out;
 }
-async function readSnapshotFile(file) {
+async function readSnapshotFile(file2) {
   let text;
   try {
-    const handle = await open2(file, "r");
+    const handle = await open2(file2, "r");
     try {
       const { size } = await handle.stat();
       if (size > MAX_SNAPSHOT_BYTES) {
-        throw new ConfigError(`snapshot ${file} is larger than ${MAX_SNAPSHOT_BYTES / 1024 / 1024} MiB`);
+        throw new ConfigError(`snapshot ${file2} is larger than ${MAX_SNAPSHOT_BYTES / 1024 / 1024} MiB`);
       }
       text = await handle.readFile("utf8");
     } finally {
@@ -78419,9 +81643,9 @@ async function readSnapshotFile(file) {
     }
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`cannot read snapshot ${file}: ${describeFsError(e)}`);
+    throw new ConfigError(`cannot read snapshot ${file2}: ${describeFsError(e)}`);
   }
-  return { snapshot: parseSnapshot(text, file), text };
+  return { snapshot: parseSnapshot(text, file2), text };
 }
 function serializeSnapshot(snapshot) {
   const copy = structuredClone(snapshot);
@@ -78467,10 +81691,10 @@ function serializeSnapshot(snapshot) {
   return `${terminalSafeJson(JSON.stringify(ordered, null, 2))}
 `;
 }
-async function writeFileAtomic(file, text) {
-  const dir = dirname2(file);
-  const temp = join2(dir, `.${basename(file)}.${process.pid}.${randomBytes2(6).toString("hex")}.tmp`);
-  const mode = await stat2(file).then(
+async function writeFileAtomic(file2, text) {
+  const dir = dirname2(file2);
+  const temp = join2(dir, `.${basename(file2)}.${process.pid}.${randomBytes2(6).toString("hex")}.tmp`);
+  const mode = await stat2(file2).then(
     (s) => s.mode & 511,
     () => 420
   );
@@ -78483,10 +81707,10 @@ async function writeFileAtomic(file, text) {
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
+    await rename(temp, file2);
   } catch (e) {
     await unlink(temp).catch(() => void 0);
-    throw new ConfigError(`cannot write ${file}: ${describeFsError(e)}`);
+    throw new ConfigError(`cannot write ${file2}: ${describeFsError(e)}`);
   }
   await syncDirectory(dir);
 }
@@ -78502,8 +81726,8 @@ async function syncDirectory(dir) {
     return;
   }
 }
-async function lockSnapshot(file, waitMs = DEFAULT_LOCK_WAIT_MS) {
-  const lockFile = `${file}.lock`;
+async function lockSnapshot(file2, waitMs = DEFAULT_LOCK_WAIT_MS) {
+  const lockFile = `${file2}.lock`;
   const owner = { pid: process.pid, host: hostname(), since: (/* @__PURE__ */ new Date()).toISOString() };
   const deadline = Date.now() + waitMs;
   for (; ; ) {
@@ -78517,7 +81741,7 @@ async function lockSnapshot(file, waitMs = DEFAULT_LOCK_WAIT_MS) {
       };
     } catch (e) {
       if (e.code !== "EEXIST") {
-        throw new ConfigError(`cannot lock snapshot ${file}: ${describeFsError(e)}`);
+        throw new ConfigError(`cannot lock snapshot ${file2}: ${describeFsError(e)}`);
       }
     }
     const holder = await readLockOwner(lockFile);
@@ -78528,7 +81752,7 @@ async function lockSnapshot(file, waitMs = DEFAULT_LOCK_WAIT_MS) {
     if (Date.now() >= deadline) {
       const who = holder ? ` (pid ${holder.pid} on ${holder.host}, since ${holder.since})` : "";
       throw new ConfigError(
-        `snapshot ${file} is locked by another kafkaform apply${who}; if none is running, delete ${lockFile}`
+        `snapshot ${file2} is locked by another kafkaform apply${who}; if none is running, delete ${lockFile}`
       );
     }
     await new Promise((resolve7) => setTimeout(resolve7, 50));
@@ -78568,17 +81792,18 @@ function describeFsError(e) {
       return err.message ?? String(e);
   }
 }
-var import__3, MAX_SNAPSHOT_BYTES, validator2, DEFAULT_LOCK_WAIT_MS;
+var MAX_SNAPSHOT_BYTES, validator2, DEFAULT_LOCK_WAIT_MS;
 var init_file = __esm({
   "src/targets/snapshot/file.ts"() {
     "use strict";
-    import__3 = __toESM(require__(), 1);
     init_errors();
     init_configs();
     init_plan();
     init_order();
     init_escape();
+    init_schema_validators2();
     MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+    validator2 = validateSnapshot;
     DEFAULT_LOCK_WAIT_MS = 1e4;
   }
 });
@@ -78735,29 +81960,24 @@ var init_mutate = __esm({
 
 // src/targets/snapshot/index.ts
 import { isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
-function snapshotPath(spec2, env) {
-  const settings = resolveClusterSettings(spec2, env);
-  const path2 = settings["path"];
-  if (typeof path2 !== "string" || path2 === "") {
-    throw new ConfigError(
-      `cluster ${spec2.name} (${spec2.source.file}:${spec2.source.line}) is of type snapshot but has no "path" setting`
-    );
-  }
-  return isAbsolute3(path2) ? path2 : resolve4(spec2.baseDir, path2);
+function snapshotPath(spec, env) {
+  const path2 = resolveSettings(spec, env, checkSnapshotSettings)["path"];
+  return isAbsolute3(path2) ? path2 : resolve4(spec.baseDir, path2);
 }
-async function openSnapshot(spec2, env, rulesOf2, options = {}) {
-  const file = snapshotPath(spec2, env);
-  const { snapshot, text } = await readSnapshotFile(file);
+async function openSnapshot(spec, env, rulesOf2, options = {}) {
+  const file2 = snapshotPath(spec, env);
+  const { snapshot, text } = await readSnapshotFile(file2);
   const source = snapshot.source.type;
-  const capabilities = source === "snapshot" ? PLAIN_KAFKA : { ...rulesOf2(source), dryRun: false };
-  return new SnapshotTarget(file, capabilities, snapshot, text, options);
+  const capabilities = source === "snapshot" ? PLAIN_KAFKA : { ...rulesOf2(source), dryRun: false, reportsAllTopicConfigs: false };
+  return new SnapshotTarget(file2, capabilities, snapshot, text, options);
 }
 var PLAIN_KAFKA, SnapshotTarget, snapshotKind;
 var init_snapshot = __esm({
   "src/targets/snapshot/index.ts"() {
     "use strict";
     init_errors();
-    init_clusters();
+    init_settings();
+    init_settings5();
     init_labels();
     init_file();
     init_mutate();
@@ -78774,8 +81994,8 @@ var init_snapshot = __esm({
        * @param state the file's content, mutated by apply
        * @param text the file's text when read, to notice a concurrent change before writing
        */
-      constructor(file, capabilities, state, text, options = {}) {
-        this.file = file;
+      constructor(file2, capabilities, state, text, options = {}) {
+        this.file = file2;
         this.capabilities = capabilities;
         this.state = state;
         this.text = text;
@@ -78869,9 +82089,10 @@ var init_snapshot = __esm({
     snapshotKind = {
       type: "snapshot",
       capabilities: PLAIN_KAFKA,
-      async open(spec2, env, _ctx) {
+      checkSettings: checkSnapshotSettings,
+      async open(spec, env, _ctx) {
         const { TARGET_KINDS: TARGET_KINDS2 } = await Promise.resolve().then(() => (init_targets(), targets_exports));
-        return openSnapshot(spec2, env, (type) => TARGET_KINDS2[type].capabilities);
+        return openSnapshot(spec, env, (type) => TARGET_KINDS2[type].capabilities);
       }
     };
   }
@@ -78881,11 +82102,15 @@ var init_snapshot = __esm({
 var targets_exports = {};
 __export(targets_exports, {
   TARGET_KINDS: () => TARGET_KINDS,
+  clusterSettingProblems: () => clusterSettingProblems,
   openTarget: () => openTarget,
   rulesOf: () => rulesOf
 });
-async function openTarget(spec2, env, ctx) {
-  return TARGET_KINDS[spec2.type].open(spec2, env, ctx);
+function clusterSettingProblems(spec) {
+  return writtenSettingProblems(spec, TARGET_KINDS[spec.type].checkSettings);
+}
+async function openTarget(spec, env, ctx) {
+  return TARGET_KINDS[spec.type].open(spec, env, ctx);
 }
 function rulesOf(target) {
   if (target instanceof SnapshotTarget) return TARGET_KINDS[target.sourceType];
@@ -78895,7 +82120,8 @@ var TARGET_KINDS;
 var init_targets = __esm({
   "src/targets/index.ts"() {
     "use strict";
-    init_confluent();
+    init_settings();
+    init_kind();
     init_digitalocean();
     init_kind2();
     init_snapshot();
@@ -78908,260 +82134,11 @@ var init_targets = __esm({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
-var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var core_1 = require_core3();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft7Vocabularies = [
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary
-    ];
-    exports.default = draft7Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
-var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
-    module.exports = {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      $id: "http://json-schema.org/draft-07/schema#",
-      title: "Core schema meta-schema",
-      definitions: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $ref: "#" }
-        },
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      },
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $comment: {
-          type: "string"
-        },
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
-        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        additionalItems: { $ref: "#" },
-        items: {
-          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
-          default: true
-        },
-        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
-        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        contains: { $ref: "#" },
-        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
-        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/definitions/stringArray" },
-        additionalProperties: { $ref: "#" },
-        definitions: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        properties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependencies: {
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
-          }
-        },
-        propertyNames: { $ref: "#" },
-        const: true,
-        enum: {
-          type: "array",
-          items: true,
-          minItems: 1,
-          uniqueItems: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/definitions/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/definitions/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        format: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        if: { $ref: "#" },
-        then: { $ref: "#" },
-        else: { $ref: "#" },
-        allOf: { $ref: "#/definitions/schemaArray" },
-        anyOf: { $ref: "#/definitions/schemaArray" },
-        oneOf: { $ref: "#/definitions/schemaArray" },
-        not: { $ref: "#" }
-      },
-      default: true
-    };
-  }
-});
-
-// node_modules/ajv/dist/ajv.js
-var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-    var core_1 = require_core2();
-    var draft7_1 = require_draft7();
-    var discriminator_1 = require_discriminator();
-    var draft7MetaSchema = require_json_schema_draft_07();
-    var META_SUPPORT_DATA = ["/properties"];
-    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
-      _addVocabularies() {
-        super._addVocabularies();
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        if (!this.opts.meta)
-          return;
-        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
-        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
-      return validation_error_1.default;
-    } });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
-      return ref_error_1.default;
-    } });
-  }
-});
-
 // src/action/run.ts
 init_errors();
 init_manifest();
 init_render();
-import { existsSync, mkdirSync, readFileSync as readFileSync6, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync as readFileSync4, rmSync } from "node:fs";
 import { dirname as dirname3, join as join4, relative, resolve as resolve6, sep } from "node:path";
 
 // src/commands/validate.ts
@@ -79301,7 +82278,7 @@ function checkCoverage(actions, units) {
 // src/cli/exit.ts
 init_labels();
 init_render();
-init_manifest();
+init_problems();
 var EXIT = {
   /** Success, or no changes. */
   ok: 0,
@@ -79417,10 +82394,11 @@ init_errors();
 init_deadline();
 init_manifest();
 init_targets();
+init_render();
 
 // src/commands/io.ts
-init_file();
 import { resolve as resolve5 } from "node:path";
+var EXPORT_FORMATS = ["snapshot", "manifest"];
 function useColor(io) {
   const noColor = io.env["NO_COLOR"];
   return io.isTTY && (noColor === void 0 || noColor === "");
@@ -79433,19 +82411,27 @@ async function emit(io, text, out, what) {
     io.stdout(text);
     return;
   }
-  await writeFileAtomic(resolvePath(io, out), text);
+  const { writeFileAtomic: writeFileAtomic2 } = await Promise.resolve().then(() => (init_file(), file_exports));
+  await writeFileAtomic2(resolvePath(io, out), text);
   io.stderr(`${what} written to ${out}.
 `);
 }
 
 // src/commands/common.ts
-async function load(options, io) {
+async function load(options, io, onClusters) {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ["."];
   const manifests = await loadManifests(
     io.cwd === void 0 ? paths : paths.map((p) => resolvePath(io, p)),
-    { env: io.env }
+    { env: io.env, clusterProblems: clusterSettingProblems, ...onClusters ? { onClusters } : {} }
   );
   reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  if (options.debug === true && manifests.skipped.length > 0) {
+    const n = manifests.skipped.length;
+    io.stderr(`Skipped ${n} YAML file${n === 1 ? "" : "s"} that ${n === 1 ? "is" : "are"} not a kafkaform manifest:
+`);
+    for (const file2 of manifests.skipped) io.stderr(`  ${safe(file2)}
+`);
+  }
   return manifests;
 }
 function selectCluster(clusters, name, io) {
@@ -79475,24 +82461,69 @@ function adaptDesired(desired, rules, cluster) {
     problems: adapted.problems.map((p) => ({ ...p, message: `cluster ${cluster}: ${p.message}` }))
   };
 }
+var HeldLines = class {
+  constructor(write) {
+    this.write = write;
+  }
+  write;
+  #held = [];
+  log(line) {
+    if (this.#held) this.#held.push(line);
+    else this.write(line);
+  }
+  release() {
+    const held = this.#held ?? [];
+    this.#held = void 0;
+    for (const line of held) this.write(line);
+  }
+};
 async function withSession(options, io, fn, cancel) {
-  const manifests = await load(options, io);
-  const spec2 = selectCluster(manifests.clusters, options.cluster, io);
   const debug2 = options.debug === true;
-  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec2.name}`);
-  try {
-    const target = await openTarget(spec2, io.env, {
-      log: (line) => {
-        if (options.quiet !== true || debug2) io.stderr(`${line}
+  const lines = new HeldLines((line) => {
+    if (options.quiet !== true || debug2) io.stderr(`${line}
 `);
-      },
-      debug: debug2,
-      signal: cancel === void 0 ? deadline.signal : AbortSignal.any([deadline.signal, cancel])
-    });
+  });
+  const dropped = new AbortController();
+  const open3 = (spec2) => {
+    const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec2.name}`);
+    const signals = [deadline.signal, dropped.signal, ...cancel === void 0 ? [] : [cancel]];
+    return { deadline, target: openTarget(spec2, io.env, { log: (line) => lines.log(line), debug: debug2, signal: AbortSignal.any(signals) }) };
+  };
+  let early;
+  const startReading = (clusters) => {
+    let spec2;
+    try {
+      spec2 = selectCluster(clusters, options.cluster, io);
+    } catch {
+      return;
+    }
+    const { deadline, target } = open3(spec2);
+    const live = target.then((t) => t.read());
+    target.catch(() => void 0);
+    live.catch(() => void 0);
+    early = { deadline, target, live };
+  };
+  let manifests;
+  try {
+    manifests = await load(options, io, startReading);
+  } catch (e) {
+    const started = early;
+    if (started) {
+      dropped.abort(e);
+      await started.target.then((t) => started.live.then(() => t.close(), () => t.close()), () => void 0).catch(() => void 0);
+      started.deadline.dispose();
+    }
+    throw e;
+  }
+  lines.release();
+  const spec = selectCluster(manifests.clusters, options.cluster, io);
+  const opened = early ?? open3(spec);
+  try {
+    const target = await opened.target;
     let result;
     try {
-      const live = await target.read();
-      result = await fn({ manifests, spec: spec2, target, rules: rulesOf(target), live, deadline });
+      const live = await (early?.live ?? target.read());
+      result = await fn({ manifests, spec, target, rules: rulesOf(target), live, deadline: opened.deadline });
     } catch (e) {
       await target.close().catch(() => void 0);
       throw e;
@@ -79500,7 +82531,7 @@ async function withSession(options, io, fn, cancel) {
     await target.close();
     return result;
   } finally {
-    deadline.dispose();
+    opened.deadline.dispose();
   }
 }
 function desiredState2(session, io, debug2) {
@@ -79565,27 +82596,3022 @@ init_plan();
 init_render();
 
 // src/commands/saved-plan.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import__4 = __toESM(require__(), 1);
 init_errors();
-import { readFileSync as readFileSync4 } from "node:fs";
 import { readFile as readFile3 } from "node:fs/promises";
-var validator3;
-function validatePlan(value) {
-  if (!validator3) {
-    const schema = JSON.parse(readFileSync4(new URL("../schemas/plan.schema.json", import.meta.url), "utf8"));
-    const draft2020 = String(schema["$schema"] ?? "").includes("2020-12");
-    validator3 = (draft2020 ? new import__4.Ajv2020({ allErrors: true, strict: false }) : new import_ajv.Ajv({ allErrors: true, strict: false })).compile(
-      schema
-    );
+
+// src/commands/plan.validators.ts
+var import_ucs2length3 = __toESM(require_ucs2length(), 1);
+var validatePlan = validate203;
+var schema313 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://kafkaform.dev/schemas/plan.schema.json", "title": "kafkaform plan", "description": "A kafkaform plan (formatVersion 1) as printed by `kafkaform plan --format json` and saved by `--out`. Actions run in phase order: 1 create topics, 2 increase partitions / change replication factor, 3 alter topic configs, 4 create ACLs, 5 delete ACLs, 6 delete topics.", "type": "object", "additionalProperties": false, "required": ["formatVersion", "cluster", "fingerprint", "summary", "actions", "errors", "heldBack", "unmanaged", "warnings"], "properties": { "formatVersion": { "const": 1 }, "cluster": { "type": "object", "additionalProperties": false, "required": ["name", "type"], "properties": { "name": { "type": "string", "minLength": 1 }, "type": { "enum": ["confluent", "digitalocean", "kafka", "snapshot"] } } }, "fingerprint": { "description": "sha256 of the canonical JSON of the live state the plan was computed from.", "type": "string", "pattern": "^sha256:[0-9a-f]{64}$" }, "summary": { "description": "Distinct resources per kind of action, and the number of errors.", "type": "object", "additionalProperties": false, "required": ["create", "update", "delete", "errors"], "properties": { "create": { "$ref": "#/$defs/count" }, "update": { "$ref": "#/$defs/count" }, "delete": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" } } }, "actions": { "type": "array", "items": { "$ref": "#/$defs/action" } }, "errors": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["reason"], "properties": { "resource": { "$ref": "#/$defs/resource", "description": "Absent for plan-wide errors." }, "reason": { "type": "string", "minLength": 1 } } } }, "heldBack": { "description": "Changes found but not planned without an explicit flag (topic deletions need --allow-delete).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["resource", "reason"], "properties": { "resource": { "$ref": "#/$defs/resource" }, "reason": { "type": "string", "minLength": 1 } } } }, "unmanaged": { "description": "Live resources outside the manifests' scope; never touched.", "type": "array", "items": { "$ref": "#/$defs/resource" } }, "warnings": { "type": "array", "items": { "type": "string" } } }, "$defs": { "count": { "type": "integer", "minimum": 0 }, "topic": { "type": "object", "additionalProperties": false, "required": ["kind", "name"], "properties": { "kind": { "const": "topic" }, "name": { "type": "string", "minLength": 1 } } }, "acl": { "type": "object", "additionalProperties": false, "required": ["kind", "principal", "host", "resourceType", "resourceName", "patternType", "operation", "permission"], "properties": { "kind": { "const": "acl" }, "principal": { "type": "string", "minLength": 1 }, "host": { "type": "string", "minLength": 1 }, "resourceType": { "enum": ["CLUSTER", "DELEGATION_TOKEN", "GROUP", "TOPIC", "TRANSACTIONAL_ID"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"] }, "operation": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] }, "permission": { "enum": ["ALLOW", "DENY"] } } }, "resource": { "oneOf": [{ "$ref": "#/$defs/topic" }, { "$ref": "#/$defs/acl" }] }, "configValue": { "description": "A canonical Kafka config string; null before creation or after a reset.", "type": ["string", "null"] }, "sizeChange": { "type": "object", "additionalProperties": false, "required": ["field", "from", "to"], "properties": { "field": { "enum": ["partitions", "replicationFactor"] }, "from": { "type": ["integer", "null"], "minimum": 1 }, "to": { "type": "integer", "minimum": 1 } } }, "configChange": { "type": "object", "additionalProperties": false, "required": ["field", "from", "to"], "properties": { "field": { "type": "string", "pattern": "^config\\.[\\s\\S]+$" }, "from": { "$ref": "#/$defs/configValue" }, "to": { "$ref": "#/$defs/configValue" }, "sensitive": { "const": true, "description": "The values are redacted; the secret is never in a plan." }, "inherited": { "type": "string", "description": "On a reset (to: null): the value the key falls back to (broker setting or Kafka default), when the cluster reports it. Never present on sensitive changes." } }, "dependentSchemas": { "inherited": { "type": "object", "properties": { "to": { "type": "null" } }, "not": { "type": "object", "properties": { "sensitive": true }, "required": ["sensitive"] } } } }, "jsonPointer": { "type": "string", "pattern": "^(/([^~]|~[01])*)*$" }, "patchOperation": { "description": "An RFC 6902 operation, from the live resource to the desired one.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["op", "path", "value"], "properties": { "op": { "enum": ["add", "replace"] }, "path": { "$ref": "#/$defs/jsonPointer" }, "value": true } }, { "type": "object", "additionalProperties": false, "required": ["op", "path"], "properties": { "op": { "const": "remove" }, "path": { "$ref": "#/$defs/jsonPointer" } } }] }, "action": { "type": "object", "additionalProperties": false, "required": ["phase", "action", "resource", "changes", "patch"], "properties": { "phase": { "type": "integer", "minimum": 1, "maximum": 6 }, "action": { "enum": ["create", "update", "delete"] }, "resource": { "$ref": "#/$defs/resource" }, "changes": { "type": "array" }, "patch": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/patchOperation" } } }, "oneOf": [{ "description": "Phase 1: create a topic (partitions, replicationFactor, then its configs).", "type": "object", "properties": { "phase": { "const": 1 }, "action": { "const": "create" }, "resource": { "$ref": "#/$defs/topic" }, "changes": { "type": "array", "minItems": 2, "items": { "anyOf": [{ "$ref": "#/$defs/sizeChange" }, { "$ref": "#/$defs/configChange" }] } } } }, { "description": "Phase 2: increase partitions / change the replication factor.", "type": "object", "properties": { "phase": { "const": 2 }, "action": { "const": "update" }, "resource": { "$ref": "#/$defs/topic" }, "changes": { "type": "array", "minItems": 1, "maxItems": 2, "items": { "$ref": "#/$defs/sizeChange" } } } }, { "description": "Phase 3: alter a topic's configs (set, or reset with to: null).", "type": "object", "properties": { "phase": { "const": 3 }, "action": { "const": "update" }, "resource": { "$ref": "#/$defs/topic" }, "changes": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/configChange" } } } }, { "description": "Phase 4: create one ACL binding.", "type": "object", "properties": { "phase": { "const": 4 }, "action": { "const": "create" }, "resource": { "$ref": "#/$defs/acl" }, "changes": { "type": "array", "maxItems": 0 } } }, { "description": "Phase 5: delete one ACL binding.", "type": "object", "properties": { "phase": { "const": 5 }, "action": { "const": "delete" }, "resource": { "$ref": "#/$defs/acl" }, "changes": { "type": "array", "maxItems": 0 } } }, { "description": "Phase 6: delete a topic.", "type": "object", "properties": { "phase": { "const": 6 }, "action": { "const": "delete" }, "resource": { "$ref": "#/$defs/topic" }, "changes": { "type": "array", "maxItems": 0 } } }] } } };
+var func13 = Object.prototype.hasOwnProperty;
+var func22 = import_ucs2length3.default.default;
+var pattern42 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+var schema362 = { "type": "object", "additionalProperties": false, "required": ["phase", "action", "resource", "changes", "patch"], "properties": { "phase": { "type": "integer", "minimum": 1, "maximum": 6 }, "action": { "enum": ["create", "update", "delete"] }, "resource": { "$ref": "#/$defs/resource" }, "changes": { "type": "array" }, "patch": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/patchOperation" } } }, "oneOf": [{ "description": "Phase 1: create a topic (partitions, replicationFactor, then its configs).", "type": "object", "properties": { "phase": { "const": 1 }, "action": { "const": "create" }, "resource": { "$ref": "#/$defs/topic" }, "changes": { "type": "array", "minItems": 2, "items": { "anyOf": [{ "$ref": "#/$defs/sizeChange" }, { "$ref": "#/$defs/configChange" }] } } } }, { "description": "Phase 2: increase partitions / change the replication factor.", "type": "object", "properties": { "phase": { "const": 2 }, "action": { "const": "update" }, "resource": { "$ref": "#/$defs/topic" }, "changes": { "type": "array", "minItems": 1, "maxItems": 2, "items": { "$ref": "#/$defs/sizeChange" } } } }, { "description": "Phase 3: alter a topic's configs (set, or reset with to: null).", "type": "object", "properties": { "phase": { "const": 3 }, "action": { "const": "update" }, "resource": { "$ref": "#/$defs/topic" }, "changes": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/configChange" } } } }, { "description": "Phase 4: create one ACL binding.", "type": "object", "properties": { "phase": { "const": 4 }, "action": { "const": "create" }, "resource": { "$ref": "#/$defs/acl" }, "changes": { "type": "array", "maxItems": 0 } } }, { "description": "Phase 5: delete one ACL binding.", "type": "object", "properties": { "phase": { "const": 5 }, "action": { "const": "delete" }, "resource": { "$ref": "#/$defs/acl" }, "changes": { "type": "array", "maxItems": 0 } } }, { "description": "Phase 6: delete a topic.", "type": "object", "properties": { "phase": { "const": 6 }, "action": { "const": "delete" }, "resource": { "$ref": "#/$defs/topic" }, "changes": { "type": "array", "maxItems": 0 } } }] };
+var schema382 = { "type": "object", "additionalProperties": false, "required": ["field", "from", "to"], "properties": { "field": { "enum": ["partitions", "replicationFactor"] }, "from": { "type": ["integer", "null"], "minimum": 1 }, "to": { "type": "integer", "minimum": 1 } } };
+var schema452 = { "type": "object", "additionalProperties": false, "required": ["kind", "principal", "host", "resourceType", "resourceName", "patternType", "operation", "permission"], "properties": { "kind": { "const": "acl" }, "principal": { "type": "string", "minLength": 1 }, "host": { "type": "string", "minLength": 1 }, "resourceType": { "enum": ["CLUSTER", "DELEGATION_TOKEN", "GROUP", "TOPIC", "TRANSACTIONAL_ID"] }, "resourceName": { "type": "string", "minLength": 1 }, "patternType": { "enum": ["LITERAL", "PREFIXED"] }, "operation": { "enum": ["ALL", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "CREATE_TOKENS", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "DESCRIBE_TOKENS", "IDEMPOTENT_WRITE", "READ", "WRITE"] }, "permission": { "enum": ["ALLOW", "DENY"] } } };
+var schema40 = { "description": "A canonical Kafka config string; null before creation or after a reset.", "type": ["string", "null"] };
+var pattern5 = new RegExp("^config\\.[\\s\\S]+$", "u");
+function validate222(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate222.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
   }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.field === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "field" }, message: "must have required property 'field'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.from === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.to === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property 'to'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "field" || key0 === "from" || key0 === "to" || key0 === "sensitive" || key0 === "inherited")) {
+        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.field !== void 0) {
+      let data0 = data.field;
+      if (typeof data0 === "string") {
+        if (!pattern5.test(data0)) {
+          const err4 = { instancePath: instancePath + "/field", schemaPath: "#/properties/field/pattern", keyword: "pattern", params: { pattern: "^config\\.[\\s\\S]+$" }, message: 'must match pattern "^config\\.[\\s\\S]+$"' };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/field", schemaPath: "#/properties/field/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.from !== void 0) {
+      let data1 = data.from;
+      if (typeof data1 !== "string" && data1 !== null) {
+        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,null" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.to !== void 0) {
+      let data2 = data.to;
+      if (typeof data2 !== "string" && data2 !== null) {
+        const err7 = { instancePath: instancePath + "/to", schemaPath: "#/$defs/configValue/type", keyword: "type", params: { type: schema40.type }, message: "must be string,null" };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.sensitive !== void 0) {
+      if (true !== data.sensitive) {
+        const err8 = { instancePath: instancePath + "/sensitive", schemaPath: "#/properties/sensitive/const", keyword: "const", params: { allowedValue: true }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.inherited !== void 0) {
+      if (typeof data.inherited !== "string") {
+        const err9 = { instancePath: instancePath + "/inherited", schemaPath: "#/properties/inherited/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.inherited !== void 0) {
+      const _errs15 = errors;
+      const _errs16 = errors;
+      if (errors === _errs16) {
+        if (data && typeof data == "object" && !Array.isArray(data)) {
+          let missing0;
+          if (data.sensitive === void 0 && (missing0 = "sensitive")) {
+            const err10 = {};
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        } else {
+          const err11 = {};
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      }
+      var valid4 = _errs16 === errors;
+      if (valid4) {
+        const err12 = { instancePath, schemaPath: "#/dependentSchemas/inherited/not", keyword: "not", params: {}, message: "must NOT be valid" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      } else {
+        errors = _errs15;
+        if (vErrors !== null) {
+          if (_errs15) {
+            vErrors.length = _errs15;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.to !== void 0) {
+          if (data.to !== null) {
+            const err13 = { instancePath: instancePath + "/to", schemaPath: "#/dependentSchemas/inherited/properties/to/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err14 = { instancePath, schemaPath: "#/dependentSchemas/inherited/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err15];
+    } else {
+      vErrors.push(err15);
+    }
+    errors++;
+  }
+  validate222.errors = vErrors;
+  return errors === 0;
+}
+validate222.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate25.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  let passing0 = null;
+  const _errs1 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.kind === void 0) {
+      const err0 = { instancePath, schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === void 0) {
+      const err1 = { instancePath, schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "kind" || key0 === "name")) {
+        const err2 = { instancePath, schemaPath: "#/$defs/topic/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== void 0) {
+      if ("topic" !== data.kind) {
+        const err3 = { instancePath: instancePath + "/kind", schemaPath: "#/$defs/topic/properties/kind/const", keyword: "const", params: { allowedValue: "topic" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data1 = data.name;
+      if (typeof data1 === "string") {
+        if (func22(data1) < 1) {
+          const err4 = { instancePath: instancePath + "/name", schemaPath: "#/$defs/topic/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/name", schemaPath: "#/$defs/topic/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err6 = { instancePath, schemaPath: "#/$defs/topic/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err6];
+    } else {
+      vErrors.push(err6);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  if (_valid0) {
+    valid0 = true;
+    passing0 = 0;
+    var props0 = true;
+  }
+  const _errs8 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.kind === void 0) {
+      const err7 = { instancePath, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.principal === void 0) {
+      const err8 = { instancePath, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data.host === void 0) {
+      const err9 = { instancePath, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'" };
+      if (vErrors === null) {
+        vErrors = [err9];
+      } else {
+        vErrors.push(err9);
+      }
+      errors++;
+    }
+    if (data.resourceType === void 0) {
+      const err10 = { instancePath, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'" };
+      if (vErrors === null) {
+        vErrors = [err10];
+      } else {
+        vErrors.push(err10);
+      }
+      errors++;
+    }
+    if (data.resourceName === void 0) {
+      const err11 = { instancePath, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'" };
+      if (vErrors === null) {
+        vErrors = [err11];
+      } else {
+        vErrors.push(err11);
+      }
+      errors++;
+    }
+    if (data.patternType === void 0) {
+      const err12 = { instancePath, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "patternType" }, message: "must have required property 'patternType'" };
+      if (vErrors === null) {
+        vErrors = [err12];
+      } else {
+        vErrors.push(err12);
+      }
+      errors++;
+    }
+    if (data.operation === void 0) {
+      const err13 = { instancePath, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "operation" }, message: "must have required property 'operation'" };
+      if (vErrors === null) {
+        vErrors = [err13];
+      } else {
+        vErrors.push(err13);
+      }
+      errors++;
+    }
+    if (data.permission === void 0) {
+      const err14 = { instancePath, schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "permission" }, message: "must have required property 'permission'" };
+      if (vErrors === null) {
+        vErrors = [err14];
+      } else {
+        vErrors.push(err14);
+      }
+      errors++;
+    }
+    for (const key1 in data) {
+      if (!(key1 === "kind" || key1 === "principal" || key1 === "host" || key1 === "resourceType" || key1 === "resourceName" || key1 === "patternType" || key1 === "operation" || key1 === "permission")) {
+        const err15 = { instancePath, schemaPath: "#/$defs/acl/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== void 0) {
+      if ("acl" !== data.kind) {
+        const err16 = { instancePath: instancePath + "/kind", schemaPath: "#/$defs/acl/properties/kind/const", keyword: "const", params: { allowedValue: "acl" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.principal !== void 0) {
+      let data3 = data.principal;
+      if (typeof data3 === "string") {
+        if (func22(data3) < 1) {
+          const err17 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/acl/properties/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      } else {
+        const err18 = { instancePath: instancePath + "/principal", schemaPath: "#/$defs/acl/properties/principal/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.host !== void 0) {
+      let data4 = data.host;
+      if (typeof data4 === "string") {
+        if (func22(data4) < 1) {
+          const err19 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/acl/properties/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+      } else {
+        const err20 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/acl/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.resourceType !== void 0) {
+      let data5 = data.resourceType;
+      if (!(data5 === "CLUSTER" || data5 === "DELEGATION_TOKEN" || data5 === "GROUP" || data5 === "TOPIC" || data5 === "TRANSACTIONAL_ID")) {
+        const err21 = { instancePath: instancePath + "/resourceType", schemaPath: "#/$defs/acl/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema452.properties.resourceType.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.resourceName !== void 0) {
+      let data6 = data.resourceName;
+      if (typeof data6 === "string") {
+        if (func22(data6) < 1) {
+          const err22 = { instancePath: instancePath + "/resourceName", schemaPath: "#/$defs/acl/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+      } else {
+        const err23 = { instancePath: instancePath + "/resourceName", schemaPath: "#/$defs/acl/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.patternType !== void 0) {
+      let data7 = data.patternType;
+      if (!(data7 === "LITERAL" || data7 === "PREFIXED")) {
+        const err24 = { instancePath: instancePath + "/patternType", schemaPath: "#/$defs/acl/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema452.properties.patternType.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.operation !== void 0) {
+      let data8 = data.operation;
+      if (!(data8 === "ALL" || data8 === "ALTER" || data8 === "ALTER_CONFIGS" || data8 === "CLUSTER_ACTION" || data8 === "CREATE" || data8 === "CREATE_TOKENS" || data8 === "DELETE" || data8 === "DESCRIBE" || data8 === "DESCRIBE_CONFIGS" || data8 === "DESCRIBE_TOKENS" || data8 === "IDEMPOTENT_WRITE" || data8 === "READ" || data8 === "WRITE")) {
+        const err25 = { instancePath: instancePath + "/operation", schemaPath: "#/$defs/acl/properties/operation/enum", keyword: "enum", params: { allowedValues: schema452.properties.operation.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.permission !== void 0) {
+      let data9 = data.permission;
+      if (!(data9 === "ALLOW" || data9 === "DENY")) {
+        const err26 = { instancePath: instancePath + "/permission", schemaPath: "#/$defs/acl/properties/permission/enum", keyword: "enum", params: { allowedValues: schema452.properties.permission.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err27 = { instancePath, schemaPath: "#/$defs/acl/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err27];
+    } else {
+      vErrors.push(err27);
+    }
+    errors++;
+  }
+  var _valid0 = _errs8 === errors;
+  if (_valid0 && valid0) {
+    valid0 = false;
+    passing0 = [passing0, 1];
+  } else {
+    if (_valid0) {
+      valid0 = true;
+      passing0 = 1;
+      if (props0 !== true) {
+        props0 = true;
+      }
+    }
+  }
+  if (!valid0) {
+    const err28 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+    if (vErrors === null) {
+      vErrors = [err28];
+    } else {
+      vErrors.push(err28);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate25.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate25.evaluated = { "dynamicProps": true, "dynamicItems": false };
+var schema51 = { "description": "An RFC 6902 operation, from the live resource to the desired one.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["op", "path", "value"], "properties": { "op": { "enum": ["add", "replace"] }, "path": { "$ref": "#/$defs/jsonPointer" }, "value": true } }, { "type": "object", "additionalProperties": false, "required": ["op", "path"], "properties": { "op": { "const": "remove" }, "path": { "$ref": "#/$defs/jsonPointer" } } }] };
+var pattern6 = new RegExp("^(/([^~]|~[01])*)*$", "u");
+function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate27.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  let passing0 = null;
+  const _errs1 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.op === void 0) {
+      const err0 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "op" }, message: "must have required property 'op'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.path === void 0) {
+      const err1 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.value === void 0) {
+      const err2 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "op" || key0 === "path" || key0 === "value")) {
+        const err3 = { instancePath, schemaPath: "#/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.op !== void 0) {
+      let data0 = data.op;
+      if (!(data0 === "add" || data0 === "replace")) {
+        const err4 = { instancePath: instancePath + "/op", schemaPath: "#/oneOf/0/properties/op/enum", keyword: "enum", params: { allowedValues: schema51.oneOf[0].properties.op.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data1 = data.path;
+      if (typeof data1 === "string") {
+        if (!pattern6.test(data1)) {
+          const err5 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/jsonPointer/pattern", keyword: "pattern", params: { pattern: "^(/([^~]|~[01])*)*$" }, message: 'must match pattern "^(/([^~]|~[01])*)*$"' };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/jsonPointer/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err7 = { instancePath, schemaPath: "#/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err7];
+    } else {
+      vErrors.push(err7);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  if (_valid0) {
+    valid0 = true;
+    passing0 = 0;
+    var props0 = true;
+  }
+  const _errs8 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.op === void 0) {
+      const err8 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "op" }, message: "must have required property 'op'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data.path === void 0) {
+      const err9 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+      if (vErrors === null) {
+        vErrors = [err9];
+      } else {
+        vErrors.push(err9);
+      }
+      errors++;
+    }
+    for (const key1 in data) {
+      if (!(key1 === "op" || key1 === "path")) {
+        const err10 = { instancePath, schemaPath: "#/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.op !== void 0) {
+      if ("remove" !== data.op) {
+        const err11 = { instancePath: instancePath + "/op", schemaPath: "#/oneOf/1/properties/op/const", keyword: "const", params: { allowedValue: "remove" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data3 = data.path;
+      if (typeof data3 === "string") {
+        if (!pattern6.test(data3)) {
+          const err12 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/jsonPointer/pattern", keyword: "pattern", params: { pattern: "^(/([^~]|~[01])*)*$" }, message: 'must match pattern "^(/([^~]|~[01])*)*$"' };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/jsonPointer/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err14 = { instancePath, schemaPath: "#/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err14];
+    } else {
+      vErrors.push(err14);
+    }
+    errors++;
+  }
+  var _valid0 = _errs8 === errors;
+  if (_valid0 && valid0) {
+    valid0 = false;
+    passing0 = [passing0, 1];
+  } else {
+    if (_valid0) {
+      valid0 = true;
+      passing0 = 1;
+      if (props0 !== true) {
+        props0 = true;
+      }
+    }
+  }
+  if (!valid0) {
+    const err15 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+    if (vErrors === null) {
+      vErrors = [err15];
+    } else {
+      vErrors.push(err15);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate27.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate27.evaluated = { "dynamicProps": true, "dynamicItems": false };
+function validate213(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate213.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs1 = errors;
+  let valid0 = false;
+  let passing0 = null;
+  const _errs2 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.phase !== void 0) {
+      if (1 !== data.phase) {
+        const err0 = { instancePath: instancePath + "/phase", schemaPath: "#/oneOf/0/properties/phase/const", keyword: "const", params: { allowedValue: 1 }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.action !== void 0) {
+      if ("create" !== data.action) {
+        const err1 = { instancePath: instancePath + "/action", schemaPath: "#/oneOf/0/properties/action/const", keyword: "const", params: { allowedValue: "create" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.resource !== void 0) {
+      let data2 = data.resource;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        if (data2.kind === void 0) {
+          const err2 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data2.name === void 0) {
+          const err3 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data2) {
+          if (!(key0 === "kind" || key0 === "name")) {
+            const err4 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data2.kind !== void 0) {
+          if ("topic" !== data2.kind) {
+            const err5 = { instancePath: instancePath + "/resource/kind", schemaPath: "#/$defs/topic/properties/kind/const", keyword: "const", params: { allowedValue: "topic" }, message: "must be equal to constant" };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data2.name !== void 0) {
+          let data4 = data2.name;
+          if (typeof data4 === "string") {
+            if (func22(data4) < 1) {
+              const err6 = { instancePath: instancePath + "/resource/name", schemaPath: "#/$defs/topic/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err6];
+              } else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+          } else {
+            const err7 = { instancePath: instancePath + "/resource/name", schemaPath: "#/$defs/topic/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err8 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.changes !== void 0) {
+      let data5 = data.changes;
+      if (Array.isArray(data5)) {
+        if (data5.length < 2) {
+          const err9 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/0/properties/changes/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const len0 = data5.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data6 = data5[i0];
+          const _errs16 = errors;
+          let valid6 = false;
+          const _errs17 = errors;
+          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+            if (data6.field === void 0) {
+              const err10 = { instancePath: instancePath + "/changes/" + i0, schemaPath: "#/$defs/sizeChange/required", keyword: "required", params: { missingProperty: "field" }, message: "must have required property 'field'" };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+            if (data6.from === void 0) {
+              const err11 = { instancePath: instancePath + "/changes/" + i0, schemaPath: "#/$defs/sizeChange/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'" };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+            if (data6.to === void 0) {
+              const err12 = { instancePath: instancePath + "/changes/" + i0, schemaPath: "#/$defs/sizeChange/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property 'to'" };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+            for (const key1 in data6) {
+              if (!(key1 === "field" || key1 === "from" || key1 === "to")) {
+                const err13 = { instancePath: instancePath + "/changes/" + i0, schemaPath: "#/$defs/sizeChange/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data6.field !== void 0) {
+              let data7 = data6.field;
+              if (!(data7 === "partitions" || data7 === "replicationFactor")) {
+                const err14 = { instancePath: instancePath + "/changes/" + i0 + "/field", schemaPath: "#/$defs/sizeChange/properties/field/enum", keyword: "enum", params: { allowedValues: schema382.properties.field.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+            if (data6.from !== void 0) {
+              let data8 = data6.from;
+              if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8))) && data8 !== null) {
+                const err15 = { instancePath: instancePath + "/changes/" + i0 + "/from", schemaPath: "#/$defs/sizeChange/properties/from/type", keyword: "type", params: { type: schema382.properties.from.type }, message: "must be integer,null" };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+              if (typeof data8 == "number") {
+                if (data8 < 1 || isNaN(data8)) {
+                  const err16 = { instancePath: instancePath + "/changes/" + i0 + "/from", schemaPath: "#/$defs/sizeChange/properties/from/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err16];
+                  } else {
+                    vErrors.push(err16);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data6.to !== void 0) {
+              let data9 = data6.to;
+              if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)))) {
+                const err17 = { instancePath: instancePath + "/changes/" + i0 + "/to", schemaPath: "#/$defs/sizeChange/properties/to/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err17];
+                } else {
+                  vErrors.push(err17);
+                }
+                errors++;
+              }
+              if (typeof data9 == "number") {
+                if (data9 < 1 || isNaN(data9)) {
+                  const err18 = { instancePath: instancePath + "/changes/" + i0 + "/to", schemaPath: "#/$defs/sizeChange/properties/to/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err18];
+                  } else {
+                    vErrors.push(err18);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err19 = { instancePath: instancePath + "/changes/" + i0, schemaPath: "#/$defs/sizeChange/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          var _valid1 = _errs17 === errors;
+          valid6 = valid6 || _valid1;
+          if (_valid1) {
+            var props0 = true;
+          }
+          const _errs26 = errors;
+          if (!validate222(data6, { instancePath: instancePath + "/changes/" + i0, parentData: data5, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+            errors = vErrors.length;
+          }
+          var _valid1 = _errs26 === errors;
+          valid6 = valid6 || _valid1;
+          if (_valid1) {
+            if (props0 !== true) {
+              props0 = true;
+            }
+          }
+          if (!valid6) {
+            const err20 = { instancePath: instancePath + "/changes/" + i0, schemaPath: "#/oneOf/0/properties/changes/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          } else {
+            errors = _errs16;
+            if (vErrors !== null) {
+              if (_errs16) {
+                vErrors.length = _errs16;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+      } else {
+        const err21 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/0/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err22 = { instancePath, schemaPath: "#/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err22];
+    } else {
+      vErrors.push(err22);
+    }
+    errors++;
+  }
+  var _valid0 = _errs2 === errors;
+  if (_valid0) {
+    valid0 = true;
+    passing0 = 0;
+    var props1 = {};
+    props1.phase = true;
+    props1.action = true;
+    props1.resource = true;
+    props1.changes = true;
+  }
+  const _errs27 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.phase !== void 0) {
+      if (2 !== data.phase) {
+        const err23 = { instancePath: instancePath + "/phase", schemaPath: "#/oneOf/1/properties/phase/const", keyword: "const", params: { allowedValue: 2 }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.action !== void 0) {
+      if ("update" !== data.action) {
+        const err24 = { instancePath: instancePath + "/action", schemaPath: "#/oneOf/1/properties/action/const", keyword: "const", params: { allowedValue: "update" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.resource !== void 0) {
+      let data12 = data.resource;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        if (data12.kind === void 0) {
+          const err25 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+        if (data12.name === void 0) {
+          const err26 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
+        }
+        for (const key2 in data12) {
+          if (!(key2 === "kind" || key2 === "name")) {
+            const err27 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data12.kind !== void 0) {
+          if ("topic" !== data12.kind) {
+            const err28 = { instancePath: instancePath + "/resource/kind", schemaPath: "#/$defs/topic/properties/kind/const", keyword: "const", params: { allowedValue: "topic" }, message: "must be equal to constant" };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data12.name !== void 0) {
+          let data14 = data12.name;
+          if (typeof data14 === "string") {
+            if (func22(data14) < 1) {
+              const err29 = { instancePath: instancePath + "/resource/name", schemaPath: "#/$defs/topic/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          } else {
+            const err30 = { instancePath: instancePath + "/resource/name", schemaPath: "#/$defs/topic/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err31 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
+    if (data.changes !== void 0) {
+      let data15 = data.changes;
+      if (Array.isArray(data15)) {
+        if (data15.length > 2) {
+          const err32 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/1/properties/changes/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+          if (vErrors === null) {
+            vErrors = [err32];
+          } else {
+            vErrors.push(err32);
+          }
+          errors++;
+        }
+        if (data15.length < 1) {
+          const err33 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/1/properties/changes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+        const len1 = data15.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data16 = data15[i1];
+          if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+            if (data16.field === void 0) {
+              const err34 = { instancePath: instancePath + "/changes/" + i1, schemaPath: "#/$defs/sizeChange/required", keyword: "required", params: { missingProperty: "field" }, message: "must have required property 'field'" };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data16.from === void 0) {
+              const err35 = { instancePath: instancePath + "/changes/" + i1, schemaPath: "#/$defs/sizeChange/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data16.to === void 0) {
+              const err36 = { instancePath: instancePath + "/changes/" + i1, schemaPath: "#/$defs/sizeChange/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property 'to'" };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            for (const key3 in data16) {
+              if (!(key3 === "field" || key3 === "from" || key3 === "to")) {
+                const err37 = { instancePath: instancePath + "/changes/" + i1, schemaPath: "#/$defs/sizeChange/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data16.field !== void 0) {
+              let data17 = data16.field;
+              if (!(data17 === "partitions" || data17 === "replicationFactor")) {
+                const err38 = { instancePath: instancePath + "/changes/" + i1 + "/field", schemaPath: "#/$defs/sizeChange/properties/field/enum", keyword: "enum", params: { allowedValues: schema382.properties.field.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+            }
+            if (data16.from !== void 0) {
+              let data18 = data16.from;
+              if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18))) && data18 !== null) {
+                const err39 = { instancePath: instancePath + "/changes/" + i1 + "/from", schemaPath: "#/$defs/sizeChange/properties/from/type", keyword: "type", params: { type: schema382.properties.from.type }, message: "must be integer,null" };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+              if (typeof data18 == "number") {
+                if (data18 < 1 || isNaN(data18)) {
+                  const err40 = { instancePath: instancePath + "/changes/" + i1 + "/from", schemaPath: "#/$defs/sizeChange/properties/from/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data16.to !== void 0) {
+              let data19 = data16.to;
+              if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)))) {
+                const err41 = { instancePath: instancePath + "/changes/" + i1 + "/to", schemaPath: "#/$defs/sizeChange/properties/to/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+              if (typeof data19 == "number") {
+                if (data19 < 1 || isNaN(data19)) {
+                  const err42 = { instancePath: instancePath + "/changes/" + i1 + "/to", schemaPath: "#/$defs/sizeChange/properties/to/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err42];
+                  } else {
+                    vErrors.push(err42);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err43 = { instancePath: instancePath + "/changes/" + i1, schemaPath: "#/$defs/sizeChange/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err44 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/1/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err45 = { instancePath, schemaPath: "#/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err45];
+    } else {
+      vErrors.push(err45);
+    }
+    errors++;
+  }
+  var _valid0 = _errs27 === errors;
+  if (_valid0 && valid0) {
+    valid0 = false;
+    passing0 = [passing0, 1];
+  } else {
+    if (_valid0) {
+      valid0 = true;
+      passing0 = 1;
+      if (props1 !== true) {
+        props1 = props1 || {};
+        props1.phase = true;
+        props1.action = true;
+        props1.resource = true;
+        props1.changes = true;
+      }
+    }
+    const _errs49 = errors;
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.phase !== void 0) {
+        if (3 !== data.phase) {
+          const err46 = { instancePath: instancePath + "/phase", schemaPath: "#/oneOf/2/properties/phase/const", keyword: "const", params: { allowedValue: 3 }, message: "must be equal to constant" };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+      }
+      if (data.action !== void 0) {
+        if ("update" !== data.action) {
+          const err47 = { instancePath: instancePath + "/action", schemaPath: "#/oneOf/2/properties/action/const", keyword: "const", params: { allowedValue: "update" }, message: "must be equal to constant" };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+      }
+      if (data.resource !== void 0) {
+        let data22 = data.resource;
+        if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+          if (data22.kind === void 0) {
+            const err48 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+          if (data22.name === void 0) {
+            const err49 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+          for (const key4 in data22) {
+            if (!(key4 === "kind" || key4 === "name")) {
+              const err50 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+          }
+          if (data22.kind !== void 0) {
+            if ("topic" !== data22.kind) {
+              const err51 = { instancePath: instancePath + "/resource/kind", schemaPath: "#/$defs/topic/properties/kind/const", keyword: "const", params: { allowedValue: "topic" }, message: "must be equal to constant" };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+          }
+          if (data22.name !== void 0) {
+            let data24 = data22.name;
+            if (typeof data24 === "string") {
+              if (func22(data24) < 1) {
+                const err52 = { instancePath: instancePath + "/resource/name", schemaPath: "#/$defs/topic/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
+                }
+                errors++;
+              }
+            } else {
+              const err53 = { instancePath: instancePath + "/resource/name", schemaPath: "#/$defs/topic/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err54 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+          if (vErrors === null) {
+            vErrors = [err54];
+          } else {
+            vErrors.push(err54);
+          }
+          errors++;
+        }
+      }
+      if (data.changes !== void 0) {
+        let data25 = data.changes;
+        if (Array.isArray(data25)) {
+          if (data25.length < 1) {
+            const err55 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/2/properties/changes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+          const len2 = data25.length;
+          for (let i2 = 0; i2 < len2; i2++) {
+            if (!validate222(data25[i2], { instancePath: instancePath + "/changes/" + i2, parentData: data25, parentDataProperty: i2, rootData, dynamicAnchors })) {
+              vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+              errors = vErrors.length;
+            }
+          }
+        } else {
+          const err56 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/2/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+          if (vErrors === null) {
+            vErrors = [err56];
+          } else {
+            vErrors.push(err56);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err57 = { instancePath, schemaPath: "#/oneOf/2/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+      if (vErrors === null) {
+        vErrors = [err57];
+      } else {
+        vErrors.push(err57);
+      }
+      errors++;
+    }
+    var _valid0 = _errs49 === errors;
+    if (_valid0 && valid0) {
+      valid0 = false;
+      passing0 = [passing0, 2];
+    } else {
+      if (_valid0) {
+        valid0 = true;
+        passing0 = 2;
+        if (props1 !== true) {
+          props1 = props1 || {};
+          props1.phase = true;
+          props1.action = true;
+          props1.resource = true;
+          props1.changes = true;
+        }
+      }
+      const _errs63 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.phase !== void 0) {
+          if (4 !== data.phase) {
+            const err58 = { instancePath: instancePath + "/phase", schemaPath: "#/oneOf/3/properties/phase/const", keyword: "const", params: { allowedValue: 4 }, message: "must be equal to constant" };
+            if (vErrors === null) {
+              vErrors = [err58];
+            } else {
+              vErrors.push(err58);
+            }
+            errors++;
+          }
+        }
+        if (data.action !== void 0) {
+          if ("create" !== data.action) {
+            const err59 = { instancePath: instancePath + "/action", schemaPath: "#/oneOf/3/properties/action/const", keyword: "const", params: { allowedValue: "create" }, message: "must be equal to constant" };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+        if (data.resource !== void 0) {
+          let data29 = data.resource;
+          if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+            if (data29.kind === void 0) {
+              const err60 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
+            if (data29.principal === void 0) {
+              const err61 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'" };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
+              }
+              errors++;
+            }
+            if (data29.host === void 0) {
+              const err62 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'" };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
+            if (data29.resourceType === void 0) {
+              const err63 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'" };
+              if (vErrors === null) {
+                vErrors = [err63];
+              } else {
+                vErrors.push(err63);
+              }
+              errors++;
+            }
+            if (data29.resourceName === void 0) {
+              const err64 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'" };
+              if (vErrors === null) {
+                vErrors = [err64];
+              } else {
+                vErrors.push(err64);
+              }
+              errors++;
+            }
+            if (data29.patternType === void 0) {
+              const err65 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "patternType" }, message: "must have required property 'patternType'" };
+              if (vErrors === null) {
+                vErrors = [err65];
+              } else {
+                vErrors.push(err65);
+              }
+              errors++;
+            }
+            if (data29.operation === void 0) {
+              const err66 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "operation" }, message: "must have required property 'operation'" };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+            if (data29.permission === void 0) {
+              const err67 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "permission" }, message: "must have required property 'permission'" };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
+            }
+            for (const key5 in data29) {
+              if (!(key5 === "kind" || key5 === "principal" || key5 === "host" || key5 === "resourceType" || key5 === "resourceName" || key5 === "patternType" || key5 === "operation" || key5 === "permission")) {
+                const err68 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+            }
+            if (data29.kind !== void 0) {
+              if ("acl" !== data29.kind) {
+                const err69 = { instancePath: instancePath + "/resource/kind", schemaPath: "#/$defs/acl/properties/kind/const", keyword: "const", params: { allowedValue: "acl" }, message: "must be equal to constant" };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            }
+            if (data29.principal !== void 0) {
+              let data31 = data29.principal;
+              if (typeof data31 === "string") {
+                if (func22(data31) < 1) {
+                  const err70 = { instancePath: instancePath + "/resource/principal", schemaPath: "#/$defs/acl/properties/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err70];
+                  } else {
+                    vErrors.push(err70);
+                  }
+                  errors++;
+                }
+              } else {
+                const err71 = { instancePath: instancePath + "/resource/principal", schemaPath: "#/$defs/acl/properties/principal/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err71];
+                } else {
+                  vErrors.push(err71);
+                }
+                errors++;
+              }
+            }
+            if (data29.host !== void 0) {
+              let data32 = data29.host;
+              if (typeof data32 === "string") {
+                if (func22(data32) < 1) {
+                  const err72 = { instancePath: instancePath + "/resource/host", schemaPath: "#/$defs/acl/properties/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err72];
+                  } else {
+                    vErrors.push(err72);
+                  }
+                  errors++;
+                }
+              } else {
+                const err73 = { instancePath: instancePath + "/resource/host", schemaPath: "#/$defs/acl/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
+                }
+                errors++;
+              }
+            }
+            if (data29.resourceType !== void 0) {
+              let data33 = data29.resourceType;
+              if (!(data33 === "CLUSTER" || data33 === "DELEGATION_TOKEN" || data33 === "GROUP" || data33 === "TOPIC" || data33 === "TRANSACTIONAL_ID")) {
+                const err74 = { instancePath: instancePath + "/resource/resourceType", schemaPath: "#/$defs/acl/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema452.properties.resourceType.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err74];
+                } else {
+                  vErrors.push(err74);
+                }
+                errors++;
+              }
+            }
+            if (data29.resourceName !== void 0) {
+              let data34 = data29.resourceName;
+              if (typeof data34 === "string") {
+                if (func22(data34) < 1) {
+                  const err75 = { instancePath: instancePath + "/resource/resourceName", schemaPath: "#/$defs/acl/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err75];
+                  } else {
+                    vErrors.push(err75);
+                  }
+                  errors++;
+                }
+              } else {
+                const err76 = { instancePath: instancePath + "/resource/resourceName", schemaPath: "#/$defs/acl/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err76];
+                } else {
+                  vErrors.push(err76);
+                }
+                errors++;
+              }
+            }
+            if (data29.patternType !== void 0) {
+              let data35 = data29.patternType;
+              if (!(data35 === "LITERAL" || data35 === "PREFIXED")) {
+                const err77 = { instancePath: instancePath + "/resource/patternType", schemaPath: "#/$defs/acl/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema452.properties.patternType.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err77];
+                } else {
+                  vErrors.push(err77);
+                }
+                errors++;
+              }
+            }
+            if (data29.operation !== void 0) {
+              let data36 = data29.operation;
+              if (!(data36 === "ALL" || data36 === "ALTER" || data36 === "ALTER_CONFIGS" || data36 === "CLUSTER_ACTION" || data36 === "CREATE" || data36 === "CREATE_TOKENS" || data36 === "DELETE" || data36 === "DESCRIBE" || data36 === "DESCRIBE_CONFIGS" || data36 === "DESCRIBE_TOKENS" || data36 === "IDEMPOTENT_WRITE" || data36 === "READ" || data36 === "WRITE")) {
+                const err78 = { instancePath: instancePath + "/resource/operation", schemaPath: "#/$defs/acl/properties/operation/enum", keyword: "enum", params: { allowedValues: schema452.properties.operation.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err78];
+                } else {
+                  vErrors.push(err78);
+                }
+                errors++;
+              }
+            }
+            if (data29.permission !== void 0) {
+              let data37 = data29.permission;
+              if (!(data37 === "ALLOW" || data37 === "DENY")) {
+                const err79 = { instancePath: instancePath + "/resource/permission", schemaPath: "#/$defs/acl/properties/permission/enum", keyword: "enum", params: { allowedValues: schema452.properties.permission.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err79];
+                } else {
+                  vErrors.push(err79);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err80 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          }
+        }
+        if (data.changes !== void 0) {
+          let data38 = data.changes;
+          if (Array.isArray(data38)) {
+            if (data38.length > 0) {
+              const err81 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/3/properties/changes/maxItems", keyword: "maxItems", params: { limit: 0 }, message: "must NOT have more than 0 items" };
+              if (vErrors === null) {
+                vErrors = [err81];
+              } else {
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+          } else {
+            const err82 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/3/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err83 = { instancePath, schemaPath: "#/oneOf/3/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err83];
+        } else {
+          vErrors.push(err83);
+        }
+        errors++;
+      }
+      var _valid0 = _errs63 === errors;
+      if (_valid0 && valid0) {
+        valid0 = false;
+        passing0 = [passing0, 3];
+      } else {
+        if (_valid0) {
+          valid0 = true;
+          passing0 = 3;
+          if (props1 !== true) {
+            props1 = props1 || {};
+            props1.phase = true;
+            props1.action = true;
+            props1.resource = true;
+            props1.changes = true;
+          }
+        }
+        const _errs84 = errors;
+        if (data && typeof data == "object" && !Array.isArray(data)) {
+          if (data.phase !== void 0) {
+            if (5 !== data.phase) {
+              const err84 = { instancePath: instancePath + "/phase", schemaPath: "#/oneOf/4/properties/phase/const", keyword: "const", params: { allowedValue: 5 }, message: "must be equal to constant" };
+              if (vErrors === null) {
+                vErrors = [err84];
+              } else {
+                vErrors.push(err84);
+              }
+              errors++;
+            }
+          }
+          if (data.action !== void 0) {
+            if ("delete" !== data.action) {
+              const err85 = { instancePath: instancePath + "/action", schemaPath: "#/oneOf/4/properties/action/const", keyword: "const", params: { allowedValue: "delete" }, message: "must be equal to constant" };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+          }
+          if (data.resource !== void 0) {
+            let data41 = data.resource;
+            if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+              if (data41.kind === void 0) {
+                const err86 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                if (vErrors === null) {
+                  vErrors = [err86];
+                } else {
+                  vErrors.push(err86);
+                }
+                errors++;
+              }
+              if (data41.principal === void 0) {
+                const err87 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "principal" }, message: "must have required property 'principal'" };
+                if (vErrors === null) {
+                  vErrors = [err87];
+                } else {
+                  vErrors.push(err87);
+                }
+                errors++;
+              }
+              if (data41.host === void 0) {
+                const err88 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'" };
+                if (vErrors === null) {
+                  vErrors = [err88];
+                } else {
+                  vErrors.push(err88);
+                }
+                errors++;
+              }
+              if (data41.resourceType === void 0) {
+                const err89 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "resourceType" }, message: "must have required property 'resourceType'" };
+                if (vErrors === null) {
+                  vErrors = [err89];
+                } else {
+                  vErrors.push(err89);
+                }
+                errors++;
+              }
+              if (data41.resourceName === void 0) {
+                const err90 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "resourceName" }, message: "must have required property 'resourceName'" };
+                if (vErrors === null) {
+                  vErrors = [err90];
+                } else {
+                  vErrors.push(err90);
+                }
+                errors++;
+              }
+              if (data41.patternType === void 0) {
+                const err91 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "patternType" }, message: "must have required property 'patternType'" };
+                if (vErrors === null) {
+                  vErrors = [err91];
+                } else {
+                  vErrors.push(err91);
+                }
+                errors++;
+              }
+              if (data41.operation === void 0) {
+                const err92 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "operation" }, message: "must have required property 'operation'" };
+                if (vErrors === null) {
+                  vErrors = [err92];
+                } else {
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+              if (data41.permission === void 0) {
+                const err93 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/required", keyword: "required", params: { missingProperty: "permission" }, message: "must have required property 'permission'" };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              }
+              for (const key6 in data41) {
+                if (!(key6 === "kind" || key6 === "principal" || key6 === "host" || key6 === "resourceType" || key6 === "resourceName" || key6 === "patternType" || key6 === "operation" || key6 === "permission")) {
+                  const err94 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                  if (vErrors === null) {
+                    vErrors = [err94];
+                  } else {
+                    vErrors.push(err94);
+                  }
+                  errors++;
+                }
+              }
+              if (data41.kind !== void 0) {
+                if ("acl" !== data41.kind) {
+                  const err95 = { instancePath: instancePath + "/resource/kind", schemaPath: "#/$defs/acl/properties/kind/const", keyword: "const", params: { allowedValue: "acl" }, message: "must be equal to constant" };
+                  if (vErrors === null) {
+                    vErrors = [err95];
+                  } else {
+                    vErrors.push(err95);
+                  }
+                  errors++;
+                }
+              }
+              if (data41.principal !== void 0) {
+                let data43 = data41.principal;
+                if (typeof data43 === "string") {
+                  if (func22(data43) < 1) {
+                    const err96 = { instancePath: instancePath + "/resource/principal", schemaPath: "#/$defs/acl/properties/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                    if (vErrors === null) {
+                      vErrors = [err96];
+                    } else {
+                      vErrors.push(err96);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err97 = { instancePath: instancePath + "/resource/principal", schemaPath: "#/$defs/acl/properties/principal/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                  if (vErrors === null) {
+                    vErrors = [err97];
+                  } else {
+                    vErrors.push(err97);
+                  }
+                  errors++;
+                }
+              }
+              if (data41.host !== void 0) {
+                let data44 = data41.host;
+                if (typeof data44 === "string") {
+                  if (func22(data44) < 1) {
+                    const err98 = { instancePath: instancePath + "/resource/host", schemaPath: "#/$defs/acl/properties/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                    if (vErrors === null) {
+                      vErrors = [err98];
+                    } else {
+                      vErrors.push(err98);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err99 = { instancePath: instancePath + "/resource/host", schemaPath: "#/$defs/acl/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                  if (vErrors === null) {
+                    vErrors = [err99];
+                  } else {
+                    vErrors.push(err99);
+                  }
+                  errors++;
+                }
+              }
+              if (data41.resourceType !== void 0) {
+                let data45 = data41.resourceType;
+                if (!(data45 === "CLUSTER" || data45 === "DELEGATION_TOKEN" || data45 === "GROUP" || data45 === "TOPIC" || data45 === "TRANSACTIONAL_ID")) {
+                  const err100 = { instancePath: instancePath + "/resource/resourceType", schemaPath: "#/$defs/acl/properties/resourceType/enum", keyword: "enum", params: { allowedValues: schema452.properties.resourceType.enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err100];
+                  } else {
+                    vErrors.push(err100);
+                  }
+                  errors++;
+                }
+              }
+              if (data41.resourceName !== void 0) {
+                let data46 = data41.resourceName;
+                if (typeof data46 === "string") {
+                  if (func22(data46) < 1) {
+                    const err101 = { instancePath: instancePath + "/resource/resourceName", schemaPath: "#/$defs/acl/properties/resourceName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                    if (vErrors === null) {
+                      vErrors = [err101];
+                    } else {
+                      vErrors.push(err101);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err102 = { instancePath: instancePath + "/resource/resourceName", schemaPath: "#/$defs/acl/properties/resourceName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                  if (vErrors === null) {
+                    vErrors = [err102];
+                  } else {
+                    vErrors.push(err102);
+                  }
+                  errors++;
+                }
+              }
+              if (data41.patternType !== void 0) {
+                let data47 = data41.patternType;
+                if (!(data47 === "LITERAL" || data47 === "PREFIXED")) {
+                  const err103 = { instancePath: instancePath + "/resource/patternType", schemaPath: "#/$defs/acl/properties/patternType/enum", keyword: "enum", params: { allowedValues: schema452.properties.patternType.enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err103];
+                  } else {
+                    vErrors.push(err103);
+                  }
+                  errors++;
+                }
+              }
+              if (data41.operation !== void 0) {
+                let data48 = data41.operation;
+                if (!(data48 === "ALL" || data48 === "ALTER" || data48 === "ALTER_CONFIGS" || data48 === "CLUSTER_ACTION" || data48 === "CREATE" || data48 === "CREATE_TOKENS" || data48 === "DELETE" || data48 === "DESCRIBE" || data48 === "DESCRIBE_CONFIGS" || data48 === "DESCRIBE_TOKENS" || data48 === "IDEMPOTENT_WRITE" || data48 === "READ" || data48 === "WRITE")) {
+                  const err104 = { instancePath: instancePath + "/resource/operation", schemaPath: "#/$defs/acl/properties/operation/enum", keyword: "enum", params: { allowedValues: schema452.properties.operation.enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err104];
+                  } else {
+                    vErrors.push(err104);
+                  }
+                  errors++;
+                }
+              }
+              if (data41.permission !== void 0) {
+                let data49 = data41.permission;
+                if (!(data49 === "ALLOW" || data49 === "DENY")) {
+                  const err105 = { instancePath: instancePath + "/resource/permission", schemaPath: "#/$defs/acl/properties/permission/enum", keyword: "enum", params: { allowedValues: schema452.properties.permission.enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err105];
+                  } else {
+                    vErrors.push(err105);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err106 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/acl/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+              if (vErrors === null) {
+                vErrors = [err106];
+              } else {
+                vErrors.push(err106);
+              }
+              errors++;
+            }
+          }
+          if (data.changes !== void 0) {
+            let data50 = data.changes;
+            if (Array.isArray(data50)) {
+              if (data50.length > 0) {
+                const err107 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/4/properties/changes/maxItems", keyword: "maxItems", params: { limit: 0 }, message: "must NOT have more than 0 items" };
+                if (vErrors === null) {
+                  vErrors = [err107];
+                } else {
+                  vErrors.push(err107);
+                }
+                errors++;
+              }
+            } else {
+              const err108 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/4/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err108];
+              } else {
+                vErrors.push(err108);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err109 = { instancePath, schemaPath: "#/oneOf/4/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+          if (vErrors === null) {
+            vErrors = [err109];
+          } else {
+            vErrors.push(err109);
+          }
+          errors++;
+        }
+        var _valid0 = _errs84 === errors;
+        if (_valid0 && valid0) {
+          valid0 = false;
+          passing0 = [passing0, 4];
+        } else {
+          if (_valid0) {
+            valid0 = true;
+            passing0 = 4;
+            if (props1 !== true) {
+              props1 = props1 || {};
+              props1.phase = true;
+              props1.action = true;
+              props1.resource = true;
+              props1.changes = true;
+            }
+          }
+          const _errs105 = errors;
+          if (data && typeof data == "object" && !Array.isArray(data)) {
+            if (data.phase !== void 0) {
+              if (6 !== data.phase) {
+                const err110 = { instancePath: instancePath + "/phase", schemaPath: "#/oneOf/5/properties/phase/const", keyword: "const", params: { allowedValue: 6 }, message: "must be equal to constant" };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+            }
+            if (data.action !== void 0) {
+              if ("delete" !== data.action) {
+                const err111 = { instancePath: instancePath + "/action", schemaPath: "#/oneOf/5/properties/action/const", keyword: "const", params: { allowedValue: "delete" }, message: "must be equal to constant" };
+                if (vErrors === null) {
+                  vErrors = [err111];
+                } else {
+                  vErrors.push(err111);
+                }
+                errors++;
+              }
+            }
+            if (data.resource !== void 0) {
+              let data53 = data.resource;
+              if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
+                if (data53.kind === void 0) {
+                  const err112 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                  if (vErrors === null) {
+                    vErrors = [err112];
+                  } else {
+                    vErrors.push(err112);
+                  }
+                  errors++;
+                }
+                if (data53.name === void 0) {
+                  const err113 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                  if (vErrors === null) {
+                    vErrors = [err113];
+                  } else {
+                    vErrors.push(err113);
+                  }
+                  errors++;
+                }
+                for (const key7 in data53) {
+                  if (!(key7 === "kind" || key7 === "name")) {
+                    const err114 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err114];
+                    } else {
+                      vErrors.push(err114);
+                    }
+                    errors++;
+                  }
+                }
+                if (data53.kind !== void 0) {
+                  if ("topic" !== data53.kind) {
+                    const err115 = { instancePath: instancePath + "/resource/kind", schemaPath: "#/$defs/topic/properties/kind/const", keyword: "const", params: { allowedValue: "topic" }, message: "must be equal to constant" };
+                    if (vErrors === null) {
+                      vErrors = [err115];
+                    } else {
+                      vErrors.push(err115);
+                    }
+                    errors++;
+                  }
+                }
+                if (data53.name !== void 0) {
+                  let data55 = data53.name;
+                  if (typeof data55 === "string") {
+                    if (func22(data55) < 1) {
+                      const err116 = { instancePath: instancePath + "/resource/name", schemaPath: "#/$defs/topic/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err116];
+                      } else {
+                        vErrors.push(err116);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err117 = { instancePath: instancePath + "/resource/name", schemaPath: "#/$defs/topic/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err117];
+                    } else {
+                      vErrors.push(err117);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err118 = { instancePath: instancePath + "/resource", schemaPath: "#/$defs/topic/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err118];
+                } else {
+                  vErrors.push(err118);
+                }
+                errors++;
+              }
+            }
+            if (data.changes !== void 0) {
+              let data56 = data.changes;
+              if (Array.isArray(data56)) {
+                if (data56.length > 0) {
+                  const err119 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/5/properties/changes/maxItems", keyword: "maxItems", params: { limit: 0 }, message: "must NOT have more than 0 items" };
+                  if (vErrors === null) {
+                    vErrors = [err119];
+                  } else {
+                    vErrors.push(err119);
+                  }
+                  errors++;
+                }
+              } else {
+                const err120 = { instancePath: instancePath + "/changes", schemaPath: "#/oneOf/5/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err120];
+                } else {
+                  vErrors.push(err120);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err121 = { instancePath, schemaPath: "#/oneOf/5/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err121];
+            } else {
+              vErrors.push(err121);
+            }
+            errors++;
+          }
+          var _valid0 = _errs105 === errors;
+          if (_valid0 && valid0) {
+            valid0 = false;
+            passing0 = [passing0, 5];
+          } else {
+            if (_valid0) {
+              valid0 = true;
+              passing0 = 5;
+              if (props1 !== true) {
+                props1 = props1 || {};
+                props1.phase = true;
+                props1.action = true;
+                props1.resource = true;
+                props1.changes = true;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  if (!valid0) {
+    const err122 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+    if (vErrors === null) {
+      vErrors = [err122];
+    } else {
+      vErrors.push(err122);
+    }
+    errors++;
+  } else {
+    errors = _errs1;
+    if (vErrors !== null) {
+      if (_errs1) {
+        vErrors.length = _errs1;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.phase === void 0) {
+      const err123 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "phase" }, message: "must have required property 'phase'" };
+      if (vErrors === null) {
+        vErrors = [err123];
+      } else {
+        vErrors.push(err123);
+      }
+      errors++;
+    }
+    if (data.action === void 0) {
+      const err124 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "action" }, message: "must have required property 'action'" };
+      if (vErrors === null) {
+        vErrors = [err124];
+      } else {
+        vErrors.push(err124);
+      }
+      errors++;
+    }
+    if (data.resource === void 0) {
+      const err125 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "resource" }, message: "must have required property 'resource'" };
+      if (vErrors === null) {
+        vErrors = [err125];
+      } else {
+        vErrors.push(err125);
+      }
+      errors++;
+    }
+    if (data.changes === void 0) {
+      const err126 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "changes" }, message: "must have required property 'changes'" };
+      if (vErrors === null) {
+        vErrors = [err126];
+      } else {
+        vErrors.push(err126);
+      }
+      errors++;
+    }
+    if (data.patch === void 0) {
+      const err127 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "patch" }, message: "must have required property 'patch'" };
+      if (vErrors === null) {
+        vErrors = [err127];
+      } else {
+        vErrors.push(err127);
+      }
+      errors++;
+    }
+    for (const key8 in data) {
+      if (!(key8 === "phase" || key8 === "action" || key8 === "resource" || key8 === "changes" || key8 === "patch")) {
+        const err128 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err128];
+        } else {
+          vErrors.push(err128);
+        }
+        errors++;
+      }
+    }
+    if (data.phase !== void 0) {
+      let data57 = data.phase;
+      if (!(typeof data57 == "number" && (!(data57 % 1) && !isNaN(data57)))) {
+        const err129 = { instancePath: instancePath + "/phase", schemaPath: "#/properties/phase/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err129];
+        } else {
+          vErrors.push(err129);
+        }
+        errors++;
+      }
+      if (typeof data57 == "number") {
+        if (data57 > 6 || isNaN(data57)) {
+          const err130 = { instancePath: instancePath + "/phase", schemaPath: "#/properties/phase/maximum", keyword: "maximum", params: { comparison: "<=", limit: 6 }, message: "must be <= 6" };
+          if (vErrors === null) {
+            vErrors = [err130];
+          } else {
+            vErrors.push(err130);
+          }
+          errors++;
+        }
+        if (data57 < 1 || isNaN(data57)) {
+          const err131 = { instancePath: instancePath + "/phase", schemaPath: "#/properties/phase/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+          if (vErrors === null) {
+            vErrors = [err131];
+          } else {
+            vErrors.push(err131);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.action !== void 0) {
+      let data58 = data.action;
+      if (!(data58 === "create" || data58 === "update" || data58 === "delete")) {
+        const err132 = { instancePath: instancePath + "/action", schemaPath: "#/properties/action/enum", keyword: "enum", params: { allowedValues: schema362.properties.action.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err132];
+        } else {
+          vErrors.push(err132);
+        }
+        errors++;
+      }
+    }
+    if (data.resource !== void 0) {
+      if (!validate25(data.resource, { instancePath: instancePath + "/resource", parentData: data, parentDataProperty: "resource", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.changes !== void 0) {
+      if (!Array.isArray(data.changes)) {
+        const err133 = { instancePath: instancePath + "/changes", schemaPath: "#/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err133];
+        } else {
+          vErrors.push(err133);
+        }
+        errors++;
+      }
+    }
+    if (data.patch !== void 0) {
+      let data61 = data.patch;
+      if (Array.isArray(data61)) {
+        if (data61.length < 1) {
+          const err134 = { instancePath: instancePath + "/patch", schemaPath: "#/properties/patch/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+          if (vErrors === null) {
+            vErrors = [err134];
+          } else {
+            vErrors.push(err134);
+          }
+          errors++;
+        }
+        const len3 = data61.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          if (!validate27(data61[i3], { instancePath: instancePath + "/patch/" + i3, parentData: data61, parentDataProperty: i3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err135 = { instancePath: instancePath + "/patch", schemaPath: "#/properties/patch/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err135];
+        } else {
+          vErrors.push(err135);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err136 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err136];
+    } else {
+      vErrors.push(err136);
+    }
+    errors++;
+  }
+  validate213.errors = vErrors;
+  return errors === 0;
+}
+validate213.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+function validate203(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate203.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.formatVersion === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "formatVersion" }, message: "must have required property 'formatVersion'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.cluster === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "cluster" }, message: "must have required property 'cluster'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.fingerprint === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "fingerprint" }, message: "must have required property 'fingerprint'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.summary === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "summary" }, message: "must have required property 'summary'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.actions === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "actions" }, message: "must have required property 'actions'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.errors === void 0) {
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "errors" }, message: "must have required property 'errors'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.heldBack === void 0) {
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "heldBack" }, message: "must have required property 'heldBack'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.unmanaged === void 0) {
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unmanaged" }, message: "must have required property 'unmanaged'" };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.warnings === void 0) {
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "warnings" }, message: "must have required property 'warnings'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func13.call(schema313.properties, key0)) {
+        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.formatVersion !== void 0) {
+      if (1 !== data.formatVersion) {
+        const err10 = { instancePath: instancePath + "/formatVersion", schemaPath: "#/properties/formatVersion/const", keyword: "const", params: { allowedValue: 1 }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.cluster !== void 0) {
+      let data1 = data.cluster;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.name === void 0) {
+          const err11 = { instancePath: instancePath + "/cluster", schemaPath: "#/properties/cluster/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        if (data1.type === void 0) {
+          const err12 = { instancePath: instancePath + "/cluster", schemaPath: "#/properties/cluster/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        for (const key1 in data1) {
+          if (!(key1 === "name" || key1 === "type")) {
+            const err13 = { instancePath: instancePath + "/cluster", schemaPath: "#/properties/cluster/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data1.name !== void 0) {
+          let data2 = data1.name;
+          if (typeof data2 === "string") {
+            if (func22(data2) < 1) {
+              const err14 = { instancePath: instancePath + "/cluster/name", schemaPath: "#/properties/cluster/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/cluster/name", schemaPath: "#/properties/cluster/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+        if (data1.type !== void 0) {
+          let data3 = data1.type;
+          if (!(data3 === "confluent" || data3 === "digitalocean" || data3 === "kafka" || data3 === "snapshot")) {
+            const err16 = { instancePath: instancePath + "/cluster/type", schemaPath: "#/properties/cluster/properties/type/enum", keyword: "enum", params: { allowedValues: schema313.properties.cluster.properties.type.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err17 = { instancePath: instancePath + "/cluster", schemaPath: "#/properties/cluster/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.fingerprint !== void 0) {
+      let data4 = data.fingerprint;
+      if (typeof data4 === "string") {
+        if (!pattern42.test(data4)) {
+          const err18 = { instancePath: instancePath + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-f]{64}$" }, message: 'must match pattern "^sha256:[0-9a-f]{64}$"' };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.summary !== void 0) {
+      let data5 = data.summary;
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        if (data5.create === void 0) {
+          const err20 = { instancePath: instancePath + "/summary", schemaPath: "#/properties/summary/required", keyword: "required", params: { missingProperty: "create" }, message: "must have required property 'create'" };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        if (data5.update === void 0) {
+          const err21 = { instancePath: instancePath + "/summary", schemaPath: "#/properties/summary/required", keyword: "required", params: { missingProperty: "update" }, message: "must have required property 'update'" };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+        if (data5.delete === void 0) {
+          const err22 = { instancePath: instancePath + "/summary", schemaPath: "#/properties/summary/required", keyword: "required", params: { missingProperty: "delete" }, message: "must have required property 'delete'" };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+        if (data5.errors === void 0) {
+          const err23 = { instancePath: instancePath + "/summary", schemaPath: "#/properties/summary/required", keyword: "required", params: { missingProperty: "errors" }, message: "must have required property 'errors'" };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+        for (const key2 in data5) {
+          if (!(key2 === "create" || key2 === "update" || key2 === "delete" || key2 === "errors")) {
+            const err24 = { instancePath: instancePath + "/summary", schemaPath: "#/properties/summary/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data5.create !== void 0) {
+          let data6 = data5.create;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)))) {
+            const err25 = { instancePath: instancePath + "/summary/create", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number") {
+            if (data6 < 0 || isNaN(data6)) {
+              const err26 = { instancePath: instancePath + "/summary/create", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data5.update !== void 0) {
+          let data7 = data5.update;
+          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)))) {
+            const err27 = { instancePath: instancePath + "/summary/update", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+          if (typeof data7 == "number") {
+            if (data7 < 0 || isNaN(data7)) {
+              const err28 = { instancePath: instancePath + "/summary/update", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data5.delete !== void 0) {
+          let data8 = data5.delete;
+          if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)))) {
+            const err29 = { instancePath: instancePath + "/summary/delete", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          if (typeof data8 == "number") {
+            if (data8 < 0 || isNaN(data8)) {
+              const err30 = { instancePath: instancePath + "/summary/delete", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data5.errors !== void 0) {
+          let data9 = data5.errors;
+          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)))) {
+            const err31 = { instancePath: instancePath + "/summary/errors", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number") {
+            if (data9 < 0 || isNaN(data9)) {
+              const err32 = { instancePath: instancePath + "/summary/errors", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err33 = { instancePath: instancePath + "/summary", schemaPath: "#/properties/summary/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+    }
+    if (data.actions !== void 0) {
+      let data10 = data.actions;
+      if (Array.isArray(data10)) {
+        const len0 = data10.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          if (!validate213(data10[i0], { instancePath: instancePath + "/actions/" + i0, parentData: data10, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err34 = { instancePath: instancePath + "/actions", schemaPath: "#/properties/actions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.errors !== void 0) {
+      let data12 = data.errors;
+      if (Array.isArray(data12)) {
+        const len1 = data12.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data13 = data12[i1];
+          if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+            if (data13.reason === void 0) {
+              const err35 = { instancePath: instancePath + "/errors/" + i1, schemaPath: "#/properties/errors/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            for (const key3 in data13) {
+              if (!(key3 === "resource" || key3 === "reason")) {
+                const err36 = { instancePath: instancePath + "/errors/" + i1, schemaPath: "#/properties/errors/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data13.resource !== void 0) {
+              if (!validate25(data13.resource, { instancePath: instancePath + "/errors/" + i1 + "/resource", parentData: data13, parentDataProperty: "resource", rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                errors = vErrors.length;
+              }
+            }
+            if (data13.reason !== void 0) {
+              let data15 = data13.reason;
+              if (typeof data15 === "string") {
+                if (func22(data15) < 1) {
+                  const err37 = { instancePath: instancePath + "/errors/" + i1 + "/reason", schemaPath: "#/properties/errors/items/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err37];
+                  } else {
+                    vErrors.push(err37);
+                  }
+                  errors++;
+                }
+              } else {
+                const err38 = { instancePath: instancePath + "/errors/" + i1 + "/reason", schemaPath: "#/properties/errors/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err39 = { instancePath: instancePath + "/errors/" + i1, schemaPath: "#/properties/errors/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err40 = { instancePath: instancePath + "/errors", schemaPath: "#/properties/errors/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+    }
+    if (data.heldBack !== void 0) {
+      let data16 = data.heldBack;
+      if (Array.isArray(data16)) {
+        const len2 = data16.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data17 = data16[i2];
+          if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+            if (data17.resource === void 0) {
+              const err41 = { instancePath: instancePath + "/heldBack/" + i2, schemaPath: "#/properties/heldBack/items/required", keyword: "required", params: { missingProperty: "resource" }, message: "must have required property 'resource'" };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+            if (data17.reason === void 0) {
+              const err42 = { instancePath: instancePath + "/heldBack/" + i2, schemaPath: "#/properties/heldBack/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+            for (const key4 in data17) {
+              if (!(key4 === "resource" || key4 === "reason")) {
+                const err43 = { instancePath: instancePath + "/heldBack/" + i2, schemaPath: "#/properties/heldBack/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+            if (data17.resource !== void 0) {
+              if (!validate25(data17.resource, { instancePath: instancePath + "/heldBack/" + i2 + "/resource", parentData: data17, parentDataProperty: "resource", rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                errors = vErrors.length;
+              }
+            }
+            if (data17.reason !== void 0) {
+              let data19 = data17.reason;
+              if (typeof data19 === "string") {
+                if (func22(data19) < 1) {
+                  const err44 = { instancePath: instancePath + "/heldBack/" + i2 + "/reason", schemaPath: "#/properties/heldBack/items/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err44];
+                  } else {
+                    vErrors.push(err44);
+                  }
+                  errors++;
+                }
+              } else {
+                const err45 = { instancePath: instancePath + "/heldBack/" + i2 + "/reason", schemaPath: "#/properties/heldBack/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err46 = { instancePath: instancePath + "/heldBack/" + i2, schemaPath: "#/properties/heldBack/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err47 = { instancePath: instancePath + "/heldBack", schemaPath: "#/properties/heldBack/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err47];
+        } else {
+          vErrors.push(err47);
+        }
+        errors++;
+      }
+    }
+    if (data.unmanaged !== void 0) {
+      let data20 = data.unmanaged;
+      if (Array.isArray(data20)) {
+        const len3 = data20.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          if (!validate25(data20[i3], { instancePath: instancePath + "/unmanaged/" + i3, parentData: data20, parentDataProperty: i3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err48 = { instancePath: instancePath + "/unmanaged", schemaPath: "#/properties/unmanaged/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
+    if (data.warnings !== void 0) {
+      let data22 = data.warnings;
+      if (Array.isArray(data22)) {
+        const len4 = data22.length;
+        for (let i4 = 0; i4 < len4; i4++) {
+          if (typeof data22[i4] !== "string") {
+            const err49 = { instancePath: instancePath + "/warnings/" + i4, schemaPath: "#/properties/warnings/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err50 = { instancePath: instancePath + "/warnings", schemaPath: "#/properties/warnings/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err51 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err51];
+    } else {
+      vErrors.push(err51);
+    }
+    errors++;
+  }
+  validate203.errors = vErrors;
+  return errors === 0;
+}
+validate203.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+
+// src/commands/saved-plan.ts
+var validator3 = validatePlan;
+function validatePlan2(value) {
   if (validator3(value)) return void 0;
   return (validator3.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`).join("; ");
 }
-async function readSavedPlan(file, shownAs) {
+async function readSavedPlan(file2, shownAs) {
   let text;
   try {
-    text = await readFile3(file, "utf8");
+    text = await readFile3(file2, "utf8");
   } catch (e) {
     throw new ConfigError(`cannot read plan ${shownAs}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
@@ -79595,7 +85621,7 @@ async function readSavedPlan(file, shownAs) {
   } catch {
     throw new ConfigError(`plan ${shownAs} is not JSON; save plans with: kafkaform plan --format json --out ${shownAs}`);
   }
-  const problem2 = validatePlan(value);
+  const problem2 = validatePlan2(value);
   if (problem2 !== void 0) throw new ConfigError(`plan ${shownAs} is not a kafkaform plan: ${problem2}`);
   return value;
 }
@@ -79726,7 +85752,6 @@ init_plan();
 init_order();
 init_render();
 init_file();
-var EXPORT_FORMATS = ["snapshot", "manifest"];
 function exportSnapshot(live, source) {
   return serializeSnapshot({ formatVersion: 1, source: { type: source }, ...live });
 }
@@ -79871,7 +85896,7 @@ function closers(text) {
 
 // src/action/context.ts
 init_errors();
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute4, join as join3 } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -79966,7 +85991,7 @@ var Runner = class {
    * 1 MiB limit (the runner would otherwise drop the whole summary).
    */
   appendSummary(markdown) {
-    const file = this.requiredFile("GITHUB_STEP_SUMMARY");
+    const file2 = this.requiredFile("GITHUB_STEP_SUMMARY");
     const note = "\n\n> **Note:** the summary was cut here: GitHub keeps at most 1 MiB of summary per step.\n";
     const clean = this.redact(markdown);
     const text = clean.endsWith("\n") ? clean : `${clean}
@@ -79978,7 +86003,7 @@ var Runner = class {
       out = truncateUtf8(text, Math.max(0, room - Buffer.byteLength(note))) + note;
       this.summaryCut = true;
     }
-    appendFileSync(file, out);
+    appendFileSync(file2, out);
     this.summaryBytes += Buffer.byteLength(out);
   }
   annotate(kind, message, at) {
@@ -79987,9 +86012,9 @@ var Runner = class {
 `);
   }
   requiredFile(variable) {
-    const file = this.env[variable];
-    if (!file) throw new UsageError(`${variable} is not set: run the action inside a GitHub Actions job.`);
-    return file;
+    const file2 = this.env[variable];
+    if (!file2) throw new UsageError(`${variable} is not set: run the action inside a GitHub Actions job.`);
+    return file2;
   }
 };
 function truncateUtf8(text, maxBytes) {
@@ -80041,7 +86066,7 @@ function readContext(env) {
 function readPullRequest(eventPath) {
   let event;
   try {
-    event = JSON.parse(readFileSync5(eventPath, "utf8"));
+    event = JSON.parse(readFileSync3(eventPath, "utf8"));
   } catch (error2) {
     throw new ConfigError(`Could not read the event payload ${eventPath}: ${error2 instanceof Error ? error2.message : String(error2)}.`);
   }
@@ -80221,10 +86246,10 @@ var SECRET_KEY = /pass|secret|token|key|credential|auth/i;
 var NOT_SECRET = /* @__PURE__ */ new Set(["type", "mechanism"]);
 function clusterSecrets(clusters, env) {
   const found = /* @__PURE__ */ new Set();
-  for (const spec2 of clusters) {
+  for (const spec of clusters) {
     let settings;
     try {
-      settings = resolveClusterSettings(spec2, env);
+      settings = resolveClusterSettings(spec, env);
     } catch {
       continue;
     }
@@ -80296,7 +86321,7 @@ var ActionRun = class {
     try {
       const manifests = await loadManifests(
         this.inputs.paths.map((p) => resolve6(this.inputs.workingDirectory, p)),
-        { env: this.env }
+        { env: this.env, clusterProblems: clusterSettingProblems }
       );
       this.annotate(manifests.warnings);
       return manifests;
@@ -80309,9 +86334,9 @@ var ActionRun = class {
   /** What the selected cluster's kind cannot express (e.g. DigitalOcean's ACL model), as annotations. */
   async annotateAdaptation(manifests) {
     const wanted = this.inputs.cluster || this.env["KAFKAFORM_CLUSTER"] || void 0;
-    const spec2 = wanted === void 0 && manifests.clusters.length === 1 ? manifests.clusters[0] : manifests.clusters.find((c) => c.name === wanted);
-    if (!spec2) return true;
-    const { problems } = adaptDesired(manifests.desiredFor(spec2.name), await this.offlineRules(spec2), spec2.name);
+    const spec = wanted === void 0 && manifests.clusters.length === 1 ? manifests.clusters[0] : manifests.clusters.find((c) => c.name === wanted);
+    if (!spec) return true;
+    const { problems } = adaptDesired(manifests.desiredFor(spec.name), await this.offlineRules(spec), spec.name);
     if (problems.some((p) => p.severity === "error")) {
       await this.reportProblems(problems);
       return false;
@@ -80319,10 +86344,10 @@ var ActionRun = class {
     this.annotate(problems);
     return true;
   }
-  async offlineRules(spec2) {
-    if (spec2.type !== "snapshot") return TARGET_KINDS[spec2.type];
+  async offlineRules(spec) {
+    if (spec.type !== "snapshot") return TARGET_KINDS[spec.type];
     try {
-      return TARGET_KINDS[(await readSnapshotFile(snapshotPath(spec2, this.env))).snapshot.source.type];
+      return TARGET_KINDS[(await readSnapshotFile(snapshotPath(spec, this.env))).snapshot.source.type];
     } catch (error2) {
       if (error2 instanceof ConfigError) return TARGET_KINDS.snapshot;
       throw error2;
@@ -80480,7 +86505,7 @@ ${run.code === 0 ? "" : renderMarkdown(run.plan)}`);
     };
     const code = await fn(io);
     if (planFile === void 0 || !existsSync(planFile)) return { code, log };
-    return { code, log, plan: JSON.parse(readFileSync6(planFile, "utf8")) };
+    return { code, log, plan: JSON.parse(readFileSync4(planFile, "utf8")) };
   }
   /**
    * Fails the step: one `::error::` naming what failed with the command's own sentences. With
@@ -80550,10 +86575,10 @@ ${fence(run.log.trimEnd())}
     }
   }
   /** A path as annotations want it: relative to the repository root, with `/`. */
-  repoPath(file) {
+  repoPath(file2) {
     const root = this.env["GITHUB_WORKSPACE"] || this.inputs.workingDirectory;
-    const rel = relative(root, resolve6(this.inputs.workingDirectory, file));
-    return rel.startsWith("..") ? file : rel.split(sep).join("/");
+    const rel = relative(root, resolve6(this.inputs.workingDirectory, file2));
+    return rel.startsWith("..") ? file2 : rel.split(sep).join("/");
   }
 };
 function fence(text) {

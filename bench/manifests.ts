@@ -1,7 +1,8 @@
 /**
- * Writes the benchmark's manifests: one cluster file, the topics, and the ACLs as `producer`
- * roles, shaped like what a platform team keeps in git (one entry per topic, configs spelled
- * with units).
+ * Writes the benchmark's manifests: one cluster file, the topics, and the ACLs, shaped like what a
+ * platform team keeps in git (one entry per topic, configs spelled with units) — the ACLs either
+ * as `producer` roles, or written out binding by binding as a generator or `kafkaform export`
+ * writes them (one entry per principal and topic, its operations in a flow list).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export interface DesiredShape {
   /** Per topic; 6 and 3 unless given (a single real broker holds replication factor 1 only). */
   partitions?: number;
   replicationFactor?: number;
+  /** How the ACLs are written: `producer` roles (default) or explicit bindings. */
+  aclStyle?: 'roles' | 'explicit';
 }
 
 const CLUSTERS = {
@@ -66,7 +69,25 @@ export function writeManifests(dir: string, shape: DesiredShape): string {
   }
   writeFileSync(join(dir, 'topics.yaml'), `${topics.join('\n')}\n`);
 
-  if (shape.acls > 0) {
+  if (shape.acls > 0 && shape.aclStyle === 'explicit') {
+    const entries = new Map<string, { principal: string; topic: string; operations: string[] }>();
+    for (const acl of aclsFor(shape.topics, shape.acls)) {
+      const key = `${acl.principal} ${acl.resourceName}`;
+      const entry = entries.get(key) ?? { principal: acl.principal, topic: acl.resourceName, operations: [] };
+      entry.operations.push(acl.operation);
+      entries.set(key, entry);
+    }
+    const acls: string[] = ['apiVersion: kafkaform/v1', 'acls:'];
+    for (const e of entries.values()) {
+      acls.push(
+        `  - principal: "${e.principal}"`,
+        '    resourceType: TOPIC',
+        `    resourceName: ${e.topic}`,
+        `    operations: [${e.operations.sort().join(', ')}]`,
+      );
+    }
+    writeFileSync(join(dir, 'acls.yaml'), `${acls.join('\n')}\n`);
+  } else if (shape.acls > 0) {
     const byPrincipal = new Map<string, string[]>();
     for (const acl of aclsFor(shape.topics, shape.acls)) {
       if (acl.operation !== 'WRITE') continue;

@@ -5,6 +5,7 @@
  * Types for what the user wrote live in `src/manifest/written.ts`; nothing here is optional
  * because a user left it out — defaults are already applied.
  */
+import type { KafkaVersion } from './kafka/catalog.js';
 
 /** A place in a manifest file, for messages that point at what the user wrote. */
 export interface SourceLocation {
@@ -198,6 +199,11 @@ export interface TargetCapabilities {
    * ignored unless the manifest names them.
    */
   managedConfigPrefixes: string[];
+  /**
+   * Reading a topic reports every config the cluster's Kafka knows for it (defaults included), so
+   * the live state is the catalog of record: a desired key no live topic reports is an error.
+   */
+  reportsAllTopicConfigs?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,8 +299,10 @@ export type ClusterType = (typeof CLUSTER_TYPES)[number];
 export interface ClusterSpec {
   name: string;
   type: ClusterType;
-  /** Every key the user wrote under the cluster except `type`, verbatim. */
+  /** Every key the user wrote under the cluster except `type` and `kafkaVersion`, verbatim. */
   settings: Record<string, JsonValue>;
+  /** The Kafka version the cluster runs, when declared: offline checks use that version's catalog. */
+  kafkaVersion?: KafkaVersion;
   /** Directory of the declaring file; relative paths in settings resolve against it. */
   baseDir: string;
   source: SourceLocation;

@@ -12,7 +12,7 @@ import { renderMarkdown, renderText } from '../render/index.js';
 import { apply, drift, exportCommand, plan, type Io } from '../commands/index.js';
 import { adaptDesired } from '../commands/common.js';
 import { formatProblem } from '../cli/exit.js';
-import { TARGET_KINDS } from '../targets/index.js';
+import { TARGET_KINDS, clusterSettingProblems } from '../targets/index.js';
 import { readSnapshotFile } from '../targets/snapshot/file.js';
 import { snapshotPath } from '../targets/snapshot/index.js';
 import type { TargetKind } from '../targets/target.js';
@@ -93,7 +93,7 @@ class ActionRun {
     try {
       const manifests = await loadManifests(
         this.inputs.paths.map((p) => resolve(this.inputs.workingDirectory, p)),
-        { env: this.env },
+        { env: this.env, clusterProblems: clusterSettingProblems },
       );
       this.annotate(manifests.warnings);
       return manifests;

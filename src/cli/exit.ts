@@ -12,7 +12,7 @@ import {
 } from '../apply/executor.js';
 import { describeAction } from '../apply/labels.js';
 import { safe } from '../render/index.js';
-import { sortProblems } from '../manifest/index.js';
+import { sortProblems } from '../manifest/problems.js';
 import type { Writer } from '../commands/io.js';
 
 /** Exit codes, the contract with scripts and CI. */

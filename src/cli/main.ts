@@ -1,17 +1,19 @@
 /**
  * The `kafkaform` command line: parses arguments with commander and hands typed options to the
  * command functions. Everything else (output, exit codes) lives in the commands and `exit.ts`.
+ *
+ * A command's module is imported when that command runs, so `--version`, `--help` and each
+ * command load only what they use.
  */
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { apply, drift, exportCommand, EXPORT_FORMATS, OUTPUT_FORMATS, plan, validate, type ExportFormat, type Io, type OutputFormat } from '../commands/index.js';
+import { EXPORT_FORMATS, OUTPUT_FORMATS, useColor, type ExportFormat, type Io, type OutputFormat } from '../commands/io.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
 import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT, reportError } from './exit.js';
-import { useColor } from '../commands/io.js';
 import { ask, interruptible } from './terminal.js';
 
 function version(): string {
@@ -117,7 +119,9 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
 
   common(root.command('validate'))
     .description('check the manifests (offline, every cluster)')
-    .action((paths: string[], flags: Flags) => run(validate({ paths, ...given(flags, 'debug') }, io)));
+    .action((paths: string[], flags: Flags) =>
+      run(import('../commands/validate.js').then(({ validate }) => validate({ paths, ...given(flags, 'debug') }, io))),
+    );
 
   formatOption(clusterOption(common(root.command('plan'))))
     .description('show what apply would change')
@@ -126,14 +130,16 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .addOption(maxAclDeletes)
     .action((paths: string[], flags: Flags) =>
       run(
-        plan(
-          {
-            paths,
-            ...given(flags, 'cluster', 'debug', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
-            ...timeout(flags),
-            format: flags.format as OutputFormat,
-          },
-          io,
+        import('../commands/plan.js').then(({ plan }) =>
+          plan(
+            {
+              paths,
+              ...given(flags, 'cluster', 'debug', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+              ...timeout(flags),
+              format: flags.format as OutputFormat,
+            },
+            io,
+          ),
         ),
       ),
     );
@@ -150,14 +156,16 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .option('-q, --quiet', 'no progress lines')
     .action((paths: string[], flags: Flags) =>
       run(
-        apply(
-          {
-            paths,
-            ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'maxAclDeletes', 'quiet'),
-            ...timeout(flags),
-            ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
-          },
-          io,
+        import('../commands/apply.js').then(({ apply }) =>
+          apply(
+            {
+              paths,
+              ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'maxAclDeletes', 'quiet'),
+              ...timeout(flags),
+              ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
+            },
+            io,
+          ),
         ),
       ),
     );
@@ -165,7 +173,11 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
   formatOption(clusterOption(common(root.command('drift'))))
     .description('report differences between the cluster and the manifests (exit 2 on drift)')
     .action((paths: string[], flags: Flags) =>
-      run(drift({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as OutputFormat }, io)),
+      run(
+        import('../commands/drift.js').then(({ drift }) =>
+          drift({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as OutputFormat }, io),
+        ),
+      ),
     );
 
   clusterOption(common(root.command('export')))
@@ -173,7 +185,11 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .addOption(new Option('-f, --format <format>', 'what to write').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action((paths: string[], flags: Flags) =>
-      run(exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io)),
+      run(
+        import('../commands/export.js').then(({ exportCommand }) =>
+          exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io),
+        ),
+      ),
     );
 
   return root;

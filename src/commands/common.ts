@@ -7,9 +7,10 @@ import { Deadline, DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import type { ClusterSpec, DesiredState, LiveState } from '../model.js';
 import { loadManifests, type Manifests } from '../manifest/index.js';
 import type { PlanOptions } from '../plan/index.js';
-import { openTarget, rulesOf } from '../targets/index.js';
+import { clusterSettingProblems, openTarget, rulesOf } from '../targets/index.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { reportWarnings } from '../cli/exit.js';
+import { safe } from '../render/index.js';
 import { resolvePath, useColor, type Io } from './io.js';
 
 /** Options every command accepts. */
@@ -28,14 +29,26 @@ export interface ClusterOptions extends CommonOptions {
   timeoutMs?: number;
 }
 
-/** Loads the manifests and prints their warnings. */
-export async function load(options: CommonOptions, io: Io): Promise<Manifests> {
+/**
+ * Loads the manifests and prints their warnings; `onClusters` is called as soon as the declared
+ * clusters are known (see `LoadOptions`).
+ */
+export async function load(
+  options: CommonOptions,
+  io: Io,
+  onClusters?: (clusters: readonly ClusterSpec[]) => void,
+): Promise<Manifests> {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   const manifests = await loadManifests(
     io.cwd === undefined ? paths : paths.map((p) => resolvePath(io, p)),
-    { env: io.env },
+    { env: io.env, clusterProblems: clusterSettingProblems, ...(onClusters ? { onClusters } : {}) },
   );
   reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  if (options.debug === true && manifests.skipped.length > 0) {
+    const n = manifests.skipped.length;
+    io.stderr(`Skipped ${n} YAML file${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a kafkaform manifest:\n`);
+    for (const file of manifests.skipped) io.stderr(`  ${safe(file)}\n`);
+  }
   return manifests;
 }
 
@@ -95,10 +108,33 @@ export interface SessionOptions {
   quiet?: boolean;
 }
 
+/** Lines a target logs while the manifests are still loading are shown only once they loaded. */
+class HeldLines {
+  #held: string[] | undefined = [];
+
+  constructor(private readonly write: (line: string) => void) {}
+
+  log(line: string): void {
+    if (this.#held) this.#held.push(line);
+    else this.write(line);
+  }
+
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const line of held) this.write(line);
+  }
+}
+
 /**
  * Runs `fn` on an open cluster and always closes it. A failure of `fn` wins over a failure to
  * close, which would only hide it. Every wait of the target ends when the command's deadline
  * passes or `cancel` aborts, with the reason of whichever fired.
+ *
+ * Reading the cluster changes nothing, so it starts as soon as the manifests name the cluster,
+ * while the rest of them is still checked: the network and the CPU work overlap. The manifests
+ * still decide first: when they fail, that failure is reported, the read is aborted and what it
+ * found or logged is dropped; a failure to open or read is reported only after they loaded.
  */
 export async function withSession<T>(
   options: ClusterOptions & SessionOptions,
@@ -106,22 +142,55 @@ export async function withSession<T>(
   fn: (session: Session) => Promise<T>,
   cancel?: AbortSignal,
 ): Promise<T> {
-  const manifests = await load(options, io);
-  const spec = selectCluster(manifests.clusters, options.cluster, io);
   const debug = options.debug === true;
-  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec.name}`);
+  const lines = new HeldLines((line) => {
+    if (options.quiet !== true || debug) io.stderr(`${line}\n`);
+  });
+  // Aborts a read the manifests' failure made pointless.
+  const dropped = new AbortController();
+  /** Opens the cluster and starts the deadline, which runs from here on. */
+  const open = (spec: ClusterSpec): { deadline: Deadline; target: Promise<Target> } => {
+    const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec.name}`);
+    const signals = [deadline.signal, dropped.signal, ...(cancel === undefined ? [] : [cancel])];
+    return { deadline, target: openTarget(spec, io.env, { log: (line) => lines.log(line), debug, signal: AbortSignal.any(signals) }) };
+  };
+  let early: { deadline: Deadline; target: Promise<Target>; live: Promise<LiveState> } | undefined;
+  const startReading = (clusters: readonly ClusterSpec[]): void => {
+    let spec: ClusterSpec;
+    try {
+      spec = selectCluster(clusters, options.cluster, io);
+    } catch {
+      return; // reported below, where selecting it again fails the same way
+    }
+    const { deadline, target } = open(spec);
+    const live = target.then((t) => t.read());
+    // Held until the manifests have loaded; never an unhandled rejection meanwhile.
+    target.catch(() => undefined);
+    live.catch(() => undefined);
+    early = { deadline, target, live };
+  };
+  let manifests: Manifests;
   try {
-    const target = await openTarget(spec, io.env, {
-      log: (line) => {
-        if (options.quiet !== true || debug) io.stderr(`${line}\n`);
-      },
-      debug,
-      signal: cancel === undefined ? deadline.signal : AbortSignal.any([deadline.signal, cancel]),
-    });
+    manifests = await load(options, io, startReading);
+  } catch (e) {
+    const started = early;
+    if (started) {
+      dropped.abort(e);
+      await started.target.then((t) => started.live.then(() => t.close(), () => t.close()), () => undefined).catch(() => undefined);
+      started.deadline.dispose();
+    }
+    throw e;
+  }
+  lines.release();
+  // The same clusters and flags as when reading started, so the same cluster.
+  const spec = selectCluster(manifests.clusters, options.cluster, io);
+  const opened = early ?? open(spec);
+  try {
+    const target = await opened.target;
     let result: T;
     try {
-      const live = await target.read();
-      result = await fn({ manifests, spec, target, rules: rulesOf(target), live, deadline });
+      const live = await (early?.live ?? target.read());
+      result = await fn({ manifests, spec, target, rules: rulesOf(target), live, deadline: opened.deadline });
     } catch (e) {
       await target.close().catch(() => undefined);
       throw e;
@@ -129,7 +198,7 @@ export async function withSession<T>(
     await target.close();
     return result;
   } finally {
-    deadline.dispose();
+    opened.deadline.dispose();
   }
 }
 

@@ -8,12 +8,8 @@ import { safe } from '../render/index.js';
 import { serializeSnapshot } from '../targets/snapshot/file.js';
 import { reportError, EXIT } from '../cli/exit.js';
 import { managedPrefixes, withSession, type ClusterOptions } from './common.js';
-import { emit, useColor, type Io } from './io.js';
+import { emit, EXPORT_FORMATS, useColor, type ExportFormat, type Io } from './io.js';
 
-/** What `export` writes. */
-export const EXPORT_FORMATS = ['snapshot', 'manifest'] as const;
-/** A format of `export`. */
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Options of `export`. */
 export interface ExportOptions extends ClusterOptions {

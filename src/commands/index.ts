@@ -3,5 +3,5 @@ export { validate, type ValidateOptions } from './validate.js';
 export { plan, renderPlan, type PlanCommandOptions } from './plan.js';
 export { apply, type ApplyOptions } from './apply.js';
 export { drift, type DriftOptions } from './drift.js';
-export { exportCommand, exportManifest, exportSnapshot, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export.js';
-export { OUTPUT_FORMATS, type Io, type OutputFormat, type Writer } from './io.js';
+export { exportCommand, exportManifest, exportSnapshot, type ExportOptions } from './export.js';
+export { EXPORT_FORMATS, OUTPUT_FORMATS, type ExportFormat, type Io, type OutputFormat, type Writer } from './io.js';

@@ -3,7 +3,6 @@
  * the GitHub Action drive the same functions.
  */
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '../targets/snapshot/file.js';
 
 /** Writes text as is (callers add newlines). */
 export type Writer = (text: string) => void;
@@ -43,6 +42,11 @@ export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 /** An output format of `plan` and `drift`. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** What `export` writes. */
+export const EXPORT_FORMATS = ['snapshot', 'manifest'] as const;
+/** A format of `export`. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 /** Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty. */
 export function useColor(io: Io): boolean {
   const noColor = io.env['NO_COLOR'];
@@ -61,6 +65,7 @@ export async function emit(io: Io, text: string, out: string | undefined, what: 
     return;
   }
   // Atomic, so a reader (or a snapshot cluster using this file) never sees half of it.
+  const { writeFileAtomic } = await import('../targets/snapshot/file.js');
   await writeFileAtomic(resolvePath(io, out), text);
   io.stderr(`${what} written to ${out}.\n`);
 }

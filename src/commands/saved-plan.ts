@@ -1,26 +1,14 @@
 /** Saved plans (`plan --format json --out FILE`) read back for `apply --plan FILE`. */
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Ajv } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { ConfigError } from '../errors.js';
 import type { Plan } from '../model.js';
+import { validatePlan as validatePlanSchema } from './plan.validators.js';
 
-let validator: ValidateFunction | undefined;
+// Compiled ahead of time from schemas/plan.schema.json (scripts/manifest-validators.mjs).
+const validator = validatePlanSchema as ValidateFunction;
 
 function validatePlan(value: unknown): string | undefined {
-  if (!validator) {
-    // Same relative depth from src/commands and dist/commands to the repo root.
-    const schema = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    const draft2020 = String(schema['$schema'] ?? '').includes('2020-12');
-    validator = (draft2020 ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false })).compile(
-      schema,
-    );
-  }
   if (validator(value)) return undefined;
   return (validator.errors ?? [])
     .slice(0, 3)

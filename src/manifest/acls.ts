@@ -70,14 +70,19 @@ export function bindingKey(b: AclBinding): string {
 
 /** Orders bindings by principal, host, resource type, name, pattern, operation, permission. */
 export function compareBindings(a: AclBinding, b: AclBinding): number {
-  const ka = [a.principal, a.host, a.resourceType, a.resourceName, a.patternType, a.operation, a.permission];
-  const kb = [b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission];
-  for (let i = 0; i < ka.length; i++) {
-    const x = ka[i] ?? '';
-    const y = kb[i] ?? '';
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  return (
+    cmp(a.principal, b.principal) ||
+    cmp(a.host, b.host) ||
+    cmp(a.resourceType, b.resourceType) ||
+    cmp(a.resourceName, b.resourceName) ||
+    cmp(a.patternType, b.patternType) ||
+    cmp(a.operation, b.operation) ||
+    cmp(a.permission, b.permission)
+  );
+}
+
+function cmp(x: string, y: string): number {
+  return x === y ? 0 : x < y ? -1 : 1;
 }
 
 /** A binding in one line, for messages. */

@@ -16,8 +16,9 @@ function where(spec: ClusterSpec, path: string): SourceLocation {
 
 /**
  * The cluster's settings with every `${VAR}` / `${VAR:-default}` resolved from `env`. Throws a
- * `ConfigError` naming each unset variable with the file and line that uses it; the message never
- * contains a resolved value.
+ * `ConfigError` naming each unset or empty variable (an empty credential or URL is a mistake in
+ * the environment, not a value) with the file and line that uses it; the message never contains
+ * a resolved value.
  */
 export function resolveClusterSettings(spec: ClusterSpec, env: Env): Record<string, JsonValue> {
   const r = interpolateValue(spec.settings, env, '');
@@ -25,6 +26,10 @@ export function resolveClusterSettings(spec: ClusterSpec, env: Env): Record<stri
     ...r.missing.map((m) => {
       const at = where(spec, m.path);
       return `${at.file}:${at.line}:${at.column}: environment variable ${m.name} is not set (cluster ${spec.name}, setting ${settingName(m.path)})`;
+    }),
+    ...r.empty.map((m) => {
+      const at = where(spec, m.path);
+      return `${at.file}:${at.line}:${at.column}: environment variable ${m.name} is set but empty (cluster ${spec.name}, setting ${settingName(m.path)}); write \${${m.name}:-default} if a default is meant`;
     }),
     ...r.bad.map((b) => {
       const at = where(spec, b.path);

@@ -4,6 +4,7 @@
  */
 import { resolve, dirname } from 'node:path';
 import type { ClusterSpec, ClusterType, DesiredAcl, JsonValue, SourceLocation } from '../model.js';
+import { isKafkaVersion } from '../kafka/catalog.js';
 import { bindingKey, describeBinding, expandAcl, isRole } from './acls.js';
 import { layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
 import type { Problems } from './problems.js';
@@ -125,8 +126,46 @@ function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, probl
   }
 }
 
-/** Merges checked documents in order (files sorted, documents in file order). */
-export function collect(docs: readonly CheckedDocument[], problems: Problems): Collected {
+/**
+ * The clusters the documents declare, sorted by name; a cluster declared twice is an error naming
+ * both places. Needs nothing else of the manifests, so a command may open the cluster while the
+ * rest is checked.
+ */
+export function collectClusters(docs: readonly CheckedDocument[], problems: Problems): ClusterSpec[] {
+  const clusters = new Map<string, ClusterSpec>();
+  for (const { doc, manifest, valid } of docs) {
+    for (const [name, written] of Object.entries((valid('/clusters') && manifest.clusters) || {})) {
+      const path = pointer('/clusters', name);
+      const at = doc.locate(path, 'key');
+      for (const f of clusterNameFindings(name)) problems.add(f, at);
+      if (!valid(path)) continue;
+      const previous = clusters.get(name);
+      if (previous) {
+        problems.error(`cluster "${name}" is declared twice: here and at ${elsewhere(previous.source, at)}`, at);
+        continue;
+      }
+      const { type, kafkaVersion, ...settings } = written;
+      const settingSources: Record<string, SourceLocation> = {};
+      for (const p of pointers(settings, '', [])) if (p !== '') settingSources[p] = doc.locate(`${path}${p}`);
+      clusters.set(name, {
+        name,
+        type: type as ClusterType,
+        ...(typeof kafkaVersion === 'string' && isKafkaVersion(kafkaVersion) ? { kafkaVersion } : {}),
+        settings,
+        baseDir: dirname(resolve(doc.file)),
+        source: at,
+        settingSources,
+      });
+    }
+  }
+  return [...clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Merges checked documents in order (files sorted, documents in file order), with the clusters
+ * `collectClusters` found in them.
+ */
+export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[], problems: Problems): Collected {
   const keyDocs = docs.filter((d) => d.valid('/configKeys')).map((d) => d.manifest.configKeys ?? {});
   const vendorPrefixes = [...new Set(keyDocs.flatMap((k) => k.vendorPrefixes ?? []))].sort();
   const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== undefined)
@@ -134,7 +173,6 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
     : undefined;
   const ctx: ConfigContext = { vendorPrefixes, problems };
 
-  const clusters = new Map<string, ClusterSpec>();
   const defaults: TopicLayer = { config: new Map() };
   const topics = new Map<string, TopicDecl>();
   const acls = new Map<string, DesiredAcl>();
@@ -147,29 +185,6 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
   const invalidTopics = new Set<string>();
 
   for (const { doc, manifest, valid } of docs) {
-    for (const [name, written] of Object.entries((valid('/clusters') && manifest.clusters) || {})) {
-      const path = pointer('/clusters', name);
-      const at = doc.locate(path, 'key');
-      for (const f of clusterNameFindings(name)) problems.add(f, at);
-      if (!valid(path)) continue;
-      const previous = clusters.get(name);
-      if (previous) {
-        problems.error(`cluster "${name}" is declared twice: here and at ${elsewhere(previous.source, at)}`, at);
-        continue;
-      }
-      const { type, ...settings } = written;
-      const settingSources: Record<string, SourceLocation> = {};
-      for (const p of pointers(settings, '', [])) if (p !== '') settingSources[p] = doc.locate(`${path}${p}`);
-      clusters.set(name, {
-        name,
-        type: type as ClusterType,
-        settings,
-        baseDir: dirname(resolve(doc.file)),
-        source: at,
-        settingSources,
-      });
-    }
-
     if (manifest.topicDefaults && valid('/topicDefaults')) {
       mergeLayer(defaults, layerFromDocument(doc, '/topicDefaults', manifest.topicDefaults, ctx), 'topicDefaults', problems);
     }
@@ -272,7 +287,7 @@ export function collect(docs: readonly CheckedDocument[], problems: Problems): C
   }
 
   return {
-    clusters: [...clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    clusters,
     defaults,
     topics: declared,
     acls: [...acls.values()],

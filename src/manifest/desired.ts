@@ -16,7 +16,16 @@ import {
   type ConfigEntry,
   type TopicLayer,
 } from './layers.js';
-import { minInsyncFindings, topicNameFindings, type Finding } from './rules.js';
+import {
+  configValueVersionFindings,
+  configVersionFindings,
+  crossKeyFindings,
+  minInsyncFindings,
+  topicNameFindings,
+  type Finding,
+} from './rules.js';
+import type { KafkaVersion } from '../kafka/catalog.js';
+import { normalizeConfigValue } from '../kafka/configs.js';
 import { checkSchema } from './schema.js';
 import { closest } from '../kafka/suggest.js';
 import { pointer } from './yaml.js';
@@ -116,7 +125,7 @@ function applyOverlayPatch(
         layer.config.set(key, kept);
       } else {
         const at = blame(pointer(pointer(path, 'config'), key));
-        layer.config.set(key, configEntry(key, v as WrittenConfigValue, at, at, ctx));
+        layer.config.set(key, configEntry(key, v as WrittenConfigValue, () => at, at, ctx));
       }
     }
     return layer;
@@ -162,11 +171,63 @@ function patchFailure(name: string): string {
   }
 }
 
+/** Which cluster a desired state is for, as far as the checks care. */
+export interface DesiredFor {
+  /** The cluster's name; undefined for the shared manifests. */
+  cluster?: string;
+  /** The cluster's declared Kafka version: its catalog decides, and what it refuses is an error. */
+  kafkaVersion?: KafkaVersion;
+  /** Without a version: warn about keys and values only some supported versions accept. */
+  versionWarnings: boolean;
+}
+
 /**
- * The desired state for `overlay`'s cluster (or the shared manifests when undefined). Problems
- * found here are added to `problems`; topics with errors are still returned when they can be built.
+ * The version checks of one topic's final config: keys and values the version refuses (errors
+ * with a declared version, warnings otherwise) and Kafka's cross-key rules (the newest version's
+ * without a declared one).
  */
-export function desiredState(collected: Collected, overlay: OverlayDecl | undefined, problems: Problems): DesiredState {
+function configFindings(
+  topic: string,
+  entries: ReadonlyMap<string, ConfigEntry>,
+  target: DesiredFor,
+  report: (f: Finding, at: SourceLocation) => void,
+): void {
+  const version = target.kafkaVersion;
+  // The shared state of manifests whose every cluster declares its version is checked per cluster.
+  if (version === undefined && !target.versionWarnings) return;
+  const canonical = new Map<string, string>();
+  for (const [key, entry] of entries) {
+    if (entry.canonical !== undefined) canonical.set(key, entry.canonical);
+    for (const f of configVersionFindings(key, version)) report(f, entry.keyAt());
+    if (entry.refusedBy && entry.raw !== null) {
+      const raw = entry.raw;
+      const messageFor = (v: KafkaVersion): string | undefined => {
+        const r = normalizeConfigValue(key, raw, [v]);
+        return r.ok ? undefined : r.message;
+      };
+      for (const f of configValueVersionFindings(entry.refusedBy, key, version, messageFor)) report(f, entry.at);
+    }
+  }
+  for (const { key, finding } of crossKeyFindings(canonical, version)) {
+    const at = entries.get(key)?.at;
+    if (!at) continue;
+    // A rule broken by topicDefaults reads the same for every topic; reported once, without a name.
+    const message = at.path.startsWith('/topicDefaults') ? finding.message : `topic "${topic}": ${finding.message}`;
+    report({ ...finding, message }, at);
+  }
+}
+
+/**
+ * The desired state for `overlay`'s cluster (or the shared manifests when undefined), checked
+ * against the Kafka version `target` names. Problems found here are added to `problems`; topics
+ * with errors are still returned when they can be built.
+ */
+export function desiredState(
+  collected: Collected,
+  overlay: OverlayDecl | undefined,
+  problems: Problems,
+  target: DesiredFor = { versionWarnings: true },
+): DesiredState {
   let defaults = overlayLayer(collected.defaults, overlay?.defaults);
   let topics = new Map<string, TopicState>();
   for (const decl of collected.topics) {
@@ -176,10 +237,11 @@ export function desiredState(collected: Collected, overlay: OverlayDecl | undefi
     const patched = applyOverlayPatch(overlay, defaults, topics, collected.vendorPrefixes, problems);
     if (patched) ({ defaults, topics } = patched);
   }
-  // A cluster inherits the shared manifests' problems; report only what its overlay adds.
+  // A cluster inherits the shared manifests' problems; report only what its overlay or its
+  // Kafka version adds.
   const report = (f: Finding, at: SourceLocation): void => {
-    if (!overlay) problems.add(f, at);
-    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${overlay.cluster}, ${f.message}` }, at);
+    if (target.cluster === undefined) problems.add(f, at);
+    else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${target.cluster}, ${f.message}` }, at);
   };
   const out: DesiredTopic[] = [];
   for (const [name, t] of topics) {
@@ -202,6 +264,7 @@ export function desiredState(collected: Collected, overlay: OverlayDecl | undefi
       const canonical = entries.get(k)?.canonical;
       if (canonical !== undefined) config[k] = canonical;
     }
+    configFindings(name, entries, target, report);
     const minIsr = entries.get('min.insync.replicas');
     for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
       report(f, minInsyncBlame(t.layer, minIsr?.at ?? t.at, replicationFactor.at, overlay !== undefined));

@@ -1,7 +1,7 @@
 /**
  * Finding manifest files and reading them safely: size cap, binary and non-UTF-8 detection.
  */
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestProblem } from '../errors.js';
 
@@ -14,6 +14,8 @@ export interface ManifestFile {
   path: string;
   /** True when found by walking a directory (such files may be skipped when not ours). */
   discovered: boolean;
+  /** The given paths (indexes into the list passed to `discoverFiles`) that reached this file. */
+  roots: number[];
 }
 
 function fileProblem(file: string, message: string): ManifestProblem {
@@ -23,36 +25,58 @@ function fileProblem(file: string, message: string): ManifestProblem {
 const YAML_FILE = /\.ya?ml$/i;
 
 /**
+ * Why an entry that `stat` could not follow is unusable: a broken or looping symbolic link, or one
+ * we may not read. Such an entry may hide a manifest, so it is an error, never silently skipped.
+ */
+async function unreachable(path: string, error: NodeJS.ErrnoException): Promise<string> {
+  const link = await readlink(path).catch(() => undefined);
+  if (error.code === 'ELOOP') return 'is a symbolic link that loops back on itself';
+  if (link !== undefined && error.code === 'ENOENT') return `is a broken symbolic link (its target ${link} does not exist)`;
+  if (error.code === 'ENOENT') return 'no such file or directory';
+  return `cannot be read (${error.code ?? error.message})`;
+}
+
+/**
  * Every file named, and every `*.yaml` / `*.yml` below each directory named, in sorted order
  * (byte order of the relative path). Hidden entries and `node_modules` are skipped in directory
  * walks: they hold CI workflows and dependencies, not manifests. A file reached twice is read once.
+ * Anything in a walk that cannot be followed or read (broken or looping links, unreadable
+ * directories) is a problem: it may hold manifests, and leaving them out would plan deletions.
  */
 export async function discoverFiles(paths: readonly string[]): Promise<{ files: ManifestFile[]; problems: ManifestProblem[] }> {
   const files: ManifestFile[] = [];
   const problems: ManifestProblem[] = [];
-  const seen = new Set<string>();
-  const add = async (path: string, discovered: boolean): Promise<void> => {
+  const byReal = new Map<string, ManifestFile>();
+  const add = async (path: string, discovered: boolean, root: number): Promise<void> => {
     const real = await realpath(path);
-    if (seen.has(real)) return;
-    seen.add(real);
-    files.push({ path, discovered });
+    const known = byReal.get(real);
+    if (known) {
+      if (!known.roots.includes(root)) known.roots.push(root);
+      return;
+    }
+    const file = { path, discovered, roots: [root] };
+    byReal.set(real, file);
+    files.push(file);
   };
-  for (const path of paths) {
+  for (const [root, path] of paths.entries()) {
     let info;
     try {
       info = await stat(path);
-    } catch {
-      problems.push(fileProblem(path, 'no such file or directory'));
+    } catch (e) {
+      problems.push(fileProblem(path, await unreachable(path, e as NodeJS.ErrnoException)));
       continue;
     }
     if (info.isDirectory()) {
       const found: string[] = [];
-      await walkDirectory(path, '', found, new Set([await realpath(path)]));
+      const before = problems.length;
+      await walkDirectory(path, '', found, new Set([await realpath(path)]), problems);
       found.sort(compareBytes);
-      if (found.length === 0) problems.push(fileProblem(path, 'directory contains no *.yaml or *.yml files'));
-      for (const rel of found) await add(join(path, rel), true);
+      if (found.length === 0 && problems.length === before) {
+        problems.push(fileProblem(path, 'directory contains no *.yaml or *.yml files'));
+      }
+      for (const rel of found) await add(join(path, rel), true, root);
     } else if (info.isFile()) {
-      await add(path, false);
+      await add(path, false, root);
     } else {
       problems.push(fileProblem(path, 'is not a regular file or directory'));
     }
@@ -64,8 +88,15 @@ function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-async function walkDirectory(root: string, rel: string, out: string[], visited: Set<string>): Promise<void> {
-  const entries = await readdir(join(root, rel), { withFileTypes: true });
+async function walkDirectory(root: string, rel: string, out: string[], visited: Set<string>, problems: ManifestProblem[]): Promise<void> {
+  const dir = join(root, rel);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    problems.push(fileProblem(dir, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`));
+    return;
+  }
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const childRel = rel === '' ? e.name : join(rel, e.name);
@@ -73,16 +104,19 @@ async function walkDirectory(root: string, rel: string, out: string[], visited: 
     let info;
     try {
       info = await stat(full);
-    } catch {
-      continue; // a dangling symlink is not a manifest
+    } catch (error) {
+      problems.push(fileProblem(full, await unreachable(full, error as NodeJS.ErrnoException)));
+      continue;
     }
     if (info.isDirectory()) {
       const real = await realpath(full);
-      if (visited.has(real)) continue; // symlink cycle
+      // A link back to a directory already walked: everything in it is read once already.
+      if (visited.has(real)) continue;
       visited.add(real);
-      await walkDirectory(root, childRel, out, visited);
-    } else if (info.isFile() && YAML_FILE.test(e.name)) {
-      out.push(childRel);
+      await walkDirectory(root, childRel, out, visited, problems);
+    } else if (YAML_FILE.test(e.name)) {
+      if (info.isFile()) out.push(childRel);
+      else problems.push(fileProblem(full, 'is not a regular file'));
     }
   }
 }

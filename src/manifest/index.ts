@@ -7,17 +7,19 @@
  */
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import type { ClusterSpec, DesiredState, JsonValue } from '../model.js';
-import { collect, type CheckedDocument } from './collect.js';
+import { collect, collectClusters, type CheckedDocument } from './collect.js';
 import { checkOverlayTopics, desiredState } from './desired.js';
 import { discoverFiles, readManifestText } from './files.js';
 import { interpolateValue, type Env } from './interpolate.js';
-import { Problems } from './problems.js';
+import { Problems, sortProblems } from './problems.js';
 import { checkSchema, coerceInterpolated } from './schema.js';
 import type { WrittenManifest } from './written.js';
+import { looksLikeManifest } from './recognize.js';
 import { parseYaml, pointer, type ParsedDocument } from './yaml.js';
 import { closest } from '../kafka/suggest.js';
 
 export { resolveClusterSettings } from './clusters.js';
+export { sortProblems } from './problems.js';
 export type { Env } from './interpolate.js';
 
 /** The loaded manifests. */
@@ -40,20 +42,25 @@ export interface Manifests {
   vendorConfigPrefixes: string[];
   /** Every manifest file used, in the order read (skipped non-kafkaform files excluded). */
   files: string[];
+  /** YAML files found in directories and skipped as not kafkaform manifests, sorted (for `--debug`). */
+  skipped: string[];
 }
 
 /** Options of `loadManifests`. */
 export interface LoadOptions {
   /** Variables for `${VAR}` interpolation (not applied to cluster settings). */
   env: Env;
-}
-
-/** Orders problems by file, line, column, then message. */
-export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...problems].sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.message, b.message) || cmp(a.path, b.path),
-  );
+  /**
+   * Offline checks of a cluster's settings as written, by its kind (the targets know them; this
+   * module does not depend on targets). Their problems are reported with every other one.
+   */
+  clusterProblems?: (cluster: ClusterSpec) => ManifestProblem[];
+  /**
+   * Called with the declared clusters (sorted by name) once every file is read and nothing so far
+   * is an error, before topics and ACLs are checked: a command can start reading its cluster
+   * meanwhile. Loading may still fail after it.
+   */
+  onClusters?: (clusters: readonly ClusterSpec[]) => void;
 }
 
 /**
@@ -76,11 +83,6 @@ function validIn(bad: ReadonlySet<string>, path: string): boolean {
     if (bad.has(p)) return false;
     if (p === '') return true;
   }
-}
-
-function isKafkaformDocument(doc: ParsedDocument): boolean {
-  const v = doc.value;
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v['apiVersion'] === 'string' && v['apiVersion'].startsWith('kafkaform/');
 }
 
 /** Interpolates every section except `clusters`, whose settings are resolved only when used. */
@@ -111,6 +113,19 @@ function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems):
 }
 
 /**
+ * A copy callers may change freely. Source locations are shared: they are never changed, and some
+ * find their line only when read, which a structured clone would lose.
+ */
+function copyDesired(d: DesiredState): DesiredState {
+  return {
+    topics: d.topics.map((t) => ({ ...t, config: { ...t.config } })),
+    acls: d.acls.map((a) => ({ ...a })),
+    // Plain data: names, prefixes and flags.
+    scope: structuredClone(d.scope),
+  };
+}
+
+/**
  * Loads manifests from files and directories (every `*.yaml`/`*.yml` below a directory, sorted).
  * Throws `ManifestError` carrying every problem (errors and warnings, sorted) when any is an error.
  */
@@ -120,27 +135,24 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   for (const p of fileProblems) problems.push(p);
   const checked: CheckedDocument[] = [];
   const read: string[] = [];
+  const skipped: string[] = [];
+  const usedRoots = new Set<number>();
   for (const file of files) {
     const r = await readManifestText(file.path);
     if ('problem' in r) {
       problems.push(r.problem);
+      for (const root of file.roots) usedRoots.add(root);
       continue;
     }
     const parsed = parseYaml(file.path, r.text);
     // A directory may hold other YAML (CI workflows, Helm charts, compose files): skip what is
-    // plainly not ours, even when it is not valid YAML.
-    const ours = parsed.documents.some(isKafkaformDocument) || /apiVersion:\s*["']?kafkaform\//.test(r.text);
-    if (file.discovered && !ours) {
-      if (parsed.documents.length > 0 || parsed.problems.length > 0) {
-        problems.warning('skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")', {
-          file: file.path,
-          line: 0,
-          column: 0,
-          path: '',
-        });
-      }
+    // plainly not ours, even when it is not valid YAML. Anything that looks like ours is checked
+    // in full, so a misspelt apiVersion is an error rather than a file left out.
+    if (file.discovered && !looksLikeManifest(parsed.documents, r.text)) {
+      skipped.push(file.path);
       continue;
     }
+    for (const root of file.roots) usedRoots.add(root);
     read.push(file.path);
     for (const p of parsed.problems) problems.push(p);
     for (const doc of parsed.documents) {
@@ -154,12 +166,26 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       checked.push({
         doc: { ...doc, value },
         manifest: value as unknown as WrittenManifest,
-        valid: (path) => validIn(bad, path),
+        valid: bad.size === 0 ? () => true : (path) => validIn(bad, path),
       });
     }
   }
+  // A path given that yields no manifest at all is a mistake (a wrong directory, or manifests
+  // that all went unrecognised): planning from nothing would delete everything in scope.
+  const reached = new Set(files.flatMap((f) => f.roots));
+  for (const [root, path] of paths.entries()) {
+    if (!reached.has(root) || usedRoots.has(root)) continue;
+    const n = files.filter((f) => f.roots.includes(root)).length;
+    problems.error(
+      `contains no kafkaform manifest: ${n === 1 ? 'its one YAML file has neither "apiVersion: kafkaform/v1" nor' : `none of its ${n} YAML files has "apiVersion: kafkaform/v1" or`} a kafkaform section (run with --debug to list them)`,
+      { file: path, line: 0, column: 0, path: '' },
+    );
+  }
 
-  const collected = collect(checked, problems);
+  const clusters = collectClusters(checked, problems);
+  for (const cluster of clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
+  if (options.onClusters && !problems.list.some((p) => p.severity === 'error')) options.onClusters(clusters);
+  const collected = collect(checked, clusters, problems);
   checkOverlayTopics(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);
   for (const overlay of collected.overlays.values()) {
@@ -170,10 +196,23 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       overlay.at,
     );
   }
-  const base = desiredState(collected, undefined, problems);
+  // The shared state warns about version-dependent keys only when some cluster (or none at all)
+  // leaves its Kafka version open; a cluster that declares one is checked against it.
+  const versionless = collected.clusters.length === 0 || collected.clusters.some((c) => c.kafkaVersion === undefined);
+  const base = desiredState(collected, undefined, problems, { versionWarnings: versionless });
   const perCluster = new Map<string, DesiredState>();
-  for (const [name, overlay] of [...collected.overlays].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    perCluster.set(name, desiredState(collected, overlay, problems));
+  const versions = new Map(collected.clusters.map((c) => [c.name, c.kafkaVersion]));
+  const names = [...new Set([...collected.overlays.keys(), ...collected.clusters.filter((c) => c.kafkaVersion).map((c) => c.name)])];
+  for (const name of names.sort()) {
+    const kafkaVersion = versions.get(name);
+    perCluster.set(
+      name,
+      desiredState(collected, collected.overlays.get(name), problems, {
+        cluster: name,
+        ...(kafkaVersion ? { kafkaVersion } : {}),
+        versionWarnings: kafkaVersion === undefined,
+      }),
+    );
   }
 
   const all = sortProblems(problems.list);
@@ -181,9 +220,10 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   return {
     clusters: collected.clusters,
     warnings: all,
-    desiredFor: (clusterName) => structuredClone(perCluster.get(clusterName) ?? base),
+    desiredFor: (clusterName) => copyDesired(perCluster.get(clusterName) ?? base),
     ignoredConfigPrefixes: collected.ignoredPrefixes,
     vendorConfigPrefixes: collected.vendorPrefixes,
     files: read,
+    skipped: skipped.sort(),
   };
 }

@@ -4,9 +4,10 @@
  * line that caused it. Config values are normalised once, where they are written.
  */
 import type { JsonValue, SourceLocation } from '../model.js';
-import { normalizeConfigValue } from '../kafka/configs.js';
+import type { KafkaVersion } from '../kafka/catalog.js';
+import { normalizeConfigValue, type NormalizeResult } from '../kafka/configs.js';
 import type { WrittenConfigValue } from './written.js';
-import { configKeyFindings } from './rules.js';
+import { configKeyFindings, type Finding } from './rules.js';
 import type { Problems } from './problems.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
@@ -18,12 +19,19 @@ export interface Located<T> {
 
 /**
  * One config value of a layer. `raw: null` removes the key (overlays only); `canonical` is
- * undefined for removals and for invalid values (reported where they were read).
+ * undefined for removals and for invalid values (reported where they were read). `refusedBy`:
+ * the supported Kafka versions that refuse a value others accept, checked per cluster later.
  */
 export interface ConfigEntry {
   raw: WrittenConfigValue | null;
   canonical: string | undefined;
   at: SourceLocation;
+  /**
+   * Where the key is written (the value's place when the key has none of its own); computed on
+   * demand, since only keys with a finding need it.
+   */
+  keyAt: () => SourceLocation;
+  refusedBy?: { versions: KafkaVersion[]; message: string };
 }
 
 /** Topic fields one layer sets. */
@@ -40,19 +48,51 @@ export interface ConfigContext {
 }
 
 /**
- * Reads one config entry: key check, then normalisation. `keyAt`/`valueAt` place the findings.
+ * Reads one config entry: key check, then normalisation against every supported Kafka version
+ * (a value none accepts is an error here; one only some refuse is judged per cluster).
+ * `keyAt`/`valueAt` place the findings; `keyAt` is only asked for when the key has one.
  */
 export function configEntry(
   key: string,
   raw: WrittenConfigValue,
-  keyAt: SourceLocation,
+  keyAt: () => SourceLocation,
   valueAt: SourceLocation,
   ctx: ConfigContext,
 ): ConfigEntry {
-  for (const f of configKeyFindings(key, ctx.vendorPrefixes)) ctx.problems.add(f, keyAt);
-  const r = normalizeConfigValue(key, raw);
+  const { findings, result: r } = checkConfig(key, raw, ctx);
+  for (const f of findings) ctx.problems.add(f, keyAt());
   if (!r.ok) ctx.problems.error(r.message, valueAt);
-  return { raw, canonical: r.ok ? r.value : undefined, at: valueAt };
+  return {
+    raw,
+    canonical: r.ok ? r.value : undefined,
+    at: valueAt,
+    keyAt,
+    ...(r.ok && r.refusedBy ? { refusedBy: r.refusedBy } : {}),
+  };
+}
+
+interface ConfigCheck {
+  findings: Finding[];
+  result: NormalizeResult;
+}
+
+const configChecks = new WeakMap<ConfigContext, Map<string, Map<string | number | boolean, ConfigCheck>>>();
+
+/**
+ * The key's findings and the value's normalisation. Generated manifests write the same key and
+ * value thousands of times, so each scalar pair is worked out once per context.
+ */
+function checkConfig(key: string, raw: WrittenConfigValue, ctx: ConfigContext): ConfigCheck {
+  const compute = (): ConfigCheck => ({ findings: configKeyFindings(key, ctx.vendorPrefixes), result: normalizeConfigValue(key, raw) });
+  if (typeof raw === 'object') return compute();
+  let byKey = configChecks.get(ctx);
+  if (!byKey) configChecks.set(ctx, (byKey = new Map()));
+  let byValue = byKey.get(key);
+  if (!byValue) byKey.set(key, (byValue = new Map()));
+  // Map keys tell 3, "3" and true from "true", as the normalisation does.
+  let check = byValue.get(raw);
+  if (!check) byValue.set(raw, (check = compute()));
+  return check;
 }
 
 /** A config value from a YAML document: decimals keep their written text (`3.0` stays `3.0`). */
@@ -85,7 +125,7 @@ export function layerFromDocument(
     const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
     layer.config.set(
       key,
-      raw === null ? { raw, canonical: undefined, at: doc.locate(p) } : configEntry(key, raw, doc.locate(p, 'key'), doc.locate(p), ctx),
+      raw === null ? { raw, canonical: undefined, at: doc.locate(p), keyAt: () => doc.locate(p, 'key') } : configEntry(key, raw, () => doc.locate(p, 'key'), doc.locate(p), ctx),
     );
   }
   return layer;

@@ -43,3 +43,11 @@ export class Problems {
     this.add({ severity: 'warning', message }, at);
   }
 }
+
+/** Orders problems by file, line, column, then message. */
+export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...problems].sort(
+    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.message, b.message) || cmp(a.path, b.path),
+  );
+}

@@ -4,7 +4,8 @@
  */
 import type { Severity } from '../errors.js';
 import type { AclBinding, AclOperation, ResourceType } from '../model.js';
-import { TOPIC_CONFIGS, isVendorConfigKey, suggestConfigName } from '../kafka/configs.js';
+import { KAFKA_VERSIONS, describeVersions, removal, versionsDefining, type KafkaVersion } from '../kafka/catalog.js';
+import { TOPIC_CONFIGS, brokerNameHint, isVendorConfigKey, suggestConfigName } from '../kafka/configs.js';
 
 /** A rule's finding, before it is placed in a file. */
 export interface Finding {
@@ -18,8 +19,13 @@ const warning = (message: string): Finding => ({ severity: 'warning', message })
 /** Kafka's limit on topic name length. */
 export const MAX_TOPIC_NAME_LENGTH = 249;
 
+/** A name none of the checks below objects to. */
+const PLAIN_TOPIC_NAME = /^[a-zA-Z0-9.-][a-zA-Z0-9._-]*$/;
+
 /** Names Kafka rejects (characters, length, `.`/`..`), and names kafkaform treats as internal. */
 export function topicNameFindings(name: string): Finding[] {
+  // The common case first: generated manifests name thousands of topics.
+  if (name.length <= MAX_TOPIC_NAME_LENGTH && PLAIN_TOPIC_NAME.test(name) && name !== '.' && name !== '..') return [];
   if (name === '') return [error('topic name must not be empty')];
   if (name === '.' || name === '..') return [error(`topic name "${name}" is not allowed by Kafka`)];
   const found: Finding[] = [];
@@ -139,11 +145,15 @@ export function roleFindings(role: string, topics: number, groups: number): Find
   return [];
 }
 
-/** Unknown config names (with a suggestion) and names recent Kafka removed or ignores. */
+/**
+ * Names no supported Kafka version defines: an error with the topic key a broker-level name
+ * stands for, or a close name. Vendor keys pass. Which versions define a known key is
+ * `configVersionFindings`' business.
+ */
 export function configKeyFindings(key: string, vendorPrefixes: readonly string[]): Finding[] {
-  const spec = TOPIC_CONFIGS.get(key);
-  if (spec?.deprecated) return [warning(`topic config "${key}" ${spec.deprecated}`)];
-  if (spec || isVendorConfigKey(key, vendorPrefixes)) return [];
+  if (TOPIC_CONFIGS.has(key) || isVendorConfigKey(key, vendorPrefixes)) return [];
+  const broker = brokerNameHint(key);
+  if (broker) return [error(`unknown topic config "${key}": ${broker}`)];
   const guess = suggestConfigName(key);
   return [
     error(
@@ -151,6 +161,185 @@ export function configKeyFindings(key: string, vendorPrefixes: readonly string[]
         (guess ? ` (did you mean "${guess}"?)` : '; a vendor key needs its prefix in configKeys.vendorPrefixes'),
     ),
   ];
+}
+
+function removalText(key: string, version: KafkaVersion): string | undefined {
+  const r = removal(key, version);
+  return r ? `was removed in Kafka ${r.removedIn}${r.replacement ? `; ${r.replacement}` : ''}` : undefined;
+}
+
+/**
+ * A known key against one Kafka version (a cluster's `kafkaVersion`): errors when that version
+ * does not define it, saying which version removed it or which versions need it. Without a
+ * version, a warning for keys only some supported versions define. Internal keys (defined for
+ * Kafka's own tests) get a warning either way.
+ */
+export function configVersionFindings(key: string, version: KafkaVersion | undefined): Finding[] {
+  const spec = TOPIC_CONFIGS.get(key);
+  if (!spec) return [];
+  const found: Finding[] = [];
+  if (spec.internal) found.push(warning(`topic config "${key}" is internal to Kafka (defined for its own tests)`));
+  const defining = versionsDefining(key);
+  if (version !== undefined) {
+    if (defining.includes(version)) return found;
+    const removed = removalText(key, version);
+    found.push(
+      error(
+        removed
+          ? `topic config "${key}" ${removed} (the cluster's kafkaVersion is ${version})`
+          : `topic config "${key}" needs ${describeVersions(defining)}; the cluster's kafkaVersion is ${version}`,
+      ),
+    );
+    return found;
+  }
+  if (defining.length === KAFKA_VERSIONS.length) return found;
+  const newest = KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1];
+  const removed = newest === undefined ? undefined : removalText(key, newest);
+  found.push(
+    warning(
+      `topic config "${key}" is known to ${describeVersions(defining)} only` +
+        (removed ? ` (it ${removed})` : '') +
+        '; set kafkaVersion on the cluster to check it against the version it runs',
+    ),
+  );
+  return found;
+}
+
+/** A value some supported versions refuse: an error for the cluster's version, else a warning naming them. */
+export function configValueVersionFindings(
+  refusedBy: { versions: readonly KafkaVersion[]; message: string },
+  key: string,
+  version: KafkaVersion | undefined,
+  messageFor: (version: KafkaVersion) => string | undefined,
+): Finding[] {
+  if (version !== undefined) {
+    const message = refusedBy.versions.includes(version) ? messageFor(version) : undefined;
+    return message ? [error(`${message} (Kafka ${version}, the cluster's kafkaVersion)`)] : [];
+  }
+  const accepting = versionsDefining(key).filter((v) => !refusedBy.versions.includes(v));
+  return [
+    warning(
+      `${refusedBy.message} on ${describeVersions([...refusedBy.versions])}; only ${describeVersions(accepting)} accept it` +
+        ' (set kafkaVersion on the cluster to check it against the version it runs)',
+    ),
+  ];
+}
+
+/** A config value a cross-key rule reads: the canonical value, and whether the manifest wrote it. */
+interface RuleInput {
+  value: string;
+  written: boolean;
+}
+
+/** A cross-key finding and the key whose line it belongs to. */
+export interface KeyFinding {
+  key: string;
+  finding: Finding;
+}
+
+/**
+ * The checks Kafka's LogConfig.validate makes across keys of one topic's config, for `version`
+ * (the newest when undefined). A key the manifest does not write counts with Kafka's default; a
+ * rule that then breaks only because of a default is a warning, since the cluster's own broker
+ * defaults may differ. Each finding names both keys and both values and belongs to the line of
+ * the key that breaks the rule.
+ */
+export function crossKeyFindings(config: ReadonlyMap<string, string>, version: KafkaVersion | undefined): KeyFinding[] {
+  const v = version ?? KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1] ?? '4.4';
+  const at = (since: KafkaVersion): boolean => KAFKA_VERSIONS.indexOf(v) >= KAFKA_VERSIONS.indexOf(since);
+  const get = (key: string): RuleInput | undefined => {
+    const written = config.get(key);
+    if (written !== undefined) return { value: written, written: true };
+    const def = TOPIC_CONFIGS.get(key)?.default;
+    return def === undefined ? undefined : { value: def, written: false };
+  };
+  const out: KeyFinding[] = [];
+  const show = (key: string, r: RuleInput): string => `${key} ${r.value}${r.written ? '' : " (Kafka's default)"}`;
+  const push = (key: string, other: string, a: RuleInput, b: RuleInput, why: string): void => {
+    if (!a.written && !b.written) return;
+    const text = `${show(key, a)} ${why} ${show(other, b)}`;
+    const severity = a.written && b.written ? 'error' : 'warning';
+    const blame = a.written ? key : other;
+    out.push({
+      key: blame,
+      finding: {
+        severity,
+        message: severity === 'error' ? `${text}; Kafka refuses this` : `${text}; Kafka refuses this unless the cluster's broker defaults differ`,
+      },
+    });
+  };
+
+  const minLag = get('min.compaction.lag.ms');
+  const maxLag = get('max.compaction.lag.ms');
+  if (minLag && maxLag && BigInt(minLag.value) > BigInt(maxLag.value)) {
+    push('min.compaction.lag.ms', 'max.compaction.lag.ms', minLag, maxLag, 'is above');
+  }
+
+  const remote = config.get('remote.storage.enable');
+  if (remote !== 'true') return out;
+  const policy = get('cleanup.policy');
+  if (policy) {
+    const items = policy.value === '' ? [] : policy.value.split(',');
+    // Kafka 4.1 narrowed the rule from "no compact" to "delete only, or an empty list".
+    const bad = at('4.1') ? !(items.length === 0 || (items.length === 1 && items[0] === 'delete')) : items.includes('compact');
+    if (bad && policy.written) {
+      out.push({
+        key: 'cleanup.policy',
+        finding: error(
+          `cleanup.policy ${policy.value} cannot be used with remote.storage.enable true: Kafka ${v} keeps remote (tiered) storage for ` +
+            (at('4.1') ? 'topics whose cleanup.policy is delete or empty' : 'topics that are not compacted'),
+        ),
+      });
+    }
+  }
+  for (const [local, total] of [
+    ['local.retention.bytes', 'retention.bytes'],
+    ['local.retention.ms', 'retention.ms'],
+  ] as const) {
+    const l = get(local);
+    const t = get(total);
+    if (!l || !t) continue;
+    const lv = BigInt(l.value);
+    const tv = BigInt(t.value);
+    // retention.bytes counts from -1 up ("> -1"); retention.ms only excludes -1 ("!= -1").
+    const limited = total === 'retention.bytes' ? tv > -1n : tv !== -1n;
+    if (limited && lv !== -2n) {
+      if (lv === -1n) push(local, total, l, t, 'keeps local data without limit, which Kafka forbids while the topic has');
+      else if (lv > tv) push(local, total, l, t, 'is above');
+    }
+  }
+  if (at('4.4')) {
+    for (const [lag, local, total] of [
+      ['remote.copy.lag.bytes', 'local.retention.bytes', 'retention.bytes'],
+      ['remote.copy.lag.ms', 'local.retention.ms', 'retention.ms'],
+    ] as const) {
+      const g = get(lag);
+      const l = get(local);
+      const t = get(total);
+      if (!g || !l || !t) continue;
+      const effective = BigInt(l.value) === -2n ? t : l;
+      const e = BigInt(effective.value);
+      if (BigInt(g.value) > 0n && e >= 0n && BigInt(g.value) > e) {
+        push(lag, BigInt(l.value) === -2n ? total : local, g, effective, 'is above the effective local retention');
+      }
+    }
+  }
+  if (at('3.9') && config.get('remote.log.copy.disable') === 'true') {
+    for (const [local, total] of [
+      ['local.retention.bytes', 'retention.bytes'],
+      ['local.retention.ms', 'retention.ms'],
+    ] as const) {
+      const l = get(local);
+      const t = get(total);
+      if (!l || !t || !l.written || BigInt(l.value) === -2n || l.value === t.value) continue;
+      const text = `remote.log.copy.disable true needs ${local} equal to ${total} (or -2), but ${show(local, l)} differs from ${show(total, t)}`;
+      out.push({
+        key: 'remote.log.copy.disable',
+        finding: t.written ? error(`${text}; Kafka refuses this`) : warning(`${text}; Kafka refuses this unless the cluster's broker defaults differ`),
+      });
+    }
+  }
+  return out;
 }
 
 /** `min.insync.replicas` above the replication factor makes every acks=all write fail. */

@@ -58,6 +58,9 @@ function setAt(root: JsonValue, path: string, v: JsonValue): void {
   if (last !== undefined && node !== null && typeof node === 'object') (node as Record<string, JsonValue>)[last] = v;
 }
 
+/** The one manifest format version this kafkaform reads. */
+const API_VERSION = 'kafkaform/v1';
+
 /** Locates nodes of the value being validated. */
 export type Locate = (path: string, part?: 'key' | 'value') => SourceLocation;
 
@@ -125,6 +128,25 @@ function subject(path: string): string {
   return path === '' ? 'the document' : `"${lastSegment(path)}"`;
 }
 
+/**
+ * The known key an unknown one was probably meant to be: the closest by edit distance, else the
+ * one sharing a stem of at least four letters with it (`retries` → `retry`).
+ */
+function suggestKey(name: string, known: readonly string[]): string | undefined {
+  const near = closest(name, known);
+  if (near) return near;
+  const stem = (k: string): number => {
+    const a = k.toLowerCase();
+    const b = name.toLowerCase();
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const best = Math.max(0, ...known.map(stem));
+  const matches = known.filter((k) => stem(k) === best);
+  return best >= 4 && matches.length === 1 ? matches[0] : undefined;
+}
+
 /** One sentence for an ajv error, or undefined for errors that only echo a nested one. */
 function describe(e: ErrorObject): { message: string; path: string; part?: 'key' | 'value' } | undefined {
   const path = e.instancePath;
@@ -135,11 +157,14 @@ function describe(e: ErrorObject): { message: string; path: string; part?: 'key'
       // Their branches' errors say what is wrong; these only say a branch failed.
       return undefined;
     case 'required':
+      if (path === '' && p['missingProperty'] === 'apiVersion') {
+        return { message: `missing required property "apiVersion" (every document starts with "apiVersion: ${API_VERSION}")`, path };
+      }
       return { message: `missing required property "${String(p['missingProperty'])}"`, path };
     case 'additionalProperties': {
       const name = String(p['additionalProperty']);
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const guess = closest(name, known);
+      const guess = suggestKey(name, known);
       const child = `${path}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       return {
         message: `unknown property "${name}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of ${known.join(', ')}` : ''}`,
@@ -153,11 +178,16 @@ function describe(e: ErrorObject): { message: string; path: string; part?: 'key'
       const allowed = (p['allowedValues'] as unknown[]).map(String);
       const guess = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
       return {
-        message: `${subject(path)} must be one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        message:
+          `${subject(path)} must be one of ${allowed.join(', ')}, not ${JSON.stringify(e.data)}` +
+          (guess ? ` (did you mean "${guess}"?)` : typeof e.data === 'number' && allowed.includes(String(e.data)) ? ` (quote it: "${e.data}")` : ''),
         path,
       };
     }
     case 'const':
+      if (path === '/apiVersion') {
+        return { message: `unknown apiVersion ${JSON.stringify(e.data)} (did you mean "${API_VERSION}"?)`, path };
+      }
       return { message: `${subject(path)} must be ${JSON.stringify(p['allowedValue'])}`, path };
     case 'minimum':
       return { message: `${subject(path)} must be at least ${String(p['limit'])}`, path };

@@ -8,6 +8,7 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { ManifestProblem } from '../errors.js';
 import type { JsonValue, SourceLocation } from '../model.js';
+import { parseSimpleYaml } from './yaml-fast.js';
 
 /** Nesting deeper than this is not a manifest; stop before it costs anything. */
 export const MAX_DEPTH = 64;
@@ -93,8 +94,75 @@ function flowDepthExceeded(text: string): number {
   return -1;
 }
 
-/** Parses every document of `text`; YAML syntax errors come back as problems, never thrown. */
+/** Finds where a path was written, for locations resolved late. */
+interface Locator {
+  locate(path: string, part?: 'key' | 'value'): SourceLocation;
+}
+
+/**
+ * A place found only when something reads its line or column: a message about it. Until then it
+ * holds the path and what can find it.
+ */
+class LazyLocation implements SourceLocation {
+  #found: SourceLocation | undefined;
+  readonly #locator: Locator;
+  readonly #part: 'key' | 'value' | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly path: string,
+    part: 'key' | 'value' | undefined,
+    locator: Locator,
+  ) {
+    this.#part = part;
+    this.#locator = locator;
+  }
+
+  get line(): number {
+    return (this.#found ??= this.#locator.locate(this.path, this.#part)).line;
+  }
+
+  get column(): number {
+    return (this.#found ??= this.#locator.locate(this.path, this.#part)).column;
+  }
+}
+
+/**
+ * Parses every document of `text`; YAML syntax errors come back as problems, never thrown.
+ * Text in the fast path's subset (`yaml-fast.ts`) is read without the library; its positions come
+ * from the library, on the first message that needs one in the file.
+ */
 export function parseYaml(file: string, text: string): ParseResult {
+  const simple = parseSimpleYaml(text);
+  if (simple === undefined) return parseYamlFully(file, text);
+  let full: ParsedDocument[] | undefined;
+  const fullDocument = (k: number): ParsedDocument => {
+    full ??= parseYamlFully(file, text).documents;
+    const doc = full[k];
+    // Both parsers see the same documents; a mismatch is a bug in the fast path.
+    if (doc === undefined || full.length !== simple.length) throw new Error(`${file}: the YAML fast path and the library disagree`);
+    return doc;
+  };
+  return {
+    documents: simple.map((d, k) => {
+      const locator: Locator = { locate: (path, part) => fullDocument(k).locate(path, part) };
+      return {
+        file,
+        index: d.index,
+        value: d.value,
+        locate: (path, part) => new LazyLocation(file, path, part, locator),
+        decimalSource: d.oddDecimals ? (path) => fullDocument(k).decimalSource(path) : () => undefined,
+      };
+    }),
+    problems: [],
+  };
+}
+
+/**
+ * Parses with the `yaml` library alone: any YAML, every syntax error, positions at hand. The fast
+ * path's reference (its tests compare the two).
+ */
+export function parseYamlFully(file: string, text: string): ParseResult {
   const lines = new LineCounter();
   const tooDeep = flowDepthExceeded(text);
   if (tooDeep !== -1) {

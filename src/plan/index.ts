@@ -78,6 +78,7 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     allowDelete: options.allowDelete === true,
     ignoredConfigPrefixes: [...(options.ignoreConfigPrefixes ?? []), ...capabilities.managedConfigPrefixes],
     capabilities,
+    clusterName: options.cluster.name,
   });
   // A cluster that cannot have ACLs has none to delete, and none can be created on it.
   const noAcls: AclPlan = { creates: [], deletes: [], errors: [], unmanaged: [] };

@@ -29,6 +29,8 @@ export interface TopicPlanInput {
   /** Config key prefixes ignored unless the manifest names the key. */
   ignoredConfigPrefixes: readonly string[];
   capabilities: TargetCapabilities;
+  /** The cluster's name, for errors about what it does not know. */
+  clusterName: string;
   /** `live` already sorted by name, when the caller has it (saves a check or a sort). */
   liveSorted?: readonly LiveTopic[];
 }
@@ -134,11 +136,37 @@ interface KeyedChange {
   op: PatchOperation;
 }
 
-function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: readonly string[], out: TopicPlan): void {
+/**
+ * The desired config keys a cluster that reports every topic config does not know: an error each,
+ * instead of a change that would be proposed (and refused) on every run. `known` is the topic's
+ * own live configs, or for a new topic every key any live topic reports (nothing when there is
+ * no live topic to learn from).
+ */
+function unknownKeyErrors(want: DesiredTopic, known: (key: string) => boolean | undefined, cluster: string, out: TopicPlan): Set<string> | undefined {
+  let unknown: Set<string> | undefined;
+  for (const key of Object.keys(want.config).sort(compareStrings)) {
+    if (known(key) !== false) continue;
+    (unknown ??= new Set()).add(key);
+    out.errors.push({
+      resource: topicResource(want.name),
+      reason: `config.${key} is not a topic config of cluster ${cluster}: its Kafka does not report it for topics, so it cannot be set there`,
+    });
+  }
+  return unknown;
+}
+
+function planConfigs(
+  want: DesiredTopic,
+  have: LiveTopic,
+  ignoredPrefixes: readonly string[],
+  unknown: ReadonlySet<string> | undefined,
+  out: TopicPlan,
+): void {
   // Collected lazily: most topics of a big cluster have no change, and allocate nothing here.
   let keyed: KeyedChange[] | undefined;
   let problems: { key: string; error?: PlanError; warning?: string }[] | undefined;
   for (const key in want.config) {
+    if (unknown?.has(key)) continue;
     const desired = want.config[key] as string;
     const live: LiveConfig | undefined = own(have.configs, key);
     if (live !== undefined && live.value !== null && sameConfigValue(key, desired, live.value)) continue;
@@ -207,10 +235,19 @@ function planConfigs(want: DesiredTopic, have: LiveTopic, ignoredPrefixes: reado
   });
 }
 
+/** Every config key any live topic reports. */
+function reportedKeys(live: readonly LiveTopic[]): Set<string> {
+  const keys = new Set<string>();
+  for (const t of live) for (const key in t.configs) keys.add(key);
+  return keys;
+}
+
 /**
  * Diffs desired topics against live ones: creates (phase 1), partition and replication-factor
  * changes (phase 2), config changes (phase 3) and deletions (phase 6, only in scope and only with
- * `allowDelete`). Impossible changes become errors, never actions.
+ * `allowDelete`). Impossible changes become errors, never actions; so do desired config keys a
+ * cluster that reports every topic config does not know (its describe output is the catalog of
+ * record), and a topic with such a key is not created.
  */
 export function planTopics(input: TopicPlanInput): TopicPlan {
   const out: TopicPlan = { actions: [], errors: [], heldBack: [], unmanaged: [], warnings: [] };
@@ -219,6 +256,8 @@ export function planTopics(input: TopicPlanInput): TopicPlan {
   const desired = byName(input.desired);
   const live = input.liveSorted ?? byName(input.live);
 
+  // Every key some live topic reports, built only when a new topic needs checking.
+  let clusterKeys: Set<string> | undefined;
   let l = 0;
   for (const want of desired) {
     while (l < live.length && (live[l] as LiveTopic).name < want.name) l++;
@@ -238,11 +277,18 @@ export function planTopics(input: TopicPlanInput): TopicPlan {
       continue;
     }
     if (have === undefined) {
-      out.actions.push(createAction(want));
+      const unknown = input.capabilities.reportsAllTopicConfigs
+        ? unknownKeyErrors(want, (key) => (clusterKeys ??= reportedKeys(live)).size === 0 ? undefined : clusterKeys.has(key), input.clusterName, out)
+        : undefined;
+      if (unknown === undefined) out.actions.push(createAction(want));
       continue;
     }
+    const found = have;
+    const unknown = input.capabilities.reportsAllTopicConfigs
+      ? unknownKeyErrors(want, (key) => Object.hasOwn(found.configs, key), input.clusterName, out)
+      : undefined;
     planSize(want, have, input.capabilities, out);
-    planConfigs(want, have, input.ignoredConfigPrefixes, out);
+    planConfigs(want, have, input.ignoredConfigPrefixes, unknown, out);
   }
 
   let d = 0;

@@ -1,9 +1,11 @@
 /**
  * The registry of cluster kinds: what each can do (offline), and how to open one.
  */
+import type { ManifestProblem } from '../errors.js';
 import type { ClusterSpec, ClusterType } from '../model.js';
+import { writtenSettingProblems } from './settings.js';
 import type { Target, TargetContext, TargetKind } from './target.js';
-import { confluentKind } from './confluent/index.js';
+import { confluentKind } from './confluent/kind.js';
 import { digitaloceanKind } from './digitalocean/index.js';
 import { kafkaKind } from './kafka/kind.js';
 import { SnapshotTarget, snapshotKind } from './snapshot/index.js';
@@ -15,6 +17,14 @@ export const TARGET_KINDS: Record<ClusterType, TargetKind> = {
   kafka: kafkaKind,
   snapshot: snapshotKind,
 };
+
+/**
+ * Offline checks of a declared cluster's settings as written (their `${VAR}` references
+ * unresolved), each problem placed where the setting is written. For `loadManifests`.
+ */
+export function clusterSettingProblems(spec: ClusterSpec): ManifestProblem[] {
+  return writtenSettingProblems(spec, TARGET_KINDS[spec.type].checkSettings);
+}
 
 /** Opens the cluster a manifest declares, resolving its `${VAR}` settings now. */
 export async function openTarget(

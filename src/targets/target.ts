@@ -1,5 +1,6 @@
 import type { ClusterSpec, ClusterType, DesiredState, LiveState, PlanAction, Phase, TargetCapabilities } from '../model.js';
 import type { ManifestProblem } from '../errors.js';
+import type { SettingsCheck } from './settings.js';
 
 /** A problem found before the first mutation; any finding stops apply with nothing changed. */
 export interface PreflightFinding {
@@ -79,6 +80,11 @@ export interface Target {
 export interface TargetKind {
   readonly type: ClusterType;
   readonly capabilities: TargetCapabilities;
+  /**
+   * Checks this kind's connection settings beyond their schema (`<kind>Cluster` in the manifest
+   * schema), offline on the settings as written and again on the resolved values when opened.
+   */
+  readonly checkSettings: SettingsCheck;
   /**
    * Pure. Rewrites the desired state into what this kind of cluster expresses (e.g. DigitalOcean's
    * per-user topic permissions) and reports what it cannot express, each problem pointing at the

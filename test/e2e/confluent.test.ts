@@ -146,6 +146,33 @@ test('reads cost a constant number of requests whatever the number of topics', a
   assert.deepEqual(counts, [4, 4]);
 });
 
+test('a manifest error stops apply first, even when the cluster read started meanwhile fails', async (t) => {
+  // The clusters are known before the topics are checked, so reading may have started when the
+  // topic error is found: the error is reported, the read's own failure is not, nothing is written.
+  const body = `topics:
+  - name: orders.created.v1
+    partitions: 3
+    replicationFactor: 3
+    config: { retention.mss: 7d }
+`;
+  const { sim, run, dir } = await setup(t, {}, body);
+  const wrongKey = await kafkaformAsync(['apply', '--auto-approve'], {
+    cwd: dir,
+    env: { SIM_URL: sim.cloudUrl, KAFKA_API_KEY: KEY, KAFKA_API_SECRET: 'not-the-secret' },
+  });
+  assert.equal(wrongKey.code, 1, wrongKey.stderr);
+  assert.match(wrongKey.stderr, /unknown topic config "retention\.mss" \(did you mean "retention\.ms"\?\)/);
+  assert.doesNotMatch(wrongKey.stderr, /401|credentials|authenticat/i);
+  assert.deepEqual(sim.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`), []);
+
+  sim.resetRequests();
+  const r = await run('apply', '--auto-approve');
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /retention\.mss/);
+  assert.deepEqual(sim.requests.filter((x) => x.method !== 'GET').map((x) => `${x.method} ${x.path}`), []);
+  assert.equal(sim.topics.size, 0);
+});
+
 test('apply stops at preflight when the server rejects a dry run; nothing is written', async (t) => {
   const body = `topics:
   - name: orders.big.v1

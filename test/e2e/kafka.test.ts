@@ -155,21 +155,54 @@ topics:
   - name: ${p}fine
     partitions: 1
     replicationFactor: 1
-  - name: ${p}too-many-replicas
+  - name: ${p}three-replicas
     partitions: 1
     replicationFactor: 3
-  - name: ${p}vendor-key
+  - name: ${p}two-replicas
     partitions: 1
-    replicationFactor: 1
-    config: { confluent.placement.constraints: "x" }
+    replicationFactor: 2
 `);
     const applied = await run('apply', '--auto-approve');
     assert.equal(applied.code, 1, applied.stderr);
     assert.match(applied.stderr, /preflight found 2 problem\(s\); nothing was changed/);
-    assert.match(applied.stderr, new RegExp(`create topic ${p.replace('.', '\\.')}too-many-replicas: Unable to replicate the partition 3 time\\(s\\): The target replication factor of 3 cannot be reached because only 1 broker\\(s\\) are registered.* \\(INVALID_REPLICATION_FACTOR, error_code 38\\)\n`));
-    assert.match(applied.stderr, new RegExp(`create topic ${p.replace('.', '\\.')}vendor-key: Unknown topic config name: confluent\\.placement\\.constraints \\(INVALID_CONFIG, error_code 40\\)\n`));
+    for (const [name, rf] of [['three-replicas', 3], ['two-replicas', 2]] as const) {
+      assert.match(applied.stderr, new RegExp(`create topic ${p.replace('.', '\\.')}${name}: Unable to replicate the partition ${rf} time\\(s\\): The target replication factor of ${rf} cannot be reached because only 1 broker\\(s\\) are registered.* \\(INVALID_REPLICATION_FACTOR, error_code 38\\)\n`));
+    }
     const planned = await run('plan');
     assert.match(planned.stdout, /Plan: 3 to create/, 'nothing was created');
+  });
+
+  test('the broker\'s config listing is the catalog of record: a key it does not report is a plan error', async () => {
+    const p = uniquePrefix();
+    const { run } = asAdmin(`scope:
+  topics: ["${p}"]
+topics:
+  - name: ${p}existing
+    partitions: 1
+    replicationFactor: 1
+`);
+    ok(await run('apply', '--auto-approve'), 'apply');
+    // Offline, confluent.* keys pass (they belong to Confluent's platform); Apache Kafka knows none.
+    const { run: replan } = asAdmin(`scope:
+  topics: ["${p}"]
+topics:
+  - name: ${p}existing
+    partitions: 1
+    replicationFactor: 1
+    config: { confluent.placement.constraints: "x" }
+  - name: ${p}new
+    partitions: 1
+    replicationFactor: 1
+    config: { confluent.placement.constraints: "x" }
+`);
+    const planned = await replan('plan');
+    assert.equal(planned.code, 1, planned.stderr);
+    for (const name of ['existing', 'new']) {
+      assert.match(planned.stdout + planned.stderr, new RegExp(`${p.replace('.', '\\.')}${name}[^\n]*config\\.confluent\\.placement\\.constraints is not a topic config of cluster \\S+: its Kafka does not report it for topics`));
+    }
+    const applied = await replan('apply', '--auto-approve');
+    assert.equal(applied.code, 1, applied.stderr);
+    assert.match(applied.stderr, /the plan has 2 errors; fix the manifests before applying/);
   });
 
   test('a user without rights gets one sentence naming the operation', async (t) => {

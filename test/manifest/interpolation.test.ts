@@ -6,12 +6,13 @@ import { HEAD, load, problems, tree } from './helpers.js';
 describe('interpolateString', () => {
   it('substitutes set variables, defaults, and escapes', () => {
     const env = { A: 'x', EMPTY: '' };
-    assert.deepEqual(interpolateString('${A}-${B:-dflt}-$${A}', env), { value: 'x-dflt-${A}', missing: [], bad: [], changed: true });
+    assert.deepEqual(interpolateString('${A}-${B:-dflt}-$${A}', env), { value: 'x-dflt-${A}', missing: [], bad: [], empty: [], changed: true });
     assert.equal(interpolateString('${EMPTY:-fallback}', env).value, 'fallback');
-    assert.equal(interpolateString('${EMPTY}', env).value, '');
+    assert.deepEqual(interpolateString('${EMPTY}', env), { value: '', missing: [], bad: [], empty: ['EMPTY'], changed: true });
+    assert.deepEqual(interpolateString('${EMPTY:-}', env).empty, []);
     assert.equal(interpolateString('${B:-}', env).value, '');
     assert.equal(interpolateString('${B:-a:-b}', env).value, 'a:-b');
-    assert.deepEqual(interpolateString('no refs $A', env), { value: 'no refs $A', missing: [], bad: [], changed: false });
+    assert.deepEqual(interpolateString('no refs $A', env), { value: 'no refs $A', missing: [], bad: [], empty: [], changed: false });
   });
   it('reports unset variables and malformed references', () => {
     assert.deepEqual(interpolateString('${X}${Y}', {}).missing, ['X', 'Y']);

@@ -2,8 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { symlinkSync } from 'node:fs';
-import { ConfigError } from '../../src/errors.js';
-import { resolveClusterSettings } from '../../src/manifest/index.js';
+import { execFileSync } from 'node:child_process';
+import { ConfigError, ManifestError } from '../../src/errors.js';
+import { loadManifests, resolveClusterSettings } from '../../src/manifest/index.js';
 import { HEAD, load, problems, show, tree } from './helpers.js';
 
 const CLUSTERS = `${HEAD}clusters:
@@ -45,24 +46,73 @@ describe('file discovery', () => {
     assert.deepEqual(m.desiredFor('x').topics.map((t) => t.name), ['t']);
   });
 
-  it('skips non-kafkaform YAML found in a directory with a warning, but rejects it when named', async () => {
+  it('skips non-kafkaform YAML found in a directory without a word (listed for --debug), but rejects it when named', async () => {
     const root = tree({
       'docker-compose.yml': 'services: {}\n',
       'chart/templates/deployment.yaml': 'metadata:\n  name: {{ .Release.Name }\n  - broken\n',
+      'chart/values.yaml': 'replicaCount: 3\nkafka:\n  topics: [orders]\n',
+      'empty.yaml': '# nothing yet\n',
       't.yaml': `${HEAD}topics: [{ name: t, partitions: 1, replicationFactor: 1 }]\n`,
     });
     const m = await load([root]);
+    assert.deepEqual(m.warnings, []);
     assert.deepEqual(
-      m.warnings.map((p) => show(p, root)),
-      [
-        'chart/templates/deployment.yaml:0:0 warning skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")',
-        'docker-compose.yml:0:0 warning skipped: not a kafkaform manifest (no "apiVersion: kafkaform/v1")',
-      ],
+      m.skipped.map((f) => f.slice(root.length + 1)),
+      ['chart/templates/deployment.yaml', 'chart/values.yaml', 'docker-compose.yml', 'empty.yaml'],
     );
     assert.deepEqual(m.files.map((f) => f.slice(root.length + 1)), ['t.yaml']);
     assert.deepEqual(await problems([join(root, 'docker-compose.yml')], root), [
-      'docker-compose.yml:1:1 error missing required property "apiVersion"',
+      'docker-compose.yml:1:1 error missing required property "apiVersion" (every document starts with "apiVersion: kafkaform/v1")',
       'docker-compose.yml:1:1 error unknown property "services"; expected one of apiVersion, clusters, scope, topicDefaults, topics, acls, overlays, configKeys (/services)',
+    ]);
+  });
+
+  it('checks in full every file that looks like a manifest, whatever its apiVersion says', async () => {
+    const topic = 'topics: [{ name: t, partitions: 1, replicationFactor: 1 }]\n';
+    const variants: Record<string, string> = {
+      'lower.yaml': `apiversion: kafkaform/v1\n${topic}`,
+      'snake.yaml': `api_version: kafkaform/v1\n${topic}`,
+      'v1.yaml': `apiVersion: v1\n${topic}`,
+      'io.yaml': `apiVersion: kafkaform.io/v1\n${topic}`,
+      'missing.yaml': topic,
+      'typo-only.yaml': 'apiVersion: kafkafrom/v1\n',
+      'section-only.yaml': 'configKeys: { vendorPrefixes: [acme.] }\n',
+      'crlf.yaml': 'ApiVersion: kafkaform/v1\r\nscope: { topics: [t] }\r\n',
+      'broken.yaml': 'apiVersion: kafkaform/v2\nacls: [\n',
+    };
+    for (const [name, text] of Object.entries(variants)) {
+      const root = tree({ [name]: text, 'ok.yaml': `${HEAD}clusters: { c: { type: snapshot, path: x.json } }\n` });
+      const found = await problems([root], root);
+      assert.ok(found.length > 0 && found.every((p) => p.startsWith(`${name}:`) && / error /.test(p)), `${name}: ${found.join('; ')}`);
+    }
+  });
+
+  it('refuses broken and looping links in a walked directory, and paths with no manifest at all', async () => {
+    const root = tree({
+      'm/t.yaml': `${HEAD}topics: [{ name: t, partitions: 1, replicationFactor: 1 }]\n`,
+      'ci/plan.yml': 'on: push\njobs: {}\n',
+    });
+    symlinkSync(join(root, 'gone.yaml'), join(root, 'm', 'link.yaml'));
+    symlinkSync(join(root, 'm', 'a.yaml'), join(root, 'm', 'b.yaml'));
+    symlinkSync(join(root, 'm', 'b.yaml'), join(root, 'm', 'a.yaml'));
+    symlinkSync(join(root, 'elsewhere'), join(root, 'm', 'team'));
+    assert.deepEqual(await problems([join(root, 'm'), join(root, 'ci')], root), [
+      'ci:0:0 error contains no kafkaform manifest: its one YAML file has neither "apiVersion: kafkaform/v1" nor a kafkaform section (run with --debug to list them)',
+      'm/a.yaml:0:0 error is a symbolic link that loops back on itself',
+      'm/b.yaml:0:0 error is a symbolic link that loops back on itself',
+      `m/link.yaml:0:0 error is a broken symbolic link (its target ${join(root, 'gone.yaml')} does not exist)`,
+      `m/team:0:0 error is a broken symbolic link (its target ${join(root, 'elsewhere')} does not exist)`,
+    ]);
+    execFileSync('mkfifo', [join(root, 'm', 'pipe.yaml')]);
+    assert.deepEqual(await problems([join(root, 'm')], root), [
+      'm/a.yaml:0:0 error is a symbolic link that loops back on itself',
+      'm/b.yaml:0:0 error is a symbolic link that loops back on itself',
+      `m/link.yaml:0:0 error is a broken symbolic link (its target ${join(root, 'gone.yaml')} does not exist)`,
+      'm/pipe.yaml:0:0 error is not a regular file',
+      `m/team:0:0 error is a broken symbolic link (its target ${join(root, 'elsewhere')} does not exist)`,
+    ]);
+    assert.deepEqual(await problems([join(root, 'm', 'link.yaml')], root), [
+      `m/link.yaml:0:0 error is a broken symbolic link (its target ${join(root, 'gone.yaml')} does not exist)`,
     ]);
   });
 
@@ -227,9 +277,26 @@ describe('clusters', () => {
     assert.deepEqual(await problems([root], root), [
       'c.yaml:3:6 error missing required property "restUrl" (/clusters/a)',
       'c.yaml:4:6 error missing required property "token" (/clusters/b)',
-      'c.yaml:5:14 error "type" must be one of confluent, digitalocean, kafka, snapshot (did you mean "snapshot"?) (/clusters/c/type)',
+      'c.yaml:5:14 error "type" must be one of confluent, digitalocean, kafka, snapshot, not "snapshott" (did you mean "snapshot"?) (/clusters/c/type)',
       'c.yaml:6:43 error missing required property "token" (/clusters/d/auth)',
       'c.yaml:7:3 error cluster name "bad name" may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit (/clusters/bad name)',
     ]);
+  });
+
+  it('are handed over before topics and ACLs are checked, and only while nothing is an error', async () => {
+    // What lets a command read its cluster while the rest is checked (commands/common.ts).
+    const TOPIC_ERROR = `${HEAD}topics:\n  - { name: a, partitions: 1, replicationFactor: 1, config: { retention.mss: 1d } }\n`;
+    const seen: string[][] = [];
+    const onClusters = (clusters: readonly { name: string }[]): void => {
+      seen.push(clusters.map((c) => c.name));
+    };
+    const root = tree({ 'clusters.yaml': CLUSTERS, 'topics.yaml': TOPIC_ERROR });
+    await assert.rejects(loadManifests([root], { env: {}, onClusters }), ManifestError);
+    assert.deepEqual(seen, [['offline', 'prod']]);
+
+    seen.length = 0;
+    const broken = tree({ 'clusters.yaml': `${CLUSTERS}  other: { type: confluent }\n`, 'topics.yaml': TOPIC_ERROR });
+    await assert.rejects(loadManifests([broken], { env: {}, onClusters }), ManifestError);
+    assert.deepEqual(seen, []);
   });
 });

@@ -1,8 +1,11 @@
+import type { KafkaVersion } from '../../src/kafka/catalog.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   aclBindingFindings,
   configKeyFindings,
+  configVersionFindings,
+  crossKeyFindings,
   minInsyncFindings,
   principalFindings,
   scopePrefixFindings,
@@ -90,7 +93,53 @@ describe('semantic rules', () => {
     assert.deepEqual(configKeyFindings('confluent.tier.enable', []), []);
     assert.deepEqual(configKeyFindings('acme.tier', ['acme.']), []);
     assert.equal(configKeyFindings('acme.tier', [])[0]?.severity, 'error');
-    assert.equal(configKeyFindings('message.downconversion.enable', [])[0]?.severity, 'warning');
+    assert.deepEqual(configKeyFindings('message.downconversion.enable', []), []);
+  });
+
+  it('config keys against Kafka versions: removed keys name the version and the replacement', () => {
+    assert.deepEqual(configVersionFindings('retention.ms', '4.1'), []);
+    assert.deepEqual(configVersionFindings('message.timestamp.difference.max.ms', '3.9'), []);
+    assert.deepEqual(configVersionFindings('message.timestamp.difference.max.ms', '4.0'), [
+      {
+        severity: 'error',
+        message:
+          'topic config "message.timestamp.difference.max.ms" was removed in Kafka 4.0; use message.timestamp.before.max.ms and message.timestamp.after.max.ms (the cluster\'s kafkaVersion is 4.0)',
+      },
+    ]);
+    assert.match(configVersionFindings('remote.copy.lag.ms', '4.3')[0]?.message ?? '', /needs Kafka 4\.4; the cluster's kafkaVersion is 4\.3/);
+    const open = configVersionFindings('compression.gzip.level', undefined);
+    assert.equal(open[0]?.severity, 'warning');
+    assert.match(open[0]?.message ?? '', /known to Kafka 3\.8 and later only/);
+    assert.deepEqual(configVersionFindings('retention.ms', undefined), []);
+  });
+
+  it('broker-level names point at the topic key, with the unit conversion', () => {
+    assert.match(configKeyFindings('log.roll.ms', [])[0]?.message ?? '', /a topic sets it with "segment\.ms"/);
+    assert.match(configKeyFindings('message.max.bytes', [])[0]?.message ?? '', /"max\.message\.bytes"/);
+    assert.match(configKeyFindings('log.retention.hours', [])[0]?.message ?? '', /"retention\.ms" in milliseconds \(log\.retention\.hours counts hours: 1 hour = 3600000 ms/);
+  });
+
+  it('cross-key rules as LogConfig.validate applies them, per version', () => {
+    const rules = (config: Record<string, string>, v?: KafkaVersion) =>
+      crossKeyFindings(new Map(Object.entries(config)), v).map((f) => `${f.key} ${f.finding.severity}`);
+    assert.deepEqual(rules({ 'min.compaction.lag.ms': '2', 'max.compaction.lag.ms': '1' }), ['min.compaction.lag.ms error']);
+    assert.deepEqual(rules({ 'min.compaction.lag.ms': '2', 'max.compaction.lag.ms': '2' }), []);
+    // Tiered-storage rules only apply with remote.storage.enable=true.
+    assert.deepEqual(rules({ 'cleanup.policy': 'compact' }), []);
+    assert.deepEqual(rules({ 'remote.storage.enable': 'true', 'cleanup.policy': 'compact' }), ['cleanup.policy error']);
+    // Kafka 4.1 narrowed the rule: "delete,delete" is fine before it, and "" fine from it.
+    assert.deepEqual(rules({ 'remote.storage.enable': 'true', 'cleanup.policy': '' }, '4.1'), []);
+    assert.deepEqual(rules({ 'remote.storage.enable': 'true', 'local.retention.ms': '5', 'retention.ms': '4' }), ['local.retention.ms error']);
+    assert.deepEqual(rules({ 'remote.storage.enable': 'true', 'local.retention.ms': '5', 'retention.ms': '-1' }), []);
+    assert.deepEqual(rules({ 'remote.storage.enable': 'true', 'local.retention.ms': '-1', 'retention.ms': '4' }), ['local.retention.ms error']);
+    assert.deepEqual(rules({ 'remote.storage.enable': 'true', 'local.retention.bytes': '-1' }), []);
+    assert.deepEqual(rules({ 'remote.storage.enable': 'true', 'local.retention.ms': '999999999999' }), ['local.retention.ms warning']);
+    const copyOff = { 'remote.storage.enable': 'true', 'remote.log.copy.disable': 'true', 'local.retention.ms': '1', 'retention.ms': '2' };
+    assert.deepEqual(rules(copyOff, '3.9'), ['remote.log.copy.disable error']);
+    assert.deepEqual(rules({ ...copyOff, 'local.retention.ms': '2' }, '3.9'), []);
+    const lag = { 'remote.storage.enable': 'true', 'remote.copy.lag.ms': '10', 'retention.ms': '5' };
+    assert.deepEqual(rules(lag, '4.4'), ['remote.copy.lag.ms error']);
+    assert.deepEqual(rules(lag, '4.3'), []);
   });
 
   it('min.insync.replicas may equal but not exceed the replication factor', () => {

@@ -47,6 +47,28 @@ const cases: Case[] = [
     summary: { create: 1, update: 0, delete: 0, errors: 0 },
   },
   {
+    name: 'a cluster that reports every topic config is the catalog of record: a key it does not report is an error, not a change',
+    desired: desired({
+      topics: [
+        topic('orders', { config: { 'retention.ms': '1000', 'remote.copy.lag.ms': '600000' } }),
+        topic('payments', { config: { 'message.format.version': '3.0' } }),
+      ],
+    }),
+    live: live({ topics: [liveTopic('orders', { configs: { 'retention.ms': inherited('604800000') } })] }),
+    options: { capabilities: { ...KAFKA, reportsAllTopicConfigs: true } },
+    actions: ['3 update topic orders config.retention.ms:"604800000"->"1000"'],
+    errors: [
+      ['topic orders', /^config\.remote\.copy\.lag\.ms is not a topic config of cluster test: its Kafka does not report it for topics/],
+      ['topic payments', /^config\.message\.format\.version is not a topic config of cluster test/],
+    ],
+  },
+  {
+    name: 'without that capability an unreported key is an ordinary change',
+    desired: desired({ topics: [topic('orders', { config: { 'remote.copy.lag.ms': '600000' } })] }),
+    live: live({ topics: [liveTopic('orders', { configs: { 'retention.ms': inherited('604800000') } })] }),
+    actions: ['3 update topic orders config.remote.copy.lag.ms:null->"600000"'],
+  },
+  {
     name: 'increases partitions in phase 2',
     desired: desired({ topics: [topic('orders', { partitions: 12 })] }),
     live: live({ topics: [liveTopic('orders', { partitions: 6 })] }),

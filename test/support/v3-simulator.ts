@@ -15,6 +15,10 @@
  *   `source`, `is_default`, `is_read_only`, `is_sensitive` and `synonyms` from the topic level down
  *   through dynamic broker defaults and static broker configs to Kafka's defaults, with Kafka's
  *   unit quirk (`retention.ms` inherits from `log.retention.hours` = 168);
+ * - with `kafka: { version }`, an Apache Kafka cluster instead: every topic config, default and
+ *   broker synonym of that version's generated catalog (src/kafka/catalog), checked with Kafka's
+ *   validator texts, with a real broker's quirks (4.4's dynamic cluster default
+ *   `min.insync.replicas=1`; static broker settings shown as defaults without synonyms);
  * - pagination through absolute `metadata.next` links when a test sets `pageSize`;
  * - the create response does not report the created partition count (as in the spec's example,
  *   which answers `partitions_count: 1` for a 64-partition request);
@@ -28,6 +32,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { kafkaCatalog, type KafkaConfigDefinition, type KafkaValidator, type KafkaVersion } from '../../src/kafka/catalog.js';
 
 /** An ACL binding in the API's wire form. */
 export interface SimAcl {
@@ -142,6 +147,16 @@ export interface V3SimulatorOptions {
   requiredReplicationFactor?: number;
   /** Cluster-wide dynamic broker defaults by broker config name, e.g. `log.retention.ms`. */
   brokerConfigs?: Record<string, string>;
+  /**
+   * Serve an Apache Kafka cluster of this version (Confluent Platform's REST over plain Kafka)
+   * instead of Confluent Cloud's 29 keys: every topic config, default and broker synonym of that
+   * version's generated catalog, checked with Kafka's validators.
+   */
+  kafka?: {
+    version: KafkaVersion;
+    /** server.properties entries by broker name, e.g. `log.retention.hours`. */
+    staticBrokerConfigs?: Record<string, string>;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,6 +209,8 @@ interface SimConfig {
   defaultSynonym?: { name: string; value: string };
   /** Confluent Cloud sets these in the broker's static config. */
   staticValue?: string;
+  /** The default comes from a static broker setting, which Kafka reports without synonyms. */
+  hideSynonyms?: boolean;
 }
 
 const SUBJECT_STRATEGY = 'io.confluent.kafka.serializers.subject.TopicNameStrategy';
@@ -264,6 +281,87 @@ const CONFIGS: readonly SimConfig[] = [
 ];
 const CONFIG_BY_NAME = new Map(CONFIGS.map((c) => [c.name, c]));
 
+/** Kafka's own texts for a value a ConfigDef validator refuses (ConfigDef's messages, in short). */
+function kafkaCheck(def: KafkaConfigDefinition): Check {
+  const typeName = def.type.toUpperCase();
+  const number = (v: string): bigint | number | undefined => {
+    const t = v.trim();
+    if (def.type === 'double') return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : undefined;
+    if (!/^[+-]?\d+$/.test(t)) return undefined;
+    const n = BigInt(t);
+    const limit = def.type === 'int' ? 2n ** 31n : 2n ** 63n;
+    return n < -limit || n >= limit ? undefined : n;
+  };
+  const validate = (validator: KafkaValidator | undefined, v: string): string | undefined => {
+    if (!validator) return undefined;
+    switch (validator.kind) {
+      case 'range': {
+        const n = number(v);
+        if (n === undefined) return undefined;
+        if (validator.also?.some((a) => Number(a) === Number(n))) return undefined;
+        if (validator.min !== null && Number(n) < Number(validator.min)) return `Value must be at least ${validator.min}`;
+        if (validator.max !== null && Number(n) > Number(validator.max)) return `Value must be no more than ${validator.max}`;
+        return undefined;
+      }
+      case 'enum':
+        return validator.values.includes(v.trim()) ? undefined : `String must be one of: ${validator.values.join(', ')}`;
+      case 'list': {
+        const items = v.trim() === '' ? [] : v.trim().split(/\s*,\s*/);
+        return items.every((i) => validator.values.includes(i)) ? undefined : `String must be one of: ${validator.values.join(', ')}`;
+      }
+      case 'throttledReplicas': {
+        const items = v.trim() === '' ? [] : v.trim().split(/\s*,\s*/);
+        return items.every((i) => /^(\d+:\d+)?$/.test(i)) || items.join('') === '*'
+          ? undefined
+          : "must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...";
+      }
+      case 'all':
+        for (const part of validator.of) {
+          const problem = validate(part, v);
+          if (problem) return problem;
+        }
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+  return (v) => {
+    if ((def.type === 'int' || def.type === 'long' || def.type === 'double') && number(v) === undefined) return `Not a number of type ${typeName}`;
+    if (def.type === 'boolean' && !/^(true|false)$/i.test(v.trim())) return 'Expected value to be either true or false';
+    return validate(def.validator, v);
+  };
+}
+
+/** The hours or minutes a broker synonym counts, as milliseconds. */
+function brokerValueInMs(value: string, unit: 'hours' | 'minutes' | undefined): string {
+  if (unit === 'hours') return String(BigInt(value) * 3_600_000n);
+  if (unit === 'minutes') return String(BigInt(value) * 60_000n);
+  return value;
+}
+
+/**
+ * An Apache Kafka cluster's topic configs, from the generated catalog of `version`. Quirks of a
+ * real broker: a fresh 4.4 cluster holds `min.insync.replicas=1` as a dynamic cluster default; a
+ * static broker setting shows on topics as the default (source DEFAULT_CONFIG, in the topic key's
+ * unit) with no synonym.
+ */
+function kafkaConfigs(version: KafkaVersion, staticConfigs: Record<string, string>): { configs: SimConfig[]; dynamic: Record<string, string> } {
+  const configs: SimConfig[] = [];
+  for (const def of kafkaCatalog(version).configs.values()) {
+    if (def.internal) continue;
+    const first = def.synonyms?.[0];
+    const fromStatic = def.synonyms?.find((s) => staticConfigs[s.name] !== undefined);
+    configs.push({
+      name: def.name,
+      default: fromStatic ? brokerValueInMs(staticConfigs[fromStatic.name] ?? '', fromStatic.unit) : (def.default ?? ''),
+      check: kafkaCheck(def),
+      ...(first ? { broker: first.name } : {}),
+      ...(fromStatic ? { hideSynonyms: true } : {}),
+    });
+  }
+  return { configs, dynamic: version === '4.4' ? { 'min.insync.replicas': '1' } : {} };
+}
+
 /** The topic config keys the simulator knows, sorted. */
 export const SIM_CONFIG_NAMES: readonly string[] = CONFIGS.map((c) => c.name).sort();
 
@@ -325,6 +423,9 @@ export class V3Simulator {
   readonly options: V3SimulatorOptions;
   /** Dynamic cluster-wide broker defaults (source DYNAMIC_DEFAULT_BROKER_CONFIG). */
   readonly brokerConfigs: Map<string, string>;
+  /** The topic configs this cluster knows. */
+  readonly configs: readonly SimConfig[];
+  readonly #configByName: ReadonlyMap<string, SimConfig>;
   #server: Server | undefined;
   #origin = '';
   #tokens: number | undefined;
@@ -336,7 +437,10 @@ export class V3Simulator {
   private constructor(options: V3SimulatorOptions) {
     this.options = options;
     this.clusterId = options.clusterId ?? 'lkc-sim001';
-    this.brokerConfigs = new Map(Object.entries(options.brokerConfigs ?? {}));
+    const kafka = options.kafka ? kafkaConfigs(options.kafka.version, options.kafka.staticBrokerConfigs ?? {}) : undefined;
+    this.configs = kafka?.configs ?? CONFIGS;
+    this.#configByName = kafka ? new Map(kafka.configs.map((c) => [c.name, c])) : CONFIG_BY_NAME;
+    this.brokerConfigs = new Map(Object.entries({ ...kafka?.dynamic, ...options.brokerConfigs }));
   }
 
   /** Starts a simulator on 127.0.0.1 and a random port. */
@@ -743,7 +847,7 @@ export class V3Simulator {
 
   #configData(t: SimTopic, self: (p: string) => string): unknown[] {
     const p = `/clusters/${encodeURIComponent(this.clusterId)}/topics/${encodeURIComponent(t.name)}/configs`;
-    return CONFIGS.map((spec) => {
+    return this.configs.map((spec) => {
       const synonyms: Array<{ name: string; value: string; source: string }> = [];
       const own = t.configs.get(spec.name);
       if (own !== undefined) synonyms.push({ name: spec.name, value: own, source: 'DYNAMIC_TOPIC_CONFIG' });
@@ -751,8 +855,10 @@ export class V3Simulator {
       const dynamic = this.brokerConfigs.get(brokerName);
       if (dynamic !== undefined) synonyms.push({ name: brokerName, value: dynamic, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' });
       if (spec.staticValue !== undefined) synonyms.push({ name: brokerName, value: spec.staticValue, source: 'STATIC_BROKER_CONFIG' });
-      synonyms.push(spec.defaultSynonym ? { ...spec.defaultSynonym, source: 'DEFAULT_CONFIG' } : { name: brokerName, value: spec.default, source: 'DEFAULT_CONFIG' });
-      const top = synonyms[0]!;
+      if (!spec.hideSynonyms || synonyms.length > 0) {
+        synonyms.push(spec.defaultSynonym ? { ...spec.defaultSynonym, source: 'DEFAULT_CONFIG' } : { name: brokerName, value: spec.default, source: 'DEFAULT_CONFIG' });
+      }
+      const top = synonyms[0] ?? { name: spec.name, value: spec.default, source: 'DEFAULT_CONFIG' };
       // The effective value is in the topic key's unit even when the winning synonym is not.
       const value = top.source === 'DEFAULT_CONFIG' ? spec.default : top.value;
       return {
@@ -814,7 +920,7 @@ export class V3Simulator {
         if (!isObject(entry) || typeof entry.name !== 'string') throw new HttpProblem(400, 400, 'configs[].name: must not be null');
         if (entry.value === null || entry.value === undefined) continue;
         if (typeof entry.value !== 'string') throw new HttpProblem(400, 400, `configs[].value: must be a string`);
-        checkConfig(entry.name, entry.value, 'set');
+        checkConfig(this.#configByName, entry.name, entry.value, 'set');
         configs.set(entry.name, entry.value);
       }
     }
@@ -851,11 +957,11 @@ export class V3Simulator {
       if (!isObject(entry) || typeof entry.name !== 'string') throw new HttpProblem(400, 400, 'data[].name: must not be null');
       const operation = entry.operation ?? 'SET';
       if (operation === 'DELETE') {
-        checkConfig(entry.name, undefined, 'delete');
+        checkConfig(this.#configByName, entry.name, undefined, 'delete');
         changes.push({ name: entry.name });
       } else if (operation === 'SET') {
         if (typeof entry.value !== 'string') throw bad(`Null value not supported for : ${entry.name}`);
-        checkConfig(entry.name, entry.value, 'set');
+        checkConfig(this.#configByName, entry.name, entry.value, 'set');
         changes.push({ name: entry.name, value: entry.value });
       } else {
         throw new HttpProblem(400, 400, `Cannot deserialize value of type AlterConfigCommand.Operation from String "${String(operation)}"`);
@@ -966,8 +1072,8 @@ function optionalBool(body: Record<string, unknown>, key: string): boolean | und
   return v;
 }
 
-function checkConfig(name: string, value: string | undefined, op: 'set' | 'delete'): void {
-  const spec = CONFIG_BY_NAME.get(name);
+function checkConfig(configs: ReadonlyMap<string, SimConfig>, name: string, value: string | undefined, op: 'set' | 'delete'): void {
+  const spec = configs.get(name);
   if (!spec) throw bad(`Unknown topic config name: ${name}`);
   if (spec.readOnly) throw bad(`Altering topic configuration '${name}' is not permitted.`);
   if (op === 'set' && value !== undefined) {

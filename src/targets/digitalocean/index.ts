@@ -4,12 +4,12 @@
  */
 import type { ManifestProblem } from '../../errors.js';
 import type { ClusterSpec, DesiredState, DesiredTopic } from '../../model.js';
-import { resolveClusterSettings } from '../../manifest/index.js';
 import type { Target, TargetContext, TargetKind } from '../target.js';
 import { adaptDesiredAcls } from './acl.js';
 import { checkDesiredConfig } from './configs.js';
-import { parseDigitalOceanSettings } from './settings.js';
-import { DIGITALOCEAN_CAPABILITIES, DigitalOceanTarget, checkTopicShape } from './target.js';
+import { resolveSettings } from '../settings.js';
+import { checkDigitalOceanSettings, parseDigitalOceanSettings } from './settings.js';
+import { DIGITALOCEAN_CAPABILITIES, checkTopicShape } from './limits.js';
 
 function topicProblem(topic: DesiredTopic, message: string, path = topic.source.path): ManifestProblem {
   const { file, line, column } = topic.source;
@@ -40,8 +40,11 @@ export const digitaloceanKind: TargetKind = {
   type: 'digitalocean',
   capabilities: DIGITALOCEAN_CAPABILITIES,
   adaptDesired: adaptDesiredForDigitalOcean,
+  checkSettings: checkDigitalOceanSettings,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
-    const settings = parseDigitalOceanSettings(resolveClusterSettings(spec, env), spec.name);
+    const settings = parseDigitalOceanSettings(resolveSettings(spec, env, checkDigitalOceanSettings, ctx.log), spec.name);
+    // Loaded when a cluster is opened: the HTTP client takes longer to load than validate runs.
+    const { DigitalOceanTarget } = await import('./target.js');
     return new DigitalOceanTarget(settings, ctx);
   },
 };

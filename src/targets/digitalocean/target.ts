@@ -9,7 +9,7 @@
  */
 import { ApiError, ApplyError } from '../../errors.js';
 import { sleep } from '../../deadline.js';
-import type { AclBinding, JsonValue, LiveState, LiveTopic, Phase, PlanAction, PlanChange, TargetCapabilities } from '../../model.js';
+import type { AclBinding, JsonValue, LiveState, LiveTopic, Phase, PlanAction, PlanChange } from '../../model.js';
 import { PHASES } from '../../model.js';
 import type { PreflightFinding, Target, TargetContext, WorkUnit } from '../target.js';
 import { DoApi, type DoTopicDetail, type DoTopicSummary, type DoTopicWrite } from './api.js';
@@ -17,17 +17,7 @@ import { bindingKey, bindingsToUserAcls, describeBinding, userOfPrincipal } from
 import { DO_CONFIGS, checkDesiredConfig, entryForKafkaKey, kafkaValueToDo, type DoConfigValue } from './configs.js';
 import { toLiveTopic, usersToLive } from './live.js';
 import type { DigitalOceanSettings } from './settings.js';
-
-/** What DigitalOcean can do, in the planner's and executor's terms. */
-export const DIGITALOCEAN_CAPABILITIES: TargetCapabilities = {
-  dryRun: false,
-  replicationFactorChange: true,
-  principalsMustExist: true,
-  managedConfigPrefixes: [],
-};
-
-/** DigitalOcean's documented topic limits (partition count, replication factor). */
-export const TOPIC_LIMITS = { minPartitions: 3, maxPartitions: 2048, minReplicationFactor: 2 } as const;
+import { DIGITALOCEAN_CAPABILITIES, TOPIC_LIMITS, checkTopicShape } from './limits.js';
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -39,18 +29,6 @@ interface TopicState {
   config: Map<string, string>;
 }
 
-/** Why a topic's partition count or replication factor is outside DigitalOcean's limits. */
-export function checkTopicShape(partitions: number | undefined, replicationFactor: number | undefined): string[] {
-  const out: string[] = [];
-  const { minPartitions, maxPartitions, minReplicationFactor } = TOPIC_LIMITS;
-  if (partitions !== undefined && (partitions < minPartitions || partitions > maxPartitions)) {
-    out.push(`DigitalOcean topics have ${minPartitions} to ${maxPartitions} partitions, not ${partitions}`);
-  }
-  if (replicationFactor !== undefined && replicationFactor < minReplicationFactor) {
-    out.push(`DigitalOcean topics have a replication factor of at least ${minReplicationFactor}, not ${replicationFactor}`);
-  }
-  return out;
-}
 
 function asNumber(value: JsonValue | undefined): number | undefined {
   return typeof value === 'number' ? value : undefined;

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { JsonValue } from '../../model.js';
-import { SettingsReader } from '../settings.js';
+import { integerSetting, requireValidSettings, settingValue, type SettingText, type SettingsChecker } from '../settings.js';
 
 /** SASL mechanisms a `type: kafka` cluster may name. */
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER', 'AWS_MSK_IAM'] as const;
@@ -46,20 +46,79 @@ export const KAFKA_DEFAULTS = { clientId: 'kafkaform', connectTimeoutMs: 10_000,
 
 type Raw = Record<string, JsonValue>;
 
-function flag(r: SettingsReader, obj: Raw, key: string, where: string): boolean | undefined {
-  const v = obj[key];
-  if (v === undefined || v === null) return undefined;
-  if (v === true || v === 'true') return true;
-  if (v === false || v === 'false') return false;
-  return r.fail(`${where}${key} must be true or false`);
+// `[::1]:9092` for IPv6, `host:port` otherwise; the port is required, as Kafka clients require it.
+const ADDRESS = /^(?:\[([^\]]+)\]|([^:\s\[\]]+)):(\d{1,5})$/;
+
+function address(text: string): BrokerAddress | undefined {
+  const m = ADDRESS.exec(text.trim());
+  const port = m ? Number(m[3]) : NaN;
+  return m && port >= 1 && port <= 65535 ? { host: (m[1] ?? m[2]) as string, port } : undefined;
 }
 
-function address(r: SettingsReader, text: string): BrokerAddress {
-  // `[::1]:9092` for IPv6, `host:port` otherwise; the port is required, as Kafka clients require it.
-  const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65535) return r.fail(`bootstrapServers: "${text.trim()}" is not a host:port address`);
-  return { host: (m[1] ?? m[2]) as string, port };
+/** Whether what is known of one address can still be `host:port`: all of it, or the port after a reference. */
+function mayBeAddress(text: SettingText): boolean {
+  const literal = text.literal;
+  if (literal !== undefined) return address(literal) !== undefined;
+  // `${HOST}:9092`: a literal port after the last reference must be one.
+  const port = /:([^:\]]*)$/.exec(text.tail.trim())?.[1];
+  return port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
+}
+
+/** `true`/`false` as a boolean or its spelling; undefined when absent or not literal. */
+function literalFlag(v: JsonValue | undefined): boolean | undefined {
+  return v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
+}
+
+/**
+ * Everything a `type: kafka` cluster's settings must satisfy beyond their schema, for the settings
+ * as written (literal parts) and as resolved. Addresses are not quoted back: a variable may hold them.
+ */
+export function checkKafkaSettings(c: SettingsChecker): void {
+  const servers = c.texts('/bootstrapServers');
+  const pieces = (servers ?? []).flatMap((s) => s.text.split(',').map((text) => ({ path: s.path, text })));
+  if (c.value('/bootstrapServers') === undefined) c.error('/bootstrapServers', 'bootstrapServers is required');
+  else if (servers !== undefined && pieces.length === 0) c.error('/bootstrapServers', 'bootstrapServers must list at least one host:port address');
+  for (const { path, text } of pieces) {
+    if (!mayBeAddress(text)) c.error(path, 'bootstrapServers must hold host:port addresses (e.g. broker-1.example.com:9092, [::1]:9092)');
+  }
+
+  if (c.mapping('/sasl')) {
+    const mechanism = c.oneOf('/sasl/mechanism', SASL_MECHANISMS, true);
+    if (mechanism === 'PLAIN' || mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512') {
+      c.text('/sasl/username', true);
+      c.text('/sasl/password', true);
+      c.secret('/sasl/password');
+    } else if (mechanism === 'OAUTHBEARER') {
+      c.text('/sasl/token', true);
+      c.secret('/sasl/token');
+    }
+  }
+
+  const tls = c.value('/tls');
+  if (tls !== undefined && typeof tls === 'object' && !Array.isArray(tls)) {
+    for (const key of ['caFile', 'certFile', 'keyFile', 'serverName']) c.text(`/tls/${key}`, false);
+    if ((c.value('/tls/certFile') === undefined) !== (c.value('/tls/keyFile') === undefined)) {
+      c.error('/tls', 'tls.certFile and tls.keyFile go together (mutual TLS needs both)');
+    }
+  } else {
+    c.boolean('/tls');
+  }
+  c.boolean('/insecureSkipTlsVerify');
+  const tlsOff = tls === undefined || literalFlag(tls) === false;
+  if (literalFlag(c.value('/insecureSkipTlsVerify')) === true && tlsOff) {
+    c.error('/insecureSkipTlsVerify', 'insecureSkipTlsVerify only applies with tls');
+  }
+
+  c.text('/clientId', false);
+  if (c.mapping('/timeouts')) {
+    c.integer('/timeouts/connectMs', 1);
+    c.integer('/timeouts/requestMs', 1);
+  }
+}
+
+function file(raw: Raw, path: string, baseDir: string): string | undefined {
+  const v = settingValue(raw, path);
+  return typeof v === 'string' ? (isAbsolute(v) ? v : resolve(baseDir, v)) : undefined;
 }
 
 /**
@@ -67,69 +126,50 @@ function address(r: SettingsReader, text: string): BrokerAddress {
  * messages; relative file paths resolve against `baseDir`. Secrets are never quoted back.
  */
 export function parseKafkaSettings(raw: Raw, cluster: string, baseDir: string): KafkaSettings {
-  const r = new SettingsReader(raw, cluster);
-  const file = (obj: Raw, key: string): string | undefined => {
-    const v = r.str(obj, key, 'tls.', false);
-    return v === undefined ? undefined : isAbsolute(v) ? v : resolve(baseDir, v);
-  };
+  requireValidSettings(raw, cluster, checkKafkaSettings);
+  const servers = raw['bootstrapServers'];
+  const bootstrapServers = (Array.isArray(servers) ? servers : [servers])
+    .flatMap((s) => String(s).split(','))
+    .filter((s) => s.trim() !== '')
+    .map((s) => address(s) as BrokerAddress);
 
-  const servers = raw.bootstrapServers;
-  let texts: string[];
-  if (typeof servers === 'string') texts = servers.split(',').filter((s) => s.trim() !== '');
-  else if (Array.isArray(servers) && servers.every((s): s is string => typeof s === 'string')) texts = servers;
-  else texts = [];
-  if (texts.length === 0) r.fail('bootstrapServers must list at least one host:port address');
-  const bootstrapServers = texts.map((t) => address(r, t));
-
+  const s = (path: string): string => String(settingValue(raw, path));
   let sasl: SaslSettings | undefined;
-  if (raw.sasl !== undefined && raw.sasl !== null) {
-    const s = r.obj('sasl');
-    const mechanism = s.mechanism;
-    switch (mechanism) {
-      case 'PLAIN':
-      case 'SCRAM-SHA-256':
-      case 'SCRAM-SHA-512':
-        sasl = { mechanism, username: r.str(s, 'username', 'sasl.', true), password: r.str(s, 'password', 'sasl.', true) };
-        break;
-      case 'OAUTHBEARER':
-        sasl = { mechanism, token: r.str(s, 'token', 'sasl.', true) };
-        break;
-      case 'AWS_MSK_IAM':
-        sasl = { mechanism };
-        break;
-      default:
-        r.fail(`sasl.mechanism must be one of ${SASL_MECHANISMS.join(', ')}`);
-    }
+  const mechanism = settingValue(raw, '/sasl/mechanism') as SaslMechanism | undefined;
+  if (mechanism === 'PLAIN' || mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512') {
+    sasl = { mechanism, username: s('/sasl/username'), password: s('/sasl/password') };
+  } else if (mechanism === 'OAUTHBEARER') {
+    sasl = { mechanism, token: s('/sasl/token') };
+  } else if (mechanism === 'AWS_MSK_IAM') {
+    sasl = { mechanism };
   }
 
-  const insecure = flag(r, raw, 'insecureSkipTlsVerify', '') === true;
+  const insecureSkipTlsVerify = literalFlag(raw['insecureSkipTlsVerify']) === true;
+  const tlsRaw = settingValue(raw, '/tls');
   let tls: TlsSettings | undefined;
-  const tlsRaw = raw.tls;
-  if (tlsRaw !== undefined && tlsRaw !== null && typeof tlsRaw === 'object' && !Array.isArray(tlsRaw)) {
-    const caFile = file(tlsRaw, 'caFile');
-    const certFile = file(tlsRaw, 'certFile');
-    const keyFile = file(tlsRaw, 'keyFile');
-    const serverName = r.str(tlsRaw, 'serverName', 'tls.', false);
-    if ((certFile === undefined) !== (keyFile === undefined)) r.fail('tls.certFile and tls.keyFile go together (mutual TLS needs both)');
+  if (tlsRaw !== undefined && typeof tlsRaw === 'object') {
+    const caFile = file(raw, '/tls/caFile', baseDir);
+    const certFile = file(raw, '/tls/certFile', baseDir);
+    const keyFile = file(raw, '/tls/keyFile', baseDir);
+    const serverName = settingValue(raw, '/tls/serverName');
     tls = {
       ...(caFile !== undefined ? { caFile } : {}),
       ...(certFile !== undefined ? { certFile } : {}),
       ...(keyFile !== undefined ? { keyFile } : {}),
-      ...(serverName !== undefined ? { serverName } : {}),
-      insecureSkipTlsVerify: insecure,
+      ...(typeof serverName === 'string' ? { serverName } : {}),
+      insecureSkipTlsVerify,
     };
-  } else if (flag(r, raw, 'tls', '') === true) {
-    tls = { insecureSkipTlsVerify: insecure };
+  } else if (literalFlag(tlsRaw) === true) {
+    tls = { insecureSkipTlsVerify };
   }
-  if (insecure && tls === undefined) r.fail('insecureSkipTlsVerify only applies with tls');
 
-  const timeouts = r.obj('timeouts');
+  const clientId = settingValue(raw, '/clientId');
   return {
     bootstrapServers,
     ...(sasl !== undefined ? { sasl } : {}),
     ...(tls !== undefined ? { tls } : {}),
-    clientId: r.str(raw, 'clientId', '', false) ?? KAFKA_DEFAULTS.clientId,
-    connectTimeoutMs: r.num(timeouts, 'connectMs', 'timeouts.', 1) ?? KAFKA_DEFAULTS.connectTimeoutMs,
-    requestTimeoutMs: r.num(timeouts, 'requestMs', 'timeouts.', 1) ?? KAFKA_DEFAULTS.requestTimeoutMs,
+    clientId: typeof clientId === 'string' ? clientId : KAFKA_DEFAULTS.clientId,
+    connectTimeoutMs: integerSetting(raw, '/timeouts/connectMs') ?? KAFKA_DEFAULTS.connectTimeoutMs,
+    requestTimeoutMs: integerSetting(raw, '/timeouts/requestMs') ?? KAFKA_DEFAULTS.requestTimeoutMs,
   };
 }

@@ -6,8 +6,6 @@ import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promise
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ConfigError } from '../../errors.js';
 import { canonicalConfigValue } from '../../kafka/configs.js';
@@ -15,6 +13,7 @@ import type { AclBinding, ClusterType, LiveConfig, LiveState, LiveTopic } from '
 import { compareAcls } from '../../plan/index.js';
 import { compareStrings } from '../../plan/order.js';
 import { terminalSafeJson } from '../../render/escape.js';
+import { validateSnapshot as validateSnapshotSchema } from './schema.validators.js';
 
 /** The on-disk snapshot: a `LiveState` plus its format version and the kind of cluster it came from. */
 export interface Snapshot extends LiveState {
@@ -25,15 +24,10 @@ export interface Snapshot extends LiveState {
 /** Snapshots larger than this are refused before parsing: a live state is never this big. */
 const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
-let validator: ValidateFunction | undefined;
+// Compiled ahead of time from schemas/snapshot.schema.json (scripts/manifest-validators.mjs).
+const validator = validateSnapshotSchema as ValidateFunction;
 
 function validateSnapshot(value: unknown): ErrorObject[] {
-  if (!validator) {
-    // Same relative depth from src/targets/snapshot and dist/targets/snapshot to the repo root.
-    const schemaUrl = new URL('../../../schemas/snapshot.schema.json', import.meta.url);
-    const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as Record<string, unknown>;
-    validator = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-  }
   return validator(value) ? [] : (validator.errors ?? []);
 }
 

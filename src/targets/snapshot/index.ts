@@ -7,7 +7,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError, PlanRefusedError } from '../../errors.js';
 import type { ClusterSpec, ClusterType, LiveState, Phase, PlanAction, TargetCapabilities } from '../../model.js';
 import type { PreflightFinding, Target, TargetContext, TargetKind, WorkUnit } from '../target.js';
-import { resolveClusterSettings } from '../../manifest/clusters.js';
+import { resolveSettings } from '../settings.js';
+import { checkSnapshotSettings } from './settings.js';
 import { describeAction } from '../../apply/labels.js';
 import { lockSnapshot, readSnapshotFile, serializeSnapshot, writeFileAtomic, type Snapshot, type SnapshotLock } from './file.js';
 import { applyAction, MutationRefused } from './mutate.js';
@@ -28,13 +29,7 @@ export interface SnapshotOptions {
 
 /** Resolves the snapshot file of a `type: snapshot` cluster (`path` relative to the declaring file). */
 export function snapshotPath(spec: ClusterSpec, env: Record<string, string | undefined>): string {
-  const settings = resolveClusterSettings(spec, env);
-  const path = settings['path'];
-  if (typeof path !== 'string' || path === '') {
-    throw new ConfigError(
-      `cluster ${spec.name} (${spec.source.file}:${spec.source.line}) is of type snapshot but has no "path" setting`,
-    );
-  }
+  const path = resolveSettings(spec, env, checkSnapshotSettings)['path'] as string;
   return isAbsolute(path) ? path : resolve(spec.baseDir, path);
 }
 
@@ -153,7 +148,8 @@ export async function openSnapshot(
   const file = snapshotPath(spec, env);
   const { snapshot, text } = await readSnapshotFile(file);
   const source = snapshot.source.type;
-  const capabilities = source === 'snapshot' ? PLAIN_KAFKA : { ...rulesOf(source), dryRun: false };
+  // A snapshot may be written by hand with only the overrides: it is no catalog of record.
+  const capabilities = source === 'snapshot' ? PLAIN_KAFKA : { ...rulesOf(source), dryRun: false, reportsAllTopicConfigs: false };
   return new SnapshotTarget(file, capabilities, snapshot, text, options);
 }
 
@@ -161,6 +157,7 @@ export async function openSnapshot(
 export const snapshotKind: TargetKind = {
   type: 'snapshot',
   capabilities: PLAIN_KAFKA,
+  checkSettings: checkSnapshotSettings,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, _ctx: TargetContext): Promise<Target> {
     // Imported when opened: the registry imports this module, so a static import would be a cycle.
     const { TARGET_KINDS } = await import('../index.js');

@@ -34,12 +34,14 @@ test('settings: defaults, the public API URL, integer spellings from ${VAR}', ()
 test('settings problems are one sentence naming the cluster and never quoting the token', () => {
   const bad: Array<[Parameters<typeof parse>[0], RegExp]> = [
     [{ token: 's3cr3t' }, /^Cluster "do-prod": databaseId is required\.$/],
-    [{ databaseId: 'prod db', token: 's3cr3t' }, /databaseId must be the database cluster UUID/],
+    [{ databaseId: 'prod db', token: 's3cr3t' }, /databaseId must be the database cluster's UUID/],
+    [{ databaseId: ID.slice(0, -1), token: 's3cr3t' }, /databaseId must be the database cluster's UUID/],
     [{ databaseId: ID }, /token is required/],
-    [{ databaseId: ID, token: 's3cr3t', apiUrl: 'api.digitalocean.com' }, /apiUrl is not a valid URL/],
+    [{ databaseId: ID, token: 's3cr3t', apiUrl: 'api.digitalocean.com' }, /apiUrl must start with https:\/\/ \(did you mean "https:\/\/api\.digitalocean\.com"\?\)/],
+    [{ databaseId: ID, token: 's3cr3t', apiUrl: 'https://api.digitalocean.com/v2' }, /apiUrl is the API's base URL, without \/v2/],
     [{ databaseId: ID, token: 's3cr3t', apiUrl: 'https://me:s3cr3t@api.digitalocean.com' }, /apiUrl must not contain credentials; use token/],
-    [{ databaseId: ID, token: 's3cr3t', apiUrl: 'ftp://api.digitalocean.com' }, /apiUrl must be an https:\/\/ URL/],
-    [{ databaseId: ID, token: 's3cr3t', retry: { maxAttempts: 0 } }, /retry\.maxAttempts must be an integer >= 1/],
+    [{ databaseId: ID, token: 's3cr3t', apiUrl: 'ftp://api.digitalocean.com' }, /apiUrl must be an https:\/\/ URL, not ftp:\/\//],
+    [{ databaseId: ID, token: 's3cr3t', retry: { maxAttempts: 0 } }, /retry\.maxAttempts must be a whole number of at least 1/],
     [{ databaseId: ID, token: 's3cr3t', topicCreation: 'soon' }, /topicCreation must be a mapping/],
   ];
   for (const [raw, message] of bad) {

@@ -248,7 +248,7 @@ describe('snapshot target', () => {
     const { file, target } = await setup(snapshot({ source: { type: 'confluent' } }));
     assert.equal(target.file, file);
     assert.equal(target.sourceType, 'confluent');
-    assert.deepEqual(target.capabilities, { ...TARGET_KINDS.confluent.capabilities, dryRun: false });
+    assert.deepEqual(target.capabilities, { ...TARGET_KINDS.confluent.capabilities, dryRun: false, reportsAllTopicConfigs: false });
     assert.equal(rulesOf(target), TARGET_KINDS.confluent);
     const plain = await setup();
     assert.deepEqual(plain.target.capabilities, PLAIN);
@@ -257,7 +257,7 @@ describe('snapshot target', () => {
 
   it('reports a missing path setting and an unreadable file as configuration errors', async () => {
     const d = dir();
-    await assert.rejects(snapshotKind.open({ ...spec(d, 'x'), settings: {} }, {}, CTX), /has no "path" setting/);
+    await assert.rejects(snapshotKind.open({ ...spec(d, 'x'), settings: {} }, {}, CTX), /: cluster offline: path is required$/);
     await assert.rejects(snapshotKind.open(spec(d, 'missing.json'), {}, CTX), (e: unknown) => e instanceof ConfigError && /cannot read snapshot .*missing\.json: no such file or directory/.test(e.message));
   });
 

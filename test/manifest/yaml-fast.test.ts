@@ -1,0 +1,149 @@
+// The YAML fast path against the `yaml` library: whenever the fast path accepts a text, it must
+// read exactly the documents and values the library (and our walk) reads, and the library must
+// find no problem in it. Texts are generated near the edge of the fast path's subset, so both
+// outcomes (accepted, left to the library) are exercised.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { parseSimpleYaml } from '../../src/manifest/yaml-fast.js';
+import { parseYaml, parseYamlFully } from '../../src/manifest/yaml.js';
+import { check, Tally } from '../properties/runner.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Asserts the fast path agrees with the library on `text`; true when it accepted the text. */
+function agrees(text: string): boolean {
+  const fast = parseSimpleYaml(text);
+  if (fast === undefined) return false;
+  const full = parseYamlFully('x.yaml', text);
+  assert.deepEqual(full.problems, [], `the fast path accepted text the library rejects:\n${text}`);
+  assert.deepEqual(
+    fast.map((d) => [d.index, d.value]),
+    full.documents.map((d) => [d.index, d.value]),
+    `different values for:\n${text}`,
+  );
+  return true;
+}
+
+/** Scalars the fast path reads itself (typed or not), and ones at or past its edge. */
+const SCALARS = [
+  'a', 'orders.v1', 'orders.*', '7d', '1MiB', '3.0', '0.5', '.5', '5.', '1.10', '1e3', '1.5E-3', '-1', '+5', '007', '0o17',
+  '0x1F', '0x', '9007199254740993', '-9223372036854775809', '1_000', 'true', 'True', 'TRUE', 'tRue', 'yes', 'off', 'null',
+  'Null', 'NULL', 'nULL', '~', '.inf', '-.inf', '+.INF', '.nan', '.NaN', '${VAR}', '${A:-b}', 'a b', 'a:b', 'a#b', '-a',
+  '-1.5', 'a[b', 'a,b', '...', 'é', '日本', "it's", 'x"y', 'User:alice', 'User:CN=svc,OU=x', '1.0.0', '0', '-0', '+0.0',
+];
+const EDGE_SCALARS = ['a: b', 'a:', 'a #b', '-', '- a', '[a]', '{a}', '---', '@x', '`x', '*', '&a', '!x', '|', '>', '%x', '?x', '? x', ':x'];
+const KEYS = ['name', 'a', 'b.c', 'retention.ms', 'k-1', '$k', 'a:b', 'x.y.z'];
+const EDGE_KEYS = ['x y', '1', 'true', 'null', '~', '<<', '__proto__', '-k', '0x1', 'a', 'k'.repeat(1023), 'k'.repeat(1025)];
+
+type Tree = string | { seq: Tree[] } | { map: [string, Tree][] };
+
+const pick = (usual: string[], edge: string[]): fc.Arbitrary<string> =>
+  fc.oneof({ arbitrary: fc.constantFrom(...usual), weight: 12 }, { arbitrary: fc.constantFrom(...edge), weight: 1 });
+const scalarText = fc.tuple(pick(SCALARS, EDGE_SCALARS), fc.constantFrom('plain', 'plain', 'plain', 'single', 'double'));
+const quote = ([s, style]: [string, string]): string =>
+  style === 'single' ? `'${s.replace(/'/g, "''")}'` : style === 'double' ? JSON.stringify(s) : s;
+const keyText = fc.tuple(pick(KEYS, EDGE_KEYS), fc.constantFrom('plain', 'plain', 'plain', 'single', 'double')).map(quote);
+
+const { tree } = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalarText.map(quote),
+    fc.array(tie('tree'), { maxLength: 4 }).map((seq): Tree => ({ seq })),
+    fc.uniqueArray(fc.tuple(keyText, tie('tree')), { maxLength: 4, selector: ([k]) => k }).map((map): Tree => ({ map })),
+  ),
+}));
+
+interface Style {
+  step: number;
+  flow: boolean;
+  zeroIndent: boolean;
+  comments: boolean;
+}
+
+/** Block YAML lines for `t` at `indent` (a scalar renders as its text alone). */
+function render(t: Tree, indent: number, s: Style): string[] {
+  const pad = ' '.repeat(indent);
+  const note = s.comments ? ' # c' : '';
+  if (typeof t === 'string') return [`${pad}${t}`];
+  if ('seq' in t) {
+    if (t.seq.length === 0) return [`${pad}[]`];
+    if (s.flow && t.seq.every((i) => typeof i === 'string')) return [`${pad}[${t.seq.join(', ')}]`];
+    return t.seq.flatMap((item) => {
+      if (typeof item === 'string') return [`${pad}- ${item}${note}`];
+      if ('map' in item && item.map.length > 0) {
+        // The compact form: `- key: v`, the other keys lined up under the first.
+        const inner = render(item, indent + 2, s);
+        return [`${pad}- ${(inner[0] ?? '').trimStart()}`, ...inner.slice(1)];
+      }
+      return [`${pad}-${note}`, ...render(item, indent + s.step, s)];
+    });
+  }
+  if (t.map.length === 0) return [`${pad}{}`];
+  return t.map.flatMap(([k, v]) => {
+    if (typeof v === 'string') return [`${pad}${k}: ${v}${note}`];
+    if ('seq' in v && v.seq.length === 0) return [`${pad}${k}: []`];
+    if ('map' in v && v.map.length === 0) return [`${pad}${k}: {}`];
+    const childIndent = 'seq' in v && s.zeroIndent ? indent : indent + s.step;
+    return [`${pad}${k}:${note}`, ...render(v, childIndent, s)];
+  });
+}
+
+const documents = fc
+  .tuple(
+    fc.array(fc.uniqueArray(fc.tuple(keyText, tree), { minLength: 1, maxLength: 4, selector: ([k]) => k }), { minLength: 1, maxLength: 3 }),
+    fc.record({ step: fc.integer({ min: 1, max: 4 }), flow: fc.boolean(), zeroIndent: fc.boolean(), comments: fc.boolean() }),
+    fc.boolean(),
+    fc.array(
+      fc.tuple(fc.nat(), fc.constantFrom('', '# note', '  # indented note', '---', '--- # doc', '...', 'x', '  y', '\t', ' ', '- z', 'k: v', '   deeper: 1')),
+      { maxLength: 1 },
+    ),
+  )
+  .map(([docs, style, leadingMarker, edits]) => {
+    const lines = docs.flatMap((map, i) => [...(i > 0 || leadingMarker ? ['---'] : []), ...render({ map }, 0, style)]);
+    for (const [at, line] of edits) lines.splice(at % (lines.length + 1), 0, line);
+    return `${lines.join('\n')}\n`;
+  });
+
+describe('the YAML fast path', () => {
+  it('reads what the library reads, or leaves the text to it', async (t) => {
+    const tally = new Tally();
+    await check(
+      t,
+      'fast path = library',
+      600,
+      fc.property(documents, (text) => {
+        tally.bump(agrees(text) ? 'accepted' : 'left to the library');
+      }),
+      tally,
+    );
+    assert.ok(tally.get('accepted') > 40, `too few texts exercised the fast path: ${tally.toString()}`);
+    assert.ok(tally.get('left to the library') > 50, `too few texts fell back: ${tally.toString()}`);
+  });
+
+  it('accepts every example manifest and agrees with the library on it', () => {
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.ya?ml$/.test(e.name) && !p.includes(join('examples', 'github'))) files.push(p);
+      }
+    };
+    walk(join(ROOT, 'examples'));
+    assert.ok(files.length > 5);
+    for (const f of files) assert.ok(agrees(readFileSync(f, 'utf8')), `${f} left the fast path`);
+  });
+
+  it('finds positions with the library when a message needs one', () => {
+    const text = '# head\napiVersion: kafkaform/v1\ntopics:\n  - name: a\n    config:\n      retention.ms: 3.0\n';
+    const [doc] = parseYaml('t.yaml', text).documents;
+    assert.ok(doc);
+    const at = doc.locate('/topics/0/config/retention.ms', 'key');
+    assert.deepEqual([at.file, at.line, at.column, at.path], ['t.yaml', 6, 7, '/topics/0/config/retention.ms']);
+    assert.equal(doc.decimalSource('/topics/0/config/retention.ms'), '3.0');
+  });
+});
