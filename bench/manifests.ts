@@ -10,11 +10,14 @@ import { aclsFor, topicName } from './cluster.js';
 
 /** What the manifests declare. */
 export interface DesiredShape {
-  kind: 'v3' | 'do';
+  kind: 'v3' | 'do' | 'kafka';
   /** Topics 0..topics-1. */
   topics: number;
   /** ACL bindings (see `aclsFor`); 0 for none. */
   acls: number;
+  /** Per topic; 6 and 3 unless given (a single real broker holds replication factor 1 only). */
+  partitions?: number;
+  replicationFactor?: number;
   /** How the ACLs are written: `producer` roles (default) or explicit bindings. */
   aclStyle?: 'roles' | 'explicit';
 }
@@ -30,6 +33,13 @@ const CLUSTERS = {
     '      type: basic',
     '      username: ${BENCH_KEY}',
     '      password: ${BENCH_SECRET}',
+  ],
+  kafka: [
+    'clusters:',
+    '  bench:',
+    '    type: kafka',
+    '    bootstrapServers: ${BENCH_BOOTSTRAP}',
+    '    sasl: { mechanism: PLAIN, username: "${BENCH_USER}", password: "${BENCH_PASSWORD}" }',
   ],
   do: [
     'clusters:',
@@ -50,8 +60,8 @@ export function writeManifests(dir: string, shape: DesiredShape): string {
   for (let i = 0; i < shape.topics; i++) {
     topics.push(
       `  - name: ${topicName(i)}`,
-      '    partitions: 6',
-      '    replicationFactor: 3',
+      `    partitions: ${shape.partitions ?? 6}`,
+      `    replicationFactor: ${shape.replicationFactor ?? 3}`,
       '    config:',
       '      cleanup.policy: delete',
       '      retention.ms: 3d',

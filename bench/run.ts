@@ -3,14 +3,16 @@
  * (`node bin/kafkaform.js`) against them as a child process, and prints one table: wall time, HTTP
  * requests, bytes received, peak RSS of the CLI process, and — measured in the same run against
  * the same server — the floor (a bare client downloading and `JSON.parse`-ing the same bulk
- * lists) and the one-call-per-topic approach peers use. Not part of `npm test`: it measures time.
+ * lists) and the one-call-per-topic approach peers use. The `native` scenarios do the same against
+ * a real Apache Kafka broker (test/broker/brokers.mjs; needs Java 17+ and Maven) with `type: kafka`.
+ * Not part of `npm test`: it measures time.
  *
  * Options (all optional): --latency <ms> (50), --topics <n> (10000), --acls <n> (2 per topic),
  * --scale-topics <n> (50000), --planner-topics <n> (100000), --apply-topics <n> (2000),
  * --apply-rate <req/s> (100), --do-topics <n> (500), --do-limit <n> (250), --do-window-ms <ms>
  * (10000; DigitalOcean's own window is 60000), --peers-parallelism <n> (10),
  * --only <scenario,...> (startup, load, plan-1k, plan, explicit, peers, drift, scale, planner, apply,
- * do), --startup-runs <n> (5), --json <file>
+ * do, native), --startup-runs <n> (5), --json <file>
  * (raw results), --cpu-prof <dir> (V8 CPU profiles of the CLI runs), --node-flags "<flags>"
  * (extra Node flags for the CLI runs, for experiments).
  */
@@ -529,6 +531,104 @@ async function doScenario(o: Options): Promise<void> {
   }
 }
 
+/** Runs the bare Kafka client of `native-client.ts` against the broker. */
+async function nativeClient(mode: 'floor' | 'peers', single: { sasl: string; users: { admin: string } }, parallelism: number): Promise<{ ms: number; requests: number }> {
+  const [host, port] = single.sasl.split(':') as [string, string];
+  return runHelper('native-client.ts', [JSON.stringify({ mode, host, port: Number(port), username: 'admin', password: single.users.admin, parallelism })], [
+    '--max-old-space-size=12288',
+  ]);
+}
+
+/**
+ * `type: kafka` against a real broker: apply of `applyTopics` creates, then (the cluster seeded to
+ * `topics` topics and twice as many ACLs by kafkaform itself) a plan with no changes beside the
+ * floor of a bare client making the same requests, and the one-request-per-topic approach.
+ */
+async function nativeScenarios(o: Options): Promise<void> {
+  const { brokerPrerequisiteProblem, startBrokers, stopBrokers } = await import('../test/broker/brokers.mjs');
+  const problem = brokerPrerequisiteProblem();
+  if (problem !== undefined) {
+    rows.push({ id: 'native', scenario: 'native scenarios (real Apache Kafka)', note: `skipped: ${problem}`, targets: [] });
+    return;
+  }
+  log('native: starting Apache Kafka');
+  const brokers = await startBrokers({ heap: '1g', log: (line) => log(`native: ${line}`) });
+  const dir = mkdtempSync(join(tmpdir(), 'kafkaform-bench-'));
+  const { single } = brokers;
+  const env = { BENCH_BOOTSTRAP: single.sasl, BENCH_USER: 'admin', BENCH_PASSWORD: single.users.admin };
+  const shape = (topics: number, acls: number): DesiredShape => ({ kind: 'kafka', topics, acls, partitions: 1, replicationFactor: 1 });
+  const tail = (run: CliRun): string => run.stderrTail.trim().split('\n').slice(-2).join(' ');
+  try {
+    const n = o.applyTopics;
+    log(`native: apply of ${n} topic creates`);
+    writeManifests(dir, shape(n, 0));
+    const apply = await runCli(['apply', dir, '--auto-approve', '--quiet'], env);
+    const check = await runCli(['plan', dir, '--detailed-exitcode'], env);
+    rows.push({
+      id: 'native-apply',
+      scenario: `native apply: ${n} topic creates (1 partition each), real broker`,
+      wallMs: apply.wallMs,
+      peakRss: apply.peakRss,
+      note: `exit ${apply.code}; re-plan exit ${check.code}; CLI CPU ${ms(apply.cpuMs)}${apply.code !== 0 ? `; ${tail(apply)}` : ''}`,
+      targets: [
+        { name: 'converged', met: apply.code === 0 && check.code === 0, detail: `apply exit ${apply.code}, re-plan exit ${check.code}` },
+        { name: 'under 10 s', met: apply.wallMs < 10_000, detail: ms(apply.wallMs) },
+      ],
+    });
+
+    const acls = o.acls ?? o.topics * 2;
+    log(`native: seeding ${o.topics} topics and ${acls} ACLs with kafkaform`);
+    writeManifests(dir, shape(o.topics, acls));
+    const seed = await runCli(['apply', dir, '--auto-approve', '--quiet'], env);
+    rows.push({
+      id: 'native-seed',
+      scenario: `native apply: ${o.topics - n} topic creates and ${acls} ACL creates (seeding the next rows)`,
+      wallMs: seed.wallMs,
+      peakRss: seed.peakRss,
+      note: `exit ${seed.code}; CLI CPU ${ms(seed.cpuMs)}${seed.code !== 0 ? `; ${tail(seed)}` : ''}`,
+      targets: [],
+    });
+
+    log('native: floor (bare client, the same requests), twice');
+    await nativeClient('floor', single, 5);
+    const fl = await nativeClient('floor', single, 5);
+    log('native: plan');
+    const plan = await runCli(['plan', dir, '--detailed-exitcode', '--debug'], env);
+    const requests = (plan.stderrTail.match(/^kafka: /gm) ?? []).length;
+    const row: Row = {
+      id: 'native-plan',
+      scenario: `native plan, no changes, ${o.topics} topics, ${acls} ACLs, real broker`,
+      wallMs: plan.wallMs,
+      requests,
+      peakRss: plan.peakRss,
+      floorMs: fl.ms,
+      note: `${plan.code === 0 ? 'exit 0: no changes' : `UNEXPECTED exit ${plan.code}: ${tail(plan)}`}; Kafka requests (not HTTP); floor: ${fl.requests} requests, process start and library load excluded; CLI CPU ${ms(plan.cpuMs)}`,
+      targets: [],
+    };
+    if (plan.code === 0) {
+      // Metadata, DescribeAcls, and DescribeConfigs per DESCRIBE_CONFIGS_TOPICS topics.
+      const bound = 2 + Math.ceil(o.topics / 5_000);
+      row.targets.push({ name: `a constant number of requests (at most ${bound})`, met: requests <= bound, detail: String(requests) });
+      row.targets.push({ name: 'wall within 1.5x the floor', met: plan.wallMs <= 1.5 * fl.ms, detail: `${(plan.wallMs / fl.ms).toFixed(2)}x` });
+    }
+    rows.push(row);
+
+    log(`native: peers' approach, parallelism ${o.peersParallelism}`);
+    const peer = await nativeClient('peers', single, o.peersParallelism);
+    rows.push({
+      id: 'native-peers',
+      scenario: `peers' approach, ${o.topics} topics (one DescribeConfigs per topic, parallelism ${o.peersParallelism}), real broker`,
+      wallMs: peer.ms,
+      requests: peer.requests,
+      note: `bare client, process start excluded; kafkaform: ${requests} requests, ${ms(plan.wallMs)}`,
+      targets: [],
+    });
+  } finally {
+    stopBrokers(brokers);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -559,6 +659,7 @@ async function main(): Promise<void> {
   if (wanted('planner')) await plannerScenario(o);
   if (wanted('apply')) await applyScenario(o);
   if (wanted('do')) await doScenario(o);
+  if (wanted('native')) await nativeScenarios(o);
 
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   process.stdout.write(

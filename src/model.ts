@@ -175,6 +175,12 @@ export interface LiveState {
    * (DigitalOcean). Undefined when the target has no such notion.
    */
   principals?: string[];
+  /**
+   * Set when the cluster cannot have ACLs (a Kafka cluster without an authorizer answers every ACL
+   * request with SECURITY_DISABLED): one sentence saying so. `acls` is then empty, and ACLs in
+   * the manifests are a plan error rather than creates.
+   */
+  aclsUnavailable?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,7 +302,7 @@ export interface Plan {
 // Clusters
 
 /** Kinds of cluster kafkaform can target. */
-export const CLUSTER_TYPES = ['confluent', 'digitalocean', 'snapshot'] as const;
+export const CLUSTER_TYPES = ['confluent', 'digitalocean', 'kafka', 'snapshot'] as const;
 /** A kind of cluster. */
 export type ClusterType = (typeof CLUSTER_TYPES)[number];
 

@@ -4,9 +4,9 @@
  */
 import { ApplyError, InternalError, PlanRefusedError } from '../errors.js';
 import { PHASES, type LiveState, type Phase, type Plan, type PlanAction } from '../model.js';
-import type { PreflightFinding, Target, WorkUnit } from '../targets/target.js';
+import { BatchOutcomeError, type PreflightFinding, type Target, type WorkUnit } from '../targets/target.js';
 import { safe } from '../render/index.js';
-import { pastTense } from './labels.js';
+import { describeAction, pastTense } from './labels.js';
 
 /** Units run at once inside a phase when no `concurrency` is given. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -124,7 +124,11 @@ export async function executePlan(
   if (findings.length > 0) throw new PreflightRefusedError(findings);
 
   const total = byPhase.reduce((n, units) => n + units.length, 0);
-  const results: { done: IndexedUnit[]; failed: (IndexedUnit & { error: unknown })[] } = { done: [], failed: [] };
+  const results: { done: IndexedUnit[]; failed: (IndexedUnit & { error: unknown })[]; skipped: IndexedUnit[] } = {
+    done: [],
+    failed: [],
+    skipped: [],
+  };
   const started = new Set<number>();
   let finished = 0;
   let stopped = false;
@@ -146,8 +150,16 @@ export async function executePlan(
           options.progress?.(`[${finished}/${total}] ${pastTense(safe(item.unit.label))}`);
         } catch (error) {
           stopped = true;
-          results.failed.push({ ...item, error });
           finished++;
+          if (error instanceof BatchOutcomeError) {
+            // A batch reports each action on its own; the actions share the unit's place in the report.
+            const each = (action: PlanAction): WorkUnit => ({ label: describeAction(action), actions: [action], run: item.unit.run });
+            for (const a of error.done) results.done.push({ index: item.index, unit: each(a) });
+            for (const f of error.failed) results.failed.push({ index: item.index, unit: each(f.action), error: f.error });
+            for (const a of error.notAttempted) results.skipped.push({ index: item.index, unit: each(a) });
+          } else {
+            results.failed.push({ ...item, error });
+          }
           options.progress?.(`[${finished}/${total}] failed: ${safe(item.unit.label)}`);
         }
       }
@@ -159,7 +171,9 @@ export async function executePlan(
   const report: ApplyReport = {
     done: results.done.sort((a, b) => a.index - b.index).map(toReport),
     failed: results.failed.sort((a, b) => a.index - b.index).map((f) => ({ ...toReport(f), error: f.error })),
-    notAttempted: indexed.flat().filter((i) => !started.has(i.index)).map(toReport),
+    notAttempted: [...results.skipped, ...indexed.flat().filter((i) => !started.has(i.index))]
+      .sort((a, b) => a.index - b.index)
+      .map(toReport),
   };
   if (options.stop?.aborted === true) throw new ApplyInterruptedError(report);
   if (report.failed.length > 0) throw new ApplyStoppedError(report);

@@ -3,7 +3,7 @@
  * plus the fingerprint that ties a saved plan to the live state it was computed from.
  */
 import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanError, type DesiredState, type LiveState, type TargetCapabilities } from '../model.js';
-import { planAcls, sortedUnique } from './acls.js';
+import { planAcls, sortedUnique, type AclPlan } from './acls.js';
 import { byName, planTopics } from './topics.js';
 import { compareResources, compareStrings } from './order.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -82,7 +82,9 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     capabilities,
     clusterName: options.cluster.name,
   });
-  const acls = planAcls({
+  // A cluster that cannot have ACLs has none to delete, and none can be created on it.
+  const noAcls: AclPlan = { creates: [], deletes: [], errors: [], unmanaged: [] };
+  const acls = live.aclsUnavailable !== undefined ? noAcls : planAcls({
     desired: desired.acls,
     live: live.acls,
     liveSortedUnique: liveAcls,
@@ -93,6 +95,11 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   });
 
   const errors: PlanError[] = [...topics.errors, ...acls.errors];
+  if (live.aclsUnavailable !== undefined && desired.acls.length > 0) {
+    errors.push({
+      reason: `${live.aclsUnavailable}: the ${desired.acls.length} ACL binding(s) in the manifests cannot be applied to it`,
+    });
+  }
   if (acls.deletes.length > maxAclDeletes) {
     errors.push({
       reason: `the plan deletes ${acls.deletes.length} ACL bindings, more than the limit of ${maxAclDeletes}; check the scope, or raise the limit with --max-acl-deletes ${acls.deletes.length}`,

@@ -7,12 +7,14 @@ import { writtenSettingProblems } from './settings.js';
 import type { Target, TargetContext, TargetKind } from './target.js';
 import { confluentKind } from './confluent/kind.js';
 import { digitaloceanKind } from './digitalocean/index.js';
+import { kafkaKind } from './kafka/kind.js';
 import { SnapshotTarget, snapshotKind } from './snapshot/index.js';
 
 /** Every kind of cluster, by the `type` a manifest gives it. */
 export const TARGET_KINDS: Record<ClusterType, TargetKind> = {
   confluent: confluentKind,
   digitalocean: digitaloceanKind,
+  kafka: kafkaKind,
   snapshot: snapshotKind,
 };
 

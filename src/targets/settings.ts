@@ -53,6 +53,25 @@ export class SettingText {
     return last && 'literal' in last ? last.literal : '';
   }
 
+  /**
+   * The value cut at every `separator` in its literal text (a reference's default is not cut: it
+   * stands for one value), empty pieces dropped; what is known of each piece.
+   */
+  split(separator: string): SettingText[] {
+    const pieces: TemplatePart[][] = [[]];
+    for (const part of this.parts) {
+      if ('reference' in part) {
+        pieces[pieces.length - 1]?.push(part);
+        continue;
+      }
+      part.literal.split(separator).forEach((literal, i) => {
+        if (i > 0) pieces.push([]);
+        if (literal !== '') pieces[pieces.length - 1]?.push({ literal });
+      });
+    }
+    return pieces.filter((p) => p.length > 0).map((p) => new SettingText(p));
+  }
+
   /** Every piece of literal text, including references' defaults (`${TOKEN:-abc}`). */
   get literalPieces(): string[] {
     return this.parts.map((p) => ('literal' in p ? p.literal : (p.fallback ?? ''))).filter((t) => t !== '');
@@ -129,6 +148,40 @@ export class SettingsChecker {
       return undefined;
     }
     return SettingText.of(v, this.stage);
+  }
+
+  /**
+   * A setting written as one string or a list of strings, each entry with its own pointer (a list
+   * item's is `path/i`); wrong types are errors. Undefined when absent.
+   */
+  texts(path: string): { path: string; text: SettingText }[] | undefined {
+    const v = this.value(path);
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return v === '' ? [] : [{ path, text: SettingText.of(v, this.stage) }];
+    if (!Array.isArray(v)) {
+      this.error(path, `${settingName(path)} must be a string or a list of strings`);
+      return undefined;
+    }
+    const entries: { path: string; text: SettingText }[] = [];
+    v.forEach((item, i) => {
+      const at = `${path}/${i}`;
+      if (typeof item === 'string' && item !== '') entries.push({ path: at, text: SettingText.of(item, this.stage) });
+      else this.error(at, `${settingName(path)} entries must be non-empty strings`);
+    });
+    return entries;
+  }
+
+  /**
+   * One of a fixed set of words. A `${VAR}` reference passes as written; the resolved value is
+   * checked when the cluster is used. Returns the word when it is literal and valid.
+   */
+  oneOf<T extends string>(path: string, words: readonly T[], required: boolean): T | undefined {
+    const text = this.text(path, required);
+    const literal = text?.literal;
+    if (text === undefined || (literal === undefined && this.stage === 'written')) return undefined;
+    if (literal !== undefined && (words as readonly string[]).includes(literal)) return literal as T;
+    this.error(path, `${settingName(path)} must be one of ${words.join(', ')}`);
+    return undefined;
   }
 
   /** A mapping setting (`auth`, `retry`); absent is fine. */

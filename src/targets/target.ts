@@ -31,6 +31,21 @@ export interface ReplicationFactorOptions {
   throttleBytesPerSecond?: number;
 }
 
+/**
+ * Thrown by a unit whose one request carries out several actions (a batch) when the server
+ * answered for each item and some failed: what became of each action, so the apply report lists
+ * every action as done, failed or not attempted instead of the whole batch as failed.
+ */
+export class BatchOutcomeError extends Error {
+  constructor(
+    readonly done: PlanAction[],
+    readonly failed: { action: PlanAction; error: unknown }[],
+    readonly notAttempted: PlanAction[],
+  ) {
+    super(`${failed.length} of ${done.length + failed.length + notAttempted.length} action(s) in a batch failed`);
+  }
+}
+
 /** Options shared by every target's HTTP or file access. */
 export interface TargetContext {
   /** Progress and debug lines go here (stderr in the CLI); never secrets. */
@@ -49,10 +64,10 @@ export interface TargetContext {
 
 /**
  * One cluster. Implementations: `snapshot` (a JSON file), `confluent` (REST v3),
- * `digitalocean` (DigitalOcean API v2).
+ * `digitalocean` (DigitalOcean API v2), `kafka` (Kafka's own protocol).
  */
 export interface Target {
-  readonly kind: 'snapshot' | 'confluent' | 'digitalocean';
+  readonly kind: 'snapshot' | 'confluent' | 'digitalocean' | 'kafka';
   readonly capabilities: TargetCapabilities;
   /** Reads the whole live state with a bounded number of requests. */
   read(): Promise<LiveState>;

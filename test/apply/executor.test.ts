@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, InternalError, PlanRefusedError } from '../../src/errors.js';
 import type { LiveState, Phase, Plan, PlanAction, TargetCapabilities } from '../../src/model.js';
-import type { PreflightFinding, Target, WorkUnit } from '../../src/targets/target.js';
+import { BatchOutcomeError, type PreflightFinding, type Target, type WorkUnit } from '../../src/targets/target.js';
 import {
   ApplyInterruptedError,
   ApplyStoppedError,
@@ -304,6 +304,30 @@ describe('executor', () => {
     const report = await executePlan(plan, target, LIVE, opts);
     assert.equal(report.done.length, 1);
     assert.deepEqual(opts.lines, ['[1/1] updated topic a+b+c']);
+  });
+
+  it('reports each action of a batch on its own when the batch answers per item', async () => {
+    const plan = planOf([topicAction(1, 'a'), topicAction(1, 'b'), topicAction(1, 'c'), topicAction(3, 'd')]);
+    const rejected = new ApiError('Cannot create topic b', { method: 'CreateTopics', url: '', errorCode: 40, serverMessage: 'Unknown topic config name: x' });
+    const target = new FakeTarget(undefined, undefined, (actions) => [[...actions]]);
+    target.units = (phase, actions) => [
+      {
+        label: `batch of ${phase}`,
+        actions: [...actions],
+        run: async () => {
+          const [a, b, c] = actions as PlanAction[];
+          throw new BatchOutcomeError([a!], [{ action: b!, error: rejected }], [c!]);
+        },
+      },
+    ];
+    const error = await executePlan(plan, target, LIVE, options()).then(
+      () => assert.fail('expected a failure'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ApplyStoppedError);
+    assert.deepEqual(error.report.done.map((u) => u.label), ['create topic a']);
+    assert.deepEqual(error.report.failed.map((u) => [u.label, u.error]), [['create topic b', rejected]]);
+    assert.deepEqual(error.report.notAttempted.map((u) => u.label), ['create topic c', 'batch of 3']);
   });
 
   it('refuses a target that drops or repeats an action, before changing anything', async () => {

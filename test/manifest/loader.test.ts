@@ -277,7 +277,7 @@ describe('clusters', () => {
     assert.deepEqual(await problems([root], root), [
       'c.yaml:3:6 error missing required property "restUrl" (/clusters/a)',
       'c.yaml:4:6 error missing required property "token" (/clusters/b)',
-      'c.yaml:5:14 error "type" must be one of confluent, digitalocean, snapshot, not "snapshott" (did you mean "snapshot"?) (/clusters/c/type)',
+      'c.yaml:5:14 error "type" must be one of confluent, digitalocean, kafka, snapshot, not "snapshott" (did you mean "snapshot"?) (/clusters/c/type)',
       'c.yaml:6:43 error missing required property "token" (/clusters/d/auth)',
       'c.yaml:7:3 error cluster name "bad name" may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit (/clusters/bad name)',
     ]);

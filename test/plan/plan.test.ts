@@ -345,6 +345,19 @@ const cases: Case[] = [
     errors: [['acl User:ghost ALLOW READ TOPIC:orders@*', /^principal User:ghost does not exist on this cluster/]],
   },
   {
+    name: 'a cluster without ACLs (no authorizer) plans topics; ACLs in the manifests are one plan-wide error, never creates',
+    desired: desired({ topics: [topic('orders')], acls: [acl('User:a', 'READ', 'orders'), acl('User:b', 'READ', 'orders')] }),
+    live: live({ aclsUnavailable: 'the cluster has no authorizer (SECURITY_DISABLED), so it has no ACLs' }),
+    actions: ['1 create topic orders partitions:null->3 replicationFactor:null->3'],
+    errors: [[undefined, /^the cluster has no authorizer \(SECURITY_DISABLED\), so it has no ACLs: the 2 ACL binding\(s\) in the manifests cannot be applied to it$/]],
+  },
+  {
+    name: 'a cluster without ACLs and manifests without ACLs plan as usual',
+    desired: desired({ topics: [topic('orders')], principals: ['User:a'] }),
+    live: live({ aclsUnavailable: 'no authorizer' }),
+    actions: ['1 create topic orders partitions:null->3 replicationFactor:null->3'],
+  },
+  {
     name: 'principals need not exist on clusters without that rule',
     desired: desired({ acls: [acl('User:ghost', 'READ', 'orders')] }),
     live: live({ principals: [] }),

@@ -1,17 +1,10 @@
 import { ApiError } from '../../errors.js';
+import type { AlterOperation, ConfigEntry } from '../actions.js';
 import { HttpClient, path, type HttpRequest } from '../../http/index.js';
 import { describeFailure, type Operation } from './errors.js';
 import { consumeListPage } from './pages.js';
 import { toAcl, toClusterId, toTopic, toTopicConfig, type V3Acl, type V3Topic, type V3TopicConfig } from './wire.js';
 
-/** A config entry of a create request. */
-export interface ConfigEntry {
-  name: string;
-  value: string;
-}
-
-/** One operation of a `configs:alter` request. */
-export type AlterOperation = { name: string; operation: 'SET'; value: string } | { name: string; operation: 'DELETE' };
 
 /** Hard cap on followed `metadata.next` links, against a server that never ends. */
 const MAX_PAGES = 100_000;

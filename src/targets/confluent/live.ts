@@ -2,6 +2,7 @@
  * Maps REST v3 listings to the live model: pure, so the mapping is tested without a server.
  */
 import { canonicalConfigValue } from '../../kafka/configs.js';
+import { synonymValue } from '../../kafka/synonyms.js';
 import {
   ACL_OPERATIONS,
   ACL_PERMISSIONS,
@@ -14,7 +15,7 @@ import {
   type LiveTopic,
 } from '../../model.js';
 import { aclKey, compareAcls } from '../../plan/index.js';
-import type { V3Acl, V3Synonym, V3Topic, V3TopicConfig } from './wire.js';
+import type { V3Acl, V3Topic, V3TopicConfig } from './wire.js';
 
 const SOURCES: ReadonlySet<string> = new Set<ConfigSource>([
   'DYNAMIC_TOPIC_CONFIG',
@@ -33,18 +34,6 @@ function toSource(source: string, isDefault: boolean): ConfigSource {
   // Newer sources (e.g. DYNAMIC_CLUSTER_LINK_CONFIG on mirror topics) are not set on the topic by
   // the user; keep them distinguishable from a plain default.
   return isDefault ? 'DEFAULT_CONFIG' : 'UNKNOWN';
-}
-
-/**
- * A broker-level synonym may carry the value in another unit than the topic key: Kafka reports
- * `retention.ms` inherited from `log.retention.hours` = 168, `segment.ms` from `log.roll.hours`.
- */
-function synonymValue(key: string, synonym: V3Synonym): string | null {
-  const value = synonym.value;
-  if (value === null || !key.endsWith('.ms') || !/^-?\d+$/.test(value)) return value;
-  const factor = synonym.name.endsWith('.hours') ? 3_600_000n : synonym.name.endsWith('.minutes') ? 60_000n : 1n;
-  if (factor === 1n || value.startsWith('-')) return value;
-  return (BigInt(value) * factor).toString();
 }
 
 function canonical(key: string, value: string | null): string | null {
@@ -69,7 +58,7 @@ export function toLiveConfig(entry: V3TopicConfig): LiveConfig {
     // Synonyms are listed from the highest precedence down: the first one below the topic level
     // is what a reset (DELETE) falls back to.
     const below = entry.synonyms.find((s) => s.source !== TOPIC_LEVEL);
-    if (below !== undefined) config.inheritedValue = sensitive ? null : canonical(entry.name, synonymValue(entry.name, below));
+    if (below !== undefined) config.inheritedValue = sensitive ? null : canonical(entry.name, synonymValue(entry.name, below.name, below.value));
   }
   return config;
 }

@@ -3,32 +3,22 @@ import { HttpClient, type HttpClientOptions } from '../../http/index.js';
 import { canonicalConfigValue } from '../../kafka/configs.js';
 import {
   PHASES,
-  type AclBinding,
   type LiveState,
   type Phase,
   type PlanAction,
-  type PlanChange,
   type TargetCapabilities,
 } from '../../model.js';
-import { REDACTED } from '../../plan/index.js';
 import { describeAction } from '../../apply/labels.js';
 import type { PreflightFinding, Target, TargetContext, WorkUnit } from '../target.js';
-import { ConfluentApi, describeAcl, type AlterOperation, type ConfigEntry } from './api.js';
+import { ConfluentApi, describeAcl } from './api.js';
+import { aclOf, alterOperations, createSpec, isRedacted, topicName, type CreateSpec } from '../actions.js';
 import { ERROR_CODES, withFacts } from './errors.js';
 import { configEntryReducer, groupConfigs, toLiveState, toV3Acl } from './live.js';
 import type { ConfluentSettings } from './settings.js';
-import { aclProblem } from './acl-rules.js';
+import { aclProblem } from '../../kafka/acl-rules.js';
 
 /** Test hooks for the HTTP layer (fast retries); production leaves them unset. */
 export type HttpOverrides = Pick<HttpClientOptions, 'sleep' | 'random'>;
-
-/** A topic create as the plan states it. */
-interface CreateSpec {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  configs: ConfigEntry[];
-}
 
 /**
  * A Confluent REST v3 cluster (Confluent Cloud, Confluent Server, REST Proxy): bulk reads, server
@@ -329,50 +319,6 @@ export class ConfluentTarget implements Target {
     }
     for (const b of bindings) await api.createAcl(b);
   }
-}
-
-function topicName(action: PlanAction): string {
-  if (action.resource.kind !== 'topic') throw new InternalError(`phase ${action.phase} action is not about a topic`);
-  return action.resource.name;
-}
-
-function aclOf(action: PlanAction): AclBinding {
-  const r = action.resource;
-  if (r.kind !== 'acl') throw new InternalError(`phase ${action.phase} action is not about an ACL binding`);
-  return r;
-}
-
-function isRedacted(change: PlanChange): boolean {
-  return change.sensitive === true && (change.to === REDACTED || change.from === REDACTED) && change.to !== null;
-}
-
-/** The create request a phase-1 action stands for. */
-function createSpec(action: PlanAction): CreateSpec {
-  const name = topicName(action);
-  let partitions: number | undefined;
-  let replicationFactor: number | undefined;
-  const configs: ConfigEntry[] = [];
-  for (const c of action.changes) {
-    if (c.field === 'partitions' && typeof c.to === 'number') partitions = c.to;
-    else if (c.field === 'replicationFactor' && typeof c.to === 'number') replicationFactor = c.to;
-    else if (c.field.startsWith('config.') && typeof c.to === 'string') configs.push({ name: c.field.slice(7), value: c.to });
-    else throw new InternalError(`unexpected change ${c.field} in the create action of topic ${name}`);
-  }
-  if (partitions === undefined || replicationFactor === undefined) {
-    throw new InternalError(`the create action of topic ${name} lacks partitions or replicationFactor`);
-  }
-  return { name, partitions, replicationFactor, configs };
-}
-
-/** The SET/DELETE operations a phase-3 action stands for. */
-function alterOperations(action: PlanAction): AlterOperation[] {
-  return action.changes.map((c): AlterOperation => {
-    if (!c.field.startsWith('config.')) throw new InternalError(`unexpected change ${c.field} in a config action`);
-    const name = c.field.slice(7);
-    if (c.to === null) return { name, operation: 'DELETE' };
-    if (typeof c.to !== 'string') throw new InternalError(`config.${name} must be a string in the plan`);
-    return { name, operation: 'SET', value: c.to };
-  });
 }
 
 async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

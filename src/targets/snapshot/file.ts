@@ -76,6 +76,7 @@ export function parseSnapshot(text: string, file: string): Snapshot {
     })),
     acls: raw.acls.map((a) => ({ ...a })),
     ...(raw.principals ? { principals: [...raw.principals] } : {}),
+    ...(raw.aclsUnavailable !== undefined ? { aclsUnavailable: raw.aclsUnavailable } : {}),
   };
   sortLive(snapshot);
   const names = new Set<string>();
@@ -171,6 +172,7 @@ export function serializeSnapshot(snapshot: Snapshot): string {
       permission: a.permission,
     })),
     ...(copy.principals ? { principals: copy.principals } : {}),
+    ...(copy.aclsUnavailable !== undefined ? { aclsUnavailable: copy.aclsUnavailable } : {}),
   };
   // `export --format snapshot` prints this: names from the server must not drive the terminal.
   return `${terminalSafeJson(JSON.stringify(ordered, null, 2))}\n`;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configEntryReducer, groupConfigs, toBinding, toLiveConfig, toLiveState } from '../../../src/targets/confluent/live.js';
 import type { V3Acl, V3TopicConfig } from '../../../src/targets/confluent/wire.js';
-import { aclProblem } from '../../../src/targets/confluent/acl-rules.js';
+import { aclProblem } from '../../../src/kafka/acl-rules.js';
 
 function entry(over: Partial<V3TopicConfig>): V3TopicConfig {
   return {

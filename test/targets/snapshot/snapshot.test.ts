@@ -85,6 +85,15 @@ describe('snapshot file', () => {
     assert.ok(text.endsWith('}\n'));
   });
 
+  it('keeps a kafka cluster\'s lack of ACLs (no authorizer) and its kind', () => {
+    const text = serializeSnapshot({ formatVersion: 1, source: { type: 'kafka' }, clusterId: 'c', topics: [], acls: [], aclsUnavailable: 'no authorizer' });
+    const back = parseSnapshot(text, 'x.json');
+    assert.equal(back.aclsUnavailable, 'no authorizer');
+    assert.equal(back.source.type, 'kafka');
+    const withAcls = serializeSnapshot({ formatVersion: 1, source: { type: 'kafka' }, clusterId: 'c', topics: [], acls: [] });
+    assert.doesNotMatch(withAcls, /aclsUnavailable/);
+  });
+
   it('never writes a sensitive value', () => {
     const s = snapshot();
     s.topics[0]!.configs['sasl.secret'] = { value: 'hunter2', setOnTopic: true, source: 'DYNAMIC_TOPIC_CONFIG', readOnly: false, sensitive: true };

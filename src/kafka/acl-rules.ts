@@ -1,4 +1,4 @@
-import type { AclBinding, AclOperation, ResourceType } from '../../model.js';
+import type { AclBinding, AclOperation, ResourceType } from '../model.js';
 
 /** Operations Kafka defines for each resource type (ALL applies to every type). */
 const OPERATIONS: Record<ResourceType, readonly AclOperation[]> = {
