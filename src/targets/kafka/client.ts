@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import {
+  Admin,
   ConfigResourceTypes,
   Connection,
   ResponseError,
@@ -122,6 +123,15 @@ function settled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+/**
+ * The `ApiError` for a request that failed outside `KafkaClient`'s own requests (the admin
+ * client's): the broker's error code and text when it answered, else the transport problem.
+ */
+export function requestFailure(op: Operation, err: unknown, broker: string): ApiError {
+  const answered = protocolCode(err);
+  return answered !== undefined ? kafkaFailure(op, answered.code, answered.message, broker) : transportFailure(op, transportProblem(err), broker);
+}
+
 /** An open connection and the address it goes to. */
 interface Opened {
   connection: Connection;
@@ -139,6 +149,7 @@ export class KafkaClient {
   #options: Promise<ConnectionOptions> | undefined;
   #bootstrap: Promise<Opened> | undefined;
   #controller: Promise<Opened> | undefined;
+  #admin: Admin | undefined;
   readonly #opened: Opened[] = [];
 
   readonly #debug: ((line: string) => void) | undefined;
@@ -334,8 +345,23 @@ export class KafkaClient {
     return new Map(response.responses.map((r) => [r.name ?? '', { errorCode: r.errorCode, errorMessage: r.errorMessage }]));
   }
 
+  /**
+   * @platformatic/kafka's admin client on the same settings, opened on first use: replication-factor
+   * changes (`reassignment.ts`) need the brokers' racks and connections to each broker for their
+   * throttle configs, which its connection pool gives.
+   */
+  async admin(): Promise<Admin> {
+    this.#options ??= this.#connectionOptions();
+    const options = await this.#options;
+    this.#admin ??= new Admin({ ...options, clientId: this.#settings.clientId, bootstrapBrokers: this.#settings.bootstrapServers.map((b) => ({ host: b.host, port: b.port })) });
+    return this.#admin;
+  }
+
   /** Closes every connection. */
   async close(): Promise<void> {
+    const admin = this.#admin;
+    this.#admin = undefined;
+    await admin?.close().catch(() => undefined);
     this.#bootstrap = undefined;
     this.#controller = undefined;
     const opened = this.#opened.splice(0);

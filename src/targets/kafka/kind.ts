@@ -4,12 +4,13 @@ import type { Target, TargetContext, TargetKind } from '../target.js';
 import { checkKafkaSettings, parseKafkaSettings } from './settings.js';
 
 /**
- * What a Kafka cluster reached natively can do: server-side dry runs (`validate_only`); its
- * DescribeConfigs answers list every topic config its brokers know.
+ * What a Kafka cluster reached natively can do: server-side dry runs (`validate_only`),
+ * replication-factor changes by partition reassignment (`reassignment.ts`); its DescribeConfigs
+ * answers list every topic config its brokers know.
  */
 export const KAFKA_CAPABILITIES: TargetCapabilities = {
   dryRun: true,
-  replicationFactorChange: false,
+  replicationFactorChange: true,
   principalsMustExist: false,
   managedConfigPrefixes: [],
   reportsAllTopicConfigs: true,
@@ -21,7 +22,7 @@ export const kafkaKind: TargetKind = {
   capabilities: KAFKA_CAPABILITIES,
   checkSettings: checkKafkaSettings,
   async open(spec: ClusterSpec, env: Record<string, string | undefined>, ctx: TargetContext): Promise<Target> {
-    const settings = parseKafkaSettings(resolveSettings(spec, env, checkKafkaSettings, ctx.log), spec.name, spec.baseDir);
+    const settings = parseKafkaSettings(resolveSettings(spec, env, checkKafkaSettings, ctx.log), spec.name, spec.baseDir, env);
     // Loaded only when a kafka cluster is opened: the client library takes longer to load than
     // the rest of kafkaform, and every other command and kind of cluster does without it.
     const [{ KafkaClient }, { KafkaTarget }] = await Promise.all([import('./client.js'), import('./target.js')]);

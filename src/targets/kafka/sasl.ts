@@ -1,5 +1,6 @@
 import type { SASLOptions } from '@platformatic/kafka';
-import { UsageError } from '../../errors.js';
+import { mskIamSasl } from './auth-msk-iam.js';
+import { oauthBearerSasl } from './auth-oauthbearer.js';
 import type { SaslSettings } from './settings.js';
 
 /**
@@ -13,7 +14,8 @@ export function saslOptions(sasl: SaslSettings, cluster: string): SASLOptions {
     case 'SCRAM-SHA-512':
       return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
     case 'OAUTHBEARER':
+      return oauthBearerSasl(sasl.token, `Cluster "${cluster}": sasl.token`);
     case 'AWS_MSK_IAM':
-      throw new UsageError(`Cluster "${cluster}": sasl.mechanism ${sasl.mechanism} is not supported yet by this version of kafkaform.`);
+      return mskIamSasl(sasl.region);
   }
 }

@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { JsonValue } from '../../model.js';
 import { integerSetting, requireValidSettings, settingValue, type SettingText, type SettingsChecker } from '../settings.js';
+import { ConfigError } from '../../errors.js';
+import { mskIamRegion } from './auth-msk-iam.js';
 
 /** SASL mechanisms a `type: kafka` cluster may name. */
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER', 'AWS_MSK_IAM'] as const;
@@ -11,7 +13,7 @@ export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export type SaslSettings =
   | { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string }
   | { mechanism: 'OAUTHBEARER'; token: string }
-  | { mechanism: 'AWS_MSK_IAM' };
+  | { mechanism: 'AWS_MSK_IAM'; region: string };
 
 /** TLS settings; file paths are absolute. */
 export interface TlsSettings {
@@ -91,6 +93,8 @@ export function checkKafkaSettings(c: SettingsChecker): void {
     } else if (mechanism === 'OAUTHBEARER') {
       c.text('/sasl/token', true);
       c.secret('/sasl/token');
+    } else if (mechanism === 'AWS_MSK_IAM') {
+      c.text('/sasl/region', false);
     }
   }
 
@@ -123,15 +127,14 @@ function file(raw: Raw, path: string, baseDir: string): string | undefined {
 
 /**
  * Checks resolved settings and turns them into `KafkaSettings`. `cluster` names the cluster in
- * messages; relative file paths resolve against `baseDir`. Secrets are never quoted back.
+ * messages; relative file paths resolve against `baseDir`; `env` gives Amazon MSK IAM its
+ * `AWS_REGION` fallback. Secrets are never quoted back.
  */
-export function parseKafkaSettings(raw: Raw, cluster: string, baseDir: string): KafkaSettings {
+export function parseKafkaSettings(raw: Raw, cluster: string, baseDir: string, env: Record<string, string | undefined> = {}): KafkaSettings {
   requireValidSettings(raw, cluster, checkKafkaSettings);
   const servers = raw['bootstrapServers'];
-  const bootstrapServers = (Array.isArray(servers) ? servers : [servers])
-    .flatMap((s) => String(s).split(','))
-    .filter((s) => s.trim() !== '')
-    .map((s) => address(s) as BrokerAddress);
+  const serverTexts = (Array.isArray(servers) ? servers : [servers]).flatMap((s) => String(s).split(',')).filter((s) => s.trim() !== '');
+  const bootstrapServers = serverTexts.map((s) => address(s) as BrokerAddress);
 
   const s = (path: string): string => String(settingValue(raw, path));
   let sasl: SaslSettings | undefined;
@@ -141,7 +144,14 @@ export function parseKafkaSettings(raw: Raw, cluster: string, baseDir: string): 
   } else if (mechanism === 'OAUTHBEARER') {
     sasl = { mechanism, token: s('/sasl/token') };
   } else if (mechanism === 'AWS_MSK_IAM') {
-    sasl = { mechanism };
+    const written = settingValue(raw, '/sasl/region');
+    let region: string;
+    try {
+      region = mskIamRegion(written === undefined ? undefined : String(written), serverTexts, env);
+    } catch (e) {
+      throw e instanceof ConfigError ? new ConfigError(`Cluster "${cluster}": ${e.message}.`) : e;
+    }
+    sasl = { mechanism, region };
   }
 
   const insecureSkipTlsVerify = literalFlag(raw['insecureSkipTlsVerify']) === true;

@@ -1,6 +1,6 @@
 import { IncrementalAlterConfigOperationTypes, type createTopicsV7, type incrementalAlterConfigsV1 } from '@platformatic/kafka';
 import { sleep } from '../../deadline.js';
-import { ApiError, InternalError, UsageError } from '../../errors.js';
+import { ApiError, InternalError, KafkaformError } from '../../errors.js';
 import { describeAction } from '../../apply/labels.js';
 import { aclProblem } from '../../kafka/acl-rules.js';
 import { canonicalConfigValue } from '../../kafka/configs.js';
@@ -12,7 +12,8 @@ import { aclOf, alterOperations, createSpec, isRedacted, topicName, type CreateS
 import { withFacts } from '../confluent/errors.js';
 import { BatchOutcomeError, type PreflightFinding, type Target, type TargetContext, type WorkUnit } from '../target.js';
 import { batches, type Cost } from './batches.js';
-import { KafkaClient, TOPIC_RESOURCE, type ItemResult } from './client.js';
+import { KafkaClient, requestFailure, TOPIC_RESOURCE, type ItemResult } from './client.js';
+import { changeReplicationFactors, replicationFactorFindings, type ReplicationFactorFinding } from './reassignment.js';
 import { KAFKA_ERRORS, NO_AUTHORIZER, errorName, hasOwnSentence, kafkaFailure, type Operation } from './errors.js';
 import { toBindings, toLiveTopic, toTopicConfigs, toWireAcl } from './live.js';
 
@@ -92,6 +93,13 @@ function partitionsTo(action: PlanAction): { from: number; to: number } | undefi
 
 function changesReplication(action: PlanAction): boolean {
   return action.changes.some((c) => c.field === 'replicationFactor');
+}
+
+/** The replication factor a phase-2 action asks for. */
+function replicationTo(action: PlanAction): number {
+  const c = action.changes.find((x) => x.field === 'replicationFactor');
+  if (c === undefined || typeof c.to !== 'number') throw new InternalError(`the replicationFactor change of ${describeAction(action)} is not a number`);
+  return c.to;
 }
 
 /**
@@ -182,6 +190,7 @@ export class KafkaTarget implements Target {
 
     const creates: PlanAction[] = [];
     const increases: PlanAction[] = [];
+    const replications: PlanAction[] = [];
     const alters: PlanAction[] = [];
     for (const action of actions) {
       const local = (message: string): void => {
@@ -199,7 +208,10 @@ export class KafkaTarget implements Target {
         creates.push(action);
       } else if (action.phase === PHASES.increasePartitions) {
         if (!topics.has(resource.name)) local(`topic ${resource.name} does not exist, so its partitions cannot be increased`);
-        else if (partitionsTo(action) !== undefined) increases.push(action);
+        else {
+          if (partitionsTo(action) !== undefined) increases.push(action);
+          if (changesReplication(action)) replications.push(action);
+        }
       } else if (action.phase === PHASES.alterConfigs) {
         if (!topics.has(resource.name)) {
           local(`topic ${resource.name} does not exist, so its configs cannot be altered`);
@@ -233,9 +245,24 @@ export class KafkaTarget implements Target {
       ...batches(alters, (a) => ({ partitions: 0, records: a.changes.length })).map((batch) =>
         dryRun(batch, 'alter the configs of', 'IncrementalAlterConfigs', () => client.alterTopicConfigs(batch.map(wireAlter), true)),
       ),
+      ...(replications.length > 0 ? [this.#checkReplication(replications, findings)] : []),
     ]);
     const order = new Map(actions.map((a, i) => [a, i]));
     return findings.sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));
+  }
+
+  /** Kafka has no dry run for reassignments: the broker count and running reassignments, checked here. */
+  async #checkReplication(actions: PlanAction[], findings: PreflightFinding[]): Promise<void> {
+    const changes = actions.map((a) => ({ topic: topicName(a), replicationFactor: replicationTo(a) }));
+    const op: Operation = { verb: 'check the replication factor of', resource: `${changes.length} topic(s)`, api: 'ListPartitionReassignments' };
+    let found: ReplicationFactorFinding[];
+    try {
+      found = await replicationFactorFindings(await this.#client.admin(), changes);
+    } catch (e) {
+      throw e instanceof KafkaformError ? e : requestFailure(op, e, '');
+    }
+    const byTopic = new Map(actions.map((a) => [topicName(a), a]));
+    for (const f of found) findings.push({ action: byTopic.get(f.topic)!, message: `topic ${f.topic}: ${f.message}` });
   }
 
   #increaseCost(action: PlanAction): Cost {
@@ -289,10 +316,42 @@ export class KafkaTarget implements Target {
     }
   }
 
-  /** Replication-factor changes (with any partition increase of the same topic). */
+  /**
+   * Replication-factor changes share one unit, so a throttle is set on the brokers for all of them
+   * and taken off when the last completes: partition increases of these topics first (the new
+   * partitions are then reassigned with the others), then the reassignment (`reassignment.ts`),
+   * waiting and throttled as apply was told.
+   */
   #replicationUnits(actions: PlanAction[]): WorkUnit[] {
     if (actions.length === 0) return [];
-    throw new UsageError(`Cluster "${this.#cluster}": changing the replication factor of an existing topic is not supported yet.`);
+    const label = actions.length === 1 ? describeAction(actions[0] as PlanAction) : `change the replication factor of ${actions.length} topics`;
+    return [{ label, actions, run: () => this.#changeReplication(actions) }];
+  }
+
+  async #changeReplication(batch: PlanAction[]): Promise<void> {
+    const grow = batch.filter((a) => partitionsTo(a) !== undefined);
+    if (grow.length > 0) {
+      try {
+        await this.#increasePartitions(grow);
+      } catch (e) {
+        // A topic whose partitions grew still needs its new replication factor: not done yet.
+        if (e instanceof BatchOutcomeError) {
+          throw new BatchOutcomeError([], e.failed, batch.filter((a) => !e.failed.some((f) => f.action === a)));
+        }
+        throw e;
+      }
+    }
+    const changes = batch.map((a) => ({ topic: topicName(a), replicationFactor: replicationTo(a) }));
+    const op: Operation = { verb: 'change the replication factor of', resource: `${changes.length} topic(s)`, api: 'AlterPartitionReassignments' };
+    try {
+      await changeReplicationFactors(await this.#client.admin(), changes, {
+        ...(this.#ctx.replicationFactor ?? { wait: true }),
+        log: (line) => this.#ctx.log(line),
+        ...(this.#ctx.signal !== undefined ? { signal: this.#ctx.signal } : {}),
+      });
+    } catch (e) {
+      throw e instanceof KafkaformError ? e : requestFailure(op, e, '');
+    }
   }
 
   /** Closes the connections. */
