@@ -142,17 +142,19 @@ describe('convergence properties (real Kafka broker)', { skip: brokerSkip() }, (
     await check(
       t,
       'kafka convergence',
-      40,
+      60,
       fc.asyncProperty(scenario, async (s) => {
+        // A fresh prefix per case isolates it from earlier runs and other tests on the broker; the
+        // names only label the case, so a replay with the same seed still runs the same states.
         const p = `kc${randomBytes(4).toString('hex')}.`;
         const neighbour = `${p.slice(0, -1)}-x`;
-        const other = { resourceType: 2 as const, resourceName: `${p}a`, resourcePatternType: 3 as const, principal: `User:${p}other`, host: '*', operation: 3 as const, permissionType: 3 as const };
+        const other = { resourceType: 2 as const, resourceName: `${p}a`, resourcePatternType: 3 as const, principal: `User:${p}other`, host: '*', operation: 4 as const, permissionType: 3 as const };
         await admin.createTopics({ topics: [neighbour], partitions: 2, replicas: 1, configs: [{ name: 'retention.ms', value: '3600000' }] });
         await admin.createAcls({ creations: [other] });
         try {
           const baseline = await visible(
             () => outside(p),
-            (o) => o === JSON.stringify({ partitions: 2, configs: [['cleanup.policy', 'delete'], ['retention.ms', '3600000']], acls: [`2/${p}a/3/3/3`] }),
+            (o) => o === JSON.stringify({ partitions: 2, configs: [['cleanup.policy', 'delete'], ['retention.ms', '3600000']], acls: [`2/${p}a/3/4/3`] }),
           );
           let floor = new Map<string, number>();
           for (const [round, d] of [['first', s.first], ['second', s.second]] as const) {
@@ -166,10 +168,7 @@ describe('convergence properties (real Kafka broker)', { skip: brokerSkip() }, (
             const again = await planCommand({ paths: [dir], cluster: 'dev', detailedExitcode: true, allowDelete: true }, verify);
             assert.equal(again, 0, `not converged after the ${round} apply:\n${m.yaml}\n${verify.out.join('')}${verify.err.join('')}\napply said:\n${io.out.join('')}`);
             const summary = /Apply complete: (\d+) created, (\d+) updated, (\d+) deleted/.exec(io.out.join(''));
-            const [created, updated, deleted] = summary ? summary.slice(1).map(Number) : [0, 0, 0];
-            for (const [name, n] of [['created', created], ['updated', updated], ['deleted', deleted]] as const) {
-              for (let i = 0; i < (n ?? 0); i++) tally.bump(name);
-            }
+            ['created', 'updated', 'deleted'].forEach((name, i) => tally.counts.set(name, tally.get(name) + Number(summary?.[i + 1] ?? 0)));
             const live = (await admin.listTopics()).filter((x) => x.startsWith(p)).sort();
             assert.deepEqual(live, d.topics.map((x) => `${p}${x.name}`).sort(), `the ${round} state's topics are not exactly the declared ones`);
             assert.equal(await outside(p), baseline, `the ${round} apply changed something outside the case's scope`);
@@ -187,6 +186,8 @@ describe('convergence properties (real Kafka broker)', { skip: brokerSkip() }, (
       tally,
       { shrink: false },
     );
-    assert.ok(tally.get('cases') >= 40 && tally.get('created') + tally.get('updated') + tally.get('deleted') > 200, tally.toString());
+    // A few hundred operations on the broker in all, of every kind.
+    const operations = tally.get('created') + tally.get('updated') + tally.get('deleted');
+    assert.ok(operations > 300 && tally.get('updated') > 10 && tally.get('deleted') > 30, tally.toString());
   });
 });
