@@ -237,6 +237,12 @@ export interface KeyFinding {
   finding: Finding;
 }
 
+/** Each tiered-storage local retention key beside the total retention it may not exceed. */
+const LOCAL_RETENTION = [
+  ['local.retention.bytes', 'retention.bytes'],
+  ['local.retention.ms', 'retention.ms'],
+] as const;
+
 /**
  * The checks Kafka's LogConfig.validate makes across keys of one topic's config, for `version`
  * (the newest when undefined). A key the manifest does not write counts with Kafka's default; a
@@ -292,10 +298,7 @@ export function crossKeyFindings(config: ReadonlyMap<string, string>, version: K
       });
     }
   }
-  for (const [local, total] of [
-    ['local.retention.bytes', 'retention.bytes'],
-    ['local.retention.ms', 'retention.ms'],
-  ] as const) {
+  for (const [local, total] of LOCAL_RETENTION) {
     const l = get(local);
     const t = get(total);
     if (!l || !t) continue;
@@ -325,10 +328,7 @@ export function crossKeyFindings(config: ReadonlyMap<string, string>, version: K
     }
   }
   if (at('3.9') && config.get('remote.log.copy.disable') === 'true') {
-    for (const [local, total] of [
-      ['local.retention.bytes', 'retention.bytes'],
-      ['local.retention.ms', 'retention.ms'],
-    ] as const) {
+    for (const [local, total] of LOCAL_RETENTION) {
       const l = get(local);
       const t = get(total);
       if (!l || !t || !l.written || BigInt(l.value) === -2n || l.value === t.value) continue;
