@@ -12,6 +12,7 @@ import {
   type ExecuteOptions,
 } from '../../src/apply/executor.js';
 import { reportError } from '../../src/cli/exit.js';
+import { silentDisplay, Tracker } from '../../src/progress/index.js';
 
 // A test double of the Target interface: it records what the executor asks of it, and each unit
 // runs a behaviour chosen by the test.
@@ -100,8 +101,9 @@ async function ticks(n: number): Promise<void> {
 
 function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions & { lines: string[]; replans: number } {
   const state = { lines: [] as string[], replans: 0 };
+  const display = silentDisplay((text) => state.lines.push(text.replace(/\n$/, '')));
   return Object.assign(state, {
-    progress: (line: string) => state.lines.push(line),
+    progress: new Tracker(display),
     replan: async () => {
       state.replans++;
       return EMPTY;
@@ -297,13 +299,13 @@ describe('executor', () => {
     assert.match(stderr.join(''), /still differs from the manifests: 1 action\(s\) and 0 error\(s\) remain\n {2}still to update topic a\n$/);
   });
 
-  it('runs multi-action units once and counts them as one', async () => {
+  it('runs multi-action units once and counts their actions', async () => {
     const plan = planOf([topicAction(4, 'a'), topicAction(4, 'b'), topicAction(4, 'c')]);
     const target = new FakeTarget(undefined, undefined, (actions) => [[...actions]]);
     const opts = options();
     const report = await executePlan(plan, target, LIVE, opts);
     assert.equal(report.done.length, 1);
-    assert.deepEqual(opts.lines, ['[1/1] updated topic a+b+c']);
+    assert.deepEqual(opts.lines, ['[3/3] updated topic a+b+c']);
   });
 
   it('reports each action of a batch on its own when the batch answers per item', async () => {
