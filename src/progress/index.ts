@@ -210,32 +210,38 @@ export const LINE_INTERVAL_MS = 5_000;
 
 /**
  * Plain lines, for logs and pipes: one when a stage starts doing something visible, one when it
- * waits for something new, then one each time it crosses a tenth of its total or `everyMs` after
- * the last (only as things change: no timer), and one when it ends. The tracker's clock decides,
- * so tests drive it without waiting.
+ * waits for something new, one when it ends, and in between one each time it crosses a tenth of
+ * its total or `everyMs` after the last, unless other lines (apply's per-operation lines) showed
+ * it moving meanwhile. Lines come only as things change, never from a timer, and the tracker's
+ * clock decides, so tests drive it without waiting.
  */
 export function lineDisplay(write: (text: string) => void, everyMs = LINE_INTERVAL_MS): ProgressDisplay {
   let shown: StageState | undefined;
   let lastAt = 0;
   let lastTenth = 0;
   let waits = new Set<string>();
+  let printed = false;
   const tenth = (s: StageState): number => (s.total === undefined || s.total.total === 0 ? 0 : Math.floor((10 * s.done) / s.total.total));
-  const say = (text: string, now: number, s: StageState): void => {
-    write(`${text}\n`);
+  const seen = (now: number, s: StageState): void => {
     lastAt = now;
     lastTenth = tenth(s);
     waits = new Set(s.waits.map((w) => w.what[1]));
+    printed = false;
   };
   return {
     update(stage, now) {
       if (shown !== stage) {
         if (!visible(stage)) return;
         shown = stage;
-        say(describe(stage, false), now, stage);
+        write(`${describe(stage, false)}\n`);
+        seen(now, stage);
         return;
       }
       const newWait = stage.waits.some((w) => !waits.has(w.what[1]));
-      if (newWait || tenth(stage) > lastTenth || now - lastAt >= everyMs) say(describe(stage), now, stage);
+      const finished = stage.total !== undefined && stage.done >= stage.total.total;
+      const due = !finished && (tenth(stage) > lastTenth || now - lastAt >= everyMs);
+      if (newWait || (due && !printed)) write(`${describe(stage)}\n`);
+      if (newWait || due) seen(now, stage);
       else waits = new Set(stage.waits.map((w) => w.what[1]));
     },
     ended(stage, now) {
@@ -243,7 +249,10 @@ export function lineDisplay(write: (text: string) => void, everyMs = LINE_INTERV
       shown = undefined;
       write(`${finalLine(stage, now)}\n`);
     },
-    print: write,
+    print(text) {
+      printed = true;
+      write(text);
+    },
     close: () => undefined,
   };
 }
