@@ -155,12 +155,11 @@ export async function executePlan(
           await Promise.resolve().then(() => item.unit.run());
           results.done.push(item);
           finished += item.unit.actions.length;
-          progress?.advance(item.unit.actions.length);
           progress?.line(`[${finished}/${total}] ${pastTense(safe(item.unit.label))}`);
+          progress?.advance(item.unit.actions.length);
         } catch (error) {
           stopped = true;
           finished += item.unit.actions.length;
-          progress?.advance(item.unit.actions.length);
           if (error instanceof BatchOutcomeError) {
             // A batch reports each action on its own; the actions share the unit's place in the report.
             const each = (action: PlanAction): WorkUnit => ({ label: describeAction(action), actions: [action], run: item.unit.run });
@@ -171,6 +170,7 @@ export async function executePlan(
             results.failed.push({ ...item, error });
           }
           progress?.line(`[${finished}/${total}] failed: ${safe(item.unit.label)}`);
+          progress?.advance(item.unit.actions.length);
         }
       }
     };

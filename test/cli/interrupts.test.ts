@@ -132,7 +132,7 @@ describe('an interrupt during apply', () => {
     // The read is still held: the interrupt does not wait for it.
     const r = await run.done;
     assert.equal(r.code, 130, r.stderr);
-    assert.equal(r.stderr, 'Interrupted; nothing was changed.\n');
+    assert.equal(r.stderr, 'reading cluster sim\nInterrupted; nothing was changed.\n');
     assert.equal(sim.requests.filter((q) => q.method !== 'GET').length, 0);
   });
 
@@ -195,10 +195,11 @@ describe('a server that accepts connections and never answers', () => {
     const r = await kafkaform(['plan'], { cwd: dir, env: CREDENTIALS });
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 3, r.stderr);
-    assert.match(lines[0]!, /^retrying GET \/kafka\/v3\/clusters in [01] ms after no response within 100 ms \(timeouts\.readMs\) \(attempt 2 of 3\)$/);
-    assert.match(lines[1]!, /^retrying GET \/kafka\/v3\/clusters in [01] ms after no response within 100 ms \(timeouts\.readMs\) \(attempt 3 of 3\)$/);
-    assert.equal(lines[2], `error: Cannot list clusters: no response within 100 ms (timeouts.readMs) (GET http://127.0.0.1:${port}/kafka/v3/clusters)`);
+    assert.equal(lines.length, 4, r.stderr);
+    assert.equal(lines[0], 'reading cluster hung');
+    assert.match(lines[1]!, /^retrying GET \/kafka\/v3\/clusters in [01] ms after no response within 100 ms \(timeouts\.readMs\) \(attempt 2 of 3\)$/);
+    assert.match(lines[2]!, /^retrying GET \/kafka\/v3\/clusters in [01] ms after no response within 100 ms \(timeouts\.readMs\) \(attempt 3 of 3\)$/);
+    assert.equal(lines[3], `error: Cannot list clusters: no response within 100 ms (timeouts.readMs) (GET http://127.0.0.1:${port}/kafka/v3/clusters)`);
     for (const secret of Object.values(CREDENTIALS)) assert.ok(!r.stderr.includes(secret));
   });
 
@@ -211,7 +212,7 @@ describe('a server that accepts connections and never answers', () => {
       assert.equal(r.code, 1, r.stderr);
       assert.equal(
         r.stderr,
-        `error: GET http://127.0.0.1:${port}/kafka/v3/clusters: no answer from 127.0.0.1:${port} within the command's 1 s deadline; raise it with --timeout\n`,
+        `reading cluster hung\nerror: GET http://127.0.0.1:${port}/kafka/v3/clusters: no answer from 127.0.0.1:${port} within the command's 1 s deadline; raise it with --timeout\n`,
       );
     });
   }
@@ -244,5 +245,10 @@ topics: []
   );
   const r = await kafkaform(['plan'], { cwd: dir, env: { KEY: 'SIMKEY7Q', SECRET: 'sim-secret-3c9f1e' } });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, new RegExp(`^retrying GET /kafka/v3/clusters/${sim.clusterId}/acls in [01] ms after HTTP 503 \\(attempt 2 of 6\\)\\n$`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^reading cluster sim\\nretrying GET /kafka/v3/clusters/${sim.clusterId}/acls in [01] ms after HTTP 503 \\(attempt 2 of 6\\)\\nreading cluster sim: 4 requests, \\d+ B, done in [\\d.]+ s\\n$`,
+    ),
+  );
 });
