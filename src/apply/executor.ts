@@ -197,11 +197,16 @@ export async function executePlan(
   return report;
 }
 
-/** What the actions are, for counting them: topics, ACL bindings, or changes when both. */
+/**
+ * What the actions are, for counting them: topics (one action each), ACL bindings, or changes
+ * (several actions on one topic, or topics and ACLs together).
+ */
 function unitOf(actions: readonly PlanAction[]): Noun {
   const kinds = new Set(actions.map((a) => a.resource.kind));
   if (kinds.size !== 1) return ['change', 'changes'];
-  return kinds.has('topic') ? ['topic', 'topics'] : ['ACL binding', 'ACL bindings'];
+  if (kinds.has('acl')) return ['ACL binding', 'ACL bindings'];
+  const topics = new Set(actions.map((a) => (a.resource.kind === 'topic' ? a.resource.name : '')));
+  return topics.size === actions.length ? ['topic', 'topics'] : ['topic change', 'topic changes'];
 }
 
 /** A target must carry out exactly the plan's actions (the same objects), each in exactly one unit. */

@@ -12,7 +12,7 @@ import {
   type ExecuteOptions,
 } from '../../src/apply/executor.js';
 import { reportError } from '../../src/cli/exit.js';
-import { silentDisplay, Tracker } from '../../src/progress/index.js';
+import { describe as describeStage, silentDisplay, Tracker, type StageState } from '../../src/progress/index.js';
 
 // A test double of the Target interface: it records what the executor asks of it, and each unit
 // runs a behaviour chosen by the test.
@@ -339,6 +339,42 @@ describe('executor', () => {
     assert.equal(dropping.preflightCalls, 0);
     const repeating = new FakeTarget(undefined, undefined, (actions) => [[...actions], [actions[0]!]]);
     await assert.rejects(executePlan(plan, repeating, LIVE, options()), InternalError);
+  });
+
+  it('reports its stages: checking the plan, applying with a count of actions, verifying', async () => {
+    const seen: string[] = [];
+    const display = {
+      update: (st: StageState) => seen.push(`update ${describeStage(st)}`),
+      ended: (st: StageState) => seen.push(`ended ${describeStage(st)}`),
+      print: (text: string) => seen.push(text.trimEnd()),
+      close: () => undefined,
+    };
+    const plan = planOf([topicAction(1, 'a'), topicAction(3, 'b'), topicAction(3, 'c')]);
+    await executePlan(plan, new FakeTarget(), LIVE, options({ progress: new Tracker(display) }));
+    assert.deepEqual(seen, [
+      'update checking the plan',
+      'ended checking the plan',
+      'update applying 0/3 topics',
+      '[1/3] created topic a',
+      'update applying 1/3 topics',
+      '[2/3] updated topic b',
+      'update applying 2/3 topics',
+      '[3/3] updated topic c',
+      'update applying 3/3 topics',
+      'ended applying 3/3 topics',
+      'update verifying',
+      'ended verifying',
+    ]);
+  });
+
+  it('leaves applying without an end when a unit fails: the failure is what is reported', async () => {
+    const seen: string[] = [];
+    const display = { update: () => undefined, ended: (st: StageState) => seen.push(st.label), print: () => undefined, close: () => undefined };
+    const target = new FakeTarget(async () => {
+      throw new ApiError('boom', { method: 'POST', url: 'x' });
+    });
+    await assert.rejects(executePlan(planOf([topicAction(1, 'a'), topicAction(4, 'acl')]), target, LIVE, options({ progress: new Tracker(display) })));
+    assert.deepEqual(seen, ['checking the plan']);
   });
 
   it('escapes control characters in unit labels before they reach a terminal', async () => {
