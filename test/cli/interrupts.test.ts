@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { V3Simulator } from '../support/v3-simulator.js';
-import { copyExample, HAS_PTY, kafkaform, kafkaformAtTerminal, read, scratch, startKafkaform } from './helpers.js';
+import { copyExample, HAS_PTY, kafkaform, kafkaformAtTerminal, newTopicsOnSimulator, read, scratch, startKafkaform } from './helpers.js';
 
 const PROMPT = 'Only "yes" is accepted: ';
 const CANCELLED = 'Apply cancelled; nothing was changed.';
@@ -55,22 +55,7 @@ describe('the confirmation at a terminal', { skip: noPty }, () => {
 
 /** Manifests declaring six topics on the simulator, which holds none of them. */
 async function sixTopics(t: { after(fn: () => Promise<void> | void): void }): Promise<{ sim: V3Simulator; dir: string }> {
-  const sim = await V3Simulator.start();
-  t.after(() => sim.close());
-  // Whatever a test leaves held is let go, so the simulator can close.
-  t.after(() => sim.release());
-  const dir = scratch();
-  writeFileSync(
-    join(dir, 'kafkaform.yaml'),
-    `apiVersion: kafkaform/v1
-clusters:
-  sim: { type: confluent, restUrl: "${sim.cloudUrl}" }
-scope: { topics: ["orders."] }
-topicDefaults: { partitions: 3, replicationFactor: 3 }
-topics:
-${['a', 'b', 'c', 'd', 'e', 'f'].map((n) => `  - name: orders.${n}`).join('\n')}
-`,
-  );
+  const { sim, dir } = await newTopicsOnSimulator(t, ['a', 'b', 'c', 'd', 'e', 'f']);
   // Preflight dry-runs the six creates first; the first two real creates are held.
   sim.inject({ fault: 'hold', method: 'POST', path: /\/topics$/, skip: 6, times: 2 });
   return { sim, dir };

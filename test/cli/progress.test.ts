@@ -3,32 +3,14 @@
 // nothing with --quiet; and stdout carrying only the result.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { V3Simulator } from '../support/v3-simulator.js';
-import { HAS_PTY, kafkaform, kafkaformAtTerminal, scratch, startKafkaform } from './helpers.js';
+import type { V3Simulator } from '../support/v3-simulator.js';
+import { HAS_PTY, kafkaform, kafkaformAtTerminal, newTopicsOnSimulator, startKafkaform } from './helpers.js';
 
 const noPty = HAS_PTY ? false : 'python3 with its pty module is not installed: no pseudo-terminal to test with';
 
-/** Manifests declaring `n` topics on a fresh simulator, which holds none of them. */
-async function topics(t: { after(fn: () => Promise<void> | void): void }, n: number): Promise<{ sim: V3Simulator; dir: string }> {
-  const sim = await V3Simulator.start();
-  t.after(() => sim.close());
-  // Whatever a test leaves held is let go, so the simulator can close.
-  t.after(() => sim.release());
-  const dir = scratch();
-  writeFileSync(
-    join(dir, 'kafkaform.yaml'),
-    `apiVersion: kafkaform/v1
-clusters:
-  sim: { type: confluent, restUrl: "${sim.cloudUrl}" }
-scope: { topics: ["orders."] }
-topicDefaults: { partitions: 3, replicationFactor: 3 }
-topics:
-${Array.from({ length: n }, (_, i) => `  - name: orders.t${String(i).padStart(3, '0')}`).join('\n')}
-`,
-  );
-  return { sim, dir };
+/** Manifests declaring `n` topics (`orders.t000`…) on a simulator, which holds none of them. */
+function topics(t: { after(fn: () => Promise<void> | void): void }, n: number): Promise<{ sim: V3Simulator; dir: string }> {
+  return newTopicsOnSimulator(t, Array.from({ length: n }, (_, i) => `t${String(i).padStart(3, '0')}`));
 }
 
 /** Real (not dry-run) topic creates the simulator answered. */
