@@ -49,6 +49,9 @@ export function progressBar(stream: NodeJS.WriteStream): ProgressDisplay {
           barCompleteChar: '\u2588',
           barIncompleteChar: '\u2591',
           clearOnComplete: true,
+          // Cut to the terminal's width rather than turning its line wrapping off, which a second
+          // interrupt (exit at once) would leave off.
+          linewrap: true,
           etaBuffer: 40,
         });
         live = { stage, bars, bar: bars.create(stage.total?.total ?? 0, stage.done, { stage }), done: stage.done };
