@@ -40,7 +40,7 @@ function nonNegativeInt(value: string): number {
 /** One `--target` more: checked as it is read, so a bad selector fails before anything runs. */
 function target(value: string, previous: string[] | undefined): string[] {
   const parsed = parseSelector(value);
-  if (!parsed.ok) throw new InvalidArgumentError(`${parsed.message}.`);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
   return [...(previous ?? []), value];
 }
 
