@@ -230,7 +230,8 @@ export function adaptDesiredAcls(desired: DesiredState): { desired: DesiredState
     permissionsOf.set(first.principal, held);
     for (const op of PERMISSION_OPERATIONS[permission]) {
       const declared = group.find((a) => a.operation === op) ?? first;
-      adapted.push({ ...topicBinding(first.principal, first.resourceName, first.patternType, op), source: declared.source });
+      const binding = { ...topicBinding(first.principal, first.resourceName, first.patternType, op), source: declared.source };
+      adapted.push(declared.role === undefined ? binding : { ...binding, role: declared.role });
     }
   }
 
