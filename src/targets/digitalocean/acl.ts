@@ -187,7 +187,8 @@ export function adaptDesiredAcls(desired: DesiredState): { desired: DesiredState
   const groupBindings: DesiredAcl[] = [];
 
   for (const acl of desired.acls) {
-    const what = describeBinding(acl);
+    // A role's binding says which role asked for it: the user wrote the role, not the binding.
+    const what = acl.role === undefined ? describeBinding(acl) : `${describeBinding(acl)} (from role ${acl.role})`;
     if (userOfPrincipal(acl.principal) === undefined) {
       problems.push(problem(acl, 'error', `DigitalOcean cannot express ${what}: its ACLs belong to database users, written User:<name>.`));
     } else if (acl.permission !== 'ALLOW') {
