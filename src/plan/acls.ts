@@ -4,10 +4,12 @@ import { bindingOf, compareAcls } from './order.js';
 import { AclOwnership } from './ownership.js';
 import { createPatch, deletePatch } from './patch.js';
 
+/** A binding to plan; one from a role carries its name, which its create action repeats. */
+type WantedAcl = AclBinding & Pick<DesiredAcl, 'role'>;
+
 /** Inputs of the ACL half of the planner. */
 export interface AclPlanInput {
-  /** Bindings from a role carry its name, which their create actions repeat. */
-  desired: readonly (AclBinding & Pick<DesiredAcl, 'role'>)[];
+  desired: readonly WantedAcl[];
   live: readonly AclBinding[];
   /** What the manifests own: which live bindings they may delete (see `ownership.ts`). */
   scope: Scope;
@@ -67,7 +69,7 @@ export function planAcls(input: AclPlanInput): AclPlan {
       l++;
     } else if (order < 0) {
       d++;
-      planCreate(want as AclBinding & Pick<DesiredAcl, 'role'>, input, out);
+      planCreate(want as WantedAcl, input, out);
     } else {
       l++;
       // Every desired binding before `d` sorts before `have`, every one from `d` on after it.
@@ -78,7 +80,7 @@ export function planAcls(input: AclPlanInput): AclPlan {
   return out;
 }
 
-function planCreate(binding: AclBinding & Pick<DesiredAcl, 'role'>, input: AclPlanInput, out: AclPlan): void {
+function planCreate(binding: WantedAcl, input: AclPlanInput, out: AclPlan): void {
   if (input.existingPrincipals && !input.existingPrincipals.has(binding.principal)) {
     out.errors.push({
       resource: aclResource(binding),
