@@ -170,9 +170,7 @@ function collectAcls(
     named?.add(entry.principal);
     for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(item, 'principal')));
     if (isRole(entry)) {
-      for (const f of roleFindings(entry.role, entry.topics?.length ?? 0, entry.groups?.length ?? 0)) {
-        problems.add(f, doc.locate(item));
-      }
+      for (const { finding, path: at } of roleFindings(entry)) problems.add(finding, doc.locate(`${item}${at ?? ''}`));
     }
     for (const binding of expandAcl(entry, item, (p) => doc.locate(p))) {
       const key = bindingKey(binding);
@@ -192,7 +190,8 @@ function collectAcls(
 
 /**
  * Reads a `scope` at `path` into `into`. Lists add up across files, and `cluster: true` anywhere
- * wins, as several teams' files each claim their part; a field no file sets stays absent.
+ * wins, as several teams' files each claim their part (`false` claims nothing, it revokes
+ * nothing); a field no file sets stays absent.
  */
 function collectScope(doc: ParsedDocument, path: string, scope: WrittenScope, into: ScopeParts, problems: Problems): void {
   const list = (field: 'topics' | 'groups' | 'transactionalIds' | 'principals', check: (value: string) => Finding[]): void => {
