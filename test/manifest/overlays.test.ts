@@ -258,7 +258,8 @@ describe('overlays of ACLs and scope', () => {
     acls:
       - principal: User:x
         role: consumer
-        topics: [orders.created.v1, orders.created.v1]
+        topics: [orders.created.v1]
+      - { principal: User:x, resourceType: TOPIC, resourceName: orders.created.v1, operations: [READ] }
     scope:
       topic: ["orders."]
 `,
@@ -267,9 +268,8 @@ describe('overlays of ACLs and scope', () => {
     assert.deepEqual(await problems([root], root), [
       'dev.yaml:5:7 error overlay dev maps principal User:biling, which no shared acls entry or scope.principals names (did you mean "User:billing"?) (/overlays/dev/principals/User:biling)',
       'dev.yaml:6:24 error principal "orders-svc" must be written as Type:name, e.g. User:orders-svc (/overlays/dev/principals/User:orders-svc)',
-      `dev.yaml:10:37 error ACL binding ALLOW DESCRIBE for User:x on TOPIC LITERAL "orders.created.v1" from host * is declared twice: here and at line 10:18 (/overlays/dev/acls/0/topics/1)`,
-      `dev.yaml:10:37 error ACL binding ALLOW READ for User:x on TOPIC LITERAL "orders.created.v1" from host * is declared twice: here and at line 10:18 (/overlays/dev/acls/0/topics/1)`,
-      'dev.yaml:12:7 error unknown property "topic" (did you mean "topics"?) (/overlays/dev/scope/topic)',
+      `dev.yaml:11:97 error ACL binding ALLOW READ for User:x on TOPIC LITERAL "orders.created.v1" from host * is declared twice: here and at line 10:18 (/overlays/dev/acls/1/operations/0)`,
+      'dev.yaml:13:7 error unknown property "topic" (did you mean "topics"?) (/overlays/dev/scope/topic)',
       `more.yaml:5:7 error overlay dev maps principal User:orders-svc to User:other here and to orders-svc at ${root}/dev.yaml:6:7 (/overlays/dev/principals/User:orders-svc)`,
     ]);
   });
