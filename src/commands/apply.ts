@@ -4,7 +4,7 @@ import { executePlan } from '../apply/executor.js';
 import { plan as computePlan } from '../plan/index.js';
 import { renderText, safe } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
-import { desiredState, planOptions, withProgress, withSession, type ClusterOptions, type Session } from './common.js';
+import { desiredState, planOptions, withProgress, withSession, type ClusterOptions, type PlanFlags, type Session } from './common.js';
 import { resolvePath, useColor, type Io } from './io.js';
 import { refuseErrors } from './plan.js';
 import { checkSavedPlanFlags, clusterOfSavedPlan, readSavedPlan, verifySavedPlan } from './saved-plan.js';
@@ -12,7 +12,7 @@ import type { ReplicationFactorOptions } from '../targets/target.js';
 import type { Progress } from '../progress/index.js';
 
 /** Options of `apply`. */
-export interface ApplyOptions extends ClusterOptions {
+export interface ApplyOptions extends ClusterOptions, PlanFlags {
   /** Skip the confirmation (required when stdin is not a terminal). */
   autoApprove?: boolean;
   /** Delete topics in scope that the manifests no longer declare. */
