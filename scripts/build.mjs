@@ -14,8 +14,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { repoRoot } from '../action/build.mjs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Not imported from action/build.mjs: that module loads esbuild, which may not be installed yet.
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const prepare = process.argv.includes('--prepare');
 const env = process.env;
