@@ -71,8 +71,8 @@ export function readInputs(env: RunnerEnv): ActionInputs {
     failOnDrift: getBooleanInput(env, 'fail-on-drift', true),
     exportSnapshot: getInput(env, 'export-snapshot'),
     workingDirectory: isAbsolute(dir) ? dir : join(workspace, dir),
-    maxAclDeletes: wholeNumberInput(env, 'max-acl-deletes', 0),
-    concurrency: wholeNumberInput(env, 'concurrency', 1),
+    maxAclDeletes: getWholeNumberInput(env, 'max-acl-deletes', 0),
+    concurrency: getWholeNumberInput(env, 'concurrency', 1),
     targets: lines(getInput(env, 'target')),
     version: getInput(env, 'version').replace(/^v(?=\d)/, ''),
     exportFormat: exportFormat as ExportFormat,
@@ -89,7 +89,7 @@ function lines(value: string): string[] {
 }
 
 /** An input holding a whole number of at least `min`; undefined when empty. */
-function wholeNumberInput(env: RunnerEnv, name: string, min: number): number | undefined {
+function getWholeNumberInput(env: RunnerEnv, name: string, min: number): number | undefined {
   const value = getInput(env, name);
   if (value === '') return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
