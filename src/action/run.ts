@@ -176,6 +176,7 @@ class ActionRun {
     const out = this.planFile();
     const run = await this.command((io) => plan(this.options({ format: 'json', out, ...this.planning() }), io), out);
     if (!run.plan) return this.failed(run, 'could not make a plan', true);
+    if (!this.restrictedAsAsked(run.plan)) return 1;
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
     this.setOutputs(run.plan, out);
     const markdown = renderMarkdown(run.plan);
@@ -189,6 +190,7 @@ class ActionRun {
     const out = this.planFile();
     const planned = await this.command((io) => plan(this.options({ format: 'json', out, ...this.planning() }), io), out);
     if (!planned.plan) return this.failed(planned, 'could not make a plan', true);
+    if (!this.restrictedAsAsked(planned.plan)) return 1;
     this.setOutputs(planned.plan, out);
     if (planned.code !== 0) {
       this.runner.appendSummary(renderMarkdown(planned.plan));
@@ -225,6 +227,7 @@ class ActionRun {
     // held-back deletions are listed and counted, never drift.
     const run = await this.command((io) => drift(this.options({ format: 'json', out, ...this.planning() }), io), out);
     if (!run.plan) return this.failed(run, 'could not check for drift', true);
+    if (!this.restrictedAsAsked(run.plan)) return 1;
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
     this.setOutputs(run.plan, out);
     const drifted = run.code === 2;
@@ -268,6 +271,20 @@ class ActionRun {
     else this.runner.setOutput('manifest', path);
     if (this.inputs.command === 'export') this.runner.appendSummary(`### ${this.heading}\n\nThe cluster's ${format} is in \`${this.repoPath(path)}\`.\n`);
     return true;
+  }
+
+  /**
+   * Whether the plan covers exactly the resources the `target` input selects, as the plan records
+   * it. A plan covering more than the workflow selected is never shown as its plan nor applied.
+   */
+  private restrictedAsAsked(result: Plan): boolean {
+    const recorded = [...((result.options as { targets?: readonly string[] }).targets ?? [])].sort();
+    const asked = [...new Set(this.inputs.targets)].sort();
+    if (recorded.join('\n') === asked.join('\n')) return true;
+    this.runner.error(
+      `Input "target" asks for ${asked.length === 0 ? 'no selection' : asked.join(', ')}, but the plan covers ${recorded.length === 0 ? 'every resource' : recorded.join(', ')}; nothing was applied.`,
+    );
+    return false;
   }
 
   /** The planning choices the step's inputs make, for plan, apply and drift alike. */

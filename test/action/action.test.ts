@@ -475,6 +475,17 @@ acls:
     assert.equal(JSON.parse(readFileSync(result.outputs['plan-json'] ?? '', 'utf8')).options.maxAclDeletes, 0);
   });
 
+  it('never applies a plan covering more than the target input selects', async () => {
+    const ws = workspace();
+    const before = readFileSync(join(ws, 'kafka', 'live.json'), 'utf8');
+    const result = await step(ws, { command: 'apply', cluster: 'prod', target: 'topic:orders.shipped.v1' }, { eventName: 'push', event: {} });
+    assert.equal(result.code, 1);
+    assert.deepEqual(annotations(result, 'error').map((c) => c.message), [
+      'Input "target" asks for topic:orders.shipped.v1, but the plan covers every resource; nothing was applied.',
+    ]);
+    assert.equal(readFileSync(join(ws, 'kafka', 'live.json'), 'utf8'), before);
+  });
+
   it('runs only the kafkaform version the workflow pins', async () => {
     const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
     const push = { eventName: 'push', event: {} };

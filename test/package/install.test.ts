@@ -11,7 +11,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,5 +120,25 @@ describe('the npm package', { skip: !BUILT && 'dist/bundle is missing: run `npm 
     const unreachable = spawnSync(installed, ['plan', '.', '--timeout', '10s'], { cwd: kafka, env, encoding: 'utf8' });
     assert.equal(unreachable.status, 1);
     assert.match(unreachable.stderr, /^error: Cannot connect to cluster local: no broker answered \(127\.0\.0\.1:1: connection refused\)$/m);
+  });
+});
+
+describe('npx kafkaform in a clone', { skip: !BUILT && 'dist/bundle is missing: run `npm run build` first (npm test does)' }, () => {
+  it('runs the build `npm ci` made instead of rebuilding it first', () => {
+    // npx links the clone into its cache (a fresh one here, so this is its first run) and runs
+    // `prepare` there; a rebuild would rewrite dist/bundle.
+    const bundle = join(ROOT, 'dist', 'bundle', 'main.js');
+    const before = { mtime: statSync(bundle).mtimeMs, text: readFileSync(bundle, 'utf8') };
+    const cache = mkdtempSync(join(tmpdir(), 'kafkaform-npx-cache-'));
+    const run = spawnSync('npx', ['--offline', 'kafkaform', '--version'], {
+      cwd: ROOT,
+      env: { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), manifest.version);
+    assert.match(readFileSync(join(cache, '_logs', readdirSync(join(cache, '_logs'))[0]!), 'utf8'), /info run kafkaform@[\d.]+ prepare /, 'npx ran prepare');
+    assert.equal(statSync(bundle).mtimeMs, before.mtime);
+    assert.equal(readFileSync(bundle, 'utf8'), before.text);
   });
 });
