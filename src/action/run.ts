@@ -212,7 +212,7 @@ class ActionRun {
         ? `### ${this.heading}: applied\n\n${s.create} created, ${s.update} updated, ${s.delete} deleted.\n`
         : report
           ? `### ${this.heading} failed\n\nApply stopped part-way; running it again continues from there.\n`
-          : `### ${this.heading} failed\n\nNothing was changed; the log below says why.\n`;
+          : `### ${this.heading} failed\n\nThe log below says why.\n`;
     const result = `${title}\n${report ? applyReportMarkdown(report) : ''}`;
     this.runner.appendSummary(
       `${result}\n${renderMarkdown(planned.plan)}\n<details><summary>Apply log</summary>\n\n${fence(applied.log.trimEnd())}\n\n</details>\n`,
@@ -282,7 +282,7 @@ class ActionRun {
     const asked = [...new Set(this.inputs.targets)].sort();
     if (recorded.join('\n') === asked.join('\n')) return true;
     this.runner.error(
-      `Input "target" asks for ${asked.length === 0 ? 'no selection' : asked.join(', ')}, but the plan covers ${recorded.length === 0 ? 'every resource' : recorded.join(', ')}; nothing was applied.`,
+      `Input "target" asks for ${asked.length === 0 ? 'no selection' : asked.join(', ')}, but the plan covers ${recorded.length === 0 ? 'every resource' : recorded.join(', ')}; the step stops without showing or applying it.`,
     );
     return false;
   }

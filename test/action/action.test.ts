@@ -481,7 +481,7 @@ acls:
     const result = await step(ws, { command: 'apply', cluster: 'prod', target: 'topic:orders.shipped.v1' }, { eventName: 'push', event: {} });
     assert.equal(result.code, 1);
     assert.deepEqual(annotations(result, 'error').map((c) => c.message), [
-      'Input "target" asks for topic:orders.shipped.v1, but the plan covers every resource; nothing was applied.',
+      'Input "target" asks for topic:orders.shipped.v1, but the plan covers every resource; the step stops without showing or applying it.',
     ]);
     assert.equal(readFileSync(join(ws, 'kafka', 'live.json'), 'utf8'), before);
   });
