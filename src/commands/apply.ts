@@ -1,6 +1,6 @@
 /** `kafkaform apply`: carry out a plan, after confirmation, and check the cluster converged. */
 import { InterruptedError, UsageError } from '../errors.js';
-import { executePlan } from '../apply/executor.js';
+import { ApplyInterruptedError, ApplyStoppedError, NotConvergedError, executePlan, type ApplyReport } from '../apply/executor.js';
 import { plan as computePlan } from '../plan/index.js';
 import { renderText, safe } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
@@ -30,6 +30,12 @@ export interface ApplyOptions extends ClusterOptions, PlanFlags {
   waitReassignment?: boolean;
   /** Replication throttle in bytes per second while replicas move; needs waiting. */
   reassignmentThrottle?: number;
+  /**
+   * Called once the executor ran, with what it did (done, failed and not-attempted units), whether
+   * the cluster converged, apply stopped or was interrupted. Not called when nothing was executed
+   * (no changes, refused, cancelled).
+   */
+  onReport?: (report: ApplyReport) => void;
 }
 
 /**
@@ -101,12 +107,18 @@ async function applyShowing(options: ApplyOptions, io: Io, progress: Progress, i
     }
 
     executing = true;
-    await executePlan(thePlan, session.target, session.live, {
+    const report = await executePlan(thePlan, session.target, session.live, {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       progress,
       stop: interrupted,
       replan: async () => computePlan(desired, await session.target.read(), opts),
+    }).catch((error: unknown) => {
+      if (error instanceof ApplyStoppedError || error instanceof ApplyInterruptedError || error instanceof NotConvergedError) {
+        options.onReport?.(error.report);
+      }
+      throw error;
     });
+    options.onReport?.(report);
     const s = thePlan.summary;
     return { code: EXIT.ok, done: `\nApply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.\n` };
   };
