@@ -318,9 +318,10 @@ export class KafkaTarget implements Target {
 
   /**
    * Replication-factor changes share one unit, so a throttle is set on the brokers for all of them
-   * and taken off when the last completes: partition increases of these topics first (the new
-   * partitions are then reassigned with the others), then the reassignment (`reassignment.ts`),
-   * waiting and throttled as apply was told.
+   * and taken off when the last completes, and one request starts them all: partition increases of
+   * these topics first (the new partitions are then reassigned with the others), then the
+   * reassignment (`reassignment.ts`), waiting and throttled as apply was told. The cluster answers
+   * for each topic, so the report names each topic done or failed.
    */
   #replicationUnits(actions: PlanAction[]): WorkUnit[] {
     if (actions.length === 0) return [];
@@ -343,8 +344,9 @@ export class KafkaTarget implements Target {
     }
     const changes = batch.map((a) => ({ topic: topicName(a), replicationFactor: replicationTo(a) }));
     const op: Operation = { verb: 'change the replication factor of', resource: `${changes.length} topic(s)`, api: 'AlterPartitionReassignments' };
+    let failed: Map<string, ApiError>;
     try {
-      await changeReplicationFactors(await this.#client.admin(), changes, {
+      failed = await changeReplicationFactors(await this.#client.admin(), changes, {
         ...(this.#ctx.replicationFactor ?? { wait: true }),
         log: (line) => this.#ctx.log(line),
         ...(this.#ctx.signal !== undefined ? { signal: this.#ctx.signal } : {}),
@@ -352,6 +354,7 @@ export class KafkaTarget implements Target {
     } catch (e) {
       throw e instanceof KafkaformError ? e : requestFailure(op, e, '');
     }
+    settle(batch.map((action) => ({ action, ...(failed.has(topicName(action)) ? { error: failed.get(topicName(action)) } : {}) })));
   }
 
   /** Closes the connections. */
