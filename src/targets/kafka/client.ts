@@ -27,6 +27,7 @@ import {
 } from '@platformatic/kafka';
 import { untilAborted } from '../../deadline.js';
 import { ApiError, ConfigError } from '../../errors.js';
+import { OAuthBearerRefusedError } from './auth-oauthbearer.js';
 import { KAFKA_ERRORS, kafkaFailure, transportFailure, type Operation } from './errors.js';
 import { saslOptions } from './sasl.js';
 import type { BrokerAddress, KafkaSettings } from './settings.js';
@@ -205,6 +206,13 @@ export class KafkaClient {
         const op = { verb: 'connect to', resource: `cluster ${this.#cluster}`, api: 'SaslAuthenticate' };
         // Wrong credentials are wrong on every broker: say so at once.
         if (answered !== undefined) throw kafkaFailure(op, answered.code, answered.message, broker);
+        const refused = [...causes(err)].find((e) => e instanceof OAuthBearerRefusedError);
+        if (refused !== undefined) {
+          throw new ApiError(`Authentication failed at ${broker}: ${refused.message}; check the token configured for this cluster (sasl.token)`, {
+            method: op.api,
+            url: broker,
+          });
+        }
         problems.push(`${broker}: ${transportProblem(err)}`);
       }
     }
