@@ -16,6 +16,7 @@ import { KafkaClient, requestFailure, TOPIC_RESOURCE, type ItemResult } from './
 import { changeReplicationFactors, replicationFactorFindings, type ReplicationFactorFinding } from './reassignment.js';
 import { KAFKA_ERRORS, NO_AUTHORIZER, errorName, hasOwnSentence, kafkaFailure, type Operation } from './errors.js';
 import { toBindings, toLiveTopic, toTopicConfigs, toWireAcl } from './live.js';
+import { TopicWatch } from './visibility.js';
 
 /** How long to wait for the brokers to show a write before giving up on it quietly. */
 const VISIBLE_WAIT_MS = 120_000;
@@ -113,6 +114,7 @@ export class KafkaTarget implements Target {
   readonly #ctx: TargetContext;
   readonly #cluster: string;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #topics: TopicWatch;
   #aclListing: { startedAt: number; keys: Promise<Set<string>> } | undefined;
 
   constructor(
@@ -126,6 +128,12 @@ export class KafkaTarget implements Target {
     this.#cluster = cluster;
     this.#ctx = ctx;
     this.#sleep = overrides.sleep ?? ((ms) => sleep(ms, ctx.signal));
+    this.#topics = new TopicWatch({
+      metadata: (names) => this.#client.metadata(names),
+      sleep: this.#sleep,
+      gaveUp: (missing) => this.#gaveUp(missing, 'topic change(s)'),
+      maxWaitMs: VISIBLE_WAIT_MS,
+    });
   }
 
   /**
@@ -396,7 +404,7 @@ export class KafkaTarget implements Target {
       }
     }
     const created = succeeded(outcomes).map(createSpec);
-    await this.#waitTopics(new Map(created.map((s) => [s.name, s.partitions])));
+    await this.#topics.until(new Map(created.map((s) => [s.name, s.partitions])));
     settle(outcomes);
   }
 
@@ -418,7 +426,7 @@ export class KafkaTarget implements Target {
       });
     }
     const grown = succeeded(outcomes);
-    await this.#waitTopics(new Map(grown.map((a) => [topicName(a), partitionsTo(a)!.to])));
+    await this.#topics.until(new Map(grown.map((a) => [topicName(a), partitionsTo(a)!.to])));
     settle(outcomes);
   }
 
@@ -463,7 +471,7 @@ export class KafkaTarget implements Target {
       if (item.errorCode === 0 || item.errorCode === KAFKA_ERRORS.unknownTopic) return { action };
       return { action, error: failure('delete', action, 'DeleteTopics', item) };
     });
-    await this.#waitTopics(new Map(succeeded(outcomes).map((a) => [topicName(a), undefined])));
+    await this.#topics.until(new Map(succeeded(outcomes).map((a) => [topicName(a), undefined])));
     settle(outcomes);
   }
 
@@ -478,7 +486,7 @@ export class KafkaTarget implements Target {
       const missing = await visible();
       if (missing === 0) return;
       if (waited >= VISIBLE_WAIT_MS) {
-        this.#ctx.log(`warning: cluster ${this.#cluster}: ${missing} ${what} not yet visible on the brokers after ${VISIBLE_WAIT_MS / 1000} s`);
+        this.#gaveUp(missing, what);
         return;
       }
       await this.#sleep(delay);
@@ -486,21 +494,8 @@ export class KafkaTarget implements Target {
     }
   }
 
-  /** Waits until Metadata shows each topic with at least the given partition count (none: gone). */
-  async #waitTopics(expected: Map<string, number | undefined>): Promise<void> {
-    let pending = [...expected.keys()];
-    if (pending.length === 0) return;
-    await this.#until('topic change(s)', async () => {
-      const md = await this.#client.metadata(pending);
-      const seen = new Map(md.topics.map((t) => [t.name, t]));
-      pending = pending.filter((name) => {
-        const t = seen.get(name);
-        const want = expected.get(name);
-        if (want === undefined) return t !== undefined && t.errorCode !== KAFKA_ERRORS.unknownTopic;
-        return t === undefined || t.errorCode !== 0 || t.partitions.length < want;
-      });
-      return pending.length;
-    });
+  #gaveUp(missing: number, what: string): void {
+    this.#ctx.log(`warning: cluster ${this.#cluster}: ${missing} ${what} not yet visible on the brokers after ${VISIBLE_WAIT_MS / 1000} s`);
   }
 
   /** Waits until DescribeConfigs shows the altered keys of these actions as planned. */
