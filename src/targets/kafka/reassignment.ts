@@ -110,7 +110,7 @@ export async function changeReplicationFactors(
   const moving = targets.filter((t) => t.partitions.length > 0);
   if (moving.length === 0) return failed;
 
-  const throttle = ctx.throttleBytesPerSecond !== undefined ? await setThrottle(admin, metadata, moving, ctx.throttleBytesPerSecond) : undefined;
+  const throttle = ctx.throttleBytesPerSecond !== undefined ? await setThrottle(admin, metadata, moving, ctx.throttleBytesPerSecond, ctx.signal) : undefined;
   try {
     const connection = await anyBroker(admin, metadata);
     const refused = await startReassignment(connection, moving);
@@ -311,7 +311,13 @@ interface Throttle {
  * followers on each topic. Topic lists are APPENDed (and later SUBTRACTed) so entries someone
  * else set stay; a broker rate that was already set dynamically is restored, not deleted.
  */
-async function setThrottle(admin: Admin, metadata: ClusterMetadata, moves: readonly TopicMove[], rate: number): Promise<Throttle> {
+async function setThrottle(
+  admin: Admin,
+  metadata: ClusterMetadata,
+  moves: readonly TopicMove[],
+  rate: number,
+  signal: AbortSignal | undefined,
+): Promise<Throttle> {
   const brokerIds = [...new Set(moves.flatMap((m) => m.partitions.flatMap((p) => [...p.from, ...p.replicas])))].sort((a, b) => a - b);
   const before = await admin.describeConfigs({
     resources: brokerIds.map((id) => ({ resourceType: ConfigResourceTypes.BROKER, resourceName: String(id), configurationKeys: [LEADER_RATE, FOLLOWER_RATE] })),
@@ -368,8 +374,30 @@ async function setThrottle(admin: Admin, metadata: ClusterMetadata, moves: reado
   await admin.incrementalAlterConfigs({ resources: topicOps(false) });
   return {
     remove: async () => {
-      await admin.incrementalAlterConfigs({ resources: topicOps(true) });
+      const removing = topicOps(true);
+      await admin.incrementalAlterConfigs({ resources: removing });
       await admin.incrementalAlterConfigs({ resources: brokerOps(true) });
+      await throttleListsGone(admin, removing, signal);
     },
   };
+}
+
+/**
+ * Waits until the brokers no longer show the throttled-replica lists `removing` deleted: the
+ * re-read after apply would otherwise see them as overrides nobody asked for.
+ */
+async function throttleListsGone(admin: Admin, removing: readonly ConfigResource[], signal: AbortSignal | undefined): Promise<void> {
+  const deleted = new Set(
+    removing.flatMap((r) => r.configs.filter((c) => c.configOperation === IncrementalAlterConfigOperationTypes.DELETE).map((c) => `${r.resourceName}/${c.name}`)),
+  );
+  if (deleted.size === 0) return;
+  const topics = [...new Set([...deleted].map((k) => k.slice(0, k.lastIndexOf('/'))))];
+  for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
+    if (attempt > 0) await sleep(VERIFY_PAUSE_MS, signal);
+    const found = await admin.describeConfigs({
+      resources: topics.map((t) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: t, configurationKeys: [LEADER_REPLICAS, FOLLOWER_REPLICAS] })),
+    });
+    const left = found.some((d) => d.configs.some((c) => c.configSource === ConfigSources.TOPIC_CONFIG && deleted.has(`${d.resourceName}/${c.name}`)));
+    if (!left) return;
+  }
 }
