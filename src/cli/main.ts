@@ -71,6 +71,17 @@ interface Flags {
   waitReassignment?: boolean;
   reassignmentThrottle?: number;
   timeout?: number;
+  type?: string;
+  set?: string[];
+  fromSnapshot?: string;
+  prefix?: string[];
+  splitByPrefix?: boolean;
+  force?: boolean;
+}
+
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Copies the flags a user gave, leaving out those they did not. */
@@ -207,6 +218,31 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       run(
         import('../commands/export.js').then(({ exportCommand }) =>
           exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io),
+        ),
+      ),
+    );
+
+  clusterOption(common(root.command('init').argument('<dir>', 'folder to write the manifests into')))
+    .description('adopt an existing cluster: write manifests that plan as no change against it')
+    .addOption(new Option('--type <type>', 'declare the cluster here instead of in manifests: its kind').choices(['kafka', 'confluent', 'digitalocean', 'snapshot']))
+    .option('--set <key=value>', 'a setting of the cluster declared with --type (repeatable; e.g. bootstrapServers=broker:9092, sasl.password=${KAFKA_PASSWORD})', collect)
+    .option('--from-snapshot <file>', 'adopt the state recorded in a snapshot file (offline)')
+    .option('--prefix <prefix>', 'adopt only topics, groups and transactional ids starting with this, and the ACL bindings on them (repeatable)', collect)
+    .option('--split-by-prefix', 'write one file per topic name prefix (topics/orders.yaml) and per principal (acls/billing.yaml)')
+    .option('--force', 'overwrite files that already exist')
+    .action((dir: string, paths: string[], flags: Flags) =>
+      run(
+        import('../commands/init.js').then(({ init }) =>
+          init(
+            {
+              dir,
+              paths,
+              ...given(flags, 'cluster', 'debug', 'type', 'set', 'fromSnapshot', 'splitByPrefix', 'force'),
+              ...(flags.prefix !== undefined ? { prefixes: flags.prefix } : {}),
+              ...timeout(flags),
+            },
+            io,
+          ),
         ),
       ),
     );
