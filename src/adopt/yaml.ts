@@ -11,8 +11,8 @@ const TERMINAL_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u2
 /** The ones the YAML library leaves raw even in double-quoted scalars. */
 const YAML_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
-/** Lists written on one line: operations, a role's topics and groups, scope prefixes. */
-const FLOW_LISTS = new Set(['operations', 'topics', 'groups', 'transactionalIds', 'principals']);
+/** Lists written on one line: operations, a role's topics and groups, scope and config key prefixes. */
+const FLOW_LISTS = new Set(['operations', 'topics', 'groups', 'transactionalIds', 'principals', 'ignoredPrefixes', 'vendorPrefixes']);
 
 /** The YAML text of one manifest document, with `comment` lines above it. */
 export function manifestYaml(manifest: WrittenManifest, comment: readonly string[] = []): string {

@@ -71,6 +71,13 @@ function setSetting(settings: Record<string, JsonValue>, assignment: string): vo
   node[path[path.length - 1] as string] = settingValueOf(assignment.slice(eq + 1));
 }
 
+/** The JSON pointer of every value below `value`, so problems name the setting they are about. */
+function pointers(value: JsonValue, at: string): string[] {
+  if (value === null || typeof value !== 'object') return [at];
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  return [at, ...entries.flatMap(([k, v]) => pointers(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`))];
+}
+
 /** The cluster `--type`/`--set` or `--from-snapshot` declare, checked as a manifest would be. */
 function commandLineCluster(options: InitOptions, cwd: string): ClusterSpec {
   const name = options.cluster ?? DEFAULT_CLUSTER_NAME;
@@ -89,6 +96,7 @@ function commandLineCluster(options: InitOptions, cwd: string): ClusterSpec {
     ...(version !== undefined && isKafkaVersion(version) ? { kafkaVersion: version } : {}),
     baseDir: cwd,
     source: at,
+    settingSources: Object.fromEntries(pointers(rest, '').map((p) => [p, { ...at, path: `${at.path}${p}` }])),
   };
   const written = { type, ...(version !== undefined ? { kafkaVersion: version } : {}), ...rest };
   const problems = [
@@ -177,10 +185,15 @@ interface Source {
   configKeys?: WrittenConfigKeys;
 }
 
+const NO_SOURCE =
+  'no cluster to adopt; name manifests declaring it (kafkaform init DIR clusters.yaml), declare it with --type and --set, or give --from-snapshot FILE';
+
 /** Reads the cluster the options name: on the command line, or declared in the manifests. */
 async function readSource(options: InitOptions, io: Io): Promise<Source> {
   const fromCommandLine = options.type !== undefined || options.fromSnapshot !== undefined || (options.set ?? []).length > 0;
   if (!fromCommandLine) {
+    // Never the current directory by default: it may be the very folder being written.
+    if ((options.paths ?? []).length === 0) throw new UsageError(NO_SOURCE);
     return withSession(options, io, async (session) => {
       const { ignoredConfigPrefixes, vendorConfigPrefixes } = session.manifests;
       const configKeys: WrittenConfigKeys = {
@@ -196,7 +209,7 @@ async function readSource(options: InitOptions, io: Io): Promise<Source> {
       };
     }, undefined, (clusters) => {
       if (clusters.length === 0) {
-        throw new UsageError('no cluster to adopt: the manifests declare none; declare it with --type and --set, or give --from-snapshot FILE');
+        throw new UsageError(`${NO_SOURCE.replace('no cluster to adopt', 'no cluster to adopt: the manifests declare none')}`);
       }
       return selectCluster(clusters, options.cluster, io);
     });
