@@ -9,7 +9,7 @@
  * is expanded again and kept only when that expansion is a set of live bindings not yet written:
  * the manifest then declares each live binding exactly once, whatever the roles grant.
  */
-import type { AclBinding, AclOperation, AclPermission, PatternType, ResourceType, SourceLocation } from '../model.js';
+import type { AclBinding, AclOperation, PatternType, ResourceType, SourceLocation } from '../model.js';
 import { bindingKey, compareBindings, expandAcl, rolePattern } from '../manifest/acls.js';
 import { ACL_ROLES, type AclRole, type WrittenAcl, type WrittenAclBinding, type WrittenAclRole } from '../manifest/written.js';
 import { compareStrings } from '../plan/order.js';
@@ -176,28 +176,28 @@ function explicitEntries(bindings: readonly AclBinding[]): WrittenAclBinding[] {
 
 /**
  * ACL entries declaring exactly `bindings`, each once: role entries where a role matches, explicit
- * entries for the rest (`roles: false` writes every binding explicitly). Sorted by principal,
- * role entries first.
+ * entries for the rest. Sorted by principal, each principal's role entries first.
  */
-export function aclEntries(bindings: readonly AclBinding[], options: { roles: boolean } = { roles: true }): WrittenAcl[] {
+export function aclEntries(bindings: readonly AclBinding[]): WrittenAcl[] {
   const byWho = new Map<string, AclBinding[]>();
-  for (const b of bindings) {
+  for (const b of [...bindings].sort(compareBindings)) {
     const key = JSON.stringify([b.principal, b.host, b.permission]);
     const list = byWho.get(key);
     if (list) list.push(b);
     else byWho.set(key, [b]);
   }
-  const entries: { principal: string; roles: WrittenAclRole[]; explicit: WrittenAclBinding[]; host: string; permission: AclPermission }[] = [];
-  for (const list of byWho.values()) {
-    const { principal, host, permission } = list[0] as AclBinding;
+  const roles: WrittenAclRole[] = [];
+  const explicit: WrittenAclBinding[] = [];
+  const who = (list: AclBinding[]): AclBinding => list[0] as AclBinding;
+  const lists = [...byWho.values()].sort(
+    (a, b) => compareStrings(who(a).principal, who(b).principal) || compareStrings(who(a).host, who(b).host) || compareStrings(who(a).permission, who(b).permission),
+  );
+  for (const list of lists) {
+    const { principal, host, permission } = who(list);
     const pool = new Pool(list);
-    const roles = options.roles ? roleEntries(pool, { principal, host, permission }) : [];
-    entries.push({ principal, host, permission, roles, explicit: explicitEntries(pool.left) });
+    roles.push(...roleEntries(pool, { principal, host, permission }));
+    explicit.push(...explicitEntries(pool.left));
   }
-  entries.sort((a, b) => compareStrings(a.principal, b.principal) || compareStrings(a.host, b.host) || compareStrings(a.permission, b.permission));
-  const roles = entries.flatMap((e) => e.roles);
-  const explicit = entries.flatMap((e) => e.explicit);
-  // Per principal: its role entries, then its explicit ones.
-  const order = (e: WrittenAcl): string => e.principal;
-  return [...roles, ...explicit].sort((a, b) => compareStrings(order(a), order(b)) || Number('role' in b) - Number('role' in a));
+  // Stable: within a principal, role entries keep their order, then explicit ones theirs.
+  return [...roles, ...explicit].sort((a, b) => compareStrings(a.principal, b.principal) || Number('role' in b) - Number('role' in a));
 }

@@ -10,6 +10,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { UsageError } from '../errors.js';
 import { EXPORT_FORMATS, OUTPUT_FORMATS, useColor, type ExportFormat, type Io, type OutputFormat } from '../commands/io.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
+import { CLUSTER_TYPES } from '../model.js';
 import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { formatDuration, parseDuration } from '../duration.js';
@@ -224,7 +225,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
 
   clusterOption(common(root.command('init').argument('<dir>', 'folder to write the manifests into')))
     .description('adopt an existing cluster: write manifests that plan as no change against it')
-    .addOption(new Option('--type <type>', 'declare the cluster here instead of in manifests: its kind').choices(['kafka', 'confluent', 'digitalocean', 'snapshot']))
+    .addOption(new Option('--type <type>', 'declare the cluster here instead of in manifests: its kind').choices([...CLUSTER_TYPES]))
     .option('--set <key=value>', 'a setting of the cluster declared with --type (repeatable; e.g. bootstrapServers=broker:9092, sasl.password=${KAFKA_PASSWORD})', collect)
     .option('--from-snapshot <file>', 'adopt the state recorded in a snapshot file (offline)')
     .option('--prefix <prefix>', 'adopt only topics, groups and transactional ids starting with this, and the ACL bindings on them (repeatable)', collect)

@@ -14,7 +14,7 @@ import { isKafkaVersion } from '../kafka/catalog.js';
 import { checkSchema } from '../manifest/schema.js';
 import { templateParts } from '../manifest/interpolate.js';
 import type { WrittenCluster, WrittenConfigKeys } from '../manifest/written.js';
-import { scopePrefixFindings } from '../manifest/rules.js';
+import { clusterNameFindings, scopePrefixFindings } from '../manifest/rules.js';
 import { clusterSettingProblems, rulesOf, TARGET_KINDS } from '../targets/index.js';
 import { settingName, SettingsChecker } from '../targets/settings.js';
 import { writeFileAtomic } from '../targets/snapshot/file.js';
@@ -44,24 +44,30 @@ export interface InitOptions extends ClusterOptions {
 /** The name a cluster declared on the command line gets without `--cluster`. */
 export const DEFAULT_CLUSTER_NAME = 'default';
 
-/** A `--set` value as YAML reads it; a number YAML would respell (`4.0`) stays as typed. */
+/**
+ * A `--set` value: `true`/`false` and whole numbers as such, `[a, b]` and `{k: v}` read as YAML,
+ * anything else the string exactly as typed (a password may hold `#` or `: `).
+ */
 function settingValueOf(text: string): JsonValue {
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch {
-    return text;
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (/^-?\d{1,15}$/.test(text)) return Number(text);
+  if (/^[[{]/.test(text)) {
+    try {
+      return parseYaml(text) as JsonValue;
+    } catch {
+      throw new UsageError('a --set value starting with [ or { must be a YAML list or mapping');
+    }
   }
-  if (value === null || value === undefined) return text;
-  if (typeof value === 'number' && String(value) !== text.trim()) return text;
-  return value as JsonValue;
+  return text;
 }
 
-/** `sasl.password=x` → `{sasl: {password: x}}`, merged into `settings`. */
+/** `sasl.password=x` → `{sasl: {password: x}}`, merged into `settings`. Values are never quoted back. */
 function setSetting(settings: Record<string, JsonValue>, assignment: string): void {
   const eq = assignment.indexOf('=');
   const path = eq > 0 ? assignment.slice(0, eq).split('.') : [];
-  if (path.length === 0 || path.some((p) => p === '')) throw new UsageError(`--set takes key=value (e.g. --set bootstrapServers=broker:9092), not "${safe(assignment)}"`);
+  if (path.length === 0 || path.some((p) => p === '' || p === '__proto__')) {
+    throw new UsageError('--set takes key=value, the key a setting of the cluster (e.g. --set bootstrapServers=broker:9092)');
+  }
   let node = settings;
   for (const key of path.slice(0, -1)) {
     const next = node[key];
@@ -100,6 +106,7 @@ function commandLineCluster(options: InitOptions, cwd: string): ClusterSpec {
   };
   const written = { type, ...(version !== undefined ? { kafkaVersion: version } : {}), ...rest };
   const problems = [
+    ...clusterNameFindings(name).map((f) => ({ ...f, path: at.path })),
     ...checkSchema({ apiVersion: 'kafkaform/v1', clusters: { [name]: written } }, (path) => ({ ...at, path })),
     ...clusterSettingProblems(spec),
   ].filter((p) => p.severity === 'error');
@@ -108,7 +115,7 @@ function commandLineCluster(options: InitOptions, cwd: string): ClusterSpec {
       const setting = path.startsWith(`${at.path}/`) ? settingName(path.slice(at.path.length)) : '';
       return setting === '' ? '' : ` (--set ${setting})`;
     };
-    throw new UsageError(problems.map((p) => `cluster ${name}: ${p.message}${where(p.path)}`).join('\n'));
+    throw new UsageError(problems.map((p) => `cluster ${safe(name)}: ${p.message}${where(p.path)}`).join('\n'));
   }
   return spec;
 }
@@ -218,9 +225,7 @@ async function readSource(options: InitOptions, io: Io): Promise<Source> {
   if (options.type !== undefined && options.fromSnapshot !== undefined) throw new UsageError('give either --type or --from-snapshot, not both');
   if (options.type === undefined && options.fromSnapshot === undefined) throw new UsageError('--set needs --type: the kind of cluster the settings are for');
   const spec = commandLineCluster(options, resolvePath(io, '.'));
-  const opened = openCluster(spec, io, options, (line) => {
-    if (options.debug === true) io.stderr(`${line}\n`);
-  });
+  const opened = openCluster(spec, io, options, (line) => io.stderr(`${line}\n`));
   try {
     const target = await opened.target;
     try {
