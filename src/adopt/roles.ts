@@ -5,12 +5,15 @@
  * Nothing here knows what a role grants. Each role of `ACL_ROLES` is probed through `expandAcl`,
  * the function manifests are expanded with, to learn which bindings it gives for one topic, for
  * one group and regardless of either; a role whose expansion depends on anything else (a role
- * taking other parameters) is left out, and its bindings stay explicit. Every role entry proposed
+ * taking other parameters: a transactional producer's ids, a Streams application's id) is left out,
+ * and its bindings stay explicit (or go to a plainer role that gives the same ones). Every role entry proposed
  * is expanded again and kept only when that expansion is a set of live bindings not yet written:
  * the manifest then declares each live binding exactly once, whatever the roles grant.
  */
-import type { AclBinding, AclOperation, PatternType, ResourceType, SourceLocation } from '../model.js';
-import { bindingKey, compareBindings, expandAcl, rolePattern } from '../manifest/acls.js';
+import type { AclBinding, AclOperation, JsonValue, PatternType, ResourceType, SourceLocation } from '../model.js';
+import { bindingKey, compareBindings, expandAcl } from '../manifest/acls.js';
+import { rolePattern } from '../manifest/roles.js';
+import { checkSchema } from '../manifest/schema.js';
 import { ACL_ROLES, type AclRole, type WrittenAcl, type WrittenAclBinding, type WrittenAclRole } from '../manifest/written.js';
 import { compareStrings } from '../plan/order.js';
 
@@ -77,12 +80,22 @@ function shapeOf(role: AclRole): RoleShape | undefined {
 
 let shapes: RoleShape[] | undefined;
 
-/** The roles that can be grouped, those granting the most per resource first, then by name. */
+/**
+ * The roles that can be grouped, those granting the most per resource first, then in table order:
+ * of two roles that give the same bindings for topics and groups (`producer`, and
+ * `idempotent-producer` without its cluster flag), the plainer one, listed first, is written.
+ */
 function roleShapes(): RoleShape[] {
+  const size = (s: RoleShape): number => s.perTopic.length + s.perGroup.length;
   shapes ??= ACL_ROLES.flatMap((role) => shapeOf(role) ?? []).sort(
-    (a, b) => b.perTopic.length + b.perGroup.length - (a.perTopic.length + a.perGroup.length) || compareStrings(a.role, b.role),
+    (a, b) => size(b) - size(a) || ACL_ROLES.indexOf(a.role) - ACL_ROLES.indexOf(b.role),
   );
   return shapes;
+}
+
+/** Whether the manifest schema accepts `entry` (a role may require parameters besides topics and groups). */
+function acceptable(entry: WrittenAclRole): boolean {
+  return checkSchema({ apiVersion: 'kafkaform/v1', acls: [entry] } as unknown as JsonValue, () => NOWHERE).length === 0;
 }
 
 /** How a role entry names a resource (`orders.*` for PREFIXED `orders.`), when it can. */
@@ -148,6 +161,7 @@ function roleEntries(pool: Pool, who: Pick<AclBinding, 'principal' | 'host' | 'p
       ...(who.host === '*' ? {} : { host: who.host }),
       ...(who.permission === 'ALLOW' ? {} : { permission: who.permission }),
     };
+    if (!acceptable(entry)) continue;
     const expansion = expand(entry);
     if (expansion && pool.take(expansion)) out.push(entry);
   }
