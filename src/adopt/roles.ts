@@ -4,11 +4,12 @@
  *
  * Nothing here knows what a role grants. Each role of `ACL_ROLES` is probed through `expandAcl`,
  * the function manifests are expanded with, to learn which bindings it gives for one topic, for
- * one group and regardless of either; a role whose expansion depends on anything else (a role
- * taking other parameters: a transactional producer's ids, a Streams application's id) is left out,
- * and its bindings stay explicit (or go to a plainer role that gives the same ones). Every role entry proposed
- * is expanded again and kept only when that expansion is a set of live bindings not yet written:
- * the manifest then declares each live binding exactly once, whatever the roles grant.
+ * one group and regardless of either; a role whose bindings depend on anything else (a role taking
+ * other parameters: a transactional producer's ids, a Streams application's id) is left out, and
+ * its bindings stay explicit (or go to a plainer role that gives the same ones). Every role entry
+ * proposed must pass the manifest schema, and is expanded again and kept only when that expansion
+ * is a set of live bindings not yet written: the manifest then declares each live binding exactly
+ * once, whatever the roles grant.
  */
 import type { AclBinding, AclOperation, JsonValue, PatternType, ResourceType, SourceLocation } from '../model.js';
 import { bindingKey, compareBindings, expandAcl } from '../manifest/acls.js';
@@ -39,12 +40,8 @@ interface RoleShape {
   perGroup: Grant[];
 }
 
-function expand(entry: WrittenAclRole): AclBinding[] | undefined {
-  try {
-    return expandAcl(entry, '', () => NOWHERE);
-  } catch {
-    return undefined;
-  }
+function expand(entry: WrittenAclRole): AclBinding[] {
+  return expandAcl(entry, '', () => NOWHERE);
 }
 
 /** The grants on `name` that `with` adds to `base`; undefined when it adds anything else. */
@@ -65,7 +62,6 @@ function shapeOf(role: AclRole): RoleShape | undefined {
   const base = expand(entry({}));
   const withTopic = expand(entry({ topics: [PROBE_TOPIC] }));
   const withGroup = expand(entry({ groups: [PROBE_GROUP] }));
-  if (!base || !withTopic || !withGroup) return undefined;
   const perTopic = addedGrants(base, withTopic, PROBE_TOPIC);
   const perGroup = addedGrants(base, withGroup, PROBE_GROUP);
   if (!perTopic || !perGroup || (perTopic.length === 0 && perGroup.length === 0)) return undefined;
@@ -162,8 +158,7 @@ function roleEntries(pool: Pool, who: Pick<AclBinding, 'principal' | 'host' | 'p
       ...(who.permission === 'ALLOW' ? {} : { permission: who.permission }),
     };
     if (!acceptable(entry)) continue;
-    const expansion = expand(entry);
-    if (expansion && pool.take(expansion)) out.push(entry);
+    if (pool.take(expand(entry))) out.push(entry);
   }
   return out;
 }
