@@ -10,6 +10,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { UsageError } from '../errors.js';
 import { EXPORT_FORMATS, OUTPUT_FORMATS, useColor, type ExportFormat, type Io, type OutputFormat } from '../commands/io.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
+import { CLUSTER_TYPES } from '../model.js';
 import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
 import { parseSelector } from '../plan/select.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
@@ -41,7 +42,7 @@ function nonNegativeInt(value: string): number {
 function target(value: string, previous: string[] | undefined): string[] {
   const parsed = parseSelector(value);
   if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
-  return [...(previous ?? []), value];
+  return collect(value, previous);
 }
 
 function duration(value: string): number {
@@ -84,6 +85,17 @@ interface Flags {
   reassignmentThrottle?: number;
   timeout?: number;
   target?: string[];
+  type?: string;
+  set?: string[];
+  fromSnapshot?: string;
+  prefix?: string[];
+  splitByPrefix?: boolean;
+  force?: boolean;
+}
+
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Copies the flags a user gave, leaving out those they did not. */
@@ -232,6 +244,31 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       run(
         import('../commands/export.js').then(({ exportCommand }) =>
           exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'quiet', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io),
+        ),
+      ),
+    );
+
+  clusterOption(common(root.command('init').argument('<dir>', 'folder to write the manifests into')))
+    .description('adopt an existing cluster: write manifests that plan as no change against it')
+    .addOption(new Option('--type <type>', 'declare the cluster here instead of in manifests: its kind').choices([...CLUSTER_TYPES]))
+    .option('--set <key=value>', 'a setting of the cluster declared with --type (repeatable; e.g. bootstrapServers=broker:9092, sasl.password=${KAFKA_PASSWORD})', collect)
+    .option('--from-snapshot <file>', 'adopt the state recorded in a snapshot file (offline)')
+    .option('--prefix <prefix>', 'adopt only topics, groups and transactional ids starting with this, and the ACL bindings on them (repeatable)', collect)
+    .option('--split-by-prefix', 'write one file per topic name prefix (topics/orders.yaml) and per principal (acls/billing.yaml)')
+    .option('--force', 'overwrite files that already exist')
+    .action((dir: string, paths: string[], flags: Flags) =>
+      run(
+        import('../commands/init.js').then(({ init }) =>
+          init(
+            {
+              dir,
+              paths,
+              ...given(flags, 'cluster', 'debug', 'type', 'set', 'fromSnapshot', 'splitByPrefix', 'force'),
+              ...(flags.prefix !== undefined ? { prefixes: flags.prefix } : {}),
+              ...timeout(flags),
+            },
+            io,
+          ),
         ),
       ),
     );

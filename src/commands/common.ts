@@ -170,6 +170,37 @@ class Held {
   }
 }
 
+/** A cluster being opened, and the command's deadline. */
+export interface OpenCluster {
+  deadline: Deadline;
+  target: Promise<Target>;
+}
+
+/**
+ * Opens the cluster `spec` declares and starts the command's deadline, which runs from here on.
+ * Every wait of the target ends when the deadline passes or one of `signals` aborts.
+ */
+export function openCluster(
+  spec: ClusterSpec,
+  io: Io,
+  options: ClusterOptions & SessionOptions,
+  log: (line: string) => void,
+  signals: readonly AbortSignal[] = [],
+  progress?: Progress,
+): OpenCluster {
+  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec.name}`);
+  return {
+    deadline,
+    target: openTarget(spec, io.env, {
+      log,
+      debug: options.debug === true,
+      signal: AbortSignal.any([deadline.signal, ...signals]),
+      ...(progress !== undefined ? { progress } : {}),
+      ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
+    }),
+  };
+}
+
 /**
  * Runs `fn` on an open cluster and always closes it. A failure of `fn` wins over a failure to
  * close, which would only hide it. Every wait of the target ends when the command's deadline
@@ -197,20 +228,8 @@ export async function withSession<T>(
   // Aborts a read the manifests' failure made pointless.
   const dropped = new AbortController();
   /** Opens the cluster and starts the deadline, which runs from here on. */
-  const open = (spec: ClusterSpec): { deadline: Deadline; target: Promise<Target> } => {
-    const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, `cluster ${spec.name}`);
-    const signals = [deadline.signal, dropped.signal, ...(cancel === undefined ? [] : [cancel])];
-    return {
-      deadline,
-      target: openTarget(spec, io.env, {
-        log,
-        debug,
-        signal: AbortSignal.any(signals),
-        ...(progress !== undefined ? { progress } : {}),
-        ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
-      }),
-    };
-  };
+  const open = (spec: ClusterSpec): OpenCluster =>
+    openCluster(spec, io, options, log, [dropped.signal, ...(cancel === undefined ? [] : [cancel])], progress);
   /** Reads the live state as a stage of its own; a failed read is reported, not ended. */
   const read = async (target: Target, spec: ClusterSpec): Promise<LiveState> => {
     progress?.stage(`reading cluster ${safe(spec.name)}`);

@@ -208,7 +208,7 @@ describe('kafkaform against DigitalOcean', () => {
       const text = readFileSync(join(dir, 'exported.yaml'), 'utf8');
       assert.match(text, /max\.compaction\.lag\.ms: "9223372036854775806"/);
       assert.match(text, /cleanup\.policy: compact,delete/);
-      assert.match(text, /min\.cleanable\.dirty\.ratio: "0\.25"/);
+      assert.match(text, /min\.cleanable\.dirty\.ratio: 0\.25\n/);
       const r = await run('plan', 'cluster.yaml', 'exported.yaml', '--detailed-exitcode');
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /No changes\./);
