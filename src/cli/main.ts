@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { EXPORT_FORMATS, OUTPUT_FORMATS, useColor, type ExportFormat, type Io, type OutputFormat } from '../commands/io.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
 import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
+import { parseSelector } from '../plan/select.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT, reportError } from './exit.js';
@@ -34,6 +35,13 @@ function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number.');
   return n;
+}
+
+/** One `--target` more: checked as it is read, so a bad selector fails before anything runs. */
+function target(value: string, previous: string[] | undefined): string[] {
+  const parsed = parseSelector(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return [...(previous ?? []), value];
 }
 
 function duration(value: string): number {
@@ -71,6 +79,7 @@ interface Flags {
   waitReassignment?: boolean;
   reassignmentThrottle?: number;
   timeout?: number;
+  target?: string[];
 }
 
 /** Copies the flags a user gave, leaving out those they did not. */
@@ -83,6 +92,11 @@ function given<K extends keyof Flags>(flags: Flags, ...keys: K[]): Pick<Flags, K
 /** `--timeout` as the commands take it. */
 function timeout(flags: Flags): { timeoutMs?: number } {
   return flags.timeout === undefined ? {} : { timeoutMs: flags.timeout };
+}
+
+/** `--target` as the commands take it. */
+function targets(flags: Flags): { targets?: string[] } {
+  return flags.target === undefined ? {} : { targets: flags.target };
 }
 
 /** Builds the program; `run` receives the chosen command's exit code. */
@@ -115,6 +129,10 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     cmd
       .addOption(new Option('-f, --format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('text'))
       .option('-o, --out <file>', 'write the output to a file instead of stdout');
+  const targetOption = (cmd: Command): Command =>
+    cmd.addOption(
+      new Option('--target <selector>', 'only the resources the selector matches: topic:<glob> or acl:<principal glob> (repeatable)').argParser(target),
+    );
   const maxAclDeletes = new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this')
     .argParser(nonNegativeInt)
     .default(DEFAULT_MAX_ACL_DELETES);
@@ -125,7 +143,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       run(import('../commands/validate.js').then(({ validate }) => validate({ paths, ...given(flags, 'debug') }, io))),
     );
 
-  formatOption(clusterOption(common(root.command('plan'))))
+  targetOption(formatOption(clusterOption(common(root.command('plan')))))
     .description('show what apply would change')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes (held-back ones are not)')
     .option('--allow-delete', 'plan deleting topics in scope that the manifests no longer declare')
@@ -137,6 +155,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
             {
               paths,
               ...given(flags, 'cluster', 'debug', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+              ...targets(flags),
               ...timeout(flags),
               format: flags.format as OutputFormat,
             },
@@ -146,7 +165,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       ),
     );
 
-  clusterOption(common(root.command('apply')))
+  targetOption(clusterOption(common(root.command('apply'))))
     .description('change the cluster to match the manifests')
     .option('--auto-approve', 'apply without asking (required when not on a terminal)')
     .option('--allow-delete', 'delete topics in scope that the manifests no longer declare')
@@ -169,6 +188,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
             {
               paths,
               ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'quiet', 'waitReassignment', 'reassignmentThrottle'),
+              ...targets(flags),
               ...(typed && flags.maxAclDeletes !== undefined ? { maxAclDeletes: flags.maxAclDeletes } : {}),
               ...timeout(flags),
               ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
@@ -179,7 +199,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       );
     });
 
-  formatOption(clusterOption(common(root.command('drift'))))
+  targetOption(formatOption(clusterOption(common(root.command('drift')))))
     .description('report differences between the cluster and the manifests (exit 2 on drift, as plan --detailed-exitcode)')
     .option('--allow-delete', 'count deletions of topics in scope as drift, as apply --allow-delete would make them')
     .addOption(maxAclDeletes)
@@ -190,6 +210,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
             {
               paths,
               ...given(flags, 'cluster', 'debug', 'out', 'allowDelete', 'maxAclDeletes'),
+              ...targets(flags),
               ...timeout(flags),
               format: flags.format as OutputFormat,
             },

@@ -50,8 +50,8 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
         `  cluster ${safe(spec.name)} (${spec.type}): ${t} topic${t === 1 ? '' : 's'}, ${a} ACL binding${a === 1 ? '' : 's'}`,
       );
     }
-    if (problems.some((p) => p.severity === 'error')) throw new ManifestError(dedupe(problems));
-    reportWarnings(dedupe(problems), { stderr: io.stderr, debug, color });
+    if (problems.some((p) => p.severity === 'error')) throw new ManifestError(dedupeProblems(problems));
+    reportWarnings(dedupeProblems(problems), { stderr: io.stderr, debug, color });
     io.stdout(
       clusters.length === 0
         ? 'The manifests are valid; they declare no cluster.\n'
@@ -64,7 +64,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
 }
 
 /** The same problem found through several clusters is reported once. */
-function dedupe(problems: readonly ManifestProblem[]): ManifestProblem[] {
+export function dedupeProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
     const key = JSON.stringify([p.severity, p.file, p.line, p.column, p.path, p.message]);

@@ -60,11 +60,12 @@ function changeMarker(action: PlanAction, change: PlanChange): Marker {
 const HEADER_MARKER: Record<PlanAction['action'], Marker> = { create: '+', update: '~', delete: '-' };
 
 /**
- * An action as lines: the resource, then one aligned line per changed field
- * (`retention.ms = "86400000" (1d) -> "604800000" (7d)`).
+ * An action as lines: the resource (with the role that grants it, for ACL bindings from a role),
+ * then one aligned line per changed field (`retention.ms = "86400000" (1d) -> "604800000" (7d)`).
  */
 export function actionLines(action: PlanAction): Line[] {
-  const lines: Line[] = [{ marker: HEADER_MARKER[action.action], depth: 0, text: describeResource(action.resource) }];
+  const role = action.role === undefined ? '' : ` (role ${safe(action.role)})`;
+  const lines: Line[] = [{ marker: HEADER_MARKER[action.action], depth: 0, text: `${describeResource(action.resource)}${role}` }];
   const rows = action.changes.map((change) => {
     const marker = changeMarker(action, change);
     const name = fieldName(change);
@@ -89,10 +90,22 @@ export function summaryLine(plan: Plan): string {
   // still differs from the manifests.
   if (plan.actions.length === 0 && plan.errors.length === 0) {
     return plan.heldBack.length === 0
-      ? 'No changes. The cluster matches the manifests.'
+      ? plan.options.targets === undefined
+        ? 'No changes. The cluster matches the manifests.'
+        : 'No changes. The targeted resources match the manifests.'
       : `No changes. ${count(plan.heldBack.length, 'change')} held back (see above).`;
   }
   return `Plan: ${create} to create, ${update} to update, ${del} to delete.`;
+}
+
+/**
+ * The sentence saying a plan is partial (made with `--target`), or undefined for a whole plan.
+ * Not escaped: the selectors come from the command line or a plan file, so the caller escapes it.
+ */
+export function partialLine(plan: Plan): string | undefined {
+  const targets = plan.options.targets;
+  if (targets === undefined) return undefined;
+  return `Partial plan: only resources matching --target ${targets.join(', ')}; changes to anything else are neither shown nor made.`;
 }
 
 /** `1 error` / `2 errors`. */
