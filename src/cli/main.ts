@@ -59,6 +59,10 @@ export function processIo(): Io {
     isTTY: process.stdout.isTTY === true,
     // The confirmation needs a person at the keyboard, wherever stdout goes (`apply | tee log`).
     canPrompt: process.stdin.isTTY === true,
+    // A terminal that cannot move the cursor (TERM=dumb) gets the plain lines.
+    ...(process.stderr.isTTY === true && process.env['TERM'] !== 'dumb'
+      ? { liveProgress: () => import('./progress-bar.js').then(({ progressBar }) => progressBar(process.stderr)) }
+      : {}),
     prompt: ask,
     interruptible,
   };
@@ -120,6 +124,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
   const clusterOption = (cmd: Command): Command =>
     cmd
       .option('-c, --cluster <name>', 'cluster to use (default: KAFKAFORM_CLUSTER, or the only one declared)')
+      .option('-q, --quiet', 'no progress on stderr: stages, per-operation lines, retries and cluster notices (errors still show)')
       .addOption(
         new Option('--timeout <duration>', 'give up when the command has not finished after this long (e.g. 90s, 10m, 1h)')
           .argParser(duration)
@@ -154,7 +159,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
           plan(
             {
               paths,
-              ...given(flags, 'cluster', 'debug', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+              ...given(flags, 'cluster', 'debug', 'quiet', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
               ...targets(flags),
               ...timeout(flags),
               format: flags.format as OutputFormat,
@@ -174,7 +179,6 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       new Option('--concurrency <n>', 'operations at once inside a phase').argParser(positiveInt).default(DEFAULT_CONCURRENCY),
     )
     .addOption(new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this').argParser(nonNegativeInt).default(DEFAULT_MAX_ACL_DELETES))
-    .option('-q, --quiet', 'no progress lines')
     .option('--no-wait-reassignment', 'return once replication-factor changes have started moving replicas, without waiting')
     .addOption(
       new Option('--reassignment-throttle <bytes>', 'limit replication to this many bytes per second while replicas move').argParser(positiveInt),
@@ -209,7 +213,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
           drift(
             {
               paths,
-              ...given(flags, 'cluster', 'debug', 'out', 'allowDelete', 'maxAclDeletes'),
+              ...given(flags, 'cluster', 'debug', 'quiet', 'out', 'allowDelete', 'maxAclDeletes'),
               ...targets(flags),
               ...timeout(flags),
               format: flags.format as OutputFormat,
@@ -227,7 +231,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .action((paths: string[], flags: Flags) =>
       run(
         import('../commands/export.js').then(({ exportCommand }) =>
-          exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io),
+          exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'quiet', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io),
         ),
       ),
     );

@@ -1,5 +1,6 @@
 import { IncrementalAlterConfigOperationTypes, type createTopicsV7, type incrementalAlterConfigsV1 } from '@platformatic/kafka';
 import { sleep } from '../../deadline.js';
+import { count, waitFor, type Noun } from '../../progress/index.js';
 import { ApiError, InternalError, KafkaformError } from '../../errors.js';
 import { describeAction } from '../../apply/labels.js';
 import { aclProblem } from '../../kafka/acl-rules.js';
@@ -16,6 +17,7 @@ import { KafkaClient, requestFailure, TOPIC_RESOURCE, type ItemResult } from './
 import { changeReplicationFactors, replicationFactorFindings, type ReplicationFactorFinding } from './reassignment.js';
 import { KAFKA_ERRORS, NO_AUTHORIZER, errorName, hasOwnSentence, kafkaFailure, type Operation } from './errors.js';
 import { toBindings, toLiveTopic, toTopicConfigs, toWireAcl } from './live.js';
+import { TopicWatch } from './visibility.js';
 
 /** How long to wait for the brokers to show a write before giving up on it quietly. */
 const VISIBLE_WAIT_MS = 120_000;
@@ -113,6 +115,7 @@ export class KafkaTarget implements Target {
   readonly #ctx: TargetContext;
   readonly #cluster: string;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #topics: TopicWatch;
   #aclListing: { startedAt: number; keys: Promise<Set<string>> } | undefined;
 
   constructor(
@@ -126,6 +129,12 @@ export class KafkaTarget implements Target {
     this.#cluster = cluster;
     this.#ctx = ctx;
     this.#sleep = overrides.sleep ?? ((ms) => sleep(ms, ctx.signal));
+    this.#topics = new TopicWatch({
+      metadata: (names) => this.#client.metadata(names),
+      sleep: this.#sleep,
+      gaveUp: (missing) => this.#gaveUp(missing, ['topic change', 'topic changes']),
+      maxWaitMs: VISIBLE_WAIT_MS,
+    });
   }
 
   /**
@@ -224,8 +233,11 @@ export class KafkaTarget implements Target {
       }
     }
 
+    const checked = creates.length + increases.length + alters.length;
+    if (checked > 0) this.#ctx.progress?.stage('dry-running', { total: checked, unit: ['topic', 'topics'] });
     const dryRun = async (batch: PlanAction[], verb: string, api: string, send: () => Promise<Map<string, ItemResult>>): Promise<void> => {
       const results = await send();
+      this.#ctx.progress?.advance(batch.length);
       for (const action of batch) {
         const item = results.get(topicName(action));
         if (item === undefined) findings.push({ action, message: withFacts(missingAnswer(action, api)) });
@@ -318,9 +330,10 @@ export class KafkaTarget implements Target {
 
   /**
    * Replication-factor changes share one unit, so a throttle is set on the brokers for all of them
-   * and taken off when the last completes: partition increases of these topics first (the new
-   * partitions are then reassigned with the others), then the reassignment (`reassignment.ts`),
-   * waiting and throttled as apply was told.
+   * and taken off when the last completes, and one request starts them all: partition increases of
+   * these topics first (the new partitions are then reassigned with the others), then the
+   * reassignment (`reassignment.ts`), waiting and throttled as apply was told. The cluster answers
+   * for each topic, so the report names each topic done or failed.
    */
   #replicationUnits(actions: PlanAction[]): WorkUnit[] {
     if (actions.length === 0) return [];
@@ -343,15 +356,18 @@ export class KafkaTarget implements Target {
     }
     const changes = batch.map((a) => ({ topic: topicName(a), replicationFactor: replicationTo(a) }));
     const op: Operation = { verb: 'change the replication factor of', resource: `${changes.length} topic(s)`, api: 'AlterPartitionReassignments' };
+    let failed: Map<string, ApiError>;
     try {
-      await changeReplicationFactors(await this.#client.admin(), changes, {
+      failed = await changeReplicationFactors(await this.#client.admin(), changes, {
         ...(this.#ctx.replicationFactor ?? { wait: true }),
         log: (line) => this.#ctx.log(line),
+        ...(this.#ctx.progress !== undefined ? { progress: this.#ctx.progress } : {}),
         ...(this.#ctx.signal !== undefined ? { signal: this.#ctx.signal } : {}),
       });
     } catch (e) {
       throw e instanceof KafkaformError ? e : requestFailure(op, e, '');
     }
+    settle(batch.map((action) => ({ action, ...(failed.has(topicName(action)) ? { error: failed.get(topicName(action)) } : {}) })));
   }
 
   /** Closes the connections. */
@@ -393,7 +409,7 @@ export class KafkaTarget implements Target {
       }
     }
     const created = succeeded(outcomes).map(createSpec);
-    await this.#waitTopics(new Map(created.map((s) => [s.name, s.partitions])));
+    await this.#waitTopics(new Map(created.map((s) => [s.name, s.partitions])), ['new topic', 'new topics']);
     settle(outcomes);
   }
 
@@ -415,7 +431,7 @@ export class KafkaTarget implements Target {
       });
     }
     const grown = succeeded(outcomes);
-    await this.#waitTopics(new Map(grown.map((a) => [topicName(a), partitionsTo(a)!.to])));
+    await this.#waitTopics(new Map(grown.map((a) => [topicName(a), partitionsTo(a)!.to])), ['partition increase', 'partition increases']);
     settle(outcomes);
   }
 
@@ -460,7 +476,7 @@ export class KafkaTarget implements Target {
       if (item.errorCode === 0 || item.errorCode === KAFKA_ERRORS.unknownTopic) return { action };
       return { action, error: failure('delete', action, 'DeleteTopics', item) };
     });
-    await this.#waitTopics(new Map(succeeded(outcomes).map((a) => [topicName(a), undefined])));
+    await this.#waitTopics(new Map(succeeded(outcomes).map((a) => [topicName(a), undefined])), ['topic deletion', 'topic deletions']);
     settle(outcomes);
   }
 
@@ -469,42 +485,49 @@ export class KafkaTarget implements Target {
    * see them: polls `visible` (which returns what is still missing) until nothing is, giving up
    * quietly after `VISIBLE_WAIT_MS` (the re-read then reports what it does not see).
    */
-  async #until(what: string, visible: () => Promise<number>): Promise<void> {
+  async #until(what: Noun, visible: () => Promise<number>): Promise<void> {
     let waited = 0;
-    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
-      const missing = await visible();
-      if (missing === 0) return;
-      if (waited >= VISIBLE_WAIT_MS) {
-        this.#ctx.log(`warning: cluster ${this.#cluster}: ${missing} ${what} not yet visible on the brokers after ${VISIBLE_WAIT_MS / 1000} s`);
-        return;
+    const wait = waitFor(this.#ctx.progress, what, 0);
+    try {
+      for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+        const missing = await visible();
+        if (missing === 0) return;
+        wait.left(missing);
+        if (waited >= VISIBLE_WAIT_MS) {
+          this.#gaveUp(missing, what);
+          return;
+        }
+        await this.#sleep(delay);
+        waited += delay;
       }
-      await this.#sleep(delay);
-      waited += delay;
+    } finally {
+      wait.done();
     }
   }
 
-  /** Waits until Metadata shows each topic with at least the given partition count (none: gone). */
-  async #waitTopics(expected: Map<string, number | undefined>): Promise<void> {
-    let pending = [...expected.keys()];
-    if (pending.length === 0) return;
-    await this.#until('topic change(s)', async () => {
-      const md = await this.#client.metadata(pending);
-      const seen = new Map(md.topics.map((t) => [t.name, t]));
-      pending = pending.filter((name) => {
-        const t = seen.get(name);
-        const want = expected.get(name);
-        if (want === undefined) return t !== undefined && t.errorCode !== KAFKA_ERRORS.unknownTopic;
-        return t === undefined || t.errorCode !== 0 || t.partitions.length < want;
-      });
-      return pending.length;
-    });
+  #gaveUp(missing: number, what: Noun): void {
+    this.#ctx.log(`warning: cluster ${this.#cluster}: ${count(missing, what)} not yet visible on the brokers after ${VISIBLE_WAIT_MS / 1000} s`);
+  }
+
+  /**
+   * Waits until Metadata shows each topic with at least the given partition count (none: gone),
+   * through the one poll loop every unit shares, showing the wait as `what`.
+   */
+  async #waitTopics(expected: Map<string, number | undefined>, what: Noun): Promise<void> {
+    if (expected.size === 0) return;
+    const wait = waitFor(this.#ctx.progress, what, expected.size);
+    try {
+      await this.#topics.until(expected);
+    } finally {
+      wait.done();
+    }
   }
 
   /** Waits until DescribeConfigs shows the altered keys of these actions as planned. */
   async #waitConfigs(actions: readonly PlanAction[]): Promise<void> {
     let pending = [...actions];
     if (pending.length === 0) return;
-    await this.#until('config change(s)', async () => {
+    await this.#until(['config change', 'config changes'], async () => {
       const { results } = await this.#client.describeTopicConfigs(pending.map(topicName));
       const byTopic = toTopicConfigs(results);
       pending = pending.filter((action) => {
@@ -538,7 +561,7 @@ export class KafkaTarget implements Target {
     if (present.length === 0 && absent.length === 0) return;
     // The writes are done: any listing started from now on can show them.
     let since = performance.now();
-    await this.#until('ACL change(s)', async () => {
+    await this.#until(['ACL change', 'ACL changes'], async () => {
       const keys = await this.#aclKeysSince(since);
       since = performance.now();
       return present.filter((a) => !keys.has(aclKey(aclOf(a)))).length + absent.filter((a) => keys.has(aclKey(aclOf(a)))).length;
