@@ -49,7 +49,7 @@ export interface PlanFlags {
 export async function load(
   options: CommonOptions,
   io: Io,
-  onClusters?: (clusters: readonly ClusterSpec[]) => void,
+  onClusters?: (clusters: readonly ClusterSpec[]) => void | Promise<void>,
 ): Promise<Manifests> {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   const manifests = await loadManifests(
@@ -238,7 +238,7 @@ export async function withSession<T>(
     return live;
   };
   let early: { deadline: Deadline; target: Promise<Target>; live: Promise<LiveState> } | undefined;
-  const startReading = (clusters: readonly ClusterSpec[]): void => {
+  const startReading = async (clusters: readonly ClusterSpec[]): Promise<void> => {
     let spec: ClusterSpec;
     try {
       spec = pick(clusters);
@@ -251,6 +251,12 @@ export async function withSession<T>(
     target.catch(() => undefined);
     live.catch(() => undefined);
     early = { deadline, target, live };
+    // The manifests wait until the target is open and its read under way: their checks then
+    // run while the server prepares its answer.
+    await target.then(
+      () => undefined,
+      () => undefined,
+    );
   };
   let manifests: Manifests;
   try {

@@ -56,11 +56,13 @@ export interface LoadOptions {
    */
   clusterProblems?: (cluster: ClusterSpec) => ManifestProblem[];
   /**
-   * Called with the declared clusters (sorted by name) once every file is read and nothing so far
-   * is an error, before topics and ACLs are checked: a command can start reading its cluster
-   * meanwhile. Loading may still fail after it.
+   * Called with the declared clusters (sorted by name) once every file that may declare one is
+   * checked and nothing so far is an error, before the other files are parsed and before topics
+   * and ACLs are checked: a command can start reading its cluster meanwhile. Loading waits for
+   * the promise it returns (say, until the cluster is open and its read under way). Loading may
+   * still fail after it.
    */
-  onClusters?: (clusters: readonly ClusterSpec[]) => void;
+  onClusters?: (clusters: readonly ClusterSpec[]) => void | Promise<void>;
 }
 
 /**
@@ -126,6 +128,25 @@ function copyDesired(d: DesiredState): DesiredState {
 }
 
 /**
+ * False only for a file that cannot declare a cluster: its text neither spells "clusters" nor
+ * holds a backslash (a double-quoted key could spell it with escapes). Generous on purpose: a
+ * file wrongly judged unable would have its clusters missed by the early read.
+ */
+function mayDeclareClusters(r: { text: string } | { problem: ManifestProblem }): boolean {
+  return !('text' in r) || r.text.includes('clusters') || r.text.includes('\\');
+}
+
+/**
+ * Lets pending I/O callbacks run: a whole turn of the event loop, its poll phase included (one
+ * `setImmediate` may return before it). Loading is CPU work on the one thread that also drives
+ * the cluster read started by `onClusters`: without these pauses its connections would open and
+ * its requests leave only once every manifest is checked.
+ */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
+/**
  * Loads manifests from files and directories (every `*.yaml`/`*.yml` below a directory, sorted).
  * Throws `ManifestError` carrying every problem (errors and warnings, sorted) when any is an error.
  */
@@ -133,28 +154,31 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   const problems = new Problems();
   const { files, problems: fileProblems } = await discoverFiles(paths);
   for (const p of fileProblems) problems.push(p);
-  const checked: CheckedDocument[] = [];
-  const read: string[] = [];
-  const skipped: string[] = [];
+  const texts: Array<{ text: string } | { problem: ManifestProblem }> = [];
+  for (const file of files) texts.push(await readManifestText(file.path));
+  /** What each file gave, by its place in `files`: its checked documents, or that it was skipped. */
+  const outcomes: Array<CheckedDocument[] | 'skipped'> = [];
   const usedRoots = new Set<number>();
-  for (const file of files) {
-    const r = await readManifestText(file.path);
+  const check = (k: number): void => {
+    const file = files[k] as (typeof files)[number];
+    const r = texts[k] as (typeof texts)[number];
     if ('problem' in r) {
       problems.push(r.problem);
       for (const root of file.roots) usedRoots.add(root);
-      continue;
+      outcomes[k] = [];
+      return;
     }
     const parsed = parseYaml(file.path, r.text);
     // A directory may hold other YAML (CI workflows, Helm charts, compose files): skip what is
     // plainly not ours, even when it is not valid YAML. Anything that looks like ours is checked
     // in full, so a misspelt apiVersion is an error rather than a file left out.
     if (file.discovered && !looksLikeManifest(parsed.documents, r.text)) {
-      skipped.push(file.path);
-      continue;
+      outcomes[k] = 'skipped';
+      return;
     }
     for (const root of file.roots) usedRoots.add(root);
-    read.push(file.path);
     for (const p of parsed.problems) problems.push(p);
+    const docs: CheckedDocument[] = [];
     for (const doc of parsed.documents) {
       const { value, failed } = interpolateDocument(doc, options.env, problems);
       // A failed reference was reported already; the schema's view of the emptied string would
@@ -163,13 +187,37 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       for (const p of schemaProblems) problems.push(p);
       const bad = new Set([...schemaProblems.map((p) => p.path), ...failed].map(unitOf));
       if (bad.has('') || bad.has('/apiVersion')) continue;
-      checked.push({
+      docs.push({
         doc: { ...doc, value },
         manifest: value as unknown as WrittenManifest,
         valid: bad.size === 0 ? () => true : (path) => validIn(bad, path),
       });
     }
+    outcomes[k] = docs;
+  };
+  const inOrder = (): CheckedDocument[] => outcomes.flatMap((o) => (o === undefined || o === 'skipped' ? [] : o));
+
+  // The files that may declare clusters are checked first, so a command can start reading its
+  // cluster while the others (usually the big ones: topics, ACLs) are still being parsed. The
+  // rest cannot declare one, so the clusters found here are all there are. Documents are merged
+  // in file order below whatever the order they were checked in.
+  const first = files.map((_, k) => k).filter((k) => mayDeclareClusters(texts[k] as (typeof texts)[number]));
+  for (const k of first) check(k);
+  const clusters = collectClusters(inOrder(), problems);
+  for (const cluster of clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
+  if (options.onClusters && !problems.list.some((p) => p.severity === 'error')) {
+    await options.onClusters(clusters);
+    await yieldToIo();
   }
+  for (const k of files.keys()) {
+    if (outcomes[k] !== undefined) continue;
+    check(k);
+    await yieldToIo();
+  }
+  const checked = inOrder();
+  const read = files.filter((_, k) => outcomes[k] !== 'skipped').map((f) => f.path);
+  const skipped = files.filter((_, k) => outcomes[k] === 'skipped').map((f) => f.path);
+
   // A path given that yields no manifest at all is a mistake (a wrong directory, or manifests
   // that all went unrecognised): planning from nothing would delete everything in scope.
   const reached = new Set(files.flatMap((f) => f.roots));
@@ -182,10 +230,8 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     );
   }
 
-  const clusters = collectClusters(checked, problems);
-  for (const cluster of clusters) for (const p of options.clusterProblems?.(cluster) ?? []) problems.push(p);
-  if (options.onClusters && !problems.list.some((p) => p.severity === 'error')) options.onClusters(clusters);
   const collected = collect(checked, clusters, problems);
+  await yieldToIo();
   checkOverlayTopics(collected, problems);
   checkOverlayNames(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);

@@ -299,4 +299,22 @@ describe('clusters', () => {
     await assert.rejects(loadManifests([broken], { env: {}, onClusters }), ManifestError);
     assert.deepEqual(seen, []);
   });
+
+  it('are handed over before the files that cannot declare one are parsed', async () => {
+    // The big topic and ACL files of a generated estate are parsed while the cluster is read.
+    const seen: string[][] = [];
+    const onClusters = async (clusters: readonly { name: string }[]): Promise<void> => {
+      seen.push(clusters.map((c) => c.name));
+    };
+    const root = tree({ 'a.yaml': `${HEAD}topics: [ { name: a`, 'clusters.yaml': CLUSTERS });
+    await assert.rejects(loadManifests([root], { env: {}, onClusters }), ManifestError);
+    assert.deepEqual(seen, [['offline', 'prod']]);
+
+    // A double-quoted key may spell "clusters" with escapes: such a file is read among the first.
+    seen.length = 0;
+    const escaped = tree({ 'a.yaml': `${HEAD}"cl\\x75sters": { other: { type: snapshot, path: x.json } }\n`, 'clusters.yaml': CLUSTERS });
+    const manifests = await loadManifests([escaped], { env: {}, onClusters });
+    assert.deepEqual(seen, [['offline', 'other', 'prod']]);
+    assert.deepEqual(manifests.clusters.map((c) => c.name), ['offline', 'other', 'prod']);
+  });
 });

@@ -36,12 +36,31 @@ function toSource(source: string, isDefault: boolean): ConfigSource {
   return isDefault ? 'DEFAULT_CONFIG' : 'UNKNOWN';
 }
 
-function canonical(key: string, value: string | null): string | null {
+/** How a config value is made canonical; `canonicalConfigValue` unless memoised. */
+type Canonical = (key: string, value: string | null) => string | null;
+
+function defaultCanonical(key: string, value: string | null): string | null {
   return value === null ? null : canonicalConfigValue(key, value);
 }
 
+/**
+ * `canonical` remembered by key and value: a listing repeats the same defaults on every topic, and
+ * working each out again was a tenth of reading a big cluster.
+ */
+function memoisedCanonical(): Canonical {
+  const byKey = new Map<string, Map<string, string>>();
+  return (key, value) => {
+    if (value === null) return null;
+    let byValue = byKey.get(key);
+    if (byValue === undefined) byKey.set(key, (byValue = new Map()));
+    let found = byValue.get(value);
+    if (found === undefined) byValue.set(value, (found = canonicalConfigValue(key, value)));
+    return found;
+  };
+}
+
 /** One config entry of a topic, from `TopicConfigData`. */
-export function toLiveConfig(entry: V3TopicConfig): LiveConfig {
+export function toLiveConfig(entry: V3TopicConfig, canonical: Canonical = defaultCanonical): LiveConfig {
   const sensitive = entry.is_sensitive;
   const setOnTopic = entry.source === TOPIC_LEVEL;
   const value = sensitive ? null : canonical(entry.name, entry.value);
@@ -63,24 +82,42 @@ export function toLiveConfig(entry: V3TopicConfig): LiveConfig {
   return config;
 }
 
+/** Shared variants per config key (see `ConfigInterner`). */
+const MAX_VARIANTS = 16;
+
 /**
  * Shares identical config entries between topics: on a big cluster most of the ~30 entries per
  * topic are the same inherited defaults, and one frozen object each saves most of the memory.
  */
 export class ConfigInterner {
-  readonly #seen = new Map<string, LiveConfig>();
+  /**
+   * The shared entries of each key, compared field by field (building a string id per entry cost
+   * more than the rest of the interning). A key has one or a few inherited variants; past
+   * `MAX_VARIANTS` new ones are kept unshared, which bounds the search.
+   */
+  readonly #seen = new Map<string, LiveConfig[]>();
 
   /** Returns `config`, or an identical entry seen before; topic-level entries are kept as is. */
   intern(key: string, config: LiveConfig): LiveConfig {
     if (config.setOnTopic) return config;
-    const id = `${key}\u0000${config.value}\u0000${config.source}\u0000${config.inheritedValue}\u0000${config.readOnly}\u0000${config.sensitive}`;
-    const found = this.#seen.get(id);
-    if (found) return found;
-    Object.freeze(config);
-    this.#seen.set(id, config);
+    let variants = this.#seen.get(key);
+    if (variants === undefined) this.#seen.set(key, (variants = []));
+    for (const v of variants) {
+      if (
+        v.value === config.value &&
+        v.source === config.source &&
+        v.inheritedValue === config.inheritedValue &&
+        v.readOnly === config.readOnly &&
+        v.sensitive === config.sensitive
+      ) {
+        return v;
+      }
+    }
+    if (variants.length < MAX_VARIANTS) variants.push(Object.freeze(config));
     return config;
   }
 }
+
 
 /** A config entry reduced to what the live model keeps: topic, key, entry. */
 export type TopicConfigEntry = readonly [topic: string, key: string, config: LiveConfig];
@@ -88,7 +125,8 @@ export type TopicConfigEntry = readonly [topic: string, key: string, config: Liv
 /** Reduces one `TopicConfigData` as soon as it is read, so its synonyms are not kept around. */
 export function configEntryReducer(): (entry: V3TopicConfig) => TopicConfigEntry {
   const interner = new ConfigInterner();
-  return (entry) => [entry.topic_name, entry.name, interner.intern(entry.name, toLiveConfig(entry))];
+  const canonical = memoisedCanonical();
+  return (entry) => [entry.topic_name, entry.name, interner.intern(entry.name, toLiveConfig(entry, canonical))];
 }
 
 /** The binding in `acl`, or undefined when it uses a value the model cannot hold (e.g. UNKNOWN). */

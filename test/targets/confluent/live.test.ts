@@ -70,6 +70,28 @@ test('identical inherited entries are shared between topics, topic-level ones ar
   assert.notEqual(grouped.get('a')!['segment.ms'], grouped.get('b')!['segment.ms']);
 });
 
+test('inherited entries that differ in any field are not shared, and the reducer reads values as toLiveConfig does', () => {
+  const reduce = configEntryReducer();
+  const variants: Array<Partial<V3TopicConfig>> = [
+    {},
+    { value: '86400000' },
+    { value: '1000' },
+    { value: null },
+    { source: 'STATIC_BROKER_CONFIG' },
+    { source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' },
+    { is_read_only: true },
+    { is_sensitive: true },
+    { name: 'segment.ms' },
+  ];
+  const first = variants.map((v, i) => reduce(entry({ ...v, topic_name: `a${i}` }))[2]);
+  const again = variants.map((v, i) => reduce(entry({ ...v, topic_name: `b${i}` }))[2]);
+  for (const [i, v] of variants.entries()) {
+    assert.equal(again[i], first[i], `shared: ${JSON.stringify(v)}`);
+    assert.deepEqual(first[i], toLiveConfig(entry(v)), `read: ${JSON.stringify(v)}`);
+    for (const j of variants.keys()) if (j !== i) assert.notEqual(first[j], first[i], `${JSON.stringify(v)} vs ${JSON.stringify(variants[j])}`);
+  }
+});
+
 test('live state: sorted topics and ACLs, duplicates dropped, unrepresentable ACLs reported', () => {
   const a = (over: Partial<V3Acl>): V3Acl => ({ resource_type: 'TOPIC', resource_name: 'x', pattern_type: 'LITERAL', principal: 'User:b', host: '*', operation: 'READ', permission: 'ALLOW', ...over });
   const skipped: V3Acl[] = [];
