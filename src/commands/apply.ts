@@ -44,7 +44,6 @@ export async function apply(options: ApplyOptions, io: Io): Promise<number> {
 }
 
 async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSignal): Promise<number> {
-  const color = useColor(io);
   // Until the executor starts, nothing has changed and an interrupt cancels whatever is waiting.
   // From then on the executor handles it: what runs finishes, nothing new starts.
   const cancel = new AbortController();
@@ -70,7 +69,7 @@ async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSigna
       const opts = planOptions(session, saved?.plan.options ?? options);
       const thePlan = computePlan(desired, session.live, opts);
       if (saved) verifySavedPlan(saved.plan, thePlan, saved.file);
-      io.stdout(renderText(thePlan, { color }));
+      io.stdout(renderText(thePlan, { color: useColor(io) }));
       refuseErrors(thePlan);
       cancel.signal.throwIfAborted();
       if (thePlan.actions.length === 0) {
@@ -112,7 +111,7 @@ async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSigna
     if (outcome.done !== undefined) io.stdout(outcome.done);
     return outcome.code;
   } catch (e) {
-    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color });
+    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io, 'stderr') });
   }
 }
 
