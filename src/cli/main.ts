@@ -105,19 +105,20 @@ interface OutputFlags {
 /**
  * The format (`-o, --output`) and file (`--out`, `-` for stdout) of a command's output. With
  * `legacy`, the old spelling still works for one release, with a warning giving the new one:
- * `-f, --format FORMAT`, and `-o FILE` (then the file's flag) when FILE is not a format.
+ * `-f, --format FORMAT`, and `-o FILE` (then the file's flag) when FILE looks like a file name (it
+ * has a dot or a slash, as in `-o plan.json`): a mistyped format (`-o jsno`) is an error, not a file.
  */
 function outputOf<F extends string>(cmd: Command, formats: readonly F[], legacy: boolean, io: Io): { format: F; out?: string } {
   const flags = cmd.opts<OutputFlags>();
   const isFormat = (value: string): value is F => (formats as readonly string[]).includes(value);
   const invalid = (value: string): UsageError =>
-    new UsageError(`option '-o, --output <format>' argument '${value}' is invalid: allowed choices are ${formats.join(', ')}; ${seeHelp(cmd)}`);
+    new UsageError(`option '-o, --output <format>' argument '${value}' is invalid: allowed choices are ${formats.join(', ')} (files are written with --out FILE); ${seeHelp(cmd)}`);
   let output = cmd.getOptionValueSource('output') === 'default' ? undefined : flags.output;
   let out = flags.out;
   const old: string[] = [];
   const now: string[] = [];
   if (output !== undefined && !isFormat(output)) {
-    if (!legacy || out !== undefined) throw invalid(output);
+    if (!legacy || out !== undefined || !/[./\\]/.test(output)) throw invalid(output);
     old.push(`-o ${output}`);
     now.push(`--out ${output}`);
     out = output;

@@ -202,7 +202,7 @@ describe('a server that accepts connections and never answers', () => {
     for (const secret of Object.values(CREDENTIALS)) assert.ok(!r.stderr.includes(secret));
   });
 
-  for (const command of [['plan'], ['apply', '--auto-approve'], ['drift'], ['export', '--format', 'snapshot']]) {
+  for (const command of [['plan'], ['apply', '--auto-approve'], ['drift'], ['export', '-o', 'snapshot']]) {
     it(`${command[0]} gives up at the --timeout deadline with one sentence naming the host and the deadline`, async (t) => {
       const port = await hungServer(t);
       // The read timeout (30 s by default) is far beyond the deadline: the deadline ends the wait.
