@@ -245,7 +245,7 @@ describe('kafkaform apply', { concurrency: true }, () => {
     );
     const zero = await kafkaform(['apply', '--auto-approve', '--reassignment-throttle', '0'], { cwd: dir });
     assert.equal(zero.code, 1);
-    assert.match(zero.stderr, /--reassignment-throttle <bytes>' argument '0' is invalid\. must be a whole number of at least 1\./);
+    assert.match(zero.stderr, /--reassignment-throttle <bytes>' argument '0' is invalid: must be a whole number of at least 1; see kafkaform apply --help\n$/);
     assert.equal(read(join(dir, 'live-state.json')), before);
   });
 

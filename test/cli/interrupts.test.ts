@@ -219,7 +219,7 @@ describe('a server that accepts connections and never answers', () => {
   it('--timeout needs a duration with a unit', async () => {
     const r = await kafkaform(['plan', '--timeout', '30'], { cwd: scratch() });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /--timeout <duration>' argument '30' is invalid\. must be a duration with a unit, such as 90s, 10m or 1h\./);
+    assert.match(r.stderr, /--timeout <duration>' argument '30' is invalid: must be a duration with a unit, such as 90s, 10m or 1h; see kafkaform plan --help\n$/);
   });
 });
 
