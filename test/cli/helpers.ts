@@ -40,7 +40,7 @@ export function kafkaform(args: string[], options: { cwd: string; env?: Record<s
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', fail);
     child.on('close', (code) => {
-      if (options.allowDeprecated !== true && stderr.includes('is deprecated')) {
+      if (options.allowDeprecated !== true && stderr.includes('is deprecated and stops working in the next release')) {
         fail(new Error(`kafkaform ${args.join(' ')} uses a deprecated spelling:\n${stderr}`));
       } else done({ code: code ?? -1, stdout, stderr });
     });
