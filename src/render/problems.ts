@@ -1,5 +1,5 @@
 /**
- * Validation reports for machines: `validate -o json` (our own shape, documented in the README)
+ * Validation reports for machines: `validate -o json` (our own shape, schemas/validation.schema.json)
  * and `validate -o sarif` (SARIF 2.1.0, which GitHub code scanning shows inline in pull requests).
  * Both are pure functions of the problems found, sorted by file, line and column.
  */

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { copyExample, HAS_PTY, kafkaform, kafkaformAtTerminal, read, ROOT, scratch } from './helpers.js';
 
 const ESC = '\u001b';
@@ -103,6 +104,13 @@ describe('the old spelling, for one release', { concurrency: true }, () => {
   });
 });
 
+/** Checks `report` against schemas/validation.schema.json. */
+function assertValidationSchema(report: unknown): void {
+  const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'validation.schema.json'), 'utf8')) as Record<string, unknown>;
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  assert.ok(validate(report), JSON.stringify(validate.errors));
+}
+
 /** Manifests with two errors and a warning in two files, one in a folder whose name has a space. */
 function invalidManifests(): string {
   const dir = scratch();
@@ -147,6 +155,7 @@ describe('validate -o json', { concurrency: true }, () => {
     assert.equal(r.code, 1);
     assert.equal(r.stderr, PROBLEMS_ON_STDERR);
     assert.equal((await kafkaform(['validate'], { cwd: dir })).stderr, PROBLEMS_ON_STDERR);
+    assertValidationSchema(JSON.parse(r.stdout));
     assert.deepEqual(JSON.parse(r.stdout), {
       formatVersion: 1,
       valid: false,
@@ -186,6 +195,7 @@ describe('validate -o json', { concurrency: true }, () => {
     assert.match(r.stderr, /^more\.yaml:6:11: warning: topic "metrics_events" collides/);
     assert.match(r.stderr, /\nValidation report written to report\.json\.\n$/);
     const report = JSON.parse(read(join(dir, 'report.json'))) as Record<string, unknown>;
+    assertValidationSchema(report);
     assert.equal(report['valid'], true);
     assert.deepEqual(report['summary'], { errors: 0, warnings: 1 });
     assert.deepEqual(report['clusters'], [{ name: 'local', type: 'snapshot', topics: 6, acls: 9 }]);
