@@ -62,7 +62,7 @@ if (process.env.KAFKAFORM_TEST_BROKERS) {
   const problem = brokerPrerequisiteProblem();
   if (problem) {
     const outcome = require ? 'failing, as KAFKAFORM_REQUIRE_BROKER=1' : 'broker tests are skipped';
-    say(`kafkaform tests: no Kafka broker (${problem}; needs Java 17+, Maven and openssl, see README): ${outcome}`);
+    say(`kafkaform tests: no Kafka broker (${problem}; needs Java 17+, Maven and openssl, see docs/testing.md): ${outcome}`);
     if (require) process.exit(1);
   } else {
     const started = Date.now();

@@ -15,7 +15,8 @@ export const TARGET_KINDS: Record<ClusterType, TargetKind> = {
   confluent: confluentKind,
   digitalocean: digitaloceanKind,
   kafka: kafkaKind,
-  snapshot: snapshotKind,
+  // Resolved when a snapshot is opened, by then the registry is complete.
+  snapshot: snapshotKind((type) => TARGET_KINDS[type].capabilities),
 };
 
 /**

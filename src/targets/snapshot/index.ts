@@ -153,14 +153,18 @@ export async function openSnapshot(
   return new SnapshotTarget(file, capabilities, snapshot, text, options);
 }
 
-/** The snapshot kind of cluster: plain Kafka rules unless the file says where it came from. */
-export const snapshotKind: TargetKind = {
-  type: 'snapshot',
-  capabilities: PLAIN_KAFKA,
-  checkSettings: checkSnapshotSettings,
-  async open(spec: ClusterSpec, env: Record<string, string | undefined>, _ctx: TargetContext): Promise<Target> {
-    // Imported when opened: the registry imports this module, so a static import would be a cycle.
-    const { TARGET_KINDS } = await import('../index.js');
-    return openSnapshot(spec, env, (type) => TARGET_KINDS[type].capabilities);
-  },
-};
+/**
+ * The snapshot kind of cluster: plain Kafka rules unless the file says where it came from, in
+ * which case `capabilitiesOf` (the registry's, passed in so this module never imports it) gives
+ * that kind's rules.
+ */
+export function snapshotKind(capabilitiesOf: (type: ClusterType) => TargetCapabilities): TargetKind {
+  return {
+    type: 'snapshot',
+    capabilities: PLAIN_KAFKA,
+    checkSettings: checkSnapshotSettings,
+    async open(spec: ClusterSpec, env: Record<string, string | undefined>, _ctx: TargetContext): Promise<Target> {
+      return openSnapshot(spec, env, capabilitiesOf);
+    },
+  };
+}

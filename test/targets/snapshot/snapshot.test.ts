@@ -8,7 +8,7 @@ import { ConfigError, PlanRefusedError } from '../../../src/errors.js';
 import type { ClusterSpec, PlanAction, TargetCapabilities } from '../../../src/model.js';
 import { lockSnapshot, parseSnapshot, serializeSnapshot, writeFileAtomic, type Snapshot } from '../../../src/targets/snapshot/file.js';
 import { applyAction, MutationRefused } from '../../../src/targets/snapshot/mutate.js';
-import { openSnapshot, SnapshotTarget, snapshotKind } from '../../../src/targets/snapshot/index.js';
+import { openSnapshot, SnapshotTarget } from '../../../src/targets/snapshot/index.js';
 import { TARGET_KINDS, rulesOf } from '../../../src/targets/index.js';
 
 const PLAIN: TargetCapabilities = { dryRun: false, replicationFactorChange: false, principalsMustExist: false, managedConfigPrefixes: [] };
@@ -240,7 +240,7 @@ describe('snapshot target', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(d, 'state'));
     writeFileSync(file, serializeSnapshot(s));
-    const target = (await snapshotKind.open(spec(d, './state/live.json'), {}, CTX)) as SnapshotTarget;
+    const target = (await TARGET_KINDS.snapshot.open(spec(d, './state/live.json'), {}, CTX)) as SnapshotTarget;
     return { d, file, target };
   }
 
@@ -257,8 +257,8 @@ describe('snapshot target', () => {
 
   it('reports a missing path setting and an unreadable file as configuration errors', async () => {
     const d = dir();
-    await assert.rejects(snapshotKind.open({ ...spec(d, 'x'), settings: {} }, {}, CTX), /: cluster offline: path is required$/);
-    await assert.rejects(snapshotKind.open(spec(d, 'missing.json'), {}, CTX), (e: unknown) => e instanceof ConfigError && /cannot read snapshot .*missing\.json: no such file or directory/.test(e.message));
+    await assert.rejects(TARGET_KINDS.snapshot.open({ ...spec(d, 'x'), settings: {} }, {}, CTX), /: cluster offline: path is required$/);
+    await assert.rejects(TARGET_KINDS.snapshot.open(spec(d, 'missing.json'), {}, CTX), (e: unknown) => e instanceof ConfigError && /cannot read snapshot .*missing\.json: no such file or directory/.test(e.message));
   });
 
   it('applies units in memory and writes the file once, when closed', async () => {
