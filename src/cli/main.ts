@@ -296,7 +296,9 @@ export async function main(argv: string[], givenIo: Io = processIo()): Promise<n
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help asked for (`help`, `help plan`, `plan --help`) exits 0; help shown for a missing command, 1.
-      if (e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return e.exitCode;
+      if (e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') {
+        return e.exitCode === 0 ? EXIT.ok : EXIT.error;
+      }
       const sentence = usageSentence(e.message, failedIn ?? root);
       return reportError(new UsageError(sentence), { stderr: io.stderr, debug, color: useColor(io, 'stderr') });
     }
