@@ -90,6 +90,8 @@ export interface DesiredTopic {
 /** An ACL binding the manifests want, with where it was declared. */
 export interface DesiredAcl extends AclBinding {
   source: SourceLocation;
+  /** The ACL role whose entry expands to this binding; absent for bindings written explicitly. */
+  role?: string;
 }
 
 /**
@@ -253,6 +255,8 @@ export interface PlanAction {
   resource: PlanResource;
   changes: PlanChange[];
   patch: PatchOperation[];
+  /** ACL creates: the role the manifests grant this binding through, when they use one. */
+  role?: string;
 }
 
 /** Something the plan cannot do; any error makes `plan` and `apply` exit 1. */

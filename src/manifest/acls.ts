@@ -1,23 +1,11 @@
 /**
  * ACL entries → bindings: explicit entries give one binding per operation; role entries expand
- * to the bundles in the briefing (consumer, producer, admin).
+ * through the role table (`roles.ts`).
  */
-import type { AclBinding, AclOperation, DesiredAcl, PatternType, ResourceType, SourceLocation } from '../model.js';
-import type { WrittenAcl, WrittenAclBinding, WrittenAclRole, AclRole } from './written.js';
+import type { AclBinding, DesiredAcl, SourceLocation } from '../model.js';
+import { expandRole } from './roles.js';
+import type { WrittenAcl, WrittenAclBinding, WrittenAclRole } from './written.js';
 import { pointer } from './yaml.js';
-
-/** What each role grants, per resource type. */
-export const ROLE_OPERATIONS: Record<AclRole, { topic: readonly AclOperation[]; group: readonly AclOperation[] }> = {
-  consumer: { topic: ['READ', 'DESCRIBE'], group: ['READ'] },
-  producer: { topic: ['WRITE', 'DESCRIBE'], group: [] },
-  admin: { topic: ['ALL'], group: ['ALL'] },
-};
-
-/** `orders.*` → PREFIXED `orders.`; `*` alone → LITERAL `*` (every resource); else LITERAL. */
-export function rolePattern(name: string): { resourceName: string; patternType: PatternType } {
-  if (name !== '*' && name.endsWith('*')) return { resourceName: name.slice(0, -1), patternType: 'PREFIXED' };
-  return { resourceName: name, patternType: 'LITERAL' };
-}
 
 /** True for role entries. */
 export function isRole(entry: WrittenAcl): entry is WrittenAclRole {
@@ -26,41 +14,30 @@ export function isRole(entry: WrittenAcl): entry is WrittenAclRole {
 
 /**
  * The bindings one entry at `path` stands for, each with the location of the list item that
- * produced it (an operation, a topic or a group), so duplicates point at the exact item.
+ * produced it (an operation, a topic, a group, a role parameter), so duplicates point at the exact
+ * item. Bindings from a role carry the role's name.
  */
 export function expandAcl(
   entry: WrittenAcl,
   path: string,
   locate: (path: string) => SourceLocation,
 ): DesiredAcl[] {
-  const host = entry.host ?? '*';
-  const permission = entry.permission ?? 'ALLOW';
-  if (!isRole(entry)) {
-    const e: WrittenAclBinding = entry;
-    return e.operations.map((operation, i) => ({
-      principal: e.principal,
-      host,
-      resourceType: e.resourceType,
-      resourceName: e.resourceName,
-      patternType: e.patternType ?? 'LITERAL',
-      operation,
-      permission,
-      source: locate(pointer(pointer(path, 'operations'), i)),
-    }));
+  if (isRole(entry)) {
+    return expandRole(entry).map(({ path: at, ...binding }) => ({ ...binding, role: entry.role, source: locate(`${path}${at}`) }));
   }
-  const out: DesiredAcl[] = [];
-  const ops = ROLE_OPERATIONS[entry.role];
-  const add = (list: string[] | undefined, field: 'topics' | 'groups', type: ResourceType, operations: readonly AclOperation[]): void => {
-    (list ?? []).forEach((name, i) => {
-      const source = locate(pointer(pointer(path, field), i));
-      for (const operation of operations) {
-        out.push({ principal: entry.principal, host, resourceType: type, ...rolePattern(name), operation, permission, source });
-      }
-    });
-  };
-  add(entry.topics, 'topics', 'TOPIC', ops.topic);
-  add(entry.groups, 'groups', 'GROUP', ops.group);
-  return out;
+  const e: WrittenAclBinding = entry;
+  const host = e.host ?? '*';
+  const permission = e.permission ?? 'ALLOW';
+  return e.operations.map((operation, i) => ({
+    principal: e.principal,
+    host,
+    resourceType: e.resourceType,
+    resourceName: e.resourceName,
+    patternType: e.patternType ?? 'LITERAL',
+    operation,
+    permission,
+    source: locate(pointer(pointer(path, 'operations'), i)),
+  }));
 }
 
 /** The seven identifying fields of a binding, as a string equal exactly for equal bindings. */

@@ -211,9 +211,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
       if (!valid(path)) return;
       for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(path, 'principal')));
       if (isRole(entry)) {
-        for (const f of roleFindings(entry.role, entry.topics?.length ?? 0, entry.groups?.length ?? 0)) {
-          problems.add(f, doc.locate(path));
-        }
+        for (const { finding, path: at } of roleFindings(entry)) problems.add(finding, doc.locate(`${path}${at ?? ''}`));
       }
       for (const binding of expandAcl(entry, path, (p) => doc.locate(p))) {
         const key = bindingKey(binding);

@@ -6,6 +6,7 @@ import type { Severity } from '../errors.js';
 import type { AclBinding, AclOperation, ResourceType } from '../model.js';
 import { KAFKA_VERSIONS, describeVersions, removal, versionsDefining, type KafkaVersion } from '../kafka/catalog.js';
 import { TOPIC_CONFIGS, brokerNameHint, isVendorConfigKey, suggestConfigName } from '../kafka/configs.js';
+import type { WrittenAclRole } from './written.js';
 
 /** A rule's finding, before it is placed in a file. */
 export interface Finding {
@@ -138,11 +139,49 @@ export function aclBindingFindings(b: AclBinding): Finding[] {
   return found;
 }
 
-/** Roles must grant something, and producers have no groups. */
-export function roleFindings(role: string, topics: number, groups: number): Finding[] {
-  if (topics === 0 && groups === 0) return [error(`role ${role} grants nothing: list topics or groups`)];
-  if (role === 'producer' && groups > 0) return [error('the producer role takes no groups (producers do not join consumer groups)')];
-  return [];
+/**
+ * What a role entry's schema cannot say: the plain roles must grant something and producers have
+ * no groups; a Streams application id must be able to prefix topic names (its internal topics are
+ * `<application.id>-...`); Connect source connectors grant only with `exactlyOnce`. Each finding
+ * comes with the parameter it is about (a JSON pointer inside the entry), or none for the entry.
+ */
+export function roleFindings(entry: WrittenAclRole): { finding: Finding; path?: string }[] {
+  const topics = entry.topics?.length ?? 0;
+  const groups = entry.groups?.length ?? 0;
+  switch (entry.role) {
+    case 'consumer':
+    case 'producer':
+    case 'admin':
+      if (topics === 0 && groups === 0) return [{ finding: error(`role ${entry.role} grants nothing: list topics or groups`) }];
+      if (entry.role === 'producer' && groups > 0) {
+        return [{ finding: error('the producer role takes no groups (producers do not join consumer groups)'), path: '/groups' }];
+      }
+      return [];
+    case 'streams': {
+      const id = entry.applicationId ?? '';
+      if (id === '' || /^[a-zA-Z0-9._-]+$/.test(id)) return [];
+      return [
+        {
+          finding: error(
+            `applicationId "${id}" cannot prefix topic names (Kafka Streams names its internal topics "${id}-..."); Kafka allows only letters, digits, ".", "_" and "-"`,
+          ),
+          path: '/applicationId',
+        },
+      ];
+    }
+    case 'connect-worker':
+      if ((entry.sourceConnectors?.length ?? 0) > 0 && entry.exactlyOnce !== true) {
+        return [
+          {
+            finding: error('sourceConnectors grant transactional ids for exactly-once source connectors only: set exactlyOnce: true, or remove them'),
+            path: '/sourceConnectors',
+          },
+        ];
+      }
+      return [];
+    default:
+      return [];
+  }
 }
 
 /**

@@ -34,19 +34,57 @@ export interface WrittenAclBinding {
   permission?: AclPermission;
 }
 
-/** ACL role names (see the briefing's ACL roles). */
-export const ACL_ROLES = ['admin', 'consumer', 'producer'] as const;
+/** ACL role names (the table and its sources: `src/manifest/roles.ts`). */
+export const ACL_ROLES = [
+  'consumer',
+  'producer',
+  'admin',
+  'idempotent-producer',
+  'transactional-producer',
+  'streams',
+  'connect-worker',
+] as const;
 /** An ACL role: a named bundle of bindings. */
 export type AclRole = (typeof ACL_ROLES)[number];
 
-/** A role ACL entry; names with a trailing `*` are prefixes, `*` alone is every resource. */
+/**
+ * A role ACL entry. Which parameters a role takes is the schema's business (`aclRole<Name>` in the
+ * manifest schema); each role reads only its own. In topic, group and transactional id lists a
+ * trailing `*` makes a name a prefix and `*` alone is every resource.
+ */
 export interface WrittenAclRole {
   principal: string;
   role: AclRole;
-  topics?: string[];
-  groups?: string[];
   host?: string;
   permission?: AclPermission;
+  topics?: string[];
+  groups?: string[];
+  /** transactional-producer: the transactional ids (`transactional.id`) it uses. */
+  transactionalIds?: string[];
+  /** idempotent-producer, connect-worker: also IDEMPOTENT_WRITE on the cluster (brokers before Kafka 2.8). */
+  clusterIdempotentWrite?: boolean;
+  /** streams: `application.id`. */
+  applicationId?: string;
+  /** streams, connect-worker: topics read. */
+  inputs?: string[];
+  /** streams, connect-worker: topics written. */
+  outputs?: string[];
+  /** streams (`processing.guarantee: exactly_once_v2`), connect-worker (`exactly.once.source.support`). */
+  exactlyOnce?: boolean;
+  /** connect-worker: `group.id`. */
+  groupId?: string;
+  /** connect-worker: `config.storage.topic`. */
+  configTopic?: string;
+  /** connect-worker: `offset.storage.topic`. */
+  offsetTopic?: string;
+  /** connect-worker: `status.storage.topic`. */
+  statusTopic?: string;
+  /** connect-worker: the worker creates its three topics itself (CREATE on them). */
+  createTopics?: boolean;
+  /** connect-worker: sink connector names (consumer groups `connect-<name>`). */
+  sinkConnectors?: string[];
+  /** connect-worker: source connector names (transactional ids, with `exactlyOnce`). */
+  sourceConnectors?: string[];
 }
 
 /** One entry of `acls`. */

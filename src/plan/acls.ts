@@ -1,12 +1,15 @@
-import type { AclBinding, PlanAction, PlanError, PlanResource, Scope } from '../model.js';
+import type { AclBinding, DesiredAcl, PlanAction, PlanError, PlanResource, Scope } from '../model.js';
 import { PHASES } from '../model.js';
 import { bindingOf, compareAcls } from './order.js';
 import { AclOwnership } from './ownership.js';
 import { createPatch, deletePatch } from './patch.js';
 
+/** A binding to plan; one from a role carries its name, which its create action repeats. */
+type WantedAcl = AclBinding & Pick<DesiredAcl, 'role'>;
+
 /** Inputs of the ACL half of the planner. */
 export interface AclPlanInput {
-  desired: readonly AclBinding[];
+  desired: readonly WantedAcl[];
   live: readonly AclBinding[];
   /** What the manifests own: which live bindings they may delete (see `ownership.ts`). */
   scope: Scope;
@@ -29,14 +32,14 @@ export interface AclPlan {
  * so this is usually one linear check that returns the list itself; a big cluster's ACLs are then
  * compared by merging, with no key strings or hash maps.
  */
-export function sortedUnique(bindings: readonly AclBinding[]): readonly AclBinding[] {
+export function sortedUnique<T extends AclBinding>(bindings: readonly T[]): readonly T[] {
   let strictlySorted = true;
   for (let i = 1; i < bindings.length && strictlySorted; i++) {
     strictlySorted = compareAcls(bindings[i - 1] as AclBinding, bindings[i] as AclBinding) < 0;
   }
   if (strictlySorted) return bindings;
-  const out: AclBinding[] = [];
-  for (const b of [...bindings].sort(compareAcls)) if (out.length === 0 || compareAcls(out[out.length - 1] as AclBinding, b) !== 0) out.push(b);
+  const out: T[] = [];
+  for (const b of [...bindings].sort(compareAcls)) if (out.length === 0 || compareAcls(out[out.length - 1] as T, b) !== 0) out.push(b);
   return out;
 }
 
@@ -66,7 +69,7 @@ export function planAcls(input: AclPlanInput): AclPlan {
       l++;
     } else if (order < 0) {
       d++;
-      planCreate(want as AclBinding, input, out);
+      planCreate(want as WantedAcl, input, out);
     } else {
       l++;
       // Every desired binding before `d` sorts before `have`, every one from `d` on after it.
@@ -77,7 +80,7 @@ export function planAcls(input: AclPlanInput): AclPlan {
   return out;
 }
 
-function planCreate(binding: AclBinding, input: AclPlanInput, out: AclPlan): void {
+function planCreate(binding: WantedAcl, input: AclPlanInput, out: AclPlan): void {
   if (input.existingPrincipals && !input.existingPrincipals.has(binding.principal)) {
     out.errors.push({
       resource: aclResource(binding),
@@ -91,6 +94,7 @@ function planCreate(binding: AclBinding, input: AclPlanInput, out: AclPlan): voi
     resource: aclResource(binding),
     changes: [],
     patch: createPatch({ ...bindingOf(binding) }),
+    ...(binding.role === undefined ? {} : { role: binding.role }),
   });
 }
 

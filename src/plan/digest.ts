@@ -11,9 +11,11 @@ import { ACL_KEY_FIELDS, compareAcls, compareStrings } from './order.js';
 // make a saved plan stale. The field lists below must name every field of the model (the compiler
 // checks), so a field added later cannot change plans without changing the digest.
 //
-//   state = "kafkaform-desired/1\n" "t" n ":" topic* "a" n ":" acl* json(other fields) json(prefixes)
+//   state = "kafkaform-desired/1\n" "t" n ":" topic* "a" n ":" acl* ["r" str(role or "")*] json(other fields) json(prefixes)
 //   topic = str(name) partitions "," replicationFactor "," n ":" (str(key) str(value))*
 //   acl   as in the fingerprint (fields shared with the previous binding are not repeated)
+//   role  the role of each binding in the same order, written only when some binding has one
+//         (a plan names the role of each binding it creates, so a renamed role changes the plan)
 //   str   as in the fingerprint;  json = canonical JSON (keys sorted, lists sorted, no `source`)
 
 const FORMAT = 'kafkaform-desired/1\n';
@@ -22,7 +24,7 @@ const FORMAT = 'kafkaform-desired/1\n';
 type Holds<T extends true> = T;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type TopicFieldsCovered = Holds<Same<keyof DesiredTopic, 'name' | 'partitions' | 'replicationFactor' | 'config' | 'source'>>;
-type AclFieldsCovered = Holds<Same<keyof DesiredAcl, (typeof ACL_KEY_FIELDS)[number] | 'source'>>;
+type AclFieldsCovered = Holds<Same<keyof DesiredAcl, (typeof ACL_KEY_FIELDS)[number] | 'source' | 'role'>>;
 
 type Encodable = string | number | boolean | null | undefined | readonly Encodable[] | { readonly [key: string]: Encodable };
 
@@ -57,7 +59,12 @@ export function desiredDigest(desired: DesiredState, ignoredConfigPrefixes: read
   out.write(`${FORMAT}t${topics.length}:`);
   for (const t of inOrder(topics, (a, b) => compareStrings(a.name, b.name))) out.write(topicText(t));
   out.write(`a${acls.length}:`);
-  writeAcls(out, inOrder(acls, compareAcls));
+  const sorted = inOrder(acls, compareAcls);
+  writeAcls(out, sorted);
+  if (sorted.some((a) => a.role !== undefined)) {
+    out.write('r');
+    for (const a of sorted) out.write(str(a.role ?? ''));
+  }
   out.write(`${json(rest as unknown as Encodable)}${json(ignoredConfigPrefixes)}`);
   out.flush();
   return `sha256:${hash.digest('hex')}`;

@@ -56,6 +56,7 @@ export function renderJson(plan: Plan): string {
       resource: resource(a.resource),
       changes: a.changes.map(change),
       patch: a.patch.map(operation),
+      ...(a.role === undefined ? {} : { role: a.role }),
     })),
     errors: plan.errors.map((e) => ({ ...(e.resource ? { resource: resource(e.resource) } : {}), reason: e.reason })),
     heldBack: plan.heldBack.map((h) => ({ resource: resource(h.resource), reason: h.reason })),

@@ -60,11 +60,12 @@ function changeMarker(action: PlanAction, change: PlanChange): Marker {
 const HEADER_MARKER: Record<PlanAction['action'], Marker> = { create: '+', update: '~', delete: '-' };
 
 /**
- * An action as lines: the resource, then one aligned line per changed field
- * (`retention.ms = "86400000" (1d) -> "604800000" (7d)`).
+ * An action as lines: the resource (with the role that grants it, for ACL bindings from a role),
+ * then one aligned line per changed field (`retention.ms = "86400000" (1d) -> "604800000" (7d)`).
  */
 export function actionLines(action: PlanAction): Line[] {
-  const lines: Line[] = [{ marker: HEADER_MARKER[action.action], depth: 0, text: describeResource(action.resource) }];
+  const role = action.role === undefined ? '' : ` (role ${safe(action.role)})`;
+  const lines: Line[] = [{ marker: HEADER_MARKER[action.action], depth: 0, text: `${describeResource(action.resource)}${role}` }];
   const rows = action.changes.map((change) => {
     const marker = changeMarker(action, change);
     const name = fieldName(change);

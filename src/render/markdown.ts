@@ -43,7 +43,7 @@ function cellValue(change: PlanChange, value: JsonValue): string {
 function changeSummary(action: PlanAction): string {
   if (action.action === 'delete') return '';
   if (action.action === 'create') {
-    if (action.resource.kind !== 'topic') return '';
+    if (action.resource.kind !== 'topic') return action.role === undefined ? '' : `from role ${mdText(action.role)}`;
     const get = (field: string): JsonValue | undefined => action.changes.find((c) => c.field === field)?.to;
     const configs = action.changes.filter((c) => c.field.startsWith('config.')).length;
     const size = `${mdText(String(get('partitions')))} partitions × ${mdText(String(get('replicationFactor')))} replicas`;

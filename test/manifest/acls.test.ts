@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandAcl, rolePattern } from '../../src/manifest/acls.js';
+import { expandAcl } from '../../src/manifest/acls.js';
+import { rolePattern } from '../../src/manifest/roles.js';
 import type { WrittenAcl } from '../../src/manifest/written.js';
 import type { SourceLocation } from '../../src/model.js';
 
@@ -49,5 +50,12 @@ describe('ACL role expansion', () => {
         'ALLOW User:x@* DESCRIBE TRANSACTIONAL_ID:PREFIXED:tx- </acls/0/operations/1>',
       ],
     );
+  });
+
+  it('marks bindings from a role with its name and places each at its parameter; explicit ones have no role', () => {
+    const fromRole = expandAcl({ principal: 'User:s', role: 'streams', applicationId: 'app' }, '/acls/2', locate);
+    assert.deepEqual([...new Set(fromRole.map((b) => `${b.role} ${b.source.path}`))], ['streams /acls/2/applicationId']);
+    const explicit = expandAcl({ principal: 'User:x', resourceType: 'TOPIC', resourceName: 't', operations: ['READ'] }, '/acls/0', locate);
+    assert.equal(explicit[0]?.role, undefined);
   });
 });

@@ -82,10 +82,14 @@ describe('semantic rules', () => {
   });
 
   it('roles grant something; producers take no groups', () => {
-    assert.deepEqual(roleFindings('consumer', 1, 0), []);
-    assert.deepEqual(roleFindings('consumer', 0, 1), []);
-    assert.equal(roleFindings('admin', 0, 0)[0]?.severity, 'error');
-    assert.equal(roleFindings('producer', 1, 1)[0]?.severity, 'error');
+    assert.deepEqual(roleFindings({ principal: 'User:a', role: 'consumer', topics: ['t'] }), []);
+    assert.deepEqual(roleFindings({ principal: 'User:a', role: 'consumer', groups: ['g'] }), []);
+    assert.equal(roleFindings({ principal: 'User:a', role: 'admin' })[0]?.finding.severity, 'error');
+    assert.equal(roleFindings({ principal: 'User:a', role: 'producer', topics: ['t'], groups: ['g'] })[0]?.path, '/groups');
+    assert.deepEqual(roleFindings({ principal: 'User:a', role: 'streams', applicationId: 'orders.app-1_x' }), []);
+    assert.match(roleFindings({ principal: 'User:a', role: 'streams', applicationId: 'orders app' })[0]?.finding.message ?? '', /cannot prefix topic names/);
+    assert.equal(roleFindings({ principal: 'User:a', role: 'connect-worker', sourceConnectors: ['s'] })[0]?.path, '/sourceConnectors');
+    assert.deepEqual(roleFindings({ principal: 'User:a', role: 'connect-worker', sourceConnectors: ['s'], exactlyOnce: true }), []);
   });
 
   it('config keys: catalog, vendor prefixes (built-in and configured), removed keys warn', () => {

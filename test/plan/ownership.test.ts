@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AclBinding, DesiredState, PlanResource } from '../../src/model.js';
 import { plan } from '../../src/plan/index.js';
+import { expandRole } from '../../src/manifest/roles.js';
 import { acl, desired, live, options } from './builders.js';
 
 /** `User:a ALLOW READ TOPIC:orders.x` with `*` after a PREFIXED name and `@host` when not `*`. */
@@ -159,6 +160,21 @@ const cases: Case[] = [
     ],
     deleted: ['User:a ALLOW DESCRIBE TRANSACTIONAL_ID:orders-tx-2', 'User:a ALLOW WRITE TRANSACTIONAL_ID:orders-*'],
     unmanaged: ['User:a ALLOW WRITE TRANSACTIONAL_ID:payments-tx'],
+  },
+  {
+    name: 'a role owns what it grants: the streams role owns its group and its transactional-id and internal-topic prefixes (2c), not the cluster',
+    desired: desired({
+      acls: expandRole({ principal: 'User:s', role: 'streams', applicationId: 'app', inputs: ['in'], exactlyOnce: true }).map(({ path: _path, ...b }) => b),
+    }),
+    others: [
+      acl('User:s', 'ALL', 'app-', { resourceType: 'TRANSACTIONAL_ID', patternType: 'PREFIXED' }),
+      group('User:s', 'DESCRIBE', 'app'),
+      acl('User:s', 'ALTER_CONFIGS', 'app-', prefixed),
+      acl('User:s', 'WRITE', 'app-other', { resourceType: 'TRANSACTIONAL_ID' }),
+      cluster('User:s', 'IDEMPOTENT_WRITE'),
+    ],
+    deleted: ['User:s ALLOW ALL TRANSACTIONAL_ID:app-*', 'User:s ALLOW ALTER_CONFIGS TOPIC:app-*', 'User:s ALLOW DESCRIBE GROUP:app'],
+    unmanaged: ['User:s ALLOW IDEMPOTENT_WRITE CLUSTER:kafka-cluster', 'User:s ALLOW WRITE TRANSACTIONAL_ID:app-other'],
   },
   {
     name: 'DELEGATION_TOKEN bindings of a named principal are not owned',

@@ -187,7 +187,8 @@ export function adaptDesiredAcls(desired: DesiredState): { desired: DesiredState
   const groupBindings: DesiredAcl[] = [];
 
   for (const acl of desired.acls) {
-    const what = describeBinding(acl);
+    // A role's binding says which role asked for it: the user wrote the role, not the binding.
+    const what = acl.role === undefined ? describeBinding(acl) : `${describeBinding(acl)} (from role ${acl.role})`;
     if (userOfPrincipal(acl.principal) === undefined) {
       problems.push(problem(acl, 'error', `DigitalOcean cannot express ${what}: its ACLs belong to database users, written User:<name>.`));
     } else if (acl.permission !== 'ALLOW') {
@@ -230,7 +231,8 @@ export function adaptDesiredAcls(desired: DesiredState): { desired: DesiredState
     permissionsOf.set(first.principal, held);
     for (const op of PERMISSION_OPERATIONS[permission]) {
       const declared = group.find((a) => a.operation === op) ?? first;
-      adapted.push({ ...topicBinding(first.principal, first.resourceName, first.patternType, op), source: declared.source });
+      const binding = { ...topicBinding(first.principal, first.resourceName, first.patternType, op), source: declared.source };
+      adapted.push(declared.role === undefined ? binding : { ...binding, role: declared.role });
     }
   }
 

@@ -9,6 +9,7 @@ import {
   resourceToPattern,
   userAclsToBindings,
 } from '../../../src/targets/digitalocean/acl.js';
+import { expandRole } from '../../../src/manifest/roles.js';
 
 let line = 0;
 function acl(
@@ -159,4 +160,22 @@ test('ALL with redundant operations adapts to admin alone, so a live admin user 
   assert.deepEqual(problems, []);
   assert.deepEqual(short(adapted.acls), ['User:ops TOPIC x LITERAL ALL']);
   assert.deepEqual(short(userAclsToBindings('ops', [{ topic: 'x', permission: 'admin' }]).bindings), short(adapted.acls));
+});
+
+test('a role DigitalOcean cannot express fully is an error naming the role at the parameter; what it can express is kept', () => {
+  const entry = { principal: 'User:pay', role: 'transactional-producer' as const, topics: ['payments'], transactionalIds: ['pay-tx'] };
+  const desired = state(
+    expandRole(entry).map(({ path, ...b }) => ({ ...b, role: entry.role, source: { file: 'f.yaml', line: path.startsWith('/topics') ? 5 : 6, column: 1, path } })),
+  );
+  const { desired: adapted, problems } = adaptDesiredAcls(desired);
+  assert.deepEqual(
+    problems.map((p) => `${p.severity} ${p.line} ${p.message}`),
+    ['WRITE', 'DESCRIBE'].map(
+      (op) => `error 6 DigitalOcean cannot express ALLOW TRANSACTIONAL_ID ${op} on pay-tx (LITERAL) for User:pay (from role transactional-producer): it grants permissions on topics only.`,
+    ),
+  );
+  assert.deepEqual(
+    adapted.acls.map((a) => `${a.resourceType} ${a.operation} ${a.role}`),
+    ['TOPIC DESCRIBE transactional-producer', 'TOPIC WRITE transactional-producer'],
+  );
 });
