@@ -1,4 +1,4 @@
-// Bundles the CLI into dist/bundle/ (run by `npm run build`, after tsc): main.js, which bin/kafkaform.js
+// Bundles the CLI into dist/bundle/ (run by `npm run build`, scripts/build.mjs): main.js, which bin/kafkaform.js
 // runs, and chunks each command imports when it runs (esbuild code splitting). A run then loads
 // a few files instead of ~100 modules and as many resolutions, which were most of the start-up
 // time: `--version` costs about what `node -e 0` does. Module-relative paths (schemas/,

@@ -281,6 +281,11 @@ export interface PlanSettings {
   allowDelete: boolean;
   /** The ACL-deletion limit the plan was checked against (`--max-acl-deletes`). */
   maxAclDeletes: number;
+  /**
+   * The `--target` selectors the plan was restricted to, sorted; absent for a plan of everything.
+   * A plan with targets is partial: changes outside them are neither shown nor made.
+   */
+  targets?: string[];
 }
 
 /** A complete plan (the JSON printed by `plan -o json`, see `schemas/plan.schema.json`). */

@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ConfigError, UsageError } from '../errors.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../commands/index.js';
 import { getBooleanInput, getInput, type RunnerEnv } from './runner.js';
 
 /** The commands the action runs. */
-export const ACTION_COMMANDS = ['plan', 'apply', 'drift'] as const;
+export const ACTION_COMMANDS = ['validate', 'plan', 'apply', 'drift', 'export'] as const;
 /** One of {@link ACTION_COMMANDS}. */
 export type ActionCommand = (typeof ACTION_COMMANDS)[number];
 
@@ -28,6 +29,18 @@ export interface ActionInputs {
   exportSnapshot: string;
   /** Absolute; manifest paths and annotation file names are relative to it. */
   workingDirectory: string;
+  /** Refuse plans deleting more ACL bindings than this; undefined for the commands' default. */
+  maxAclDeletes: number | undefined;
+  /** Units apply runs at once inside a phase; undefined for the command's default. */
+  concurrency: number | undefined;
+  /** `--target` selectors restricting plan, apply and drift to the resources they match; empty for all. */
+  targets: string[];
+  /** The kafkaform version the workflow pins; empty when it pins none. */
+  version: string;
+  /** With export: what to write. */
+  exportFormat: ExportFormat;
+  /** With export: the file to write (relative to `workingDirectory`). */
+  exportPath: string;
 }
 
 /** Reads and checks the inputs; one sentence per wrong input. */
@@ -40,6 +53,12 @@ export function readInputs(env: RunnerEnv): ActionInputs {
     .split(/[\n,]/)
     .map((p) => p.trim())
     .filter((p) => p !== '');
+  const exportFormat = getInput(env, 'export-format') || 'snapshot';
+  if (!(EXPORT_FORMATS as readonly string[]).includes(exportFormat)) {
+    throw new UsageError(`Input "export-format" must be one of ${EXPORT_FORMATS.join(', ')}, not "${exportFormat}".`);
+  }
+  const exportPath = getInput(env, 'export-path');
+  if (command === 'export' && exportPath === '') throw new UsageError('Input "export-path" is required with command: export.');
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
   const dir = getInput(env, 'working-directory') || '.';
   return {
@@ -52,7 +71,31 @@ export function readInputs(env: RunnerEnv): ActionInputs {
     failOnDrift: getBooleanInput(env, 'fail-on-drift', true),
     exportSnapshot: getInput(env, 'export-snapshot'),
     workingDirectory: isAbsolute(dir) ? dir : join(workspace, dir),
+    maxAclDeletes: getWholeNumberInput(env, 'max-acl-deletes', 0),
+    concurrency: getWholeNumberInput(env, 'concurrency', 1),
+    targets: lines(getInput(env, 'target')),
+    version: getInput(env, 'version').replace(/^v(?=\d)/, ''),
+    exportFormat: exportFormat as ExportFormat,
+    exportPath,
   };
+}
+
+/** One item a line; blank lines and surrounding spaces dropped. */
+function lines(value: string): string[] {
+  return value
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+/** An input holding a whole number of at least `min`; undefined when empty. */
+function getWholeNumberInput(env: RunnerEnv, name: string, min: number): number | undefined {
+  const value = getInput(env, name);
+  if (value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`Input "${name}" must be a whole number of at least ${min}, not "${value}".`);
+  }
+  return Number(value);
 }
 
 /** The pull request a run belongs to, from the event payload. */

@@ -1,5 +1,6 @@
 /**
- * The few GitHub REST API calls the action makes (issue comments on a pull request), over undici.
+ * The few GitHub REST API calls the action makes (issue comments on a pull request, the pull
+ * requests of a commit), over undici.
  * The token goes only to the configured API origin; pagination links pointing elsewhere are refused.
  */
 import { setTimeout } from 'node:timers/promises';
@@ -48,7 +49,7 @@ interface GitHubErrorBody {
   errors?: unknown;
 }
 
-/** A minimal GitHub REST client for issue comments. */
+/** A minimal GitHub REST client for pull-request comments. */
 export class GitHubClient {
   private readonly agent: Agent;
   private readonly base: URL;
@@ -94,6 +95,19 @@ export class GitHubClient {
     const comment = toComment((await this.call('PATCH', url, { body })).body);
     if (!comment) throw this.unexpected('PATCH', url, 'the updated comment');
     return comment;
+  }
+
+  /**
+   * The numbers of the pull requests a commit belongs to: on the default branch, the merged one
+   * that brought it there (GitHub's "list pull requests associated with a commit").
+   */
+  async pullRequestsOfCommit(sha: string): Promise<number[]> {
+    const url = this.url(`commits/${encodeURIComponent(sha)}/pulls`, { per_page: '100' });
+    const { body } = await this.call('GET', url);
+    if (!Array.isArray(body)) throw this.unexpected('GET', url, 'a list of pull requests');
+    const numbers = body.map((item: unknown) => (typeof item === 'object' && item !== null ? (item as { number?: unknown }).number : undefined));
+    if (!numbers.every((n): n is number => typeof n === 'number')) throw this.unexpected('GET', url, 'pull requests with a number');
+    return [...new Set(numbers)].sort((a, b) => a - b);
   }
 
   /**

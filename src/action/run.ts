@@ -1,23 +1,22 @@
 /**
- * The GitHub Action: reads the step's inputs and context, runs the `plan`, `apply` or `drift`
- * command function, and reports the way a workflow shows things: annotations on the diff, the job
+ * The GitHub Action: reads the step's inputs and context, runs the `validate`, `plan`, `apply`,
+ * `drift` or `export` command function, and reports the way a workflow shows things: annotations on the diff, the job
  * summary, step outputs, and one pull-request comment kept up to date.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError, ManifestError, type ManifestProblem } from '../errors.js';
 import type { ClusterSpec, Plan } from '../model.js';
+import type { ApplyReport } from '../apply/executor.js';
 import { loadManifests, sortProblems, type Manifests } from '../manifest/index.js';
 import { renderMarkdown, renderText } from '../render/index.js';
-import { apply, drift, exportCommand, plan, type Io } from '../commands/index.js';
+import { apply, drift, exportCommand, plan, validate, type ExportFormat, type Io } from '../commands/index.js';
 import { adaptDesired } from '../commands/common.js';
+import { dedupeProblems, offlineRules } from '../commands/validate.js';
 import { formatProblem } from '../cli/exit.js';
-import { TARGET_KINDS, clusterSettingProblems } from '../targets/index.js';
-import { readSnapshotFile } from '../targets/snapshot/file.js';
-import { snapshotPath } from '../targets/snapshot/index.js';
-import type { TargetKind } from '../targets/target.js';
-import { USER_AGENT } from '../http/index.js';
-import { commentBody, commentMarker } from './comment.js';
+import { clusterSettingProblems } from '../targets/index.js';
+import { USER_AGENT, VERSION } from '../http/index.js';
+import { applyReportMarkdown, commentBody, commentMarker, fence } from './comment.js';
 import { readContext, readInputs, type ActionInputs, type RunContext } from './context.js';
 import { GitHubClient } from './github.js';
 import { Runner, type RunnerEnv } from './runner.js';
@@ -71,11 +70,21 @@ class ActionRun {
   }
 
   async run(): Promise<number> {
+    if (this.inputs.version !== '' && this.inputs.version !== VERSION) {
+      this.runner.error(
+        `This action runs kafkaform ${VERSION}, but the workflow pins version ${this.inputs.version}: use the action's release of kafkaform ${this.inputs.version} (uses: …/kafkaform@v${this.inputs.version}) or change the version input.`,
+      );
+      return 1;
+    }
     const manifests = await this.loadChecked();
     if (!manifests) return 1;
     for (const secret of clusterSecrets(manifests.clusters, this.env)) this.runner.mask(secret);
     if (!(await this.annotateAdaptation(manifests))) return 1;
     switch (this.inputs.command) {
+      case 'validate':
+        return this.validate();
+      case 'export':
+        return (await this.exportTo(this.inputs.exportFormat, this.inputs.exportPath)) ? 0 : 1;
       case 'plan':
         return this.plan();
       case 'apply':
@@ -104,30 +113,29 @@ class ActionRun {
     }
   }
 
-  /** What the selected cluster's kind cannot express (e.g. DigitalOcean's ACL model), as annotations. */
+  /**
+   * What a cluster's kind cannot express (e.g. DigitalOcean's ACL model), as annotations: for
+   * validate, of every declared cluster; otherwise of the selected one.
+   */
   private async annotateAdaptation(manifests: Manifests): Promise<boolean> {
-    const wanted = this.inputs.cluster || this.env['KAFKAFORM_CLUSTER'] || undefined;
-    const spec = wanted === undefined && manifests.clusters.length === 1 ? manifests.clusters[0] : manifests.clusters.find((c) => c.name === wanted);
-    // An unknown or ambiguous cluster is the command's to report.
-    if (!spec) return true;
-    const { problems } = adaptDesired(manifests.desiredFor(spec.name), await this.offlineRules(spec), spec.name);
+    const problems: ManifestProblem[] = [];
+    for (const spec of this.adaptedClusters(manifests)) {
+      problems.push(...adaptDesired(manifests.desiredFor(spec.name), await offlineRules(spec, this.env), spec.name).problems);
+    }
     if (problems.some((p) => p.severity === 'error')) {
-      await this.reportProblems(problems);
+      await this.reportProblems(dedupeProblems(problems));
       return false;
     }
-    this.annotate(problems);
+    this.annotate(dedupeProblems(problems));
     return true;
   }
 
-  private async offlineRules(spec: ClusterSpec): Promise<TargetKind> {
-    if (spec.type !== 'snapshot') return TARGET_KINDS[spec.type];
-    try {
-      return TARGET_KINDS[(await readSnapshotFile(snapshotPath(spec, this.env))).snapshot.source.type];
-    } catch (error) {
-      // The command reports an unreadable snapshot with its own sentence.
-      if (error instanceof ConfigError) return TARGET_KINDS.snapshot;
-      throw error;
-    }
+  private adaptedClusters(manifests: Manifests): ClusterSpec[] {
+    if (this.inputs.command === 'validate') return [...manifests.clusters];
+    const wanted = this.inputs.cluster || this.env['KAFKAFORM_CLUSTER'] || undefined;
+    const spec = wanted === undefined && manifests.clusters.length === 1 ? manifests.clusters[0] : manifests.clusters.find((c) => c.name === wanted);
+    // An unknown or ambiguous cluster is the command's to report.
+    return spec ? [spec] : [];
   }
 
   private async reportProblems(problems: readonly ManifestProblem[]): Promise<void> {
@@ -156,10 +164,19 @@ class ActionRun {
     }
   }
 
+  /** Checks the manifests offline, for every declared cluster: no credentials are read. */
+  private async validate(): Promise<number> {
+    const run = await this.command((io) => validate(this.options({}), io));
+    if (run.code !== 0) return this.failed(run, 'the manifests are not valid', true);
+    this.runner.appendSummary(`### ${this.heading}: the manifests are valid\n\n${fence(run.log.trimEnd())}\n`);
+    return 0;
+  }
+
   private async plan(): Promise<number> {
     const out = this.planFile();
-    const run = await this.command((io) => plan(this.options({ format: 'json', out, allowDelete: this.inputs.allowDelete }), io), out);
+    const run = await this.command((io) => plan(this.options({ format: 'json', out, ...this.planning() }), io), out);
     if (!run.plan) return this.failed(run, 'could not make a plan', true);
+    if (!this.restrictedAsAsked(run.plan)) return 1;
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
     this.setOutputs(run.plan, out);
     const markdown = renderMarkdown(run.plan);
@@ -171,8 +188,9 @@ class ActionRun {
 
   private async apply(): Promise<number> {
     const out = this.planFile();
-    const planned = await this.command((io) => plan(this.options({ format: 'json', out, allowDelete: this.inputs.allowDelete }), io), out);
+    const planned = await this.command((io) => plan(this.options({ format: 'json', out, ...this.planning() }), io), out);
     if (!planned.plan) return this.failed(planned, 'could not make a plan', true);
+    if (!this.restrictedAsAsked(planned.plan)) return 1;
     this.setOutputs(planned.plan, out);
     if (planned.code !== 0) {
       this.runner.appendSummary(renderMarkdown(planned.plan));
@@ -183,15 +201,23 @@ class ActionRun {
       return 0;
     }
     // Apply exactly the plan just shown; apply refuses it if the cluster changed in between.
-    const applied = await this.command((io) => apply(this.options({ autoApprove: true, planFile: out }), io));
+    let report: ApplyReport | undefined;
+    const concurrency = this.inputs.concurrency === undefined ? {} : { concurrency: this.inputs.concurrency };
+    const applied = await this.command((io) =>
+      apply(this.options({ autoApprove: true, planFile: out, ...concurrency, onReport: (r: ApplyReport) => (report = r) }), io),
+    );
     const s = planned.plan.summary;
     const title =
       applied.code === 0
         ? `### ${this.heading}: applied\n\n${s.create} created, ${s.update} updated, ${s.delete} deleted.\n`
-        : `### ${this.heading} failed\n\nApply stopped; the log below says what was done, what failed and what was not attempted. Running apply again continues from there.\n`;
+        : report
+          ? `### ${this.heading} failed\n\nApply stopped part-way; running it again continues from there.\n`
+          : `### ${this.heading} failed\n\nThe log below says why.\n`;
+    const result = `${title}\n${report ? applyReportMarkdown(report) : ''}`;
     this.runner.appendSummary(
-      `${title}\n${renderMarkdown(planned.plan)}\n<details><summary>Apply log</summary>\n\n${fence(applied.log.trimEnd())}\n\n</details>\n`,
+      `${result}\n${renderMarkdown(planned.plan)}\n<details><summary>Apply log</summary>\n\n${fence(applied.log.trimEnd())}\n\n</details>\n`,
     );
+    await this.comment(result, 'apply');
     return applied.code === 0 ? 0 : this.failed(applied, 'apply failed', false);
   }
 
@@ -199,8 +225,9 @@ class ActionRun {
     const out = this.planFile();
     // The same rule as the CLI's drift: drift is the plan's actions with the step's allow-delete;
     // held-back deletions are listed and counted, never drift.
-    const run = await this.command((io) => drift(this.options({ format: 'json', out, allowDelete: this.inputs.allowDelete }), io), out);
+    const run = await this.command((io) => drift(this.options({ format: 'json', out, ...this.planning() }), io), out);
     if (!run.plan) return this.failed(run, 'could not check for drift', true);
+    if (!this.restrictedAsAsked(run.plan)) return 1;
     this.streams.stdout(this.runner.redact(renderText(run.plan, { color: false })));
     this.setOutputs(run.plan, out);
     const drifted = run.code === 2;
@@ -215,7 +242,7 @@ class ActionRun {
             ? `### No drift on cluster ${cluster}\n\nThe cluster matches the manifests; ${held === 1 ? '1 change is' : `${held} changes are`} held back, which is not drift without \`allow-delete: true\`.\n`
             : `### No drift on cluster ${cluster}\n\nThe cluster matches the manifests.\n`;
     this.runner.appendSummary(`${title}\n${run.code === 0 && held === 0 ? '' : renderMarkdown(run.plan)}`);
-    const snapshotOk = await this.exportSnapshot();
+    const snapshotOk = this.inputs.exportSnapshot === '' || (await this.exportTo('snapshot', this.inputs.exportSnapshot));
     if (run.code === 1) return this.failed(run, 'the plan has errors', false);
     if (!snapshotOk) return 1;
     if (drifted && this.inputs.failOnDrift) {
@@ -228,18 +255,45 @@ class ActionRun {
     return 0;
   }
 
-  /** Writes the live state as a snapshot file when asked (`export-snapshot`), for forks' plans. */
-  private async exportSnapshot(): Promise<boolean> {
-    if (this.inputs.exportSnapshot === '') return true;
-    const path = resolve(this.inputs.workingDirectory, this.inputs.exportSnapshot);
+  /**
+   * Writes the live state as a snapshot (what forks' pull requests plan against) or as a manifest
+   * to `file` (relative to the working directory), and names it in the output of that name.
+   */
+  private async exportTo(format: ExportFormat, file: string): Promise<boolean> {
+    const path = resolve(this.inputs.workingDirectory, file);
     mkdirSync(dirname(path), { recursive: true });
-    const run = await this.command((io) => exportCommand(this.options({ format: 'snapshot' as const, out: path }), io));
+    const run = await this.command((io) => exportCommand(this.options({ format, out: path }), io));
     if (run.code !== 0) {
-      await this.failed(run, 'could not export the snapshot', true);
+      await this.failed(run, `could not export the ${format}`, true);
       return false;
     }
-    this.runner.setOutput('snapshot', path);
+    if (format === 'snapshot') this.runner.setOutput('snapshot', path);
+    else this.runner.setOutput('manifest', path);
+    if (this.inputs.command === 'export') this.runner.appendSummary(`### ${this.heading}\n\nThe cluster's ${format} is in \`${this.repoPath(path)}\`.\n`);
     return true;
+  }
+
+  /**
+   * Whether the plan covers exactly the resources the `target` input selects, as the plan records
+   * it. A plan covering more than the workflow selected is never shown as its plan nor applied.
+   */
+  private restrictedAsAsked(result: Plan): boolean {
+    const recorded = [...((result.options as { targets?: readonly string[] }).targets ?? [])].sort();
+    const asked = [...new Set(this.inputs.targets)].sort();
+    if (recorded.join('\n') === asked.join('\n')) return true;
+    this.runner.error(
+      `Input "target" asks for ${asked.length === 0 ? 'no selection' : asked.join(', ')}, but the plan covers ${recorded.length === 0 ? 'every resource' : recorded.join(', ')}; the step stops without showing or applying it.`,
+    );
+    return false;
+  }
+
+  /** The planning choices the step's inputs make, for plan, apply and drift alike. */
+  private planning(): { allowDelete: boolean; maxAclDeletes?: number; targets?: string[] } {
+    return {
+      allowDelete: this.inputs.allowDelete,
+      ...(this.inputs.maxAclDeletes === undefined ? {} : { maxAclDeletes: this.inputs.maxAclDeletes }),
+      ...(this.inputs.targets.length === 0 ? {} : { targets: this.inputs.targets }),
+    };
   }
 
   /**
@@ -318,20 +372,24 @@ class ActionRun {
     return join(dir, `${this.inputs.command}-${cluster}.json`);
   }
 
-  /** Keeps the one plan comment of this cluster on the pull request up to date, when asked to. */
-  private async comment(markdown: string): Promise<void> {
+  /**
+   * Keeps the one plan (or apply result) comment of this cluster up to date, when asked to: on the
+   * run's pull request, or for an apply on a push, on the pull requests the commit came from.
+   */
+  private async comment(markdown: string, kind: 'plan' | 'apply' = 'plan'): Promise<void> {
     const pr = this.context.pullRequest;
-    if (this.inputs.command !== 'plan' || !this.inputs.comment) return;
-    if (!pr) {
+    if (this.inputs.command !== kind || !this.inputs.comment) return;
+    const what = kind === 'plan' ? 'the plan' : 'the apply result';
+    if (!pr && kind === 'plan') {
       this.runner.notice('comment: true has no effect outside pull requests; the plan is in the job summary.');
       return;
     }
-    if (pr.fromFork) {
-      this.runner.notice('Pull request from a fork: its token cannot comment, so the plan is in the job summary only.');
+    if (pr?.fromFork) {
+      this.runner.notice(`Pull request from a fork: its token cannot comment, so ${what} is in the job summary only.`);
       return;
     }
     if (this.inputs.githubToken === '') {
-      throw new ConfigError('Input "github-token" is empty; it is needed to post the plan comment.');
+      throw new ConfigError(`Input "github-token" is empty; it is needed to post ${what} as a comment.`);
     }
     const client = new GitHubClient({
       apiUrl: this.context.apiUrl,
@@ -340,14 +398,21 @@ class ActionRun {
       userAgent: USER_AGENT,
     });
     try {
+      const numbers = pr ? [pr.number] : await client.pullRequestsOfCommit(this.context.sha);
+      if (numbers.length === 0) {
+        this.runner.notice(`Commit ${this.context.sha.slice(0, 7)} belongs to no pull request; ${what} is in the job summary only.`);
+        return;
+      }
       // The marker's name must not depend on how far the run got, or a failed run would add a second comment.
       const cluster = this.inputs.cluster || this.env['KAFKAFORM_CLUSTER'] || 'default';
-      const sha = (pr.headSha || this.context.sha).slice(0, 7);
+      const sha = (pr?.headSha || this.context.sha).slice(0, 7);
       const run = `${this.context.serverUrl}/${this.context.repository}/actions/runs/${this.context.runId}`;
-      const footer = `<sub>kafkaform plan of commit ${sha} · [workflow run](${run})</sub>`;
-      const body = this.runner.redact(commentBody({ cluster, markdown, footer }));
-      const result = await client.upsertComment(pr.number, commentMarker(cluster), body);
-      this.streams.stdout(`Plan comment ${result.action}: ${result.comment.htmlUrl}\n`);
+      const footer = `<sub>kafkaform ${kind} of commit ${sha} · [workflow run](${run})</sub>`;
+      const body = this.runner.redact(commentBody({ cluster, kind, markdown, footer }));
+      for (const number of numbers) {
+        const result = await client.upsertComment(number, commentMarker(cluster, kind), body);
+        this.streams.stdout(`${kind === 'plan' ? 'Plan' : 'Apply result'} comment ${result.action}: ${result.comment.htmlUrl}\n`);
+      }
     } finally {
       await client.close();
     }
@@ -359,11 +424,4 @@ class ActionRun {
     const rel = relative(root, resolve(this.inputs.workingDirectory, file));
     return rel.startsWith('..') ? file : rel.split(sep).join('/');
   }
-}
-
-/** A fenced block that its content cannot close. */
-function fence(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const ticks = '`'.repeat(Math.max(3, longest + 1));
-  return `${ticks}text\n${text}\n${ticks}`;
 }

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { EXPORT_FORMATS, OUTPUT_FORMATS, packageVersion, useColor, VALIDATE_FORMATS, type Io } from '../commands/io.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
 import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
+import { parseSelector } from '../plan/select.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT, reportError } from './exit.js';
@@ -27,6 +28,13 @@ function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number');
   return n;
+}
+
+/** One `--target` more: checked as it is read, so a bad selector fails before anything runs. */
+function target(value: string, previous: string[] | undefined): string[] {
+  const parsed = parseSelector(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return [...(previous ?? []), value];
 }
 
 function duration(value: string): number {
@@ -63,6 +71,7 @@ interface Flags {
   waitReassignment?: boolean;
   reassignmentThrottle?: number;
   timeout?: number;
+  target?: string[];
 }
 
 /** Copies the flags a user gave, leaving out those they did not. */
@@ -75,6 +84,11 @@ function given<K extends keyof Flags>(flags: Flags, ...keys: K[]): Pick<Flags, K
 /** `--timeout` as the commands take it. */
 function timeout(flags: Flags): { timeoutMs?: number } {
   return flags.timeout === undefined ? {} : { timeoutMs: flags.timeout };
+}
+
+/** `--target` as the commands take it. */
+function targets(flags: Flags): { targets?: string[] } {
+  return flags.target === undefined ? {} : { targets: flags.target };
 }
 
 /** How to get a command's usage, said after every mistake on its command line. */
@@ -174,6 +188,10 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
     // The old spelling, for one release: outputOf warns.
     return legacy ? cmd.addOption(new Option('-f, --format <format>').choices(formats).hideHelp()) : cmd;
   };
+  const targetOption = (cmd: Command): Command =>
+    cmd.addOption(
+      new Option('--target <selector>', 'only the resources the selector matches: topic:<glob> or acl:<principal glob> (repeatable)').argParser(target),
+    );
   const maxAclDeletes = new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this')
     .argParser(nonNegativeInt)
     .default(DEFAULT_MAX_ACL_DELETES);
@@ -185,7 +203,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
       run(import('../commands/validate.js').then(({ validate }) => validate({ paths, ...given(flags, 'debug'), ...output }, io)));
     });
 
-  outputOptions(clusterOption(common(root.command('plan'))), OUTPUT_FORMATS, 'output format', true)
+  targetOption(outputOptions(clusterOption(common(root.command('plan'))), OUTPUT_FORMATS, 'output format', true))
     .description('show what apply would change')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes (held-back ones are not)')
     .option('--allow-delete', 'plan deleting topics in scope that the manifests no longer declare')
@@ -198,6 +216,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
             {
               paths,
               ...given(flags, 'cluster', 'debug', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+              ...targets(flags),
               ...timeout(flags),
               ...output,
             },
@@ -207,7 +226,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
       );
     });
 
-  clusterOption(common(root.command('apply')))
+  targetOption(clusterOption(common(root.command('apply'))))
     .description('change the cluster to match the manifests')
     .option('--auto-approve', 'apply without asking (required when not on a terminal)')
     .option('--allow-delete', 'delete topics in scope that the manifests no longer declare')
@@ -230,6 +249,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
             {
               paths,
               ...given(flags, 'cluster', 'debug', 'autoApprove', 'allowDelete', 'concurrency', 'quiet', 'waitReassignment', 'reassignmentThrottle'),
+              ...targets(flags),
               ...(typed && flags.maxAclDeletes !== undefined ? { maxAclDeletes: flags.maxAclDeletes } : {}),
               ...timeout(flags),
               ...(flags.plan !== undefined ? { planFile: flags.plan } : {}),
@@ -240,7 +260,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
       );
     });
 
-  outputOptions(clusterOption(common(root.command('drift'))), OUTPUT_FORMATS, 'output format', true)
+  targetOption(outputOptions(clusterOption(common(root.command('drift'))), OUTPUT_FORMATS, 'output format', true))
     .description('report differences between the cluster and the manifests (exit 2 on drift, as plan --detailed-exitcode)')
     .option('--allow-delete', 'count deletions of topics in scope as drift, as apply --allow-delete would make them')
     .addOption(maxAclDeletes)
@@ -248,7 +268,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
       const output = outputOf(cmd, OUTPUT_FORMATS, true, io);
       run(
         import('../commands/drift.js').then(({ drift }) =>
-          drift({ paths, ...given(flags, 'cluster', 'debug', 'allowDelete', 'maxAclDeletes'), ...timeout(flags), ...output }, io),
+          drift({ paths, ...given(flags, 'cluster', 'debug', 'allowDelete', 'maxAclDeletes'), ...targets(flags), ...timeout(flags), ...output }, io),
         ),
       );
     });

@@ -1,17 +1,17 @@
 /** `kafkaform apply`: carry out a plan, after confirmation, and check the cluster converged. */
 import { InterruptedError, UsageError } from '../errors.js';
-import { executePlan } from '../apply/executor.js';
+import { ApplyInterruptedError, ApplyStoppedError, NotConvergedError, executePlan, type ApplyReport } from '../apply/executor.js';
 import { plan as computePlan } from '../plan/index.js';
 import { renderText, safe } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
-import { desiredState, planOptions, withSession, type ClusterOptions, type Session } from './common.js';
+import { desiredState, planOptions, withSession, type ClusterOptions, type PlanFlags, type Session } from './common.js';
 import { resolvePath, useColor, type Io } from './io.js';
 import { refuseErrors } from './plan.js';
 import { checkSavedPlanFlags, clusterOfSavedPlan, readSavedPlan, verifySavedPlan } from './saved-plan.js';
 import type { ReplicationFactorOptions } from '../targets/target.js';
 
 /** Options of `apply`. */
-export interface ApplyOptions extends ClusterOptions {
+export interface ApplyOptions extends ClusterOptions, PlanFlags {
   /** Skip the confirmation (required when stdin is not a terminal). */
   autoApprove?: boolean;
   /** Delete topics in scope that the manifests no longer declare. */
@@ -31,6 +31,12 @@ export interface ApplyOptions extends ClusterOptions {
   waitReassignment?: boolean;
   /** Replication throttle in bytes per second while replicas move; needs waiting. */
   reassignmentThrottle?: number;
+  /**
+   * Called once the executor ran, with what it did (done, failed and not-attempted units), whether
+   * the cluster converged, apply stopped or was interrupted. Not called when nothing was executed
+   * (no changes, refused, cancelled).
+   */
+  onReport?: (report: ApplyReport) => void;
 }
 
 /**
@@ -94,12 +100,18 @@ async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSigna
 
       const quiet = options.quiet === true;
       executing = true;
-      await executePlan(thePlan, session.target, session.live, {
+      const report = await executePlan(thePlan, session.target, session.live, {
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(quiet ? {} : { progress: (line: string) => io.stderr(`${line}\n`) }),
         stop: interrupted,
         replan: async () => computePlan(desired, await session.target.read(), opts),
+      }).catch((error: unknown) => {
+        if (error instanceof ApplyStoppedError || error instanceof ApplyInterruptedError || error instanceof NotConvergedError) {
+          options.onReport?.(error.report);
+        }
+        throw error;
       });
+      options.onReport?.(report);
       const s = thePlan.summary;
       return { code: EXIT.ok, done: `\nApply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.\n` };
     };

@@ -29,6 +29,16 @@ export interface ClusterOptions extends CommonOptions {
   timeoutMs?: number;
 }
 
+/** Options of commands that plan: what they allow and what part of the estate they cover. */
+export interface PlanFlags {
+  /** Plan topic deletions in scope instead of holding them back (`--allow-delete`). */
+  allowDelete?: boolean;
+  /** Plans deleting more ACL bindings than this have an error (`--max-acl-deletes`). */
+  maxAclDeletes?: number;
+  /** `--target` selectors: the plan covers only the resources they match (`src/plan/select.ts`). */
+  targets?: string[];
+}
+
 /**
  * Loads the manifests and prints their warnings; `onClusters` is called as soon as the declared
  * clusters are known (see `LoadOptions`).
@@ -235,15 +245,13 @@ export function managedPrefixes(session: Session): string[] {
 }
 
 /** Planner options for a session and the user's flags. */
-export function planOptions(
-  session: Session,
-  flags: { allowDelete?: boolean; maxAclDeletes?: number },
-): PlanOptions {
+export function planOptions(session: Session, flags: PlanFlags): PlanOptions {
   return {
     cluster: { name: session.spec.name, type: session.spec.type },
     capabilities: session.target.capabilities,
     ignoreConfigPrefixes: session.manifests.ignoredConfigPrefixes ?? [],
     ...(flags.allowDelete === true ? { allowDelete: true } : {}),
     ...(flags.maxAclDeletes !== undefined ? { maxAclDeletes: flags.maxAclDeletes } : {}),
+    ...(flags.targets !== undefined && flags.targets.length > 0 ? { targets: flags.targets } : {}),
   };
 }

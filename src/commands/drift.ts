@@ -1,13 +1,13 @@
 /** `kafkaform drift`: does the live cluster still match the manifests? */
 import { plan as computePlan } from '../plan/index.js';
-import { safe } from '../render/index.js';
+import { mdText, safe } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
-import { desiredState, planOptions, withSession, type ClusterOptions } from './common.js';
+import { desiredState, planOptions, withSession, type ClusterOptions, type PlanFlags } from './common.js';
 import { emit, useColor, type Io, type OutputFormat } from './io.js';
 import { refuseErrors, renderPlan } from './plan.js';
 
 /** Options of `drift`. */
-export interface DriftOptions extends ClusterOptions {
+export interface DriftOptions extends ClusterOptions, PlanFlags {
   format?: OutputFormat;
   /** Write the report to this file instead of stdout. */
   out?: string;
@@ -34,19 +34,23 @@ export async function drift(options: DriftOptions, io: Io): Promise<number> {
     const name = safe(result.cluster.name);
     const held = result.heldBack.length;
     const heldNote = `; ${held === 1 ? '1 change is' : `${held} changes are`} held back, which is not drift without --allow-delete`;
+    const targets = result.options.targets;
+    // A targeted drift check says so even when it finds nothing: it looked at part of the cluster.
+    const what = targets === undefined ? `cluster ${name} matches` : `the resources of cluster ${name} matching --target ${targets.map(safe).join(', ')} match`;
+    const mdWhat = targets === undefined ? 'The cluster matches' : `The resources matching --target ${targets.map(mdText).join(', ')} match`;
     let text = renderPlan(result, format, color);
     if (format === 'text') {
       text = drifted
         ? `Drift detected: cluster ${name} differs from the manifests.\n\n${text}`
         : held > 0
-          ? `No drift: cluster ${name} matches the manifests${heldNote}.\n\n${text}`
-          : `No drift: cluster ${name} matches the manifests.\n`;
+          ? `No drift: ${what} the manifests${heldNote}.\n\n${text}`
+          : `No drift: ${what} the manifests.\n`;
     } else if (format === 'markdown') {
       text = drifted
         ? `### Drift detected on cluster ${name}\n\n${text}`
         : held > 0
-          ? `### No drift on cluster ${name}\n\nThe cluster matches the manifests${heldNote}.\n\n${text}`
-          : `### No drift on cluster ${name}\n\nThe cluster matches the manifests.\n`;
+          ? `### No drift on cluster ${name}\n\n${mdWhat} the manifests${heldNote}.\n\n${text}`
+          : `### No drift on cluster ${name}\n\n${mdWhat} the manifests.\n`;
     }
     await emit(io, text, options.out, 'Drift report');
     refuseErrors(result);

@@ -4,11 +4,11 @@ import type { Plan } from '../model.js';
 import { plan as computePlan } from '../plan/index.js';
 import { renderJson, renderMarkdown, renderText } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
-import { desiredState, planOptions, withSession, type ClusterOptions } from './common.js';
+import { desiredState, planOptions, withSession, type ClusterOptions, type PlanFlags } from './common.js';
 import { emit, useColor, type Io, type OutputFormat } from './io.js';
 
 /** Options of `plan`. */
-export interface PlanCommandOptions extends ClusterOptions {
+export interface PlanCommandOptions extends ClusterOptions, PlanFlags {
   format?: OutputFormat;
   /** Write the rendering to this file instead of stdout. */
   out?: string;

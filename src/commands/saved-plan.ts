@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { ValidateFunction } from 'ajv';
 import { ConfigError, PlanRefusedError, UsageError } from '../errors.js';
 import { PLAN_FORMAT_VERSION, type ClusterSpec, type Plan } from '../model.js';
+import { normalizeSelectors } from '../plan/select.js';
 import { renderJson, safe } from '../render/index.js';
 import { validatePlan as validatePlanSchema } from './plan.validators.js';
 
@@ -62,6 +63,7 @@ export interface SavedPlanFlags {
   cluster?: string;
   allowDelete?: boolean;
   maxAclDeletes?: number;
+  targets?: string[];
 }
 
 /**
@@ -84,6 +86,15 @@ export function checkSavedPlanFlags(saved: Plan, flags: SavedPlanFlags, env: Rea
     throw new UsageError(
       `plan ${shownAs} was made with --max-acl-deletes ${saved.options.maxAclDeletes}, not ${flags.maxAclDeletes}; leave the flag out with --plan`,
     );
+  }
+  // The plan records its targets and is planned again with them: only other ones contradict it.
+  if (flags.targets !== undefined && flags.targets.length > 0) {
+    const given = normalizeSelectors(flags.targets);
+    const recorded = saved.options.targets ?? [];
+    if (given.join('\n') !== recorded.join('\n')) {
+      const was = recorded.length === 0 ? 'without --target' : `with --target ${recorded.map(safe).join(', ')}`;
+      throw new UsageError(`plan ${shownAs} was made ${was}, not with --target ${given.map(safe).join(', ')}; leave --target out with --plan`);
+    }
   }
 }
 

@@ -91,18 +91,18 @@ async function check(options: CommonOptions, io: Io): Promise<Checked> {
     problems.push(...adapted.problems);
     clusters.push({ name: spec.name, type: spec.type, topics: adapted.desired.topics.length, acls: adapted.desired.acls.length });
   }
-  return { shown: manifests.warnings, problems: dedupe(problems), clusters };
+  return { shown: manifests.warnings, problems: dedupeProblems(problems), clusters };
 }
 
 /** The `json` or `sarif` report of the problems and of the clusters checked (none when the manifests did not load). */
 function report(format: 'json' | 'sarif', problems: readonly ManifestProblem[], clusters: readonly ValidatedCluster[], io: Io): string {
-  const once = dedupe(problems);
+  const once = dedupeProblems(problems);
   if (format === 'sarif') return renderSarif(once, { version: packageVersion(), cwd: io.cwd ?? process.cwd() });
   return renderValidationJson(once, clusters);
 }
 
 /** The same problem found through several clusters is reported once. */
-function dedupe(problems: readonly ManifestProblem[]): ManifestProblem[] {
+export function dedupeProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
     const key = JSON.stringify([p.severity, p.file, p.line, p.column, p.path, p.message]);

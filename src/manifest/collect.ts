@@ -18,8 +18,9 @@ import {
   topicCollisions,
   collisionFinding,
   topicNameFindings,
+  type Finding,
 } from './rules.js';
-import type { WrittenManifest, WrittenPatchOperation, WrittenTopicOverride } from './written.js';
+import type { WrittenAcl, WrittenManifest, WrittenOverlay, WrittenPatchOperation, WrittenScope, WrittenTopicOverride } from './written.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
 /**
@@ -49,13 +50,35 @@ export interface PatchDecl {
   at: SourceLocation;
 }
 
+/** Scope fields as collected; an overlay's holds only the fields it sets. */
+export interface ScopeParts {
+  topics?: Set<string>;
+  groups?: Set<string>;
+  transactionalIds?: Set<string>;
+  cluster?: boolean;
+  principals?: Set<string>;
+}
+
 /** Everything one cluster's overlay changes. */
 export interface OverlayDecl {
   cluster: string;
   at: SourceLocation;
   defaults: TopicLayer;
+  /**
+   * The fields of `defaults` that win over topics' own values (`forceTopicDefaults`), each with
+   * where it was named; `all` when it was `true`.
+   */
+  force: { all: boolean; fields: Map<string, SourceLocation> };
   topics: Map<string, { layer: TopicLayer; at: SourceLocation }>;
   patch: PatchDecl[];
+  /** Shared principal → this cluster's principal (`principals`). */
+  principals: Map<string, { to: string; at: SourceLocation }>;
+  /** This overlay's own bindings (`acls`), by binding key. */
+  acls: Map<string, DesiredAcl>;
+  /** Principals this overlay's `acls` entries name: their shared entries are replaced. */
+  aclPrincipals: Set<string>;
+  /** Scope fields this overlay replaces. */
+  scope: ScopeParts;
 }
 
 /** The merged manifests, before overlays and defaults are applied. */
@@ -75,6 +98,11 @@ export interface Collected {
   ignoredPrefixes: string[] | undefined;
   /** Names of topics skipped for schema errors (so overlays naming them are not blamed too). */
   invalidTopics: Set<string>;
+}
+
+/** A collected set as a sorted list (empty when no file set it). */
+export function sortedList(set: ReadonlySet<string> | undefined): string[] {
+  return [...(set ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** The other place a message names: `line L:C` in the same file, else `file:L:C`. */
@@ -124,6 +152,112 @@ function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, probl
       problems.error(`${label}.config.${k} is set to ${show(v)} here and to ${show(existing)} at ${elsewhere(existing.at, v.at)}`, v.at);
     }
   }
+}
+
+/** Reads `acls` entries at `path` into `into` (by binding key); a binding declared twice is an error. */
+function collectAcls(
+  checked: CheckedDocument,
+  path: string,
+  entries: readonly WrittenAcl[],
+  into: Map<string, DesiredAcl>,
+  problems: Problems,
+  named?: Set<string>,
+): void {
+  const { doc, valid } = checked;
+  entries.forEach((entry, i) => {
+    const item = pointer(path, i);
+    if (!valid(item)) return;
+    named?.add(entry.principal);
+    for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(item, 'principal')));
+    if (isRole(entry)) {
+      for (const { finding, path: at } of roleFindings(entry)) problems.add(finding, doc.locate(`${item}${at ?? ''}`));
+    }
+    for (const binding of expandAcl(entry, item, (p) => doc.locate(p))) {
+      const key = bindingKey(binding);
+      const previous = into.get(key);
+      if (previous) {
+        problems.error(
+          `ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(previous.source, binding.source)}`,
+          binding.source,
+        );
+        continue;
+      }
+      for (const f of aclBindingFindings(binding)) problems.add(f, binding.source);
+      into.set(key, binding);
+    }
+  });
+}
+
+/**
+ * Reads a `scope` at `path` into `into`. Lists add up across files, and `cluster: true` anywhere
+ * wins, as several teams' files each claim their part (`false` claims nothing, it revokes
+ * nothing); a field no file sets stays absent.
+ */
+function collectScope(doc: ParsedDocument, path: string, scope: WrittenScope, into: ScopeParts, problems: Problems): void {
+  const list = (field: 'topics' | 'groups' | 'transactionalIds' | 'principals', check: (value: string) => Finding[]): void => {
+    const values = scope[field];
+    if (values === undefined) return;
+    const set = (into[field] ??= new Set());
+    values.forEach((value, i) => {
+      for (const f of check(value)) problems.add(f, doc.locate(pointer(pointer(path, field), i)));
+      set.add(value);
+    });
+  };
+  list('topics', scopePrefixFindings);
+  list('groups', (p) => idPrefixFindings('groups', p));
+  list('transactionalIds', (p) => idPrefixFindings('transactionalIds', p));
+  list('principals', principalFindings);
+  if (scope.cluster !== undefined) into.cluster = into.cluster === true || scope.cluster;
+}
+
+/** Reads one document's `overlays.<cluster>` into `overlay`. */
+function collectOverlay(checked: CheckedDocument, path: string, written: WrittenOverlay, overlay: OverlayDecl, ctx: ConfigContext): void {
+  const { doc, valid } = checked;
+  const { problems } = ctx;
+  const cluster = overlay.cluster;
+  if (written.topicDefaults && valid(pointer(path, 'topicDefaults'))) {
+    const layer = layerFromDocument(doc, pointer(path, 'topicDefaults'), written.topicDefaults as WrittenTopicOverride, ctx);
+    mergeLayer(overlay.defaults, layer, `overlays.${cluster}.topicDefaults`, problems);
+  }
+  const force = written.forceTopicDefaults;
+  if (force !== undefined && valid(pointer(path, 'forceTopicDefaults'))) {
+    if (force === true) overlay.force.all = true;
+    else if (Array.isArray(force)) {
+      force.forEach((field, i) => {
+        if (!overlay.force.fields.has(field)) overlay.force.fields.set(field, doc.locate(pointer(pointer(path, 'forceTopicDefaults'), i)));
+      });
+    }
+  }
+  for (const [name, override] of Object.entries(written.topics ?? {})) {
+    const p = pointer(pointer(path, 'topics'), name);
+    if (!valid(p)) continue;
+    const at = doc.locate(p, 'key');
+    const previous = overlay.topics.get(name);
+    if (previous) {
+      problems.error(`overlay ${cluster} overrides topic "${name}" twice: here and at ${elsewhere(previous.at, at)}`, at);
+      continue;
+    }
+    overlay.topics.set(name, { at, layer: layerFromDocument(doc, p, override as WrittenTopicOverride, ctx) });
+  }
+  if (valid(pointer(path, 'patch'))) {
+    (written.patch ?? []).forEach((op, i) => overlay.patch.push({ op, at: doc.locate(pointer(pointer(path, 'patch'), i)) }));
+  }
+  if (valid(pointer(path, 'principals'))) {
+    for (const [from, to] of Object.entries(written.principals ?? {})) {
+      const p = pointer(pointer(path, 'principals'), from);
+      const at = doc.locate(p, 'key');
+      for (const f of principalFindings(from)) problems.add(f, at);
+      for (const f of principalFindings(to)) problems.add(f, doc.locate(p));
+      const previous = overlay.principals.get(from);
+      if (previous && previous.to !== to) {
+        problems.error(`overlay ${cluster} maps principal ${from} to ${to} here and to ${previous.to} at ${elsewhere(previous.at, at)}`, at);
+        continue;
+      }
+      overlay.principals.set(from, previous ?? { to, at });
+    }
+  }
+  if (valid(pointer(path, 'acls'))) collectAcls(checked, pointer(path, 'acls'), written.acls ?? [], overlay.acls, problems, overlay.aclPrincipals);
+  if (written.scope && valid(pointer(path, 'scope'))) collectScope(doc, pointer(path, 'scope'), written.scope, overlay.scope, problems);
 }
 
 /**
@@ -176,15 +310,12 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
   const defaults: TopicLayer = { config: new Map() };
   const topics = new Map<string, TopicDecl>();
   const acls = new Map<string, DesiredAcl>();
-  const scopeTopics = new Set<string>();
-  const scopeGroups = new Set<string>();
-  const scopeTransactionalIds = new Set<string>();
-  let scopeCluster = false;
-  const scopePrincipals = new Set<string>();
+  const scope: ScopeParts = {};
   const overlays = new Map<string, OverlayDecl>();
   const invalidTopics = new Set<string>();
 
-  for (const { doc, manifest, valid } of docs) {
+  for (const checked of docs) {
+    const { doc, manifest, valid } = checked;
     if (manifest.topicDefaults && valid('/topicDefaults')) {
       mergeLayer(defaults, layerFromDocument(doc, '/topicDefaults', manifest.topicDefaults, ctx), 'topicDefaults', problems);
     }
@@ -206,73 +337,29 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
       topics.set(t.name, { name: t.name, at, nameAt, layer: layerFromDocument(doc, path, t, ctx) });
     });
 
-    ((valid('/acls') && manifest.acls) || []).forEach((entry, i) => {
-      const path = pointer('/acls', i);
-      if (!valid(path)) return;
-      for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(path, 'principal')));
-      if (isRole(entry)) {
-        for (const { finding, path: at } of roleFindings(entry)) problems.add(finding, doc.locate(`${path}${at ?? ''}`));
-      }
-      for (const binding of expandAcl(entry, path, (p) => doc.locate(p))) {
-        const key = bindingKey(binding);
-        const previous = acls.get(key);
-        if (previous) {
-          problems.error(
-            `ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(previous.source, binding.source)}`,
-            binding.source,
-          );
-          continue;
-        }
-        for (const f of aclBindingFindings(binding)) problems.add(f, binding.source);
-        acls.set(key, binding);
-      }
-    });
-
-    const scope = (valid('/scope') && manifest.scope) || {};
-    (scope.topics ?? []).forEach((prefix, i) => {
-      for (const f of scopePrefixFindings(prefix)) problems.add(f, doc.locate(pointer('/scope/topics', i)));
-      scopeTopics.add(prefix);
-    });
-    (scope.groups ?? []).forEach((prefix, i) => {
-      for (const f of idPrefixFindings('groups', prefix)) problems.add(f, doc.locate(pointer('/scope/groups', i)));
-      scopeGroups.add(prefix);
-    });
-    (scope.transactionalIds ?? []).forEach((prefix, i) => {
-      for (const f of idPrefixFindings('transactionalIds', prefix)) problems.add(f, doc.locate(pointer('/scope/transactionalIds', i)));
-      scopeTransactionalIds.add(prefix);
-    });
-    // Scopes of several files add up, like their prefixes: `false` claims nothing, it revokes nothing.
-    if (scope.cluster === true) scopeCluster = true;
-    (scope.principals ?? []).forEach((principal, i) => {
-      for (const f of principalFindings(principal)) problems.add(f, doc.locate(pointer('/scope/principals', i)));
-      scopePrincipals.add(principal);
-    });
+    if (valid('/acls')) collectAcls(checked, '/acls', manifest.acls ?? [], acls, problems);
+    if (manifest.scope && valid('/scope')) collectScope(doc, '/scope', manifest.scope, scope, problems);
 
     for (const [cluster, written] of Object.entries((valid('/overlays') && manifest.overlays) || {})) {
       const path = pointer('/overlays', cluster);
       if (!valid(path)) continue;
       let overlay = overlays.get(cluster);
       if (!overlay) {
-        overlay = { cluster, at: doc.locate(path, 'key'), defaults: { config: new Map() }, topics: new Map(), patch: [] };
+        overlay = {
+          cluster,
+          at: doc.locate(path, 'key'),
+          defaults: { config: new Map() },
+          force: { all: false, fields: new Map() },
+          topics: new Map(),
+          patch: [],
+          principals: new Map(),
+          acls: new Map(),
+          aclPrincipals: new Set(),
+          scope: {},
+        };
         overlays.set(cluster, overlay);
       }
-      if (written.topicDefaults && valid(pointer(path, 'topicDefaults'))) {
-        const layer = layerFromDocument(doc, pointer(path, 'topicDefaults'), written.topicDefaults as WrittenTopicOverride, ctx);
-        mergeLayer(overlay.defaults, layer, `overlays.${cluster}.topicDefaults`, problems);
-      }
-      for (const [name, override] of Object.entries(written.topics ?? {})) {
-        const p = pointer(pointer(path, 'topics'), name);
-        if (!valid(p)) continue;
-        const at = doc.locate(p, 'key');
-        const previous = overlay.topics.get(name);
-        if (previous) {
-          problems.error(`overlay ${cluster} overrides topic "${name}" twice: here and at ${elsewhere(previous.at, at)}`, at);
-          continue;
-        }
-        overlay.topics.set(name, { at, layer: layerFromDocument(doc, p, override as WrittenTopicOverride, ctx) });
-      }
-      if (!valid(pointer(path, 'patch'))) continue;
-      (written.patch ?? []).forEach((op, i) => overlay.patch.push({ op, at: doc.locate(pointer(pointer(path, 'patch'), i)) }));
+      collectOverlay(checked, path, written, overlay, ctx);
     }
   }
 
@@ -289,11 +376,11 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
     defaults,
     topics: declared,
     acls: [...acls.values()],
-    scopeTopics: [...scopeTopics].sort(),
-    scopeGroups: [...scopeGroups].sort(),
-    scopeTransactionalIds: [...scopeTransactionalIds].sort(),
-    scopeCluster,
-    scopePrincipals: [...scopePrincipals].sort(),
+    scopeTopics: sortedList(scope.topics),
+    scopeGroups: sortedList(scope.groups),
+    scopeTransactionalIds: sortedList(scope.transactionalIds),
+    scopeCluster: scope.cluster === true,
+    scopePrincipals: sortedList(scope.principals),
     overlays,
     vendorPrefixes,
     ignoredPrefixes,

@@ -5,9 +5,9 @@
  */
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import type { DesiredState, DesiredTopic, JsonValue, SourceLocation } from '../model.js';
-import { compareBindings } from './acls.js';
-import type { Collected, OverlayDecl, PatchDecl } from './collect.js';
+import type { DesiredAcl, DesiredState, DesiredTopic, JsonValue, SourceLocation } from '../model.js';
+import { bindingKey, compareBindings } from './acls.js';
+import { sortedList, type Collected, type OverlayDecl, type PatchDecl } from './collect.js';
 import type { Problems } from './problems.js';
 import {
   configEntry,
@@ -62,6 +62,81 @@ export function checkOverlayTopics(collected: Collected, problems: Problems): vo
       );
     }
   }
+}
+
+/**
+ * Checks what an overlay names against what the shared manifests declare: a principal it maps
+ * that no shared ACL entry or `scope.principals` names, and a field `forceTopicDefaults` names
+ * that its `topicDefaults` does not set, are errors with a suggestion.
+ */
+export function checkOverlayNames(collected: Collected, problems: Problems): void {
+  const principals = new Set([...collected.acls.map((a) => a.principal), ...collected.scopePrincipals]);
+  for (const overlay of collected.overlays.values()) {
+    for (const [from, { at }] of overlay.principals) {
+      if (principals.has(from)) continue;
+      const guess = closest(from, principals);
+      problems.error(
+        `overlay ${overlay.cluster} maps principal ${from}, which no shared acls entry or scope.principals names${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        at,
+      );
+    }
+    const set = [
+      ...(overlay.defaults.partitions ? ['partitions'] : []),
+      ...(overlay.defaults.replicationFactor ? ['replicationFactor'] : []),
+      ...overlay.defaults.config.keys(),
+    ];
+    for (const [field, at] of overlay.force.fields) {
+      if (set.includes(field)) continue;
+      const guess = closest(field, set);
+      problems.error(
+        `overlay ${overlay.cluster}: forceTopicDefaults names "${field}", which overlays.${overlay.cluster}.topicDefaults does not set${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        at,
+      );
+    }
+  }
+}
+
+/** The part of an overlay's `topicDefaults` that wins over topics' own values (`forceTopicDefaults`). */
+function forcedLayer(overlay: OverlayDecl | undefined): TopicLayer | undefined {
+  if (!overlay || (!overlay.force.all && overlay.force.fields.size === 0)) return undefined;
+  const { defaults, force } = overlay;
+  const forced = (field: string): boolean => force.all || force.fields.has(field);
+  const layer: TopicLayer = { config: new Map() };
+  if (defaults.partitions && forced('partitions')) layer.partitions = defaults.partitions;
+  if (defaults.replicationFactor && forced('replicationFactor')) layer.replicationFactor = defaults.replicationFactor;
+  for (const [key, entry] of defaults.config) if (forced(key)) layer.config.set(key, entry);
+  return layer;
+}
+
+/**
+ * The ACL bindings and scope on an overlay's cluster: the shared principals renamed by
+ * `principals`, the shared entries of every principal the overlay's `acls` name replaced by those
+ * entries, and the scope fields the overlay sets replacing the shared ones. Ownership is decided
+ * on this result, so a cluster's plan only ever claims what its own principals and scope name.
+ */
+function overlaidAcls(collected: Collected, overlay: OverlayDecl | undefined): Pick<DesiredState, 'acls' | 'scope'> {
+  const rename = (principal: string): string => overlay?.principals.get(principal)?.to ?? principal;
+  const acls = new Map<string, DesiredAcl>();
+  for (const binding of collected.acls) {
+    const renamed = { ...binding, principal: rename(binding.principal) };
+    if (overlay?.aclPrincipals.has(renamed.principal)) continue;
+    // Two shared principals that stand for one on this cluster may grant the same binding: one is kept.
+    const key = bindingKey(renamed);
+    if (!acls.has(key)) acls.set(key, renamed);
+  }
+  for (const [key, binding] of overlay?.acls ?? []) acls.set(key, binding);
+  const scope = overlay?.scope ?? {};
+  const list = (own: ReadonlySet<string> | undefined, shared: readonly string[]): string[] => (own ? sortedList(own) : [...shared]);
+  return {
+    acls: [...acls.values()].sort(compareBindings),
+    scope: {
+      topicPrefixes: list(scope.topics, collected.scopeTopics),
+      groupPrefixes: list(scope.groups, collected.scopeGroups),
+      transactionalIdPrefixes: list(scope.transactionalIds, collected.scopeTransactionalIds),
+      cluster: scope.cluster ?? collected.scopeCluster,
+      principals: scope.principals ? sortedList(scope.principals) : [...new Set(collected.scopePrincipals.map(rename))].sort(),
+    },
+  };
 }
 
 /**
@@ -229,9 +304,12 @@ export function desiredState(
   target: DesiredFor = { versionWarnings: true },
 ): DesiredState {
   let defaults = overlayLayer(collected.defaults, overlay?.defaults);
+  // Forced defaults win over a topic's own values; the overlay's per-topic overrides, more
+  // specific, still win over them.
+  const forced = forcedLayer(overlay);
   let topics = new Map<string, TopicState>();
   for (const decl of collected.topics) {
-    topics.set(decl.name, { at: decl.at, layer: overlayLayer(decl.layer, overlay?.topics.get(decl.name)?.layer) });
+    topics.set(decl.name, { at: decl.at, layer: overlayLayer(overlayLayer(decl.layer, forced), overlay?.topics.get(decl.name)?.layer) });
   }
   if (overlay && overlay.patch.length > 0) {
     const patched = applyOverlayPatch(overlay, defaults, topics, collected.vendorPrefixes, problems);
@@ -272,15 +350,5 @@ export function desiredState(
     out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config, source: t.at });
   }
   out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return {
-    topics: out,
-    acls: [...collected.acls].sort(compareBindings),
-    scope: {
-      topicPrefixes: [...collected.scopeTopics],
-      groupPrefixes: [...collected.scopeGroups],
-      transactionalIdPrefixes: [...collected.scopeTransactionalIds],
-      cluster: collected.scopeCluster,
-      principals: [...collected.scopePrincipals],
-    },
-  };
+  return { topics: out, ...overlaidAcls(collected, overlay) };
 }

@@ -8,7 +8,7 @@
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import type { ClusterSpec, DesiredState, JsonValue } from '../model.js';
 import { collect, collectClusters, type CheckedDocument } from './collect.js';
-import { checkOverlayTopics, desiredState } from './desired.js';
+import { checkOverlayNames, checkOverlayTopics, desiredState } from './desired.js';
 import { discoverFiles, readManifestText } from './files.js';
 import { interpolateValue, type Env } from './interpolate.js';
 import { Problems, sortProblems } from './problems.js';
@@ -66,13 +66,13 @@ export interface LoadOptions {
 /**
  * The part of a document a schema problem disqualifies: an item of a list or map section
  * (`/topics/3`, `/clusters/prod`), a part of an overlay (`/overlays/dev/patch`,
- * `/overlays/dev/topics/orders.v1`), a whole other section (`/scope`), or the document (``).
+ * `/overlays/dev/topics/orders.v1`, `/overlays/dev/acls/0`), a whole other section (`/scope`), or the document (``).
  */
 function unitOf(path: string): string {
   const segments = path.split('/').slice(1);
   const [top, item] = segments;
   if (top === undefined) return '';
-  if (top === 'overlays') return `/${segments.slice(0, segments[2] === 'topics' ? 4 : 3).join('/')}`;
+  if (top === 'overlays') return `/${segments.slice(0, segments[2] === 'topics' || segments[2] === 'acls' ? 4 : 3).join('/')}`;
   const itemised = ['topics', 'acls', 'clusters'].includes(top);
   return itemised && item !== undefined ? `/${top}/${item}` : `/${top}`;
 }
@@ -187,6 +187,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   if (options.onClusters && !problems.list.some((p) => p.severity === 'error')) options.onClusters(clusters);
   const collected = collect(checked, clusters, problems);
   checkOverlayTopics(collected, problems);
+  checkOverlayNames(collected, problems);
   const clusterNames = collected.clusters.map((c) => c.name);
   for (const overlay of collected.overlays.values()) {
     if (clusterNames.includes(overlay.cluster)) continue;

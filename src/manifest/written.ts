@@ -108,8 +108,16 @@ export interface WrittenPatchOperation {
 /** `overlays.<cluster>`: how one cluster differs from the shared manifests. */
 export interface WrittenOverlay {
   topicDefaults?: WrittenTopicOverride;
+  /** `true`: every field of this overlay's `topicDefaults` wins over topics' own values; a list: those fields. */
+  forceTopicDefaults?: boolean | string[];
   topics?: Record<string, WrittenTopicOverride>;
   patch?: WrittenPatchOperation[];
+  /** Shared principal → this cluster's principal. */
+  principals?: Record<string, string>;
+  /** This cluster's entries; they replace the shared entries of the principals they name. */
+  acls?: WrittenAcl[];
+  /** Scope fields that replace the shared scope's on this cluster. */
+  scope?: WrittenScope;
 }
 
 /** `configKeys`: how config key names are treated. */

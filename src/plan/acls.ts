@@ -43,8 +43,8 @@ export function sortedUnique<T extends AclBinding>(bindings: readonly T[]): read
   return out;
 }
 
-// Copies only the binding's fields: a desired binding also carries its manifest location.
-function aclResource(binding: AclBinding): PlanResource {
+/** The plan resource of a binding: its seven fields, nothing else (a desired one's source stays out). */
+export function aclResource(binding: AclBinding): PlanResource {
   return { kind: 'acl', ...bindingOf(binding) };
 }
 

@@ -2,12 +2,22 @@
  * The planner: a pure function from desired and live state to an ordered, deterministic plan,
  * plus the fingerprint that ties a saved plan to the live state it was computed from.
  */
-import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanError, type DesiredState, type LiveState, type TargetCapabilities } from '../model.js';
-import { planAcls, sortedUnique, type AclPlan } from './acls.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type DesiredState,
+  type LiveState,
+  type Plan,
+  type PlanAction,
+  type PlanError,
+  type PlanResource,
+  type TargetCapabilities,
+} from '../model.js';
+import { aclResource, planAcls, sortedUnique, type AclPlan } from './acls.js';
 import { byName, planTopics } from './topics.js';
 import { compareResources, compareStrings } from './order.js';
 import { fingerprintOf } from './fingerprint.js';
 import { desiredDigest } from './digest.js';
+import { normalizeSelectors, parseSelectors, selectsAny, type ResourceSelector } from './select.js';
 
 export { fingerprint } from './fingerprint.js';
 export { desiredDigest } from './digest.js';
@@ -30,6 +40,11 @@ export interface PlanOptions {
    * `managedConfigPrefixes`.
    */
   ignoreConfigPrefixes?: string[];
+  /**
+   * `--target` selectors (`topic:orders.*`, `acl:User:billing`, see `select.ts`): the plan keeps
+   * only what concerns the resources they match. Empty or absent: the whole plan.
+   */
+  targets?: readonly string[];
 }
 
 /**
@@ -94,34 +109,54 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     ...(capabilities.principalsMustExist ? { existingPrincipals: new Set(live.principals ?? []) } : {}),
   });
 
-  const errors: PlanError[] = [...topics.errors, ...acls.errors];
-  if (live.aclsUnavailable !== undefined && desired.acls.length > 0) {
-    errors.push({
-      reason: `${live.aclsUnavailable}: the ${desired.acls.length} ACL binding(s) in the manifests cannot be applied to it`,
-    });
-  }
-  if (acls.deletes.length > maxAclDeletes) {
-    errors.push({
-      reason: `the plan deletes ${acls.deletes.length} ACL bindings, more than the limit of ${maxAclDeletes}; check the scope, or raise the limit with --max-acl-deletes ${acls.deletes.length}`,
-    });
-  }
+  const targets = normalizeSelectors(options.targets ?? []);
+  const selectors = parseSelectors(targets);
+  // A targeted plan is the whole plan restricted to its targets: everything below is filtered
+  // before it is counted, so the deletion limit and the summary see only what will run.
+  const keep = <T extends { resource?: PlanResource }>(list: T[]): T[] =>
+    selectors.length === 0 ? list : list.filter((x) => x.resource === undefined || selectsAny(selectors, x.resource));
+  const kept = (r: PlanResource): boolean => selectors.length === 0 || selectsAny(selectors, r);
+  const aclDeletes = keep(acls.deletes);
 
-  const actions = [...topics.actions, ...acls.creates, ...acls.deletes].sort(
+  const errors: PlanError[] = keep([...topics.errors, ...acls.errors]);
+  const desiredAcls = selectors.length === 0 ? desired.acls : desired.acls.filter((a) => kept(aclResource(a)));
+  if (live.aclsUnavailable !== undefined && desiredAcls.length > 0) {
+    errors.push({
+      reason: `${live.aclsUnavailable}: the ${desiredAcls.length} ACL binding(s) in the manifests cannot be applied to it`,
+    });
+  }
+  if (aclDeletes.length > maxAclDeletes) {
+    errors.push({
+      reason: `the plan deletes ${aclDeletes.length} ACL bindings, more than the limit of ${maxAclDeletes}; check the scope, or raise the limit with --max-acl-deletes ${aclDeletes.length}`,
+    });
+  }
+  const warnings = keep(topics.warnings).map((w) => w.message);
+  for (const s of selectors) if (!matchesAnything(s, desired, live)) warnings.push(`--target ${s.text} matches nothing in the manifests or on the cluster`);
+
+  const actions = keep([...topics.actions, ...acls.creates, ...aclDeletes]).sort(
     (a, b) => a.phase - b.phase || compareResources(a.resource, b.resource),
   );
   errors.sort(compareErrors);
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     cluster: { name: options.cluster.name, type: options.cluster.type },
-    options: { allowDelete: options.allowDelete === true, maxAclDeletes },
+    options: { allowDelete: options.allowDelete === true, maxAclDeletes, ...(targets.length > 0 ? { targets } : {}) },
     desiredDigest: desiredDigest(desired, options.ignoreConfigPrefixes ?? []),
     // Unique bindings that are the list itself are the list sorted, as the fingerprint takes it.
     fingerprint: fingerprintOf(live, { topics: liveTopics, ...(liveAcls === live.acls ? { acls: liveAcls } : {}) }),
     summary: { ...summarize(actions), errors: errors.length },
     actions,
     errors,
-    heldBack: topics.heldBack.sort((a, b) => compareResources(a.resource, b.resource)),
-    unmanaged: [...topics.unmanaged, ...acls.unmanaged].sort(compareResources),
-    warnings: topics.warnings,
+    heldBack: keep(topics.heldBack).sort((a, b) => compareResources(a.resource, b.resource)),
+    unmanaged: [...topics.unmanaged, ...acls.unmanaged].filter(kept).sort(compareResources),
+    warnings,
   };
+}
+
+/** Whether a selector names any resource of the manifests or the cluster (else the user mistyped it). */
+function matchesAnything(selector: ResourceSelector, desired: DesiredState, live: LiveState): boolean {
+  if (selector.kind === 'topic') {
+    return desired.topics.some((t) => selector.pattern.test(t.name)) || live.topics.some((t) => selector.pattern.test(t.name));
+  }
+  return desired.acls.some((a) => selector.pattern.test(a.principal)) || live.acls.some((a) => selector.pattern.test(a.principal));
 }

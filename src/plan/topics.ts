@@ -41,7 +41,8 @@ export interface TopicPlan {
   errors: PlanError[];
   heldBack: HeldBack[];
   unmanaged: PlanResource[];
-  warnings: string[];
+  /** Each about one topic, so a targeted plan keeps only its targets'. */
+  warnings: { resource: PlanResource; message: string }[];
 }
 
 /** `topics` sorted by name: the list itself when it already is, else a sorted copy. */
@@ -221,7 +222,7 @@ function planConfigs(
   if (problems !== undefined) {
     for (const p of problems.sort((a, b) => compareStrings(a.key, b.key))) {
       if (p.error) out.errors.push(p.error);
-      if (p.warning) out.warnings.push(p.warning);
+      if (p.warning) out.warnings.push({ resource: topicResource(want.name), message: p.warning });
     }
   }
   if (keyed === undefined) return;

@@ -3,7 +3,7 @@
  * Anything that came from a server or a manifest is escaped before it is printed.
  */
 export { renderText, type TextOptions } from './text.js';
-export { renderMarkdown } from './markdown.js';
+export { mdText, renderMarkdown } from './markdown.js';
 export { renderJson } from './json.js';
 export { renderSarif, renderValidationJson, VALIDATION_FORMAT_VERSION, type ValidatedCluster } from './problems.js';
 export { safe } from './escape.js';

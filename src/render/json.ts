@@ -46,7 +46,11 @@ export function renderJson(plan: Plan): string {
   const ordered: Plan = {
     formatVersion: plan.formatVersion,
     cluster: { name: plan.cluster.name, type: plan.cluster.type },
-    options: { allowDelete: plan.options.allowDelete, maxAclDeletes: plan.options.maxAclDeletes },
+    options: {
+      allowDelete: plan.options.allowDelete,
+      maxAclDeletes: plan.options.maxAclDeletes,
+      ...(plan.options.targets !== undefined ? { targets: [...plan.options.targets] } : {}),
+    },
     desiredDigest: plan.desiredDigest,
     fingerprint: plan.fingerprint,
     summary: { create: plan.summary.create, update: plan.summary.update, delete: plan.summary.delete, errors: plan.summary.errors },

@@ -90,10 +90,22 @@ export function summaryLine(plan: Plan): string {
   // still differs from the manifests.
   if (plan.actions.length === 0 && plan.errors.length === 0) {
     return plan.heldBack.length === 0
-      ? 'No changes. The cluster matches the manifests.'
+      ? plan.options.targets === undefined
+        ? 'No changes. The cluster matches the manifests.'
+        : 'No changes. The targeted resources match the manifests.'
       : `No changes. ${count(plan.heldBack.length, 'change')} held back (see above).`;
   }
   return `Plan: ${create} to create, ${update} to update, ${del} to delete.`;
+}
+
+/**
+ * The sentence saying a plan is partial (made with `--target`), or undefined for a whole plan.
+ * Not escaped: the selectors come from the command line or a plan file, so the caller escapes it.
+ */
+export function partialLine(plan: Plan): string | undefined {
+  const targets = plan.options.targets;
+  if (targets === undefined) return undefined;
+  return `Partial plan: only resources matching --target ${targets.join(', ')}; changes to anything else are neither shown nor made.`;
 }
 
 /** `1 error` / `2 errors`. */

@@ -1,7 +1,7 @@
 import type { JsonValue, Plan, PlanAction, PlanChange } from '../model.js';
 import { humanizeConfigValue } from '../kafka/configs.js';
 import { safe } from './escape.js';
-import { actionLines, byPhase, count, describeResource, PHASE_TITLES, summaryLine, unmanagedAclCounts } from './layout.js';
+import { actionLines, byPhase, count, describeResource, partialLine, PHASE_TITLES, summaryLine, unmanagedAclCounts } from './layout.js';
 
 const MD_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '@': '&#64;', '#': '&#35;' };
 
@@ -82,6 +82,8 @@ function diffBlock(plan: Plan): string {
 export function renderMarkdown(plan: Plan): string {
   const out: string[] = [];
   out.push(`### kafkaform plan for ${mdText(plan.cluster.name)} (${mdText(plan.cluster.type)})`, '');
+  const partial = partialLine(plan);
+  if (partial !== undefined) out.push('> [!NOTE]', `> ${mdText(partial)}`, '');
 
   if (plan.errors.length > 0) {
     out.push('> [!CAUTION]', `> **The plan has ${count(plan.errors.length, 'error')} and cannot be applied.**`, '>');

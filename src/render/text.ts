@@ -6,6 +6,7 @@ import {
   byPhase,
   count,
   describeResource,
+  partialLine,
   PHASE_TITLES,
   summaryLine,
   unmanagedAclCounts,
@@ -49,6 +50,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const p = options.color ? ANSI : PLAIN;
   const out: string[] = [];
   out.push(p.bold(`Plan for cluster ${safe(plan.cluster.name)} (${safe(plan.cluster.type)})`) + p.dim(`, live state ${safe(shortFingerprint(plan.fingerprint))}`));
+  const partial = partialLine(plan);
+  if (partial !== undefined) out.push(p.warn(safe(partial)));
 
   for (const [phase, actions] of byPhase(plan.actions)) {
     out.push('', p.bold(`Phase ${phase}: ${PHASE_TITLES[phase]}`));

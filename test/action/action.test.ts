@@ -14,6 +14,9 @@ const READ_TOKEN = 'ghs_Re4dOnlyT0kenForTheSimulat0r000000';
 const API_KEY = 'KEYq7Z3xR9vLm2Np';
 const API_SECRET = 's3cr3t/Value+With=Chars%41';
 const MARKER = '<!-- kafkaform:plan cluster=prod -->';
+/** A commit merged by pull request 14, and one pushed to main directly. */
+const MERGED = '5ca1ab1e0123456789abcdef0123456789abcdef';
+const DIRECT = 'd1ec7000123456789abcdef0123456789abcdef0';
 
 const CLUSTERS = `apiVersion: kafkaform/v1
 clusters:
@@ -95,7 +98,13 @@ function assertNoSecrets(step: StepResult, extra: string[] = []): void {
 describe('the action, run as a runner runs it', () => {
   let sim: GitHubSimulator;
   before(async () => {
-    sim = await startGitHubSimulator({ repository: 'acme/platform', issues: [7, 8, 9, 10, 11, 12, 13], writeTokens: [TOKEN], readTokens: [READ_TOKEN] });
+    sim = await startGitHubSimulator({
+      repository: 'acme/platform',
+      issues: [7, 8, 9, 10, 11, 12, 13, 14],
+      writeTokens: [TOKEN],
+      readTokens: [READ_TOKEN],
+      commits: { [MERGED]: [14], [DIRECT]: [] },
+    });
   });
   after(() => sim.close());
 
@@ -413,7 +422,109 @@ acls:
   it('rejects a wrong input with one sentence', async () => {
     const result = await step(workspace(), { command: 'destroy' });
     assert.equal(result.code, 1);
-    assert.deepEqual(annotations(result, 'error').map((c) => c.message), ['Input "command" must be one of plan, apply, drift, not "destroy".']);
+    assert.deepEqual(annotations(result, 'error').map((c) => c.message), ['Input "command" must be one of validate, plan, apply, drift, export, not "destroy".']);
+  });
+
+  it('validates every cluster offline with no credentials; problems of any cluster become annotations on their lines', async () => {
+    const clusters = `${CLUSTERS}  do-prod:
+    type: digitalocean
+    databaseId: 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30
+    token: "\${DIGITALOCEAN_TOKEN}"
+`;
+    const ws = workspace({ 'clusters.yaml': clusters });
+    // No KAFKA_API_* or DIGITALOCEAN_TOKEN in the environment, no GitHub token.
+    const offline = { workspace: ws, inputs: { command: 'validate', paths: 'kafka' }, eventName: 'pull_request', event: pullRequestEvent(7, true) };
+    const valid = await runStep(offline);
+    assert.equal(valid.code, 0, valid.stdout + valid.stderr);
+    assert.match(valid.summary, /^### kafkaform validate: the manifests are valid\n/);
+    assert.match(valid.summary, /cluster cloud \(confluent\): 2 topics, 0 ACL bindings\n {2}cluster do-prod \(digitalocean\): 2 topics, 0 ACL bindings\n {2}cluster prod \(snapshot\): 2 topics, 0 ACL bindings/);
+    assert.deepEqual(annotations(valid, 'error'), []);
+
+    // A binding only DigitalOcean cannot express: found although no cluster was named.
+    const acls = 'apiVersion: kafkaform/v1\nacls:\n  - principal: User:orders-svc\n    resourceType: TOPIC\n    resourceName: orders.created.v1\n    operations: [WRITE]\n    permission: DENY\n';
+    writeFileSync(join(ws, 'kafka', 'acls.yaml'), acls);
+    writeFileSync(join(ws, 'kafka', 'topics.yaml'), TOPICS.replace('partitions: 6', 'partitions: 0'));
+    const invalid = await runStep(offline);
+    assert.equal(invalid.code, 1);
+    const errors = annotations(invalid, 'error').filter((c) => c.properties['file'] !== undefined);
+    assert.deepEqual(
+      errors.map((e) => [e.properties['file'], e.properties['line']]),
+      [['kafka/topics.yaml', '9']],
+      'the load error stops validation before cluster rules',
+    );
+    writeFileSync(join(ws, 'kafka', 'topics.yaml'), TOPICS);
+    const unexpressible = await runStep(offline);
+    assert.equal(unexpressible.code, 1);
+    const [error] = annotations(unexpressible, 'error');
+    assert.deepEqual([error?.properties['file'], error?.properties['line']], ['kafka/acls.yaml', '6']);
+    assert.match(error?.message ?? '', /^cluster do-prod: DigitalOcean cannot express DENY TOPIC WRITE/);
+    assert.match(unexpressible.summary, /### kafkaform validate failed/);
+  });
+
+  it('exports the live state to export-path as a snapshot or a manifest, naming it in an output', async () => {
+    const ws = workspace();
+    const push = { eventName: 'push', event: {} };
+    const snapshot = await step(ws, { command: 'export', cluster: 'prod', 'export-path': 'out/prod.snapshot.json' }, push);
+    assert.equal(snapshot.code, 0, snapshot.stdout + snapshot.stderr);
+    assert.deepEqual(snapshot.outputs, { snapshot: join(ws, 'out', 'prod.snapshot.json') });
+    assert.deepEqual(JSON.parse(readFileSync(join(ws, 'out', 'prod.snapshot.json'), 'utf8')).topics.map((t: { name: string }) => t.name), ['orders.created.v1']);
+    assert.match(snapshot.summary, /The cluster's snapshot is in `out\/prod\.snapshot\.json`\./);
+
+    const manifest = await step(ws, { command: 'export', cluster: 'prod', 'export-format': 'manifest', 'export-path': 'out/prod.yaml' }, push);
+    assert.equal(manifest.code, 0, manifest.stdout + manifest.stderr);
+    assert.deepEqual(manifest.outputs, { manifest: join(ws, 'out', 'prod.yaml') });
+    assert.match(readFileSync(join(ws, 'out', 'prod.yaml'), 'utf8'), /name: orders\.created\.v1/);
+
+    const missing = await step(ws, { command: 'export', cluster: 'prod' }, push);
+    assert.equal(missing.code, 1);
+    assert.deepEqual(annotations(missing, 'error').map((c) => c.message), ['Input "export-path" is required with command: export.']);
+  });
+
+  it('plans with max-acl-deletes as the saved plan records it', async () => {
+    const result = await step(workspace(), { command: 'plan', cluster: 'prod', 'max-acl-deletes': '0' }, { eventName: 'push', event: {} });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(JSON.parse(readFileSync(result.outputs['plan-json'] ?? '', 'utf8')).options.maxAclDeletes, 0);
+  });
+
+  it('never applies a plan covering more than the target input selects', async () => {
+    const ws = workspace();
+    const before = readFileSync(join(ws, 'kafka', 'live.json'), 'utf8');
+    const result = await step(ws, { command: 'apply', cluster: 'prod', target: 'topic:orders.shipped.v1' }, { eventName: 'push', event: {} });
+    assert.equal(result.code, 1);
+    assert.deepEqual(annotations(result, 'error').map((c) => c.message), [
+      'Input "target" asks for topic:orders.shipped.v1, but the plan covers every resource; the step stops without showing or applying it.',
+    ]);
+    assert.equal(readFileSync(join(ws, 'kafka', 'live.json'), 'utf8'), before);
+  });
+
+  it('runs only the kafkaform version the workflow pins', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const push = { eventName: 'push', event: {} };
+    const pinned = await step(workspace(), { command: 'plan', cluster: 'prod', version: `v${version}` }, push);
+    assert.equal(pinned.code, 0, pinned.stdout + pinned.stderr);
+    const other = await step(workspace(), { command: 'plan', cluster: 'prod', version: '99.0.0' }, push);
+    assert.equal(other.code, 1);
+    assert.deepEqual(annotations(other, 'error').map((c) => c.message), [
+      `This action runs kafkaform ${version}, but the workflow pins version 99.0.0: use the action's release of kafkaform 99.0.0 (uses: …/kafkaform@v99.0.0) or change the version input.`,
+    ]);
+    assert.equal(other.outputs['plan-json'], undefined, 'nothing ran');
+  });
+
+  it('comments the apply result on the pull request a pushed commit came from, or says there is none', async () => {
+    const ws = workspace();
+    const push = (sha: string) => ({ eventName: 'push', event: { ref: 'refs/heads/main' }, env: { GITHUB_SHA: sha } });
+    const applied = await step(ws, { command: 'apply', cluster: 'prod', comment: 'true' }, push(MERGED));
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+    const [comment, ...more] = sim.comments(14);
+    assert.deepEqual(more, []);
+    assert.ok(comment!.body.startsWith('<!-- kafkaform:apply cluster=prod -->\n### kafkaform apply for cluster `prod`: applied\n\n1 created, 1 updated, 0 deleted.\n'));
+    assert.match(comment!.body, /\*\*3 done, 0 failed, 0 not attempted\.\*\*\n\n<details><summary>Done \(3\)<\/summary>/);
+    assert.match(comment!.body, /<sub>kafkaform apply of commit 5ca1ab1 · \[workflow run\]/);
+    assert.match(applied.summary, /\*\*3 done, 0 failed, 0 not attempted\.\*\*/);
+
+    const direct = await step(workspace(), { command: 'apply', cluster: 'prod', comment: 'true' }, push(DIRECT));
+    assert.equal(direct.code, 0);
+    assert.deepEqual(annotations(direct, 'notice').map((c) => c.message), ['Commit d1ec700 belongs to no pull request; the apply result is in the job summary only.']);
   });
 
   it('cuts a plan longer than a comment allows, keeping the whole plan in the summary', async () => {
@@ -481,15 +592,27 @@ describe('the action against a Confluent REST v3 cluster (loopback simulator)', 
 describe('apply stopping part-way on a v3 cluster', () => {
   it('fails the step with what was done, what failed and what was not attempted; the next run converges', async () => {
     const v3 = await V3Simulator.start({ clusterId: 'lkc-abc123', auth: { type: 'basic', username: API_KEY, password: API_SECRET } });
+    const github = await startGitHubSimulator({ repository: 'acme/platform', issues: [12], writeTokens: [TOKEN], commits: { [MERGED]: [12] } });
     try {
       v3.addTopic({ name: 'orders.created.v1', partitions: 3, configs: { 'retention.ms': '86400000' } });
       v3.inject({ fault: 'forbidden', method: 'PATCH', path: '/clusters/lkc-abc123/topics/orders.created.v1', times: Infinity });
       const ws = workspace({ 'clusters.yaml': CLUSTERS.replace('https://pkc-123.eu-west-1.aws.confluent.cloud/kafka/v3', v3.cloudUrl) });
-      const push = { workspace: ws, inputs: { command: 'apply', paths: 'kafka', cluster: 'cloud' }, eventName: 'push', env: SECRET_ENV };
+      const push = {
+        workspace: ws,
+        inputs: { command: 'apply', paths: 'kafka', cluster: 'cloud', concurrency: '1', comment: 'true', 'github-token': TOKEN },
+        eventName: 'push',
+        env: { ...SECRET_ENV, GITHUB_API_URL: github.url, GITHUB_SHA: MERGED },
+      };
       const failed = await runStep(push);
       assert.equal(failed.code, 1);
       assert.match(annotations(failed, 'error').at(-1)?.message ?? '', /^kafkaform apply failed: apply failed\. /);
-      assert.match(failed.summary, /^### kafkaform apply for cluster `cloud` failed\n\nApply stopped;/);
+      assert.match(failed.summary, /^### kafkaform apply for cluster `cloud` failed\n\nApply stopped part-way; running it again continues from there\.\n\n\*\*1 done, 1 failed, 1 not attempted\.\*\*\n/);
+      assert.match(failed.summary, /Failed:\n\n```text\n.*orders\.created\.v1.*403.*\n```\n/);
+      const [comment] = github.comments(12);
+      assert.match(comment?.body ?? '', /^<!-- kafkaform:apply cluster=cloud -->\n### kafkaform apply for cluster `cloud` failed\n/);
+      assert.match(comment?.body ?? '', /\*\*1 done, 1 failed, 1 not attempted\.\*\*/);
+      assert.match(comment?.body ?? '', /Not attempted \(running apply again continues from here\):\n\n```text\n.+\n```/);
+      assertNoSecrets(failed, [comment?.body ?? '']);
       assert.match(failed.summary, /Done \(1\):\n {2}create topic orders\.shipped\.v1/);
       assert.match(failed.summary, /Failed \(1\):\n {2}.*orders\.created\.v1.*403/);
       assert.match(failed.summary, /Not attempted \(1\):/);
@@ -501,8 +624,12 @@ describe('apply stopping part-way on a v3 cluster', () => {
       assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
       assert.match(rerun.summary, /: applied\n\n0 created, 1 updated, 0 deleted\./);
       assert.equal(v3.topics.get('orders.created.v1')?.partitions, 6);
+      const comments = github.comments(12);
+      assert.equal(comments.length, 1, 'the result comment is edited in place');
+      assert.match(comments[0]?.body ?? '', /^<!-- kafkaform:apply cluster=cloud -->\n### kafkaform apply for cluster `cloud`: applied\n/);
     } finally {
       await v3.close();
+      await github.close();
     }
   });
 });
@@ -510,7 +637,7 @@ describe('apply stopping part-way on a v3 cluster', () => {
 describe('the committed bundle', () => {
   it('runs as action.yml says, with no install step', async () => {
     const action = readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8');
-    assert.match(action, /\n {2}using: node20\n {2}main: action\/index\.mjs\n/);
+    assert.match(action, /\n {2}using: node24\n {2}main: action\/index\.mjs\n/);
     const ws = workspace();
     const result = await runStep({ workspace: ws, inputs: { command: 'plan', paths: 'kafka', cluster: 'prod' }, eventName: 'push', committed: true });
     assert.equal(result.code, 0, result.stderr + result.stdout);

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMENT_LIMIT, commentBody, commentMarker, truncateMarkdown } from '../../src/action/comment.js';
+import { COMMENT_LIMIT, applyReportMarkdown, commentBody, commentMarker, truncateMarkdown } from '../../src/action/comment.js';
+import { ApiError } from '../../src/errors.js';
 
 describe('comment marker', () => {
   it('names the cluster and cannot be closed early by it', () => {
@@ -9,6 +10,45 @@ describe('comment marker', () => {
     assert.equal(hostile.indexOf('-->'), hostile.length - 3);
     assert.notEqual(commentMarker('prod'), commentMarker('prod-eu'));
     assert.equal(commentMarker('prod-eu').startsWith(commentMarker('prod')), false, 'one marker is never a prefix of another');
+    assert.equal(commentMarker('prod', 'apply'), '<!-- kafkaform:apply cluster=prod -->');
+  });
+});
+
+describe('apply result', () => {
+  const unit = (label: string) => ({ label, actions: [] });
+
+  it('counts done, failed and not attempted, lists the last two in text blocks and folds the done ones', () => {
+    const markdown = applyReportMarkdown({
+      done: [unit('create topic orders.a')],
+      failed: [{ ...unit('alter configs of topic orders.b'), error: new ApiError('request refused', { method: 'PATCH', url: '/x', status: 403 }) }],
+      notAttempted: [unit('create acl User:`x` ALLOW READ on TOPIC orders.b'), unit('delete topic orders.c')],
+    });
+    assert.equal(
+      markdown,
+      [
+        '**1 done, 1 failed, 2 not attempted.**',
+        '',
+        'Failed:',
+        '',
+        '```text\nalter configs of topic orders.b: request refused (HTTP 403)\n```',
+        '',
+        'Not attempted (running apply again continues from here):',
+        '',
+        '```text\ncreate acl User:`x` ALLOW READ on TOPIC orders.b\ndelete topic orders.c\n```',
+        '',
+        '<details><summary>Done (1)</summary>',
+        '',
+        '```text\ncreate topic orders.a\n```',
+        '',
+        '</details>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('cannot be closed early by a label full of backticks', () => {
+    const markdown = applyReportMarkdown({ done: [], failed: [], notAttempted: [unit('topic ```` evil')] });
+    assert.match(markdown, /\n`{5}text\ntopic `{4} evil\n`{5}\n/);
   });
 });
 

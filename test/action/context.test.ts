@@ -19,7 +19,31 @@ describe('readInputs', () => {
       failOnDrift: true,
       exportSnapshot: '',
       workingDirectory: '/ws',
+      maxAclDeletes: undefined,
+      concurrency: undefined,
+      targets: [],
+      version: '',
+      exportFormat: 'snapshot',
+      exportPath: '',
     });
+  });
+
+  it('reads the planning, apply, export and version inputs', () => {
+    const inputs = readInputs({
+      'INPUT_MAX-ACL-DELETES': '0',
+      INPUT_CONCURRENCY: '4',
+      INPUT_TARGET: 'topic:orders.*\n  acl:User:billing \n\n',
+      INPUT_VERSION: 'v0.1.0',
+      INPUT_COMMAND: 'export',
+      'INPUT_EXPORT-FORMAT': 'manifest',
+      'INPUT_EXPORT-PATH': 'out/prod.yaml',
+    });
+    assert.equal(inputs.maxAclDeletes, 0);
+    assert.equal(inputs.concurrency, 4);
+    assert.deepEqual(inputs.targets, ['topic:orders.*', 'acl:User:billing']);
+    assert.equal(inputs.version, '0.1.0');
+    assert.equal(inputs.exportFormat, 'manifest');
+    assert.equal(inputs.exportPath, 'out/prod.yaml');
   });
 
   it('splits paths on lines and commas and resolves the working directory in the workspace', () => {
@@ -37,7 +61,12 @@ describe('readInputs', () => {
   });
 
   it('rejects unknown commands and non-boolean flags', () => {
-    assert.throws(() => readInputs({ INPUT_COMMAND: 'export' }), UsageError);
+    assert.throws(() => readInputs({ INPUT_COMMAND: 'destroy' }), UsageError);
+    assert.throws(() => readInputs({ INPUT_COMMAND: 'export' }), /^UsageError: Input "export-path" is required with command: export\.$/);
+    assert.throws(() => readInputs({ 'INPUT_EXPORT-FORMAT': 'yaml' }), /Input "export-format" must be one of snapshot, manifest, not "yaml"\./);
+    assert.throws(() => readInputs({ INPUT_CONCURRENCY: '0' }), /Input "concurrency" must be a whole number of at least 1, not "0"\./);
+    assert.throws(() => readInputs({ 'INPUT_MAX-ACL-DELETES': '-1' }), /Input "max-acl-deletes" must be a whole number of at least 0, not "-1"\./);
+    assert.throws(() => readInputs({ 'INPUT_MAX-ACL-DELETES': '2.5' }), UsageError);
     assert.throws(() => readInputs({ INPUT_COMMENT: 'on' }), /Input "comment" must be true or false, not "on"\./);
   });
 });

@@ -1,7 +1,7 @@
 // Golden rendering tests: each folder under test/golden/ is one case —
 //   manifest.yaml  loaded through loadManifests, like the CLI does
 //   live.json      a snapshot file (schemas/snapshot.schema.json), read with the snapshot parser
-//   options.json   optional planner flags: { "allowDelete": true, "maxAclDeletes": 2 }
+//   options.json   optional planner flags: { "allowDelete": true, "maxAclDeletes": 2, "targets": ["topic:x.*"] }
 //   plan.txt / plan.md / plan.json   the expected renderings, reviewed in diffs
 // Regenerate with UPDATE_GOLDEN=1 node test/run.mjs test/golden/golden.test.ts
 import { describe, it } from 'node:test';
@@ -22,7 +22,7 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const schema = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object;
 const validatePlan = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 
-type CaseOptions = Pick<PlanOptions, 'allowDelete' | 'maxAclDeletes'>;
+type CaseOptions = Pick<PlanOptions, 'allowDelete' | 'maxAclDeletes' | 'targets'>;
 
 async function planCase(dir: string): Promise<Plan> {
   const manifests = await loadManifests([join(dir, 'manifest.yaml')], { env: {} });

@@ -152,3 +152,169 @@ describe('overlays', () => {
     assert.equal(m.desiredFor('qa').topics.find((t) => t.name === 'orders.audit.v1')?.partitions, 1);
   });
 });
+
+const ACLS = `${HEAD}scope:
+  topics: ["orders."]
+  principals: [User:orders-admin]
+acls:
+  - principal: User:orders-svc
+    role: producer
+    topics: ["orders.*"]
+  - principal: User:billing
+    role: consumer
+    topics: [orders.created.v1]
+  - principal: User:billing-batch
+    resourceType: TOPIC
+    resourceName: orders.created.v1
+    operations: [READ]
+`;
+
+/** The desired bindings as `principal OPERATION name[*]`, in order, and the scope. */
+function access(d: DesiredState): { acls: string[]; scope: DesiredState['scope'] } {
+  return {
+    acls: d.acls.map((b) => `${b.principal} ${b.operation} ${b.resourceName}${b.patternType === 'PREFIXED' ? '*' : ''} @${b.source.file.slice(b.source.file.lastIndexOf('/') + 1)}:${b.source.line}`),
+    scope: d.scope,
+  };
+}
+
+describe('overlays of ACLs and scope', () => {
+  it('rename principals in acls and scope.principals; two principals standing for one keep one binding each', async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'acls.yaml': ACLS,
+      'dev.yaml': `${HEAD}overlays:
+  dev:
+    principals:
+      User:billing: User:sa-dev-batch
+      User:billing-batch: User:sa-dev-batch
+      User:orders-admin: User:sa-dev-admin
+`,
+    });
+    const m = await load([root]);
+    assert.deepEqual(access(m.desiredFor('dev')), {
+      acls: [
+        'User:orders-svc DESCRIBE orders.* @acls.yaml:8',
+        'User:orders-svc WRITE orders.* @acls.yaml:8',
+        'User:sa-dev-batch DESCRIBE orders.created.v1 @acls.yaml:11',
+        'User:sa-dev-batch READ orders.created.v1 @acls.yaml:11',
+      ],
+      scope: { topicPrefixes: ['orders.'], groupPrefixes: [], transactionalIdPrefixes: [], cluster: false, principals: ['User:sa-dev-admin'] },
+    });
+    assert.deepEqual(access(m.desiredFor('prod')).acls, [
+      'User:billing DESCRIBE orders.created.v1 @acls.yaml:11',
+      'User:billing READ orders.created.v1 @acls.yaml:11',
+      'User:billing-batch READ orders.created.v1 @acls.yaml:15',
+      'User:orders-svc DESCRIBE orders.* @acls.yaml:8',
+      'User:orders-svc WRITE orders.* @acls.yaml:8',
+    ]);
+  });
+
+  it("replace the shared entries of the principals an overlay's acls name (after renaming), add the others, and replace scope fields", async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'acls.yaml': ACLS,
+      'dev.yaml': `${HEAD}overlays:
+  dev:
+    principals:
+      User:billing: User:sa-dev-billing
+    acls:
+      - principal: User:sa-dev-billing
+        role: consumer
+        topics: ["orders.*"]
+      - principal: User:dev-tools
+        resourceType: TOPIC
+        resourceName: orders.
+        patternType: PREFIXED
+        operations: [ALL]
+    scope:
+      topics: ["orders.", "dev."]
+      cluster: true
+`,
+    });
+    const m = await load([root]);
+    assert.deepEqual(access(m.desiredFor('dev')), {
+      acls: [
+        'User:billing-batch READ orders.created.v1 @acls.yaml:15',
+        'User:dev-tools ALL orders.* @dev.yaml:14',
+        'User:orders-svc DESCRIBE orders.* @acls.yaml:8',
+        'User:orders-svc WRITE orders.* @acls.yaml:8',
+        'User:sa-dev-billing DESCRIBE orders.* @dev.yaml:9',
+        'User:sa-dev-billing READ orders.* @dev.yaml:9',
+      ],
+      // principals were not set by the overlay: the shared ones stay.
+      scope: { topicPrefixes: ['dev.', 'orders.'], groupPrefixes: [], transactionalIdPrefixes: [], cluster: true, principals: ['User:orders-admin'] },
+    });
+  });
+
+  it('report what an overlay names wrongly, each at its line, and check its entries as the shared ones', async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'acls.yaml': ACLS,
+      'dev.yaml': `${HEAD}overlays:
+  dev:
+    principals:
+      User:biling: User:sa-dev
+      User:orders-svc: orders-svc
+    acls:
+      - principal: User:x
+        role: consumer
+        topics: [orders.created.v1]
+      - { principal: User:x, resourceType: TOPIC, resourceName: orders.created.v1, operations: [READ] }
+    scope:
+      topic: ["orders."]
+`,
+      'more.yaml': `${HEAD}overlays:\n  dev:\n    principals:\n      User:orders-svc: User:other\n`,
+    });
+    assert.deepEqual(await problems([root], root), [
+      'dev.yaml:5:7 error overlay dev maps principal User:biling, which no shared acls entry or scope.principals names (did you mean "User:billing"?) (/overlays/dev/principals/User:biling)',
+      'dev.yaml:6:24 error principal "orders-svc" must be written as Type:name, e.g. User:orders-svc (/overlays/dev/principals/User:orders-svc)',
+      `dev.yaml:11:97 error ACL binding ALLOW READ for User:x on TOPIC LITERAL "orders.created.v1" from host * is declared twice: here and at line 10:18 (/overlays/dev/acls/1/operations/0)`,
+      'dev.yaml:13:7 error unknown property "topic" (did you mean "topics"?) (/overlays/dev/scope/topic)',
+      `more.yaml:5:7 error overlay dev maps principal User:orders-svc to User:other here and to orders-svc at ${root}/dev.yaml:6:7 (/overlays/dev/principals/User:orders-svc)`,
+    ]);
+  });
+});
+
+describe('forceTopicDefaults', () => {
+  it("makes the overlay's topicDefaults win over topics' own values, all of them or the fields listed; per-topic overrides still win", async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'dev.yaml': `${HEAD}overlays:
+  dev:
+    topicDefaults: { partitions: 1, config: { retention.ms: 1h, cleanup.policy: null } }
+    forceTopicDefaults: true
+    topics:
+      orders.audit.v1: { partitions: 2 }
+  stage:
+    topicDefaults: { partitions: 1, config: { retention.ms: 1h } }
+    forceTopicDefaults: [partitions]
+`,
+    });
+    const m = await load([root]);
+    assert.deepEqual(topics(m.desiredFor('dev')), {
+      'orders.audit.v1': 'p=2 rf=3 {"compression.type":"zstd","min.insync.replicas":"2","retention.ms":"3600000"} @14',
+      'orders.created.v1': 'p=1 rf=3 {"compression.type":"zstd","min.insync.replicas":"2","retention.ms":"3600000"} @11',
+    });
+    assert.deepEqual(topics(m.desiredFor('stage')), {
+      'orders.audit.v1': 'p=1 rf=3 {"cleanup.policy":"compact","compression.type":"zstd","min.insync.replicas":"2","retention.ms":"2592000000"} @14',
+      'orders.created.v1': 'p=1 rf=3 {"compression.type":"zstd","min.insync.replicas":"2","retention.ms":"604800000"} @11',
+    });
+  });
+
+  it('refuses a field its topicDefaults do not set, and a value that is neither true nor a list', async () => {
+    const root = tree({
+      'base.yaml': BASE,
+      'dev.yaml': `${HEAD}overlays:
+  dev:
+    topicDefaults: { partitions: 1, config: { retention.ms: 1h } }
+    forceTopicDefaults: [retention.ms, rentention.ms]
+  stage:
+    forceTopicDefaults: yes
+`,
+    });
+    assert.deepEqual(await problems([root], root), [
+      'dev.yaml:5:40 error overlay dev: forceTopicDefaults names "rentention.ms", which overlays.dev.topicDefaults does not set (did you mean "retention.ms"?) (/overlays/dev/forceTopicDefaults/1)',
+      'dev.yaml:7:25 error "forceTopicDefaults" must be a boolean or a list (/overlays/stage/forceTopicDefaults)',
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AclBinding, DesiredState, LiveConfig, LiveState, LiveTopic, TargetCapabilities } from '../../src/model.js';
 import { isInternalTopic, plan, type PlanOptions } from '../../src/plan/index.js';
+import { parseSelectors, selectsAny } from '../../src/plan/select.js';
 import { renderJson, renderMarkdown, renderText } from '../../src/render/index.js';
 import { applyAction } from '../../src/targets/snapshot/mutate.js';
 import { desiredAcl, topic } from './builders.js';
@@ -179,6 +180,21 @@ describe('planner properties (model cluster)', () => {
         for (const r of [...p.unmanaged, ...p.heldBack.map((h) => h.resource)]) {
           if (r.kind === 'topic') assert.ok(!isInternalTopic(r.name, liveByName.get(r.name)), `lists internal ${r.name}`);
         }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a targeted plan is the whole plan restricted to its targets, and converges on them in one round', () => {
+    const targets = fc.uniqueArray(fc.constantFrom('topic:orders.*', 'topic:pay.?', 'topic:misc', 'topic:*old', 'acl:User:a', 'acl:User:*'), { minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(scenario, targets, ({ desired, live, options }, chosen) => {
+        const selectors = parseSelectors(chosen);
+        const whole = plan(desired, live, options);
+        const targeted = plan(desired, live, { ...options, targets: chosen });
+        assert.deepEqual(targeted.actions, whole.actions.filter((a) => selectsAny(selectors, a.resource)));
+        const after = applied(live, targeted.actions, options.capabilities);
+        assert.deepEqual(plan(desired, after, { ...options, targets: chosen }).actions, []);
       }),
       { numRuns: RUNS },
     );

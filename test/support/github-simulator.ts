@@ -1,5 +1,6 @@
 /**
- * A loopback stand-in for the GitHub REST API endpoints the action uses (issue comments), behaving
+ * A loopback stand-in for the GitHub REST API endpoints the action uses (issue comments, the pull
+ * requests associated with a commit), behaving
  * as api.github.com does: token authentication (`Bearer` or `token`), `User-Agent` required,
  * `per_page`/`page` pagination with absolute `Link` headers (next, last, first, prev), comments
  * ordered by ascending id, the 65,536-character body limit, and GitHub's error bodies
@@ -43,6 +44,8 @@ export interface GitHubSimulatorOptions {
   readTokens?: string[];
   /** Private repositories answer 404 to anonymous reads, as GitHub does. Default true. */
   private?: boolean;
+  /** Commits (full sha) and the pull requests each belongs to; other shas are unknown commits. */
+  commits?: Record<string, number[]>;
 }
 
 /** A running simulator. */
@@ -138,6 +141,30 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
     const [, owner, repo, ...rest] = url.pathname.split('/').slice(1);
     const repoMatches = url.pathname.startsWith('/repos/') && `${owner}/${repo}` === options.repository;
     const tail = rest.join('/');
+    const pulls = /^commits\/([^/]+)\/pulls$/.exec(tail);
+    if (repoMatches && pulls && req.method === 'GET') {
+      const doc = 'https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit';
+      if (token === undefined && (options.private ?? true)) return fail(res, 404, 'Not Found', doc);
+      const sha = decodeURIComponent(pulls[1] ?? '');
+      const numbers = options.commits?.[sha];
+      if (numbers === undefined) return fail(res, 422, `No commit found for SHA: ${sha}`, doc);
+      return send(
+        res,
+        200,
+        numbers.map((number) => ({
+          url: `${origin}/repos/${options.repository}/pulls/${number}`,
+          id: 2_000_000 + number,
+          number,
+          state: 'closed',
+          title: `Pull request ${number}`,
+          html_url: `https://github.com/${options.repository}/pull/${number}`,
+          merged_at: new Date(clock).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          merge_commit_sha: sha,
+          head: { ref: `topic-${number}`, sha: `head${number}`.padEnd(40, '0') },
+          base: { ref: 'main' },
+        })),
+      );
+    }
     const list = /^issues\/(\d+)\/comments$/.exec(tail);
     const one = /^issues\/comments\/(\d+)$/.exec(tail);
     const method = req.method ?? 'GET';
