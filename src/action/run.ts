@@ -278,7 +278,7 @@ class ActionRun {
    * it. A plan covering more than the workflow selected is never shown as its plan nor applied.
    */
   private restrictedAsAsked(result: Plan): boolean {
-    const recorded = [...((result.options as { targets?: readonly string[] }).targets ?? [])].sort();
+    const recorded = [...(result.options.targets ?? [])].sort();
     const asked = [...new Set(this.inputs.targets)].sort();
     if (recorded.join('\n') === asked.join('\n')) return true;
     this.runner.error(
