@@ -6,6 +6,7 @@ import { ApplyError, InternalError, PlanRefusedError } from '../errors.js';
 import { PHASES, type LiveState, type Phase, type Plan, type PlanAction } from '../model.js';
 import { BatchOutcomeError, type PreflightFinding, type Target, type WorkUnit } from '../targets/target.js';
 import { safe } from '../render/index.js';
+import type { Noun, Progress } from '../progress/index.js';
 import { describeAction, pastTense } from './labels.js';
 
 /** Units run at once inside a phase when no `concurrency` is given. */
@@ -15,8 +16,11 @@ export const DEFAULT_CONCURRENCY = 8;
 export interface ExecuteOptions {
   /** Units running at once inside a phase (at least 1). */
   concurrency?: number;
-  /** Receives one line per finished unit (`[3/12] created topic x`); omitted when quiet. */
-  progress?: (line: string) => void;
+  /**
+   * Receives the stages (checking the plan, applying, verifying), the count of actions done, and
+   * one line per finished unit (`[3/12] created topic x`, counting actions).
+   */
+  progress?: Progress;
   /**
    * Aborted when the user interrupts: no unit starts after that, the running ones finish, and
    * apply stops with `ApplyInterruptedError` instead of checking the result.
@@ -120,10 +124,14 @@ export async function executePlan(
   });
   checkCoverage(plan.actions, byPhase.flat());
 
+  const progress = options.progress;
+  progress?.stage('checking the plan');
   const findings = await target.preflight(plan.actions, live);
+  progress?.end();
   if (findings.length > 0) throw new PreflightRefusedError(findings);
 
-  const total = byPhase.reduce((n, units) => n + units.length, 0);
+  const total = plan.actions.length;
+  progress?.stage('applying', { total, unit: unitOf(plan.actions) });
   const results: { done: IndexedUnit[]; failed: (IndexedUnit & { error: unknown })[]; skipped: IndexedUnit[] } = {
     done: [],
     failed: [],
@@ -146,11 +154,12 @@ export async function executePlan(
         try {
           await Promise.resolve().then(() => item.unit.run());
           results.done.push(item);
-          finished++;
-          options.progress?.(`[${finished}/${total}] ${pastTense(safe(item.unit.label))}`);
+          finished += item.unit.actions.length;
+          progress?.line(`[${finished}/${total}] ${pastTense(safe(item.unit.label))}`);
+          progress?.advance(item.unit.actions.length);
         } catch (error) {
           stopped = true;
-          finished++;
+          finished += item.unit.actions.length;
           if (error instanceof BatchOutcomeError) {
             // A batch reports each action on its own; the actions share the unit's place in the report.
             const each = (action: PlanAction): WorkUnit => ({ label: describeAction(action), actions: [action], run: item.unit.run });
@@ -160,7 +169,8 @@ export async function executePlan(
           } else {
             results.failed.push({ ...item, error });
           }
-          options.progress?.(`[${finished}/${total}] failed: ${safe(item.unit.label)}`);
+          progress?.line(`[${finished}/${total}] failed: ${safe(item.unit.label)}`);
+          progress?.advance(item.unit.actions.length);
         }
       }
     };
@@ -177,10 +187,26 @@ export async function executePlan(
   };
   if (options.stop?.aborted === true) throw new ApplyInterruptedError(report);
   if (report.failed.length > 0) throw new ApplyStoppedError(report);
+  // Only here did applying end as planned; cut short, it is closed without a line of its own.
+  progress?.end();
 
+  progress?.stage('verifying');
   const remaining = await options.replan();
+  progress?.end();
   if (remaining.actions.length > 0 || remaining.errors.length > 0) throw new NotConvergedError(report, remaining);
   return report;
+}
+
+/**
+ * What the actions are, for counting them: topics (one action each), ACL bindings, or changes
+ * (several actions on one topic, or topics and ACLs together).
+ */
+function unitOf(actions: readonly PlanAction[]): Noun {
+  const kinds = new Set(actions.map((a) => a.resource.kind));
+  if (kinds.size !== 1) return ['change', 'changes'];
+  if (kinds.has('acl')) return ['ACL binding', 'ACL bindings'];
+  const topics = new Set(actions.map((a) => (a.resource.kind === 'topic' ? a.resource.name : '')));
+  return topics.size === actions.length ? ['topic', 'topics'] : ['topic change', 'topic changes'];
 }
 
 /** A target must carry out exactly the plan's actions (the same objects), each in exactly one unit. */

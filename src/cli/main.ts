@@ -53,6 +53,10 @@ export function processIo(): Io {
     stderrIsTTY: process.stderr.isTTY === true,
     // The confirmation needs a person at the keyboard, wherever stdout goes (`apply | tee log`).
     canPrompt: process.stdin.isTTY === true,
+    // A terminal that cannot move the cursor (TERM=dumb) gets the plain lines.
+    ...(process.stderr.isTTY === true && process.env['TERM'] !== 'dumb'
+      ? { liveProgress: () => import('./progress-bar.js').then(({ progressBar }) => progressBar(process.stderr)) }
+      : {}),
     prompt: ask,
     interruptible,
   };
@@ -176,6 +180,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
   const clusterOption = (cmd: Command): Command =>
     cmd
       .option('-c, --cluster <name>', 'cluster to use (default: KAFKAFORM_CLUSTER, or the only one declared)')
+      .option('-q, --quiet', 'no progress on stderr: stages, per-operation lines, retries and cluster notices (errors still show)')
       .addOption(
         new Option('--timeout <duration>', 'give up when the command has not finished after this long (e.g. 90s, 10m, 1h)')
           .argParser(duration)
@@ -215,7 +220,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
           plan(
             {
               paths,
-              ...given(flags, 'cluster', 'debug', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+              ...given(flags, 'cluster', 'debug', 'quiet', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
               ...targets(flags),
               ...timeout(flags),
               ...output,
@@ -235,7 +240,6 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
       new Option('--concurrency <n>', 'operations at once inside a phase').argParser(positiveInt).default(DEFAULT_CONCURRENCY),
     )
     .addOption(new Option('--max-acl-deletes <n>', 'refuse plans deleting more ACL bindings than this').argParser(nonNegativeInt).default(DEFAULT_MAX_ACL_DELETES))
-    .option('-q, --quiet', 'no progress lines')
     .option('--no-wait-reassignment', 'return once replication-factor changes have started moving replicas, without waiting')
     .addOption(
       new Option('--reassignment-throttle <bytes>', 'limit replication to this many bytes per second while replicas move').argParser(positiveInt),
@@ -268,7 +272,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
       const output = outputOf(cmd, OUTPUT_FORMATS, true, io);
       run(
         import('../commands/drift.js').then(({ drift }) =>
-          drift({ paths, ...given(flags, 'cluster', 'debug', 'allowDelete', 'maxAclDeletes'), ...targets(flags), ...timeout(flags), ...output }, io),
+          drift({ paths, ...given(flags, 'cluster', 'debug', 'quiet', 'allowDelete', 'maxAclDeletes'), ...targets(flags), ...timeout(flags), ...output }, io),
         ),
       );
     });
@@ -279,7 +283,7 @@ function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Com
       const output = outputOf(cmd, EXPORT_FORMATS, true, io);
       run(
         import('../commands/export.js').then(({ exportCommand }) =>
-          exportCommand({ paths, ...given(flags, 'cluster', 'debug'), ...timeout(flags), ...output }, io),
+          exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'quiet'), ...timeout(flags), ...output }, io),
         ),
       );
     });

@@ -4,11 +4,12 @@ import { ApplyInterruptedError, ApplyStoppedError, NotConvergedError, executePla
 import { plan as computePlan } from '../plan/index.js';
 import { renderText, safe } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
-import { desiredState, planOptions, withSession, type ClusterOptions, type PlanFlags, type Session } from './common.js';
+import { desiredState, planOptions, withProgress, withSession, type ClusterOptions, type PlanFlags, type Session } from './common.js';
 import { resolvePath, useColor, type Io } from './io.js';
 import { refuseErrors } from './plan.js';
 import { checkSavedPlanFlags, clusterOfSavedPlan, readSavedPlan, verifySavedPlan } from './saved-plan.js';
 import type { ReplicationFactorOptions } from '../targets/target.js';
+import type { Progress } from '../progress/index.js';
 
 /** Options of `apply`. */
 export interface ApplyOptions extends ClusterOptions, PlanFlags {
@@ -25,8 +26,6 @@ export interface ApplyOptions extends ClusterOptions, PlanFlags {
   planFile?: string;
   /** Units running at once inside a phase (default 8). */
   concurrency?: number;
-  /** No progress lines. */
-  quiet?: boolean;
   /** Wait until replicas moved for replication-factor changes are in place (default true). */
   waitReassignment?: boolean;
   /** Replication throttle in bytes per second while replicas move; needs waiting. */
@@ -50,6 +49,16 @@ export async function apply(options: ApplyOptions, io: Io): Promise<number> {
 }
 
 async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSignal): Promise<number> {
+  try {
+    return await withProgress(io, options.quiet === true, (shown, progress) => applyShowing(options, shown, progress, interrupted));
+  } catch (e) {
+    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io, 'stderr') });
+  }
+}
+
+/** Apply with its progress shown; errors are reported by the caller, once the display is down. */
+async function applyShowing(options: ApplyOptions, io: Io, progress: Progress, interrupted: AbortSignal): Promise<number> {
+  const color = useColor(io);
   // Until the executor starts, nothing has changed and an interrupt cancels whatever is waiting.
   // From then on the executor handles it: what runs finishes, nothing new starts.
   const cancel = new AbortController();
@@ -62,69 +71,64 @@ async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSigna
     },
     { once: true },
   );
-  try {
-    if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
-      throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
-    }
-    const file = options.planFile;
-    const saved = file === undefined ? undefined : { file, plan: await readSavedPlan(resolvePath(io, file), file) };
-    if (saved) checkSavedPlanFlags(saved.plan, options, io.env, saved.file);
-    const work = async (session: Session): Promise<{ code: number; done?: string }> => {
-      const desired = desiredState(session, io, options.debug === true);
-      // A saved plan is planned again with its own options, and only that fresh plan is executed.
-      const opts = planOptions(session, saved?.plan.options ?? options);
-      const thePlan = computePlan(desired, session.live, opts);
-      if (saved) verifySavedPlan(saved.plan, thePlan, saved.file);
-      io.stdout(renderText(thePlan, { color: useColor(io) }));
-      refuseErrors(thePlan);
-      cancel.signal.throwIfAborted();
-      if (thePlan.actions.length === 0) {
-        return { code: EXIT.ok };
-      }
-
-      if (options.autoApprove !== true) {
-        if (io.canPrompt !== true) {
-          throw new UsageError('apply needs confirmation but stdin is not a terminal; pass --auto-approve to apply without asking');
-        }
-        const question = `\nApply these changes to cluster ${safe(session.spec.name)}? Only "yes" is accepted: `;
-        const answer = await session.deadline.paused(() => io.prompt(question, interrupted));
-        if (answer === null) {
-          io.stderr('Apply cancelled; nothing was changed.\n');
-          return { code: EXIT.interrupted };
-        }
-        if (answer.trim() !== 'yes') {
-          io.stderr('Apply cancelled; nothing was changed.\n');
-          return { code: EXIT.error };
-        }
-      }
-
-      const quiet = options.quiet === true;
-      executing = true;
-      const report = await executePlan(thePlan, session.target, session.live, {
-        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-        ...(quiet ? {} : { progress: (line: string) => io.stderr(`${line}\n`) }),
-        stop: interrupted,
-        replan: async () => computePlan(desired, await session.target.read(), opts),
-      }).catch((error: unknown) => {
-        if (error instanceof ApplyStoppedError || error instanceof ApplyInterruptedError || error instanceof NotConvergedError) {
-          options.onReport?.(error.report);
-        }
-        throw error;
-      });
-      options.onReport?.(report);
-      const s = thePlan.summary;
-      return { code: EXIT.ok, done: `\nApply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.\n` };
-    };
-    const sessionOptions = { ...options, replicationFactor: replicationFactorOptions(options) };
-    const outcome = saved
-      ? await withSession(sessionOptions, io, work, cancel.signal, (clusters) => clusterOfSavedPlan(saved.plan, clusters, saved.file))
-      : await withSession(sessionOptions, io, work, cancel.signal);
-    // Printed only once the target is closed: for a snapshot, that is when the file is written.
-    if (outcome.done !== undefined) io.stdout(outcome.done);
-    return outcome.code;
-  } catch (e) {
-    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io, 'stderr') });
+  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
+    throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
   }
+  const file = options.planFile;
+  const saved = file === undefined ? undefined : { file, plan: await readSavedPlan(resolvePath(io, file), file) };
+  if (saved) checkSavedPlanFlags(saved.plan, options, io.env, saved.file);
+  const work = async (session: Session): Promise<{ code: number; done?: string }> => {
+    const desired = desiredState(session, io, options.debug === true);
+    // A saved plan is planned again with its own options, and only that fresh plan is executed.
+    const opts = planOptions(session, saved?.plan.options ?? options);
+    const thePlan = computePlan(desired, session.live, opts);
+    if (saved) verifySavedPlan(saved.plan, thePlan, saved.file);
+    io.stdout(renderText(thePlan, { color }));
+    refuseErrors(thePlan);
+    cancel.signal.throwIfAborted();
+    if (thePlan.actions.length === 0) {
+      return { code: EXIT.ok };
+    }
+
+    if (options.autoApprove !== true) {
+      if (io.canPrompt !== true) {
+        throw new UsageError('apply needs confirmation but stdin is not a terminal; pass --auto-approve to apply without asking');
+      }
+      const question = `\nApply these changes to cluster ${safe(session.spec.name)}? Only "yes" is accepted: `;
+      const answer = await session.deadline.paused(() => io.prompt(question, interrupted));
+      if (answer === null) {
+        io.stderr('Apply cancelled; nothing was changed.\n');
+        return { code: EXIT.interrupted };
+      }
+      if (answer.trim() !== 'yes') {
+        io.stderr('Apply cancelled; nothing was changed.\n');
+        return { code: EXIT.error };
+      }
+    }
+
+    executing = true;
+    const report = await executePlan(thePlan, session.target, session.live, {
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      progress,
+      stop: interrupted,
+      replan: async () => computePlan(desired, await session.target.read(), opts),
+    }).catch((error: unknown) => {
+      if (error instanceof ApplyStoppedError || error instanceof ApplyInterruptedError || error instanceof NotConvergedError) {
+        options.onReport?.(error.report);
+      }
+      throw error;
+    });
+    options.onReport?.(report);
+    const s = thePlan.summary;
+    return { code: EXIT.ok, done: `\nApply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.\n` };
+  };
+  const sessionOptions = { ...options, progress, replicationFactor: replicationFactorOptions(options) };
+  const outcome = saved
+    ? await withSession(sessionOptions, io, work, cancel.signal, (clusters) => clusterOfSavedPlan(saved.plan, clusters, saved.file))
+    : await withSession(sessionOptions, io, work, cancel.signal);
+  // Printed only once the target is closed: for a snapshot, that is when the file is written.
+  if (outcome.done !== undefined) io.stdout(outcome.done);
+  return outcome.code;
 }
 
 /** The replication-factor options of apply's flags; a throttle is only removed by waiting. */

@@ -10,6 +10,7 @@ import type { PlanOptions } from '../plan/index.js';
 import { clusterSettingProblems, openTarget, rulesOf } from '../targets/index.js';
 import type { ReplicationFactorOptions, Target, TargetKind } from '../targets/target.js';
 import { reportWarnings } from '../cli/exit.js';
+import { lineDisplay, silentDisplay, Tracker, type Progress } from '../progress/index.js';
 import { safe } from '../render/index.js';
 import { resolvePath, useColor, type Io } from './io.js';
 
@@ -27,6 +28,8 @@ export interface ClusterOptions extends CommonOptions {
   cluster?: string;
   /** The command's overall deadline (`--timeout`), from opening the cluster on; default 30 min. */
   timeoutMs?: number;
+  /** No progress on stderr: no stages, per-operation lines, retries or notices of the cluster (errors still show). */
+  quiet?: boolean;
 }
 
 /** Options of commands that plan: what they allow and what part of the estate they cover. */
@@ -115,25 +118,55 @@ export interface Session {
 
 /** How the session's target reports progress. */
 export interface SessionOptions {
-  quiet?: boolean;
   replicationFactor?: ReplicationFactorOptions;
+  /** Where reading the cluster, and the target's requests, are reported. */
+  progress?: Progress;
 }
 
-/** Lines a target logs while the manifests are still loading are shown only once they loaded. */
-class HeldLines {
-  #held: string[] | undefined = [];
+/**
+ * Runs `fn` with progress shown as `io` allows: nothing with `quiet`, a live display when `io`
+ * has one (the CLI on a terminal), plain lines otherwise. `fn` gets an `io` whose stderr writes
+ * above a live bar; the display is taken down before this returns or throws.
+ */
+export async function withProgress<T>(io: Io, quiet: boolean, fn: (io: Io, progress: Progress) => Promise<T>): Promise<T> {
+  const display = quiet ? silentDisplay(io.stderr) : io.liveProgress ? await io.liveProgress() : lineDisplay(io.stderr);
+  const tracker = new Tracker(display, { quiet });
+  try {
+    return await fn({ ...io, stderr: (text) => display.print(text) }, tracker);
+  } finally {
+    tracker.close();
+  }
+}
 
-  constructor(private readonly write: (line: string) => void) {}
+/**
+ * What a target reports while the manifests are still loading (log lines, progress) is shown
+ * only once they loaded, in the order it came.
+ */
+class Held {
+  #queue: Array<() => void> | undefined = [];
 
-  log(line: string): void {
-    if (this.#held) this.#held.push(line);
-    else this.write(line);
+  run(show: () => void): void {
+    if (this.#queue) this.#queue.push(show);
+    else show();
   }
 
   release(): void {
-    const held = this.#held ?? [];
-    this.#held = undefined;
-    for (const line of held) this.write(line);
+    const queue = this.#queue ?? [];
+    this.#queue = undefined;
+    for (const show of queue) show();
+  }
+
+  /** `progress`, held. */
+  progress(progress: Progress): Progress {
+    return {
+      stage: (label, total) => this.run(() => progress.stage(label, total)),
+      advance: (n) => this.run(() => progress.advance(n)),
+      sent: () => this.run(() => progress.sent()),
+      received: (bytes) => this.run(() => progress.received(bytes)),
+      waiting: (what, change) => this.run(() => progress.waiting(what, change)),
+      end: () => this.run(() => progress.end()),
+      line: (text) => this.run(() => progress.line(text)),
+    };
   }
 }
 
@@ -156,9 +189,11 @@ export async function withSession<T>(
   pick: (clusters: readonly ClusterSpec[]) => ClusterSpec = (clusters) => selectCluster(clusters, options.cluster, io),
 ): Promise<T> {
   const debug = options.debug === true;
-  const lines = new HeldLines((line) => {
-    if (options.quiet !== true || debug) io.stderr(`${line}\n`);
-  });
+  const held = new Held();
+  const log = (line: string): void => {
+    if (options.quiet !== true || debug) held.run(() => io.stderr(`${line}\n`));
+  };
+  const progress = options.progress === undefined ? undefined : held.progress(options.progress);
   // Aborts a read the manifests' failure made pointless.
   const dropped = new AbortController();
   /** Opens the cluster and starts the deadline, which runs from here on. */
@@ -168,12 +203,20 @@ export async function withSession<T>(
     return {
       deadline,
       target: openTarget(spec, io.env, {
-        log: (line) => lines.log(line),
+        log,
         debug,
         signal: AbortSignal.any(signals),
+        ...(progress !== undefined ? { progress } : {}),
         ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
       }),
     };
+  };
+  /** Reads the live state as a stage of its own; a failed read is reported, not ended. */
+  const read = async (target: Target, spec: ClusterSpec): Promise<LiveState> => {
+    progress?.stage(`reading cluster ${safe(spec.name)}`);
+    const live = await target.read();
+    progress?.end();
+    return live;
   };
   let early: { deadline: Deadline; target: Promise<Target>; live: Promise<LiveState> } | undefined;
   const startReading = (clusters: readonly ClusterSpec[]): void => {
@@ -184,7 +227,7 @@ export async function withSession<T>(
       return; // reported below, where selecting it again fails the same way
     }
     const { deadline, target } = open(spec);
-    const live = target.then((t) => t.read());
+    const live = target.then((t) => read(t, spec));
     // Held until the manifests have loaded; never an unhandled rejection meanwhile.
     target.catch(() => undefined);
     live.catch(() => undefined);
@@ -202,7 +245,7 @@ export async function withSession<T>(
     }
     throw e;
   }
-  lines.release();
+  held.release();
   // The same clusters and flags as when reading started, so the same cluster.
   const spec = pick(manifests.clusters);
   const opened = early ?? open(spec);
@@ -210,7 +253,7 @@ export async function withSession<T>(
     const target = await opened.target;
     let result: T;
     try {
-      const live = await (early?.live ?? target.read());
+      const live = await (early?.live ?? read(target, spec));
       result = await fn({ manifests, spec, target, rules: rulesOf(target), live, deadline: opened.deadline });
     } catch (e) {
       await target.close().catch(() => undefined);

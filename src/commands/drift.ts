@@ -2,7 +2,7 @@
 import { plan as computePlan } from '../plan/index.js';
 import { mdText, safe } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
-import { desiredState, planOptions, withSession, type ClusterOptions, type PlanFlags } from './common.js';
+import { desiredState, planOptions, withProgress, withSession, type ClusterOptions, type PlanFlags } from './common.js';
 import { emit, useColor, type Io, type OutputFormat } from './io.js';
 import { refuseErrors, renderPlan } from './plan.js';
 
@@ -25,8 +25,10 @@ export interface DriftOptions extends ClusterOptions, PlanFlags {
  */
 export async function drift(options: DriftOptions, io: Io): Promise<number> {
   try {
-    const result = await withSession(options, io, async (session) =>
-      computePlan(desiredState(session, io, options.debug === true), session.live, planOptions(session, options)),
+    const result = await withProgress(io, options.quiet === true, (shown, progress) =>
+      withSession({ ...options, progress }, shown, async (session) =>
+        computePlan(desiredState(session, shown, options.debug === true), session.live, planOptions(session, options)),
+      ),
     );
     const drifted = result.actions.length > 0;
     const format = options.format ?? 'text';

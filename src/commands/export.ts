@@ -7,7 +7,7 @@ import { compareStrings } from '../plan/order.js';
 import { safe } from '../render/index.js';
 import { serializeSnapshot } from '../targets/snapshot/file.js';
 import { reportError, EXIT } from '../cli/exit.js';
-import { managedPrefixes, withSession, type ClusterOptions } from './common.js';
+import { managedPrefixes, withProgress, withSession, type ClusterOptions } from './common.js';
 import { emit, EXPORT_FORMATS, useColor, type ExportFormat, type Io } from './io.js';
 
 
@@ -108,16 +108,18 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
     if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
       throw new UsageError(`unknown export format "${options.format}"; use manifest or snapshot`);
     }
-    const text = await withSession(options, io, async (session) => {
-      if (options.format === 'snapshot') return exportSnapshot(session.live, session.rules.type);
-      const { text: manifest, omitted } = exportManifest(session.live, {
-        cluster: session.spec.name,
-        type: session.rules.type,
-        ignoredConfigPrefixes: managedPrefixes(session),
-      });
-      for (const o of omitted) io.stderr(`warning: ${o} is sensitive and was not exported\n`);
-      return manifest;
-    });
+    const text = await withProgress(io, options.quiet === true, (shown, progress) =>
+      withSession({ ...options, progress }, shown, async (session) => {
+        if (options.format === 'snapshot') return exportSnapshot(session.live, session.rules.type);
+        const { text: manifest, omitted } = exportManifest(session.live, {
+          cluster: session.spec.name,
+          type: session.rules.type,
+          ignoredConfigPrefixes: managedPrefixes(session),
+        });
+        for (const o of omitted) shown.stderr(`warning: ${o} is sensitive and was not exported\n`);
+        return manifest;
+      }),
+    );
     await emit(io, text, options.out, options.format === 'snapshot' ? 'Snapshot' : 'Manifest');
     return EXIT.ok;
   } catch (e) {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { ProgressDisplay } from '../progress/index.js';
 
 /** Writes text as is (callers add newlines). */
 export type Writer = (text: string) => void;
@@ -38,6 +39,11 @@ export interface Io {
    * runs finish and reports. A second one ends the process at once. Absent: never interrupted.
    */
   interruptible?: <T>(fn: (interrupted: AbortSignal) => Promise<T>) => Promise<T>;
+  /**
+   * Opens a live display of progress, for a terminal on stderr (the CLI's bar). Absent: progress
+   * is plain lines on stderr (pipes, logs, the Action).
+   */
+  liveProgress?: () => Promise<ProgressDisplay>;
   /** Directory relative paths resolve against; the process's when absent. */
   cwd?: string;
 }

@@ -4,7 +4,7 @@ import type { Plan } from '../model.js';
 import { plan as computePlan } from '../plan/index.js';
 import { renderJson, renderMarkdown, renderText } from '../render/index.js';
 import { EXIT, reportError } from '../cli/exit.js';
-import { desiredState, planOptions, withSession, type ClusterOptions, type PlanFlags } from './common.js';
+import { desiredState, planOptions, withProgress, withSession, type ClusterOptions, type PlanFlags } from './common.js';
 import { emit, useColor, type Io, type OutputFormat } from './io.js';
 
 /** Options of `plan`. */
@@ -46,8 +46,10 @@ export function refuseErrors(plan: Plan): void {
  */
 export async function plan(options: PlanCommandOptions, io: Io): Promise<number> {
   try {
-    const result = await withSession(options, io, async (session) =>
-      computePlan(desiredState(session, io, options.debug === true), session.live, planOptions(session, options)),
+    const result = await withProgress(io, options.quiet === true, (shown, progress) =>
+      withSession({ ...options, progress }, shown, async (session) =>
+        computePlan(desiredState(session, shown, options.debug === true), session.live, planOptions(session, options)),
+      ),
     );
     const format = options.format ?? 'text';
     await emit(io, renderPlan(result, format, options.out === undefined && useColor(io)), options.out, 'Plan');

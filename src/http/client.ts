@@ -15,6 +15,7 @@ import {
   type RetryOptions,
 } from './retry.js';
 import { USER_AGENT } from './version.js';
+import type { Meter } from '../progress/index.js';
 
 /** Credentials sent with every request. */
 export type HttpAuth =
@@ -76,6 +77,8 @@ export interface HttpClientOptions {
   random?: () => number;
   /** Warnings and retries (always) and per-request lines (with `debug`); never receives credentials. */
   log?: (line: string) => void;
+  /** Told of every request sent (each attempt) and of the bytes of every answer, for progress. */
+  meter?: Meter;
   debug?: boolean;
 }
 
@@ -233,6 +236,7 @@ export class HttpClient {
       if (!slept) await this.#holdBack(display);
       slept = false;
       const started = Date.now();
+      this.#options.meter?.sent();
       let failure: { retriable: boolean; error: ApiError; retryAfterMs?: number };
       try {
         const res = await this.#pool.request({
@@ -244,12 +248,14 @@ export class HttpClient {
           ...(payload !== undefined ? { body: payload } : {}),
         });
         const resHeaders = res.headers as Record<string, string | string[] | undefined>;
+        const meter = this.#options.meter;
+        const resBody = meter === undefined ? res.body : metered(res.body, meter);
         if (res.statusCode >= 200 && res.statusCode < 300) {
-          const body = await (consume ?? (consumeJson as BodyConsumer<T>))(res.body, this.#parseJson);
+          const body = await (consume ?? (consumeJson as BodyConsumer<T>))(resBody, this.#parseJson);
           this.#debug(`${req.method} ${display} -> ${res.statusCode} (${Date.now() - started} ms)`);
           return { status: res.statusCode, headers: resHeaders, body };
         }
-        const text = await collectText(res.body, ERROR_BODY_LIMIT);
+        const text = await collectText(resBody, ERROR_BODY_LIMIT);
         this.#debug(`${req.method} ${display} -> ${res.statusCode} (${Date.now() - started} ms)`);
         let parsed: unknown;
         try {
@@ -467,6 +473,14 @@ function networkProblem(err: unknown, timeouts: Timeouts): string {
       return 'the connection closed unexpectedly';
     default:
       return code === undefined ? (err instanceof Error ? err.message : String(err)) : `a network error (${code})`;
+  }
+}
+
+/** The body's chunks as they are read, each counted by `meter`. */
+async function* metered(body: AsyncIterable<Uint8Array>, meter: Meter): AsyncIterable<Uint8Array> {
+  for await (const chunk of body) {
+    meter.received(chunk.byteLength);
+    yield chunk;
   }
 }
 

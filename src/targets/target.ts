@@ -1,6 +1,7 @@
 import type { ClusterSpec, ClusterType, DesiredState, LiveState, PlanAction, Phase, TargetCapabilities } from '../model.js';
 import type { ManifestProblem } from '../errors.js';
 import type { SettingsCheck } from './settings.js';
+import type { Progress } from '../progress/index.js';
 
 /** A problem found before the first mutation; any finding stops apply with nothing changed. */
 export interface PreflightFinding {
@@ -51,6 +52,11 @@ export interface TargetContext {
   /** Progress and debug lines go here (stderr in the CLI); never secrets. */
   log(line: string): void;
   debug: boolean;
+  /**
+   * Where the target reports its requests and bytes, the dry runs it makes (a `dry-running` stage
+   * counting the actions) and what it waits for. Absent: nothing is reported.
+   */
+  progress?: Progress;
   /** Absent outside apply: wait, without a throttle. */
   replicationFactor?: ReplicationFactorOptions;
   /**

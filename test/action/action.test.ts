@@ -566,6 +566,11 @@ describe('the action against a Confluent REST v3 cluster (loopback simulator)', 
     assert.deepEqual([...v3.topics.keys()].sort(), ['orders.created.v1', 'orders.shipped.v1']);
     assert.equal(v3.topics.get('orders.created.v1')?.partitions, 6);
     assert.match(result.summary, /: applied\n\n1 created, 1 updated, 0 deleted\./);
+    // Progress goes to the log as plain lines, as off any terminal.
+    assert.match(result.stderr, /^reading cluster cloud: \d+ requests, [\d.]+ K?i?B, done in [\d.]+ s$/m);
+    assert.match(result.stderr, /^dry-running 2\/2 topics, done in [\d.]+ s$/m);
+    assert.match(result.stderr, /^applying 3\/3 topic changes, done in [\d.]+ s$/m);
+    assert.ok(!result.stderr.includes('\u001b'), 'no terminal control sequence in the log');
     const masks = annotations(result, 'add-mask').map((c) => c.message);
     assert.ok(masks.includes(API_KEY) && masks.includes(API_SECRET));
     assertNoSecrets(result, [readFileSync(result.outputs['plan-json'] ?? '', 'utf8')]);

@@ -12,6 +12,7 @@ import {
   type ExecuteOptions,
 } from '../../src/apply/executor.js';
 import { reportError } from '../../src/cli/exit.js';
+import { describe as describeStage, silentDisplay, Tracker, type StageState } from '../../src/progress/index.js';
 
 // A test double of the Target interface: it records what the executor asks of it, and each unit
 // runs a behaviour chosen by the test.
@@ -100,8 +101,9 @@ async function ticks(n: number): Promise<void> {
 
 function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions & { lines: string[]; replans: number } {
   const state = { lines: [] as string[], replans: 0 };
+  const display = silentDisplay((text) => state.lines.push(text.replace(/\n$/, '')));
   return Object.assign(state, {
-    progress: (line: string) => state.lines.push(line),
+    progress: new Tracker(display),
     replan: async () => {
       state.replans++;
       return EMPTY;
@@ -297,13 +299,13 @@ describe('executor', () => {
     assert.match(stderr.join(''), /still differs from the manifests: 1 action\(s\) and 0 error\(s\) remain\n {2}still to update topic a\n$/);
   });
 
-  it('runs multi-action units once and counts them as one', async () => {
+  it('runs multi-action units once and counts their actions', async () => {
     const plan = planOf([topicAction(4, 'a'), topicAction(4, 'b'), topicAction(4, 'c')]);
     const target = new FakeTarget(undefined, undefined, (actions) => [[...actions]]);
     const opts = options();
     const report = await executePlan(plan, target, LIVE, opts);
     assert.equal(report.done.length, 1);
-    assert.deepEqual(opts.lines, ['[1/1] updated topic a+b+c']);
+    assert.deepEqual(opts.lines, ['[3/3] updated topic a+b+c']);
   });
 
   it('reports each action of a batch on its own when the batch answers per item', async () => {
@@ -337,6 +339,42 @@ describe('executor', () => {
     assert.equal(dropping.preflightCalls, 0);
     const repeating = new FakeTarget(undefined, undefined, (actions) => [[...actions], [actions[0]!]]);
     await assert.rejects(executePlan(plan, repeating, LIVE, options()), InternalError);
+  });
+
+  it('reports its stages: checking the plan, applying with a count of actions, verifying', async () => {
+    const seen: string[] = [];
+    const display = {
+      update: (st: StageState) => seen.push(`update ${describeStage(st)}`),
+      ended: (st: StageState) => seen.push(`ended ${describeStage(st)}`),
+      print: (text: string) => seen.push(text.trimEnd()),
+      close: () => undefined,
+    };
+    const plan = planOf([topicAction(1, 'a'), topicAction(3, 'b'), topicAction(3, 'c')]);
+    await executePlan(plan, new FakeTarget(), LIVE, options({ progress: new Tracker(display) }));
+    assert.deepEqual(seen, [
+      'update checking the plan',
+      'ended checking the plan',
+      'update applying 0/3 topics',
+      '[1/3] created topic a',
+      'update applying 1/3 topics',
+      '[2/3] updated topic b',
+      'update applying 2/3 topics',
+      '[3/3] updated topic c',
+      'update applying 3/3 topics',
+      'ended applying 3/3 topics',
+      'update verifying',
+      'ended verifying',
+    ]);
+  });
+
+  it('leaves applying without an end when a unit fails: the failure is what is reported', async () => {
+    const seen: string[] = [];
+    const display = { update: () => undefined, ended: (st: StageState) => seen.push(st.label), print: () => undefined, close: () => undefined };
+    const target = new FakeTarget(async () => {
+      throw new ApiError('boom', { method: 'POST', url: 'x' });
+    });
+    await assert.rejects(executePlan(planOf([topicAction(1, 'a'), topicAction(4, 'acl')]), target, LIVE, options({ progress: new Tracker(display) })));
+    assert.deepEqual(seen, ['checking the plan']);
   });
 
   it('escapes control characters in unit labels before they reach a terminal', async () => {

@@ -1,10 +1,11 @@
 // Runs the real binary (`node bin/kafkaform.js`, built by `npm run build`) in a scratch copy of an
 // example, as a user would.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { V3Simulator } from '../support/v3-simulator.js';
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -180,6 +181,32 @@ export function copyExample(name: string): string {
 /** A scratch directory. */
 export function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'kafkaform-cli-'));
+}
+
+/**
+ * A REST v3 simulator holding no topic, and a scratch directory whose manifests declare topics
+ * `orders.<name>` for each of `names` on it. Closed after the test, held requests let go first.
+ */
+export async function newTopicsOnSimulator(
+  t: { after(fn: () => Promise<void> | void): void },
+  names: readonly string[],
+): Promise<{ sim: V3Simulator; dir: string }> {
+  const sim = await V3Simulator.start();
+  t.after(() => sim.close());
+  t.after(() => sim.release());
+  const dir = scratch();
+  writeFileSync(
+    join(dir, 'kafkaform.yaml'),
+    `apiVersion: kafkaform/v1
+clusters:
+  sim: { type: confluent, restUrl: "${sim.cloudUrl}" }
+scope: { topics: ["orders."] }
+topicDefaults: { partitions: 3, replicationFactor: 3 }
+topics:
+${names.map((n) => `  - name: orders.${n}`).join('\n')}
+`,
+  );
+  return { sim, dir };
 }
 
 /** Reads a file as text. */

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { V3Simulator } from '../support/v3-simulator.js';
-import { copyExample, HAS_PTY, kafkaform, kafkaformAtTerminal, read, scratch, startKafkaform } from './helpers.js';
+import { copyExample, HAS_PTY, kafkaform, kafkaformAtTerminal, newTopicsOnSimulator, read, scratch, startKafkaform } from './helpers.js';
 
 const PROMPT = 'Only "yes" is accepted: ';
 const CANCELLED = 'Apply cancelled; nothing was changed.';
@@ -55,22 +55,7 @@ describe('the confirmation at a terminal', { skip: noPty }, () => {
 
 /** Manifests declaring six topics on the simulator, which holds none of them. */
 async function sixTopics(t: { after(fn: () => Promise<void> | void): void }): Promise<{ sim: V3Simulator; dir: string }> {
-  const sim = await V3Simulator.start();
-  t.after(() => sim.close());
-  // Whatever a test leaves held is let go, so the simulator can close.
-  t.after(() => sim.release());
-  const dir = scratch();
-  writeFileSync(
-    join(dir, 'kafkaform.yaml'),
-    `apiVersion: kafkaform/v1
-clusters:
-  sim: { type: confluent, restUrl: "${sim.cloudUrl}" }
-scope: { topics: ["orders."] }
-topicDefaults: { partitions: 3, replicationFactor: 3 }
-topics:
-${['a', 'b', 'c', 'd', 'e', 'f'].map((n) => `  - name: orders.${n}`).join('\n')}
-`,
-  );
+  const { sim, dir } = await newTopicsOnSimulator(t, ['a', 'b', 'c', 'd', 'e', 'f']);
   // Preflight dry-runs the six creates first; the first two real creates are held.
   sim.inject({ fault: 'hold', method: 'POST', path: /\/topics$/, skip: 6, times: 2 });
   return { sim, dir };
@@ -132,7 +117,7 @@ describe('an interrupt during apply', () => {
     // The read is still held: the interrupt does not wait for it.
     const r = await run.done;
     assert.equal(r.code, 130, r.stderr);
-    assert.equal(r.stderr, 'Interrupted; nothing was changed.\n');
+    assert.equal(r.stderr, 'reading cluster sim\nInterrupted; nothing was changed.\n');
     assert.equal(sim.requests.filter((q) => q.method !== 'GET').length, 0);
   });
 
@@ -195,10 +180,11 @@ describe('a server that accepts connections and never answers', () => {
     const r = await kafkaform(['plan'], { cwd: dir, env: CREDENTIALS });
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 3, r.stderr);
-    assert.match(lines[0]!, /^retrying GET \/kafka\/v3\/clusters in [01] ms after no response within 100 ms \(timeouts\.readMs\) \(attempt 2 of 3\)$/);
-    assert.match(lines[1]!, /^retrying GET \/kafka\/v3\/clusters in [01] ms after no response within 100 ms \(timeouts\.readMs\) \(attempt 3 of 3\)$/);
-    assert.equal(lines[2], `error: Cannot list clusters: no response within 100 ms (timeouts.readMs) (GET http://127.0.0.1:${port}/kafka/v3/clusters)`);
+    assert.equal(lines.length, 4, r.stderr);
+    assert.equal(lines[0], 'reading cluster hung');
+    assert.match(lines[1]!, /^retrying GET \/kafka\/v3\/clusters in [01] ms after no response within 100 ms \(timeouts\.readMs\) \(attempt 2 of 3\)$/);
+    assert.match(lines[2]!, /^retrying GET \/kafka\/v3\/clusters in [01] ms after no response within 100 ms \(timeouts\.readMs\) \(attempt 3 of 3\)$/);
+    assert.equal(lines[3], `error: Cannot list clusters: no response within 100 ms (timeouts.readMs) (GET http://127.0.0.1:${port}/kafka/v3/clusters)`);
     for (const secret of Object.values(CREDENTIALS)) assert.ok(!r.stderr.includes(secret));
   });
 
@@ -211,7 +197,7 @@ describe('a server that accepts connections and never answers', () => {
       assert.equal(r.code, 1, r.stderr);
       assert.equal(
         r.stderr,
-        `error: GET http://127.0.0.1:${port}/kafka/v3/clusters: no answer from 127.0.0.1:${port} within the command's 1 s deadline; raise it with --timeout\n`,
+        `reading cluster hung\nerror: GET http://127.0.0.1:${port}/kafka/v3/clusters: no answer from 127.0.0.1:${port} within the command's 1 s deadline; raise it with --timeout\n`,
       );
     });
   }
@@ -244,5 +230,10 @@ topics: []
   );
   const r = await kafkaform(['plan'], { cwd: dir, env: { KEY: 'SIMKEY7Q', SECRET: 'sim-secret-3c9f1e' } });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, new RegExp(`^retrying GET /kafka/v3/clusters/${sim.clusterId}/acls in [01] ms after HTTP 503 \\(attempt 2 of 6\\)\\n$`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^reading cluster sim\\nretrying GET /kafka/v3/clusters/${sim.clusterId}/acls in [01] ms after HTTP 503 \\(attempt 2 of 6\\)\\nreading cluster sim: 4 requests, \\d+ B, done in [\\d.]+ s\\n$`,
+    ),
+  );
 });

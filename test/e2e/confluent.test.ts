@@ -277,7 +277,7 @@ test('a saved plan edited to delete a topic outside the scope is refused with on
   const before = sim.requests.length;
   const r = await run('apply', '--plan', 'plan.json', '--auto-approve');
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stderr, /^error: plan plan\.json is not the plan these manifests give for cluster sim: the file was edited/);
+  assert.match(r.stderr, /^reading cluster sim\n.*\nerror: plan plan\.json is not the plan these manifests give for cluster sim: the file was edited/);
   assert.ok(sim.requests.slice(before).every((x) => x.method === 'GET'));
   assert.ok(sim.topics.has('billing.invoices.v1'));
   assert.equal(sim.topics.size, 1);

@@ -100,6 +100,8 @@ acls:
     assert.equal(planned.code, 2, planned.stderr);
     assert.match(planned.stdout, new RegExp(`\\+ topic ${p.replace('.', '\\.')}orders`));
     assert.match(planned.stdout, /Plan: 4 to create, 0 to update, 0 to delete\./);
+    // A few requests (Metadata, DescribeConfigs when there are topics, DescribeAcls), and their bytes.
+    assert.match(planned.stderr, /^reading cluster dev\nreading cluster dev: [23] requests, [\d.]+ K?i?B, done in [\d.]+ s\n$/);
 
     const applied = await run('apply', '--auto-approve');
     ok(applied, 'apply');
@@ -214,7 +216,7 @@ topics:
 `);
     const planned = await nobody.run('plan');
     assert.equal(planned.code, 1);
-    assert.match(planned.stderr, /^error: Not authorized to list ACLs \(CLUSTER_AUTHORIZATION_FAILED\)[^\n]*\n$/);
+    assert.match(planned.stderr, /^reading cluster dev\nerror: Not authorized to list ACLs \(CLUSTER_AUTHORIZATION_FAILED\)[^\n]*\n$/);
 
     // alice may read everything but create nothing: the dry run is refused per topic.
     const describeCluster = { resourceType: 4, resourceName: 'kafka-cluster', resourcePatternType: 3, principal: 'User:alice', host: '*', operation: 8, permissionType: 3 } as const;

@@ -306,3 +306,21 @@ test('a parser hook replaces JSON.parse', async (t) => {
   const res = await http.request({ method: 'GET', path: '/x' });
   assert.deepEqual(res.body, { raw: '{"id": 12345678901234567890}' });
 });
+
+test('the meter counts every attempt as a request and the bytes of every answer, failed ones too', async (t) => {
+  const body = JSON.stringify({ data: 'x'.repeat(5000) });
+  const s = await serve((_req, res, n) => {
+    if (n === 1) json(res, 503, { message: 'busy' });
+    else {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    }
+  });
+  t.after(() => s.close());
+  const meter = { requests: 0, bytes: 0, sent: () => meter.requests++, received: (n: number) => (meter.bytes += n) };
+  const { http } = client(s.url, { meter });
+  t.after(() => http.close());
+  await http.request({ method: 'GET', path: '/clusters' });
+  assert.equal(meter.requests, 2);
+  assert.equal(meter.bytes, Buffer.byteLength(JSON.stringify({ message: 'busy' })) + Buffer.byteLength(body));
+});

@@ -55,6 +55,7 @@ export class ConfluentTarget implements Target {
       retry: settings.retry,
       retriable: (f) => f.errorCode === ERROR_CODES.retriable,
       log: (line) => ctx.log(line),
+      ...(ctx.progress !== undefined ? { meter: ctx.progress } : {}),
       debug: ctx.debug,
       ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
       ...overrides,
@@ -168,6 +169,7 @@ export class ConfluentTarget implements Target {
       }
     }
 
+    if (dryRuns.length > 0) this.#ctx.progress?.stage('dry-running', { total: dryRuns.length, unit: ['topic', 'topics'] });
     await forEachLimit(dryRuns, this.#settings.concurrency, async ({ action, run }) => {
       try {
         await run();
@@ -176,6 +178,7 @@ export class ConfluentTarget implements Target {
         if (!(err instanceof ApiError) || err.details.status === undefined || err.details.status === 401 || err.details.status >= 500) throw err;
         findings.push({ action, message: withFacts(err) });
       }
+      this.#ctx.progress?.advance(1);
     });
     const order = new Map(actions.map((a, i) => [a, i]));
     return findings.sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));

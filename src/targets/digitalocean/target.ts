@@ -9,6 +9,7 @@
  */
 import { ApiError, ApplyError } from '../../errors.js';
 import { sleep } from '../../deadline.js';
+import { waitFor } from '../../progress/index.js';
 import type { AclBinding, JsonValue, LiveState, LiveTopic, Phase, PlanAction, PlanChange } from '../../model.js';
 import { PHASES } from '../../model.js';
 import type { PreflightFinding, Target, TargetContext, WorkUnit } from '../target.js';
@@ -100,6 +101,7 @@ export class DigitalOceanTarget implements Target {
         connections: settings.concurrency,
         retry: settings.retry,
         log: (line) => ctx.log(line),
+        ...(ctx.progress !== undefined ? { meter: ctx.progress } : {}),
         debug: ctx.debug,
         ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
         sleep: this.#sleep,
@@ -325,6 +327,16 @@ export class DigitalOceanTarget implements Target {
 
   /** Polls a new topic until DigitalOcean reports it active, with progress and a timeout. */
   async #waitActive(name: string): Promise<DoTopicDetail> {
+    // Counted as waited for from the first answer that is not active yet.
+    const wait = waitFor(this.#ctx.progress, ['topic to become active', 'topics to become active'], 0);
+    try {
+      return await this.#pollActive(name, () => wait.left(1));
+    } finally {
+      wait.done();
+    }
+  }
+
+  async #pollActive(name: string, waiting: () => void): Promise<DoTopicDetail> {
     const started = Date.now();
     let interval = this.#settings.pollIntervalMs;
     for (;;) {
@@ -338,6 +350,7 @@ export class DigitalOceanTarget implements Target {
         );
       }
       this.#ctx.log(`waiting for topic ${name} to become active on DigitalOcean (${state}, ${Math.round(elapsed / 1000)} s)`);
+      waiting();
       await this.#sleep(Math.min(interval, Math.max(0, this.#settings.createTimeoutMs - elapsed)));
       interval = Math.min(10_000, Math.ceil(interval * 1.5));
     }

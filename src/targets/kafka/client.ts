@@ -26,6 +26,7 @@ import {
   type ConnectionOptions,
 } from '@platformatic/kafka';
 import { untilAborted } from '../../deadline.js';
+import type { Meter } from '../../progress/index.js';
 import { ApiError, ConfigError } from '../../errors.js';
 import { KAFKA_ERRORS, kafkaFailure, transportFailure, type Operation } from './errors.js';
 import { saslOptions } from './sasl.js';
@@ -154,16 +155,30 @@ export class KafkaClient {
 
   readonly #debug: ((line: string) => void) | undefined;
   readonly #signal: AbortSignal | undefined;
+  readonly #meter: Meter | undefined;
+  /** Bytes each connection had read when last counted: responses are counted as the difference. */
+  readonly #counted = new WeakMap<Connection, number>();
 
   /**
    * `debug` receives one line per request (API, items, broker, time; never credentials); when
-   * `signal` aborts, every connect and request waiting ends with its reason.
+   * `signal` aborts, every connect and request waiting ends with its reason; `meter` counts the
+   * requests and the bytes read.
    */
-  constructor(settings: KafkaSettings, cluster: string, options: { debug?: (line: string) => void; signal?: AbortSignal } = {}) {
+  constructor(settings: KafkaSettings, cluster: string, options: { debug?: (line: string) => void; signal?: AbortSignal; meter?: Meter } = {}) {
     this.#settings = settings;
     this.#cluster = cluster;
     this.#debug = options.debug;
     this.#signal = options.signal;
+    this.#meter = options.meter;
+  }
+
+  /** Tells the meter what `connection` read since it last did. */
+  #count(connection: Connection): void {
+    if (this.#meter === undefined) return;
+    const read = connection.socket?.bytesRead ?? 0;
+    const before = this.#counted.get(connection) ?? 0;
+    this.#counted.set(connection, read);
+    if (read > before) this.#meter.received(read - before);
   }
 
   /** The request timeout, also the broker-side timeout of creates and deletes. */
@@ -241,9 +256,13 @@ export class KafkaClient {
   async #send<R>(op: Operation, run: (connection: Connection) => Promise<R>, route: 'any' | 'controller' = 'any'): Promise<{ response: R; broker: string }> {
     const { connection, broker } = await this.#route(route);
     const started = performance.now();
-    const took = (): void => this.#debug?.(`kafka: ${op.api} (${op.verb} ${op.resource}) → ${broker} in ${Math.round(performance.now() - started)} ms`);
+    const took = (): void => {
+      this.#count(connection);
+      this.#debug?.(`kafka: ${op.api} (${op.verb} ${op.resource}) → ${broker} in ${Math.round(performance.now() - started)} ms`);
+    };
     try {
       this.#signal?.throwIfAborted();
+      this.#meter?.sent();
       const response = await untilAborted(settled(run(connection)), this.#signal);
       took();
       return { response, broker };

@@ -32,6 +32,7 @@ export const kafkaKind: TargetKind = {
     const client = new KafkaClient(settings, spec.name, {
       ...(ctx.debug ? { debug: (line: string) => ctx.log(line) } : {}),
       ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+      ...(ctx.progress !== undefined ? { meter: ctx.progress } : {}),
     });
     return new KafkaTarget(client, spec.name, KAFKA_CAPABILITIES, ctx);
   },

@@ -19,6 +19,7 @@ import {
 import { ApiError, InternalError } from '../../errors.js';
 import { compareStrings } from '../../plan/order.js';
 import { sleep } from '../../deadline.js';
+import { waitFor, type Progress } from '../../progress/index.js';
 import type { ReplicationFactorOptions } from '../target.js';
 import { reassign, replicationFactorProblem, type PartitionAssignment } from './reassign.js';
 
@@ -32,6 +33,8 @@ export interface ReplicationFactorChange {
 export interface ReassignmentContext extends ReplicationFactorOptions {
   /** Progress lines (stderr in the CLI). */
   log(line: string): void;
+  /** Told how many partitions are still moving while apply waits. */
+  progress?: Progress;
   /** Pause between two ListPartitionReassignments polls; 1 s unless given. */
   pollMs?: number;
   /** The command's deadline or interrupt (`TargetContext.signal`): ends the waits with its reason. */
@@ -226,12 +229,29 @@ async function listRunning(
   return running;
 }
 
+/** Polls until the reassignment completes, telling the progress how many partitions still move. */
 async function waitUntilDone(
   admin: Admin,
   metadata: ClusterMetadata,
   moves: readonly TopicMove[],
   total: number,
   ctx: ReassignmentContext,
+): Promise<void> {
+  const wait = waitFor(ctx.progress, ['partition to move', 'partitions to move'], total);
+  try {
+    await pollUntilDone(admin, metadata, moves, total, ctx, (left) => wait.left(left));
+  } finally {
+    wait.done();
+  }
+}
+
+async function pollUntilDone(
+  admin: Admin,
+  metadata: ClusterMetadata,
+  moves: readonly TopicMove[],
+  total: number,
+  ctx: ReassignmentContext,
+  moving: (left: number) => void,
 ): Promise<void> {
   const only = new Map(moves.map((m) => [m.topic, m.partitions.map((p) => p.partition)]));
   const topics = moves.map((m) => m.topic);
@@ -241,6 +261,7 @@ async function waitUntilDone(
     const running = await listRunning(admin, metadata, topics, only);
     const left = [...running.values()].reduce((n, s) => n + s.size, 0);
     const done = total - left;
+    moving(left);
     if (left === 0) {
       ctx.log(`reassignment complete: ${total}/${total} partition(s)`);
       return;

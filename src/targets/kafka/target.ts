@@ -1,5 +1,6 @@
 import { IncrementalAlterConfigOperationTypes, type createTopicsV7, type incrementalAlterConfigsV1 } from '@platformatic/kafka';
 import { sleep } from '../../deadline.js';
+import { count, waitFor, type Noun } from '../../progress/index.js';
 import { ApiError, InternalError, KafkaformError } from '../../errors.js';
 import { describeAction } from '../../apply/labels.js';
 import { aclProblem } from '../../kafka/acl-rules.js';
@@ -224,8 +225,11 @@ export class KafkaTarget implements Target {
       }
     }
 
+    const checked = creates.length + increases.length + alters.length;
+    if (checked > 0) this.#ctx.progress?.stage('dry-running', { total: checked, unit: ['topic', 'topics'] });
     const dryRun = async (batch: PlanAction[], verb: string, api: string, send: () => Promise<Map<string, ItemResult>>): Promise<void> => {
       const results = await send();
+      this.#ctx.progress?.advance(batch.length);
       for (const action of batch) {
         const item = results.get(topicName(action));
         if (item === undefined) findings.push({ action, message: withFacts(missingAnswer(action, api)) });
@@ -347,6 +351,7 @@ export class KafkaTarget implements Target {
       await changeReplicationFactors(await this.#client.admin(), changes, {
         ...(this.#ctx.replicationFactor ?? { wait: true }),
         log: (line) => this.#ctx.log(line),
+        ...(this.#ctx.progress !== undefined ? { progress: this.#ctx.progress } : {}),
         ...(this.#ctx.signal !== undefined ? { signal: this.#ctx.signal } : {}),
       });
     } catch (e) {
@@ -393,7 +398,7 @@ export class KafkaTarget implements Target {
       }
     }
     const created = succeeded(outcomes).map(createSpec);
-    await this.#waitTopics(new Map(created.map((s) => [s.name, s.partitions])));
+    await this.#waitTopics(new Map(created.map((s) => [s.name, s.partitions])), ['new topic', 'new topics']);
     settle(outcomes);
   }
 
@@ -415,7 +420,7 @@ export class KafkaTarget implements Target {
       });
     }
     const grown = succeeded(outcomes);
-    await this.#waitTopics(new Map(grown.map((a) => [topicName(a), partitionsTo(a)!.to])));
+    await this.#waitTopics(new Map(grown.map((a) => [topicName(a), partitionsTo(a)!.to])), ['partition increase', 'partition increases']);
     settle(outcomes);
   }
 
@@ -460,7 +465,7 @@ export class KafkaTarget implements Target {
       if (item.errorCode === 0 || item.errorCode === KAFKA_ERRORS.unknownTopic) return { action };
       return { action, error: failure('delete', action, 'DeleteTopics', item) };
     });
-    await this.#waitTopics(new Map(succeeded(outcomes).map((a) => [topicName(a), undefined])));
+    await this.#waitTopics(new Map(succeeded(outcomes).map((a) => [topicName(a), undefined])), ['topic deletion', 'topic deletions']);
     settle(outcomes);
   }
 
@@ -469,25 +474,31 @@ export class KafkaTarget implements Target {
    * see them: polls `visible` (which returns what is still missing) until nothing is, giving up
    * quietly after `VISIBLE_WAIT_MS` (the re-read then reports what it does not see).
    */
-  async #until(what: string, visible: () => Promise<number>): Promise<void> {
+  async #until(what: Noun, visible: () => Promise<number>): Promise<void> {
     let waited = 0;
-    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
-      const missing = await visible();
-      if (missing === 0) return;
-      if (waited >= VISIBLE_WAIT_MS) {
-        this.#ctx.log(`warning: cluster ${this.#cluster}: ${missing} ${what} not yet visible on the brokers after ${VISIBLE_WAIT_MS / 1000} s`);
-        return;
+    const wait = waitFor(this.#ctx.progress, what, 0);
+    try {
+      for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+        const missing = await visible();
+        if (missing === 0) return;
+        wait.left(missing);
+        if (waited >= VISIBLE_WAIT_MS) {
+          this.#ctx.log(`warning: cluster ${this.#cluster}: ${count(missing, what)} not yet visible on the brokers after ${VISIBLE_WAIT_MS / 1000} s`);
+          return;
+        }
+        await this.#sleep(delay);
+        waited += delay;
       }
-      await this.#sleep(delay);
-      waited += delay;
+    } finally {
+      wait.done();
     }
   }
 
   /** Waits until Metadata shows each topic with at least the given partition count (none: gone). */
-  async #waitTopics(expected: Map<string, number | undefined>): Promise<void> {
+  async #waitTopics(expected: Map<string, number | undefined>, what: Noun): Promise<void> {
     let pending = [...expected.keys()];
     if (pending.length === 0) return;
-    await this.#until('topic change(s)', async () => {
+    await this.#until(what, async () => {
       const md = await this.#client.metadata(pending);
       const seen = new Map(md.topics.map((t) => [t.name, t]));
       pending = pending.filter((name) => {
@@ -504,7 +515,7 @@ export class KafkaTarget implements Target {
   async #waitConfigs(actions: readonly PlanAction[]): Promise<void> {
     let pending = [...actions];
     if (pending.length === 0) return;
-    await this.#until('config change(s)', async () => {
+    await this.#until(['config change', 'config changes'], async () => {
       const { results } = await this.#client.describeTopicConfigs(pending.map(topicName));
       const byTopic = toTopicConfigs(results);
       pending = pending.filter((action) => {
@@ -538,7 +549,7 @@ export class KafkaTarget implements Target {
     if (present.length === 0 && absent.length === 0) return;
     // The writes are done: any listing started from now on can show them.
     let since = performance.now();
-    await this.#until('ACL change(s)', async () => {
+    await this.#until(['ACL change', 'ACL changes'], async () => {
       const keys = await this.#aclKeysSince(since);
       since = performance.now();
       return present.filter((a) => !keys.has(aclKey(aclOf(a)))).length + absent.filter((a) => keys.has(aclKey(aclOf(a)))).length;
