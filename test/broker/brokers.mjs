@@ -1,7 +1,8 @@
 // Starts and stops the real Apache Kafka brokers the tests run against, as plain `java` processes
 // on 127.0.0.1 with random ports (README, "Running the tests"). Two clusters start in parallel:
-//   single  one KRaft node with SASL (PLAIN, SCRAM-SHA-256/512) over SASL_PLAINTEXT and SASL_SSL
-//           and the ACL authorizer; users admin (super user), alice and nobody (no rights)
+//   single  one KRaft node with SASL (PLAIN, SCRAM-SHA-256/512, OAUTHBEARER) over SASL_PLAINTEXT
+//           and SASL_SSL and the ACL authorizer; users admin (super user), alice and nobody (no
+//           rights); OAUTHBEARER takes unsigned JWTs (alg none), whose `sub` is the principal
 //   trio    three combined KRaft nodes, PLAINTEXT, no authorizer, racks a/b/c
 // Usage as a module: startBrokers(options) → state, stopBrokers(state).
 // Usage as a command: node test/broker/brokers.mjs start [--state FILE] | stop --state FILE
@@ -181,11 +182,16 @@ function singleNode(dir, ports, passwords) {
     USERS.map((u) => `user_${u}=${jaasQuote(passwords[u])}`).join(' ') +
     ';';
   const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  // No server callback handler configured: Kafka validates OAUTHBEARER tokens with its unsecured
+  // JWS validator (alg none, an `exp` claim, the principal from `sub`), standing in for an
+  // identity provider. The login claim is the broker's own token, needed though it never uses it.
+  const oauthbearer = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";';
   const perListener = {};
   for (const listener of ['sasl_plaintext', 'sasl_ssl']) {
     perListener[`listener.name.${listener}.plain.sasl.jaas.config`] = plain;
     perListener[`listener.name.${listener}.scram-sha-256.sasl.jaas.config`] = scram;
     perListener[`listener.name.${listener}.scram-sha-512.sasl.jaas.config`] = scram;
+    perListener[`listener.name.${listener}.oauthbearer.sasl.jaas.config`] = oauthbearer;
   }
   const config = {
     ...COMMON_SETTINGS,
@@ -196,7 +202,7 @@ function singleNode(dir, ports, passwords) {
     'advertised.listeners': `SASL_PLAINTEXT://127.0.0.1:${sasl},SASL_SSL://127.0.0.1:${ssl}`,
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
     'inter.broker.listener.name': 'SASL_PLAINTEXT',
-    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER',
     'sasl.mechanism.inter.broker.protocol': 'PLAIN',
     ...perListener,
     'ssl.keystore.type': 'PEM',

@@ -11,7 +11,7 @@ import {
   ResourceTypes,
   type AdminOptions,
 } from '@platformatic/kafka';
-import { brokerSkip, requireBrokers, singleClientOptions } from '../support/broker.js';
+import { brokerSkip, requireBrokers, singleClientOptions, unsecuredJwt } from '../support/broker.js';
 
 async function withAdmin<T>(options: Omit<AdminOptions, 'clientId'>, use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = new Admin({ clientId: 'kafkaform-broker-test', retries: false, ...options });
@@ -64,6 +64,16 @@ describe('test brokers: single (SASL, ACL authorizer)', { skip: brokerSkip() }, 
       const failed = await withAdmin(options, (a) => a.metadata({ topics: [] })).catch((e: unknown) => e);
       assert.deepEqual(kafkaCodes(failed), [58], mechanism);
     }
+  });
+
+  it('takes an unsigned JWT over OAUTHBEARER as its subject', async () => {
+    const { single } = requireBrokers();
+    const options = (token: string) => ({ bootstrapBrokers: [single.sasl], sasl: { mechanism: 'OAUTHBEARER' as const, token } });
+    // admin is a super user: only its subject can make describing ACLs succeed.
+    const acls = await withAdmin(options(unsecuredJwt('admin')), (a) => a.describeAcls({ filter: anyAcl }));
+    assert.ok(Array.isArray(acls));
+    const denied = await withAdmin(options(unsecuredJwt('nobody')), (a) => a.describeAcls({ filter: anyAcl })).catch((e: unknown) => e);
+    assert.deepEqual(kafkaCodes(denied), [31]);
   });
 
   it('serves SASL_SSL with a certificate of this run’s CA, and only that CA', async () => {

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Admin } from '@platformatic/kafka';
-import { kafkaform, scratch } from '../cli/helpers.js';
+import { Admin, alterPartitionReassignmentsV0 } from '@platformatic/kafka';
+import { kafkaform, scratch, startKafkaform } from '../cli/helpers.js';
 import { brokerSkip, requireBrokers } from '../support/broker.js';
+import { stallReplication } from '../support/replication.js';
 
 describe('replication factor through the CLI on three brokers', { skip: brokerSkip() }, () => {
   let admin: Admin;
@@ -113,5 +114,78 @@ describe('replication factor through the CLI on three brokers', { skip: brokerSk
     assert.match(r.stderr, /^error: preflight found 1 problem\(s\); nothing was changed$/m);
     assert.match(r.stderr, /replication factor 4 is above the 3 broker\(s\) of this cluster/);
     assert.deepEqual(await replicas(), before);
+  });
+});
+
+describe('replication-factor changes of several topics: each topic done or failed on its own', { skip: brokerSkip() }, () => {
+  let admin: Admin;
+  let dir: string;
+  const prefix = `rfb-${randomUUID().slice(0, 8)}.`;
+  // `held` replicates at 1 byte/s (its throttled-replica lists are declared, so apply keeps them).
+  const held = `${prefix}held`;
+  const free = [`${prefix}free-1`, `${prefix}free-2`];
+
+  before(() => {
+    const { trio } = requireBrokers();
+    admin = new Admin({ clientId: 'kafkaform-rf-e2e', bootstrapBrokers: trio.bootstrap });
+    dir = scratch();
+    writeFileSync(
+      join(dir, 'cluster.yaml'),
+      ['apiVersion: kafkaform/v1', 'clusters:', '  trio:', '    type: kafka', `    bootstrapServers: [${trio.bootstrap.join(', ')}]`, ''].join('\n'),
+    );
+  });
+  after(async () => {
+    await admin.close();
+  });
+
+  function declare(rf: number): void {
+    const topic = (name: string, extra: string[] = []): string[] => [`  - name: ${name}`, '    partitions: 1', `    replicationFactor: ${rf}`, ...extra];
+    const throttled = ['    config:', '      leader.replication.throttled.replicas: "*"', '      follower.replication.throttled.replicas: "*"'];
+    writeFileSync(
+      join(dir, 'topics.yaml'),
+      ['apiVersion: kafkaform/v1', 'scope:', `  topics: ["${prefix}"]`, 'topics:', ...topic(held, throttled), ...free.flatMap((n) => topic(n)), ''].join('\n'),
+    );
+  }
+
+  async function factors(): Promise<number[]> {
+    const md = await admin.metadata({ topics: [held, ...free], forceUpdate: true });
+    return [held, ...free].map((t) => md.topics.get(t)!.partitions[0]!.replicas.length);
+  }
+
+  it('a reassignment cancelled on the cluster fails its topic alone; the others are reported done', async () => {
+    declare(1);
+    const created = await kafkaform(['apply', '--auto-approve'], { cwd: dir });
+    assert.equal(created.code, 0, created.stderr);
+    const release = await stallReplication(admin, held);
+    try {
+      declare(2);
+      const apply = startKafkaform(['apply', '--auto-approve'], { cwd: dir });
+      // One request starts all three; the free topics complete, the held one stays running.
+      await apply.stderrShows(/^reassigning 3 partition\(s\) of 3 topic\(s\) for their new replication factor$/m);
+      const { trio } = requireBrokers();
+      const connection = await admin.connections.get({ host: '127.0.0.1', port: Number(trio.bootstrap[0]!.split(':')[1]) });
+      // An operator cancels it (kafka-reassign-partitions --cancel): null replicas.
+      await alterPartitionReassignmentsV0.api.async(connection, 30000, true, [
+        { name: held, partitions: [{ partitionIndex: 0, replicas: null as unknown as number[] }] },
+      ]);
+      const r = await apply.done;
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /^error: apply stopped after a failure: 2 done, 1 failed, 0 not attempted; running apply again continues from here$/m);
+      const report = r.stderr.slice(r.stderr.indexOf('Done (2):'));
+      assert.equal(
+        report.split('\n').slice(0, 5).join('\n').replace(/: the reassignment.*$/m, ': <reason>'),
+        [
+          'Done (2):',
+          `  update topic ${free[0]} (replicationFactor)`,
+          `  update topic ${free[1]} (replicationFactor)`,
+          'Failed (1):',
+          `  update topic ${held} (replicationFactor): <reason>`,
+        ].join('\n'),
+      );
+      assert.match(report, new RegExp(`the reassignment of topic ${held.replace('.', '\\.')} ended but 1 partition\\(s\\) did not get their new replicas \\(was it cancelled\\?\\)`));
+      assert.deepEqual(await factors(), [1, 2, 2]);
+    } finally {
+      await release();
+    }
   });
 });

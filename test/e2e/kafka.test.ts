@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
 import { kafkaform, scratch, type Run } from '../cli/helpers.js';
-import { brokerSkip, requireBrokers, singleClientOptions } from '../support/broker.js';
+import { brokerSkip, requireBrokers, singleClientOptions, unsecuredJwt } from '../support/broker.js';
 
 /** A prefix of its own for each test: `k1a2b3c.` */
 function uniquePrefix(): string {
@@ -17,7 +17,7 @@ function uniquePrefix(): string {
 
 interface Cluster {
   bootstrap: string;
-  sasl?: { mechanism: string; user: 'admin' | 'alice' | 'nobody' };
+  sasl?: { mechanism: string; user: 'admin' | 'alice' | 'nobody' } | { mechanism: 'OAUTHBEARER'; token: string };
   /** Extra YAML lines under the cluster (indented by four spaces). */
   extra?: string;
 }
@@ -26,7 +26,12 @@ interface Cluster {
 function project(cluster: Cluster, body: string): { dir: string; run: (...args: string[]) => Promise<Run>; write: (body: string) => void } {
   const dir = scratch();
   const brokers = requireBrokers();
-  const sasl = cluster.sasl === undefined ? '' : `    sasl: { mechanism: ${cluster.sasl.mechanism}, username: "\${KAFKA_USER}", password: "\${KAFKA_PASSWORD}" }\n`;
+  const sasl =
+    cluster.sasl === undefined
+      ? ''
+      : 'token' in cluster.sasl
+        ? '    sasl: { mechanism: OAUTHBEARER, token: "${KAFKA_TOKEN}" }\n'
+        : `    sasl: { mechanism: ${cluster.sasl.mechanism}, username: "\${KAFKA_USER}", password: "\${KAFKA_PASSWORD}" }\n`;
   writeFileSync(
     join(dir, 'clusters.yaml'),
     `apiVersion: kafkaform/v1\nclusters:\n  dev:\n    type: kafka\n    bootstrapServers: ["\${KAFKA_BOOTSTRAP}"]\n${sasl}${cluster.extra ?? ''}`,
@@ -34,7 +39,9 @@ function project(cluster: Cluster, body: string): { dir: string; run: (...args: 
   const write = (text: string): void => writeFileSync(join(dir, 'topics.yaml'), `apiVersion: kafkaform/v1\n${text}`);
   write(body);
   const env: Record<string, string> = { KAFKA_BOOTSTRAP: cluster.bootstrap };
-  if (cluster.sasl !== undefined) {
+  if (cluster.sasl !== undefined && 'token' in cluster.sasl) {
+    env['KAFKA_TOKEN'] = cluster.sasl.token;
+  } else if (cluster.sasl !== undefined) {
     env['KAFKA_USER'] = cluster.sasl.user;
     env['KAFKA_PASSWORD'] = brokers.single.users[cluster.sasl.user];
   }
@@ -363,6 +370,67 @@ ${names.map((n) => `  - name: ${p}${n}
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /^error: Authentication failed at 127\.0\.0\.1:\d+ \(SASL_AUTHENTICATION_FAILED\): check the sasl credentials configured for this cluster/);
     assert.doesNotMatch(denied.stderr + denied.stdout, /not-the-password/);
+  });
+
+  test("OAUTHBEARER: the token's subject is the principal the broker authorizes", async () => {
+    const { single } = requireBrokers();
+    const p = uniquePrefix();
+    const ops = `${p}ops`;
+    const intruder = `${p}intruder`;
+    // Both subjects may read the cluster's ACLs (plan lists them); only ops may create topics here.
+    const grants = asAdmin(`scope:
+  principals: ["User:${ops}", "User:${intruder}"]
+acls:
+  - principal: User:${ops}
+    resourceType: CLUSTER
+    resourceName: kafka-cluster
+    operations: [DESCRIBE]
+  - principal: User:${intruder}
+    resourceType: CLUSTER
+    resourceName: kafka-cluster
+    operations: [DESCRIBE]
+  - principal: User:${ops}
+    resourceType: TOPIC
+    resourceName: ${p}
+    patternType: PREFIXED
+    operations: [CREATE, DESCRIBE, DESCRIBE_CONFIGS]
+`);
+    ok(await grants.run('apply', '--auto-approve'), 'granting the rights');
+
+    const body = `scope:
+  topics: ["${p}"]
+topics:
+  - name: ${p}orders
+    partitions: 1
+    replicationFactor: 1
+`;
+    const as = (subject: string): { token: string; run: (...args: string[]) => Promise<Run> } => {
+      const token = unsecuredJwt(subject);
+      return { token, run: project({ bootstrap: single.sasl, sasl: { mechanism: 'OAUTHBEARER', token } }, body).run };
+    };
+    const name = p.replace('.', '\\.');
+
+    const refused = as(intruder);
+    const denied = await refused.run('apply', '--auto-approve');
+    assert.equal(denied.code, 1, denied.stderr);
+    assert.match(denied.stderr, new RegExp(`create topic ${name}orders: Not authorized to create topic ${name}orders \\(TOPIC_AUTHORIZATION_FAILED\\)`));
+    assert.ok(!(await client().listTopics()).includes(`${p}orders`), 'nothing was created');
+
+    const allowed = as(ops);
+    const applied = await allowed.run('apply', '--auto-approve');
+    ok(applied, 'apply as ops');
+    assert.match(applied.stdout, /Apply complete: 1 created, 0 updated, 0 deleted\./);
+    assert.ok((await client().listTopics()).includes(`${p}orders`));
+
+    // An expired token: the broker's refusal, in one sentence.
+    const late = project({ bootstrap: single.sasl, sasl: { mechanism: 'OAUTHBEARER', token: unsecuredJwt(ops, { exp: 1 }) } }, body);
+    const expired = await late.run('plan');
+    assert.equal(expired.code, 1);
+    assert.match(
+      expired.stderr,
+      /^error: Authentication failed at 127\.0\.0\.1:\d+: the broker refused the OAUTHBEARER token \(invalid_token\); check the token configured for this cluster \(sasl\.token\)\n$/,
+    );
+    for (const r of [denied, applied]) assert.ok(![refused.token, allowed.token].some((t) => (r.stdout + r.stderr).includes(t)), 'no token in the output');
   });
 
   test('a cluster without an authorizer plans topics and makes ACLs in the manifests an error', async () => {

@@ -47,7 +47,18 @@ export function requireBrokers(): TestBrokers {
   return brokers;
 }
 
-/** SASL mechanisms the `single` cluster accepts on both its listeners. */
+/**
+ * An unsigned JWT (alg none) for `subject`, valid for an hour: what the `single` cluster's
+ * unsecured OAUTHBEARER validator accepts in place of an identity provider's token. The broker
+ * authorizes it as `User:<subject>`.
+ */
+export function unsecuredJwt(subject: string, claims: Record<string, unknown> = {}): string {
+  const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: 'none' })}.${part({ sub: subject, iat: now, exp: now + 3600, ...claims })}.`;
+}
+
+/** SASL mechanisms the `single` cluster accepts on both its listeners (besides OAUTHBEARER: `unsecuredJwt`). */
 export type TestMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
 /**

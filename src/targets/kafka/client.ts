@@ -28,6 +28,7 @@ import {
 import { untilAborted } from '../../deadline.js';
 import type { Meter } from '../../progress/index.js';
 import { ApiError, ConfigError } from '../../errors.js';
+import { OAuthBearerRefusedError } from './auth-oauthbearer.js';
 import { KAFKA_ERRORS, kafkaFailure, transportFailure, type Operation } from './errors.js';
 import { saslOptions } from './sasl.js';
 import type { BrokerAddress, KafkaSettings } from './settings.js';
@@ -36,10 +37,32 @@ import type { BrokerAddress, KafkaSettings } from './settings.js';
 export const TOPIC_RESOURCE = ConfigResourceTypes.TOPIC;
 
 /**
- * Topics per DescribeConfigs request: with synonyms a topic's answer is ~5 KiB, so this bounds one
- * response to some tens of MiB while keeping the requests for a big cluster to a handful.
+ * Topics per DescribeConfigs request at most: with synonyms a topic's answer is ~5 KiB, so this
+ * bounds one response to some tens of MiB while keeping the requests for a big cluster to a handful.
  */
 export const DESCRIBE_CONFIGS_TOPICS = 5_000;
+
+/**
+ * Connections reads are spread over: a broker answers one connection's requests one at a time,
+ * so the configs of many topics go in this many requests side by side (each answered by its own
+ * request handler thread while the previous answer is decoded), and DescribeAcls on one more.
+ */
+export const READ_CONNECTIONS = 3;
+
+/** Below this many topics per request, splitting costs more than it saves. */
+const SPLIT_TOPICS = 500;
+
+/**
+ * The DescribeConfigs requests for `names`: up to `READ_CONNECTIONS` of them, at least
+ * `SPLIT_TOPICS` topics each, and more only past `DESCRIBE_CONFIGS_TOPICS` per request.
+ */
+export function configRequests(names: readonly string[]): string[][] {
+  const count = Math.max(Math.ceil(names.length / DESCRIBE_CONFIGS_TOPICS), Math.min(READ_CONNECTIONS, Math.floor(names.length / SPLIT_TOPICS)), 1);
+  const size = Math.ceil(names.length / count);
+  const chunks: string[][] = [];
+  for (let i = 0; i < names.length; i += size) chunks.push(names.slice(i, i + size));
+  return chunks;
+}
 
 /** One item's outcome in a response: the error code (0 for success) and the broker's text. */
 export interface ItemResult {
@@ -137,7 +160,11 @@ export function requestFailure(op: Operation, err: unknown, broker: string): Api
 interface Opened {
   connection: Connection;
   broker: string;
+  server: BrokerAddress;
 }
+
+/** Where a request goes: any broker, the controller, or one of the read connections (0: the first). */
+type Route = 'any' | 'controller' | { read: number };
 
 /**
  * Connections to a cluster: one to the first bootstrap server that answers and authenticates,
@@ -150,6 +177,8 @@ export class KafkaClient {
   #options: Promise<ConnectionOptions> | undefined;
   #bootstrap: Promise<Opened> | undefined;
   #controller: Promise<Opened> | undefined;
+  /** Further connections to the bootstrap broker, for reads side by side (`READ_CONNECTIONS`). */
+  readonly #reads = new Map<number, Promise<Opened>>();
   #admin: Admin | undefined;
   readonly #opened: Opened[] = [];
 
@@ -210,7 +239,7 @@ export class KafkaClient {
       try {
         this.#signal?.throwIfAborted();
         await untilAborted(settled(connection.connect(server.host, server.port) as Promise<void>), this.#signal);
-        const opened = { connection, broker };
+        const opened = { connection, broker, server };
         this.#opened.push(opened);
         return opened;
       } catch (err) {
@@ -220,6 +249,13 @@ export class KafkaClient {
         const op = { verb: 'connect to', resource: `cluster ${this.#cluster}`, api: 'SaslAuthenticate' };
         // Wrong credentials are wrong on every broker: say so at once.
         if (answered !== undefined) throw kafkaFailure(op, answered.code, answered.message, broker);
+        const refused = [...causes(err)].find((e) => e instanceof OAuthBearerRefusedError);
+        if (refused !== undefined) {
+          throw new ApiError(`Authentication failed at ${broker}: ${refused.message}; check the token configured for this cluster (sasl.token)`, {
+            method: op.api,
+            url: broker,
+          });
+        }
         problems.push(`${broker}: ${transportProblem(err)}`);
       }
     }
@@ -229,13 +265,25 @@ export class KafkaClient {
     });
   }
 
-  async #route(route: 'any' | 'controller'): Promise<Opened> {
+  async #route(route: Route): Promise<Opened> {
     this.#bootstrap ??= this.#connect(this.#settings.bootstrapServers).catch((err: unknown) => {
       // A later call tries again rather than repeating a stale failure.
       this.#bootstrap = undefined;
       throw err;
     });
-    if (route === 'any') return this.#bootstrap;
+    if (route === 'any' || (typeof route === 'object' && route.read === 0)) return this.#bootstrap;
+    if (typeof route === 'object') {
+      const bootstrap = this.#bootstrap;
+      let read = this.#reads.get(route.read);
+      if (read === undefined) {
+        read = bootstrap.then((b) => this.#connect([b.server])).catch((err: unknown) => {
+          this.#reads.delete(route.read);
+          throw err;
+        });
+        this.#reads.set(route.read, read);
+      }
+      return read;
+    }
     this.#controller ??= (async () => {
       const bootstrap = await this.#bootstrap!;
       const md = await this.metadata([]);
@@ -253,7 +301,7 @@ export class KafkaClient {
    * Sends one request and returns its response, also when items in it carry errors (the client
    * throws those; the caller maps them to each resource).
    */
-  async #send<R>(op: Operation, run: (connection: Connection) => Promise<R>, route: 'any' | 'controller' = 'any'): Promise<{ response: R; broker: string }> {
+  async #send<R>(op: Operation, run: (connection: Connection) => Promise<R>, route: Route = 'any'): Promise<{ response: R; broker: string }> {
     const { connection, broker } = await this.#route(route);
     const started = performance.now();
     const took = (): void => {
@@ -285,22 +333,23 @@ export class KafkaClient {
   }
 
   /**
-   * Every config of the named topics with synonyms, in as few DescribeConfigs requests as
-   * `DESCRIBE_CONFIGS_TOPICS` allows.
+   * Every config of the named topics with synonyms, in the requests `configRequests` makes, side
+   * by side on the read connections.
    */
   async describeTopicConfigs(names: readonly string[]): Promise<{ results: describeConfigsV4.DescribeConfigsResponseResult[]; broker: string }> {
     const op = { verb: 'read', resource: 'topic configs', api: 'DescribeConfigs' };
-    const chunks: string[][] = [];
-    for (let i = 0; i < names.length; i += DESCRIBE_CONFIGS_TOPICS) chunks.push(names.slice(i, i + DESCRIBE_CONFIGS_TOPICS));
     const answers = await Promise.all(
-      chunks.map((chunk) =>
-        this.#send(op, (c) =>
-          describeConfigsV4.api.async(
-            c,
-            chunk.map((resourceName) => ({ resourceType: TOPIC_RESOURCE, resourceName, configurationKeys: null })),
-            true,
-            false,
-          ),
+      configRequests(names).map((chunk, i) =>
+        this.#send(
+          op,
+          (c) =>
+            describeConfigsV4.api.async(
+              c,
+              chunk.map((resourceName) => ({ resourceType: TOPIC_RESOURCE, resourceName, configurationKeys: null })),
+              true,
+              false,
+            ),
+          { read: i % READ_CONNECTIONS },
         ),
       ),
     );
@@ -313,7 +362,8 @@ export class KafkaClient {
   async describeAcls(): Promise<describeAclsV3.DescribeAclsResponseResource[] | undefined> {
     const op = { verb: 'list', resource: 'ACLs', api: 'DescribeAcls' };
     const any: AclFilter = { resourceType: 1, resourceName: null, resourcePatternType: 1, principal: null, host: null, operation: 1, permissionType: 1 };
-    const { response, broker } = await this.#send(op, (c) => describeAclsV3.api.async(c, any));
+    // Beside the configs, not queued behind them.
+    const { response, broker } = await this.#send(op, (c) => describeAclsV3.api.async(c, any), { read: READ_CONNECTIONS });
     if (response.errorCode === KAFKA_ERRORS.securityDisabled) return undefined;
     if (response.errorCode !== 0) throw kafkaFailure(op, response.errorCode, response.errorMessage, broker);
     return response.resources;
@@ -383,6 +433,7 @@ export class KafkaClient {
     await admin?.close().catch(() => undefined);
     this.#bootstrap = undefined;
     this.#controller = undefined;
+    this.#reads.clear();
     const opened = this.#opened.splice(0);
     await Promise.all(opened.map((o) => o.connection.close().catch(() => undefined)));
   }

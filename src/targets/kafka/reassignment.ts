@@ -11,6 +11,7 @@ import {
   ConfigSources,
   IncrementalAlterConfigOperationTypes,
   listPartitionReassignmentsV0,
+  ResponseError,
   type Admin,
   type ClusterMetadata,
   type Connection,
@@ -21,6 +22,7 @@ import { compareStrings } from '../../plan/order.js';
 import { sleep } from '../../deadline.js';
 import { waitFor, type Progress } from '../../progress/index.js';
 import type { ReplicationFactorOptions } from '../target.js';
+import { kafkaFailure } from './errors.js';
 import { reassign, replicationFactorProblem, type PartitionAssignment } from './reassign.js';
 
 /** One topic whose replication factor changes. */
@@ -48,6 +50,7 @@ export interface ReplicationFactorFinding {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+const REASSIGN_ALL = { verb: 'start the reassignment of', resource: 'the topics', api: 'AlterPartitionReassignments' };
 const DEFAULT_POLL_MS = 1_000;
 /** Without a change in progress, a line at least this often, so a long wait is visibly alive. */
 const QUIET_POLLS = 15;
@@ -88,40 +91,52 @@ export async function replicationFactorFindings(
 
 /**
  * Changes the replication factor of each topic: computes the new assignment (`reassign`), sets
- * the throttle when asked, starts the reassignment, and with `wait` polls until it completes,
- * checks that every partition has its new replicas, and removes the throttle. Throws `ApiError`
- * naming each partition the cluster refused, with the broker's message.
+ * the throttle when asked, starts the reassignment of all topics in one request, and with `wait`
+ * polls until it completes, checks that every partition has its new replicas, and removes the
+ * throttle. Resolves with the topics that failed, each with its own `ApiError` (the partitions
+ * the cluster refused, with the broker's message, or those that did not end with their new
+ * replicas); every other topic has its new replication factor. Throws when the whole request
+ * failed (connection, authorization), which is then every topic's failure.
  */
 export async function changeReplicationFactors(
   admin: Admin,
   changes: readonly ReplicationFactorChange[],
   ctx: ReassignmentContext,
-): Promise<void> {
+): Promise<Map<string, ApiError>> {
   // Only waiting removes a throttle; apply refuses the combination before anything changes.
   if (ctx.throttleBytesPerSecond !== undefined && !ctx.wait) throw new InternalError('a replication throttle needs waiting for the reassignment');
-  if (changes.length === 0) return;
+  const failed = new Map<string, ApiError>();
+  if (changes.length === 0) return failed;
   const topics = [...changes].sort((a, b) => compareStrings(a.topic, b.topic));
   const metadata = await admin.metadata({ topics: topics.map((c) => c.topic), forceUpdate: true });
   const targets = assignments(metadata, topics);
   const moving = targets.filter((t) => t.partitions.length > 0);
-  if (moving.length === 0) return;
+  if (moving.length === 0) return failed;
 
-  const throttle = ctx.throttleBytesPerSecond !== undefined ? await setThrottle(admin, metadata, moving, ctx.throttleBytesPerSecond) : undefined;
+  const throttle = ctx.throttleBytesPerSecond !== undefined ? await setThrottle(admin, metadata, moving, ctx.throttleBytesPerSecond, ctx.signal) : undefined;
   try {
     const connection = await anyBroker(admin, metadata);
-    await startReassignment(connection, moving);
-    const total = moving.reduce((n, t) => n + t.partitions.length, 0);
-    ctx.log(`reassigning ${total} partition(s) of ${moving.length} topic(s) for their new replication factor`);
+    const refused = await startReassignment(connection, moving);
+    for (const [topic, error] of refused.errors) failed.set(topic, error);
+    // Partitions the cluster accepted are being moved, also those of a topic with a refused one.
+    const started = moving
+      .map((m) => ({ ...m, partitions: m.partitions.filter((p) => !refused.partitions.has(`${m.topic}/${p.partition}`)) }))
+      .filter((m) => m.partitions.length > 0);
+    if (started.length === 0) return failed;
+    const total = started.reduce((n, t) => n + t.partitions.length, 0);
+    ctx.log(`reassigning ${total} partition(s) of ${started.length} topic(s) for their new replication factor`);
     if (!ctx.wait) {
       ctx.log('not waiting for the reassignment to complete (--no-wait-reassignment); the brokers carry it on');
       // Adding replicas shows in Metadata at once, removing them as soon as the controller has
       // done it: wait for that much, so the re-read after apply sees the new factor. A partition
       // that also replaces a lost replica shows its final replicas only when done.
-      await verify(admin, moving.map((m) => ({ ...m, partitions: m.partitions.filter(onlyAddsOrRemoves) })), ctx.signal);
-      return;
+      const shown = await verify(admin, started.map((m) => ({ ...m, partitions: m.partitions.filter(onlyAddsOrRemoves) })), ctx.signal);
+      for (const [topic, error] of shown) if (!failed.has(topic)) failed.set(topic, error);
+      return failed;
     }
-    await waitUntilDone(admin, metadata, moving, total, ctx);
-    await verify(admin, moving, ctx.signal);
+    await waitUntilDone(admin, metadata, started, total, ctx);
+    for (const [topic, error] of await verify(admin, started, ctx.signal)) if (!failed.has(topic)) failed.set(topic, error);
+    return failed;
   } finally {
     if (throttle !== undefined) await throttle.remove();
   }
@@ -171,42 +186,35 @@ async function anyBroker(admin: Admin, metadata: ClusterMetadata): Promise<Conne
   return admin.connections.get(broker);
 }
 
-async function startReassignment(connection: Connection, moves: readonly TopicMove[]): Promise<void> {
+/**
+ * Starts every move in one AlterPartitionReassignments request. The cluster answers for each
+ * partition: returns the partitions it refused (`topic/partition`) and, per topic, one error
+ * naming them with the broker's message. Throws when it refused the whole request.
+ */
+async function startReassignment(
+  connection: Connection,
+  moves: readonly TopicMove[],
+): Promise<{ partitions: Set<string>; errors: Map<string, ApiError> }> {
   const request = moves.map((m) => ({ name: m.topic, partitions: m.partitions.map((p) => ({ partitionIndex: p.partition, replicas: p.replicas })) }));
+  let response: alterPartitionReassignmentsV0.AlterPartitionReassignmentsResponse;
   try {
-    await alterPartitionReassignmentsV0.api.async(connection, REQUEST_TIMEOUT_MS, true, request);
+    response = await alterPartitionReassignmentsV0.api.async(connection, REQUEST_TIMEOUT_MS, true, request);
   } catch (e) {
-    throw refusal(e, moves);
+    if (!(e instanceof ResponseError) || typeof e.response !== 'object' || e.response === null) throw e;
+    response = e.response as alterPartitionReassignmentsV0.AlterPartitionReassignmentsResponse;
   }
-}
-
-/** The broker's per-partition refusals as one error naming each partition. */
-function refusal(e: unknown, moves: readonly TopicMove[]): ApiError {
-  const details = protocolErrors(e).map((p) => {
-    const at = /^responses\/(\d+)\/partitions\/(\d+)$/.exec(p.path ?? '');
-    const move = at ? moves[Number(at[1])] : undefined;
-    const partition = at && move ? move.partitions[Number(at[2])] : undefined;
-    const where = move && partition ? `topic ${move.topic} partition ${partition.partition}` : 'the cluster';
-    return `${where}: ${p.message}`;
-  });
-  const message = details.length > 0 ? details.sort().join('; ') : e instanceof Error ? e.message : String(e);
-  return new ApiError(`the cluster refused the reassignment: ${message}`, { method: 'AlterPartitionReassignments', url: '' });
-}
-
-interface ProtocolErrorLike {
-  path?: string;
-  message: string;
-}
-
-/** The individual errors inside a @platformatic/kafka ResponseError, with the broker's text. */
-function protocolErrors(e: unknown): ProtocolErrorLike[] {
-  if (!(e instanceof AggregateError)) return [];
-  return (e.errors as unknown[]).flatMap((inner) => {
-    if (!(inner instanceof Error)) return [];
-    const fields = inner as Error & { path?: unknown; serverErrorMessage?: unknown };
-    const server = typeof fields.serverErrorMessage === 'string' ? fields.serverErrorMessage : undefined;
-    return [{ ...(typeof fields.path === 'string' ? { path: fields.path } : {}), message: server ?? inner.message }];
-  });
+  if (response.errorCode !== 0) throw kafkaFailure(REASSIGN_ALL, response.errorCode, response.errorMessage, '');
+  const partitions = new Set<string>();
+  const errors = new Map<string, ApiError>();
+  for (const topic of response.responses) {
+    const refused = topic.partitions.filter((p) => p.errorCode !== 0).sort((a, b) => a.partitionIndex - b.partitionIndex);
+    if (refused.length === 0) continue;
+    for (const p of refused) partitions.add(`${topic.name}/${p.partitionIndex}`);
+    const messages = [...new Set(refused.map((p) => p.errorMessage).filter((m): m is string => typeof m === 'string' && m !== ''))];
+    const op = { verb: 'reassign', resource: `partition(s) ${refused.map((p) => p.partitionIndex).join(', ')} of topic ${topic.name}`, api: REASSIGN_ALL.api };
+    errors.set(topic.name, kafkaFailure(op, refused[0]!.errorCode, messages.length > 0 ? messages.join('; ') : null, ''));
+  }
+  return { partitions, errors };
 }
 
 /** Partitions of `topics` being reassigned now (limited to `only` when given), by topic. */
@@ -280,29 +288,34 @@ async function pollUntilDone(
  * After completion every moved partition must have exactly its new replicas, else the
  * reassignment was cancelled or replaced. Brokers learn the controller's result a moment after
  * ListPartitionReassignments stops listing it, so Metadata is asked again for a while before a
- * difference counts.
+ * difference counts. Returns, per topic with such a partition, the error naming them.
  */
-async function verify(admin: Admin, moves: readonly TopicMove[], signal: AbortSignal | undefined): Promise<void> {
-  if (moves.every((m) => m.partitions.length === 0)) return;
-  let wrong: string[] = [];
+async function verify(admin: Admin, moves: readonly TopicMove[], signal: AbortSignal | undefined): Promise<Map<string, ApiError>> {
+  const wrong = new Map<string, string[]>();
+  if (moves.every((m) => m.partitions.length === 0)) return new Map();
   for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
     if (attempt > 0) await sleep(VERIFY_PAUSE_MS, signal);
     const metadata = await admin.metadata({ topics: moves.map((m) => m.topic), forceUpdate: true });
-    wrong = [];
+    wrong.clear();
     for (const m of moves) {
       const live = metadata.topics.get(m.topic);
       for (const p of m.partitions) {
         const got = live?.partitions[p.partition]?.replicas ?? [];
         const same = got.length === p.replicas.length && p.replicas.every((id) => got.includes(id));
-        if (!same) wrong.push(`topic ${m.topic} partition ${p.partition} has replicas [${got.join(', ')}], not [${p.replicas.join(', ')}]`);
+        if (!same) wrong.set(m.topic, [...(wrong.get(m.topic) ?? []), `partition ${p.partition} has replicas [${got.join(', ')}], not [${p.replicas.join(', ')}]`]);
       }
     }
-    if (wrong.length === 0) return;
+    if (wrong.size === 0) break;
   }
-  throw new ApiError(`the reassignment ended but ${wrong.length} partition(s) did not get their new replicas (was it cancelled?): ${wrong.join('; ')}`, {
-    method: 'Metadata',
-    url: '',
-  });
+  return new Map(
+    [...wrong].map(([topic, partitions]) => [
+      topic,
+      new ApiError(
+        `the reassignment of topic ${topic} ended but ${partitions.length} partition(s) did not get their new replicas (was it cancelled?): ${partitions.join('; ')}`,
+        { method: 'Metadata', url: '' },
+      ),
+    ]),
+  );
 }
 
 type ConfigResource = IncrementalAlterConfigsOptions['resources'][number];
@@ -319,7 +332,13 @@ interface Throttle {
  * followers on each topic. Topic lists are APPENDed (and later SUBTRACTed) so entries someone
  * else set stay; a broker rate that was already set dynamically is restored, not deleted.
  */
-async function setThrottle(admin: Admin, metadata: ClusterMetadata, moves: readonly TopicMove[], rate: number): Promise<Throttle> {
+async function setThrottle(
+  admin: Admin,
+  metadata: ClusterMetadata,
+  moves: readonly TopicMove[],
+  rate: number,
+  signal: AbortSignal | undefined,
+): Promise<Throttle> {
   const brokerIds = [...new Set(moves.flatMap((m) => m.partitions.flatMap((p) => [...p.from, ...p.replicas])))].sort((a, b) => a - b);
   const before = await admin.describeConfigs({
     resources: brokerIds.map((id) => ({ resourceType: ConfigResourceTypes.BROKER, resourceName: String(id), configurationKeys: [LEADER_RATE, FOLLOWER_RATE] })),
@@ -376,8 +395,30 @@ async function setThrottle(admin: Admin, metadata: ClusterMetadata, moves: reado
   await admin.incrementalAlterConfigs({ resources: topicOps(false) });
   return {
     remove: async () => {
-      await admin.incrementalAlterConfigs({ resources: topicOps(true) });
+      const removing = topicOps(true);
+      await admin.incrementalAlterConfigs({ resources: removing });
       await admin.incrementalAlterConfigs({ resources: brokerOps(true) });
+      await throttleListsGone(admin, removing, signal);
     },
   };
+}
+
+/**
+ * Waits until the brokers no longer show the throttled-replica lists `removing` deleted: the
+ * re-read after apply would otherwise see them as overrides nobody asked for.
+ */
+async function throttleListsGone(admin: Admin, removing: readonly ConfigResource[], signal: AbortSignal | undefined): Promise<void> {
+  const deleted = new Set(
+    removing.flatMap((r) => r.configs.filter((c) => c.configOperation === IncrementalAlterConfigOperationTypes.DELETE).map((c) => `${r.resourceName}/${c.name}`)),
+  );
+  if (deleted.size === 0) return;
+  const topics = [...new Set([...deleted].map((k) => k.slice(0, k.lastIndexOf('/'))))];
+  for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
+    if (attempt > 0) await sleep(VERIFY_PAUSE_MS, signal);
+    const found = await admin.describeConfigs({
+      resources: topics.map((t) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: t, configurationKeys: [LEADER_REPLICAS, FOLLOWER_REPLICAS] })),
+    });
+    const left = found.some((d) => d.configs.some((c) => c.configSource === ConfigSources.TOPIC_CONFIG && deleted.has(`${d.resourceName}/${c.name}`)));
+    if (!left) return;
+  }
 }

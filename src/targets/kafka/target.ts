@@ -17,6 +17,7 @@ import { KafkaClient, requestFailure, TOPIC_RESOURCE, type ItemResult } from './
 import { changeReplicationFactors, replicationFactorFindings, type ReplicationFactorFinding } from './reassignment.js';
 import { KAFKA_ERRORS, NO_AUTHORIZER, errorName, hasOwnSentence, kafkaFailure, type Operation } from './errors.js';
 import { toBindings, toLiveTopic, toTopicConfigs, toWireAcl } from './live.js';
+import { TopicWatch } from './visibility.js';
 
 /** How long to wait for the brokers to show a write before giving up on it quietly. */
 const VISIBLE_WAIT_MS = 120_000;
@@ -114,6 +115,7 @@ export class KafkaTarget implements Target {
   readonly #ctx: TargetContext;
   readonly #cluster: string;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #topics: TopicWatch;
   #aclListing: { startedAt: number; keys: Promise<Set<string>> } | undefined;
 
   constructor(
@@ -127,6 +129,12 @@ export class KafkaTarget implements Target {
     this.#cluster = cluster;
     this.#ctx = ctx;
     this.#sleep = overrides.sleep ?? ((ms) => sleep(ms, ctx.signal));
+    this.#topics = new TopicWatch({
+      metadata: (names) => this.#client.metadata(names),
+      sleep: this.#sleep,
+      gaveUp: (missing) => this.#gaveUp(missing, ['topic change', 'topic changes']),
+      maxWaitMs: VISIBLE_WAIT_MS,
+    });
   }
 
   /**
@@ -322,9 +330,10 @@ export class KafkaTarget implements Target {
 
   /**
    * Replication-factor changes share one unit, so a throttle is set on the brokers for all of them
-   * and taken off when the last completes: partition increases of these topics first (the new
-   * partitions are then reassigned with the others), then the reassignment (`reassignment.ts`),
-   * waiting and throttled as apply was told.
+   * and taken off when the last completes, and one request starts them all: partition increases of
+   * these topics first (the new partitions are then reassigned with the others), then the
+   * reassignment (`reassignment.ts`), waiting and throttled as apply was told. The cluster answers
+   * for each topic, so the report names each topic done or failed.
    */
   #replicationUnits(actions: PlanAction[]): WorkUnit[] {
     if (actions.length === 0) return [];
@@ -347,8 +356,9 @@ export class KafkaTarget implements Target {
     }
     const changes = batch.map((a) => ({ topic: topicName(a), replicationFactor: replicationTo(a) }));
     const op: Operation = { verb: 'change the replication factor of', resource: `${changes.length} topic(s)`, api: 'AlterPartitionReassignments' };
+    let failed: Map<string, ApiError>;
     try {
-      await changeReplicationFactors(await this.#client.admin(), changes, {
+      failed = await changeReplicationFactors(await this.#client.admin(), changes, {
         ...(this.#ctx.replicationFactor ?? { wait: true }),
         log: (line) => this.#ctx.log(line),
         ...(this.#ctx.progress !== undefined ? { progress: this.#ctx.progress } : {}),
@@ -357,6 +367,7 @@ export class KafkaTarget implements Target {
     } catch (e) {
       throw e instanceof KafkaformError ? e : requestFailure(op, e, '');
     }
+    settle(batch.map((action) => ({ action, ...(failed.has(topicName(action)) ? { error: failed.get(topicName(action)) } : {}) })));
   }
 
   /** Closes the connections. */
@@ -483,7 +494,7 @@ export class KafkaTarget implements Target {
         if (missing === 0) return;
         wait.left(missing);
         if (waited >= VISIBLE_WAIT_MS) {
-          this.#ctx.log(`warning: cluster ${this.#cluster}: ${count(missing, what)} not yet visible on the brokers after ${VISIBLE_WAIT_MS / 1000} s`);
+          this.#gaveUp(missing, what);
           return;
         }
         await this.#sleep(delay);
@@ -494,21 +505,22 @@ export class KafkaTarget implements Target {
     }
   }
 
-  /** Waits until Metadata shows each topic with at least the given partition count (none: gone). */
+  #gaveUp(missing: number, what: Noun): void {
+    this.#ctx.log(`warning: cluster ${this.#cluster}: ${count(missing, what)} not yet visible on the brokers after ${VISIBLE_WAIT_MS / 1000} s`);
+  }
+
+  /**
+   * Waits until Metadata shows each topic with at least the given partition count (none: gone),
+   * through the one poll loop every unit shares, showing the wait as `what`.
+   */
   async #waitTopics(expected: Map<string, number | undefined>, what: Noun): Promise<void> {
-    let pending = [...expected.keys()];
-    if (pending.length === 0) return;
-    await this.#until(what, async () => {
-      const md = await this.#client.metadata(pending);
-      const seen = new Map(md.topics.map((t) => [t.name, t]));
-      pending = pending.filter((name) => {
-        const t = seen.get(name);
-        const want = expected.get(name);
-        if (want === undefined) return t !== undefined && t.errorCode !== KAFKA_ERRORS.unknownTopic;
-        return t === undefined || t.errorCode !== 0 || t.partitions.length < want;
-      });
-      return pending.length;
-    });
+    if (expected.size === 0) return;
+    const wait = waitFor(this.#ctx.progress, what, expected.size);
+    try {
+      await this.#topics.until(expected);
+    } finally {
+      wait.done();
+    }
   }
 
   /** Waits until DescribeConfigs shows the altered keys of these actions as planned. */

@@ -6,16 +6,29 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import net from 'node:net';
 import { ConfigError } from '../../../src/errors.js';
-import { oauthBearerSasl } from '../../../src/targets/kafka/auth-oauthbearer.js';
+import { OAuthBearerRefusedError, oauthBearerSasl } from '../../../src/targets/kafka/auth-oauthbearer.js';
 import { mskIamRegion, mskIamSasl } from '../../../src/targets/kafka/auth-msk-iam.js';
 
 describe('OAUTHBEARER', () => {
   it('sends the token it is given', () => {
-    assert.deepEqual(oauthBearerSasl('eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.'), {
-      mechanism: 'OAUTHBEARER',
-      token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
-    });
+    const sasl = oauthBearerSasl('eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.');
+    assert.equal(sasl.mechanism, 'OAUTHBEARER');
+    assert.equal(sasl.token, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.');
     assert.equal(oauthBearerSasl('abc+/=').token, 'abc+/=');
+  });
+
+  it("takes the broker's empty answer as success and an RFC 7628 error as the token's refusal", () => {
+    const validate = oauthBearerSasl('abc').authBytesValidator!;
+    const answer = (bytes: string): { error: Error | null; payload?: Buffer | undefined } => {
+      let got: { error: Error | null; payload?: Buffer | undefined } | undefined;
+      validate(Buffer.from(bytes), ((error: Error | null, payload?: Buffer) => (got = { error, payload })) as Parameters<typeof validate>[1]);
+      return got!;
+    };
+    assert.deepEqual(answer(''), { error: null, payload: Buffer.alloc(0) });
+    const refused = answer('{"status":"invalid_token"}').error;
+    assert.ok(refused instanceof OAuthBearerRefusedError);
+    assert.equal(refused.message, 'the broker refused the OAUTHBEARER token (invalid_token)');
+    assert.equal(answer('not json').error?.message, 'the broker refused the OAUTHBEARER token (an answer that is not RFC 7628 JSON)');
   });
 
   it('refuses an empty token or one that is not a bearer token, without showing it', () => {

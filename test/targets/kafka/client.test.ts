@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { KafkaClient } from '../../../src/targets/kafka/client.js';
+import { configRequests, DESCRIBE_CONFIGS_TOPICS, KafkaClient, READ_CONNECTIONS } from '../../../src/targets/kafka/client.js';
 import { parseKafkaSettings } from '../../../src/targets/kafka/settings.js';
 
 describe('kafka client and the command signal', () => {
@@ -36,5 +36,26 @@ describe('kafka client and the command signal', () => {
     const client = new KafkaClient(parseKafkaSettings({ bootstrapServers: ['127.0.0.1:9'] }, 'c', '/'), 'c', { signal: controller.signal });
     await assert.rejects(client.metadata(null), (e: unknown) => e === reason);
     await client.close();
+  });
+});
+
+describe('DescribeConfigs requests', () => {
+  const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `t${i}`);
+  const sizes = (n: number): number[] => configRequests(names(n)).map((c) => c.length);
+
+  it('split a few ways for many topics, one per read connection, in order and without loss', () => {
+    assert.deepEqual(sizes(0), []);
+    assert.deepEqual(sizes(1), [1]);
+    assert.deepEqual(sizes(999), [999]);
+    assert.deepEqual(sizes(1_000), [500, 500]);
+    assert.deepEqual(sizes(2_000), [667, 667, 666]);
+    assert.deepEqual(sizes(10_000), [3_334, 3_334, 3_332]);
+    assert.equal(sizes(10_000).length, READ_CONNECTIONS);
+    assert.deepEqual(configRequests(names(2_000)).flat(), names(2_000));
+  });
+
+  it(`never put more than ${DESCRIBE_CONFIGS_TOPICS} topics in one request`, () => {
+    assert.deepEqual(sizes(20_001), [4_001, 4_001, 4_001, 4_001, 3_997]);
+    assert.ok(sizes(60_000).every((s) => s <= DESCRIBE_CONFIGS_TOPICS));
   });
 });

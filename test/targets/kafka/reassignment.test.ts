@@ -3,7 +3,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import {
   Admin,
   alterPartitionReassignmentsV0,
@@ -11,10 +10,10 @@ import {
   ConfigSources,
   IncrementalAlterConfigOperationTypes,
   listPartitionReassignmentsV0,
-  Producer,
 } from '@platformatic/kafka';
 import { changeReplicationFactors, replicationFactorFindings } from '../../../src/targets/kafka/reassignment.js';
 import { brokerSkip, requireBrokers } from '../../support/broker.js';
+import { dynamicRates, eventually, stallReplication } from '../../support/replication.js';
 
 describe('replication-factor changes on three brokers', { skip: brokerSkip() }, () => {
   let admin: Admin;
@@ -38,30 +37,6 @@ describe('replication-factor changes on three brokers', { skip: brokerSkip() }, 
   async function replicasOf(name: string): Promise<{ replicas: number[]; leader: number }[]> {
     const md = await admin.metadata({ topics: [name], forceUpdate: true });
     return md.topics.get(name)!.partitions.map((p) => ({ replicas: [...p.replicas], leader: p.leader }));
-  }
-
-  /** The replication throttle rates set dynamically on each broker, as `id name=value`. */
-  async function dynamicRates(): Promise<string[]> {
-    const brokers = await admin.describeConfigs({
-      resources: [1, 2, 3].map((id) => ({
-        resourceType: ConfigResourceTypes.BROKER,
-        resourceName: String(id),
-        configurationKeys: ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'],
-      })),
-    });
-    return brokers
-      .flatMap((b) => b.configs.filter((c) => c.configSource === ConfigSources.DYNAMIC_BROKER_CONFIG).map((c) => `${b.resourceName} ${c.name}=${c.value}`))
-      .sort();
-  }
-
-  /** Reads until `read` returns `expected` (up to ~10 s), then asserts on the last read. */
-  async function eventually<T>(read: () => Promise<T>, expected: T): Promise<void> {
-    let got = await read();
-    for (let i = 0; i < 50 && !isDeepStrictEqual(got, expected); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      got = await read();
-    }
-    assert.deepEqual(got, expected);
   }
 
   it('raises 1 → 3: every partition on all three racks, preferred leader kept, progress shown', async () => {
@@ -119,10 +94,10 @@ describe('replication-factor changes on three brokers', { skip: brokerSkip() }, 
       resources: [{ ...broker1, configs: [{ name: 'leader.replication.throttled.rate', configOperation: IncrementalAlterConfigOperationTypes.SET, value: '123456789' }] }],
     });
     // Brokers apply dynamic configs from the metadata log a moment after the controller accepts them.
-    await eventually(dynamicRates, ['1 leader.replication.throttled.rate=123456789']);
+    await eventually(() => dynamicRates(admin), ['1 leader.replication.throttled.rate=123456789']);
     try {
       await changeReplicationFactors(admin, [{ topic: name, replicationFactor: 3 }], { wait: true, throttleBytesPerSecond: 10_000_000, log: () => undefined, pollMs: 200 });
-      await eventually(dynamicRates, ['1 leader.replication.throttled.rate=123456789']);
+      await eventually(() => dynamicRates(admin), ['1 leader.replication.throttled.rate=123456789']);
       const [topicConfigs] = await admin.describeConfigs({
         resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configurationKeys: ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'] }],
       });
@@ -132,7 +107,7 @@ describe('replication-factor changes on three brokers', { skip: brokerSkip() }, 
       await admin.incrementalAlterConfigs({
         resources: [{ ...broker1, configs: [{ name: 'leader.replication.throttled.rate', configOperation: IncrementalAlterConfigOperationTypes.DELETE }] }],
       });
-      await eventually(dynamicRates, []);
+      await eventually(() => dynamicRates(admin), []);
     }
   });
 
@@ -149,41 +124,10 @@ describe('replication-factor changes on three brokers', { skip: brokerSkip() }, 
     ]);
     assert.deepEqual((await replicasOf(name)).map((p) => p.replicas.length), [1]);
   });
-  /**
-   * A topic of several MiB whose replication is throttled to 1 byte per second on every broker:
-   * after the first fetch, a reassignment adding replicas to it cannot finish while a test looks.
-   * Returns the function that lifts the throttle.
-   */
+  /** A topic whose reassignments adding replicas stay running until `release`. */
   async function stuckTopic(): Promise<{ name: string; release: () => Promise<void> }> {
-    const { trio } = requireBrokers();
     const name = await topic(1, 1);
-    const producer = new Producer({ clientId: 'kafkaform-rf-test', bootstrapBrokers: trio.bootstrap });
-    try {
-      for (let i = 0; i < 6; i++) await producer.send({ messages: [{ topic: name, partition: 0, value: Buffer.alloc(900_000, i) }] });
-    } finally {
-      await producer.close();
-    }
-    const rates = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'];
-    const lists = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
-    const throttle = async (on: boolean): Promise<void> => {
-      const op = (n: string, value: string) =>
-        on ? { name: n, configOperation: IncrementalAlterConfigOperationTypes.SET, value } : { name: n, configOperation: IncrementalAlterConfigOperationTypes.DELETE };
-      await admin.incrementalAlterConfigs({
-        resources: [
-          ...[1, 2, 3].map((id) => ({ resourceType: ConfigResourceTypes.BROKER, resourceName: String(id), configs: rates.map((n) => op(n, '1')) })),
-          { resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configs: lists.map((n) => op(n, '*')) },
-        ],
-      });
-    };
-    await throttle(true);
-    await eventually(dynamicRates, [1, 2, 3].flatMap((id) => [`${id} follower.replication.throttled.rate=1`, `${id} leader.replication.throttled.rate=1`]));
-    return {
-      name,
-      release: async () => {
-        await throttle(false);
-        await eventually(dynamicRates, []);
-      },
-    };
+    return { name, release: await stallReplication(admin, name) };
   }
 
   it('preflight refuses a topic whose reassignment someone else started and that is still running', async () => {

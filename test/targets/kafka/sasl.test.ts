@@ -10,7 +10,9 @@ const MSK = 'b-1.orders.abc123.c2.kafka.eu-west-1.amazonaws.com:9098';
 describe('kafka target: OAUTHBEARER and AWS_MSK_IAM settings', () => {
   it('hands OAUTHBEARER its token and refuses one that is not a bearer token, naming the cluster', () => {
     const settings = parseKafkaSettings({ bootstrapServers: ['k:9092'], sasl: { mechanism: 'OAUTHBEARER', token: 'abc.def.ghi' } }, 'prod', '/');
-    assert.deepEqual(saslOptions(settings.sasl!, 'prod'), { mechanism: 'OAUTHBEARER', token: 'abc.def.ghi' });
+    const { mechanism, token, authBytesValidator } = saslOptions(settings.sasl!, 'prod');
+    assert.deepEqual({ mechanism, token }, { mechanism: 'OAUTHBEARER', token: 'abc.def.ghi' });
+    assert.equal(typeof authBytesValidator, 'function', "the broker's answer to the token is checked (auth.test.ts)");
     const bad = parseKafkaSettings({ bootstrapServers: ['k:9092'], sasl: { mechanism: 'OAUTHBEARER', token: 'a secret' } }, 'prod', '/');
     assert.throws(() => saslOptions(bad.sasl!, 'prod'), (e: unknown) => e instanceof Error && e.message.startsWith('Cluster "prod": sasl.token is not a bearer token') && !e.message.includes('secret'));
   });
