@@ -288,7 +288,7 @@ export interface PlanSettings {
   targets?: string[];
 }
 
-/** A complete plan (the JSON printed by `plan --format json`, see `schemas/plan.schema.json`). */
+/** A complete plan (the JSON printed by `plan -o json`, see `schemas/plan.schema.json`). */
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   /** The cluster the plan is for: its name in the manifests and its kind (never its settings). */

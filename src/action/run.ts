@@ -326,6 +326,8 @@ class ActionRun {
       stderr: (text) => record(text, this.streams.stderr),
       env: this.env,
       isTTY: false,
+      // The log becomes annotations, the summary and comments: never coloured, whatever FORCE_COLOR says.
+      noColor: true,
       prompt: () => Promise.reject(new ConfigError('The action cannot answer a prompt.')),
       cwd: this.inputs.workingDirectory,
     };

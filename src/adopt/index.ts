@@ -1,6 +1,6 @@
 /**
  * Adoption: the live state of a cluster → manifests that declare exactly it, written as a person
- * would write them (`kafkaform init`, `kafkaform export --format manifest`). Pure: the command
+ * would write them (`kafkaform init`, `kafkaform export -o manifest`). Pure: the command
  * reads the cluster and writes the files.
  *
  * The manifests plan as no change against the cluster they came from: every exported topic and
@@ -153,7 +153,7 @@ function omittedLines(omitted: readonly OmittedConfig[]): string[] {
   return omitted.length > 0 ? ['Sensitive values are never exported; add them back with ${VAR} references:', ...omitted.map((o) => `  ${describeOmitted(o)}`)] : [];
 }
 
-/** The adopted state in one manifest document (`export --format manifest`). */
+/** The adopted state in one manifest document (`export -o manifest`). */
 export function singleManifest(adopted: Adopted, header: readonly string[]): string {
   const manifest: WrittenManifest = {
     apiVersion: 'kafkaform/v1',

@@ -5,10 +5,9 @@
  * A command's module is imported when that command runs, so `--version`, `--help` and each
  * command load only what they use.
  */
-import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { EXPORT_FORMATS, OUTPUT_FORMATS, useColor, type ExportFormat, type Io, type OutputFormat } from '../commands/io.js';
+import { EXPORT_FORMATS, OUTPUT_FORMATS, packageVersion, useColor, VALIDATE_FORMATS, type Io } from '../commands/io.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
 import { CLUSTER_TYPES } from '../model.js';
 import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
@@ -18,23 +17,17 @@ import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT, reportError } from './exit.js';
 import { ask, interruptible } from './terminal.js';
 
-function version(): string {
-  // Same relative depth from src/cli and dist/cli to package.json.
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError('must be a whole number of at least 1.');
+    throw new InvalidArgumentError('must be a whole number of at least 1');
   }
   return n;
 }
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number.');
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number');
   return n;
 }
 
@@ -47,7 +40,7 @@ function target(value: string, previous: string[] | undefined): string[] {
 
 function duration(value: string): number {
   const ms = parseDuration(value);
-  if (ms === undefined || ms < 1) throw new InvalidArgumentError('must be a duration with a unit, such as 90s, 10m or 1h.');
+  if (ms === undefined || ms < 1) throw new InvalidArgumentError('must be a duration with a unit, such as 90s, 10m or 1h');
   return ms;
 }
 
@@ -58,6 +51,7 @@ export function processIo(): Io {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
     // The confirmation needs a person at the keyboard, wherever stdout goes (`apply | tee log`).
     canPrompt: process.stdin.isTTY === true,
     // A terminal that cannot move the cursor (TERM=dumb) gets the plain lines.
@@ -72,8 +66,6 @@ export function processIo(): Io {
 interface Flags {
   cluster?: string;
   debug?: boolean;
-  format?: string;
-  out?: string;
   detailedExitcode?: boolean;
   allowDelete?: boolean;
   maxAclDeletes?: number;
@@ -115,11 +107,75 @@ function targets(flags: Flags): { targets?: string[] } {
   return flags.target === undefined ? {} : { targets: flags.target };
 }
 
-/** Builds the program; `run` receives the chosen command's exit code. */
-function program(io: Io, run: (code: Promise<number>) => void): Command {
+/** How to get a command's usage, said after every mistake on its command line. */
+function seeHelp(cmd: Command): string {
+  return `see ${cmd.parent ? `kafkaform ${cmd.name()}` : 'kafkaform'} --help`;
+}
+
+/**
+ * Commander's message as one sentence of ours: without its `error: ` prefix and final period, an
+ * invalid value's reason joined with a colon, a suggestion in brackets, then where the usage is.
+ */
+function usageSentence(message: string, cmd: Command): string {
+  const sentence = message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.*)\?\)$/, ' (did you mean $1?)')
+    .replace(/ is invalid\. (\S)/, (_, first: string) => ` is invalid: ${first.toLowerCase()}`)
+    .replace(/\.$/, '');
+  return `${sentence}; ${seeHelp(cmd)}`;
+}
+
+/** The output options' values as commander parsed them. */
+interface OutputFlags {
+  output: string;
+  out?: string;
+  format?: string;
+}
+
+/**
+ * The format (`-o, --output`) and file (`--out`, `-` for stdout) of a command's output. With
+ * `legacy`, the old spelling still works for one release, with a warning giving the new one:
+ * `-f, --format FORMAT`, and `-o FILE` (then the file's flag) when FILE looks like a file name (it
+ * has a dot or a slash, as in `-o plan.json`): a mistyped format (`-o jsno`) is an error, not a file.
+ */
+function outputOf<F extends string>(cmd: Command, formats: readonly F[], legacy: boolean, io: Io): { format: F; out?: string } {
+  const flags = cmd.opts<OutputFlags>();
+  const isFormat = (value: string): value is F => (formats as readonly string[]).includes(value);
+  const invalid = (value: string): UsageError =>
+    new UsageError(`option '-o, --output <format>' argument '${value}' is invalid: allowed choices are ${formats.join(', ')} (files are written with --out FILE); ${seeHelp(cmd)}`);
+  let output = cmd.getOptionValueSource('output') === 'default' ? undefined : flags.output;
+  let out = flags.out;
+  const old: string[] = [];
+  const now: string[] = [];
+  if (output !== undefined && !isFormat(output)) {
+    if (!legacy || out !== undefined || !/[./\\]/.test(output)) throw invalid(output);
+    old.push(`-o ${output}`);
+    now.push(`--out ${output}`);
+    out = output;
+    output = undefined;
+  }
+  if (flags.format !== undefined) {
+    if (output !== undefined) throw new UsageError(`--format is the old spelling of -o; give only -o ${output}; ${seeHelp(cmd)}`);
+    old.unshift(`--format ${flags.format}`);
+    now.unshift(`-o ${flags.format}`);
+    output = flags.format;
+  }
+  if (old.length > 0) {
+    io.stderr(`warning: "${old.join(' ')}" is deprecated and stops working in the next release; write "${now.join(' ')}"\n`);
+  }
+  // The first format is the default (outputOptions).
+  const format = output ?? formats[0]!;
+  if (!isFormat(format)) throw invalid(format);
+  return { format, ...(out !== undefined && out !== '-' ? { out } : {}) };
+}
+
+/** Builds the program; `run` receives the chosen command's exit code, `failed` learns which command's line was wrong. */
+function program(io: Io, run: (code: Promise<number>) => void, failed: (cmd: Command) => void): Command {
   const root = new Command('kafkaform')
     .description('Declarative GitOps for Apache Kafka topics, topic configs and ACLs.')
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
+    .option('--no-color', 'never colour the output, whatever the terminal, NO_COLOR or FORCE_COLOR say')
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -142,10 +198,13 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
           .argParser(duration)
           .default(DEFAULT_TIMEOUT_MS, formatDuration(DEFAULT_TIMEOUT_MS)),
       );
-  const formatOption = (cmd: Command): Command =>
+  const outputOptions = (cmd: Command, formats: readonly string[], what: string, legacy: boolean): Command => {
     cmd
-      .addOption(new Option('-f, --format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('text'))
-      .option('-o, --out <file>', 'write the output to a file instead of stdout');
+      .addOption(new Option('-o, --output <format>', `${what}: ${formats.join(', ')}`).default(formats[0]))
+      .option('--out <file>', 'write the output to this file instead of stdout ("-": stdout)');
+    // The old spelling, for one release: outputOf warns.
+    return legacy ? cmd.addOption(new Option('-f, --format <format>').choices(formats).hideHelp()) : cmd;
+  };
   const targetOption = (cmd: Command): Command =>
     cmd.addOption(
       new Option('--target <selector>', 'only the resources the selector matches: topic:<glob> or acl:<principal glob> (repeatable)').argParser(target),
@@ -154,33 +213,35 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .argParser(nonNegativeInt)
     .default(DEFAULT_MAX_ACL_DELETES);
 
-  common(root.command('validate'))
+  outputOptions(common(root.command('validate')), VALIDATE_FORMATS, 'report format', false)
     .description('check the manifests (offline, every cluster)')
-    .action((paths: string[], flags: Flags) =>
-      run(import('../commands/validate.js').then(({ validate }) => validate({ paths, ...given(flags, 'debug') }, io))),
-    );
+    .action((paths: string[], flags: Flags, cmd: Command) => {
+      const output = outputOf(cmd, VALIDATE_FORMATS, false, io);
+      run(import('../commands/validate.js').then(({ validate }) => validate({ paths, ...given(flags, 'debug'), ...output }, io)));
+    });
 
-  targetOption(formatOption(clusterOption(common(root.command('plan')))))
+  targetOption(outputOptions(clusterOption(common(root.command('plan'))), OUTPUT_FORMATS, 'output format', true))
     .description('show what apply would change')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes (held-back ones are not)')
     .option('--allow-delete', 'plan deleting topics in scope that the manifests no longer declare')
     .addOption(maxAclDeletes)
-    .action((paths: string[], flags: Flags) =>
+    .action((paths: string[], flags: Flags, cmd: Command) => {
+      const output = outputOf(cmd, OUTPUT_FORMATS, true, io);
       run(
         import('../commands/plan.js').then(({ plan }) =>
           plan(
             {
               paths,
-              ...given(flags, 'cluster', 'debug', 'quiet', 'out', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
+              ...given(flags, 'cluster', 'debug', 'quiet', 'detailedExitcode', 'allowDelete', 'maxAclDeletes'),
               ...targets(flags),
               ...timeout(flags),
-              format: flags.format as OutputFormat,
+              ...output,
             },
             io,
           ),
         ),
-      ),
-    );
+      );
+    });
 
   targetOption(clusterOption(common(root.command('apply'))))
     .description('change the cluster to match the manifests')
@@ -215,38 +276,29 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       );
     });
 
-  targetOption(formatOption(clusterOption(common(root.command('drift')))))
+  targetOption(outputOptions(clusterOption(common(root.command('drift'))), OUTPUT_FORMATS, 'output format', true))
     .description('report differences between the cluster and the manifests (exit 2 on drift, as plan --detailed-exitcode)')
     .option('--allow-delete', 'count deletions of topics in scope as drift, as apply --allow-delete would make them')
     .addOption(maxAclDeletes)
-    .action((paths: string[], flags: Flags) =>
+    .action((paths: string[], flags: Flags, cmd: Command) => {
+      const output = outputOf(cmd, OUTPUT_FORMATS, true, io);
       run(
         import('../commands/drift.js').then(({ drift }) =>
-          drift(
-            {
-              paths,
-              ...given(flags, 'cluster', 'debug', 'quiet', 'out', 'allowDelete', 'maxAclDeletes'),
-              ...targets(flags),
-              ...timeout(flags),
-              format: flags.format as OutputFormat,
-            },
-            io,
-          ),
+          drift({ paths, ...given(flags, 'cluster', 'debug', 'quiet', 'allowDelete', 'maxAclDeletes'), ...targets(flags), ...timeout(flags), ...output }, io),
         ),
-      ),
-    );
+      );
+    });
 
-  clusterOption(common(root.command('export')))
-    .description("write the cluster's live state as a snapshot or a manifest")
-    .addOption(new Option('-f, --format <format>', 'what to write').choices([...EXPORT_FORMATS]).makeOptionMandatory())
-    .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action((paths: string[], flags: Flags) =>
+  outputOptions(clusterOption(common(root.command('export'))), EXPORT_FORMATS, 'what to write', true)
+    .description("write the cluster's live state as a manifest (the default) or a snapshot")
+    .action((paths: string[], flags: Flags, cmd: Command) => {
+      const output = outputOf(cmd, EXPORT_FORMATS, true, io);
       run(
         import('../commands/export.js').then(({ exportCommand }) =>
-          exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'quiet', 'out'), ...timeout(flags), format: flags.format as ExportFormat }, io),
+          exportCommand({ paths, ...given(flags, 'cluster', 'debug', 'quiet'), ...timeout(flags), ...output }, io),
         ),
-      ),
-    );
+      );
+    });
 
   clusterOption(common(root.command('init').argument('<dir>', 'folder to write the manifests into')))
     .description('adopt an existing cluster: write manifests that plan as no change against it')
@@ -273,26 +325,45 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       ),
     );
 
+  for (const cmd of root.commands) {
+    cmd.exitOverride((e) => {
+      failed(cmd);
+      throw e;
+    });
+  }
   return root;
 }
 
 /** Runs kafkaform with `argv` (without node and script) and returns the process exit code. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  let result: Promise<number> | undefined;
-  const root = program(io, (code) => {
-    result = code;
-  });
+export async function main(argv: string[], givenIo: Io = processIo()): Promise<number> {
+  // Read before parsing, so that a mistake on the command line is reported as asked too.
+  const io = argv.includes('--no-color') ? { ...givenIo, noColor: true } : givenIo;
   const debug = argv.includes('--debug');
+  let result: Promise<number> | undefined;
+  let failedIn: Command | undefined;
+  const root = program(
+    io,
+    (code) => {
+      result = code;
+    },
+    (cmd) => {
+      failedIn = cmd;
+    },
+  );
+  // Commander answers `help nope` with the general help as an error; name the unknown command instead.
+  const args = argv[0] === 'help' && argv[1] !== undefined && !root.commands.some((c) => c.name() === argv[1]) ? argv.slice(1) : argv;
   try {
-    await root.parseAsync(argv, { from: 'user' });
+    await root.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
-      if (e.code === 'commander.help' || e.code === 'commander.executeSubCommandAsync') return EXIT.error;
-      const message = e.message.replace(/^error: /, '');
-      return reportError(new UsageError(`${message}; see kafkaform --help`), { stderr: io.stderr, debug, color: useColor(io) });
+      // Help asked for (`help`, `help plan`, `plan --help`) exits 0; help shown for a missing command, 1.
+      if (e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') {
+        return e.exitCode === 0 ? EXIT.ok : EXIT.error;
+      }
+      const sentence = usageSentence(e.message, failedIn ?? root);
+      return reportError(new UsageError(sentence), { stderr: io.stderr, debug, color: useColor(io, 'stderr') });
     }
-    return reportError(e, { stderr: io.stderr, debug, color: useColor(io) });
+    return reportError(e, { stderr: io.stderr, debug, color: useColor(io, 'stderr') });
   }
   return result === undefined ? EXIT.error : await result;
 }

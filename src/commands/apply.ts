@@ -52,7 +52,7 @@ async function applyUntil(options: ApplyOptions, io: Io, interrupted: AbortSigna
   try {
     return await withProgress(io, options.quiet === true, (shown, progress) => applyShowing(options, shown, progress, interrupted));
   } catch (e) {
-    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io, 'stderr') });
   }
 }
 

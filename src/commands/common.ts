@@ -56,7 +56,7 @@ export async function load(
     io.cwd === undefined ? paths : paths.map((p) => resolvePath(io, p)),
     { env: io.env, clusterProblems: clusterSettingProblems, ...(onClusters ? { onClusters } : {}) },
   );
-  reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+  reportWarnings(manifests.warnings, { stderr: io.stderr, debug: options.debug === true, color: useColor(io, 'stderr') });
   if (options.debug === true && manifests.skipped.length > 0) {
     const n = manifests.skipped.length;
     io.stderr(`Skipped ${n} YAML file${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a kafkaform manifest:\n`);
@@ -298,7 +298,7 @@ export async function withSession<T>(
 export function desiredState(session: Session, io: Io, debug: boolean): DesiredState {
   const { desired, problems } = adaptDesired(session.manifests.desiredFor(session.spec.name), session.rules, session.spec.name);
   if (problems.some((p) => p.severity === 'error')) throw new ManifestError(problems);
-  reportWarnings(problems, { stderr: io.stderr, debug, color: useColor(io) });
+  reportWarnings(problems, { stderr: io.stderr, debug, color: useColor(io, 'stderr') });
   return desired;
 }
 

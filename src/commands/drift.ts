@@ -58,6 +58,6 @@ export async function drift(options: DriftOptions, io: Io): Promise<number> {
     refuseErrors(result);
     return drifted ? EXIT.changes : EXIT.ok;
   } catch (e) {
-    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io, 'stderr') });
   }
 }

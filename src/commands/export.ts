@@ -37,7 +37,7 @@ export function exportManifest(
 export async function exportCommand(options: ExportOptions, io: Io): Promise<number> {
   try {
     if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
-      throw new UsageError(`unknown export format "${options.format}"; use snapshot or manifest`);
+      throw new UsageError(`unknown export format "${options.format}"; use manifest or snapshot`);
     }
     const text = await withProgress(io, options.quiet === true, (shown, progress) =>
       withSession({ ...options, progress }, shown, async (session) => {
@@ -54,6 +54,6 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
     await emit(io, text, options.out, options.format === 'snapshot' ? 'Snapshot' : 'Manifest');
     return EXIT.ok;
   } catch (e) {
-    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io, 'stderr') });
   }
 }

@@ -31,7 +31,7 @@ export interface InitOptions extends ClusterOptions {
   type?: string;
   /** ...and its settings, `key.path=value` (the value read as YAML). */
   set?: string[];
-  /** Adopt the state recorded in this snapshot file (`export --format snapshot`). */
+  /** Adopt the state recorded in this snapshot file (`export -o snapshot`). */
   fromSnapshot?: string;
   /** Adopt only topics, groups and transactional ids with these prefixes, and the bindings on them. */
   prefixes?: string[];

@@ -56,6 +56,6 @@ export async function plan(options: PlanCommandOptions, io: Io): Promise<number>
     refuseErrors(result);
     return options.detailedExitcode === true && result.actions.length > 0 ? EXIT.changes : EXIT.ok;
   } catch (e) {
-    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io) });
+    return reportError(e, { stderr: io.stderr, debug: options.debug === true, color: useColor(io, 'stderr') });
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Saved plans (`plan --format json --out FILE`) read back and checked for `apply --plan FILE`.
+ * Saved plans (`plan -o json --out FILE`) read back and checked for `apply --plan FILE`.
  *
  * A saved plan is never trusted: apply plans again from the manifests and the live state with the
  * options the plan records, and goes ahead only when the result is the saved plan. What runs is
@@ -27,7 +27,7 @@ function validatePlan(value: unknown): string | undefined {
 
 /** How to make a plan `apply --plan` takes. */
 function remake(shownAs: string): string {
-  return `make it again with: kafkaform plan --format json --out ${shownAs}`;
+  return `make it again with: kafkaform plan -o json --out ${shownAs}`;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function readSavedPlan(file: string, shownAs: string): Promise<Plan
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ConfigError(`plan ${shownAs} is not JSON; save plans with: kafkaform plan --format json --out ${shownAs}`);
+    throw new ConfigError(`plan ${shownAs} is not JSON; save plans with: kafkaform plan -o json --out ${shownAs}`);
   }
   const version = typeof value === 'object' && value !== null ? (value as { formatVersion?: unknown }).formatVersion : undefined;
   if (typeof version === 'number' && version !== PLAN_FORMAT_VERSION) {

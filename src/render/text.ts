@@ -68,9 +68,9 @@ export function renderText(plan: Plan, options: TextOptions): string {
   if (unmanagedTopics.length > 0 || unmanagedAcls.length > 0) {
     out.push('', p.bold("Unmanaged (outside the manifests' scope, never touched):"));
     for (const r of unmanagedTopics.slice(0, UNMANAGED_SHOWN)) out.push(`  ${p.dim(describeResource(r))}`);
-    if (unmanagedTopics.length > UNMANAGED_SHOWN) out.push(`  ${p.dim(`... and ${unmanagedTopics.length - UNMANAGED_SHOWN} more topics (all in --format json)`)}`);
+    if (unmanagedTopics.length > UNMANAGED_SHOWN) out.push(`  ${p.dim(`... and ${unmanagedTopics.length - UNMANAGED_SHOWN} more topics (all in -o json)`)}`);
     for (const [principal, n] of unmanagedAcls.slice(0, UNMANAGED_SHOWN)) out.push(`  ${p.dim(`${count(n, 'ACL binding')} of ${safe(principal)}`)}`);
-    if (unmanagedAcls.length > UNMANAGED_SHOWN) out.push(`  ${p.dim(`... and the ACL bindings of ${unmanagedAcls.length - UNMANAGED_SHOWN} more principals (all in --format json)`)}`);
+    if (unmanagedAcls.length > UNMANAGED_SHOWN) out.push(`  ${p.dim(`... and the ACL bindings of ${unmanagedAcls.length - UNMANAGED_SHOWN} more principals (all in -o json)`)}`);
   }
 
   if (plan.warnings.length > 0) {

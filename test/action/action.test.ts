@@ -268,6 +268,17 @@ acls:
     assert.deepEqual(result.outputs, {});
   });
 
+  it('never colours its log, annotations, summary or comment, whatever FORCE_COLOR says', async () => {
+    const ws = workspace();
+    rmSync(join(ws, 'kafka', 'live.json'));
+    const result = await step(ws, { command: 'plan', cluster: 'prod', comment: 'true' }, { event: pullRequestEvent(10), env: { FORCE_COLOR: '1' } });
+    assert.equal(result.code, 1);
+    assert.match(annotations(result, 'error').at(-1)?.message ?? '', /^kafkaform plan failed: could not make a plan\. .*live\.json/);
+    for (const text of [result.stdout, result.stderr, result.summary, ...sim.comments(10).map((c) => c.body)]) {
+      assert.ok(!text.includes('\u001b'), text);
+    }
+  });
+
   it('never shows a sensitive config value, in the log, summary, comment or plan file', async () => {
     const value = 'hunter2-sensitive-config-value';
     const live = structuredClone(LIVE);

@@ -99,8 +99,8 @@ describe('kafkaform plan', { concurrency: true }, () => {
     assert.equal(r.code, 2);
   });
 
-  it('--format json validates against schemas/plan.schema.json and carries the fingerprint', async () => {
-    const r = await kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
+  it('-o json validates against schemas/plan.schema.json and carries the fingerprint', async () => {
+    const r = await kafkaform(['plan', 'examples/quickstart', '-o', 'json'], { cwd: ROOT });
     assert.equal(r.code, 0, r.stderr);
     const plan = JSON.parse(r.stdout) as { cluster: unknown; summary: unknown; fingerprint: string; actions: { phase: number }[] };
     const validate = schemaValidator('plan.schema.json');
@@ -112,13 +112,13 @@ describe('kafkaform plan', { concurrency: true }, () => {
     assert.deepEqual(phases, [...phases].sort((a, b) => a - b));
   });
 
-  it('--format markdown renders for a pull request; --out writes the same bytes to a file', async () => {
-    const md = await kafkaform(['plan', 'examples/quickstart', '--format', 'markdown'], { cwd: ROOT });
+  it('-o markdown renders for a pull request; --out writes the same bytes to a file', async () => {
+    const md = await kafkaform(['plan', 'examples/quickstart', '-o', 'markdown'], { cwd: ROOT });
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /\|/);
     const dir = scratch();
     const out = join(dir, 'plan.md');
-    const saved = await kafkaform(['plan', join(ROOT, 'examples/quickstart'), '--format', 'markdown', '--out', out], { cwd: dir });
+    const saved = await kafkaform(['plan', join(ROOT, 'examples/quickstart'), '-o', 'markdown', '--out', out], { cwd: dir });
     assert.equal(saved.code, 0, saved.stderr);
     assert.equal(saved.stdout, '');
     assert.equal(saved.stderr, `Plan written to ${out}.\n`);
@@ -126,8 +126,8 @@ describe('kafkaform plan', { concurrency: true }, () => {
   });
 
   it('is byte-for-byte reproducible', async () => {
-    const a = await kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
-    const b = await kafkaform(['plan', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
+    const a = await kafkaform(['plan', 'examples/quickstart', '-o', 'json'], { cwd: ROOT });
+    const b = await kafkaform(['plan', 'examples/quickstart', '-o', 'json'], { cwd: ROOT });
     assert.equal(a.stdout, b.stdout);
   });
 
@@ -151,7 +151,7 @@ describe('kafkaform plan', { concurrency: true }, () => {
     const ambiguous = await kafkaform(['plan'], { cwd: dir });
     assert.equal(ambiguous.code, 1);
     assert.equal(ambiguous.stderr, 'error: the manifests declare 2 clusters (local, other); choose one with --cluster or KAFKAFORM_CLUSTER\n');
-    const fromEnv = await kafkaform(['plan', '--format', 'json'], { cwd: dir, env: { KAFKAFORM_CLUSTER: 'other' } });
+    const fromEnv = await kafkaform(['plan', '-o', 'json'], { cwd: dir, env: { KAFKAFORM_CLUSTER: 'other' } });
     assert.equal(fromEnv.code, 0, fromEnv.stderr);
     assert.equal((JSON.parse(fromEnv.stdout) as { cluster: { name: string } }).cluster.name, 'other');
     const unknown = await kafkaform(['plan', '--cluster', 'nope'], { cwd: dir });
@@ -162,10 +162,10 @@ describe('kafkaform plan', { concurrency: true }, () => {
   it('rejects unknown options and formats with one sentence, exit 1', async () => {
     const r = await kafkaform(['plan', '--bogus'], { cwd: ROOT });
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, "error: unknown option '--bogus'; see kafkaform --help\n");
-    const f = await kafkaform(['plan', '--format', 'yaml'], { cwd: ROOT });
+    assert.equal(r.stderr, "error: unknown option '--bogus'; see kafkaform plan --help\n");
+    const f = await kafkaform(['plan', '-o', 'yaml'], { cwd: ROOT });
     assert.equal(f.code, 1);
-    assert.match(f.stderr, /^error: option '-f, --format <format>' argument 'yaml' is invalid\. Allowed choices are text, json, markdown\.; see kafkaform --help\n$/);
+    assert.equal(f.stderr, "error: option '-o, --output <format>' argument 'yaml' is invalid: allowed choices are text, json, markdown (files are written with --out FILE); see kafkaform plan --help\n");
   });
 
   it('reports an unreadable snapshot as one sentence', async () => {
@@ -249,13 +249,13 @@ describe('kafkaform apply', { concurrency: true }, () => {
     );
     const zero = await kafkaform(['apply', '--auto-approve', '--reassignment-throttle', '0'], { cwd: dir });
     assert.equal(zero.code, 1);
-    assert.match(zero.stderr, /--reassignment-throttle <bytes>' argument '0' is invalid\. must be a whole number of at least 1\./);
+    assert.match(zero.stderr, /--reassignment-throttle <bytes>' argument '0' is invalid: must be a whole number of at least 1; see kafkaform apply --help\n$/);
     assert.equal(read(join(dir, 'live-state.json')), before);
   });
 
   it('applies a saved plan, and refuses it once the cluster has changed', async () => {
     const dir = copyExample('quickstart');
-    const saved = await kafkaform(['plan', '--format', 'json', '--out', 'plan.json'], { cwd: dir });
+    const saved = await kafkaform(['plan', '-o', 'json', '--out', 'plan.json'], { cwd: dir });
     assert.equal(saved.code, 0, saved.stderr);
     const snapshotFile = join(dir, 'live-state.json');
     const original = read(snapshotFile);
@@ -283,8 +283,8 @@ describe('kafkaform apply', { concurrency: true }, () => {
     writeFileSync(join(dir, 'plan.txt'), 'Plan: 1 to create\n');
     const notJson = await kafkaform(['apply', '--plan', 'plan.txt', '--auto-approve'], { cwd: dir });
     assert.equal(notJson.code, 1);
-    assert.equal(notJson.stderr, 'error: plan plan.txt is not JSON; save plans with: kafkaform plan --format json --out plan.txt\n');
-    const plan = JSON.parse((await kafkaform(['plan', '--format', 'json'], { cwd: dir })).stdout) as { cluster: { name: string } };
+    assert.equal(notJson.stderr, 'error: plan plan.txt is not JSON; save plans with: kafkaform plan -o json --out plan.txt\n');
+    const plan = JSON.parse((await kafkaform(['plan', '-o', 'json'], { cwd: dir })).stdout) as { cluster: { name: string } };
     plan.cluster.name = 'prod';
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
     const other = await kafkaform(['apply', '--plan', 'plan.json', '--auto-approve'], { cwd: dir });
@@ -315,7 +315,7 @@ describe('kafkaform drift', { concurrency: true }, () => {
     const text = await kafkaform(['drift', 'examples/quickstart'], { cwd: ROOT });
     assert.equal(text.code, 2);
     assert.match(text.stdout, /^Drift detected: cluster local differs from the manifests\.\n\nPlan for cluster local/);
-    const json = await kafkaform(['drift', 'examples/quickstart', '--format', 'json'], { cwd: ROOT });
+    const json = await kafkaform(['drift', 'examples/quickstart', '-o', 'json'], { cwd: ROOT });
     assert.equal(json.code, 2);
     const validate = schemaValidator('plan.schema.json');
     assert.ok(validate(JSON.parse(json.stdout)), JSON.stringify(validate.errors));
@@ -330,7 +330,7 @@ describe('kafkaform drift', { concurrency: true }, () => {
     assert.match(r.stdout, /^No drift: cluster local matches the manifests; 1 change is held back, which is not drift without --allow-delete\.\n\n/);
     assert.match(r.stdout, /topic orders\.legacy: deleting a topic needs --allow-delete/);
     assert.ok(r.stdout.endsWith('No changes. 1 change held back (see above).\n'), r.stdout);
-    const markdown = await kafkaform(['drift', '--format', 'markdown'], { cwd: dir });
+    const markdown = await kafkaform(['drift', '-o', 'markdown'], { cwd: dir });
     assert.equal(markdown.code, 0);
     assert.match(markdown.stdout, /^### No drift on cluster local\n\nThe cluster matches the manifests; 1 change is held back/);
     assert.match(markdown.stdout, /\*\*Held back\*\* \(1, not in this plan\)/);
@@ -348,7 +348,7 @@ describe('kafkaform drift', { concurrency: true }, () => {
 describe('kafkaform export', { concurrency: true }, () => {
   it('exports a manifest that plans as no change against the cluster it came from', async () => {
     const dir = copyExample('quickstart');
-    const r = await kafkaform(['export', '--format', 'manifest', '--out', 'exported.yaml'], { cwd: dir });
+    const r = await kafkaform(['export', '-o', 'manifest', '--out', 'exported.yaml'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, 'Manifest written to exported.yaml.\n');
     const roundTrip = join(dir, 'round-trip');
@@ -362,7 +362,7 @@ describe('kafkaform export', { concurrency: true }, () => {
   });
 
   it('exports a snapshot that validates against its schema and describes the same state', async () => {
-    const r = await kafkaform(['export', 'examples/quickstart', '--format', 'snapshot'], { cwd: ROOT });
+    const r = await kafkaform(['export', 'examples/quickstart', '-o', 'snapshot'], { cwd: ROOT });
     assert.equal(r.code, 0, r.stderr);
     const validate = schemaValidator('snapshot.schema.json');
     assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors));
@@ -382,19 +382,13 @@ describe('kafkaform export', { concurrency: true }, () => {
       sensitive: true,
     };
     writeFileSync(file, JSON.stringify(live));
-    const manifest = await kafkaform(['export', '--format', 'manifest', '--debug'], { cwd: dir });
+    const manifest = await kafkaform(['export', '-o', 'manifest', '--debug'], { cwd: dir });
     assert.equal(manifest.code, 0, manifest.stderr);
     assert.doesNotMatch(manifest.stdout + manifest.stderr, /hunter2/);
     assert.match(manifest.stderr, /^warning: topic orders\.shipped\.v1 config ssl\.key\.password is sensitive and was not exported$/m);
-    const snapshot = await kafkaform(['export', '--format', 'snapshot', '--debug'], { cwd: dir });
+    const snapshot = await kafkaform(['export', '-o', 'snapshot', '--debug'], { cwd: dir });
     assert.equal(snapshot.code, 0);
     assert.doesNotMatch(snapshot.stdout + snapshot.stderr, /hunter2/);
-  });
-
-  it('requires a format', async () => {
-    const r = await kafkaform(['export', 'examples/quickstart'], { cwd: ROOT });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: required option '-f, --format <format>' not specified; see kafkaform --help\n$/);
   });
 });
 

@@ -27,8 +27,12 @@ function baseEnv(extra: Record<string, string>): Record<string, string> {
   return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...extra };
 }
 
-/** Runs kafkaform with stdin closed (not a terminal); tests await it, so they can run side by side. */
-export function kafkaform(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Run> {
+/**
+ * Runs kafkaform with stdin closed (not a terminal); tests await it, so they can run side by side.
+ * A run that prints a deprecation fails unless `allowDeprecated`: only the tests of the old
+ * spelling may use it.
+ */
+export function kafkaform(args: string[], options: { cwd: string; env?: Record<string, string>; allowDeprecated?: boolean }): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: baseEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -36,7 +40,11 @@ export function kafkaform(args: string[], options: { cwd: string; env?: Record<s
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      if (options.allowDeprecated !== true && stderr.includes('is deprecated and stops working in the next release')) {
+        fail(new Error(`kafkaform ${args.join(' ')} uses a deprecated spelling:\n${stderr}`));
+      } else done({ code: code ?? -1, stdout, stderr });
+    });
   });
 }
 

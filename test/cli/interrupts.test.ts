@@ -188,7 +188,7 @@ describe('a server that accepts connections and never answers', () => {
     for (const secret of Object.values(CREDENTIALS)) assert.ok(!r.stderr.includes(secret));
   });
 
-  for (const command of [['plan'], ['apply', '--auto-approve'], ['drift'], ['export', '--format', 'snapshot']]) {
+  for (const command of [['plan'], ['apply', '--auto-approve'], ['drift'], ['export', '-o', 'snapshot']]) {
     it(`${command[0]} gives up at the --timeout deadline with one sentence naming the host and the deadline`, async (t) => {
       const port = await hungServer(t);
       // The read timeout (30 s by default) is far beyond the deadline: the deadline ends the wait.
@@ -205,7 +205,7 @@ describe('a server that accepts connections and never answers', () => {
   it('--timeout needs a duration with a unit', async () => {
     const r = await kafkaform(['plan', '--timeout', '30'], { cwd: scratch() });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /--timeout <duration>' argument '30' is invalid\. must be a duration with a unit, such as 90s, 10m or 1h\./);
+    assert.match(r.stderr, /--timeout <duration>' argument '30' is invalid: must be a duration with a unit, such as 90s, 10m or 1h; see kafkaform plan --help\n$/);
   });
 });
 

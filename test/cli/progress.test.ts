@@ -61,13 +61,13 @@ describe('progress off a terminal', () => {
 
   it('stdout carries only the JSON plan; the stage lines go to stderr', async (t) => {
     const { dir } = await topics(t, 40);
-    const r = await kafkaform(['plan', '--format', 'json'], { cwd: dir });
+    const r = await kafkaform(['plan', '-o', 'json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { actions: unknown[] }).actions.length, 40);
     assert.match(r.stderr, /^reading cluster sim\nreading cluster sim: 4 requests, [\d.]+ K?i?B, done in [\d.]+ s\n$/);
   });
 
-  for (const command of [['plan'], ['drift'], ['export', '--format', 'snapshot'], ['apply', '--auto-approve']]) {
+  for (const command of [['plan'], ['drift'], ['export', '-o', 'snapshot'], ['apply', '--auto-approve']]) {
     it(`${command[0]} --quiet prints no progress`, async (t) => {
       const { dir } = await topics(t, 40);
       const r = await kafkaform([...command, '--quiet'], { cwd: dir });
@@ -94,9 +94,9 @@ describe('progress on a terminal', { skip: noPty }, () => {
     assert.ok(r.stdout.endsWith('Apply complete: 40 created, 0 updated, 0 deleted.\n'), r.stdout);
   });
 
-  it('plan --format json: the JSON down the pipe, the progress on the terminal', async (t) => {
+  it('plan -o json: the JSON down the pipe, the progress on the terminal', async (t) => {
     const { dir } = await topics(t, 40);
-    const r = await kafkaformAtTerminal(['plan', '--format', 'json'], { cwd: dir, pipeStdout: true }).done;
+    const r = await kafkaformAtTerminal(['plan', '-o', 'json'], { cwd: dir, pipeStdout: true }).done;
     assert.equal(r.code, 0, r.screen);
     assert.equal((JSON.parse(r.stdout) as { actions: unknown[] }).actions.length, 40);
     assert.match(r.screen, /reading cluster sim: 4 requests, [\d.]+ K?i?B, done in [\d.]+ s\r\n$/);

@@ -10,7 +10,7 @@ import { copyExample, kafkaform, read } from './helpers.js';
 /** The quickstart with a plan saved as plan.json; returns the folder and the snapshot's bytes. */
 async function savedQuickstart(extra: string[] = []): Promise<{ dir: string; snapshot: string; before: string; plan: Plan }> {
   const dir = copyExample('quickstart');
-  const saved = await kafkaform(['plan', '--format', 'json', '--out', 'plan.json', ...extra], { cwd: dir });
+  const saved = await kafkaform(['plan', '-o', 'json', '--out', 'plan.json', ...extra], { cwd: dir });
   assert.equal(saved.code, 0, saved.stderr);
   const snapshot = join(dir, 'live-state.json');
   return { dir, snapshot, before: read(snapshot), plan: JSON.parse(read(join(dir, 'plan.json'))) as Plan };
@@ -111,7 +111,7 @@ describe('apply --plan', { concurrency: true }, () => {
 
   it('applies a plan equal to the fresh one without --cluster; refuses a --cluster or KAFKAFORM_CLUSTER that disagrees', async () => {
     const dir = copyExample('overlays');
-    const saved = await kafkaform(['plan', '--cluster', 'dev', '--format', 'json', '--out', 'dev.json'], { cwd: dir });
+    const saved = await kafkaform(['plan', '--cluster', 'dev', '-o', 'json', '--out', 'dev.json'], { cwd: dir });
     assert.equal(saved.code, 0, saved.stderr);
     const dev = read(join(dir, 'dev-live.json'));
     const prod = read(join(dir, 'prod-live.json'));
@@ -159,7 +159,7 @@ describe('apply --plan', { concurrency: true }, () => {
     assert.equal(r.code, 1);
     assert.equal(
       r.stderr,
-      'error: plan old.json has plan format 1, and this kafkaform applies only format 2; nothing was changed, make it again with: kafkaform plan --format json --out old.json\n',
+      'error: plan old.json has plan format 1, and this kafkaform applies only format 2; nothing was changed, make it again with: kafkaform plan -o json --out old.json\n',
     );
     assert.equal(read(snapshot), before);
   });

@@ -82,7 +82,7 @@ test('plan, drift and export read paginated lists; an exported manifest plans as
   sim.addTopic({ name: 'orders.stale.v0' });
   sim.addAcl({ resource_type: 'TOPIC', resource_name: 'orders.stale.v0', pattern_type: 'LITERAL', principal: 'User:billing', host: '*', operation: 'READ', permission: 'ALLOW' });
 
-  const plan = await run('plan', '--format', 'json');
+  const plan = await run('plan', '-o', 'json');
   assert.equal(plan.code, 0, plan.stderr);
   noSecrets(plan);
   const p = JSON.parse(plan.stdout) as { actions: Array<{ phase: number; action: string; resource: { name?: string; resourceName?: string }; changes: Array<{ field: string; from: unknown; to: unknown }> }>; heldBack: unknown[]; unmanaged: unknown[] };
@@ -111,14 +111,14 @@ test('plan, drift and export read paginated lists; an exported manifest plans as
   const drift = await run('drift');
   assert.equal(drift.code, 2, drift.stderr);
 
-  const snap = await run('export', '--cluster', 'sim', '--format', 'snapshot');
+  const snap = await run('export', '--cluster', 'sim', '-o', 'snapshot');
   assert.equal(snap.code, 0, snap.stderr);
   const exported = JSON.parse(snap.stdout) as { source: { type: string }; topics: Array<{ name: string; configs: Record<string, { value: string }> }> };
   assert.equal(exported.source.type, 'confluent');
   assert.equal(exported.topics.length, 11);
   assert.equal(exported.topics.find((x) => x.name === 'orders.created.v1')!.configs['retention.ms']!.value, '86400000');
 
-  const man = await run('export', '--cluster', 'sim', '--format', 'manifest');
+  const man = await run('export', '--cluster', 'sim', '-o', 'manifest');
   assert.equal(man.code, 0, man.stderr);
   noSecrets(man);
   // The exported manifest, with our cluster declaration, plans as no change.
@@ -247,7 +247,7 @@ test('a permanent failure mid-apply exits 1 with a clear report; the next apply 
 
 test('a saved plan is refused once the cluster changed', async (t) => {
   const { sim, run, dir } = await setup(t);
-  const saved = await run('plan', '--format', 'json', '--out', 'plan.json');
+  const saved = await run('plan', '-o', 'json', '--out', 'plan.json');
   assert.equal(saved.code, 0, saved.stderr);
   assert.ok(readFileSync(join(dir, 'plan.json'), 'utf8').includes('orders.paid.v1'));
   sim.addTopic({ name: 'orders.surprise.v1' });
@@ -266,7 +266,7 @@ test('a saved plan is refused once the cluster changed', async (t) => {
 test('a saved plan edited to delete a topic outside the scope is refused with only reads sent', async (t) => {
   const { sim, run, dir } = await setup(t);
   sim.addTopic({ name: 'billing.invoices.v1' });
-  const saved = await run('plan', '--format', 'json', '--out', 'plan.json');
+  const saved = await run('plan', '-o', 'json', '--out', 'plan.json');
   assert.equal(saved.code, 0, saved.stderr);
   const text = readFileSync(join(dir, 'plan.json'), 'utf8');
   for (const secret of [SECRET, SECRET_B64, KEY]) assert.ok(!text.includes(secret), 'the plan file holds no credential');

@@ -203,7 +203,7 @@ describe('kafkaform against DigitalOcean', () => {
   it('exports a manifest that plans as no change against the cluster it came from', async () => {
     const sim = matchingSimulator();
     await withSim(sim, async (dir, run) => {
-      const exported = await run('export', '--format', 'manifest', '--out', 'exported.yaml', '--debug');
+      const exported = await run('export', '-o', 'manifest', '--out', 'exported.yaml', '--debug');
       assert.equal(exported.code, 0, exported.stderr);
       const text = readFileSync(join(dir, 'exported.yaml'), 'utf8');
       assert.match(text, /max\.compaction\.lag\.ms: "9223372036854775806"/);
@@ -213,7 +213,7 @@ describe('kafkaform against DigitalOcean', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /No changes\./);
 
-      const snapshot = await run('export', '--format', 'snapshot', '--out', 'live.json', '--debug');
+      const snapshot = await run('export', '-o', 'snapshot', '--out', 'live.json', '--debug');
       assert.equal(snapshot.code, 0, snapshot.stderr);
       const live = readFileSync(join(dir, 'live.json'), 'utf8');
       assert.match(live, /"type": "digitalocean"/);

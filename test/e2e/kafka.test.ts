@@ -135,7 +135,7 @@ acls:
     assert.match(drift.stdout, /retention\.ms = "1000" \(1s\) -> "86400000" \(1d\)/);
     ok(await run('apply', '--auto-approve'), 'apply after drift');
 
-    const snapshot = await run('export', '--format', 'snapshot', '--out', 'live.json');
+    const snapshot = await run('export', '-o', 'snapshot', '--out', 'live.json');
     ok(snapshot, 'export snapshot');
     const saved = JSON.parse(readFileSync(join(dir, 'live.json'), 'utf8')) as { source: { type: string }; topics: { name: string }[] };
     assert.equal(saved.source.type, 'kafka');
@@ -147,7 +147,7 @@ acls:
     ok(offlinePlan, 'plan against the exported snapshot');
     assert.match(offlinePlan.stdout, /No changes/);
 
-    const manifest = await run('export', '--format', 'manifest', '--out', 'exported.yaml');
+    const manifest = await run('export', '-o', 'manifest', '--out', 'exported.yaml');
     ok(manifest, 'export manifest');
     const exported = project({ bootstrap: requireBrokers().single.sasl, sasl: { mechanism: 'PLAIN', user: 'admin' } }, '');
     writeFileSync(join(exported.dir, 'topics.yaml'), readFileSync(join(dir, 'exported.yaml')));
@@ -341,7 +341,7 @@ ${names.map((n) => `  - name: ${p}${n}
     partitions: 1
     replicationFactor: 1
 `);
-    ok(await run('plan', '--format', 'json', '--out', 'plan.json'), 'plan --out');
+    ok(await run('plan', '-o', 'json', '--out', 'plan.json'), 'plan --out');
     await client().createTopics({ topics: [`${p}b`], partitions: 1, replicas: 1 });
     await visible(async () => (await client().listTopics()).includes(`${p}b`));
     const applied = await run('apply', '--auto-approve', '--plan', 'plan.json');

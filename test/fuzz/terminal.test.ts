@@ -131,11 +131,11 @@ describe('terminal and file safety through the real binary', { skip: SKIP }, () 
         writeFileSync(join(dir, 'live.json'), JSON.stringify(snapshot, null, 2));
         const [text, md, json, drift, exported, snap] = await Promise.all([
           run(['plan', '.'], dir),
-          run(['plan', '.', '--format', 'markdown'], dir),
-          run(['plan', '.', '--format', 'json'], dir),
+          run(['plan', '.', '-o', 'markdown'], dir),
+          run(['plan', '.', '-o', 'json'], dir),
           run(['drift', '.'], dir),
-          run(['export', '--cluster', 'live', '--format', 'manifest', '--out', exportedFile], dir),
-          run(['export', '--cluster', 'live', '--format', 'snapshot'], dir),
+          run(['export', '--cluster', 'live', '-o', 'manifest', '--out', exportedFile], dir),
+          run(['export', '--cluster', 'live', '-o', 'snapshot'], dir),
         ]);
         for (const [name, r] of Object.entries({ text, md, json, drift, exported, snap })) {
           assert.ok(r.code === 0 || r.code === 2, `${name} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
@@ -197,13 +197,13 @@ describe('terminal and file safety through the real binary', { skip: SKIP }, () 
       assertSafe('plan', plan.stdout + plan.stderr);
       assert.ok(plan.stdout.includes('\\x1b]0;pwned\\x07'), plan.stdout);
 
-      const exp = await run(['export', '--cluster', 'sim', '--format', 'manifest'], dir);
+      const exp = await run(['export', '--cluster', 'sim', '-o', 'manifest'], dir);
       assert.equal(exp.code, 0, exp.stderr);
       assertSafe('export', exp.stdout + exp.stderr);
       // Round trip with a Kafka-legal state: the exported manifest (names a manifest accepts) plans as no change.
       sim.topics.delete(evil);
       sim.acls.splice(0, sim.acls.length, ...sim.acls.filter((a) => a.resource_name !== evil));
-      const clean = await run(['export', '--cluster', 'sim', '--format', 'manifest', '--out', 'exported.yaml'], dir);
+      const clean = await run(['export', '--cluster', 'sim', '-o', 'manifest', '--out', 'exported.yaml'], dir);
       assert.equal(clean.code, 0, clean.stderr);
       rmSync(join(dir, 'topics.yaml'));
       const again = await run(['plan', '.', '--detailed-exitcode'], dir);

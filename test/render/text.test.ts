@@ -84,9 +84,9 @@ describe('renderText', () => {
     const lines = renderText(p, { color: false }).split('\n');
     assert.ok(lines.includes(`  topic other.${String(UNMANAGED_SHOWN - 1).padStart(3, '0')}`));
     assert.ok(!lines.includes(`  topic other.${String(UNMANAGED_SHOWN).padStart(3, '0')}`));
-    assert.ok(lines.includes('  ... and 5 more topics (all in --format json)'));
+    assert.ok(lines.includes('  ... and 5 more topics (all in -o json)'));
     assert.ok(lines.includes(`  2 ACL bindings of User:other.${String(UNMANAGED_SHOWN - 1).padStart(3, '0')}`));
-    assert.ok(lines.includes('  ... and the ACL bindings of 5 more principals (all in --format json)'));
+    assert.ok(lines.includes('  ... and the ACL bindings of 5 more principals (all in -o json)'));
     assert.equal(p.unmanaged.length, names.length * 3);
   });
 

@@ -174,7 +174,7 @@ export function serializeSnapshot(snapshot: Snapshot): string {
     ...(copy.principals ? { principals: copy.principals } : {}),
     ...(copy.aclsUnavailable !== undefined ? { aclsUnavailable: copy.aclsUnavailable } : {}),
   };
-  // `export --format snapshot` prints this: names from the server must not drive the terminal.
+  // `export -o snapshot` prints this: names from the server must not drive the terminal.
   return `${terminalSafeJson(JSON.stringify(ordered, null, 2))}\n`;
 }
 
