@@ -24,8 +24,9 @@ describe('progress off a terminal', () => {
   // that into a failure instead of a hang. Passing never depends on it.
   it('a 400-topic apply says what it does before its first write completes', { timeout: 120_000 }, async (t) => {
     const { sim, dir } = await topics(t, 400);
-    // The 400 dry runs go through; the first real create waits until the test lets it go.
-    sim.inject({ fault: 'hold', method: 'POST', path: /\/topics$/, skip: 400 });
+    // The 400 dry runs go through; every real create waits until the test lets them all go (one
+    // held create alone would let the other concurrent ones complete).
+    sim.inject({ fault: 'hold', method: 'POST', path: /\/topics$/, skip: 400, times: Infinity });
     const run = startKafkaform(['apply', '--auto-approve'], { cwd: dir });
     await Promise.race([
       sim.whenHeld(1),
@@ -33,6 +34,7 @@ describe('progress off a terminal', () => {
     ]);
     await run.stderrShows('applying 0/400 topics\n');
     assert.equal(answeredCreates(sim), 0, 'no write has completed yet');
+    sim.clearFaults();
     sim.release();
     const r = await run.done;
     assert.equal(r.code, 0, r.stderr);
