@@ -1,5 +1,5 @@
 /**
- * Typed errors. Every failure a user can cause or meet is one of these; `src/cli/exit.ts` maps
+ * Typed errors. Every failure a user can cause or meet is one of these; `src/commands/exit.ts` maps
  * them to one sentence per problem and an exit code in a single place.
  */
 

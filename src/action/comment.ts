@@ -3,7 +3,7 @@
  * apply result, and a footer naming the run, kept inside GitHub's comment size limit.
  */
 import type { ApplyReport } from '../apply/executor.js';
-import { describeFailure } from '../cli/exit.js';
+import { describeFailure } from '../commands/exit.js';
 import { safe } from '../render/index.js';
 
 /** GitHub refuses comment bodies longer than this many characters. */

@@ -13,7 +13,7 @@ import { renderMarkdown, renderText } from '../render/index.js';
 import { apply, drift, exportCommand, plan, validate, type ExportFormat, type Io } from '../commands/index.js';
 import { adaptDesired } from '../commands/common.js';
 import { dedupeProblems, offlineRules } from '../commands/validate.js';
-import { formatProblem } from '../cli/exit.js';
+import { formatProblem } from '../commands/exit.js';
 import { clusterSettingProblems } from '../targets/index.js';
 import { USER_AGENT, VERSION } from '../http/index.js';
 import { applyReportMarkdown, commentBody, commentMarker, fence } from './comment.js';

@@ -14,7 +14,7 @@ import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
 import { parseSelector } from '../plan/select.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { formatDuration, parseDuration } from '../duration.js';
-import { EXIT, reportError } from './exit.js';
+import { EXIT, reportError } from '../commands/exit.js';
 import { ask, interruptible } from './terminal.js';
 
 function positiveInt(value: string): number {

@@ -6,7 +6,7 @@ import { openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { WriteStream } from 'node:tty';
 import { InterruptedError } from '../errors.js';
-import { EXIT } from './exit.js';
+import { EXIT } from '../commands/exit.js';
 
 /**
  * Where the prompt goes: stderr when it is the terminal (stdout may be piped, as in

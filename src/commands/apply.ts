@@ -3,7 +3,7 @@ import { InterruptedError, UsageError } from '../errors.js';
 import { ApplyInterruptedError, ApplyStoppedError, NotConvergedError, executePlan, type ApplyReport } from '../apply/executor.js';
 import { plan as computePlan } from '../plan/index.js';
 import { renderText, safe } from '../render/index.js';
-import { EXIT, reportError } from '../cli/exit.js';
+import { EXIT, reportError } from './exit.js';
 import { desiredState, planOptions, withProgress, withSession, type ClusterOptions, type PlanFlags, type Session } from './common.js';
 import { resolvePath, useColor, type Io } from './io.js';
 import { refuseErrors } from './plan.js';

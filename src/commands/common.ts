@@ -9,7 +9,7 @@ import { loadManifests, type Manifests } from '../manifest/index.js';
 import type { PlanOptions } from '../plan/index.js';
 import { clusterSettingProblems, openTarget, rulesOf } from '../targets/index.js';
 import type { ReplicationFactorOptions, Target, TargetKind } from '../targets/target.js';
-import { reportWarnings } from '../cli/exit.js';
+import { reportWarnings } from './exit.js';
 import { lineDisplay, silentDisplay, Tracker, type Progress } from '../progress/index.js';
 import { safe } from '../render/index.js';
 import { resolvePath, useColor, type Io } from './io.js';

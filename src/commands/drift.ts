@@ -1,7 +1,7 @@
 /** `kafkaform drift`: does the live cluster still match the manifests? */
 import { plan as computePlan } from '../plan/index.js';
 import { mdText, safe } from '../render/index.js';
-import { EXIT, reportError } from '../cli/exit.js';
+import { EXIT, reportError } from './exit.js';
 import { desiredState, planOptions, withProgress, withSession, type ClusterOptions, type PlanFlags } from './common.js';
 import { emit, useColor, type Io, type OutputFormat } from './io.js';
 import { refuseErrors, renderPlan } from './plan.js';

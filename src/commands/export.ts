@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { ClusterType, LiveState } from '../model.js';
 import { adopt, describeOmitted, singleManifest } from '../adopt/index.js';
 import { serializeSnapshot } from '../targets/snapshot/file.js';
-import { reportError, EXIT } from '../cli/exit.js';
+import { reportError, EXIT } from './exit.js';
 import { managedPrefixes, withProgress, withSession, type ClusterOptions } from './common.js';
 import { emit, EXPORT_FORMATS, useColor, type ExportFormat, type Io } from './io.js';
 

@@ -19,7 +19,7 @@ import { clusterSettingProblems, rulesOf, TARGET_KINDS } from '../targets/index.
 import { settingName, SettingsChecker } from '../targets/settings.js';
 import { writeFileAtomic } from '../targets/snapshot/file.js';
 import { safe } from '../render/index.js';
-import { reportError, EXIT } from '../cli/exit.js';
+import { reportError, EXIT } from './exit.js';
 import { managedPrefixes, openCluster, selectCluster, withSession, type ClusterOptions } from './common.js';
 import { resolvePath, useColor, type Io } from './io.js';
 

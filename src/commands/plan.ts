@@ -3,7 +3,7 @@ import { PlanRefusedError } from '../errors.js';
 import type { Plan } from '../model.js';
 import { plan as computePlan } from '../plan/index.js';
 import { renderJson, renderMarkdown, renderText } from '../render/index.js';
-import { EXIT, reportError } from '../cli/exit.js';
+import { EXIT, reportError } from './exit.js';
 import { desiredState, planOptions, withProgress, withSession, type ClusterOptions, type PlanFlags } from './common.js';
 import { emit, useColor, type Io, type OutputFormat } from './io.js';
 

@@ -6,7 +6,7 @@ import { TARGET_KINDS } from '../targets/index.js';
 import type { TargetKind } from '../targets/target.js';
 import { readSnapshotFile } from '../targets/snapshot/file.js';
 import { snapshotPath } from '../targets/snapshot/index.js';
-import { EXIT, reportError, reportWarnings } from '../cli/exit.js';
+import { EXIT, reportError, reportWarnings } from './exit.js';
 import { adaptDesired, load, type CommonOptions } from './common.js';
 import { emit, packageVersion, useColor, type Io, type ValidateFormat } from './io.js';
 

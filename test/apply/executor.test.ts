@@ -11,7 +11,7 @@ import {
   PreflightRefusedError,
   type ExecuteOptions,
 } from '../../src/apply/executor.js';
-import { reportError } from '../../src/cli/exit.js';
+import { reportError } from '../../src/commands/exit.js';
 import { describe as describeStage, silentDisplay, Tracker, type StageState } from '../../src/progress/index.js';
 
 // A test double of the Target interface: it records what the executor asks of it, and each unit

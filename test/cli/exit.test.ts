@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, ConfigError, InternalError, ManifestError, UsageError } from '../../src/errors.js';
-import { formatProblem, reportError } from '../../src/cli/exit.js';
+import { formatProblem, reportError } from '../../src/commands/exit.js';
 
 function report(error: unknown, options: { debug?: boolean; color?: boolean } = {}): { code: number; text: string } {
   let text = '';

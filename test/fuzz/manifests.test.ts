@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { ManifestError } from '../../src/errors.js';
 import { loadManifests } from '../../src/manifest/index.js';
-import { formatProblem } from '../../src/cli/exit.js';
+import { formatProblem } from '../../src/commands/exit.js';
 import { validate } from '../../src/commands/index.js';
 import { check, soakFactor, Tally } from '../properties/runner.js';
 

@@ -13,7 +13,7 @@ import {
 import { describeAction } from '../apply/labels.js';
 import { safe } from '../render/index.js';
 import { sortProblems } from '../manifest/problems.js';
-import type { Writer } from '../commands/io.js';
+import type { Writer } from './io.js';
 
 /** Exit codes, the contract with scripts and CI. */
 export const EXIT = {
