@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { EXPORT_FORMATS, OUTPUT_FORMATS, packageVersion, useColor, VALIDATE_FORMATS, type Io } from '../commands/io.js';
 import { DEFAULT_CONCURRENCY } from '../apply/executor.js';
 import { CLUSTER_TYPES } from '../model.js';
-import { DEFAULT_MAX_ACL_DELETES } from '../plan/index.js';
+import { DEFAULT_MAX_ACL_DELETES } from '../plan/defaults.js';
 import { parseSelector } from '../plan/select.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { formatDuration, parseDuration } from '../duration.js';

@@ -17,6 +17,7 @@ import { byName, planTopics } from './topics.js';
 import { compareResources, compareStrings } from './order.js';
 import { fingerprintOf } from './fingerprint.js';
 import { desiredDigest } from './digest.js';
+import { DEFAULT_MAX_ACL_DELETES } from './defaults.js';
 import { normalizeSelectors, parseSelectors, selectsAny, type ResourceSelector } from './select.js';
 
 export { fingerprint } from './fingerprint.js';
@@ -24,8 +25,7 @@ export { desiredDigest } from './digest.js';
 export { REDACTED, isInternalTopic } from './topics.js';
 export { aclKey, compareAcls, compareResources } from './order.js';
 
-/** The ACL-deletion limit when none is given: large enough for routine revocations. */
-export const DEFAULT_MAX_ACL_DELETES = 50;
+export { DEFAULT_MAX_ACL_DELETES };
 
 /** How to plan: which cluster, what it can do, and what the user allowed. */
 export interface PlanOptions {
