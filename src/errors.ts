@@ -68,6 +68,20 @@ export class ApiError extends KafkaformError {
   }
 }
 
+/**
+ * The message with the status, error code and server text appended, the one form every
+ * place that shows a failed request uses: the CLI's errors and reports, preflight findings.
+ */
+export function withFacts(err: ApiError): string {
+  const { status, errorCode, serverMessage } = err.details;
+  const facts = [
+    status === undefined ? undefined : `HTTP ${status}`,
+    errorCode === undefined ? undefined : `error_code ${errorCode}`,
+    serverMessage === undefined || serverMessage === err.message ? undefined : `server: "${serverMessage}"`,
+  ].filter((f): f is string => f !== undefined);
+  return facts.length === 0 ? err.message : `${err.message} (${facts.join(', ')})`;
+}
+
 /** The plan cannot be carried out (errors in it, blast radius exceeded, stale saved plan, refusal). */
 export class PlanRefusedError extends KafkaformError {
   override readonly name = 'PlanRefusedError';

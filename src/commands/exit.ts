@@ -2,7 +2,7 @@
  * The one place where failures become what the user sees and the exit code: one clear sentence
  * per problem, stack traces only with `--debug`, colour only when allowed.
  */
-import { ApiError, InterruptedError, KafkaformError, ManifestError, type ManifestProblem } from '../errors.js';
+import { ApiError, InterruptedError, KafkaformError, ManifestError, withFacts, type ManifestProblem } from '../errors.js';
 import {
   ApplyInterruptedError,
   ApplyStoppedError,
@@ -74,15 +74,7 @@ export function reportWarnings(problems: readonly ManifestProblem[], options: Re
 
 /** One line for a failed request or step: the sentence, then status, error code and server text. */
 export function describeFailure(error: unknown): string {
-  if (error instanceof ApiError) {
-    const { status, errorCode, serverMessage } = error.details;
-    const facts = [
-      status === undefined ? undefined : `HTTP ${status}`,
-      errorCode === undefined ? undefined : `error_code ${errorCode}`,
-      serverMessage === undefined || serverMessage === error.message ? undefined : `server: "${serverMessage}"`,
-    ].filter((f): f is string => f !== undefined);
-    return safe(facts.length === 0 ? error.message : `${error.message} (${facts.join(', ')})`);
-  }
+  if (error instanceof ApiError) return safe(withFacts(error));
   return safe(error instanceof Error ? error.message : String(error));
 }
 

@@ -50,17 +50,3 @@ export function describeFailure(op: Operation, err: ApiError): ApiError {
   out.stack = `${out.name}: ${message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`;
   return out;
 }
-
-/**
- * The message with the status, error code and server text appended, for places that print the
- * message alone (preflight findings), in the same form the CLI uses for errors.
- */
-export function withFacts(err: ApiError): string {
-  const { status, errorCode, serverMessage } = err.details;
-  const facts = [
-    status === undefined ? undefined : `HTTP ${status}`,
-    errorCode === undefined ? undefined : `error_code ${errorCode}`,
-    serverMessage === undefined || serverMessage === err.message ? undefined : `server: "${serverMessage}"`,
-  ].filter((f): f is string => f !== undefined);
-  return facts.length === 0 ? err.message : `${err.message} (${facts.join(', ')})`;
-}

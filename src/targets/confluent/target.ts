@@ -1,4 +1,4 @@
-import { ApiError, ConfigError, InternalError } from '../../errors.js';
+import { ApiError, ConfigError, InternalError, withFacts } from '../../errors.js';
 import { HttpClient, type HttpClientOptions } from '../../http/index.js';
 import { canonicalConfigValue } from '../../kafka/configs.js';
 import {
@@ -12,7 +12,7 @@ import { describeAction } from '../../apply/labels.js';
 import type { PreflightFinding, Target, TargetContext, WorkUnit } from '../target.js';
 import { ConfluentApi, describeAcl } from './api.js';
 import { aclOf, alterOperations, createSpec, isRedacted, topicName, type CreateSpec } from '../actions.js';
-import { ERROR_CODES, withFacts } from './errors.js';
+import { ERROR_CODES } from './errors.js';
 import { configEntryReducer, groupConfigs, toLiveState, toV3Acl } from './live.js';
 import type { ConfluentSettings } from './settings.js';
 import { aclProblem } from '../../kafka/acl-rules.js';

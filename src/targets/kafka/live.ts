@@ -17,7 +17,7 @@ import { synonymValue } from '../../kafka/synonyms.js';
 import type { AclBinding, AclOperation, AclPermission, ConfigSource, LiveConfig, LiveTopic, PatternType, ResourceType } from '../../model.js';
 import { compareAcls } from '../../plan/index.js';
 import { compareStrings } from '../../plan/order.js';
-import { ConfigInterner } from '../confluent/live.js';
+import { ConfigInterner } from '../config-interner.js';
 
 /** DescribeConfigs `config_source` codes. */
 export const CONFIG_SOURCES = {

@@ -1,7 +1,7 @@
 import { IncrementalAlterConfigOperationTypes, type createTopicsV7, type incrementalAlterConfigsV1 } from '@platformatic/kafka';
 import { sleep } from '../../deadline.js';
 import { count, waitFor, type Noun } from '../../progress/index.js';
-import { ApiError, InternalError, KafkaformError } from '../../errors.js';
+import { ApiError, InternalError, KafkaformError, withFacts } from '../../errors.js';
 import { describeAction } from '../../apply/labels.js';
 import { aclProblem } from '../../kafka/acl-rules.js';
 import { canonicalConfigValue } from '../../kafka/configs.js';
@@ -10,7 +10,6 @@ import { compareStrings } from '../../plan/order.js';
 import { PHASES, type LiveState, type LiveTopic, type Phase, type PlanAction, type TargetCapabilities } from '../../model.js';
 import { describeResource } from '../../render/index.js';
 import { aclOf, alterOperations, createSpec, isRedacted, topicName, type CreateSpec } from '../actions.js';
-import { withFacts } from '../confluent/errors.js';
 import { BatchOutcomeError, type PreflightFinding, type Target, type TargetContext, type WorkUnit } from '../target.js';
 import { batches, type Cost } from './batches.js';
 import { KafkaClient, requestFailure, TOPIC_RESOURCE, type ItemResult } from './client.js';
