@@ -20,7 +20,7 @@ import {
   topicNameFindings,
   type Finding,
 } from './rules.js';
-import type { WrittenAcl, WrittenManifest, WrittenOverlay, WrittenPatchOperation, WrittenScope, WrittenTopicOverride } from './written.js';
+import type { WrittenAcl, WrittenManifest, WrittenOverlay, WrittenPatchOperation, WrittenScope, WrittenTopic, WrittenTopicOverride } from './written.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
 /**
@@ -164,15 +164,22 @@ function collectAcls(
   named?: Set<string>,
 ): void {
   const { doc, valid } = checked;
-  entries.forEach((entry, i) => {
+  const locate = (p: string): SourceLocation => doc.locate(p);
+  // Indexed loops: generated manifests have tens of thousands of entries, and until the JIT has
+  // optimised this code, every `for...of` step allocates.
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as WrittenAcl;
     const item = pointer(path, i);
-    if (!valid(item)) return;
+    if (!valid(item)) continue;
     named?.add(entry.principal);
-    for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(item, 'principal')));
+    const principal = principalFindings(entry.principal);
+    for (let k = 0; k < principal.length; k++) problems.add(principal[k] as Finding, doc.locate(pointer(item, 'principal')));
     if (isRole(entry)) {
       for (const { finding, path: at } of roleFindings(entry)) problems.add(finding, doc.locate(`${item}${at ?? ''}`));
     }
-    for (const binding of expandAcl(entry, item, (p) => doc.locate(p))) {
+    const bindings = expandAcl(entry, item, locate);
+    for (let b = 0; b < bindings.length; b++) {
+      const binding = bindings[b] as DesiredAcl;
       const key = bindingKey(binding);
       const previous = into.get(key);
       if (previous) {
@@ -182,10 +189,11 @@ function collectAcls(
         );
         continue;
       }
-      for (const f of aclBindingFindings(binding)) problems.add(f, binding.source);
+      const findings = aclBindingFindings(binding);
+      for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, binding.source);
       into.set(key, binding);
     }
-  });
+  }
 }
 
 /**
@@ -194,7 +202,7 @@ function collectAcls(
  * nothing); a field no file sets stays absent.
  */
 function collectScope(doc: ParsedDocument, path: string, scope: WrittenScope, into: ScopeParts, problems: Problems): void {
-  const list = (field: 'topics' | 'groups' | 'transactionalIds' | 'principals', check: (value: string) => Finding[]): void => {
+  const list = (field: 'topics' | 'groups' | 'transactionalIds' | 'principals', check: (value: string) => readonly Finding[]): void => {
     const values = scope[field];
     if (values === undefined) return;
     const set = (into[field] ??= new Set());
@@ -320,22 +328,25 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
       mergeLayer(defaults, layerFromDocument(doc, '/topicDefaults', manifest.topicDefaults, ctx), 'topicDefaults', problems);
     }
 
-    ((valid('/topics') && manifest.topics) || []).forEach((t, i) => {
+    const written = (valid('/topics') && manifest.topics) || [];
+    for (let i = 0; i < written.length; i++) {
+      const t = written[i] as WrittenTopic;
       const path = pointer('/topics', i);
       if (!valid(path)) {
         if (typeof t?.name === 'string') invalidTopics.add(t.name);
-        return;
+        continue;
       }
       const at = doc.locate(path);
       const nameAt = doc.locate(pointer(path, 'name'));
-      for (const f of topicNameFindings(t.name)) problems.add(f, nameAt);
+      const findings = topicNameFindings(t.name);
+      for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, nameAt);
       const previous = topics.get(t.name);
       if (previous) {
         problems.error(`topic "${t.name}" is declared twice: here and at ${elsewhere(previous.nameAt, nameAt)}`, nameAt);
-        return;
+        continue;
       }
       topics.set(t.name, { name: t.name, at, nameAt, layer: layerFromDocument(doc, path, t, ctx) });
-    });
+    }
 
     if (valid('/acls')) collectAcls(checked, '/acls', manifest.acls ?? [], acls, problems);
     if (manifest.scope && valid('/scope')) collectScope(doc, '/scope', manifest.scope, scope, problems);

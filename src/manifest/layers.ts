@@ -60,15 +60,12 @@ export function configEntry(
   ctx: ConfigContext,
 ): ConfigEntry {
   const { findings, result: r } = checkConfig(key, raw, ctx);
-  for (const f of findings) ctx.problems.add(f, keyAt());
-  if (!r.ok) ctx.problems.error(r.message, valueAt);
-  return {
-    raw,
-    canonical: r.ok ? r.value : undefined,
-    at: valueAt,
-    keyAt,
-    ...(r.ok && r.refusedBy ? { refusedBy: r.refusedBy } : {}),
-  };
+  for (let i = 0; i < findings.length; i++) ctx.problems.add(findings[i] as Finding, keyAt());
+  if (!r.ok) {
+    ctx.problems.error(r.message, valueAt);
+    return { raw, canonical: undefined, at: valueAt, keyAt };
+  }
+  return r.refusedBy ? { raw, canonical: r.value, at: valueAt, keyAt, refusedBy: r.refusedBy } : { raw, canonical: r.value, at: valueAt, keyAt };
 }
 
 interface ConfigCheck {
@@ -104,7 +101,9 @@ function writtenValue(doc: ParsedDocument, path: string, value: JsonValue): Writ
 
 /**
  * A layer from topic fields written in `doc` at `path` (a topic entry, `topicDefaults`, or an
- * overlay's override). The value has passed the schema.
+ * overlay's override). The value has passed the schema. Generated manifests hold tens of thousands
+ * of these, so the loop avoids iterators and sorting keys already in order, and each entry's
+ * places are found only when asked for.
  */
 export function layerFromDocument(
   doc: ParsedDocument,
@@ -119,16 +118,24 @@ export function layerFromDocument(
   if (fields.replicationFactor !== undefined) {
     layer.replicationFactor = { value: fields.replicationFactor, at: doc.locate(pointer(path, 'replicationFactor')) };
   }
+  const config = fields.config;
+  if (config === undefined) return layer;
+  const keys = Object.keys(config);
+  if (!isSorted(keys)) keys.sort();
   const configPath = pointer(path, 'config');
-  for (const key of Object.keys(fields.config ?? {}).sort()) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const p = pointer(configPath, key);
-    const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
-    layer.config.set(
-      key,
-      raw === null ? { raw, canonical: undefined, at: doc.locate(p), keyAt: () => doc.locate(p, 'key') } : configEntry(key, raw, () => doc.locate(p, 'key'), doc.locate(p), ctx),
-    );
+    const raw = writtenValue(doc, p, config[key] ?? null);
+    const keyAt = (): SourceLocation => doc.locate(p, 'key');
+    layer.config.set(key, raw === null ? { raw, canonical: undefined, at: doc.locate(p), keyAt } : configEntry(key, raw, keyAt, doc.locate(p), ctx));
   }
   return layer;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
 }
 
 /** `over` on top of `base`: fields `over` sets win, config key by config key. */
