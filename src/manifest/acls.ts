@@ -28,6 +28,7 @@ export function expandAcl(
   const e: WrittenAclBinding = entry;
   const host = e.host ?? '*';
   const permission = e.permission ?? 'ALLOW';
+  const operations = pointer(path, 'operations');
   return e.operations.map((operation, i) => ({
     principal: e.principal,
     host,
@@ -36,7 +37,7 @@ export function expandAcl(
     patternType: e.patternType ?? 'LITERAL',
     operation,
     permission,
-    source: locate(pointer(pointer(path, 'operations'), i)),
+    source: locate(pointer(operations, i)),
   }));
 }
 

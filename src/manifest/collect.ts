@@ -5,7 +5,7 @@
 import { resolve, dirname } from 'node:path';
 import type { ClusterSpec, ClusterType, DesiredAcl, JsonValue, SourceLocation } from '../model.js';
 import { isKafkaVersion } from '../kafka/catalog.js';
-import { bindingKey, describeBinding, expandAcl, isRole } from './acls.js';
+import { compareBindings, describeBinding, expandAcl, isRole } from './acls.js';
 import { layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
 import type { Problems } from './problems.js';
 import {
@@ -36,12 +36,27 @@ export interface CheckedDocument {
 
 /** A topic as declared, with its own fields as a layer. */
 export interface TopicDecl {
-  name: string;
+  readonly name: string;
   /** The entry in `topics`. */
-  at: SourceLocation;
+  readonly at: SourceLocation;
   /** Its `name`, where duplicates and collisions point. */
-  nameAt: SourceLocation;
-  layer: TopicLayer;
+  readonly nameAt: SourceLocation;
+  readonly layer: TopicLayer;
+}
+
+/** A topic entry at `path` of a document; its name is placed only when a message needs it. */
+class DeclaredTopic implements TopicDecl {
+  constructor(
+    readonly name: string,
+    readonly at: SourceLocation,
+    readonly layer: TopicLayer,
+    private readonly doc: ParsedDocument,
+    private readonly path: string,
+  ) {}
+
+  get nameAt(): SourceLocation {
+    return this.doc.locate(pointer(this.path, 'name'));
+  }
 }
 
 /** One operation of an overlay patch, with where it was written. */
@@ -73,8 +88,8 @@ export interface OverlayDecl {
   patch: PatchDecl[];
   /** Shared principal → this cluster's principal (`principals`). */
   principals: Map<string, { to: string; at: SourceLocation }>;
-  /** This overlay's own bindings (`acls`), by binding key. */
-  acls: Map<string, DesiredAcl>;
+  /** This overlay's own bindings (`acls`), sorted, each once. */
+  acls: DesiredAcl[];
   /** Principals this overlay's `acls` entries name: their shared entries are replaced. */
   aclPrincipals: Set<string>;
   /** Scope fields this overlay replaces. */
@@ -154,12 +169,12 @@ function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, probl
   }
 }
 
-/** Reads `acls` entries at `path` into `into` (by binding key); a binding declared twice is an error. */
+/** Reads `acls` entries at `path` into `into`, in the order written (see `uniqueBindings`). */
 function collectAcls(
   checked: CheckedDocument,
   path: string,
   entries: readonly WrittenAcl[],
-  into: Map<string, DesiredAcl>,
+  into: DesiredAcl[],
   problems: Problems,
   named?: Set<string>,
 ): void {
@@ -178,22 +193,31 @@ function collectAcls(
       for (const { finding, path: at } of roleFindings(entry)) problems.add(finding, doc.locate(`${item}${at ?? ''}`));
     }
     const bindings = expandAcl(entry, item, locate);
-    for (let b = 0; b < bindings.length; b++) {
-      const binding = bindings[b] as DesiredAcl;
-      const key = bindingKey(binding);
-      const previous = into.get(key);
-      if (previous) {
-        problems.error(
-          `ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(previous.source, binding.source)}`,
-          binding.source,
-        );
-        continue;
-      }
-      const findings = aclBindingFindings(binding);
-      for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, binding.source);
-      into.set(key, binding);
-    }
+    for (let b = 0; b < bindings.length; b++) into.push(bindings[b] as DesiredAcl);
   }
+}
+
+/**
+ * Bindings collected in the order written → each binding once, sorted; a binding declared twice
+ * is an error naming both places. A stable sort puts equal bindings side by side with the first
+ * declared first, so finding duplicates needs no key or map per binding.
+ */
+function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[] {
+  bindings.sort(compareBindings);
+  const out: DesiredAcl[] = [];
+  let first: DesiredAcl | undefined;
+  for (let i = 0; i < bindings.length; i++) {
+    const binding = bindings[i] as DesiredAcl;
+    if (first !== undefined && compareBindings(first, binding) === 0) {
+      problems.error(`ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(first.source, binding.source)}`, binding.source);
+      continue;
+    }
+    first = binding;
+    const findings = aclBindingFindings(binding);
+    for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, binding.source);
+    out.push(binding);
+  }
+  return out;
 }
 
 /**
@@ -317,7 +341,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
 
   const defaults: TopicLayer = { config: new Map() };
   const topics = new Map<string, TopicDecl>();
-  const acls = new Map<string, DesiredAcl>();
+  const acls: DesiredAcl[] = [];
   const scope: ScopeParts = {};
   const overlays = new Map<string, OverlayDecl>();
   const invalidTopics = new Set<string>();
@@ -336,16 +360,17 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
         if (typeof t?.name === 'string') invalidTopics.add(t.name);
         continue;
       }
-      const at = doc.locate(path);
-      const nameAt = doc.locate(pointer(path, 'name'));
       const findings = topicNameFindings(t.name);
-      for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, nameAt);
       const previous = topics.get(t.name);
-      if (previous) {
-        problems.error(`topic "${t.name}" is declared twice: here and at ${elsewhere(previous.nameAt, nameAt)}`, nameAt);
-        continue;
+      if (findings.length > 0 || previous) {
+        const nameAt = doc.locate(pointer(path, 'name'));
+        for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, nameAt);
+        if (previous) {
+          problems.error(`topic "${t.name}" is declared twice: here and at ${elsewhere(previous.nameAt, nameAt)}`, nameAt);
+          continue;
+        }
       }
-      topics.set(t.name, { name: t.name, at, nameAt, layer: layerFromDocument(doc, path, t, ctx) });
+      topics.set(t.name, new DeclaredTopic(t.name, doc.locate(path), layerFromDocument(doc, path, t, ctx), doc, path));
     }
 
     if (valid('/acls')) collectAcls(checked, '/acls', manifest.acls ?? [], acls, problems);
@@ -364,7 +389,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
           topics: new Map(),
           patch: [],
           principals: new Map(),
-          acls: new Map(),
+          acls: [],
           aclPrincipals: new Set(),
           scope: {},
         };
@@ -381,12 +406,13 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
     const self = byName.get(c.name);
     if (other && self) problems.add(collisionFinding(c.name, c.with, elsewhere(other.nameAt, self.nameAt)), self.nameAt);
   }
+  for (const overlay of overlays.values()) overlay.acls = uniqueBindings(overlay.acls, problems);
 
   return {
     clusters,
     defaults,
     topics: declared,
-    acls: [...acls.values()],
+    acls: uniqueBindings(acls, problems),
     scopeTopics: sortedList(scope.topics),
     scopeGroups: sortedList(scope.groups),
     scopeTransactionalIds: sortedList(scope.transactionalIds),

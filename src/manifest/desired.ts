@@ -118,8 +118,8 @@ function forcedLayer(overlay: OverlayDecl | undefined): TopicLayer | undefined {
 function overlaidAcls(collected: Collected, overlay: OverlayDecl | undefined): Pick<DesiredState, 'acls' | 'scope'> {
   const rename = (principal: string): string => overlay?.principals.get(principal)?.to ?? principal;
   let acls: DesiredAcl[];
-  if (!overlay || (overlay.principals.size === 0 && overlay.aclPrincipals.size === 0 && overlay.acls.size === 0)) {
-    // The shared bindings as they are: collecting them left no two alike.
+  if (!overlay || (overlay.principals.size === 0 && overlay.aclPrincipals.size === 0 && overlay.acls.length === 0)) {
+    // The shared bindings as they are: collecting them sorted them and left no two alike.
     acls = [...collected.acls];
   } else {
     const byKey = new Map<string, DesiredAcl>();
@@ -130,13 +130,13 @@ function overlaidAcls(collected: Collected, overlay: OverlayDecl | undefined): P
       const key = bindingKey(renamed);
       if (!byKey.has(key)) byKey.set(key, renamed);
     }
-    for (const [key, binding] of overlay.acls) byKey.set(key, binding);
-    acls = [...byKey.values()];
+    for (const binding of overlay.acls) byKey.set(bindingKey(binding), binding);
+    acls = [...byKey.values()].sort(compareBindings);
   }
   const scope = overlay?.scope ?? {};
   const list = (own: ReadonlySet<string> | undefined, shared: readonly string[]): string[] => (own ? sortedList(own) : [...shared]);
   return {
-    acls: acls.sort(compareBindings),
+    acls,
     scope: {
       topicPrefixes: list(scope.topics, collected.scopeTopics),
       groupPrefixes: list(scope.groups, collected.scopeGroups),
