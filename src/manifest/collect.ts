@@ -50,12 +50,12 @@ class DeclaredTopic implements TopicDecl {
     readonly name: string,
     readonly at: SourceLocation,
     readonly layer: TopicLayer,
-    private readonly doc: ParsedDocument,
+    private readonly locate: ParsedDocument['locate'],
     private readonly path: string,
   ) {}
 
   get nameAt(): SourceLocation {
-    return this.doc.locate(pointer(this.path, 'name'));
+    return this.locate(pointer(this.path, 'name'));
   }
 }
 
@@ -370,7 +370,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
           continue;
         }
       }
-      topics.set(t.name, new DeclaredTopic(t.name, doc.locate(path), layerFromDocument(doc, path, t, ctx), doc, path));
+      topics.set(t.name, new DeclaredTopic(t.name, doc.locate(path), layerFromDocument(doc, path, t, ctx), doc.locate, path));
     }
 
     if (valid('/acls')) collectAcls(checked, '/acls', manifest.acls ?? [], acls, problems);

@@ -11,6 +11,12 @@ import { configKeyFindings, type Finding } from './rules.js';
 import type { Problems } from './problems.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
+/**
+ * Finds where a path of a document was written. Kept instead of the document itself, so that what
+ * was loaded does not hold on to the parsed values.
+ */
+type Locate = ParsedDocument['locate'];
+
 /** A value with where it was written. */
 export interface Located<T> {
   readonly value: T;
@@ -46,13 +52,13 @@ export interface ConfigEntry extends ConfigPlace {
 class DocumentField<T> implements Located<T> {
   constructor(
     readonly value: T,
-    private readonly doc: ParsedDocument,
+    private readonly locate: Locate,
     private readonly parent: string,
     private readonly key: string,
   ) {}
 
   get at(): SourceLocation {
-    return this.doc.locate(pointer(this.parent, this.key));
+    return this.locate(pointer(this.parent, this.key));
   }
 }
 
@@ -63,17 +69,17 @@ class DocumentConfigEntry implements ConfigEntry {
 
   constructor(
     readonly raw: WrittenConfigValue | null,
-    private readonly doc: ParsedDocument,
+    private readonly locate: Locate,
     private readonly parent: string,
     private readonly key: string,
   ) {}
 
   get at(): SourceLocation {
-    return this.doc.locate(pointer(this.parent, this.key));
+    return this.locate(pointer(this.parent, this.key));
   }
 
   keyAt(): SourceLocation {
-    return this.doc.locate(pointer(this.parent, this.key), 'key');
+    return this.locate(pointer(this.parent, this.key), 'key');
   }
 }
 
@@ -158,8 +164,8 @@ export function layerFromDocument(
   ctx: ConfigContext,
 ): TopicLayer {
   const layer: TopicLayer = { config: new Map() };
-  if (fields.partitions !== undefined) layer.partitions = new DocumentField(fields.partitions, doc, path, 'partitions');
-  if (fields.replicationFactor !== undefined) layer.replicationFactor = new DocumentField(fields.replicationFactor, doc, path, 'replicationFactor');
+  if (fields.partitions !== undefined) layer.partitions = new DocumentField(fields.partitions, doc.locate, path, 'partitions');
+  if (fields.replicationFactor !== undefined) layer.replicationFactor = new DocumentField(fields.replicationFactor, doc.locate, path, 'replicationFactor');
   const config = fields.config;
   if (config === undefined) return layer;
   const keys = Object.keys(config);
@@ -168,7 +174,7 @@ export function layerFromDocument(
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const raw = writtenValue(doc, configPath, key, config[key] ?? null);
-    const entry = new DocumentConfigEntry(raw, doc, configPath, key);
+    const entry = new DocumentConfigEntry(raw, doc.locate, configPath, key);
     if (raw !== null) {
       const r = normalized(key, raw, entry, ctx);
       if (r.ok) {
