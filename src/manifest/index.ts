@@ -131,6 +131,14 @@ function copyDesired(d: DesiredState): DesiredState {
 }
 
 /**
+ * `Manifests.desiredFor`. A closure of its own: one made inside `loadManifests` would share that
+ * function's scope, and with it every text and parsed document, for as long as the result lives.
+ */
+function desiredLookup(perCluster: ReadonlyMap<string, DesiredState>, base: DesiredState): (clusterName: string) => DesiredState {
+  return (clusterName) => copyDesired(perCluster.get(clusterName) ?? base);
+}
+
+/**
  * False only for a file that cannot declare a cluster: its text neither spells "clusters" nor
  * holds a backslash (a double-quoted key could spell it with escapes). Generous on purpose: a
  * file wrongly judged unable would have its clusters missed by the early read.
@@ -272,7 +280,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   return {
     clusters: collected.clusters,
     warnings: all,
-    desiredFor: (clusterName) => copyDesired(perCluster.get(clusterName) ?? base),
+    desiredFor: desiredLookup(perCluster, base),
     ignoredConfigPrefixes: collected.ignoredPrefixes,
     vendorConfigPrefixes: collected.vendorPrefixes,
     files: read,
