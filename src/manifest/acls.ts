@@ -23,7 +23,18 @@ export function expandAcl(
   locate: (path: string) => SourceLocation,
 ): DesiredAcl[] {
   if (isRole(entry)) {
-    return expandRole(entry).map(({ path: at, ...binding }) => ({ ...binding, role: entry.role, source: locate(`${path}${at}`) }));
+    // Field by field rather than rest and spread: a role entry can stand for thousands of bindings.
+    return expandRole(entry).map((b) => ({
+      principal: b.principal,
+      host: b.host,
+      resourceType: b.resourceType,
+      resourceName: b.resourceName,
+      patternType: b.patternType,
+      operation: b.operation,
+      permission: b.permission,
+      role: entry.role,
+      source: locate(`${path}${b.path}`),
+    }));
   }
   const e: WrittenAclBinding = entry;
   const host = e.host ?? '*';
