@@ -26,8 +26,6 @@ export function loadCli(cachedData = readCodeCache()) {
   const script = new vm.Script(source, {
     filename: BUNDLE,
     ...(cachedData ? { cachedData } : {}),
-    // import() of the dependencies left out of the bundle (@platformatic/kafka's signer).
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));

@@ -85,6 +85,9 @@ await build({
   // only when a kafka cluster is opened or a token signed, and resolved from node_modules like any
   // dependency: they need not be in the bundle.
   external: ['@platformatic/kafka', 'aws-msk-iam-sasl-signer-js'],
+  // import() becomes require(), of those too: a script compiled by node:vm has no import() of
+  // its own on Node 20 (only an experimental one, which warns).
+  supported: { 'dynamic-import': false },
   write: true,
 });
 
