@@ -41,40 +41,32 @@ export const VALIDATORS = [
   },
 ];
 
-/** Keywords that only describe (for editors and readers): validating never reads them. */
-const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', '$comment', 'markdownDescription']);
-/** Keywords whose value is a schema, a list of schemas, or a map of names to schemas. */
-const SCHEMA = new Set(['not', 'if', 'then', 'else', 'items', 'contains', 'additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'propertyNames']);
-const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
-
 /**
- * What the validators are compiled from: the schema without its annotations, and without the
- * `properties` that say no more than `additionalProperties` (the topic config keys, listed so that
- * editors describe and complete them). The errors are the same; the code is a third smaller, and
- * it is all loaded and compiled by every command that reads manifests.
+ * The schema as validation needs it: `properties` entries that only repeat `additionalProperties`
+ * (the config map lists every known key, with its description, for editors) are dropped. They
+ * change nothing a validator accepts or reports, and without them ajv checks each key once
+ * instead of against every listed name. Descriptions go too: validation never reads them.
  */
-export function validationView(schema) {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
-  const mapOf = (m, f) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
+function forValidation(node) {
+  if (Array.isArray(node)) return node.map(forValidation);
+  if (node === null || typeof node !== 'object') return node;
   const out = {};
-  for (const [k, v] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(k)) continue;
-    if (SCHEMA.has(k)) out[k] = validationView(v);
-    else if (SCHEMA_LISTS.has(k)) out[k] = Array.isArray(v) ? v.map(validationView) : validationView(v);
-    else if (SCHEMA_MAPS.has(k)) out[k] = mapOf(v, validationView);
-    else out[k] = v;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'description' && typeof v === 'string') continue;
+    out[k] = forValidation(v);
   }
-  if (out.properties !== undefined && typeof out.additionalProperties === 'object') {
-    const rest = JSON.stringify(out.additionalProperties);
-    out.properties = Object.fromEntries(Object.entries(out.properties).filter(([, v]) => JSON.stringify(v) !== rest));
+  if (out.properties && out.additionalProperties && typeof out.additionalProperties === 'object') {
+    const extra = JSON.stringify(out.additionalProperties);
+    const kept = Object.entries(out.properties).filter(([, v]) => JSON.stringify(v) !== extra);
+    if (kept.length === 0) delete out.properties;
+    else out.properties = Object.fromEntries(kept);
   }
   return out;
 }
 
 /** The text of one generated module (an entry of `VALIDATORS`). */
 export function generate(target) {
-  const schema = validationView(JSON.parse(readFileSync(join(root, 'schemas', target.schema), 'utf8')));
+  const schema = forValidation(JSON.parse(readFileSync(join(root, 'schemas', target.schema), 'utf8')));
   const ajv = new Ajv2020({ ...target.options, code: { source: true, esm: true } });
   ajv.addSchema(schema);
   const id = schema.$id;
