@@ -10,8 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
+const BUNDLE_URL = new URL('../dist/bundle/main.cjs', import.meta.url);
 /** The bundle. */
-export const BUNDLE = fileURLToPath(new URL('../dist/bundle/main.cjs', import.meta.url));
+export const BUNDLE = fileURLToPath(BUNDLE_URL);
 /** Its code cache. */
 export const CODE_CACHE = join(dirname(BUNDLE), 'main.cache');
 
@@ -21,14 +22,15 @@ export const CODE_CACHE = join(dirname(BUNDLE), 'main.cache');
  * code cache, including every function compiled since).
  */
 export function loadCli(cachedData = readCodeCache()) {
-  // The wrapper Node gives CommonJS modules; the cache is only valid for exactly this text.
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(BUNDLE, 'utf8')}\n})`;
+  // The wrapper Node gives CommonJS modules, and the bundle's URL (its `import.meta.url`); the
+  // cache is only valid for exactly this text.
+  const source = `(function (exports, require, module, __filename, __dirname, __kafkaformUrl) {${readFileSync(BUNDLE, 'utf8')}\n})`;
   const script = new vm.Script(source, {
     filename: BUNDLE,
     ...(cachedData ? { cachedData } : {}),
   });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
+  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE), BUNDLE_URL.href);
   return { cli: module.exports, script };
 }
 

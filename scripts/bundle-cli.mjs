@@ -79,8 +79,8 @@ await build({
   plugins: [lazyYaml, libraryFiles, commanderChildProcess, ...plugins],
   // Escaped: a file of ASCII is read into a one-byte string, with the fast decoder.
   charset: 'ascii',
+  // bin/load-cli.js passes the bundle's URL.
   define: { 'import.meta.url': '__kafkaformUrl' },
-  banner: { js: "const __kafkaformUrl = require('node:url').pathToFileURL(__filename).href;" },
   // The Kafka protocol client and the MSK IAM signer (with the AWS SDK behind it) are large, loaded
   // only when a kafka cluster is opened or a token signed, and resolved from node_modules like any
   // dependency: they need not be in the bundle.
