@@ -43,25 +43,67 @@ const unsupported = (): never => {
   throw new Unsupported();
 };
 
+// Sticky patterns for the shapes generated manifests are made of, tried before the general,
+// character by character readers. `test` on a sticky pattern allocates nothing; `lastIndex` then
+// says where the match ended. Each accepts only text the general reader reads the same way.
+/**
+ * A plain key that can only be a string (unless it starts with n, t or f: checked), followed by
+ * `:` and a space or the line's end.
+ */
+const SIMPLE_KEY = /[A-Za-z_][0-9A-Za-z_.-]*:(?![^ \n])/y;
+/** A plain value filling the rest of its line, of characters with no meaning in YAML. */
+const SIMPLE_VALUE = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?![^\n])/y;
+/** The same in a flow sequence, up to the spaces before its `,` or `]`. */
+const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
+/** Quoted scalars without escapes or doubled quotes. */
+const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
+const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
+
+/** The indicators that cannot start a plain scalar the fast path reads, by character code. */
+const INDICATOR = new Uint8Array(128);
+for (const c of '?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
+
 const NL = 10;
 const SPACE = 32;
+const DQUOTE = 34;
 const HASH = 35;
+const SQUOTE = 39;
+const COMMA = 44;
 const DASH = 45;
 const COLON = 58;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const LBRACE = 123;
+const RBRACE = 125;
 
-/** A content line: where it starts, its indentation and its first character. */
-interface Line {
-  start: number;
-  indent: number;
-  at: number;
-}
-
+/**
+ * A recursive descent over lines. Readers return the value they read and leave in `next` the start
+ * of the line after it; `content` leaves the next content line in `lineStart`, `indent` and `at`;
+ * `key` leaves the key in `keyText`. Results in fields rather than objects keep garbage to the
+ * values themselves.
+ */
 class Reader {
   oddDecimals = false;
   private readonly end: number;
+  /** Start of the line after the value just read. */
+  private next = 0;
+  /** The content line `content` found: its start, its indentation, its first character. */
+  private lineStart = 0;
+  private indent = 0;
+  private at = 0;
+  /** `key(keyAt)`: the key's text and the position after its `:`, or -1 when there is none. */
+  private keyAt = -1;
+  private keyText = '';
+  private keyEnd = -1;
+  /** Just past the closing quote of the scalar `quoted` read. */
+  private quotedEnd = 0;
+  /** The first ` #` at or after `hashFrom` (-1: none), reused while the reading moves forward. */
+  private hashFrom: number;
+  private hashAt = -1;
 
   constructor(private readonly text: string) {
     this.end = text.length;
+    this.hashFrom = this.end + 1;
   }
 
   /** Every non-empty document, or `Unsupported`. */
@@ -71,45 +113,52 @@ class Reader {
     let index = 0;
     let started = false;
     for (;;) {
-      const line = this.content(p);
-      if (line.at >= this.end) return docs;
-      if (line.indent !== 0) unsupported();
-      if (this.marker(line.at)) {
+      this.content(p);
+      if (this.at >= this.end) return docs;
+      if (this.indent !== 0) unsupported();
+      if (this.marker(this.at)) {
         // `---` starts a document; only the first one, before any content, starts the first.
         if (started) index++;
         started = true;
-        p = this.lineAfter(line.at + 3);
+        p = this.lineAfter(this.at + 3);
         continue;
       }
       started = true;
       this.oddDecimals = false;
-      const { value, next } = this.map(line.at, 0, 1);
+      const value = this.map(this.at, 0, 1);
       docs.push({ index, value, oddDecimals: this.oddDecimals });
-      const after = this.content(next);
+      p = this.next;
+      this.content(p);
       // A document ends at the end of the text or at `---`; anything else left the subset.
-      if (after.at < this.end && !this.marker(after.at)) unsupported();
-      p = next;
+      if (this.at < this.end && !this.marker(this.at)) unsupported();
     }
   }
 
-  /** The next line with content at or after line start `p` (blank and comment lines skipped). */
-  private content(p: number): Line {
+  /** Finds the next line with content at or after line start `p` (blank and comment lines skipped). */
+  private content(p: number): void {
     const t = this.text;
+    const end = this.end;
     for (;;) {
       let i = p;
-      while (i < this.end && t.charCodeAt(i) === SPACE) i++;
-      if (i >= this.end) return { start: this.end, indent: 0, at: this.end };
+      while (i < end && t.charCodeAt(i) === SPACE) i++;
+      if (i >= end) break;
       const c = t.charCodeAt(i);
       if (c === NL) {
         p = i + 1;
       } else if (c === HASH) {
         const nl = t.indexOf('\n', i);
-        if (nl === -1) return { start: this.end, indent: 0, at: this.end };
+        if (nl === -1) break;
         p = nl + 1;
       } else {
-        return { start: p, indent: i - p, at: i };
+        this.lineStart = p;
+        this.indent = i - p;
+        this.at = i;
+        return;
       }
     }
+    this.lineStart = end;
+    this.indent = 0;
+    this.at = end;
   }
 
   /** `---` at `i` (column 0) followed by nothing but a comment. */
@@ -119,16 +168,16 @@ class Reader {
       if (t.startsWith('...', i)) unsupported();
       return false;
     }
+    if (i + 3 >= this.end) return true;
     const c = t.charCodeAt(i + 3);
-    if (i + 3 < this.end && c !== NL && c !== SPACE) return false;
-    return true;
+    return c === NL || c === SPACE;
   }
 
   /** The start of the line after position `i`, which must hold only spaces and a comment. */
   private lineAfter(i: number): number {
     const t = this.text;
     const from = i;
-    while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+    i = this.spaces(i);
     if (i >= this.end) return this.end;
     const c = t.charCodeAt(i);
     if (c === HASH && i > from) {
@@ -139,165 +188,216 @@ class Reader {
     return i + 1;
   }
 
+  private spaces(i: number): number {
+    const t = this.text;
+    while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+    return i;
+  }
+
   private isDash(i: number): boolean {
-    if (this.text.charCodeAt(i) !== DASH) return false;
+    if (i >= this.end || this.text.charCodeAt(i) !== DASH) return false;
+    if (i + 1 >= this.end) return true;
     const c = this.text.charCodeAt(i + 1);
-    return i + 1 >= this.end || c === SPACE || c === NL;
+    return c === SPACE || c === NL;
   }
 
   /** A block value on the lines after `p` (a line start), more indented than `indent`. */
-  private nested(p: number, indent: number, depth: number, seqAtSameIndent: boolean): { value: JsonValue; next: number } {
-    const line = this.content(p);
-    if (line.at < this.end && !(line.indent === 0 && this.marker(line.at))) {
-      const dash = this.isDash(line.at);
-      if (line.indent > indent || (seqAtSameIndent && line.indent === indent && dash)) {
-        if (dash) return this.seq(line.at, line.indent, depth + 1);
+  private nested(p: number, indent: number, depth: number, seqAtSameIndent: boolean): JsonValue {
+    this.content(p);
+    const at = this.at;
+    const lineIndent = this.indent;
+    if (at < this.end && !(lineIndent === 0 && this.marker(at))) {
+      const dash = this.isDash(at);
+      if (lineIndent > indent || (seqAtSameIndent && lineIndent === indent && dash)) {
+        if (dash) return this.seq(at, lineIndent, depth + 1);
         // A scalar or flow sequence may sit alone on the next line too.
-        return this.key(line.at) === undefined ? this.inline(line.at) : this.map(line.at, line.indent, depth + 1);
+        return this.key(at) ? this.map(at, lineIndent, depth + 1) : this.inline(at);
       }
     }
-    return { value: null, next: p };
+    this.next = p;
+    return null;
   }
 
   /** A block map whose first key is at `at`, its keys at column `indent`. */
-  private map(at: number, indent: number, depth: number): { value: JsonValue; next: number } {
+  private map(at: number, indent: number, depth: number): JsonValue {
     if (depth > MAX_FAST_DEPTH) unsupported();
     const out: Record<string, JsonValue> = {};
     for (;;) {
-      const k = this.key(at) ?? unsupported();
-      if (k.key === '__proto__' || k.key === '<<' || Object.hasOwn(out, k.key)) unsupported();
-      const v = this.after(k.after, indent, depth, true);
-      out[k.key] = v.value;
-      const line = this.content(v.next);
-      if (line.at >= this.end || line.indent < indent || (line.indent === 0 && this.marker(line.at))) {
-        return { value: out, next: line.start };
+      if (!this.key(at)) unsupported();
+      const k = this.keyText;
+      if (k === '__proto__' || k === '<<' || Object.hasOwn(out, k)) unsupported();
+      out[k] = this.after(this.keyEnd, indent, depth, true);
+      this.content(this.next);
+      const lineIndent = this.indent;
+      if (this.at >= this.end || lineIndent < indent || (lineIndent === 0 && this.marker(this.at))) {
+        this.next = this.lineStart;
+        return out;
       }
-      if (line.indent > indent) unsupported();
-      at = line.at;
+      if (lineIndent > indent) unsupported();
+      at = this.at;
     }
   }
 
   /** A block sequence whose first `-` is at `at`, at column `indent`. */
-  private seq(at: number, indent: number, depth: number): { value: JsonValue; next: number } {
+  private seq(at: number, indent: number, depth: number): JsonValue {
     if (depth > MAX_FAST_DEPTH) unsupported();
+    const t = this.text;
     const out: JsonValue[] = [];
     for (;;) {
-      let i = at + 1;
-      while (i < this.end && this.text.charCodeAt(i) === SPACE) i++;
-      const c = this.text.charCodeAt(i);
-      let v: { value: JsonValue; next: number };
-      if (i < this.end && c !== NL && c !== HASH && this.key(i) !== undefined) {
+      const i = this.spaces(at + 1);
+      const c = i < this.end ? t.charCodeAt(i) : NL;
+      if (c !== NL && c !== HASH && this.key(i)) {
         // `- name: x`: a map whose keys line up with this first one.
-        v = this.map(i, indent + (i - at), depth + 1);
+        out.push(this.map(i, indent + (i - at), depth + 1));
       } else {
         if (this.isDash(i)) unsupported();
-        v = this.after(at + 1, indent, depth, false);
+        out.push(this.after(at + 1, indent, depth, false));
       }
-      out.push(v.value);
-      const line = this.content(v.next);
-      if (line.at >= this.end || line.indent < indent || (line.indent === 0 && this.marker(line.at))) {
-        return { value: out, next: line.start };
+      this.content(this.next);
+      const lineIndent = this.indent;
+      const lineAt = this.at;
+      if (lineAt >= this.end || lineIndent < indent || (lineIndent === 0 && this.marker(lineAt))) {
+        this.next = this.lineStart;
+        return out;
       }
-      if (line.indent > indent) unsupported();
+      if (lineIndent > indent) unsupported();
       // A key at the sequence's own column ends a sequence written at its parent key's column.
-      if (!this.isDash(line.at)) return { value: out, next: line.start };
-      at = line.at;
+      if (!this.isDash(lineAt)) {
+        this.next = this.lineStart;
+        return out;
+      }
+      at = lineAt;
     }
   }
 
-  /**
-   * The value after a `key:` or `-` ending at `i`: on the same line, or a block on the lines
-   * below; `next` is the start of the line after it.
-   */
-  private after(i: number, indent: number, depth: number, seqAtSameIndent: boolean): { value: JsonValue; next: number } {
-    const t = this.text;
+  /** The value after a `key:` or `-` ending at `i`: on the same line, or a block on the lines below. */
+  private after(i: number, indent: number, depth: number, seqAtSameIndent: boolean): JsonValue {
     const from = i;
-    while (i < this.end && t.charCodeAt(i) === SPACE) i++;
-    const c = t.charCodeAt(i);
-    if (i >= this.end || c === NL || (c === HASH && i > from)) {
-      return this.nested(this.lineAfter(from), indent, depth, seqAtSameIndent);
-    }
+    i = this.spaces(i);
+    const c = i < this.end ? this.text.charCodeAt(i) : NL;
+    if (c === NL || (c === HASH && i > from)) return this.nested(this.lineAfter(from), indent, depth, seqAtSameIndent);
     // `key:value` is not a pair, and `-value` not an item: the caller checked the separator.
-    if (i === from && i < this.end) unsupported();
+    if (i === from) unsupported();
     return this.inline(i);
   }
 
   /** A value written on the rest of the line from `i` (not a comment, not empty). */
-  private inline(i: number): { value: JsonValue; next: number } {
+  private inline(i: number): JsonValue {
     const t = this.text;
-    const c = t[i];
-    if (c === '[') return this.flowSeq(i);
-    if (c === '{') {
-      if (t.charCodeAt(i + 1) !== 125) unsupported();
-      return { value: {}, next: this.lineAfter(i + 2) };
+    const c = t.charCodeAt(i);
+    if (c === LBRACKET) return this.flowSeq(i);
+    if (c === LBRACE) {
+      if (t.charCodeAt(i + 1) !== RBRACE) unsupported();
+      this.next = this.lineAfter(i + 2);
+      return {};
     }
-    if (c === '"' || c === "'") {
-      const q = this.quoted(i);
-      return { value: q.value, next: this.lineAfter(q.end) };
+    if (c === DQUOTE || c === SQUOTE) {
+      const value = this.quoted(i);
+      this.next = this.lineAfter(this.quotedEnd);
+      return value;
+    }
+    SIMPLE_VALUE.lastIndex = i;
+    if (SIMPLE_VALUE.test(t)) {
+      const e = SIMPLE_VALUE.lastIndex;
+      this.next = e < this.end ? e + 1 : this.end;
+      return this.plain(t.slice(i, e));
     }
     this.plainStart(i);
     let nl = t.indexOf('\n', i);
     if (nl === -1) nl = this.end;
-    // A comment starts at ` #`; searched within the line only, which keeps the scan linear.
-    let e = i;
-    while (e < nl && !(t.charCodeAt(e) === HASH && t.charCodeAt(e - 1) === SPACE)) e++;
+    // A comment starts at ` #` (the value cannot start with `#`).
+    const hash = this.commentAfter(i);
+    let e = hash === -1 || hash > nl ? nl : hash + 1;
     while (e > i && t.charCodeAt(e - 1) === SPACE) e--;
     const s = t.slice(i, e);
     // `a: b: c` is an error, and `a: b:` is a map key: both for the library to say.
     if (s.includes(': ') || s.charCodeAt(s.length - 1) === COLON) unsupported();
-    return { value: this.plain(s), next: nl === this.end ? this.end : nl + 1 };
+    this.next = nl === this.end ? this.end : nl + 1;
+    return this.plain(s);
+  }
+
+  /**
+   * The first ` #` at or after `i`, or -1. Searching the whole text from each value would be
+   * quadratic; the reading moves forward, so one search serves every value before the match.
+   */
+  private commentAfter(i: number): number {
+    if (i < this.hashFrom || (this.hashAt !== -1 && this.hashAt < i)) {
+      this.hashFrom = i;
+      this.hashAt = this.text.indexOf(' #', i);
+    }
+    return this.hashAt;
   }
 
   /** Plain scalars starting with an indicator are the library's business. */
   private plainStart(i: number): void {
-    const c = this.text[i] ?? '';
-    if ('?:,[]{}#&*!|>\'"%@`'.includes(c)) unsupported();
-    if (c === '-' && !/[0-9A-Za-z.]/.test(this.text[i + 1] ?? '')) unsupported();
-  }
-
-  /** `[a, "b", 3]` on one line: scalars only. */
-  private flowSeq(i: number): { value: JsonValue; next: number } {
-    const t = this.text;
-    const out: JsonValue[] = [];
-    i++;
-    const skip = (): void => {
-      while (i < this.end && t.charCodeAt(i) === SPACE) i++;
-    };
-    skip();
-    if (t[i] === ']') return { value: out, next: this.lineAfter(i + 1) };
-    for (;;) {
-      const c = t[i];
-      if (c === '"' || c === "'") {
-        const q = this.quoted(i);
-        out.push(q.value);
-        i = q.end;
-      } else {
-        this.plainStart(i);
-        let e = i;
-        for (; e < this.end; e++) {
-          const ch = t[e];
-          if (ch === ',' || ch === ']') break;
-          if (ch === '\n' || ch === '[' || ch === '{' || ch === '}' || ch === ':' || ch === '#') unsupported();
-        }
-        let s = e;
-        while (s > i && t.charCodeAt(s - 1) === SPACE) s--;
-        if (s === i) unsupported();
-        out.push(this.plain(t.slice(i, s)));
-        i = e;
-      }
-      skip();
-      if (t[i] === ']') return { value: out, next: this.lineAfter(i + 1) };
-      if (t[i] !== ',') unsupported();
-      i++;
-      skip();
-      if (t[i] === ']' || t[i] === ',') unsupported();
+    if (i >= this.end) unsupported();
+    const c = this.text.charCodeAt(i);
+    if (c < 128 && INDICATOR[c] === 1) unsupported();
+    if (c === DASH) {
+      // `-` starts a plain scalar only before [0-9A-Za-z.] here.
+      const d = i + 1 < this.end ? this.text.charCodeAt(i + 1) : 0;
+      if (!((d >= 48 && d <= 57) || (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 46)) unsupported();
     }
   }
 
-  /** A quoted scalar on one line, without escapes; `end` is just past the closing quote. */
-  private quoted(i: number): { value: string; end: number } {
+  /** `[a, "b", 3]` on one line: scalars only. */
+  private flowSeq(i: number): JsonValue {
     const t = this.text;
-    const q = t[i] as string;
+    const out: JsonValue[] = [];
+    i = this.spaces(i + 1);
+    if (t.charCodeAt(i) === RBRACKET) {
+      this.next = this.lineAfter(i + 1);
+      return out;
+    }
+    for (;;) {
+      const c = i < this.end ? t.charCodeAt(i) : NL;
+      if (c === DQUOTE || c === SQUOTE) {
+        out.push(this.quoted(i));
+        i = this.quotedEnd;
+      } else {
+        SIMPLE_ITEM.lastIndex = i;
+        let e: number;
+        if (SIMPLE_ITEM.test(t)) {
+          e = SIMPLE_ITEM.lastIndex;
+          out.push(this.plain(t.slice(i, e)));
+        } else {
+          this.plainStart(i);
+          e = i;
+          for (; e < this.end; e++) {
+            const ch = t.charCodeAt(e);
+            if (ch === COMMA || ch === RBRACKET) break;
+            if (ch === NL || ch === LBRACKET || ch === LBRACE || ch === RBRACE || ch === COLON || ch === HASH) unsupported();
+          }
+          let s = e;
+          while (s > i && t.charCodeAt(s - 1) === SPACE) s--;
+          if (s === i) unsupported();
+          out.push(this.plain(t.slice(i, s)));
+        }
+        i = e;
+      }
+      i = this.spaces(i);
+      const d = i < this.end ? t.charCodeAt(i) : NL;
+      if (d === RBRACKET) {
+        this.next = this.lineAfter(i + 1);
+        return out;
+      }
+      if (d !== COMMA) unsupported();
+      i = this.spaces(i + 1);
+      const n = i < this.end ? t.charCodeAt(i) : NL;
+      if (n === RBRACKET || n === COMMA) unsupported();
+    }
+  }
+
+  /** A quoted scalar on one line, without escapes; `quotedEnd` is set just past the closing quote. */
+  private quoted(i: number): string {
+    const t = this.text;
+    const simple = t.charCodeAt(i) === DQUOTE ? SIMPLE_DOUBLE : SIMPLE_SINGLE;
+    simple.lastIndex = i;
+    if (simple.test(t)) {
+      this.quotedEnd = simple.lastIndex;
+      return t.slice(i + 1, simple.lastIndex - 1);
+    }
+    const q = t.charAt(i);
     let value = '';
     let from = i + 1;
     for (;;) {
@@ -307,49 +407,60 @@ class Reader {
       const part = t.slice(from, close);
       if (q === '"' && part.includes('\\')) unsupported();
       value += part;
-      if (q === "'" && t[close + 1] === "'") {
+      if (q === "'" && t.charCodeAt(close + 1) === SQUOTE) {
         value += "'";
         from = close + 2;
         continue;
       }
-      return { value, end: close + 1 };
+      this.quotedEnd = close + 1;
+      return value;
     }
   }
 
-  /** A map key at `i` followed by `:` and a space or line end; undefined when there is none. */
-  private key(i: number): { key: string; after: number } | undefined {
-    if (this.lastKey !== undefined && this.lastKeyAt === i) return this.lastKey;
-    const k = this.readKey(i);
-    this.lastKeyAt = i;
-    this.lastKey = k;
-    return k;
+  /** Whether a map key is at `i`, followed by `:` and a space or line end; it is left in `keyText`. */
+  private key(i: number): boolean {
+    if (this.keyAt !== i) {
+      this.keyAt = i;
+      this.keyEnd = this.readKey(i);
+    }
+    return this.keyEnd !== -1;
   }
 
-  private lastKeyAt = -1;
-  private lastKey: { key: string; after: number } | undefined;
-
-  private readKey(i: number): { key: string; after: number } | undefined {
+  /** Reads the key at `i` into `keyText`; the position after its `:`, or -1 when there is none. */
+  private readKey(i: number): number {
     const t = this.text;
-    const c = t[i];
+    SIMPLE_KEY.lastIndex = i;
+    if (SIMPLE_KEY.test(t)) {
+      const colon = SIMPLE_KEY.lastIndex - 1;
+      // YAML limits an implicit key to 1024 characters; the library reports longer ones.
+      if (colon - i > 1024) unsupported();
+      const key = t.slice(i, colon);
+      const c = t.charCodeAt(i);
+      // `null:` or `true:` is not a string key.
+      if ((c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70) && typeof this.plain(key) !== 'string') unsupported();
+      this.keyText = key;
+      return colon + 1;
+    }
+    const c = t.charCodeAt(i);
     let key: string;
     let colon: number;
-    if (c === '"' || c === "'") {
+    if (c === DQUOTE || c === SQUOTE) {
       const nl = t.indexOf('\n', i);
-      const close = t.indexOf(c, i + 1);
-      if (close === -1 || (nl !== -1 && close > nl) || t.charCodeAt(close + 1) !== COLON) return undefined;
-      const q = this.quoted(i);
-      key = q.value;
-      colon = q.end;
+      const close = t.indexOf(t.charAt(i), i + 1);
+      if (close === -1 || (nl !== -1 && close > nl) || t.charCodeAt(close + 1) !== COLON) return -1;
+      key = this.quoted(i);
+      colon = this.quotedEnd;
     } else {
       let e = i;
       let odd = false;
       for (; e < this.end; e++) {
         const ch = t.charCodeAt(e);
         if (ch === COLON) {
+          if (e + 1 >= this.end) break;
           const n = t.charCodeAt(e + 1);
-          if (e + 1 >= this.end || n === SPACE || n === NL) break;
+          if (n === SPACE || n === NL) break;
         } else if (ch === NL || ch === SPACE) {
-          return undefined;
+          return -1;
         } else if (ch < 48 && ch !== 36 && ch !== 43 && ch !== 45 && ch !== 46 && ch !== 47) {
           // Punctuation below '0' other than $ + - . / may be YAML syntax: the library decides.
           odd = true;
@@ -357,18 +468,20 @@ class Reader {
           odd = true; // > @ [ ] ` { | }
         }
       }
-      if (e >= this.end || e === i) return undefined;
+      if (e >= this.end || e === i) return -1;
       if (odd) unsupported();
       this.plainStart(i);
       key = t.slice(i, e);
       if (typeof this.plain(key) !== 'string') unsupported();
       colon = e;
     }
-    const n = t.charCodeAt(colon + 1);
-    if (colon + 1 < this.end && n !== SPACE && n !== NL) return undefined;
-    // YAML limits an implicit key to 1024 characters; the library reports longer ones.
+    if (colon + 1 < this.end) {
+      const n = t.charCodeAt(colon + 1);
+      if (n !== SPACE && n !== NL) return -1;
+    }
     if (colon - i > 1024) unsupported();
-    return { key, after: colon + 1 };
+    this.keyText = key;
+    return colon + 1;
   }
 
   /** A plain scalar's value (YAML 1.2 core schema), as our walk turns it into JSON. */
@@ -377,7 +490,22 @@ class Reader {
     // Only these first characters can start anything but a string.
     if (c === 110 || c === 78 || c === 126) return NULL.test(s) ? null : s; // n N ~
     if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s; // t T f F
-    if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return s; // digits + - .
+    if (c >= 48 && c <= 57) {
+      // Up to 15 decimal digits are exact in a double: no BigInt needed (and no sign, so no -0).
+      const n = s.length;
+      if (n <= 15) {
+        let v = c - 48;
+        let k = 1;
+        for (; k < n; k++) {
+          const d = s.charCodeAt(k);
+          if (d < 48 || d > 57) break;
+          v = v * 10 + (d - 48);
+        }
+        if (k === n) return v;
+      }
+    } else if (c !== 43 && c !== 45 && c !== 46) {
+      return s; // not a digit, + - or .
+    }
     if (INT.test(s)) {
       const big = BigInt(s);
       // Beyond 2^53 a double would change the number: the walk keeps the digits.
