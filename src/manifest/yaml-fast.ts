@@ -55,6 +55,11 @@ const SIMPLE_KEY = /[A-Za-z_][0-9A-Za-z_.-]*:(?![^ \n])/y;
 const SIMPLE_VALUE = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?![^\n])/y;
 /** The same in a flow sequence, up to the spaces before its `,` or `]`. */
 const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
+/**
+ * `key: value` as `SIMPLE_KEY` and `SIMPLE_VALUE` read them, then the next line's indentation
+ * (the commonest line of a generated manifest, in one match).
+ */
+const PAIR = /([A-Za-z_][0-9A-Za-z_.-]*): +([0-9A-Za-z_./][0-9A-Za-z_./-]*)\n( *)/y;
 /** Quoted scalars without escapes or doubled quotes. */
 const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
 const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
@@ -62,6 +67,10 @@ const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
 /** The indicators that cannot start a plain scalar the fast path reads, by character code. */
 const INDICATOR = new Uint8Array(128);
 for (const c of '?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
+
+/** First characters of plain scalars that may be typed (null, bool, number), digits aside. */
+const STARTS_TYPED = new Uint8Array(128);
+for (const c of 'nN~tTfF+-.') STARTS_TYPED[c.charCodeAt(0)] = 1;
 
 const NL = 10;
 const SPACE = 32;
@@ -138,27 +147,28 @@ class Reader {
   private content(p: number): void {
     const t = this.text;
     const end = this.end;
+    let i = p;
     for (;;) {
-      let i = p;
       while (i < end && t.charCodeAt(i) === SPACE) i++;
-      if (i >= end) break;
+      if (i >= end) {
+        // No content: the line of the end of the text, which every caller treats as the end.
+        p = end;
+        break;
+      }
       const c = t.charCodeAt(i);
       if (c === NL) {
         p = i + 1;
       } else if (c === HASH) {
         const nl = t.indexOf('\n', i);
-        if (nl === -1) break;
-        p = nl + 1;
+        p = nl === -1 ? end : nl + 1;
       } else {
-        this.lineStart = p;
-        this.indent = i - p;
-        this.at = i;
-        return;
+        break;
       }
+      i = p;
     }
-    this.lineStart = end;
-    this.indent = 0;
-    this.at = end;
+    this.lineStart = p;
+    this.indent = i - p;
+    this.at = i;
   }
 
   /** `---` at `i` (column 0) followed by nothing but a comment. */
@@ -211,7 +221,7 @@ class Reader {
       if (lineIndent > indent || (seqAtSameIndent && lineIndent === indent && dash)) {
         if (dash) return this.seq(at, lineIndent, depth + 1);
         // A scalar or flow sequence may sit alone on the next line too.
-        return this.key(at) ? this.map(at, lineIndent, depth + 1) : this.inline(at);
+        return this.isKey(at) ? this.map(at, lineIndent, depth + 1) : this.inline(at);
       }
     }
     this.next = p;
@@ -221,13 +231,37 @@ class Reader {
   /** A block map whose first key is at `at`, its keys at column `indent`. */
   private map(at: number, indent: number, depth: number): JsonValue {
     if (depth > MAX_FAST_DEPTH) unsupported();
+    const t = this.text;
     const out: Record<string, JsonValue> = {};
     for (;;) {
-      if (!this.key(at)) unsupported();
-      const k = this.keyText;
+      let k: string;
+      let v: JsonValue;
+      PAIR.lastIndex = at;
+      const m = PAIR.exec(t);
+      if (m !== null) {
+        k = m[1] as string;
+        if (k.length > 1024 || (STARTS_TYPED[k.charCodeAt(0)] === 1 && typeof this.plain(k) !== 'string')) unsupported();
+        v = this.plain(m[2] as string);
+        const nextAt = PAIR.lastIndex;
+        const nextIndent = (m[3] as string).length;
+        this.next = nextAt - nextIndent;
+        // The pattern read the next line's indentation: when content follows it, that is the next content line.
+        if (nextAt < this.end) {
+          const c = t.charCodeAt(nextAt);
+          if (c !== NL && c !== HASH) {
+            this.lineStart = this.next;
+            this.indent = nextIndent;
+            this.at = nextAt;
+          }
+        }
+      } else {
+        if (!this.key(at)) unsupported();
+        k = this.keyText;
+        v = this.after(this.keyEnd, indent, depth, true);
+      }
       if (k === '__proto__' || k === '<<' || Object.hasOwn(out, k)) unsupported();
-      out[k] = this.after(this.keyEnd, indent, depth, true);
-      this.content(this.next);
+      out[k] = v;
+      if (this.next !== this.lineStart) this.content(this.next);
       const lineIndent = this.indent;
       if (this.at >= this.end || lineIndent < indent || (lineIndent === 0 && this.marker(this.at))) {
         this.next = this.lineStart;
@@ -246,14 +280,14 @@ class Reader {
     for (;;) {
       const i = this.spaces(at + 1);
       const c = i < this.end ? t.charCodeAt(i) : NL;
-      if (c !== NL && c !== HASH && this.key(i)) {
+      if (c !== NL && c !== HASH && this.isKey(i)) {
         // `- name: x`: a map whose keys line up with this first one.
         out.push(this.map(i, indent + (i - at), depth + 1));
       } else {
         if (this.isDash(i)) unsupported();
         out.push(this.after(at + 1, indent, depth, false));
       }
-      this.content(this.next);
+      if (this.next !== this.lineStart) this.content(this.next);
       const lineIndent = this.indent;
       const lineAt = this.at;
       if (lineAt >= this.end || lineIndent < indent || (lineIndent === 0 && this.marker(lineAt))) {
@@ -417,6 +451,12 @@ class Reader {
     }
   }
 
+  /** Whether a map key is at `i` (or text `map` gives up on). */
+  private isKey(i: number): boolean {
+    SIMPLE_KEY.lastIndex = i;
+    return SIMPLE_KEY.test(this.text) || this.key(i);
+  }
+
   /** Whether a map key is at `i`, followed by `:` and a space or line end; it is left in `keyText`. */
   private key(i: number): boolean {
     if (this.keyAt !== i) {
@@ -435,9 +475,8 @@ class Reader {
       // YAML limits an implicit key to 1024 characters; the library reports longer ones.
       if (colon - i > 1024) unsupported();
       const key = t.slice(i, colon);
-      const c = t.charCodeAt(i);
       // `null:` or `true:` is not a string key.
-      if ((c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70) && typeof this.plain(key) !== 'string') unsupported();
+      if (STARTS_TYPED[t.charCodeAt(i)] === 1 && typeof this.plain(key) !== 'string') unsupported();
       this.keyText = key;
       return colon + 1;
     }
@@ -487,9 +526,6 @@ class Reader {
   /** A plain scalar's value (YAML 1.2 core schema), as our walk turns it into JSON. */
   private plain(s: string): JsonValue {
     const c = s.charCodeAt(0);
-    // Only these first characters can start anything but a string.
-    if (c === 110 || c === 78 || c === 126) return NULL.test(s) ? null : s; // n N ~
-    if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s; // t T f F
     if (c >= 48 && c <= 57) {
       // Up to 15 decimal digits are exact in a double: no BigInt needed (and no sign, so no -0).
       const n = s.length;
@@ -503,9 +539,17 @@ class Reader {
         }
         if (k === n) return v;
       }
-    } else if (c !== 43 && c !== 45 && c !== 46) {
-      return s; // not a digit, + - or .
+      return this.typed(s);
     }
+    // Only these first characters can start anything but a string.
+    return c < 128 && STARTS_TYPED[c] === 1 ? this.typed(s) : s;
+  }
+
+  /** `plain` for scalars that may be typed: kept apart so that the common cases stay small. */
+  private typed(s: string): JsonValue {
+    const c = s.charCodeAt(0);
+    if (c === 110 || c === 78 || c === 126) return NULL.test(s) ? null : s; // n N ~
+    if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s; // t T f F
     if (INT.test(s)) {
       const big = BigInt(s);
       // Beyond 2^53 a double would change the number: the walk keeps the digits.
