@@ -55,11 +55,6 @@ const SIMPLE_KEY = /[A-Za-z_][0-9A-Za-z_.-]*:(?![^ \n])/y;
 const SIMPLE_VALUE = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?![^\n])/y;
 /** The same in a flow sequence, up to the spaces before its `,` or `]`. */
 const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
-/**
- * `key: value` as `SIMPLE_KEY` and `SIMPLE_VALUE` read them, then the next line's indentation
- * (the commonest line of a generated manifest, in one match).
- */
-const PAIR = /([A-Za-z_][0-9A-Za-z_.-]*): +([0-9A-Za-z_./][0-9A-Za-z_./-]*)\n( *)/y;
 /** Quoted scalars without escapes or doubled quotes. */
 const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
 const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
@@ -86,24 +81,20 @@ const LBRACE = 123;
 const RBRACE = 125;
 
 /**
- * A recursive descent over lines. Readers return the value they read and leave in `next` the start
- * of the line after it; `content` leaves the next content line in `lineStart`, `indent` and `at`;
- * `key` leaves the key in `keyText`. Results in fields rather than objects keep garbage to the
- * values themselves.
+ * Reads line by line, the open collections on a stack, in one loop (`document`): a cold process
+ * spends most of its time before the JIT has optimised anything, and one loop over locals is
+ * cheap in every tier. Readers of single values return the value and leave in `next` the start
+ * of the line after it.
  */
 class Reader {
   oddDecimals = false;
   private readonly end: number;
   /** Start of the line after the value just read. */
   private next = 0;
-  /** The content line `content` found: its start, its indentation, its first character. */
+  /** The line `content` found: its start (its first character is what it returns). */
   private lineStart = 0;
-  private indent = 0;
-  private at = 0;
-  /** `key(keyAt)`: the key's text and the position after its `:`, or -1 when there is none. */
-  private keyAt = -1;
+  /** The key `readKey` read. */
   private keyText = '';
-  private keyEnd = -1;
   /** Just past the closing quote of the scalar `quoted` read. */
   private quotedEnd = 0;
   /** The first ` #` at or after `hashFrom` (-1: none), reused while the reading moves forward. */
@@ -122,29 +113,155 @@ class Reader {
     let index = 0;
     let started = false;
     for (;;) {
-      this.content(p);
-      if (this.at >= this.end) return docs;
-      if (this.indent !== 0) unsupported();
-      if (this.marker(this.at)) {
+      const at = this.content(p);
+      if (at >= this.end) return docs;
+      if (at !== this.lineStart) unsupported();
+      if (this.marker(at)) {
         // `---` starts a document; only the first one, before any content, starts the first.
         if (started) index++;
         started = true;
-        p = this.lineAfter(this.at + 3);
+        p = this.lineAfter(at + 3);
         continue;
       }
       started = true;
       this.oddDecimals = false;
-      const value = this.map(this.at, 0, 1);
+      const value = this.document(at);
       docs.push({ index, value, oddDecimals: this.oddDecimals });
+      // The document ended at the end of the text or at `---`.
       p = this.next;
-      this.content(p);
-      // A document ends at the end of the text or at `---`; anything else left the subset.
-      if (this.at < this.end && !this.marker(this.at)) unsupported();
     }
   }
 
-  /** Finds the next line with content at or after line start `p` (blank and comment lines skipped). */
-  private content(p: number): void {
+  /**
+   * The document whose first line, a key at column 0, starts at `p`. It ends at `---` or at the end
+   * of the text, where it leaves `next`.
+   */
+  private document(p: number): JsonValue {
+    const t = this.text;
+    const end = this.end;
+    const root: Record<string, JsonValue> = {};
+    // The collections open at the current line, outermost first, with the columns of their keys
+    // or dashes; the innermost is also in `map` or `seq`, its column in `column`.
+    const open: (Record<string, JsonValue> | JsonValue[])[] = [root];
+    const columns: number[] = [0];
+    let map: Record<string, JsonValue> | undefined = root;
+    let seq: JsonValue[] | undefined;
+    let column = 0;
+    // A `key:` or `-` that ended its line: its value is a block on the lines below, else null.
+    let pending = false;
+    let pendingKey = '';
+    let lineStart = p;
+    let at = p;
+    for (;;) {
+      // `at` is the first character after the indentation of the line at `lineStart`.
+      if (at < end) {
+        const c = t.charCodeAt(at);
+        if (c === NL || c === HASH) {
+          at = this.content(lineStart);
+          lineStart = this.lineStart;
+        }
+      }
+      const indent = at - lineStart;
+      const last = at >= end || (indent === 0 && this.marker(at));
+      let opened: Record<string, JsonValue> | JsonValue[] | undefined;
+      if (pending) {
+        pending = false;
+        let value: JsonValue = null;
+        let scalar = false;
+        // A map's value may be a sequence at the map's own column; anything else is to its right.
+        if (!last && (indent > column || (map !== undefined && indent === column && this.isDash(at)))) {
+          if (this.isDash(at)) value = opened = [];
+          else if (this.isKey(at)) value = opened = {};
+          else {
+            // A scalar or flow sequence alone on its line.
+            value = this.inline(at);
+            scalar = true;
+          }
+        }
+        if (map !== undefined) map[pendingKey] = value;
+        else (seq as JsonValue[]).push(value);
+        if (scalar) {
+          lineStart = this.next;
+          at = this.spaces(lineStart);
+          continue;
+        }
+      }
+      if (last) {
+        this.next = lineStart;
+        return root;
+      }
+      if (opened === undefined) {
+        // Close what this line is left of. A key at a sequence's own column ends a sequence written
+        // at its parent key's column.
+        while (indent < column || (seq !== undefined && indent === column && !this.isDash(at))) {
+          open.pop();
+          columns.pop();
+          const c = open[open.length - 1] as Record<string, JsonValue> | JsonValue[];
+          column = columns[columns.length - 1] as number;
+          if (Array.isArray(c)) {
+            seq = c;
+            map = undefined;
+          } else {
+            map = c;
+            seq = undefined;
+          }
+        }
+        if (indent > column) unsupported();
+      } else {
+        if (open.length >= MAX_FAST_DEPTH) unsupported();
+        open.push(opened);
+        columns.push(indent);
+        column = indent;
+        if (Array.isArray(opened)) {
+          seq = opened;
+          map = undefined;
+        } else {
+          map = opened;
+          seq = undefined;
+        }
+      }
+      if (seq !== undefined) {
+        const i = this.spaces(at + 1);
+        const c = i < end ? t.charCodeAt(i) : NL;
+        if (c === NL || c === HASH || !this.isKey(i)) {
+          // `- - x` is for the library.
+          if (this.isDash(i)) unsupported();
+          const value = this.after(at + 1);
+          if (value === undefined) pending = true;
+          else seq.push(value);
+          lineStart = this.next;
+          at = this.spaces(lineStart);
+          continue;
+        }
+        // `- key: ...`: a map whose keys line up with this first one.
+        if (open.length >= MAX_FAST_DEPTH) unsupported();
+        const item: Record<string, JsonValue> = {};
+        seq.push(item);
+        open.push(item);
+        column = indent + (i - at);
+        columns.push(column);
+        map = item;
+        seq = undefined;
+        at = i;
+      }
+      const keyEnd = this.readKey(at);
+      if (keyEnd === -1) unsupported();
+      const k = this.keyText;
+      if (k === '__proto__' || k === '<<' || Object.hasOwn(map as object, k)) unsupported();
+      const value = this.after(keyEnd);
+      if (value === undefined) {
+        pending = true;
+        pendingKey = k;
+      } else {
+        (map as Record<string, JsonValue>)[k] = value;
+      }
+      lineStart = this.next;
+      at = this.spaces(lineStart);
+    }
+  }
+
+  /** The first character of the next line with content at or after line start `p` (blank and comment lines skipped), its line in `lineStart`. */
+  private content(p: number): number {
     const t = this.text;
     const end = this.end;
     let i = p;
@@ -167,8 +284,7 @@ class Reader {
       i = p;
     }
     this.lineStart = p;
-    this.indent = i - p;
-    this.at = i;
+    return i;
   }
 
   /** `---` at `i` (column 0) followed by nothing but a comment. */
@@ -211,105 +327,18 @@ class Reader {
     return c === SPACE || c === NL;
   }
 
-  /** A block value on the lines after `p` (a line start), more indented than `indent`. */
-  private nested(p: number, indent: number, depth: number, seqAtSameIndent: boolean): JsonValue {
-    this.content(p);
-    const at = this.at;
-    const lineIndent = this.indent;
-    if (at < this.end && !(lineIndent === 0 && this.marker(at))) {
-      const dash = this.isDash(at);
-      if (lineIndent > indent || (seqAtSameIndent && lineIndent === indent && dash)) {
-        if (dash) return this.seq(at, lineIndent, depth + 1);
-        // A scalar or flow sequence may sit alone on the next line too.
-        return this.isKey(at) ? this.map(at, lineIndent, depth + 1) : this.inline(at);
-      }
-    }
-    this.next = p;
-    return null;
-  }
-
-  /** A block map whose first key is at `at`, its keys at column `indent`. */
-  private map(at: number, indent: number, depth: number): JsonValue {
-    if (depth > MAX_FAST_DEPTH) unsupported();
-    const t = this.text;
-    const out: Record<string, JsonValue> = {};
-    for (;;) {
-      let k: string;
-      let v: JsonValue;
-      PAIR.lastIndex = at;
-      const m = PAIR.exec(t);
-      if (m !== null) {
-        k = m[1] as string;
-        if (k.length > 1024 || (STARTS_TYPED[k.charCodeAt(0)] === 1 && typeof this.plain(k) !== 'string')) unsupported();
-        v = this.plain(m[2] as string);
-        const nextAt = PAIR.lastIndex;
-        const nextIndent = (m[3] as string).length;
-        this.next = nextAt - nextIndent;
-        // The pattern read the next line's indentation: when content follows it, that is the next content line.
-        if (nextAt < this.end) {
-          const c = t.charCodeAt(nextAt);
-          if (c !== NL && c !== HASH) {
-            this.lineStart = this.next;
-            this.indent = nextIndent;
-            this.at = nextAt;
-          }
-        }
-      } else {
-        if (!this.key(at)) unsupported();
-        k = this.keyText;
-        v = this.after(this.keyEnd, indent, depth, true);
-      }
-      if (k === '__proto__' || k === '<<' || Object.hasOwn(out, k)) unsupported();
-      out[k] = v;
-      if (this.next !== this.lineStart) this.content(this.next);
-      const lineIndent = this.indent;
-      if (this.at >= this.end || lineIndent < indent || (lineIndent === 0 && this.marker(this.at))) {
-        this.next = this.lineStart;
-        return out;
-      }
-      if (lineIndent > indent) unsupported();
-      at = this.at;
-    }
-  }
-
-  /** A block sequence whose first `-` is at `at`, at column `indent`. */
-  private seq(at: number, indent: number, depth: number): JsonValue {
-    if (depth > MAX_FAST_DEPTH) unsupported();
-    const t = this.text;
-    const out: JsonValue[] = [];
-    for (;;) {
-      const i = this.spaces(at + 1);
-      const c = i < this.end ? t.charCodeAt(i) : NL;
-      if (c !== NL && c !== HASH && this.isKey(i)) {
-        // `- name: x`: a map whose keys line up with this first one.
-        out.push(this.map(i, indent + (i - at), depth + 1));
-      } else {
-        if (this.isDash(i)) unsupported();
-        out.push(this.after(at + 1, indent, depth, false));
-      }
-      if (this.next !== this.lineStart) this.content(this.next);
-      const lineIndent = this.indent;
-      const lineAt = this.at;
-      if (lineAt >= this.end || lineIndent < indent || (lineIndent === 0 && this.marker(lineAt))) {
-        this.next = this.lineStart;
-        return out;
-      }
-      if (lineIndent > indent) unsupported();
-      // A key at the sequence's own column ends a sequence written at its parent key's column.
-      if (!this.isDash(lineAt)) {
-        this.next = this.lineStart;
-        return out;
-      }
-      at = lineAt;
-    }
-  }
-
-  /** The value after a `key:` or `-` ending at `i`: on the same line, or a block on the lines below. */
-  private after(i: number, indent: number, depth: number, seqAtSameIndent: boolean): JsonValue {
+  /**
+   * The value after a `key:` or `-` ending at `i` when it is on the same line; undefined when the
+   * line ends there (the value is a block on the lines below). `next` is the start of the next line.
+   */
+  private after(i: number): JsonValue | undefined {
     const from = i;
     i = this.spaces(i);
     const c = i < this.end ? this.text.charCodeAt(i) : NL;
-    if (c === NL || (c === HASH && i > from)) return this.nested(this.lineAfter(from), indent, depth, seqAtSameIndent);
+    if (c === NL || (c === HASH && i > from)) {
+      this.next = this.lineAfter(from);
+      return undefined;
+    }
     // `key:value` is not a pair, and `-value` not an item: the caller checked the separator.
     if (i === from) unsupported();
     return this.inline(i);
@@ -451,19 +480,10 @@ class Reader {
     }
   }
 
-  /** Whether a map key is at `i` (or text `map` gives up on). */
+  /** Whether a map key is at `i` (or text that `readKey` gives up on). */
   private isKey(i: number): boolean {
     SIMPLE_KEY.lastIndex = i;
-    return SIMPLE_KEY.test(this.text) || this.key(i);
-  }
-
-  /** Whether a map key is at `i`, followed by `:` and a space or line end; it is left in `keyText`. */
-  private key(i: number): boolean {
-    if (this.keyAt !== i) {
-      this.keyAt = i;
-      this.keyEnd = this.readKey(i);
-    }
-    return this.keyEnd !== -1;
+    return SIMPLE_KEY.test(this.text) || this.readKey(i) !== -1;
   }
 
   /** Reads the key at `i` into `keyText`; the position after its `:`, or -1 when there is none. */
