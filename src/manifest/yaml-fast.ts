@@ -28,9 +28,8 @@ const MAX_FAST_DEPTH = 32;
 /** Tabs, CR, BOM, control characters: left to the library and its rules. */
 const UNSUPPORTED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ufeff]/;
 
-// YAML 1.2 core schema, as the `yaml` library resolves plain scalars (`src/schema/core`).
-const NULL = /^(?:~|[Nn]ull|NULL)$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+// YAML 1.2 core schema, as the `yaml` library resolves plain scalars (`src/schema/core`); its
+// null and booleans are spelled out in `plain`.
 const INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
 const FLOAT_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
@@ -55,6 +54,14 @@ const SIMPLE_KEY = /[A-Za-z_][0-9A-Za-z_.-]*:(?![^ \n])/y;
 const SIMPLE_VALUE = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?![^\n])/y;
 /** The same in a flow sequence, up to the spaces before its `,` or `]`. */
 const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
+/**
+ * The commonest lines after their indentation, in one match: an optional `- `, an optional key as
+ * `SIMPLE_KEY` reads it, an optional value — plain as `SIMPLE_VALUE` reads it, double-quoted
+ * without escapes, or a flow sequence of such plain scalars — and the line's end. `tokens`
+ * reads the others.
+ */
+const LINE =
+  /(?:-( +))?(?:([A-Za-z_][0-9A-Za-z_.-]*):(?: +|(?=\n)))?(?:([0-9A-Za-z_./][0-9A-Za-z_./-]*)|"([^"\\\n]*)"|(\[) *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
 /** Quoted scalars without escapes or doubled quotes. */
 const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
 const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
@@ -63,9 +70,30 @@ const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
 const INDICATOR = new Uint8Array(128);
 for (const c of '?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
 
-/** First characters of plain scalars that may be typed (null, bool, number), digits aside. */
-const STARTS_TYPED = new Uint8Array(128);
-for (const c of 'nN~tTfF+-.') STARTS_TYPED[c.charCodeAt(0)] = 1;
+/** First characters of the core schema's null and booleans. */
+const KEYWORD_START = new Uint8Array(128);
+for (const c of 'nN~tTfF') KEYWORD_START[c.charCodeAt(0)] = 1;
+
+/** The core schema's null and booleans, else the plain scalar `s` itself. */
+function keyword(s: string): JsonValue {
+  switch (s) {
+    case 'null':
+    case 'Null':
+    case 'NULL':
+    case '~':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+    default:
+      return s;
+  }
+}
 
 const NL = 10;
 const SPACE = 32;
@@ -74,6 +102,7 @@ const HASH = 35;
 const SQUOTE = 39;
 const COMMA = 44;
 const DASH = 45;
+const DOT = 46;
 const COLON = 58;
 const LBRACKET = 91;
 const RBRACKET = 93;
@@ -93,8 +122,15 @@ class Reader {
   private next = 0;
   /** The line `content` found: its start (its first character is what it returns). */
   private lineStart = 0;
+  /** The value of the document `document` read. */
+  private root: JsonValue = null;
   /** The key `readKey` read. */
   private keyText = '';
+  /** The line `tokens` read. */
+  private lineDash = false;
+  private lineKey: string | undefined;
+  private lineKeyAt = 0;
+  private lineValue: JsonValue | undefined;
   /** Just past the closing quote of the scalar `quoted` read. */
   private quotedEnd = 0;
   /** The first ` #` at or after `hashFrom` (-1: none), reused while the reading moves forward. */
@@ -125,21 +161,21 @@ class Reader {
       }
       started = true;
       this.oddDecimals = false;
-      const value = this.document(at);
-      docs.push({ index, value, oddDecimals: this.oddDecimals });
-      // The document ended at the end of the text or at `---`.
-      p = this.next;
+      p = this.document(at);
+      docs.push({ index, value: this.root, oddDecimals: this.oddDecimals });
     }
   }
 
   /**
-   * The document whose first line, a key at column 0, starts at `p`. It ends at `---` or at the end
-   * of the text, where it leaves `next`.
+   * Reads the document whose first line, a key at column 0, starts at `p`, into `root`; returns
+   * where it ends: at `---` or at the end of the text. (Nothing is stored at the end: a first store
+   * there would throw the optimised loop away before the next document.)
    */
-  private document(p: number): JsonValue {
+  private document(p: number): number {
     const t = this.text;
     const end = this.end;
     const root: Record<string, JsonValue> = {};
+    this.root = root;
     // The collections open at the current line, outermost first, with the columns of their keys
     // or dashes; the innermost is also in `map` or `seq`, its column in `column`.
     const open: (Record<string, JsonValue> | JsonValue[])[] = [root];
@@ -154,46 +190,71 @@ class Reader {
     let at = p;
     for (;;) {
       // `at` is the first character after the indentation of the line at `lineStart`.
-      if (at < end) {
-        const c = t.charCodeAt(at);
-        if (c === NL || c === HASH) {
-          at = this.content(lineStart);
-          lineStart = this.lineStart;
-        }
+      let c = at < end ? t.charCodeAt(at) : -1;
+      if (c === NL || c === HASH) {
+        at = this.content(lineStart);
+        lineStart = this.lineStart;
+        c = at < end ? t.charCodeAt(at) : -1;
       }
       const indent = at - lineStart;
-      const last = at >= end || (indent === 0 && this.marker(at));
+      // In this order so that a document's first lines (keys at column 0, read before the engine
+      // collects type feedback) take no branch that later lines do not take too: the optimised
+      // loop would be thrown away at the next document's first line.
+      const last = at >= end || ((c === DASH || c === DOT) && indent === 0 && this.marker(at));
+      // The line: `-`, a key (`keyAt` its column), a value (undefined: none, a block follows).
+      let dash = false;
+      let key: string | undefined;
+      let keyAt = at;
+      let value: JsonValue | undefined;
+      if (!last) {
+        LINE.lastIndex = at;
+        const m = LINE.exec(t);
+        if (m === null) {
+          this.tokens(at);
+          dash = this.lineDash;
+          key = this.lineKey;
+          keyAt = this.lineKeyAt;
+          value = this.lineValue;
+        } else {
+          const gap = m[1];
+          if (gap !== undefined) {
+            dash = true;
+            keyAt = at + 1 + gap.length;
+          }
+          key = m[2];
+          if (key !== undefined) this.checkKey(key);
+          const plain = m[3];
+          const quoted = m[4];
+          if (plain !== undefined) value = this.plain(plain);
+          else if (quoted !== undefined) value = quoted;
+          else if (m[5] !== undefined) value = this.flowItems(LINE.lastIndex - 2);
+          this.next = LINE.lastIndex;
+        }
+      }
       let opened: Record<string, JsonValue> | JsonValue[] | undefined;
       if (pending) {
         pending = false;
-        let value: JsonValue = null;
-        let scalar = false;
+        let block: JsonValue = null;
         // A map's value may be a sequence at the map's own column; anything else is to its right.
-        if (!last && (indent > column || (map !== undefined && indent === column && this.isDash(at)))) {
-          if (this.isDash(at)) value = opened = [];
-          else if (this.isKey(at)) value = opened = {};
-          else {
-            // A scalar or flow sequence alone on its line.
-            value = this.inline(at);
-            scalar = true;
-          }
+        if (!last && (indent > column || (map !== undefined && indent === column && dash))) {
+          if (dash) block = opened = [];
+          else if (key !== undefined) block = opened = {};
+          // A scalar or flow sequence alone on its line.
+          else block = value as JsonValue;
         }
-        if (map !== undefined) map[pendingKey] = value;
-        else (seq as JsonValue[]).push(value);
-        if (scalar) {
+        if (map !== undefined) map[pendingKey] = block;
+        else (seq as JsonValue[]).push(block);
+        if (opened === undefined && block !== null) {
           lineStart = this.next;
           at = this.spaces(lineStart);
           continue;
         }
       }
-      if (last) {
-        this.next = lineStart;
-        return root;
-      }
+      if (last) return lineStart;
       if (opened === undefined) {
         // Close what this line is left of. A key at a sequence's own column ends a sequence written
         // at its parent key's column.
-        while (indent < column || (seq !== undefined && indent === column && !this.isDash(at))) {
+        while (indent < column || (seq !== undefined && indent === column && !dash)) {
           open.pop();
           columns.pop();
           const c = open[open.length - 1] as Record<string, JsonValue> | JsonValue[];
@@ -221,12 +282,7 @@ class Reader {
         }
       }
       if (seq !== undefined) {
-        const i = this.spaces(at + 1);
-        const c = i < end ? t.charCodeAt(i) : NL;
-        if (c === NL || c === HASH || !this.isKey(i)) {
-          // `- - x` is for the library.
-          if (this.isDash(i)) unsupported();
-          const value = this.after(at + 1);
+        if (key === undefined) {
           if (value === undefined) pending = true;
           else seq.push(value);
           lineStart = this.next;
@@ -238,26 +294,55 @@ class Reader {
         const item: Record<string, JsonValue> = {};
         seq.push(item);
         open.push(item);
-        column = indent + (i - at);
+        column = keyAt - lineStart;
         columns.push(column);
         map = item;
         seq = undefined;
-        at = i;
+      } else if (dash || key === undefined) {
+        // Only keys are at a map's column.
+        unsupported();
       }
-      const keyEnd = this.readKey(at);
-      if (keyEnd === -1) unsupported();
-      const k = this.keyText;
-      if (k === '__proto__' || k === '<<' || Object.hasOwn(map as object, k)) unsupported();
-      const value = this.after(keyEnd);
+      const m = map as Record<string, JsonValue>;
+      if (key === '__proto__' || key === '<<' || Object.hasOwn(m, key as string)) unsupported();
       if (value === undefined) {
         pending = true;
-        pendingKey = k;
+        pendingKey = key as string;
       } else {
-        (map as Record<string, JsonValue>)[k] = value;
+        m[key as string] = value;
       }
       lineStart = this.next;
       at = this.spaces(lineStart);
     }
+  }
+
+  /**
+   * Reads the line whose content starts at `at` character by character, into `lineDash`,
+   * `lineKey`, `lineKeyAt` and `lineValue` (as `document` names them); `next` is the next line.
+   */
+  private tokens(at: number): void {
+    let i = at;
+    this.lineDash = false;
+    this.lineKey = undefined;
+    this.lineKeyAt = at;
+    if (this.isDash(at)) {
+      this.lineDash = true;
+      i = this.spaces(at + 1);
+      const c = i < this.end ? this.text.charCodeAt(i) : NL;
+      if (c === NL || c === HASH || this.readKey(i) === -1) {
+        // `- - x` is for the library.
+        if (this.isDash(i)) unsupported();
+        this.lineValue = this.after(at + 1);
+        return;
+      }
+    }
+    const keyEnd = this.readKey(i);
+    if (keyEnd === -1) {
+      this.lineValue = this.inline(i);
+      return;
+    }
+    this.lineKey = this.keyText;
+    this.lineKeyAt = i;
+    this.lineValue = this.after(keyEnd);
   }
 
   /** The first character of the next line with content at or after line start `p` (blank and comment lines skipped), its line in `lineStart`. */
@@ -403,6 +488,24 @@ class Reader {
     }
   }
 
+  /** The items of a flow sequence of plain scalars as `LINE` matched it, its `]` at `close`. */
+  private flowItems(close: number): JsonValue[] {
+    const t = this.text;
+    const out: JsonValue[] = [];
+    let i = t.lastIndexOf('[', close) + 1;
+    for (;;) {
+      while (t.charCodeAt(i) === SPACE) i++;
+      if (i === close) return out;
+      let e = t.indexOf(',', i);
+      if (e === -1 || e > close) e = close;
+      let s = e;
+      while (t.charCodeAt(s - 1) === SPACE) s--;
+      out.push(this.plain(t.slice(i, s)));
+      if (e === close) return out;
+      i = e + 1;
+    }
+  }
+
   /** `[a, "b", 3]` on one line: scalars only. */
   private flowSeq(i: number): JsonValue {
     const t = this.text;
@@ -486,17 +589,19 @@ class Reader {
     return SIMPLE_KEY.test(this.text) || this.readKey(i) !== -1;
   }
 
+  /** A plain key must be a string (not `null`, `true` or `1`) of at most YAML's 1024 characters. */
+  private checkKey(key: string): void {
+    if (key.length > 1024 || typeof this.plain(key) !== 'string') unsupported();
+  }
+
   /** Reads the key at `i` into `keyText`; the position after its `:`, or -1 when there is none. */
   private readKey(i: number): number {
     const t = this.text;
     SIMPLE_KEY.lastIndex = i;
     if (SIMPLE_KEY.test(t)) {
       const colon = SIMPLE_KEY.lastIndex - 1;
-      // YAML limits an implicit key to 1024 characters; the library reports longer ones.
-      if (colon - i > 1024) unsupported();
       const key = t.slice(i, colon);
-      // `null:` or `true:` is not a string key.
-      if (STARTS_TYPED[t.charCodeAt(i)] === 1 && typeof this.plain(key) !== 'string') unsupported();
+      this.checkKey(key);
       this.keyText = key;
       return colon + 1;
     }
@@ -559,17 +664,14 @@ class Reader {
         }
         if (k === n) return v;
       }
-      return this.typed(s);
+      return this.number(s);
     }
-    // Only these first characters can start anything but a string.
-    return c < 128 && STARTS_TYPED[c] === 1 ? this.typed(s) : s;
+    if (c === 43 || c === 45 || c === 46) return this.number(s);
+    return c < 128 && KEYWORD_START[c] === 1 ? keyword(s) : s;
   }
 
-  /** `plain` for scalars that may be typed: kept apart so that the common cases stay small. */
-  private typed(s: string): JsonValue {
-    const c = s.charCodeAt(0);
-    if (c === 110 || c === 78 || c === 126) return NULL.test(s) ? null : s; // n N ~
-    if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s; // t T f F
+  /** `plain` for scalars starting with a digit, `+`, `-` or `.`. */
+  private number(s: string): JsonValue {
     if (INT.test(s)) {
       const big = BigInt(s);
       // Beyond 2^53 a double would change the number: the walk keeps the digits.
