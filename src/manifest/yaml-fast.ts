@@ -55,13 +55,13 @@ const SIMPLE_VALUE = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?![^\n])/y;
 /** The same in a flow sequence, up to the spaces before its `,` or `]`. */
 const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
 /**
- * The commonest lines after their indentation, in one match: an optional `- `, an optional key as
+ * The commonest lines in one match: the indentation, an optional `- `, an optional key as
  * `SIMPLE_KEY` reads it, an optional value — plain as `SIMPLE_VALUE` reads it, double-quoted
  * without escapes, or a flow sequence of such plain scalars — and the line's end. `tokens`
  * reads the others.
  */
 const LINE =
-  /(?:-( +))?(?:([A-Za-z_][0-9A-Za-z_.-]*):(?: +|(?=\n)))?(?:([0-9A-Za-z_./][0-9A-Za-z_./-]*)|"([^"\\\n]*)"|(\[) *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
+  /( *)(?=[^ \n])(?:-( +))?(?:([A-Za-z_][0-9A-Za-z_.-]*):(?: +|(?=\n)))?(?:([0-9A-Za-z_./][0-9A-Za-z_./-]*)|"([^"\\\n]*)"|(\[) *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
 /** Quoted scalars without escapes or doubled quotes. */
 const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
 const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
@@ -73,6 +73,9 @@ for (const c of '?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
 /** First characters of the core schema's null and booleans. */
 const KEYWORD_START = new Uint8Array(128);
 for (const c of 'nN~tTfF') KEYWORD_START[c.charCodeAt(0)] = 1;
+/** First characters of scalars the core schema may type, digits aside: null, booleans, numbers. */
+const TYPED_START = new Uint8Array(128);
+for (const c of 'nN~tTfF+-.') TYPED_START[c.charCodeAt(0)] = 1;
 
 /** The core schema's null and booleans, else the plain scalar `s` itself. */
 function keyword(s: string): JsonValue {
@@ -187,66 +190,76 @@ class Reader {
     let pending = false;
     let pendingKey = '';
     let lineStart = p;
-    let at = p;
     for (;;) {
-      // `at` is the first character after the indentation of the line at `lineStart`.
-      let c = at < end ? t.charCodeAt(at) : -1;
-      if (c === NL || c === HASH) {
-        at = this.content(lineStart);
-        lineStart = this.lineStart;
-        c = at < end ? t.charCodeAt(at) : -1;
-      }
-      const indent = at - lineStart;
-      // In this order so that a document's first lines (keys at column 0, read before the engine
-      // collects type feedback) take no branch that later lines do not take too: the optimised
-      // loop would be thrown away at the next document's first line.
-      const last = at >= end || ((c === DASH || c === DOT) && indent === 0 && this.marker(at));
-      // The line: `-`, a key (`keyAt` its column), a value (undefined: none, a block follows).
+      // The line: its indentation, `-`, a key (`keyAt` its column), a value (undefined: none, a
+      // block follows), the start of the next line; `last` at the document's end.
+      let indent = 0;
       let dash = false;
       let key: string | undefined;
-      let keyAt = at;
+      let keyAt = 0;
       let value: JsonValue | undefined;
+      let next = end;
+      let last = lineStart >= end;
       if (!last) {
-        LINE.lastIndex = at;
-        const m = LINE.exec(t);
+        LINE.lastIndex = lineStart;
+        let m = LINE.exec(t);
         if (m === null) {
-          this.tokens(at);
-          dash = this.lineDash;
-          key = this.lineKey;
-          keyAt = this.lineKeyAt;
-          value = this.lineValue;
-        } else {
-          const gap = m[1];
+          // Blank and comment lines, `---`, and lines `LINE` does not read.
+          const at = this.content(lineStart);
+          lineStart = this.lineStart;
+          indent = at - lineStart;
+          last = at >= end || (indent === 0 && this.marker(at));
+          if (!last) {
+            LINE.lastIndex = lineStart;
+            m = LINE.exec(t);
+            if (m === null) {
+              this.tokens(at);
+              dash = this.lineDash;
+              key = this.lineKey;
+              keyAt = this.lineKeyAt;
+              value = this.lineValue;
+              next = this.next;
+            }
+          }
+        }
+        if (m !== null) {
+          indent = (m[1] as string).length;
+          const gap = m[2];
+          key = m[3];
+          const plain = m[4];
+          const quoted = m[5];
+          next = LINE.lastIndex;
+          keyAt = lineStart + indent;
           if (gap !== undefined) {
             dash = true;
-            keyAt = at + 1 + gap.length;
+            keyAt += 1 + gap.length;
           }
-          key = m[2];
-          if (key !== undefined) this.checkKey(key);
-          const plain = m[3];
-          const quoted = m[4];
+          // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
+          if (key !== undefined && ((KEYWORD_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024)) unsupported();
           if (plain !== undefined) value = this.plain(plain);
           else if (quoted !== undefined) value = quoted;
-          else if (m[5] !== undefined) value = this.flowItems(LINE.lastIndex - 2);
-          this.next = LINE.lastIndex;
+          else if (m[6] !== undefined) value = this.flowItems(t.indexOf('[', keyAt), next - 2);
         }
       }
       let opened: Record<string, JsonValue> | JsonValue[] | undefined;
       if (pending) {
         pending = false;
         let block: JsonValue = null;
+        let scalar = false;
         // A map's value may be a sequence at the map's own column; anything else is to its right.
         if (!last && (indent > column || (map !== undefined && indent === column && dash))) {
           if (dash) block = opened = [];
           else if (key !== undefined) block = opened = {};
-          // A scalar or flow sequence alone on its line.
-          else block = value as JsonValue;
+          else {
+            // A scalar or flow sequence alone on its line.
+            block = value as JsonValue;
+            scalar = true;
+          }
         }
         if (map !== undefined) map[pendingKey] = block;
         else (seq as JsonValue[]).push(block);
-        if (opened === undefined && block !== null) {
-          lineStart = this.next;
-          at = this.spaces(lineStart);
+        if (scalar) {
+          lineStart = next;
           continue;
         }
       }
@@ -285,8 +298,7 @@ class Reader {
         if (key === undefined) {
           if (value === undefined) pending = true;
           else seq.push(value);
-          lineStart = this.next;
-          at = this.spaces(lineStart);
+          lineStart = next;
           continue;
         }
         // `- key: ...`: a map whose keys line up with this first one.
@@ -310,8 +322,7 @@ class Reader {
       } else {
         m[key as string] = value;
       }
-      lineStart = this.next;
-      at = this.spaces(lineStart);
+      lineStart = next;
     }
   }
 
@@ -488,11 +499,11 @@ class Reader {
     }
   }
 
-  /** The items of a flow sequence of plain scalars as `LINE` matched it, its `]` at `close`. */
-  private flowItems(close: number): JsonValue[] {
+  /** The items of a flow sequence of plain scalars as `LINE` matched it, from `[` to `]`. */
+  private flowItems(open: number, close: number): JsonValue[] {
     const t = this.text;
     const out: JsonValue[] = [];
-    let i = t.lastIndexOf('[', close) + 1;
+    let i = open + 1;
     for (;;) {
       while (t.charCodeAt(i) === SPACE) i++;
       if (i === close) return out;
@@ -654,24 +665,27 @@ class Reader {
     if (c >= 48 && c <= 57) {
       // Up to 15 decimal digits are exact in a double: no BigInt needed (and no sign, so no -0).
       const n = s.length;
-      if (n <= 15) {
-        let v = c - 48;
-        let k = 1;
-        for (; k < n; k++) {
-          const d = s.charCodeAt(k);
-          if (d < 48 || d > 57) break;
-          v = v * 10 + (d - 48);
-        }
-        if (k === n) return v;
+      let k = n <= 15 ? 1 : n;
+      let v = c - 48;
+      for (; k < n; k++) {
+        const d = s.charCodeAt(k);
+        if (d < 48 || d > 57) break;
+        v = v * 10 + (d - 48);
       }
-      return this.number(s);
+      if (k === n && n <= 15) return v;
+    } else if (c >= 128 || TYPED_START[c] !== 1) {
+      return s;
     }
-    if (c === 43 || c === 45 || c === 46) return this.number(s);
-    return c < 128 && KEYWORD_START[c] === 1 ? keyword(s) : s;
+    return this.typed(s);
   }
 
-  /** `plain` for scalars starting with a digit, `+`, `-` or `.`. */
-  private number(s: string): JsonValue {
+  /**
+   * `plain` for scalars that may be null, a boolean or a number. One function for all of them:
+   * its branches are then known to the engine from the first of them it meets.
+   */
+  private typed(s: string): JsonValue {
+    const k = keyword(s);
+    if (k !== s) return k;
     if (INT.test(s)) {
       const big = BigInt(s);
       // Beyond 2^53 a double would change the number: the walk keeps the digits.
