@@ -686,6 +686,9 @@ class Reader {
   private typed(s: string): JsonValue {
     const k = keyword(s);
     if (k !== s) return k;
+    const c = s.charCodeAt(0);
+    // Numbers start with a digit, a sign or a dot.
+    if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return s;
     if (INT.test(s)) {
       const big = BigInt(s);
       // Beyond 2^53 a double would change the number: the walk keeps the digits.
