@@ -70,9 +70,6 @@ const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
 const INDICATOR = new Uint8Array(128);
 for (const c of '?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
 
-/** First characters of the core schema's null and booleans. */
-const KEYWORD_START = new Uint8Array(128);
-for (const c of 'nN~tTfF') KEYWORD_START[c.charCodeAt(0)] = 1;
 /** First characters of scalars the core schema may type, digits aside: null, booleans, numbers. */
 const TYPED_START = new Uint8Array(128);
 for (const c of 'nN~tTfF+-.') TYPED_START[c.charCodeAt(0)] = 1;
@@ -235,7 +232,7 @@ class Reader {
             keyAt += 1 + gap.length;
           }
           // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
-          if (key !== undefined && ((KEYWORD_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024)) unsupported();
+          if (key !== undefined && ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024)) unsupported();
           if (plain !== undefined) value = this.plain(plain);
           else if (quoted !== undefined) value = quoted;
           else if (m[6] !== undefined) value = this.flowItems(t.indexOf('[', keyAt), next - 2);
@@ -592,12 +589,6 @@ class Reader {
       this.quotedEnd = close + 1;
       return value;
     }
-  }
-
-  /** Whether a map key is at `i` (or text that `readKey` gives up on). */
-  private isKey(i: number): boolean {
-    SIMPLE_KEY.lastIndex = i;
-    return SIMPLE_KEY.test(this.text) || this.readKey(i) !== -1;
   }
 
   /** A plain key must be a string (not `null`, `true` or `1`) of at most YAML's 1024 characters. */
