@@ -43,8 +43,9 @@ const unsupported = (): never => {
 };
 
 // Sticky patterns for the shapes generated manifests are made of, tried before the general,
-// character by character readers. `test` on a sticky pattern allocates nothing; `lastIndex` then
-// says where the match ended. Each accepts only text the general reader reads the same way.
+// character by character readers: the regular expression engine runs compiled code from the first
+// line on, while JavaScript starts out interpreted. `test` allocates nothing; `lastIndex` then says
+// where the match ended. Each accepts only text the general readers read the same way.
 /**
  * A plain key that can only be a string (unless it starts with n, t or f: checked), followed by
  * `:` and a space or the line's end.
