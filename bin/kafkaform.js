@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The CLI bundled by `npm run build` (scripts/bundle-cli.mjs): it starts several times faster
-// than loading the ~100 modules of src/ one by one.
-import { main } from '../dist/bundle/main.js';
+// The CLI bundled by `npm run build`, compiled with its code cache (./load-cli.js).
+import { loadCli } from './load-cli.js';
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await loadCli().cli.main(process.argv.slice(2));

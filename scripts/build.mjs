@@ -15,7 +15,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const prepare = process.argv.includes('--prepare');
 
-if (prepare && process.env.npm_command === 'exec' && existsSync(join(repoRoot, 'dist', 'bundle', 'main.js'))) process.exit(0);
+if (prepare && process.env.npm_command === 'exec' && existsSync(join(repoRoot, 'dist', 'bundle', 'main.cjs'))) process.exit(0);
 
 run('manifest-validators.mjs');
 run('bundle-cli.mjs');

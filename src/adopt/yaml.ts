@@ -1,5 +1,5 @@
 /** Manifests as YAML text: short lists on one line, and no character a terminal may interpret left raw. */
-import { Document, isScalar, isSeq, visit } from 'yaml';
+import { yamlLibrary } from '../manifest/yaml-library.js';
 import type { WrittenManifest } from '../manifest/written.js';
 
 /**
@@ -16,6 +16,7 @@ const FLOW_LISTS = new Set(['operations', 'topics', 'groups', 'transactionalIds'
 
 /** The YAML text of one manifest document, with `comment` lines above it. */
 export function manifestYaml(manifest: WrittenManifest, comment: readonly string[] = []): string {
+  const { Document, isScalar, isSeq, visit } = yamlLibrary();
   const doc = new Document(manifest);
   visit(doc, {
     Pair(_, pair) {

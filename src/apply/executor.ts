@@ -5,7 +5,7 @@
 import { ApplyError, InternalError, PlanRefusedError } from '../errors.js';
 import { PHASES, type LiveState, type Phase, type Plan, type PlanAction } from '../model.js';
 import { BatchOutcomeError, type PreflightFinding, type Target, type WorkUnit } from '../targets/target.js';
-import { safe } from '../render/index.js';
+import { safe } from '../render/escape.js';
 import type { Noun, Progress } from '../progress/index.js';
 import { describeAction, pastTense } from './labels.js';
 

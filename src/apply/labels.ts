@@ -3,7 +3,8 @@
  * escaped like the plan renderers do.
  */
 import type { PlanAction } from '../model.js';
-import { describeResource, safe } from '../render/index.js';
+import { safe } from '../render/escape.js';
+import { describeResource } from '../render/resource.js';
 
 /**
  * `create topic orders.v1`: the verb of the action followed by its resource, escaped. Updates name

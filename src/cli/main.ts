@@ -5,6 +5,7 @@
  * A command's module is imported when that command runs, so `--version`, `--help` and each
  * command load only what they use.
  */
+import { isatty } from 'node:tty';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { EXPORT_FORMATS, OUTPUT_FORMATS, packageVersion, useColor, VALIDATE_FORMATS, type Io } from '../commands/io.js';
@@ -15,7 +16,6 @@ import { parseSelector } from '../plan/select.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT, reportError } from '../commands/exit.js';
-import { ask, interruptible } from './terminal.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -50,16 +50,18 @@ export function processIo(): Io {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
-    isTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
+    // Asked of the file descriptors: process.stdin and the others would each build a stream just
+    // to answer (stdin's is needed only by the prompt).
+    isTTY: isatty(1),
+    stderrIsTTY: isatty(2),
     // The confirmation needs a person at the keyboard, wherever stdout goes (`apply | tee log`).
-    canPrompt: process.stdin.isTTY === true,
+    canPrompt: isatty(0),
     // A terminal that cannot move the cursor (TERM=dumb) gets the plain lines.
-    ...(process.stderr.isTTY === true && process.env['TERM'] !== 'dumb'
+    ...(isatty(2) && process.env['TERM'] !== 'dumb'
       ? { liveProgress: () => import('./progress-bar.js').then(({ progressBar }) => progressBar(process.stderr)) }
       : {}),
-    prompt: ask,
-    interruptible,
+    prompt: (question, signal) => import('./terminal.js').then(({ ask }) => ask(question, signal)),
+    interruptible: (fn) => import('./terminal.js').then(({ interruptible }) => interruptible(fn)),
   };
 }
 

@@ -11,7 +11,7 @@ import {
   type ApplyReport,
 } from '../apply/executor.js';
 import { describeAction } from '../apply/labels.js';
-import { safe } from '../render/index.js';
+import { safe } from '../render/escape.js';
 import { sortProblems } from '../manifest/problems.js';
 import type { Writer } from './io.js';
 

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import { CLUSTER_TYPES, type ClusterSpec, type ClusterType, type JsonValue, type LiveState } from '../model.js';
 import { adopt, adoptedFiles, describeOmitted } from '../adopt/index.js';
@@ -14,6 +13,7 @@ import { isKafkaVersion } from '../kafka/catalog.js';
 import { checkSchema } from '../manifest/schema.js';
 import { templateParts } from '../manifest/interpolate.js';
 import type { WrittenCluster, WrittenConfigKeys } from '../manifest/written.js';
+import { yamlLibrary } from '../manifest/yaml-library.js';
 import { clusterNameFindings, scopePrefixFindings } from '../manifest/rules.js';
 import { clusterSettingProblems, rulesOf, TARGET_KINDS } from '../targets/index.js';
 import { settingName, SettingsChecker } from '../targets/settings.js';
@@ -53,7 +53,7 @@ function settingValueOf(text: string): JsonValue {
   if (/^-?\d{1,15}$/.test(text)) return Number(text);
   if (/^[[{]/.test(text)) {
     try {
-      return parseYaml(text) as JsonValue;
+      return yamlLibrary().parse(text) as JsonValue;
     } catch {
       throw new UsageError('a --set value starting with [ or { must be a YAML list or mapping');
     }

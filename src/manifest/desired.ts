@@ -52,6 +52,7 @@ function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean 
 
 /** Checks that every topic an overlay names is declared; reports typos with a suggestion. */
 export function checkOverlayTopics(collected: Collected, problems: Problems): void {
+  if (collected.overlays.size === 0) return;
   const names = new Set(collected.topics.map((t) => t.name));
   for (const overlay of collected.overlays.values()) {
     for (const [name, { at }] of overlay.topics) {
@@ -71,6 +72,7 @@ export function checkOverlayTopics(collected: Collected, problems: Problems): vo
  * that its `topicDefaults` does not set, are errors with a suggestion.
  */
 export function checkOverlayNames(collected: Collected, problems: Problems): void {
+  if (collected.overlays.size === 0) return;
   const principals = new Set([...collected.acls.map((a) => a.principal), ...collected.scopePrincipals]);
   for (const overlay of collected.overlays.values()) {
     for (const [from, { at }] of overlay.principals) {

@@ -28,9 +28,8 @@ const MAX_FAST_DEPTH = 32;
 /** Tabs, CR, BOM, control characters: left to the library and its rules. */
 const UNSUPPORTED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ufeff]/;
 
-// YAML 1.2 core schema, as the `yaml` library resolves plain scalars (`src/schema/core`).
-const NULL = /^(?:~|[Nn]ull|NULL)$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+// YAML 1.2 core schema, as the `yaml` library resolves plain scalars (`src/schema/core`); its
+// null and booleans are spelled out in `plain`.
 const INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
 const FLOAT_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
@@ -43,25 +42,105 @@ const unsupported = (): never => {
   throw new Unsupported();
 };
 
-const NL = 10;
-const SPACE = 32;
-const HASH = 35;
-const DASH = 45;
-const COLON = 58;
+// Sticky patterns for the shapes generated manifests are made of, tried before the general,
+// character by character readers: the regular expression engine runs compiled code from the first
+// line on, while JavaScript starts out interpreted. `test` allocates nothing; `lastIndex` then says
+// where the match ended. Each accepts only text the general readers read the same way.
+/**
+ * A plain key that can only be a string (unless it starts with n, t or f: checked), followed by
+ * `:` and a space or the line's end.
+ */
+const SIMPLE_KEY = /[A-Za-z_][0-9A-Za-z_.-]*:(?![^ \n])/y;
+/** A plain value filling the rest of its line, of characters with no meaning in YAML. */
+const SIMPLE_VALUE = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?![^\n])/y;
+/** The same in a flow sequence, up to the spaces before its `,` or `]`. */
+const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
+/**
+ * The commonest lines in one match: the indentation, an optional `- `, an optional key as
+ * `SIMPLE_KEY` reads it, an optional value — plain as `SIMPLE_VALUE` reads it, double-quoted
+ * without escapes, or a flow sequence of such plain scalars — and the line's end. `tokens`
+ * reads the others.
+ */
+const LINE =
+  /( *)(?=[^ \n])(?:-( +))?(?:([A-Za-z_][0-9A-Za-z_.-]*):(?: +|(?=\n)))?(?:([0-9A-Za-z_./][0-9A-Za-z_./-]*)|"([^"\\\n]*)"|(\[) *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
+/** Quoted scalars without escapes or doubled quotes. */
+const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
+const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
 
-/** A content line: where it starts, its indentation and its first character. */
-interface Line {
-  start: number;
-  indent: number;
-  at: number;
+/** The indicators that cannot start a plain scalar the fast path reads, by character code. */
+const INDICATOR = new Uint8Array(128);
+for (const c of '?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
+
+/** First characters of scalars the core schema may type, digits aside: null, booleans, numbers. */
+const TYPED_START = new Uint8Array(128);
+for (const c of 'nN~tTfF+-.') TYPED_START[c.charCodeAt(0)] = 1;
+
+/** The core schema's null and booleans, else the plain scalar `s` itself. */
+function keyword(s: string): JsonValue {
+  switch (s) {
+    case 'null':
+    case 'Null':
+    case 'NULL':
+    case '~':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+    default:
+      return s;
+  }
 }
 
+const NL = 10;
+const SPACE = 32;
+const DQUOTE = 34;
+const HASH = 35;
+const SQUOTE = 39;
+const COMMA = 44;
+const DASH = 45;
+const DOT = 46;
+const COLON = 58;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const LBRACE = 123;
+const RBRACE = 125;
+
+/**
+ * Reads line by line, the open collections on a stack, in one loop (`document`): a cold process
+ * spends most of its time before the JIT has optimised anything, and one loop over locals is
+ * cheap in every tier. Readers of single values return the value and leave in `next` the start
+ * of the line after it.
+ */
 class Reader {
   oddDecimals = false;
   private readonly end: number;
+  /** Start of the line after the value just read. */
+  private next = 0;
+  /** The line `content` found: its start (its first character is what it returns). */
+  private lineStart = 0;
+  /** The value of the document `document` read. */
+  private root: JsonValue = null;
+  /** The key `readKey` read. */
+  private keyText = '';
+  /** The line `tokens` read. */
+  private lineDash = false;
+  private lineKey: string | undefined;
+  private lineKeyAt = 0;
+  private lineValue: JsonValue | undefined;
+  /** Just past the closing quote of the scalar `quoted` read. */
+  private quotedEnd = 0;
+  /** The first ` #` at or after `hashFrom` (-1: none), reused while the reading moves forward. */
+  private hashFrom: number;
+  private hashAt = -1;
 
   constructor(private readonly text: string) {
     this.end = text.length;
+    this.hashFrom = this.end + 1;
   }
 
   /** Every non-empty document, or `Unsupported`. */
@@ -71,45 +150,235 @@ class Reader {
     let index = 0;
     let started = false;
     for (;;) {
-      const line = this.content(p);
-      if (line.at >= this.end) return docs;
-      if (line.indent !== 0) unsupported();
-      if (this.marker(line.at)) {
+      const at = this.content(p);
+      if (at >= this.end) return docs;
+      if (at !== this.lineStart) unsupported();
+      if (this.marker(at)) {
         // `---` starts a document; only the first one, before any content, starts the first.
         if (started) index++;
         started = true;
-        p = this.lineAfter(line.at + 3);
+        p = this.lineAfter(at + 3);
         continue;
       }
       started = true;
       this.oddDecimals = false;
-      const { value, next } = this.map(line.at, 0, 1);
-      docs.push({ index, value, oddDecimals: this.oddDecimals });
-      const after = this.content(next);
-      // A document ends at the end of the text or at `---`; anything else left the subset.
-      if (after.at < this.end && !this.marker(after.at)) unsupported();
-      p = next;
+      p = this.document(at);
+      docs.push({ index, value: this.root, oddDecimals: this.oddDecimals });
     }
   }
 
-  /** The next line with content at or after line start `p` (blank and comment lines skipped). */
-  private content(p: number): Line {
+  /**
+   * Reads the document whose first line, a key at column 0, starts at `p`, into `root`; returns
+   * where it ends: at `---` or at the end of the text. (Nothing is stored at the end: a first store
+   * there would throw the optimised loop away before the next document.)
+   */
+  private document(p: number): number {
     const t = this.text;
+    const end = this.end;
+    const root: Record<string, JsonValue> = {};
+    this.root = root;
+    // The collections open at the current line, outermost first, with the columns of their keys
+    // or dashes; the innermost is also in `map` or `seq`, its column in `column`.
+    const open: (Record<string, JsonValue> | JsonValue[])[] = [root];
+    const columns: number[] = [0];
+    let map: Record<string, JsonValue> | undefined = root;
+    let seq: JsonValue[] | undefined;
+    let column = 0;
+    // A `key:` or `-` that ended its line: its value is a block on the lines below, else null.
+    let pending = false;
+    let pendingKey = '';
+    let lineStart = p;
     for (;;) {
-      let i = p;
-      while (i < this.end && t.charCodeAt(i) === SPACE) i++;
-      if (i >= this.end) return { start: this.end, indent: 0, at: this.end };
+      // The line: its indentation, `-`, a key (`keyAt` its column), a value (undefined: none, a
+      // block follows), the start of the next line; `last` at the document's end.
+      let indent = 0;
+      let dash = false;
+      let key: string | undefined;
+      let keyAt = 0;
+      let value: JsonValue | undefined;
+      let next = end;
+      let last = lineStart >= end;
+      if (!last) {
+        LINE.lastIndex = lineStart;
+        let m = LINE.exec(t);
+        if (m === null) {
+          // Blank and comment lines, `---`, and lines `LINE` does not read.
+          const at = this.content(lineStart);
+          lineStart = this.lineStart;
+          indent = at - lineStart;
+          last = at >= end || (indent === 0 && this.marker(at));
+          if (!last) {
+            LINE.lastIndex = lineStart;
+            m = LINE.exec(t);
+            if (m === null) {
+              this.tokens(at);
+              dash = this.lineDash;
+              key = this.lineKey;
+              keyAt = this.lineKeyAt;
+              value = this.lineValue;
+              next = this.next;
+            }
+          }
+        }
+        if (m !== null) {
+          indent = (m[1] as string).length;
+          const gap = m[2];
+          key = m[3];
+          const plain = m[4];
+          const quoted = m[5];
+          next = LINE.lastIndex;
+          keyAt = lineStart + indent;
+          if (gap !== undefined) {
+            dash = true;
+            keyAt += 1 + gap.length;
+          }
+          // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
+          if (key !== undefined && ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024)) unsupported();
+          if (plain !== undefined) value = this.plain(plain);
+          else if (quoted !== undefined) value = quoted;
+          else if (m[6] !== undefined) value = this.flowItems(t.indexOf('[', keyAt), next - 2);
+        }
+      }
+      let opened: Record<string, JsonValue> | JsonValue[] | undefined;
+      if (pending) {
+        pending = false;
+        let block: JsonValue = null;
+        let scalar = false;
+        // A map's value may be a sequence at the map's own column; anything else is to its right.
+        if (!last && (indent > column || (map !== undefined && indent === column && dash))) {
+          if (dash) block = opened = [];
+          else if (key !== undefined) block = opened = {};
+          else {
+            // A scalar or flow sequence alone on its line.
+            block = value as JsonValue;
+            scalar = true;
+          }
+        }
+        if (map !== undefined) map[pendingKey] = block;
+        else (seq as JsonValue[]).push(block);
+        if (scalar) {
+          lineStart = next;
+          continue;
+        }
+      }
+      if (last) return lineStart;
+      if (opened === undefined) {
+        // Close what this line is left of. A key at a sequence's own column ends a sequence written
+        // at its parent key's column.
+        while (indent < column || (seq !== undefined && indent === column && !dash)) {
+          open.pop();
+          columns.pop();
+          const c = open[open.length - 1] as Record<string, JsonValue> | JsonValue[];
+          column = columns[columns.length - 1] as number;
+          if (Array.isArray(c)) {
+            seq = c;
+            map = undefined;
+          } else {
+            map = c;
+            seq = undefined;
+          }
+        }
+        if (indent > column) unsupported();
+      } else {
+        if (open.length >= MAX_FAST_DEPTH) unsupported();
+        open.push(opened);
+        columns.push(indent);
+        column = indent;
+        if (Array.isArray(opened)) {
+          seq = opened;
+          map = undefined;
+        } else {
+          map = opened;
+          seq = undefined;
+        }
+      }
+      if (seq !== undefined) {
+        if (key === undefined) {
+          if (value === undefined) pending = true;
+          else seq.push(value);
+          lineStart = next;
+          continue;
+        }
+        // `- key: ...`: a map whose keys line up with this first one.
+        if (open.length >= MAX_FAST_DEPTH) unsupported();
+        const item: Record<string, JsonValue> = {};
+        seq.push(item);
+        open.push(item);
+        column = keyAt - lineStart;
+        columns.push(column);
+        map = item;
+        seq = undefined;
+      } else if (dash || key === undefined) {
+        // Only keys are at a map's column.
+        unsupported();
+      }
+      const m = map as Record<string, JsonValue>;
+      if (key === '__proto__' || key === '<<' || Object.hasOwn(m, key as string)) unsupported();
+      if (value === undefined) {
+        pending = true;
+        pendingKey = key as string;
+      } else {
+        m[key as string] = value;
+      }
+      lineStart = next;
+    }
+  }
+
+  /**
+   * Reads the line whose content starts at `at` character by character, into `lineDash`,
+   * `lineKey`, `lineKeyAt` and `lineValue` (as `document` names them); `next` is the next line.
+   */
+  private tokens(at: number): void {
+    let i = at;
+    this.lineDash = false;
+    this.lineKey = undefined;
+    this.lineKeyAt = at;
+    if (this.isDash(at)) {
+      this.lineDash = true;
+      i = this.spaces(at + 1);
+      const c = i < this.end ? this.text.charCodeAt(i) : NL;
+      if (c === NL || c === HASH || this.readKey(i) === -1) {
+        // `- - x` is for the library.
+        if (this.isDash(i)) unsupported();
+        this.lineValue = this.after(at + 1);
+        return;
+      }
+    }
+    const keyEnd = this.readKey(i);
+    if (keyEnd === -1) {
+      this.lineValue = this.inline(i);
+      return;
+    }
+    this.lineKey = this.keyText;
+    this.lineKeyAt = i;
+    this.lineValue = this.after(keyEnd);
+  }
+
+  /** The first character of the next line with content at or after line start `p` (blank and comment lines skipped), its line in `lineStart`. */
+  private content(p: number): number {
+    const t = this.text;
+    const end = this.end;
+    let i = p;
+    for (;;) {
+      while (i < end && t.charCodeAt(i) === SPACE) i++;
+      if (i >= end) {
+        // No content: the line of the end of the text, which every caller treats as the end.
+        p = end;
+        break;
+      }
       const c = t.charCodeAt(i);
       if (c === NL) {
         p = i + 1;
       } else if (c === HASH) {
         const nl = t.indexOf('\n', i);
-        if (nl === -1) return { start: this.end, indent: 0, at: this.end };
-        p = nl + 1;
+        p = nl === -1 ? end : nl + 1;
       } else {
-        return { start: p, indent: i - p, at: i };
+        break;
       }
+      i = p;
     }
+    this.lineStart = p;
+    return i;
   }
 
   /** `---` at `i` (column 0) followed by nothing but a comment. */
@@ -119,16 +388,16 @@ class Reader {
       if (t.startsWith('...', i)) unsupported();
       return false;
     }
+    if (i + 3 >= this.end) return true;
     const c = t.charCodeAt(i + 3);
-    if (i + 3 < this.end && c !== NL && c !== SPACE) return false;
-    return true;
+    return c === NL || c === SPACE;
   }
 
   /** The start of the line after position `i`, which must hold only spaces and a comment. */
   private lineAfter(i: number): number {
     const t = this.text;
     const from = i;
-    while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+    i = this.spaces(i);
     if (i >= this.end) return this.end;
     const c = t.charCodeAt(i);
     if (c === HASH && i > from) {
@@ -139,165 +408,171 @@ class Reader {
     return i + 1;
   }
 
+  private spaces(i: number): number {
+    const t = this.text;
+    while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+    return i;
+  }
+
   private isDash(i: number): boolean {
-    if (this.text.charCodeAt(i) !== DASH) return false;
+    if (i >= this.end || this.text.charCodeAt(i) !== DASH) return false;
+    if (i + 1 >= this.end) return true;
     const c = this.text.charCodeAt(i + 1);
-    return i + 1 >= this.end || c === SPACE || c === NL;
-  }
-
-  /** A block value on the lines after `p` (a line start), more indented than `indent`. */
-  private nested(p: number, indent: number, depth: number, seqAtSameIndent: boolean): { value: JsonValue; next: number } {
-    const line = this.content(p);
-    if (line.at < this.end && !(line.indent === 0 && this.marker(line.at))) {
-      const dash = this.isDash(line.at);
-      if (line.indent > indent || (seqAtSameIndent && line.indent === indent && dash)) {
-        if (dash) return this.seq(line.at, line.indent, depth + 1);
-        // A scalar or flow sequence may sit alone on the next line too.
-        return this.key(line.at) === undefined ? this.inline(line.at) : this.map(line.at, line.indent, depth + 1);
-      }
-    }
-    return { value: null, next: p };
-  }
-
-  /** A block map whose first key is at `at`, its keys at column `indent`. */
-  private map(at: number, indent: number, depth: number): { value: JsonValue; next: number } {
-    if (depth > MAX_FAST_DEPTH) unsupported();
-    const out: Record<string, JsonValue> = {};
-    for (;;) {
-      const k = this.key(at) ?? unsupported();
-      if (k.key === '__proto__' || k.key === '<<' || Object.hasOwn(out, k.key)) unsupported();
-      const v = this.after(k.after, indent, depth, true);
-      out[k.key] = v.value;
-      const line = this.content(v.next);
-      if (line.at >= this.end || line.indent < indent || (line.indent === 0 && this.marker(line.at))) {
-        return { value: out, next: line.start };
-      }
-      if (line.indent > indent) unsupported();
-      at = line.at;
-    }
-  }
-
-  /** A block sequence whose first `-` is at `at`, at column `indent`. */
-  private seq(at: number, indent: number, depth: number): { value: JsonValue; next: number } {
-    if (depth > MAX_FAST_DEPTH) unsupported();
-    const out: JsonValue[] = [];
-    for (;;) {
-      let i = at + 1;
-      while (i < this.end && this.text.charCodeAt(i) === SPACE) i++;
-      const c = this.text.charCodeAt(i);
-      let v: { value: JsonValue; next: number };
-      if (i < this.end && c !== NL && c !== HASH && this.key(i) !== undefined) {
-        // `- name: x`: a map whose keys line up with this first one.
-        v = this.map(i, indent + (i - at), depth + 1);
-      } else {
-        if (this.isDash(i)) unsupported();
-        v = this.after(at + 1, indent, depth, false);
-      }
-      out.push(v.value);
-      const line = this.content(v.next);
-      if (line.at >= this.end || line.indent < indent || (line.indent === 0 && this.marker(line.at))) {
-        return { value: out, next: line.start };
-      }
-      if (line.indent > indent) unsupported();
-      // A key at the sequence's own column ends a sequence written at its parent key's column.
-      if (!this.isDash(line.at)) return { value: out, next: line.start };
-      at = line.at;
-    }
+    return c === SPACE || c === NL;
   }
 
   /**
-   * The value after a `key:` or `-` ending at `i`: on the same line, or a block on the lines
-   * below; `next` is the start of the line after it.
+   * The value after a `key:` or `-` ending at `i` when it is on the same line; undefined when the
+   * line ends there (the value is a block on the lines below). `next` is the start of the next line.
    */
-  private after(i: number, indent: number, depth: number, seqAtSameIndent: boolean): { value: JsonValue; next: number } {
-    const t = this.text;
+  private after(i: number): JsonValue | undefined {
     const from = i;
-    while (i < this.end && t.charCodeAt(i) === SPACE) i++;
-    const c = t.charCodeAt(i);
-    if (i >= this.end || c === NL || (c === HASH && i > from)) {
-      return this.nested(this.lineAfter(from), indent, depth, seqAtSameIndent);
+    i = this.spaces(i);
+    const c = i < this.end ? this.text.charCodeAt(i) : NL;
+    if (c === NL || (c === HASH && i > from)) {
+      this.next = this.lineAfter(from);
+      return undefined;
     }
     // `key:value` is not a pair, and `-value` not an item: the caller checked the separator.
-    if (i === from && i < this.end) unsupported();
+    if (i === from) unsupported();
     return this.inline(i);
   }
 
   /** A value written on the rest of the line from `i` (not a comment, not empty). */
-  private inline(i: number): { value: JsonValue; next: number } {
+  private inline(i: number): JsonValue {
     const t = this.text;
-    const c = t[i];
-    if (c === '[') return this.flowSeq(i);
-    if (c === '{') {
-      if (t.charCodeAt(i + 1) !== 125) unsupported();
-      return { value: {}, next: this.lineAfter(i + 2) };
+    const c = t.charCodeAt(i);
+    if (c === LBRACKET) return this.flowSeq(i);
+    if (c === LBRACE) {
+      if (t.charCodeAt(i + 1) !== RBRACE) unsupported();
+      this.next = this.lineAfter(i + 2);
+      return {};
     }
-    if (c === '"' || c === "'") {
-      const q = this.quoted(i);
-      return { value: q.value, next: this.lineAfter(q.end) };
+    if (c === DQUOTE || c === SQUOTE) {
+      const value = this.quoted(i);
+      this.next = this.lineAfter(this.quotedEnd);
+      return value;
+    }
+    SIMPLE_VALUE.lastIndex = i;
+    if (SIMPLE_VALUE.test(t)) {
+      const e = SIMPLE_VALUE.lastIndex;
+      this.next = e < this.end ? e + 1 : this.end;
+      return this.plain(t.slice(i, e));
     }
     this.plainStart(i);
     let nl = t.indexOf('\n', i);
     if (nl === -1) nl = this.end;
-    // A comment starts at ` #`; searched within the line only, which keeps the scan linear.
-    let e = i;
-    while (e < nl && !(t.charCodeAt(e) === HASH && t.charCodeAt(e - 1) === SPACE)) e++;
+    // A comment starts at ` #` (the value cannot start with `#`).
+    const hash = this.commentAfter(i);
+    let e = hash === -1 || hash > nl ? nl : hash + 1;
     while (e > i && t.charCodeAt(e - 1) === SPACE) e--;
     const s = t.slice(i, e);
     // `a: b: c` is an error, and `a: b:` is a map key: both for the library to say.
     if (s.includes(': ') || s.charCodeAt(s.length - 1) === COLON) unsupported();
-    return { value: this.plain(s), next: nl === this.end ? this.end : nl + 1 };
+    this.next = nl === this.end ? this.end : nl + 1;
+    return this.plain(s);
+  }
+
+  /**
+   * The first ` #` at or after `i`, or -1. Searching the whole text from each value would be
+   * quadratic; the reading moves forward, so one search serves every value before the match.
+   */
+  private commentAfter(i: number): number {
+    if (i < this.hashFrom || (this.hashAt !== -1 && this.hashAt < i)) {
+      this.hashFrom = i;
+      this.hashAt = this.text.indexOf(' #', i);
+    }
+    return this.hashAt;
   }
 
   /** Plain scalars starting with an indicator are the library's business. */
   private plainStart(i: number): void {
-    const c = this.text[i] ?? '';
-    if ('?:,[]{}#&*!|>\'"%@`'.includes(c)) unsupported();
-    if (c === '-' && !/[0-9A-Za-z.]/.test(this.text[i + 1] ?? '')) unsupported();
-  }
-
-  /** `[a, "b", 3]` on one line: scalars only. */
-  private flowSeq(i: number): { value: JsonValue; next: number } {
-    const t = this.text;
-    const out: JsonValue[] = [];
-    i++;
-    const skip = (): void => {
-      while (i < this.end && t.charCodeAt(i) === SPACE) i++;
-    };
-    skip();
-    if (t[i] === ']') return { value: out, next: this.lineAfter(i + 1) };
-    for (;;) {
-      const c = t[i];
-      if (c === '"' || c === "'") {
-        const q = this.quoted(i);
-        out.push(q.value);
-        i = q.end;
-      } else {
-        this.plainStart(i);
-        let e = i;
-        for (; e < this.end; e++) {
-          const ch = t[e];
-          if (ch === ',' || ch === ']') break;
-          if (ch === '\n' || ch === '[' || ch === '{' || ch === '}' || ch === ':' || ch === '#') unsupported();
-        }
-        let s = e;
-        while (s > i && t.charCodeAt(s - 1) === SPACE) s--;
-        if (s === i) unsupported();
-        out.push(this.plain(t.slice(i, s)));
-        i = e;
-      }
-      skip();
-      if (t[i] === ']') return { value: out, next: this.lineAfter(i + 1) };
-      if (t[i] !== ',') unsupported();
-      i++;
-      skip();
-      if (t[i] === ']' || t[i] === ',') unsupported();
+    if (i >= this.end) unsupported();
+    const c = this.text.charCodeAt(i);
+    if (c < 128 && INDICATOR[c] === 1) unsupported();
+    if (c === DASH) {
+      // `-` starts a plain scalar only before [0-9A-Za-z.] here.
+      const d = i + 1 < this.end ? this.text.charCodeAt(i + 1) : 0;
+      if (!((d >= 48 && d <= 57) || (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 46)) unsupported();
     }
   }
 
-  /** A quoted scalar on one line, without escapes; `end` is just past the closing quote. */
-  private quoted(i: number): { value: string; end: number } {
+  /** The items of a flow sequence of plain scalars as `LINE` matched it, from `[` to `]`. */
+  private flowItems(open: number, close: number): JsonValue[] {
     const t = this.text;
-    const q = t[i] as string;
+    const out: JsonValue[] = [];
+    let i = open + 1;
+    for (;;) {
+      while (t.charCodeAt(i) === SPACE) i++;
+      if (i === close) return out;
+      let e = t.indexOf(',', i);
+      if (e === -1 || e > close) e = close;
+      let s = e;
+      while (t.charCodeAt(s - 1) === SPACE) s--;
+      out.push(this.plain(t.slice(i, s)));
+      if (e === close) return out;
+      i = e + 1;
+    }
+  }
+
+  /** `[a, "b", 3]` on one line: scalars only. */
+  private flowSeq(i: number): JsonValue {
+    const t = this.text;
+    const out: JsonValue[] = [];
+    i = this.spaces(i + 1);
+    if (t.charCodeAt(i) === RBRACKET) {
+      this.next = this.lineAfter(i + 1);
+      return out;
+    }
+    for (;;) {
+      const c = i < this.end ? t.charCodeAt(i) : NL;
+      if (c === DQUOTE || c === SQUOTE) {
+        out.push(this.quoted(i));
+        i = this.quotedEnd;
+      } else {
+        SIMPLE_ITEM.lastIndex = i;
+        let e: number;
+        if (SIMPLE_ITEM.test(t)) {
+          e = SIMPLE_ITEM.lastIndex;
+          out.push(this.plain(t.slice(i, e)));
+        } else {
+          this.plainStart(i);
+          e = i;
+          for (; e < this.end; e++) {
+            const ch = t.charCodeAt(e);
+            if (ch === COMMA || ch === RBRACKET) break;
+            if (ch === NL || ch === LBRACKET || ch === LBRACE || ch === RBRACE || ch === COLON || ch === HASH) unsupported();
+          }
+          let s = e;
+          while (s > i && t.charCodeAt(s - 1) === SPACE) s--;
+          if (s === i) unsupported();
+          out.push(this.plain(t.slice(i, s)));
+        }
+        i = e;
+      }
+      i = this.spaces(i);
+      const d = i < this.end ? t.charCodeAt(i) : NL;
+      if (d === RBRACKET) {
+        this.next = this.lineAfter(i + 1);
+        return out;
+      }
+      if (d !== COMMA) unsupported();
+      i = this.spaces(i + 1);
+      const n = i < this.end ? t.charCodeAt(i) : NL;
+      if (n === RBRACKET || n === COMMA) unsupported();
+    }
+  }
+
+  /** A quoted scalar on one line, without escapes; `quotedEnd` is set just past the closing quote. */
+  private quoted(i: number): string {
+    const t = this.text;
+    const simple = t.charCodeAt(i) === DQUOTE ? SIMPLE_DOUBLE : SIMPLE_SINGLE;
+    simple.lastIndex = i;
+    if (simple.test(t)) {
+      this.quotedEnd = simple.lastIndex;
+      return t.slice(i + 1, simple.lastIndex - 1);
+    }
+    const q = t.charAt(i);
     let value = '';
     let from = i + 1;
     for (;;) {
@@ -307,49 +582,52 @@ class Reader {
       const part = t.slice(from, close);
       if (q === '"' && part.includes('\\')) unsupported();
       value += part;
-      if (q === "'" && t[close + 1] === "'") {
+      if (q === "'" && t.charCodeAt(close + 1) === SQUOTE) {
         value += "'";
         from = close + 2;
         continue;
       }
-      return { value, end: close + 1 };
+      this.quotedEnd = close + 1;
+      return value;
     }
   }
 
-  /** A map key at `i` followed by `:` and a space or line end; undefined when there is none. */
-  private key(i: number): { key: string; after: number } | undefined {
-    if (this.lastKey !== undefined && this.lastKeyAt === i) return this.lastKey;
-    const k = this.readKey(i);
-    this.lastKeyAt = i;
-    this.lastKey = k;
-    return k;
+  /** A plain key must be a string (not `null`, `true` or `1`) of at most YAML's 1024 characters. */
+  private checkKey(key: string): void {
+    if (key.length > 1024 || typeof this.plain(key) !== 'string') unsupported();
   }
 
-  private lastKeyAt = -1;
-  private lastKey: { key: string; after: number } | undefined;
-
-  private readKey(i: number): { key: string; after: number } | undefined {
+  /** Reads the key at `i` into `keyText`; the position after its `:`, or -1 when there is none. */
+  private readKey(i: number): number {
     const t = this.text;
-    const c = t[i];
+    SIMPLE_KEY.lastIndex = i;
+    if (SIMPLE_KEY.test(t)) {
+      const colon = SIMPLE_KEY.lastIndex - 1;
+      const key = t.slice(i, colon);
+      this.checkKey(key);
+      this.keyText = key;
+      return colon + 1;
+    }
+    const c = t.charCodeAt(i);
     let key: string;
     let colon: number;
-    if (c === '"' || c === "'") {
+    if (c === DQUOTE || c === SQUOTE) {
       const nl = t.indexOf('\n', i);
-      const close = t.indexOf(c, i + 1);
-      if (close === -1 || (nl !== -1 && close > nl) || t.charCodeAt(close + 1) !== COLON) return undefined;
-      const q = this.quoted(i);
-      key = q.value;
-      colon = q.end;
+      const close = t.indexOf(t.charAt(i), i + 1);
+      if (close === -1 || (nl !== -1 && close > nl) || t.charCodeAt(close + 1) !== COLON) return -1;
+      key = this.quoted(i);
+      colon = this.quotedEnd;
     } else {
       let e = i;
       let odd = false;
       for (; e < this.end; e++) {
         const ch = t.charCodeAt(e);
         if (ch === COLON) {
+          if (e + 1 >= this.end) break;
           const n = t.charCodeAt(e + 1);
-          if (e + 1 >= this.end || n === SPACE || n === NL) break;
+          if (n === SPACE || n === NL) break;
         } else if (ch === NL || ch === SPACE) {
-          return undefined;
+          return -1;
         } else if (ch < 48 && ch !== 36 && ch !== 43 && ch !== 45 && ch !== 46 && ch !== 47) {
           // Punctuation below '0' other than $ + - . / may be YAML syntax: the library decides.
           odd = true;
@@ -357,27 +635,52 @@ class Reader {
           odd = true; // > @ [ ] ` { | }
         }
       }
-      if (e >= this.end || e === i) return undefined;
+      if (e >= this.end || e === i) return -1;
       if (odd) unsupported();
       this.plainStart(i);
       key = t.slice(i, e);
       if (typeof this.plain(key) !== 'string') unsupported();
       colon = e;
     }
-    const n = t.charCodeAt(colon + 1);
-    if (colon + 1 < this.end && n !== SPACE && n !== NL) return undefined;
-    // YAML limits an implicit key to 1024 characters; the library reports longer ones.
+    if (colon + 1 < this.end) {
+      const n = t.charCodeAt(colon + 1);
+      if (n !== SPACE && n !== NL) return -1;
+    }
     if (colon - i > 1024) unsupported();
-    return { key, after: colon + 1 };
+    this.keyText = key;
+    return colon + 1;
   }
 
   /** A plain scalar's value (YAML 1.2 core schema), as our walk turns it into JSON. */
   private plain(s: string): JsonValue {
     const c = s.charCodeAt(0);
-    // Only these first characters can start anything but a string.
-    if (c === 110 || c === 78 || c === 126) return NULL.test(s) ? null : s; // n N ~
-    if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s; // t T f F
-    if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return s; // digits + - .
+    if (c >= 48 && c <= 57) {
+      // Up to 15 decimal digits are exact in a double: no BigInt needed (and no sign, so no -0).
+      const n = s.length;
+      let k = n <= 15 ? 1 : n;
+      let v = c - 48;
+      for (; k < n; k++) {
+        const d = s.charCodeAt(k);
+        if (d < 48 || d > 57) break;
+        v = v * 10 + (d - 48);
+      }
+      if (k === n && n <= 15) return v;
+    } else if (c >= 128 || TYPED_START[c] !== 1) {
+      return s;
+    }
+    return this.typed(s);
+  }
+
+  /**
+   * `plain` for scalars that may be null, a boolean or a number. One function for all of them:
+   * its branches are then known to the engine from the first of them it meets.
+   */
+  private typed(s: string): JsonValue {
+    const k = keyword(s);
+    if (k !== s) return k;
+    const c = s.charCodeAt(0);
+    // Numbers start with a digit, a sign or a dot.
+    if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return s;
     if (INT.test(s)) {
       const big = BigInt(s);
       // Beyond 2^53 a double would change the number: the walk keeps the digits.

@@ -4,11 +4,11 @@
  * in an error, quickly), nesting depth is bounded, and integers too large for a double survive
  * exactly.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { ManifestProblem } from '../errors.js';
 import type { JsonValue, SourceLocation } from '../model.js';
 import { parseSimpleYaml } from './yaml-fast.js';
+import { yamlLibrary } from './yaml-library.js';
 
 /** Nesting deeper than this is not a manifest; stop before it costs anything. */
 export const MAX_DEPTH = 64;
@@ -165,6 +165,7 @@ export function parseYaml(file: string, text: string): ParseResult {
  * path's reference (its tests compare the two).
  */
 export function parseYamlFully(file: string, text: string): ParseResult {
+  const { LineCounter, isScalar, parseAllDocuments } = yamlLibrary();
   const lines = new LineCounter();
   const tooDeep = flowDepthExceeded(text);
   if (tooDeep !== -1) {
@@ -238,6 +239,7 @@ function walk(
   doc: Document,
   at: (offset: number, path: string) => SourceLocation,
 ): Omit<ParsedDocument, 'file' | 'index'> & { soft: WalkError[] } {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLibrary();
   const soft: WalkError[] = [];
   const resolved = new Map<object, unknown>();
   const segments: (string | number)[] = [];

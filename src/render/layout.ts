@@ -1,6 +1,7 @@
 import type { JsonValue, Phase, Plan, PlanAction, PlanChange, PlanResource } from '../model.js';
 import { humanizeConfigValue } from '../kafka/configs.js';
 import { quoted, safe } from './escape.js';
+import { describeResource } from './resource.js';
 
 /** Terraform's markers: `+` create, `~` change, `-` delete or reset. */
 export type Marker = '+' | '~' | '-';
@@ -23,14 +24,6 @@ export const PHASE_TITLES: Record<Phase, string> = {
   5: 'delete ACLs',
   6: 'delete topics',
 };
-
-/** A resource in words, every server- or user-supplied part escaped. */
-export function describeResource(resource: PlanResource): string {
-  if (resource.kind === 'topic') return `topic ${safe(resource.name)}`;
-  const pattern = resource.patternType === 'PREFIXED' ? ' (prefixed)' : resource.patternType === 'LITERAL' ? '' : ` (${safe(resource.patternType)})`;
-  const host = resource.host === '*' ? '' : ` from host ${safe(resource.host)}`;
-  return `acl ${safe(resource.principal)} ${safe(resource.permission)} ${safe(resource.operation)} on ${safe(resource.resourceType)} ${safe(resource.resourceName)}${pattern}${host}`;
-}
 
 function fieldName(change: PlanChange): string {
   return safe(change.field.startsWith('config.') ? change.field.slice('config.'.length) : change.field);

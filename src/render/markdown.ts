@@ -1,7 +1,8 @@
 import type { JsonValue, Plan, PlanAction, PlanChange } from '../model.js';
 import { humanizeConfigValue } from '../kafka/configs.js';
 import { safe } from './escape.js';
-import { actionLines, byPhase, count, describeResource, partialLine, PHASE_TITLES, summaryLine, unmanagedAclCounts } from './layout.js';
+import { actionLines, byPhase, count, partialLine, PHASE_TITLES, summaryLine, unmanagedAclCounts } from './layout.js';
+import { describeResource } from './resource.js';
 
 const MD_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '@': '&#64;', '#': '&#35;' };
 

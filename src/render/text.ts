@@ -5,7 +5,6 @@ import {
   actionLines,
   byPhase,
   count,
-  describeResource,
   partialLine,
   PHASE_TITLES,
   summaryLine,
@@ -13,6 +12,7 @@ import {
   type Line,
   type Marker,
 } from './layout.js';
+import { describeResource } from './resource.js';
 
 /** Options of the text renderer. */
 export interface TextOptions {

@@ -11,7 +11,7 @@ import { V3Simulator } from '../support/v3-simulator.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'kafkaform.js');
 
-if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) {
+if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.cjs'))) {
   throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
 }
 

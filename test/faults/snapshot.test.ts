@@ -16,7 +16,7 @@ import { check, soakFactor, Tally } from '../properties/runner.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'kafkaform.js');
-const SKIP = !existsSync(join(ROOT, 'dist', 'bundle', 'main.js')) && 'dist/ is missing: run `npm run build` first (npm test does)';
+const SKIP = !existsSync(join(ROOT, 'dist', 'bundle', 'main.cjs')) && 'dist/ is missing: run `npm run build` first (npm test does)';
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -218,7 +218,7 @@ describe('hostile manifests', () => {
     assert.ok(results.includes('file over the size limit: rejected') && results.includes('ELF header: rejected'), results.join('\n'));
   });
 
-  it('the real binary survives the worst inputs with a small heap and prints located, escaped errors', { skip: !existsSync(join(ROOT, 'dist', 'bundle', 'main.js')) && 'dist/ is missing: run `npm run build` first (npm test does)' }, (t) => {
+  it('the real binary survives the worst inputs with a small heap and prints located, escaped errors', { skip: !existsSync(join(ROOT, 'dist', 'bundle', 'main.cjs')) && 'dist/ is missing: run `npm run build` first (npm test does)' }, (t) => {
     const picked = new Set(['alias bomb (billion laughs)', 'alias bomb of mappings', 'deep flow nesting', 'huge string', 'file over the size limit', 'control characters in names']);
     for (const [name, content] of structuralInputs().filter(([n]) => picked.has(n))) {
       const file = join(dir, `bin-${name.replace(/\W+/g, '-')}.yaml`);

@@ -18,7 +18,7 @@ import { check, soakFactor, Tally } from '../properties/runner.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'kafkaform.js');
-const BUILT = existsSync(join(ROOT, 'dist', 'bundle', 'main.js'));
+const BUILT = existsSync(join(ROOT, 'dist', 'bundle', 'main.cjs'));
 const SKIP = !BUILT && 'dist/ is missing: run `npm run build` first (npm test does)';
 const dirs: string[] = [];
 after(() => {

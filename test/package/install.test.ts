@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const BUILT = existsSync(join(ROOT, 'dist', 'bundle', 'main.js'));
+const BUILT = existsSync(join(ROOT, 'dist', 'bundle', 'main.cjs'));
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
   license: string;
@@ -74,12 +74,15 @@ describe('the npm package', { skip: !BUILT && 'dist/bundle is missing: run `npm 
     else assert.fail(`npm ci of the packed tarball failed:\n${ci.stderr}`);
   });
 
-  it('holds the CLI and nothing else: the bundle, the schemas, the licence, no source maps', () => {
-    const outside = files.filter((f) => !/^(bin\/kafkaform\.js|dist\/bundle\/[\w-]+\.js|schemas\/[\w.]+\.schema\.json|LICENSE|README\.md|package\.json)$/.test(f));
+  it('holds the CLI and nothing else: the bundle and its code cache, the schemas, the licence, no source maps', () => {
+    const outside = files.filter(
+      (f) => !/^(bin\/(kafkaform|load-cli)\.js|dist\/bundle\/([\w-]+\.cjs|main\.cache)|schemas\/[\w.]+\.schema\.json|LICENSE|README\.md|package\.json)$/.test(f),
+    );
     assert.deepEqual(outside, []);
-    assert.ok(files.includes('dist/bundle/main.js'));
+    assert.ok(files.includes('dist/bundle/main.cjs'));
+    assert.ok(files.includes('dist/bundle/main.cache'));
     assert.ok(files.includes('LICENSE'));
-    for (const f of files.filter((p) => p.startsWith('dist/'))) {
+    for (const f of files.filter((p) => p.startsWith('dist/') && p.endsWith('.cjs'))) {
       assert.doesNotMatch(readFileSync(join(ROOT, f), 'utf8'), /sourceMappingURL/, `${f} points at a source map`);
     }
   });
@@ -127,7 +130,7 @@ describe('npx kafkaform in a clone', { skip: !BUILT && 'dist/bundle is missing: 
   it('runs the build `npm ci` made instead of rebuilding it first', () => {
     // npx links the clone into its cache (a fresh one here, so this is its first run) and runs
     // `prepare` there; a rebuild would rewrite dist/bundle.
-    const bundle = join(ROOT, 'dist', 'bundle', 'main.js');
+    const bundle = join(ROOT, 'dist', 'bundle', 'main.cjs');
     const before = { mtime: statSync(bundle).mtimeMs, text: readFileSync(bundle, 'utf8') };
     const cache = mkdtempSync(join(tmpdir(), 'kafkaform-npx-cache-'));
     const run = spawnSync('npx', ['--offline', 'kafkaform', '--version'], {
