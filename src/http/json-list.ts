@@ -6,7 +6,11 @@
  * and parsed on its own (by the caller's JSON parser, so lossless parsers still apply) and handed
  * to `onItem` at once, so only what `onItem` keeps stays in memory. Other members are small and
  * parsed whole. Malformed input throws `SyntaxError`, like `JSON.parse`.
+ *
+ * A caller that knows the elements' shape can also read them straight from the bytes (`read`, see
+ * `JsonBytes`); an element that reader does not handle is cut out and parsed as above.
  */
+import { JsonBytes, ReadStop } from './json-bytes.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -36,6 +40,8 @@ const enum State {
   /** After a comma between elements: an element must follow. */
   NextElement,
   Element,
+  /** An element being read by the caller's reader. */
+  Read,
   AfterElement,
   Done,
 }
@@ -154,18 +160,34 @@ class ValueCutter {
 }
 
 /**
+ * Reads one array element from `r` (positioned at its first byte), leaving `r.pos` just past it,
+ * and returns what `onItem(parseJson(text))` would; or throws a `ReadStop` to have it parsed so.
+ */
+export type ElementReader<T> = (r: JsonBytes) => T;
+
+/**
+ * An element still unread after this many bytes (running on through further chunks) is cut and
+ * parsed instead, so a huge element is not copied again with every chunk.
+ */
+const MAX_CARRIED = 1 << 20;
+
+/**
  * Parses a JSON object from `body`, streaming the elements of its `arrayKey` member through
- * `onItem` as they are read. Throws `SyntaxError` on malformed JSON.
+ * `onItem` (or `read`) as they are read. Throws `SyntaxError` on malformed JSON.
  */
 export async function parseStreamedList<T>(
   body: AsyncIterable<Uint8Array>,
   arrayKey: string,
   parseJson: (text: string) => unknown,
   onItem: (raw: unknown) => T,
+  read?: ElementReader<T>,
 ): Promise<StreamedList<T>> {
   const out: StreamedList<T> = { items: [], found: false, members: {} };
   const cutter = new ValueCutter();
   const keyCutter = new ValueCutter();
+  const reader = new JsonBytes();
+  /** The start of an element `read` ran out of bytes on, read again with the next chunk. */
+  let carried: Buffer | undefined;
   let state: State = State.Start;
   let key = '';
   /** Whether the value being cut started in the current chunk (its first byte not yet scanned). */
@@ -183,7 +205,11 @@ export async function parseStreamedList<T>(
         finished = true;
         break;
       }
-      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      let chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      if (carried !== undefined) {
+        chunk = Buffer.concat([carried, chunk]);
+        carried = undefined;
+      }
       const n = chunk.length;
       let i = 0;
       while (i < n) {
@@ -278,10 +304,37 @@ export async function parseStreamedList<T>(
               break;
             }
             if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON) fail('expected an array element');
+            if (read !== undefined) {
+              state = State.Read;
+              continue;
+            }
             cutter.begin(b);
             startAt = i;
             state = State.Element;
             continue;
+          case State.Read: {
+            reader.reset(chunk, i);
+            let item: T;
+            try {
+              item = read!(reader);
+            } catch (stop) {
+              if (!(stop instanceof ReadStop)) throw stop;
+              if (stop === ReadStop.needMore && n - i < MAX_CARRIED) {
+                carried = chunk.subarray(i);
+                i = n;
+                continue;
+              }
+              // Not for the reader: cut out and parsed like any element, with the same result or error.
+              cutter.begin(b);
+              startAt = i;
+              state = State.Element;
+              continue;
+            }
+            out.items.push(item);
+            state = State.AfterElement;
+            i = reader.pos;
+            continue;
+          }
           case State.AfterElement:
             if (isSpace(b)) break;
             if (b === CLOSE_BRACKET) {
