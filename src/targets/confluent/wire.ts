@@ -131,7 +131,7 @@ const SYNONYM_FIELDS = new NameSet(['name', 'value', 'source']);
 /**
  * Reads one `TopicConfigData` straight from a listing's bytes (see `JsonBytes`): exactly what
  * `toTopicConfig(JSON.parse(text))` gives, or a `ReadStop` when the entry is not plain enough —
- * a field missing, repeated or of another type included, so `toTopicConfig` reports it as always.
+ * a field missing or of another type included, so `toTopicConfig` reports it as always.
  * `strings` shares the repeated names and values, `topics` the topic name of consecutive entries.
  */
 export function readTopicConfig(r: JsonBytes, strings: ByteStrings, topics: ByteStrings): V3TopicConfig {
@@ -143,16 +143,10 @@ export function readTopicConfig(r: JsonBytes, strings: ByteStrings, topics: Byte
   let isSensitive: boolean | undefined;
   let source: string | undefined;
   let synonyms: V3Synonym[] | undefined;
-  /** Bit k: field k of CONFIG_FIELDS was read (a repeated field is JSON.parse's: the last wins). */
-  let seen = 0;
   if (r.openObject()) {
     do {
-      const field = r.member(CONFIG_FIELDS);
-      if (field >= 0) {
-        if ((seen & (1 << field)) !== 0) throw ReadStop.unsupported;
-        seen |= 1 << field;
-      }
-      switch (field) {
+      // A repeated field is read again: the last one wins, as with JSON.parse.
+      switch (r.member(CONFIG_FIELDS)) {
         case 0:
           topicName = r.text(topics);
           break;
@@ -203,14 +197,9 @@ function readSynonyms(r: JsonBytes, strings: ByteStrings): V3Synonym[] {
     let name: string | undefined;
     let value: string | null = null;
     let source: string | undefined;
-    let seen = 0;
     if (r.openObject()) {
       do {
         const field = r.member(SYNONYM_FIELDS);
-        if (field >= 0) {
-          if ((seen & (1 << field)) !== 0) throw ReadStop.unsupported;
-          seen |= 1 << field;
-        }
         if (field === 0) name = r.text(strings);
         else if (field === 1) value = r.nullableText(strings);
         else if (field === 2) source = r.text(strings);

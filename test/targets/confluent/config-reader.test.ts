@@ -106,6 +106,11 @@ const anyJson: fc.Arbitrary<Json> = fc.jsonValue().map(function toJson(v: unknow
   if (v !== null && typeof v === 'object') return { members: Object.entries(v).map(([k, x]) => [k, toJson(x)]) };
   return v as Json;
 });
+/** One of `names` with one character upper-cased: a name the reader must tell from the real one. */
+function nearMiss(names: string[]): fc.Arbitrary<string> {
+  return fc.constantFrom(...names).chain((n) => fc.nat({ max: n.length - 1 }).map((i) => `${n.slice(0, i)}${n.charAt(i).toUpperCase()}${n.slice(i + 1)}`));
+}
+
 /**
  * An entry's arbitraries. Clean ones have every field of the right type (still with escapes,
  * unknown and repeated fields, any order); dirty ones also wrong types, nulls and missing fields,
@@ -126,7 +131,7 @@ function entryOf(dirty: boolean): fc.Arbitrary<Json> {
     const unknownValue = fc.oneof(fc.constantFrom<Json>('KafkaTopicConfig', { members: [['self', 'http://x/y']] }, [], true, null), anyJson);
     const unknown = fc.oneof(
       { weight: 3, arbitrary: fc.constant([]) },
-      { weight: 1, arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom('kind', 'metadata', 'cluster_id', 'nam', 'names', 'Value', '__proto__'), fc.string()), unknownValue), { maxLength: 2 }) },
+      { weight: 1, arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom('kind', 'metadata', 'cluster_id', 'nam', 'names', '__proto__'), nearMiss(Object.keys(fields)), fc.string()), unknownValue), { maxLength: 2 }) },
     );
     return fc.tuple(fc.tuple(...known), unknown, fc.integer()).map(([fs, extra, seed]) => {
       const members = [...fs.flat(), ...extra];
@@ -210,6 +215,52 @@ describe('REST v3 config entries read from the bytes', () => {
     );
     // Most edits break the page; some leave valid JSON (an edit inside a string, say).
     assert.ok(failed > 500 && failed < 1500, `${failed} of 1500 pages refused`);
+  });
+
+  it('agree on malformed or unusual values in any field, known or not, and on broken separators', async () => {
+    const tokens = ['01', '1.', '.5', '-', '1e', '1e+', '+1', '--1', '0x1', 'Infinity', 'NaN', '1', '-0.5e-3', 'tru', 'True', 'nul', 'falsey', 'true1', 'trux', 'falsE', 'nulL', '"a', "'a'", '"\\x"', '"\\u12"', '"\\u1234"', '[1,]', '{"a"}', '{,}', '[', '{}', '[]', ''];
+    const base = {
+      kind: 'KafkaTopicConfig',
+      metadata: { self: 'x' },
+      topic_name: 't',
+      name: 'n',
+      value: 'v',
+      is_default: false,
+      is_read_only: false,
+      is_sensitive: false,
+      source: 'S',
+      synonyms: [{ name: 'n', value: 'v', source: 'S', x: true }],
+    };
+    const template = JSON.stringify({ metadata: { next: null }, data: [base, base] });
+    const slots = ['"KafkaTopicConfig"', '{"self":"x"}', '"t"', '"n"', '"v"', 'false', '"S"', 'true'];
+    let spied = 0;
+    await outcome(Buffer.from(template), [], { slots: 64, spy: () => spied++ });
+    assert.equal(spied, 0, 'the unbroken entries are read from the bytes');
+    let refused = 0;
+    for (const slot of slots) {
+      const at = template.indexOf(slot);
+      for (const token of tokens) {
+        const bytes = Buffer.from(template.slice(0, at) + token + template.slice(at + slot.length));
+        for (const cuts of [[], [at + 1], [at + 2, at + 3]]) {
+          const old = await outcome(bytes, cuts, false);
+          assert.deepStrictEqual(await outcome(bytes, cuts, { slots: 64 }), old, `${token} for ${slot}`);
+          if ('error' in old) refused++;
+        }
+      }
+    }
+    // Every separator and bracket of the first entry replaced by another byte.
+    const entryEnd = template.indexOf('},{"kind"') + 1;
+    for (let at = template.indexOf('[') + 1; at < entryEnd; at++) {
+      if (!',:{}[]"'.includes(template.charAt(at))) continue;
+      for (const token of [';', 'x', ' ', ',', ':', '}', ']']) {
+        if (token === template.charAt(at)) continue;
+        const bytes = Buffer.from(template.slice(0, at) + token + template.slice(at + 1));
+        const old = await outcome(bytes, [], false);
+        assert.deepStrictEqual(await outcome(bytes, [], { slots: 64 }), old, `${token} at ${at}`);
+        if ('error' in old) refused++;
+      }
+    }
+    assert.ok(refused > 600, `${refused} refused`);
   });
 
   it('read escapes, multi-byte and astral characters and surrogate pairs alike, cut at every byte', async () => {
