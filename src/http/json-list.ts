@@ -165,11 +165,10 @@ class ValueCutter {
  */
 export type ElementReader<T> = (r: JsonBytes) => T;
 
-/**
- * An element still unread after this many bytes (running on through further chunks) is cut and
- * parsed instead, so a huge element is not copied again with every chunk.
- */
-const MAX_CARRIED = 1 << 20;
+/** Bytes of the next chunk first tried to finish an element begun in the previous one. */
+const RESUME_BYTES = 2048;
+const NEED_MORE = -1;
+const UNSUPPORTED = -2;
 
 /**
  * Parses a JSON object from `body`, streaming the elements of its `arrayKey` member through
@@ -195,6 +194,17 @@ export async function parseStreamedList<T>(
   const fail = (what: string): never => {
     throw new SyntaxError(`Malformed JSON list: ${what}`);
   };
+  /** Reads the element at `bytes[at]` with `read` into the items: its end, or NEED_MORE or UNSUPPORTED. */
+  const readAt = (bytes: Buffer, at: number): number => {
+    reader.reset(bytes, at);
+    try {
+      out.items.push((read as ElementReader<T>)(reader));
+    } catch (stop) {
+      if (!(stop instanceof ReadStop)) throw stop;
+      return stop === ReadStop.needMore ? NEED_MORE : UNSUPPORTED;
+    }
+    return reader.pos;
+  };
 
   const it = body[Symbol.asyncIterator]();
   let finished = false;
@@ -206,12 +216,31 @@ export async function parseStreamedList<T>(
         break;
       }
       let chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      let i = 0;
       if (carried !== undefined) {
-        chunk = Buffer.concat([carried, chunk]);
+        // The element the reader ran out of bytes on, read again with as little of this chunk as
+        // it needs: copying every chunk whole behind it cost more than reading it.
+        const head = carried;
         carried = undefined;
+        for (let take = Math.min(chunk.length, RESUME_BYTES); ; take = chunk.length) {
+          const end = readAt(Buffer.concat([head, chunk.subarray(0, take)]), 0);
+          if (end >= 0) {
+            i = end - head.length;
+            state = State.AfterElement;
+          } else if (end === NEED_MORE && take < chunk.length) {
+            continue;
+          } else {
+            // Not for the reader, or longer than a chunk (read again with every further chunk,
+            // it would cost quadratic time): cut out and parsed as any element.
+            chunk = Buffer.concat([head, chunk]);
+            cutter.begin(head[0] as number);
+            startAt = 0;
+            state = State.Element;
+          }
+          break;
+        }
       }
       const n = chunk.length;
-      let i = 0;
       while (i < n) {
         const b = chunk[i] as number;
         switch (state) {
@@ -313,26 +342,19 @@ export async function parseStreamedList<T>(
             state = State.Element;
             continue;
           case State.Read: {
-            reader.reset(chunk, i);
-            let item: T;
-            try {
-              item = read!(reader);
-            } catch (stop) {
-              if (!(stop instanceof ReadStop)) throw stop;
-              if (stop === ReadStop.needMore && n - i < MAX_CARRIED) {
-                carried = chunk.subarray(i);
-                i = n;
-                continue;
-              }
+            const end = readAt(chunk, i);
+            if (end >= 0) {
+              state = State.AfterElement;
+              i = end;
+            } else if (end === NEED_MORE) {
+              carried = chunk.subarray(i);
+              i = n;
+            } else {
               // Not for the reader: cut out and parsed like any element, with the same result or error.
               cutter.begin(b);
               startAt = i;
               state = State.Element;
-              continue;
             }
-            out.items.push(item);
-            state = State.AfterElement;
-            i = reader.pos;
             continue;
           }
           case State.AfterElement:
