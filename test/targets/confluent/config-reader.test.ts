@@ -218,7 +218,15 @@ describe('REST v3 config entries read from the bytes', () => {
   });
 
   it('agree on malformed or unusual values in any field, known or not, and on broken separators', async () => {
-    const tokens = ['01', '1.', '.5', '-', '1e', '1e+', '+1', '--1', '0x1', 'Infinity', 'NaN', '1', '-0.5e-3', 'tru', 'True', 'nul', 'falsey', 'true1', 'trux', 'falsE', 'nulL', '"a', "'a'", '"\\x"', '"\\u12"', '"\\u1234"', '[1,]', '{"a"}', '{,}', '[', '{}', '[]', ''];
+    const tokens = ['01', '1.', '.5', '-', '1e', '1e+', '+1', '--1', '0x1', 'Infinity', 'NaN', '1', '-0.5e-3', 'tru', 'True', 'nul', 'falsey', 'true1', 'trux', 'falsE', 'nulL', '"a\u0001b"', '"\n"', '"\u007f"', '"a', "'a'", '"\\x"', '"\\u12"', '"\\u1234"', '[1,]', '{"a"}', '{,}', '[', '{}', '[]', ''];
+    /** Fields named like `fields` but for their first or last letter, which the reader must skip. */
+    const nearMisses = (fields: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(
+        Object.entries(fields).flatMap(([k, v]) => [
+          [`${k.charAt(0).toUpperCase()}${k.slice(1)}`, v],
+          [`${k.slice(0, -1)}${k.charAt(k.length - 1).toUpperCase()}`, v],
+        ]),
+      );
     const base = {
       kind: 'KafkaTopicConfig',
       metadata: { self: 'x' },
@@ -229,7 +237,8 @@ describe('REST v3 config entries read from the bytes', () => {
       is_read_only: false,
       is_sensitive: false,
       source: 'S',
-      synonyms: [{ name: 'n', value: 'v', source: 'S', x: true }],
+      synonyms: [{ name: 'n', value: 'v', source: 'S', x: true, ...nearMisses({ name: 'w', value: 'w', source: 'w' }) }],
+      ...nearMisses({ topic_name: 'w', name: 'w', value: 'w', is_default: true, is_read_only: true, is_sensitive: true, source: 'w', synonyms: [] }),
     };
     const template = JSON.stringify({ metadata: { next: null }, data: [base, base] });
     const slots = ['"KafkaTopicConfig"', '{"self":"x"}', '"t"', '"n"', '"v"', 'false', '"S"', 'true'];
