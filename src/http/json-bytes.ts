@@ -4,9 +4,10 @@
  * it to a string and parsing every field cost more than the download. The reader handles a strict
  * subset of JSON: objects, arrays, `true`/`false`/`null`, and strings without escapes or control
  * characters (kept strings also without non-ASCII bytes). Everything else — numbers, escapes,
- * malformed input, and shapes the caller does not expect — stops it with `UNSUPPORTED`, and the
- * caller leaves that entry to `JSON.parse`, so what the reader accepts it reads exactly as
- * `JSON.parse` would, and what it does not accept gets today's value or error.
+ * malformed input, and shapes the caller does not expect — stops it with `ReadStop.unsupported`,
+ * and the caller leaves that entry to `JSON.parse`: what the reader accepts it reads exactly as
+ * `JSON.parse` would, and what it does not accept gets the value or error `JSON.parse` gives. It
+ * never reads a number, so a caller's lossless JSON parser keeps every number it would have had.
  */
 
 const QUOTE = 0x22;
@@ -92,8 +93,17 @@ export class JsonBytes {
     return true;
   }
 
-  /** After a member or element: true on a comma (another follows), false on `close`. */
-  more(close: number): boolean {
+  /** After an object's member: true on a comma (another member follows), false at the object's end. */
+  nextMember(): boolean {
+    return this.#next(CLOSE_BRACE);
+  }
+
+  /** After an array's element: true on a comma (another element follows), false at the array's end. */
+  nextElement(): boolean {
+    return this.#next(CLOSE_BRACKET);
+  }
+
+  #next(close: number): boolean {
     const b = this.peek();
     this.pos++;
     if (b === COMMA) return true;
@@ -175,11 +185,11 @@ export class JsonBytes {
             this.string();
             this.expect(COLON);
             this.skip(depth + 1);
-          } while (this.more(CLOSE_BRACE));
+          } while (this.nextMember());
         }
       } else if (this.openArray()) {
         do this.skip(depth + 1);
-        while (this.more(CLOSE_BRACKET));
+        while (this.nextElement());
       }
     } else if (b === 0x74) {
       this.literal(TRUE);
@@ -195,7 +205,7 @@ export class JsonBytes {
 
   /**
    * Consumes the literal `word` at the current position. What follows it is checked by the next
-   * `more`/`expect` (JSON.parse refuses `truex` too).
+   * `nextMember`/`nextElement`/`expect` (JSON.parse refuses `truex` too).
    */
   literal(word: Uint8Array): void {
     const bytes = this.bytes;

@@ -5,9 +5,6 @@
 import { ApiError } from '../../errors.js';
 import { ByteStrings, JsonBytes, NameSet, ReadStop } from '../../http/json-bytes.js';
 
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-
 /** `TopicData`, the fields kafkaform uses. */
 export interface V3Topic {
   topic_name: string;
@@ -174,7 +171,7 @@ export function readTopicConfig(r: JsonBytes, strings: ByteStrings, topics: Byte
         default:
           r.skip();
       }
-    } while (r.more(CLOSE_BRACE));
+    } while (r.nextMember());
   }
   if (
     topicName === undefined ||
@@ -204,11 +201,11 @@ function readSynonyms(r: JsonBytes, strings: ByteStrings): V3Synonym[] {
         else if (field === 1) value = r.nullableText(strings);
         else if (field === 2) source = r.text(strings);
         else r.skip();
-      } while (r.more(CLOSE_BRACE));
+      } while (r.nextMember());
     }
     if (name === undefined || source === undefined) throw ReadStop.unsupported;
     out.push({ name, value, source });
-  } while (r.more(CLOSE_BRACKET));
+  } while (r.nextElement());
   return out;
 }
 
