@@ -41,9 +41,32 @@ export const VALIDATORS = [
   },
 ];
 
+/**
+ * The schema as validation needs it: `properties` entries that only repeat `additionalProperties`
+ * (the config map lists every known key, with its description, for editors) are dropped. They
+ * change nothing a validator accepts or reports, and without them ajv checks each key once
+ * instead of against every listed name. Descriptions go too: validation never reads them.
+ */
+function forValidation(node) {
+  if (Array.isArray(node)) return node.map(forValidation);
+  if (node === null || typeof node !== 'object') return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'description' && typeof v === 'string') continue;
+    out[k] = forValidation(v);
+  }
+  if (out.properties && out.additionalProperties && typeof out.additionalProperties === 'object') {
+    const extra = JSON.stringify(out.additionalProperties);
+    const kept = Object.entries(out.properties).filter(([, v]) => JSON.stringify(v) !== extra);
+    if (kept.length === 0) delete out.properties;
+    else out.properties = Object.fromEntries(kept);
+  }
+  return out;
+}
+
 /** The text of one generated module (an entry of `VALIDATORS`). */
 export function generate(target) {
-  const schema = JSON.parse(readFileSync(join(root, 'schemas', target.schema), 'utf8'));
+  const schema = forValidation(JSON.parse(readFileSync(join(root, 'schemas', target.schema), 'utf8')));
   const ajv = new Ajv2020({ ...target.options, code: { source: true, esm: true } });
   ajv.addSchema(schema);
   const id = schema.$id;

@@ -23,11 +23,23 @@ export function expandAcl(
   locate: (path: string) => SourceLocation,
 ): DesiredAcl[] {
   if (isRole(entry)) {
-    return expandRole(entry).map(({ path: at, ...binding }) => ({ ...binding, role: entry.role, source: locate(`${path}${at}`) }));
+    // Field by field rather than rest and spread: a role entry can stand for thousands of bindings.
+    return expandRole(entry).map((b) => ({
+      principal: b.principal,
+      host: b.host,
+      resourceType: b.resourceType,
+      resourceName: b.resourceName,
+      patternType: b.patternType,
+      operation: b.operation,
+      permission: b.permission,
+      role: entry.role,
+      source: locate(`${path}${b.path}`),
+    }));
   }
   const e: WrittenAclBinding = entry;
   const host = e.host ?? '*';
   const permission = e.permission ?? 'ALLOW';
+  const operations = pointer(path, 'operations');
   return e.operations.map((operation, i) => ({
     principal: e.principal,
     host,
@@ -36,13 +48,17 @@ export function expandAcl(
     patternType: e.patternType ?? 'LITERAL',
     operation,
     permission,
-    source: locate(pointer(pointer(path, 'operations'), i)),
+    source: locate(pointer(operations, i)),
   }));
 }
 
-/** The seven identifying fields of a binding, as a string equal exactly for equal bindings. */
+/**
+ * The seven identifying fields of a binding, as a string equal exactly for equal bindings. The
+ * free-text fields are length-prefixed and the others are names without a space, so no two
+ * bindings share a key (cheaper than JSON, which a big manifest pays for on every binding).
+ */
 export function bindingKey(b: AclBinding): string {
-  return JSON.stringify([b.principal, b.host, b.resourceType, b.resourceName, b.patternType, b.operation, b.permission]);
+  return `${b.principal.length} ${b.principal}${b.host.length} ${b.host}${b.resourceName.length} ${b.resourceName}${b.resourceType} ${b.patternType} ${b.operation} ${b.permission}`;
 }
 
 /** Orders bindings by principal, host, resource type, name, pattern, operation, permission. */

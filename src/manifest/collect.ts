@@ -5,7 +5,7 @@
 import { resolve, dirname } from 'node:path';
 import type { ClusterSpec, ClusterType, DesiredAcl, JsonValue, SourceLocation } from '../model.js';
 import { isKafkaVersion } from '../kafka/catalog.js';
-import { bindingKey, describeBinding, expandAcl, isRole } from './acls.js';
+import { compareBindings, describeBinding, expandAcl, isRole } from './acls.js';
 import { layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
 import type { Problems } from './problems.js';
 import {
@@ -20,7 +20,7 @@ import {
   topicNameFindings,
   type Finding,
 } from './rules.js';
-import type { WrittenAcl, WrittenManifest, WrittenOverlay, WrittenPatchOperation, WrittenScope, WrittenTopicOverride } from './written.js';
+import type { WrittenAcl, WrittenManifest, WrittenOverlay, WrittenPatchOperation, WrittenScope, WrittenTopic, WrittenTopicOverride } from './written.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
 /**
@@ -36,12 +36,27 @@ export interface CheckedDocument {
 
 /** A topic as declared, with its own fields as a layer. */
 export interface TopicDecl {
-  name: string;
+  readonly name: string;
   /** The entry in `topics`. */
-  at: SourceLocation;
+  readonly at: SourceLocation;
   /** Its `name`, where duplicates and collisions point. */
-  nameAt: SourceLocation;
-  layer: TopicLayer;
+  readonly nameAt: SourceLocation;
+  readonly layer: TopicLayer;
+}
+
+/** A topic entry at `path` of a document; its name is placed only when a message needs it. */
+class DeclaredTopic implements TopicDecl {
+  constructor(
+    readonly name: string,
+    readonly at: SourceLocation,
+    readonly layer: TopicLayer,
+    private readonly locate: ParsedDocument['locate'],
+    private readonly path: string,
+  ) {}
+
+  get nameAt(): SourceLocation {
+    return this.locate(pointer(this.path, 'name'));
+  }
 }
 
 /** One operation of an overlay patch, with where it was written. */
@@ -73,8 +88,8 @@ export interface OverlayDecl {
   patch: PatchDecl[];
   /** Shared principal → this cluster's principal (`principals`). */
   principals: Map<string, { to: string; at: SourceLocation }>;
-  /** This overlay's own bindings (`acls`), by binding key. */
-  acls: Map<string, DesiredAcl>;
+  /** This overlay's own bindings (`acls`), sorted, each once. */
+  acls: DesiredAcl[];
   /** Principals this overlay's `acls` entries name: their shared entries are replaced. */
   aclPrincipals: Set<string>;
   /** Scope fields this overlay replaces. */
@@ -154,38 +169,55 @@ function mergeLayer(into: TopicLayer, incoming: TopicLayer, label: string, probl
   }
 }
 
-/** Reads `acls` entries at `path` into `into` (by binding key); a binding declared twice is an error. */
+/** Reads `acls` entries at `path` into `into`, in the order written (see `uniqueBindings`). */
 function collectAcls(
   checked: CheckedDocument,
   path: string,
   entries: readonly WrittenAcl[],
-  into: Map<string, DesiredAcl>,
+  into: DesiredAcl[],
   problems: Problems,
   named?: Set<string>,
 ): void {
   const { doc, valid } = checked;
-  entries.forEach((entry, i) => {
+  const locate = (p: string): SourceLocation => doc.locate(p);
+  // Indexed loops: generated manifests have tens of thousands of entries, and until the JIT has
+  // optimised this code, every `for...of` step allocates.
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as WrittenAcl;
     const item = pointer(path, i);
-    if (!valid(item)) return;
+    if (!valid(item)) continue;
     named?.add(entry.principal);
-    for (const f of principalFindings(entry.principal)) problems.add(f, doc.locate(pointer(item, 'principal')));
+    const principal = principalFindings(entry.principal);
+    for (let k = 0; k < principal.length; k++) problems.add(principal[k] as Finding, doc.locate(pointer(item, 'principal')));
     if (isRole(entry)) {
       for (const { finding, path: at } of roleFindings(entry)) problems.add(finding, doc.locate(`${item}${at ?? ''}`));
     }
-    for (const binding of expandAcl(entry, item, (p) => doc.locate(p))) {
-      const key = bindingKey(binding);
-      const previous = into.get(key);
-      if (previous) {
-        problems.error(
-          `ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(previous.source, binding.source)}`,
-          binding.source,
-        );
-        continue;
-      }
-      for (const f of aclBindingFindings(binding)) problems.add(f, binding.source);
-      into.set(key, binding);
+    const bindings = expandAcl(entry, item, locate);
+    for (let b = 0; b < bindings.length; b++) into.push(bindings[b] as DesiredAcl);
+  }
+}
+
+/**
+ * Bindings collected in the order written → each binding once, sorted; a binding declared twice
+ * is an error naming both places. A stable sort puts equal bindings side by side with the first
+ * declared first, so finding duplicates needs no key or map per binding.
+ */
+function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[] {
+  bindings.sort(compareBindings);
+  const out: DesiredAcl[] = [];
+  let first: DesiredAcl | undefined;
+  for (let i = 0; i < bindings.length; i++) {
+    const binding = bindings[i] as DesiredAcl;
+    if (first !== undefined && compareBindings(first, binding) === 0) {
+      problems.error(`ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(first.source, binding.source)}`, binding.source);
+      continue;
     }
-  });
+    first = binding;
+    const findings = aclBindingFindings(binding);
+    for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, binding.source);
+    out.push(binding);
+  }
+  return out;
 }
 
 /**
@@ -194,7 +226,7 @@ function collectAcls(
  * nothing); a field no file sets stays absent.
  */
 function collectScope(doc: ParsedDocument, path: string, scope: WrittenScope, into: ScopeParts, problems: Problems): void {
-  const list = (field: 'topics' | 'groups' | 'transactionalIds' | 'principals', check: (value: string) => Finding[]): void => {
+  const list = (field: 'topics' | 'groups' | 'transactionalIds' | 'principals', check: (value: string) => readonly Finding[]): void => {
     const values = scope[field];
     if (values === undefined) return;
     const set = (into[field] ??= new Set());
@@ -309,7 +341,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
 
   const defaults: TopicLayer = { config: new Map() };
   const topics = new Map<string, TopicDecl>();
-  const acls = new Map<string, DesiredAcl>();
+  const acls: DesiredAcl[] = [];
   const scope: ScopeParts = {};
   const overlays = new Map<string, OverlayDecl>();
   const invalidTopics = new Set<string>();
@@ -320,22 +352,26 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
       mergeLayer(defaults, layerFromDocument(doc, '/topicDefaults', manifest.topicDefaults, ctx), 'topicDefaults', problems);
     }
 
-    ((valid('/topics') && manifest.topics) || []).forEach((t, i) => {
+    const written = (valid('/topics') && manifest.topics) || [];
+    for (let i = 0; i < written.length; i++) {
+      const t = written[i] as WrittenTopic;
       const path = pointer('/topics', i);
       if (!valid(path)) {
         if (typeof t?.name === 'string') invalidTopics.add(t.name);
-        return;
+        continue;
       }
-      const at = doc.locate(path);
-      const nameAt = doc.locate(pointer(path, 'name'));
-      for (const f of topicNameFindings(t.name)) problems.add(f, nameAt);
+      const findings = topicNameFindings(t.name);
       const previous = topics.get(t.name);
-      if (previous) {
-        problems.error(`topic "${t.name}" is declared twice: here and at ${elsewhere(previous.nameAt, nameAt)}`, nameAt);
-        return;
+      if (findings.length > 0 || previous) {
+        const nameAt = doc.locate(pointer(path, 'name'));
+        for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, nameAt);
+        if (previous) {
+          problems.error(`topic "${t.name}" is declared twice: here and at ${elsewhere(previous.nameAt, nameAt)}`, nameAt);
+          continue;
+        }
       }
-      topics.set(t.name, { name: t.name, at, nameAt, layer: layerFromDocument(doc, path, t, ctx) });
-    });
+      topics.set(t.name, new DeclaredTopic(t.name, doc.locate(path), layerFromDocument(doc, path, t, ctx), doc.locate, path));
+    }
 
     if (valid('/acls')) collectAcls(checked, '/acls', manifest.acls ?? [], acls, problems);
     if (manifest.scope && valid('/scope')) collectScope(doc, '/scope', manifest.scope, scope, problems);
@@ -353,7 +389,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
           topics: new Map(),
           patch: [],
           principals: new Map(),
-          acls: new Map(),
+          acls: [],
           aclPrincipals: new Set(),
           scope: {},
         };
@@ -370,12 +406,13 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
     const self = byName.get(c.name);
     if (other && self) problems.add(collisionFinding(c.name, c.with, elsewhere(other.nameAt, self.nameAt)), self.nameAt);
   }
+  for (const overlay of overlays.values()) overlay.acls = uniqueBindings(overlay.acls, problems);
 
   return {
     clusters,
     defaults,
     topics: declared,
-    acls: [...acls.values()],
+    acls: uniqueBindings(acls, problems),
     scopeTopics: sortedList(scope.topics),
     scopeGroups: sortedList(scope.groups),
     scopeTransactionalIds: sortedList(scope.transactionalIds),

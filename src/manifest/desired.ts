@@ -23,6 +23,7 @@ import {
   minInsyncFindings,
   topicNameFindings,
   type Finding,
+  type KeyFinding,
 } from './rules.js';
 import type { KafkaVersion } from '../kafka/catalog.js';
 import { normalizeConfigValue } from '../kafka/configs.js';
@@ -116,19 +117,26 @@ function forcedLayer(overlay: OverlayDecl | undefined): TopicLayer | undefined {
  */
 function overlaidAcls(collected: Collected, overlay: OverlayDecl | undefined): Pick<DesiredState, 'acls' | 'scope'> {
   const rename = (principal: string): string => overlay?.principals.get(principal)?.to ?? principal;
-  const acls = new Map<string, DesiredAcl>();
-  for (const binding of collected.acls) {
-    const renamed = { ...binding, principal: rename(binding.principal) };
-    if (overlay?.aclPrincipals.has(renamed.principal)) continue;
-    // Two shared principals that stand for one on this cluster may grant the same binding: one is kept.
-    const key = bindingKey(renamed);
-    if (!acls.has(key)) acls.set(key, renamed);
+  let acls: DesiredAcl[];
+  if (!overlay || (overlay.principals.size === 0 && overlay.aclPrincipals.size === 0 && overlay.acls.length === 0)) {
+    // The shared bindings as they are: collecting them sorted them and left no two alike.
+    acls = [...collected.acls];
+  } else {
+    const byKey = new Map<string, DesiredAcl>();
+    for (const binding of collected.acls) {
+      const renamed = { ...binding, principal: rename(binding.principal) };
+      if (overlay.aclPrincipals.has(renamed.principal)) continue;
+      // Two shared principals that stand for one on this cluster may grant the same binding: one is kept.
+      const key = bindingKey(renamed);
+      if (!byKey.has(key)) byKey.set(key, renamed);
+    }
+    for (const binding of overlay.acls) byKey.set(bindingKey(binding), binding);
+    acls = [...byKey.values()].sort(compareBindings);
   }
-  for (const [key, binding] of overlay?.acls ?? []) acls.set(key, binding);
   const scope = overlay?.scope ?? {};
   const list = (own: ReadonlySet<string> | undefined, shared: readonly string[]): string[] => (own ? sortedList(own) : [...shared]);
   return {
-    acls: [...acls.values()].sort(compareBindings),
+    acls,
     scope: {
       topicPrefixes: list(scope.topics, collected.scopeTopics),
       groupPrefixes: list(scope.groups, collected.scopeGroups),
@@ -257,6 +265,12 @@ export interface DesiredFor {
 }
 
 /**
+ * Kafka's cross-key rules read nothing but the canonical config and the version, so topics with
+ * the same ones share the answer.
+ */
+const crossKeyMemo = new Map<string, KeyFinding[]>();
+
+/**
  * The version checks of one topic's final config: keys and values the version refuses (errors
  * with a declared version, warnings otherwise) and Kafka's cross-key rules (the newest version's
  * without a declared one).
@@ -270,10 +284,12 @@ function configFindings(
   const version = target.kafkaVersion;
   // The shared state of manifests whose every cluster declares its version is checked per cluster.
   if (version === undefined && !target.versionWarnings) return;
-  const canonical = new Map<string, string>();
-  for (const [key, entry] of entries) {
-    if (entry.canonical !== undefined) canonical.set(key, entry.canonical);
-    for (const f of configVersionFindings(key, version)) report(f, entry.keyAt());
+  // Length-prefixed, so no two configs share a signature; generated topics mostly share one.
+  let signature = `${version ?? ''};`;
+  entries.forEach((entry, key) => {
+    if (entry.canonical !== undefined) signature += `${key.length}:${key}${entry.canonical.length}:${entry.canonical}`;
+    const versionFindings = configVersionFindings(key, version);
+    for (let i = 0; i < versionFindings.length; i++) report(versionFindings[i] as Finding, entry.keyAt());
     if (entry.refusedBy && entry.raw !== null) {
       const raw = entry.raw;
       const messageFor = (v: KafkaVersion): string | undefined => {
@@ -282,14 +298,48 @@ function configFindings(
       };
       for (const f of configValueVersionFindings(entry.refusedBy, key, version, messageFor)) report(f, entry.at);
     }
+  });
+  let crossKey = crossKeyMemo.get(signature);
+  if (!crossKey) {
+    const canonical = new Map<string, string>();
+    entries.forEach((entry, key) => {
+      if (entry.canonical !== undefined) canonical.set(key, entry.canonical);
+    });
+    crossKeyMemo.set(signature, (crossKey = crossKeyFindings(canonical, version)));
   }
-  for (const { key, finding } of crossKeyFindings(canonical, version)) {
+  for (const { key, finding } of crossKey) {
     const at = entries.get(key)?.at;
     if (!at) continue;
     // A rule broken by topicDefaults reads the same for every topic; reported once, without a name.
     const message = at.path.startsWith('/topicDefaults') ? finding.message : `topic "${topic}": ${finding.message}`;
     report({ ...finding, message }, at);
   }
+}
+
+/**
+ * A topic's config entries over the defaults', removals applied, in key order. Layers hold their
+ * keys sorted, so a topic without defaults to merge keeps its own map.
+ */
+function mergedConfig(defaults: ReadonlyMap<string, ConfigEntry>, own: ReadonlyMap<string, ConfigEntry>): ReadonlyMap<string, ConfigEntry> {
+  if (defaults.size === 0 && isSortedWithoutRemovals(own)) return own;
+  const entries = new Map<string, ConfigEntry>();
+  for (const layer of [defaults, own]) {
+    for (const [k, v] of layer) {
+      if (v.raw === null) entries.delete(k);
+      else entries.set(k, v);
+    }
+  }
+  return new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function isSortedWithoutRemovals(config: ReadonlyMap<string, ConfigEntry>): boolean {
+  let last = '';
+  let ok = true;
+  config.forEach((v, k) => {
+    if (v.raw === null || k < last) ok = false;
+    last = k;
+  });
+  return ok;
 }
 
 /**
@@ -322,33 +372,29 @@ export function desiredState(
     else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${target.cluster}, ${f.message}` }, at);
   };
   const out: DesiredTopic[] = [];
-  for (const [name, t] of topics) {
+  // forEach rather than for...of: no entry arrays allocated per topic while the code is cold.
+  topics.forEach((t, name) => {
     const partitions = t.layer.partitions ?? defaults.partitions;
     const replicationFactor = t.layer.replicationFactor ?? defaults.replicationFactor;
     if (!partitions || !replicationFactor) {
       const missing = [!partitions ? 'partitions' : '', !replicationFactor ? 'replicationFactor' : ''].filter(Boolean);
       report({ severity: 'error', message: `topic "${name}" has no ${missing.join(' or ')}: set it on the topic or in topicDefaults` }, t.at);
-      continue;
+      return;
     }
+    const entries = mergedConfig(defaults.config, t.layer.config);
     const config: Record<string, string> = {};
-    const entries = new Map<string, ConfigEntry>();
-    for (const layer of [defaults, t.layer]) {
-      for (const [k, v] of layer.config) {
-        if (v.raw === null) entries.delete(k);
-        else entries.set(k, v);
-      }
-    }
-    for (const k of [...entries.keys()].sort()) {
-      const canonical = entries.get(k)?.canonical;
-      if (canonical !== undefined) config[k] = canonical;
-    }
+    entries.forEach((entry, k) => {
+      if (entry.canonical !== undefined) config[k] = entry.canonical;
+    });
     configFindings(name, entries, target, report);
     const minIsr = entries.get('min.insync.replicas');
     for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
       report(f, minInsyncBlame(t.layer, minIsr?.at ?? t.at, replicationFactor.at, overlay !== undefined));
     }
     out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config, source: t.at });
-  }
-  out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  });
+  const byName = (a: DesiredTopic, b: DesiredTopic): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  // Generated manifests usually list topics in order already; sorting would still copy them.
+  if (!out.every((t, i) => i === 0 || byName(out[i - 1] as DesiredTopic, t) <= 0)) out.sort(byName);
   return { topics: out, ...overlaidAcls(collected, overlay) };
 }

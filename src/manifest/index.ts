@@ -88,7 +88,7 @@ function validIn(bad: ReadonlySet<string>, path: string): boolean {
 }
 
 /** Interpolates every section except `clusters`, whose settings are resolved only when used. */
-function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems): { value: JsonValue; failed: Set<string> } {
+function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems): { value: JsonValue; failed: ReadonlySet<string> } {
   const failed = new Set<string>();
   const interpolated = new Set<string>();
   const v = doc.value;
@@ -114,6 +114,9 @@ function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems):
   return { value: coerceInterpolated(out, interpolated), failed };
 }
 
+/** The failed references of a document that has none. */
+const NO_FAILURES: ReadonlySet<string> = new Set();
+
 /**
  * A copy callers may change freely. Source locations are shared: they are never changed, and some
  * find their line only when read, which a structured clone would lose.
@@ -125,6 +128,14 @@ function copyDesired(d: DesiredState): DesiredState {
     // Plain data: names, prefixes and flags.
     scope: structuredClone(d.scope),
   };
+}
+
+/**
+ * `Manifests.desiredFor`. A closure of its own: one made inside `loadManifests` would share that
+ * function's scope, and with it every text and parsed document, for as long as the result lives.
+ */
+function desiredLookup(perCluster: ReadonlyMap<string, DesiredState>, base: DesiredState): (clusterName: string) => DesiredState {
+  return (clusterName) => copyDesired(perCluster.get(clusterName) ?? base);
 }
 
 /**
@@ -179,8 +190,10 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     for (const root of file.roots) usedRoots.add(root);
     for (const p of parsed.problems) problems.push(p);
     const docs: CheckedDocument[] = [];
+    // Only text with a `$` (or an escape, which could spell one) can hold a reference.
+    const references = r.text.includes('$') || r.text.includes('\\');
     for (const doc of parsed.documents) {
-      const { value, failed } = interpolateDocument(doc, options.env, problems);
+      const { value, failed } = references ? interpolateDocument(doc, options.env, problems) : { value: doc.value, failed: NO_FAILURES };
       // A failed reference was reported already; the schema's view of the emptied string would
       // only repeat it.
       const schemaProblems = checkSchema(value, doc.locate).filter((p) => !failed.has(p.path));
@@ -267,7 +280,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   return {
     clusters: collected.clusters,
     warnings: all,
-    desiredFor: (clusterName) => copyDesired(perCluster.get(clusterName) ?? base),
+    desiredFor: desiredLookup(perCluster, base),
     ignoredConfigPrefixes: collected.ignoredPrefixes,
     vendorConfigPrefixes: collected.vendorPrefixes,
     files: read,

@@ -11,10 +11,26 @@ import { configKeyFindings, type Finding } from './rules.js';
 import type { Problems } from './problems.js';
 import { pointer, type ParsedDocument } from './yaml.js';
 
+/**
+ * Finds where a path of a document was written. Kept instead of the document itself, so that what
+ * was loaded does not hold on to the parsed values.
+ */
+type Locate = ParsedDocument['locate'];
+
 /** A value with where it was written. */
 export interface Located<T> {
-  value: T;
-  at: SourceLocation;
+  readonly value: T;
+  readonly at: SourceLocation;
+}
+
+/** Where a config entry is written. */
+interface ConfigPlace {
+  readonly at: SourceLocation;
+  /**
+   * Where the key is written (the value's place when the key has none of its own); computed on
+   * demand, since only keys with a finding need it.
+   */
+  keyAt(): SourceLocation;
 }
 
 /**
@@ -22,16 +38,49 @@ export interface Located<T> {
  * undefined for removals and for invalid values (reported where they were read). `refusedBy`:
  * the supported Kafka versions that refuse a value others accept, checked per cluster later.
  */
-export interface ConfigEntry {
-  raw: WrittenConfigValue | null;
-  canonical: string | undefined;
-  at: SourceLocation;
-  /**
-   * Where the key is written (the value's place when the key has none of its own); computed on
-   * demand, since only keys with a finding need it.
-   */
-  keyAt: () => SourceLocation;
-  refusedBy?: { versions: KafkaVersion[]; message: string };
+export interface ConfigEntry extends ConfigPlace {
+  readonly raw: WrittenConfigValue | null;
+  readonly canonical: string | undefined;
+  readonly refusedBy?: { versions: KafkaVersion[]; message: string } | undefined;
+}
+
+/**
+ * A field of a document at `parent`/`key`. Its place — a location and the JSON pointer it needs —
+ * is made only when read: generated manifests have tens of thousands of fields, and only those
+ * with a problem are ever placed.
+ */
+class DocumentField<T> implements Located<T> {
+  constructor(
+    readonly value: T,
+    private readonly locate: Locate,
+    private readonly parent: string,
+    private readonly key: string,
+  ) {}
+
+  get at(): SourceLocation {
+    return this.locate(pointer(this.parent, this.key));
+  }
+}
+
+/** A config entry of a document's `config` map at `parent`, placed only when asked (as `DocumentField`). */
+class DocumentConfigEntry implements ConfigEntry {
+  canonical: string | undefined = undefined;
+  refusedBy: { versions: KafkaVersion[]; message: string } | undefined = undefined;
+
+  constructor(
+    readonly raw: WrittenConfigValue | null,
+    private readonly locate: Locate,
+    private readonly parent: string,
+    private readonly key: string,
+  ) {}
+
+  get at(): SourceLocation {
+    return this.locate(pointer(this.parent, this.key));
+  }
+
+  keyAt(): SourceLocation {
+    return this.locate(pointer(this.parent, this.key), 'key');
+  }
 }
 
 /** Topic fields one layer sets. */
@@ -59,16 +108,17 @@ export function configEntry(
   valueAt: SourceLocation,
   ctx: ConfigContext,
 ): ConfigEntry {
-  const { findings, result: r } = checkConfig(key, raw, ctx);
-  for (const f of findings) ctx.problems.add(f, keyAt());
-  if (!r.ok) ctx.problems.error(r.message, valueAt);
-  return {
-    raw,
-    canonical: r.ok ? r.value : undefined,
-    at: valueAt,
-    keyAt,
-    ...(r.ok && r.refusedBy ? { refusedBy: r.refusedBy } : {}),
-  };
+  const r = normalized(key, raw, { at: valueAt, keyAt }, ctx);
+  if (!r.ok) return { raw, canonical: undefined, at: valueAt, keyAt };
+  return { raw, canonical: r.value, at: valueAt, keyAt, refusedBy: r.refusedBy };
+}
+
+/** The normalisation of an entry written at `place`, its key's and value's problems reported. */
+function normalized(key: string, raw: WrittenConfigValue, place: ConfigPlace, ctx: ConfigContext): NormalizeResult {
+  const { findings, result } = checkConfig(key, raw, ctx);
+  for (let i = 0; i < findings.length; i++) ctx.problems.add(findings[i] as Finding, place.keyAt());
+  if (!result.ok) ctx.problems.error(result.message, place.at);
+  return result;
 }
 
 interface ConfigCheck {
@@ -96,15 +146,16 @@ function checkConfig(key: string, raw: WrittenConfigValue, ctx: ConfigContext): 
 }
 
 /** A config value from a YAML document: decimals keep their written text (`3.0` stays `3.0`). */
-function writtenValue(doc: ParsedDocument, path: string, value: JsonValue): WrittenConfigValue | null {
-  const decimal = doc.decimalSource(path);
+function writtenValue(doc: ParsedDocument, parent: string, key: string, value: JsonValue): WrittenConfigValue | null {
+  const decimal = typeof value === 'number' ? doc.decimalSource(pointer(parent, key)) : undefined;
   if (decimal !== undefined) return decimal;
   return value as WrittenConfigValue | null;
 }
 
 /**
  * A layer from topic fields written in `doc` at `path` (a topic entry, `topicDefaults`, or an
- * overlay's override). The value has passed the schema.
+ * overlay's override). The value has passed the schema. Generated manifests hold tens of thousands
+ * of these, so the loop avoids iterators and sorting keys already in order.
  */
 export function layerFromDocument(
   doc: ParsedDocument,
@@ -113,22 +164,32 @@ export function layerFromDocument(
   ctx: ConfigContext,
 ): TopicLayer {
   const layer: TopicLayer = { config: new Map() };
-  if (fields.partitions !== undefined) {
-    layer.partitions = { value: fields.partitions, at: doc.locate(pointer(path, 'partitions')) };
-  }
-  if (fields.replicationFactor !== undefined) {
-    layer.replicationFactor = { value: fields.replicationFactor, at: doc.locate(pointer(path, 'replicationFactor')) };
-  }
+  if (fields.partitions !== undefined) layer.partitions = new DocumentField(fields.partitions, doc.locate, path, 'partitions');
+  if (fields.replicationFactor !== undefined) layer.replicationFactor = new DocumentField(fields.replicationFactor, doc.locate, path, 'replicationFactor');
+  const config = fields.config;
+  if (config === undefined) return layer;
+  const keys = Object.keys(config);
+  if (!isSorted(keys)) keys.sort();
   const configPath = pointer(path, 'config');
-  for (const key of Object.keys(fields.config ?? {}).sort()) {
-    const p = pointer(configPath, key);
-    const raw = writtenValue(doc, p, (fields.config ?? {})[key] ?? null);
-    layer.config.set(
-      key,
-      raw === null ? { raw, canonical: undefined, at: doc.locate(p), keyAt: () => doc.locate(p, 'key') } : configEntry(key, raw, () => doc.locate(p, 'key'), doc.locate(p), ctx),
-    );
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const raw = writtenValue(doc, configPath, key, config[key] ?? null);
+    const entry = new DocumentConfigEntry(raw, doc.locate, configPath, key);
+    if (raw !== null) {
+      const r = normalized(key, raw, entry, ctx);
+      if (r.ok) {
+        entry.canonical = r.value;
+        entry.refusedBy = r.refusedBy;
+      }
+    }
+    layer.config.set(key, entry);
   }
   return layer;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
 }
 
 /** `over` on top of `base`: fields `over` sets win, config key by config key. */

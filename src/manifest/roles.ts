@@ -218,7 +218,8 @@ export function expandRole(entry: WrittenAclRole): RoleBinding[] {
   for (const grant of ROLES[entry.role].grants) {
     for (const resource of grant.resources(entry)) {
       for (const operation of grant.operations) {
-        const key = JSON.stringify([grant.resourceType, resource.resourceName, resource.patternType, operation]);
+        // Only the name is free text, and it comes last: no two bindings share a key.
+        const key = `${grant.resourceType} ${resource.patternType} ${operation} ${resource.resourceName}`;
         if (seen.has(key)) continue;
         seen.add(key);
         out.push({

@@ -15,6 +15,8 @@ export interface Finding {
 }
 
 const error = (message: string): Finding => ({ severity: 'error', message });
+/** What the checks run on every topic and binding return when all is well (shared: nothing to allocate). */
+const NONE: readonly Finding[] = Object.freeze([]);
 const warning = (message: string): Finding => ({ severity: 'warning', message });
 
 /** Kafka's limit on topic name length. */
@@ -24,9 +26,9 @@ export const MAX_TOPIC_NAME_LENGTH = 249;
 const PLAIN_TOPIC_NAME = /^[a-zA-Z0-9.-][a-zA-Z0-9._-]*$/;
 
 /** Names Kafka rejects (characters, length, `.`/`..`), and names kafkaform treats as internal. */
-export function topicNameFindings(name: string): Finding[] {
+export function topicNameFindings(name: string): readonly Finding[] {
   // The common case first: generated manifests name thousands of topics.
-  if (name.length <= MAX_TOPIC_NAME_LENGTH && PLAIN_TOPIC_NAME.test(name) && name !== '.' && name !== '..') return [];
+  if (name.length <= MAX_TOPIC_NAME_LENGTH && PLAIN_TOPIC_NAME.test(name) && name !== '.' && name !== '..') return NONE;
   if (name === '') return [error('topic name must not be empty')];
   if (name === '.' || name === '..') return [error(`topic name "${name}" is not allowed by Kafka`)];
   const found: Finding[] = [];
@@ -52,6 +54,9 @@ export function topicNameFindings(name: string): Finding[] {
  * there collide. Returns, for each later name, the earlier one it collides with.
  */
 export function topicCollisions(names: readonly string[]): { name: string; with: string }[] {
+  // Two different names collide only where one has "." and the other "_": without any "_" (as
+  // in many generated manifests), no two names can.
+  if (!names.some((name) => name.includes('_'))) return [];
   const first = new Map<string, string>();
   const out: { name: string; with: string }[] = [];
   for (const name of names) {
@@ -88,9 +93,9 @@ export function idPrefixFindings(key: 'groups' | 'transactionalIds', prefix: str
 }
 
 /** Principals are `Type:name`, e.g. `User:orders-svc`. */
-export function principalFindings(principal: string): Finding[] {
+export function principalFindings(principal: string): readonly Finding[] {
   return /^[^:\s]+:\S/.test(principal)
-    ? []
+    ? NONE
     : [error(`principal "${principal}" must be written as Type:name, e.g. User:${principal || 'alice'}`)];
 }
 
@@ -113,14 +118,14 @@ const OPERATIONS_BY_RESOURCE: Record<ResourceType, readonly AclOperation[]> = {
 };
 
 /** Checks on one binding: the cluster resource's fixed name, operations that mean nothing there. */
-export function aclBindingFindings(b: AclBinding): Finding[] {
-  const found: Finding[] = [];
+export function aclBindingFindings(b: AclBinding): readonly Finding[] {
+  let found: Finding[] | undefined;
   if (b.resourceType === 'CLUSTER' && (b.resourceName !== 'kafka-cluster' || b.patternType !== 'LITERAL')) {
-    found.push(error('a CLUSTER binding must name the resource "kafka-cluster" with patternType LITERAL'));
+    (found ??= []).push(error('a CLUSTER binding must name the resource "kafka-cluster" with patternType LITERAL'));
   }
   if (b.resourceType === 'TOPIC' && b.resourceName !== '*' && b.resourceName.includes('*')) {
     const prefix = b.resourceName.endsWith('*') ? b.resourceName.slice(0, -1) : undefined;
-    found.push(
+    (found ??= []).push(
       warning(
         `resource name "${b.resourceName}" matches no topic: "*" is not a wildcard inside a name` +
           (prefix !== undefined && !prefix.includes('*') && b.patternType === 'LITERAL'
@@ -130,13 +135,13 @@ export function aclBindingFindings(b: AclBinding): Finding[] {
     );
   }
   if (!OPERATIONS_BY_RESOURCE[b.resourceType].includes(b.operation)) {
-    found.push(
+    (found ??= []).push(
       warning(
         `operation ${b.operation} has no effect on ${b.resourceType} resources (they use ${OPERATIONS_BY_RESOURCE[b.resourceType].join(', ')})`,
       ),
     );
   }
-  return found;
+  return found ?? NONE;
 }
 
 /**
@@ -213,7 +218,18 @@ function removalText(key: string, version: KafkaVersion): string | undefined {
  * version, a warning for keys only some supported versions define. Internal keys (defined for
  * Kafka's own tests) get a warning either way.
  */
-export function configVersionFindings(key: string, version: KafkaVersion | undefined): Finding[] {
+export function configVersionFindings(key: string, version: KafkaVersion | undefined): readonly Finding[] {
+  // Pure in its arguments, and generated manifests ask for the same key on every topic.
+  let byKey = versionFindings.get(version);
+  if (!byKey) versionFindings.set(version, (byKey = new Map()));
+  let found = byKey.get(key);
+  if (!found) byKey.set(key, (found = keyVersionFindings(key, version)));
+  return found;
+}
+
+const versionFindings = new Map<KafkaVersion | undefined, Map<string, readonly Finding[]>>();
+
+function keyVersionFindings(key: string, version: KafkaVersion | undefined): Finding[] {
   const spec = TOPIC_CONFIGS.get(key);
   if (!spec) return [];
   const found: Finding[] = [];

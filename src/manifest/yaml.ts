@@ -136,11 +136,13 @@ export function parseYaml(file: string, text: string): ParseResult {
   const simple = parseSimpleYaml(text);
   if (simple === undefined) return parseYamlFully(file, text);
   let full: ParsedDocument[] | undefined;
+  // Locations live as long as the desired state: they keep the text, never the values read.
+  const count = simple.length;
   const fullDocument = (k: number): ParsedDocument => {
     full ??= parseYamlFully(file, text).documents;
     const doc = full[k];
     // Both parsers see the same documents; a mismatch is a bug in the fast path.
-    if (doc === undefined || full.length !== simple.length) throw new Error(`${file}: the YAML fast path and the library disagree`);
+    if (doc === undefined || full.length !== count) throw new Error(`${file}: the YAML fast path and the library disagree`);
     return doc;
   };
   return {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { interpolateString } from '../../src/manifest/interpolate.js';
@@ -83,6 +85,15 @@ acls:
       'm.yaml:4:17 error environment variable PARTS is not set (write ${PARTS:-default} to give a default) (/topics/0/partitions)',
       'm.yaml:6:78 error malformed reference "${R": write ${NAME} or ${NAME:-default}, or $${ for a literal ${ (/topics/1/config/retention.ms)',
     ]);
+  });
+
+  it('interpolates a reference spelt with a YAML escape, though the text has no "$"', async () => {
+    const root = tree({
+      'm.yaml': `${HEAD}topics:\n  - { name: a, partitions: 1, replicationFactor: 1, config: { retention.ms: "\\x24{R}" } }\n`,
+    });
+    assert.doesNotMatch(readFileSync(join(root, 'm.yaml'), 'utf8'), /\$/);
+    const d = (await load([root], { R: '1h' })).desiredFor('any');
+    assert.deepEqual(d.topics[0]?.config, { 'retention.ms': '3600000' });
   });
 
   it('leaves cluster settings alone at load time', async () => {
