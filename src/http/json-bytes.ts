@@ -10,14 +10,20 @@
  * never reads a number, so a caller's lossless JSON parser keeps every number it would have had.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+/** JSON's structural bytes. */
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const COMMA = 0x2c;
+export const COLON = 0x3a;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+
+/** Whether `b` is JSON whitespace. */
+export function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
 
 /** Why the reader stopped before the end of a value. */
 export class ReadStop {
@@ -58,7 +64,7 @@ export class JsonBytes {
     let i = this.pos;
     for (; i < n; i++) {
       const b = bytes[i] as number;
-      if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) {
+      if (!isSpace(b)) {
         this.pos = i;
         return b;
       }

@@ -10,20 +10,19 @@
  * A caller that knows the elements' shape can also read them straight from the bytes (`read`, see
  * `JsonBytes`); an element that reader does not handle is cut out and parsed as above.
  */
-import { JsonBytes, ReadStop } from './json-bytes.js';
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  JsonBytes,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  ReadStop,
+  isSpace,
+} from './json-bytes.js';
 
 /** What the scanner expects next. */
 const enum State {
