@@ -1,6 +1,7 @@
 /** The HTTP layer shared by the REST v3 and DigitalOcean targets. */
 export { HttpClient, consumeJson } from './client.js';
-export { parseStreamedList, type StreamedList } from './json-list.js';
+export { parseStreamedList, type ElementReader, type StreamedList } from './json-list.js';
+export { ByteStrings, JsonBytes, NameSet, ReadStop } from './json-bytes.js';
 export type {
   ApiErrorDetails,
   BodyConsumer,

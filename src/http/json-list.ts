@@ -6,20 +6,23 @@
  * and parsed on its own (by the caller's JSON parser, so lossless parsers still apply) and handed
  * to `onItem` at once, so only what `onItem` keeps stays in memory. Other members are small and
  * parsed whole. Malformed input throws `SyntaxError`, like `JSON.parse`.
+ *
+ * A caller that knows the elements' shape can also read them straight from the bytes (`read`, see
+ * `JsonBytes`); an element that reader does not handle is cut out and parsed as above.
  */
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  JsonBytes,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  ReadStop,
+  isSpace,
+} from './json-bytes.js';
 
 /** What the scanner expects next. */
 const enum State {
@@ -36,6 +39,8 @@ const enum State {
   /** After a comma between elements: an element must follow. */
   NextElement,
   Element,
+  /** An element being read by the caller's reader. */
+  Read,
   AfterElement,
   Done,
 }
@@ -154,24 +159,50 @@ class ValueCutter {
 }
 
 /**
+ * Reads one array element from `r` (positioned at its first byte), leaving `r.pos` just past it,
+ * and returns what `onItem(parseJson(text))` would; or throws a `ReadStop` to have it parsed so.
+ */
+export type ElementReader<T> = (r: JsonBytes) => T;
+
+/** Bytes of the next chunk first tried to finish an element begun in the previous one. */
+const RESUME_BYTES = 2048;
+const NEED_MORE = -1;
+const UNSUPPORTED = -2;
+
+/**
  * Parses a JSON object from `body`, streaming the elements of its `arrayKey` member through
- * `onItem` as they are read. Throws `SyntaxError` on malformed JSON.
+ * `onItem` (or `read`) as they are read. Throws `SyntaxError` on malformed JSON.
  */
 export async function parseStreamedList<T>(
   body: AsyncIterable<Uint8Array>,
   arrayKey: string,
   parseJson: (text: string) => unknown,
   onItem: (raw: unknown) => T,
+  read?: ElementReader<T>,
 ): Promise<StreamedList<T>> {
   const out: StreamedList<T> = { items: [], found: false, members: {} };
   const cutter = new ValueCutter();
   const keyCutter = new ValueCutter();
+  const reader = new JsonBytes();
+  /** The start of an element `read` ran out of bytes on, read again with the next chunk. */
+  let carried: Buffer | undefined;
   let state: State = State.Start;
   let key = '';
   /** Whether the value being cut started in the current chunk (its first byte not yet scanned). */
   let startAt = -1;
   const fail = (what: string): never => {
     throw new SyntaxError(`Malformed JSON list: ${what}`);
+  };
+  /** Reads the element at `bytes[at]` with `read` into the items: its end, or NEED_MORE or UNSUPPORTED. */
+  const readAt = (bytes: Buffer, at: number): number => {
+    reader.reset(bytes, at);
+    try {
+      out.items.push((read as ElementReader<T>)(reader));
+    } catch (stop) {
+      if (!(stop instanceof ReadStop)) throw stop;
+      return stop === ReadStop.needMore ? NEED_MORE : UNSUPPORTED;
+    }
+    return reader.pos;
   };
 
   const it = body[Symbol.asyncIterator]();
@@ -183,9 +214,32 @@ export async function parseStreamedList<T>(
         finished = true;
         break;
       }
-      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
-      const n = chunk.length;
+      let chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
       let i = 0;
+      if (carried !== undefined) {
+        // The element the reader ran out of bytes on, read again with as little of this chunk as
+        // it needs: copying every chunk whole behind it cost more than reading it.
+        const head = carried;
+        carried = undefined;
+        for (let take = Math.min(chunk.length, RESUME_BYTES); ; take = chunk.length) {
+          const end = readAt(Buffer.concat([head, chunk.subarray(0, take)]), 0);
+          if (end >= 0) {
+            i = end - head.length;
+            state = State.AfterElement;
+          } else if (end === NEED_MORE && take < chunk.length) {
+            continue;
+          } else {
+            // Not for the reader, or longer than a chunk (read again with every further chunk,
+            // it would cost quadratic time): cut out and parsed as any element.
+            chunk = Buffer.concat([head, chunk]);
+            cutter.begin(head[0] as number);
+            startAt = 0;
+            state = State.Element;
+          }
+          break;
+        }
+      }
+      const n = chunk.length;
       while (i < n) {
         const b = chunk[i] as number;
         switch (state) {
@@ -278,10 +332,30 @@ export async function parseStreamedList<T>(
               break;
             }
             if (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE || b === COLON) fail('expected an array element');
+            if (read !== undefined) {
+              state = State.Read;
+              continue;
+            }
             cutter.begin(b);
             startAt = i;
             state = State.Element;
             continue;
+          case State.Read: {
+            const end = readAt(chunk, i);
+            if (end >= 0) {
+              state = State.AfterElement;
+              i = end;
+            } else if (end === NEED_MORE) {
+              carried = chunk.subarray(i);
+              i = n;
+            } else {
+              // Not for the reader: cut out and parsed like any element, with the same result or error.
+              cutter.begin(b);
+              startAt = i;
+              state = State.Element;
+            }
+            continue;
+          }
           case State.AfterElement:
             if (isSpace(b)) break;
             if (b === CLOSE_BRACKET) {

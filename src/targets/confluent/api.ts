@@ -1,9 +1,9 @@
 import { ApiError } from '../../errors.js';
 import type { AlterOperation, ConfigEntry } from '../actions.js';
-import { HttpClient, path, type HttpRequest } from '../../http/index.js';
+import { ByteStrings, HttpClient, path, type ElementReader, type HttpRequest } from '../../http/index.js';
 import { describeFailure, type Operation } from './errors.js';
 import { consumeListPage } from './pages.js';
-import { toAcl, toClusterId, toTopic, toTopicConfig, type V3Acl, type V3Topic, type V3TopicConfig } from './wire.js';
+import { readTopicConfig, toAcl, toClusterId, toTopic, toTopicConfig, type V3Acl, type V3Topic, type V3TopicConfig } from './wire.js';
 
 
 /** Hard cap on followed `metadata.next` links, against a server that never ends. */
@@ -34,10 +34,17 @@ export class ConfluentApi {
    * reduced by `reduce` as soon as it is read.
    */
   listAllTopicConfigs<T>(reduce: (entry: V3TopicConfig) => T): Promise<T[]> {
-    return list(this.http, path`/clusters/${this.clusterId}/topics/-/configs`, (raw) => reduce(toTopicConfig(raw)), {
-      verb: 'list',
-      resource: 'topic configs',
-    });
+    // Every topic repeats the same config names and default values; the topic name repeats
+    // on its consecutive entries.
+    const strings = new ByteStrings(4096);
+    const topics = new ByteStrings(16);
+    return list(
+      this.http,
+      path`/clusters/${this.clusterId}/topics/-/configs`,
+      (raw) => reduce(toTopicConfig(raw)),
+      { verb: 'list', resource: 'topic configs' },
+      (r) => reduce(readTopicConfig(r, strings, topics)),
+    );
   }
 
   /** `GET /clusters/{id}/acls`, every page. */
@@ -179,7 +186,7 @@ function wrap(op: Operation, err: unknown): unknown {
   return err instanceof ApiError ? describeFailure(op, err) : err;
 }
 
-async function list<T>(http: HttpClient, first: string, map: (raw: unknown) => T, op: Operation): Promise<T[]> {
+async function list<T>(http: HttpClient, first: string, map: (raw: unknown) => T, op: Operation, read?: ElementReader<T>): Promise<T[]> {
   const out: T[] = [];
   const seen = new Set<string>();
   let next: string | null = first;
@@ -190,7 +197,7 @@ async function list<T>(http: HttpClient, first: string, map: (raw: unknown) => T
     seen.add(next);
     let page;
     try {
-      page = (await http.request({ method: 'GET', path: next }, consumeListPage(map))).body;
+      page = (await http.request({ method: 'GET', path: next }, consumeListPage(map, read))).body;
     } catch (err) {
       throw wrap(op, err);
     }

@@ -1,4 +1,4 @@
-import { parseStreamedList, type BodyConsumer } from '../../http/index.js';
+import { parseStreamedList, type BodyConsumer, type ElementReader } from '../../http/index.js';
 import { malformed } from './wire.js';
 
 /** One page of a REST v3 collection (`ResourceCollection`): its items and the next page's URL. */
@@ -12,13 +12,14 @@ export interface ListPage<T> {
  * Reads one list page. Every list response goes through this one function, so how pages are
  * parsed (whole, or streamed for huge config lists) is decided here alone. `map` checks and
  * shrinks each item as it is read; items are only handed back once the whole page is read, so a
- * page retried after a broken connection never yields an item twice.
+ * page retried after a broken connection never yields an item twice. `read`, when given, reads
+ * items straight from the bytes to the same result (see `parseStreamedList`).
  */
-export function consumeListPage<T>(map: (raw: unknown) => T): BodyConsumer<ListPage<T>> {
+export function consumeListPage<T>(map: (raw: unknown) => T, read?: ElementReader<T>): BodyConsumer<ListPage<T>> {
   // Streamed: a big cluster's config listing is hundreds of megabytes, more than one string may
   // hold, and each entry is reduced by `map` as soon as it is cut out of the body.
   return async (body, parseJson) => {
-    const page = await parseStreamedList(body, 'data', parseJson, map);
+    const page = await parseStreamedList(body, 'data', parseJson, map, read);
     if (page.other !== undefined) throw malformed('list page');
     if (!page.found) throw malformed('list page (data)');
     return { items: page.items, next: nextLink(page.members.metadata) };

@@ -3,6 +3,7 @@
  * the checks that turn untrusted JSON into these shapes.
  */
 import { ApiError } from '../../errors.js';
+import { ByteStrings, JsonBytes, NameSet, ReadStop } from '../../http/json-bytes.js';
 
 /** `TopicData`, the fields kafkaform uses. */
 export interface V3Topic {
@@ -88,29 +89,124 @@ export function toTopic(raw: unknown): V3Topic {
   };
 }
 
-/**
- * Checks one `TopicConfigData`. The checked object itself is returned, not a copy: a big cluster's
- * listing has hundreds of thousands of entries, each read once and reduced at once.
- */
+/** Checks one `TopicConfigData`. */
 export function toTopicConfig(raw: unknown): V3TopicConfig {
   if (!isObject(raw)) throw malformed('topic config');
   const synonyms = raw.synonyms;
   if (!Array.isArray(synonyms)) throw malformed('topic config (synonyms)');
-  str(raw, 'topic_name', 'topic config');
-  str(raw, 'name', 'topic config');
-  bool(raw, 'is_default', 'topic config');
-  bool(raw, 'is_read_only', 'topic config');
-  bool(raw, 'is_sensitive', 'topic config');
-  str(raw, 'source', 'topic config');
+  // Checked in this order so the first problem reported stays the same.
+  const topicName = str(raw, 'topic_name', 'topic config');
+  const name = str(raw, 'name', 'topic config');
+  const isDefault = bool(raw, 'is_default', 'topic config');
+  const isReadOnly = bool(raw, 'is_read_only', 'topic config');
+  const isSensitive = bool(raw, 'is_sensitive', 'topic config');
+  const source = str(raw, 'source', 'topic config');
   // An absent value is null, as the type says.
-  if (nullableStr(raw, 'value', 'topic config') === null) raw.value = null;
+  const value = nullableStr(raw, 'value', 'topic config');
+  const config: V3TopicConfig = {
+    topic_name: topicName,
+    name,
+    value,
+    is_default: isDefault,
+    is_read_only: isReadOnly,
+    is_sensitive: isSensitive,
+    source,
+    synonyms: [],
+  };
   for (const s of synonyms) {
     if (!isObject(s)) throw malformed('config synonym');
-    str(s, 'name', 'config synonym');
-    str(s, 'source', 'config synonym');
-    if (nullableStr(s, 'value', 'config synonym') === null) s.value = null;
+    const synonymName = str(s, 'name', 'config synonym');
+    const synonymSource = str(s, 'source', 'config synonym');
+    config.synonyms.push({ name: synonymName, value: nullableStr(s, 'value', 'config synonym'), source: synonymSource });
   }
-  return raw as unknown as V3TopicConfig;
+  return config;
+}
+
+const CONFIG_FIELDS = new NameSet(['topic_name', 'name', 'value', 'is_default', 'is_read_only', 'is_sensitive', 'source', 'synonyms']);
+const SYNONYM_FIELDS = new NameSet(['name', 'value', 'source']);
+
+/**
+ * Reads one `TopicConfigData` straight from a listing's bytes (see `JsonBytes`): exactly what
+ * `toTopicConfig(JSON.parse(text))` gives, or a `ReadStop` when the entry is not plain enough —
+ * a field missing or of another type included, so `toTopicConfig` reports it as always.
+ * `strings` shares the repeated names and values, `topics` the topic name of consecutive entries.
+ */
+export function readTopicConfig(r: JsonBytes, strings: ByteStrings, topics: ByteStrings): V3TopicConfig {
+  let topicName: string | undefined;
+  let name: string | undefined;
+  let value: string | null = null;
+  let isDefault: boolean | undefined;
+  let isReadOnly: boolean | undefined;
+  let isSensitive: boolean | undefined;
+  let source: string | undefined;
+  let synonyms: V3Synonym[] | undefined;
+  if (r.openObject()) {
+    do {
+      // A repeated field is read again: the last one wins, as with JSON.parse.
+      switch (r.member(CONFIG_FIELDS)) {
+        case 0:
+          topicName = r.text(topics);
+          break;
+        case 1:
+          name = r.text(strings);
+          break;
+        case 2:
+          value = r.nullableText(strings);
+          break;
+        case 3:
+          isDefault = r.boolean();
+          break;
+        case 4:
+          isReadOnly = r.boolean();
+          break;
+        case 5:
+          isSensitive = r.boolean();
+          break;
+        case 6:
+          source = r.text(strings);
+          break;
+        case 7:
+          synonyms = readSynonyms(r, strings);
+          break;
+        default:
+          r.skip();
+      }
+    } while (r.nextMember());
+  }
+  if (
+    topicName === undefined ||
+    name === undefined ||
+    isDefault === undefined ||
+    isReadOnly === undefined ||
+    isSensitive === undefined ||
+    source === undefined ||
+    synonyms === undefined
+  ) {
+    throw ReadStop.unsupported;
+  }
+  return { topic_name: topicName, name, value, is_default: isDefault, is_read_only: isReadOnly, is_sensitive: isSensitive, source, synonyms };
+}
+
+function readSynonyms(r: JsonBytes, strings: ByteStrings): V3Synonym[] {
+  const out: V3Synonym[] = [];
+  if (!r.openArray()) return out;
+  do {
+    let name: string | undefined;
+    let value: string | null = null;
+    let source: string | undefined;
+    if (r.openObject()) {
+      do {
+        const field = r.member(SYNONYM_FIELDS);
+        if (field === 0) name = r.text(strings);
+        else if (field === 1) value = r.nullableText(strings);
+        else if (field === 2) source = r.text(strings);
+        else r.skip();
+      } while (r.nextMember());
+    }
+    if (name === undefined || source === undefined) throw ReadStop.unsupported;
+    out.push({ name, value, source });
+  } while (r.nextElement());
+  return out;
 }
 
 /** Checks one `AclData`. */
