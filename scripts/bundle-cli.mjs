@@ -15,8 +15,9 @@
 // Module-relative paths (schemas/, package.json) are rewritten as in the Action's bundle, and
 // `import.meta.url` is the bundle's own URL.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, sep } from 'node:path';
 import { buildOptions, repoRoot } from '../action/build.mjs';
 import { BUNDLE, CODE_CACHE, loadCli } from '../bin/load-cli.js';
 
@@ -70,21 +71,97 @@ const commanderChildProcess = {
   },
 };
 
+const KAFKA_DIST = `${sep}node_modules${sep}@platformatic${sep}kafka${sep}dist${sep}`;
+const KAFKA_FILE = 'kafka.cjs';
+
+/** The values (not types) that src/ imports statically from `@platformatic/kafka`. */
+function kafkaValueImports() {
+  const names = new Set();
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) {
+        for (const m of readFileSync(path, 'utf8').matchAll(/^import\s*\{([^}]*)\}\s*from\s*'@platformatic\/kafka';/gm)) {
+          for (const name of m[1].split(',').map((n) => n.trim())) if (name !== '' && !name.startsWith('type ')) names.add(name);
+        }
+      }
+    }
+  };
+  walk(join(repoRoot, 'src'));
+  return [...names].sort();
+}
+
+/**
+ * `@platformatic/kafka`'s index loads every client, and the clients compile their option schemas
+ * as they load: ~0.8 s of CPU before a kafka cluster's first request. The values the kafka target
+ * imports statically (connections, request APIs, enums) are bundled into `kafka.cjs` instead, with
+ * the package's modules marked side-effect free so only what they need is kept (~0.05 s to load),
+ * and required when a kafka cluster is opened. The one dynamic import of the package (the admin
+ * client, for replication-factor changes) stays external and loads the whole package from
+ * node_modules. Nothing that reads the package's WebAssembly file (compression, CRC32C, used only
+ * for records) may end up in `kafka.cjs`: it would look for the file next to the bundle, so the
+ * build fails if it does.
+ */
+const kafkaProtocolSlice = {
+  name: 'kafka-protocol-slice',
+  setup(b) {
+    b.onResolve({ filter: /^@platformatic\/kafka$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, external: true } : { path: `./${KAFKA_FILE}`, external: true },
+    );
+  },
+};
+
+/** Marks `@platformatic/kafka`'s own modules side-effect free, for `kafka.cjs`. */
+const kafkaSideEffectFree = {
+  name: 'kafka-side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.kafkaSlice === true) return undefined;
+      if (args.path !== '@platformatic/kafka' && !args.importer.includes(KAFKA_DIST)) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { kafkaSlice: true } });
+      if (resolved.errors.length > 0 || resolved.external) return resolved;
+      return { ...resolved, sideEffects: resolved.path.includes(KAFKA_DIST) ? false : resolved.sideEffects };
+    });
+  },
+};
+
+const kafkaNames = kafkaValueImports();
+const kafka = await build({
+  absWorkingDir: repoRoot,
+  stdin: { contents: `export { ${kafkaNames.join(', ')} } from '@platformatic/kafka';`, resolveDir: repoRoot, sourcefile: KAFKA_FILE, loader: 'js' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  charset: 'utf8',
+  legalComments: 'eof',
+  logLevel: 'warning',
+  outfile: join(outdir, KAFKA_FILE),
+  plugins: [kafkaSideEffectFree],
+  metafile: true,
+  write: true,
+});
+const wasm = Object.values(kafka.metafile.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.includes('wasm-utils'));
+if (wasm.length > 0) throw new Error(`${KAFKA_FILE} includes ${wasm.join(', ')}, which reads a file next to its own module; keep it out`);
+const slice = createRequire(import.meta.url)(join(outdir, KAFKA_FILE));
+const missing = kafkaNames.filter((name) => slice[name] === undefined);
+if (missing.length > 0) throw new Error(`${KAFKA_FILE} lacks ${missing.join(', ')}`);
+
 const { outfile: _outfile, banner: _banner, plugins, ...options } = buildOptions(BUNDLE);
 await build({
   ...options,
   entryPoints: ['src/cli/main.ts'],
   outfile: BUNDLE,
   format: 'cjs',
-  plugins: [lazyYaml, libraryFiles, commanderChildProcess, ...plugins],
+  plugins: [kafkaProtocolSlice, lazyYaml, libraryFiles, commanderChildProcess, ...plugins],
   // Escaped: a file of ASCII is read into a one-byte string, with the fast decoder.
   charset: 'ascii',
   // bin/load-cli.js passes the bundle's URL.
   define: { 'import.meta.url': '__kafkaformUrl' },
-  // The Kafka protocol client and the MSK IAM signer (with the AWS SDK behind it) are large, loaded
-  // only when a kafka cluster is opened or a token signed, and resolved from node_modules like any
-  // dependency: they need not be in the bundle.
-  external: ['@platformatic/kafka', 'aws-msk-iam-sasl-signer-js'],
+  // The MSK IAM signer (with the AWS SDK behind it) is large, loaded only when a token is signed,
+  // and resolved from node_modules like any dependency: it need not be in the bundle.
+  external: ['aws-msk-iam-sasl-signer-js'],
   // import() becomes require(), of those too: a script compiled by node:vm has no import() of
   // its own on Node 20 (only an experimental one, which warns).
   supported: { 'dynamic-import': false },

@@ -495,6 +495,22 @@ function canonicalUnknown(text: string): string {
 }
 
 /**
+ * `canonicalConfigValue`, remembered by key and value for one read of a cluster: its answer
+ * repeats the same defaults on every topic, and working each out again costs a large part of
+ * turning a big cluster's configs into the live model.
+ */
+export function memoisedCanonicalConfigValue(): (key: string, value: string) => string {
+  const byKey = new Map<string, Map<string, string>>();
+  return (key, value) => {
+    let byValue = byKey.get(key);
+    if (byValue === undefined) byKey.set(key, (byValue = new Map()));
+    let found = byValue.get(value);
+    if (found === undefined) byValue.set(value, (found = canonicalConfigValue(key, value)));
+    return found;
+  };
+}
+
+/**
  * Canonical Kafka string for a config value as a server reports it. Lenient: never fails, never
  * range-checks (a server's catalog may differ from ours); only the spelling is normalised, exactly
  * as `normalizeConfigValue` formats it, so live and desired values compare equal when Kafka would

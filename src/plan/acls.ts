@@ -1,6 +1,6 @@
 import type { AclBinding, DesiredAcl, PlanAction, PlanError, PlanResource, Scope } from '../model.js';
 import { PHASES } from '../model.js';
-import { bindingOf, compareAcls } from './order.js';
+import { bindingOf, compareAcls, sharedLeadingFields } from './order.js';
 import { AclOwnership } from './ownership.js';
 import { createPatch, deletePatch } from './patch.js';
 
@@ -15,7 +15,8 @@ export interface AclPlanInput {
   scope: Scope;
   /** Principals that exist on the cluster, when bindings must belong to existing principals. */
   existingPrincipals?: ReadonlySet<string>;
-  /** `sortedUnique(live)`, when the caller has it. */
+  /** `orderedAcls(desired).list` and `orderedAcls(live).list`, when the caller has them. */
+  desiredSortedUnique?: readonly WantedAcl[];
   liveSortedUnique?: readonly AclBinding[];
 }
 
@@ -27,20 +28,23 @@ export interface AclPlan {
   unmanaged: PlanResource[];
 }
 
+/** Bindings sorted and without repeats, with what `sharedLeadingFields` says of them. */
+export interface OrderedAcls<T extends AclBinding> {
+  list: readonly T[];
+  shared: Uint8Array;
+}
+
 /**
  * The bindings sorted and without repeats. Targets and the manifest loader hand over sorted lists,
  * so this is usually one linear check that returns the list itself; a big cluster's ACLs are then
  * compared by merging, with no key strings or hash maps.
  */
-export function sortedUnique<T extends AclBinding>(bindings: readonly T[]): readonly T[] {
-  let strictlySorted = true;
-  for (let i = 1; i < bindings.length && strictlySorted; i++) {
-    strictlySorted = compareAcls(bindings[i - 1] as AclBinding, bindings[i] as AclBinding) < 0;
-  }
-  if (strictlySorted) return bindings;
-  const out: T[] = [];
-  for (const b of [...bindings].sort(compareAcls)) if (out.length === 0 || compareAcls(out[out.length - 1] as T, b) !== 0) out.push(b);
-  return out;
+export function orderedAcls<T extends AclBinding>(bindings: readonly T[]): OrderedAcls<T> {
+  const shared = sharedLeadingFields(bindings);
+  if (shared !== undefined) return { list: bindings, shared };
+  const list: T[] = [];
+  for (const b of [...bindings].sort(compareAcls)) if (list.length === 0 || compareAcls(list[list.length - 1] as T, b) !== 0) list.push(b);
+  return { list, shared: sharedLeadingFields(list) as Uint8Array };
 }
 
 /** The plan resource of a binding: its seven fields, nothing else (a desired one's source stays out). */
@@ -55,8 +59,8 @@ export function aclResource(binding: AclBinding): PlanResource {
  */
 export function planAcls(input: AclPlanInput): AclPlan {
   const out: AclPlan = { creates: [], deletes: [], errors: [], unmanaged: [] };
-  const desired = sortedUnique(input.desired);
-  const live = input.liveSortedUnique ?? sortedUnique(input.live);
+  const desired = input.desiredSortedUnique ?? orderedAcls(input.desired).list;
+  const live = input.liveSortedUnique ?? orderedAcls(input.live).list;
   const ownership = new AclOwnership(desired, input.scope);
   let d = 0;
   let l = 0;

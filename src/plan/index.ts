@@ -12,7 +12,7 @@ import {
   type PlanResource,
   type TargetCapabilities,
 } from '../model.js';
-import { aclResource, planAcls, sortedUnique, type AclPlan } from './acls.js';
+import { aclResource, orderedAcls, planAcls, type AclPlan } from './acls.js';
 import { byName, planTopics } from './topics.js';
 import { compareResources, compareStrings } from './order.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -84,11 +84,13 @@ function compareErrors(a: PlanError, b: PlanError): number {
 export function plan(desired: DesiredState, live: LiveState, options: PlanOptions): Plan {
   const { capabilities } = options;
   const maxAclDeletes = options.maxAclDeletes ?? DEFAULT_MAX_ACL_DELETES;
-  // The live lists are put in order once, for the diff and the fingerprint alike.
+  // The lists are put in order once, for the diff, the fingerprint and the digest alike.
   const liveTopics = byName(live.topics);
-  const liveAcls = sortedUnique(live.acls);
+  const liveAcls = orderedAcls(live.acls);
+  const desiredTopics = byName(desired.topics);
+  const wantedAcls = orderedAcls(desired.acls);
   const topics = planTopics({
-    desired: desired.topics,
+    desired: desiredTopics,
     live: live.topics,
     liveSorted: liveTopics,
     topicPrefixes: desired.scope.topicPrefixes,
@@ -102,7 +104,8 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   const acls = live.aclsUnavailable !== undefined ? noAcls : planAcls({
     desired: desired.acls,
     live: live.acls,
-    liveSortedUnique: liveAcls,
+    desiredSortedUnique: wantedAcls.list,
+    liveSortedUnique: liveAcls.list,
     scope: desired.scope,
     // A target whose bindings hang off existing principals always reports them; none reported
     // means none exist, as the cluster itself would answer.
@@ -141,9 +144,12 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     formatVersion: PLAN_FORMAT_VERSION,
     cluster: { name: options.cluster.name, type: options.cluster.type },
     options: { allowDelete: options.allowDelete === true, maxAclDeletes, ...(targets.length > 0 ? { targets } : {}) },
-    desiredDigest: desiredDigest(desired, options.ignoreConfigPrefixes ?? []),
-    // Unique bindings that are the list itself are the list sorted, as the fingerprint takes it.
-    fingerprint: fingerprintOf(live, { topics: liveTopics, ...(liveAcls === live.acls ? { acls: liveAcls } : {}) }),
+    // Unique bindings that are the list itself are the list sorted, as both hashes take it.
+    desiredDigest: desiredDigest(desired, options.ignoreConfigPrefixes ?? [], {
+      topics: desiredTopics,
+      ...(wantedAcls.list === desired.acls ? { acls: wantedAcls } : {}),
+    }),
+    fingerprint: fingerprintOf(live, { topics: liveTopics, ...(liveAcls.list === live.acls ? { acls: liveAcls } : {}) }),
     summary: { ...summarize(actions), errors: errors.length },
     actions,
     errors,

@@ -43,6 +43,49 @@ export function compareAcls(a: AclBinding, b: AclBinding): number {
   );
 }
 
+/**
+ * For bindings strictly in `compareAcls` order (sorted, no repeats): how many leading fields of
+ * `ACL_KEY_FIELDS` each shares with the binding before it (0 for the first); undefined when they
+ * are not in that order. One pass answers both the planner's "already sorted and unique?" and
+ * what the fingerprint and digest encodings write, so neither compares the bindings again.
+ */
+export function sharedLeadingFields(bindings: readonly AclBinding[]): Uint8Array | undefined {
+  const shared = new Uint8Array(bindings.length);
+  for (let i = 1; i < bindings.length; i++) {
+    const prev = bindings[i - 1] as AclBinding;
+    const b = bindings[i] as AclBinding;
+    // Spelled out like `compareAcls`: `!==` finds the first differing field, `<` its order.
+    let same = 0;
+    let less: boolean;
+    if (prev.principal !== b.principal) {
+      less = prev.principal < b.principal;
+    } else if (prev.host !== b.host) {
+      same = 1;
+      less = prev.host < b.host;
+    } else if (prev.resourceType !== b.resourceType) {
+      same = 2;
+      less = prev.resourceType < b.resourceType;
+    } else if (prev.resourceName !== b.resourceName) {
+      same = 3;
+      less = prev.resourceName < b.resourceName;
+    } else if (prev.patternType !== b.patternType) {
+      same = 4;
+      less = prev.patternType < b.patternType;
+    } else if (prev.operation !== b.operation) {
+      same = 5;
+      less = prev.operation < b.operation;
+    } else if (prev.permission !== b.permission) {
+      same = 6;
+      less = prev.permission < b.permission;
+    } else {
+      return undefined;
+    }
+    if (!less) return undefined;
+    shared[i] = same;
+  }
+  return shared;
+}
+
 /** Orders plan resources: topics (by name) before ACL bindings (by binding). */
 export function compareResources(a: PlanResource, b: PlanResource): number {
   if (a.kind === 'topic' && b.kind === 'topic') return compareStrings(a.name, b.name);

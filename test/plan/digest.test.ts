@@ -25,6 +25,11 @@ describe('desiredDigest', () => {
       scope: { ...BASE.scope, principals: [...BASE.scope.principals].reverse(), topicPrefixes: [...BASE.scope.topicPrefixes].reverse() },
     };
     assert.equal(desiredDigest(shuffled, ['other.', 'mycorp.']), digest);
+    // A topic with the previous topic's config (written in short) whatever its key order.
+    const config = { 'retention.ms': '1000', 'cleanup.policy': 'compact' };
+    const inStep = desired({ topics: [topic('a', { config }), topic('b', { config: { ...config } })] });
+    const reversed = desired({ topics: [topic('a', { config }), topic('b', { config: { 'cleanup.policy': 'compact', 'retention.ms': '1000' } })] });
+    assert.equal(desiredDigest(reversed, []), desiredDigest(inStep, []));
   });
 
   it('changes with every part of what the manifests ask', () => {
@@ -37,8 +42,28 @@ describe('desiredDigest', () => {
       ['replication factor', { ...BASE, topics: [BASE.topics[0]!, topic('orders.b', { replicationFactor: 2 })] }, []],
       ['a config value', { ...BASE, topics: [{ ...BASE.topics[0]!, config: { 'retention.ms': '1001', 'cleanup.policy': 'compact' } }, BASE.topics[1]!] }, []],
       ['a config key', { ...BASE, topics: [{ ...BASE.topics[0]!, config: { 'retention.ms': '1000' } }, BASE.topics[1]!] }, []],
+      // The second topic's config against the first's, which it equals or almost equals.
+      ['a config like the previous topic\'s', { ...BASE, topics: [BASE.topics[0]!, { ...BASE.topics[1]!, config: { ...BASE.topics[0]!.config } }] }, []],
+      ['a value unlike the previous topic\'s', { ...BASE, topics: [BASE.topics[0]!, { ...BASE.topics[1]!, config: { 'retention.ms': '1000', 'cleanup.policy': 'delete' } }] }, []],
+      ['a key more than the previous topic', { ...BASE, topics: [BASE.topics[0]!, { ...BASE.topics[1]!, config: { ...BASE.topics[0]!.config, 'segment.ms': '1' } }] }, []],
+      ['a key less than the previous topic', { ...BASE, topics: [BASE.topics[0]!, { ...BASE.topics[1]!, config: { 'retention.ms': '1000' } }] }, []],
+      ['another key than the previous topic', { ...BASE, topics: [BASE.topics[0]!, { ...BASE.topics[1]!, config: { 'retention.ms': '1000', 'cleanup.polic': 'compact' } }] }, []],
+      ['a binding with a role', { ...BASE, acls: [...BASE.acls.slice(0, 2), { ...BASE.acls[2]!, role: 'consumer' }] }, []],
+      ['a binding with another role', { ...BASE, acls: [...BASE.acls.slice(0, 2), { ...BASE.acls[2]!, role: 'producer' }] }, []],
       ['a binding less', { ...BASE, acls: BASE.acls.slice(1) }, []],
       ['a binding changed', { ...BASE, acls: [...BASE.acls.slice(0, 2), { ...BASE.acls[2]!, permission: 'DENY' }] }, []],
+      // Each field of the second binding, which shares its leading fields with the first.
+      ...(
+        [
+          ['principal', { principal: 'User:c' }],
+          ['host', { host: '10.0.0.1' }],
+          ['resourceType', { resourceType: 'GROUP' }],
+          ['resourceName', { resourceName: 'orders.z' }],
+          ['patternType', { patternType: 'PREFIXED' }],
+          ['operation', { operation: 'DESCRIBE' }],
+          ['permission', { permission: 'DENY' }],
+        ] as const
+      ).map(([field, over]): [string, DesiredState, string[]] => [`the ${field} of a binding`, { ...BASE, acls: [BASE.acls[0]!, { ...BASE.acls[1]!, ...over }, BASE.acls[2]!] }, []]),
       ['a scope prefix', { ...BASE, scope: { ...BASE.scope, topicPrefixes: ['orders.'] } }, []],
       ['a scope principal', { ...BASE, scope: { ...BASE.scope, principals: ['User:a', 'User:b', 'User:c'] } }, []],
       ['a scope group prefix', { ...BASE, scope: { ...BASE.scope, groupPrefixes: ['orders-'] } }, []],

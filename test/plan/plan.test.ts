@@ -659,9 +659,10 @@ describe('fingerprint()', () => {
     assert.equal(fingerprint(reordered), fp);
   });
 
-  it('is the sha256 of the documented encoding (format 2), written here independently', () => {
-    // A plain transcription of the grammar in src/plan/fingerprint.ts: sorted lists, inherited
-    // entries numbered by content on first use, no sharing tricks.
+  it('is the sha256 of the documented encoding (format 3), written here independently', () => {
+    // A plain transcription of the grammar in src/plan/fingerprint.ts: sorted lists, entries equal
+    // to the previous topic's at the same position as runs, other inherited entries numbered by
+    // content on first use, no sharing tricks.
     const str = (s: string): string => (/[\ud800-\udfff]/.test(s) ? JSON.stringify(s) : `${s.length}:${s}`);
     const opt = (s: string | null | undefined): string => (s === null ? '~' : s === undefined ? '-' : str(s));
     const bit = (b: boolean): string => (b ? '1' : '0');
@@ -671,7 +672,7 @@ describe('fingerprint()', () => {
         for (const f of fields) if (a[f] !== b[f]) return a[f] < b[f] ? -1 : 1;
         return 0;
       });
-      let text = `kafkaform-live/2\nc${str(state.clusterId)}`;
+      let text = `kafkaform-live/3\nc${str(state.clusterId)}`;
       text += state.principals === undefined ? 'p-' : `p${state.principals.length}:${[...state.principals].sort().map(str).join('')}`;
       text += `a${acls.length}:`;
       acls.forEach((b, i) => {
@@ -682,19 +683,31 @@ describe('fingerprint()', () => {
       const topics = [...state.topics].sort((a, b) => (a.name < b.name ? -1 : 1));
       text += `t${topics.length}:`;
       const numbers = new Map<string, number>();
+      let previous: string[] = [];
       for (const t of topics) {
         const keys = Object.keys(t.configs).sort();
         text += `${str(t.name)}${t.partitions},${t.replicationFactor},${bit(t.internal)}${keys.length}:`;
-        for (const k of keys) {
+        const entries = keys.map((k) => {
           const c = t.configs[k]!;
-          const full = `+${str(k)}${opt(c.value)}${bit(c.setOnTopic)}${bit(c.readOnly)}${bit(c.sensitive)}${opt(c.inheritedValue)}${opt(c.source)}`;
-          if (c.setOnTopic) text += full;
+          return `+${str(k)}${opt(c.value)}${bit(c.setOnTopic)}${bit(c.readOnly)}${bit(c.sensitive)}${opt(c.inheritedValue)}${opt(c.source)}`;
+        });
+        let run = 0;
+        entries.forEach((full, i) => {
+          if (full === previous[i]) {
+            run++;
+            return;
+          }
+          if (run > 0) text += `=${run},`;
+          run = 0;
+          if (t.configs[keys[i]!]!.setOnTopic) text += full;
           else if (numbers.has(full)) text += `#${numbers.get(full)},`;
           else {
             numbers.set(full, numbers.size);
             text += full;
           }
-        }
+        });
+        if (run > 0) text += `=${run},`;
+        previous = entries;
       }
       return text;
     };
@@ -702,6 +715,7 @@ describe('fingerprint()', () => {
     const state = live({
       topics: [
         liveTopic('b', { configs: { y: shared, x: onTopic('1', { inheritedValue: null }) } }),
+        liveTopic('c', { configs: { x: onTopic('1', { inheritedValue: null }), y: inherited('2') } }),
         liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2'), z: shared } }),
         liveTopic('\ud800', { internal: true, configs: { y: shared, 'w.\u00e9': onTopic('\u20ac', { sensitive: true }) } }),
       ],
@@ -712,7 +726,7 @@ describe('fingerprint()', () => {
     assert.equal(fingerprint(state), `sha256:${expected}`);
     assert.equal(fingerprint(base), `sha256:${createHash('sha256').update(encode(base)).digest('hex')}`);
     // Pinned, so an accidental change of the encoding (which invalidates every saved plan) shows.
-    assert.equal(fingerprint(base), 'sha256:3e003f46afa2aad0d3e44473a53a501ae0ad047311ec7c26098ddec7fdfc6a28');
+    assert.equal(fingerprint(base), 'sha256:9acd740c15cc248e67be89dd403b90847c58fec99a8d02ffd3c2d20a95c17b87');
   });
 
   it('does not depend on which objects a target shares between topics', () => {
@@ -759,6 +773,13 @@ describe('fingerprint()', () => {
       { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } })] },
       { ...base, principals: undefined },
       { ...base, principals: [] },
+      // The second topic against the first, entry by entry (written as runs where they are equal).
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b', { configs: { x: onTopic('1'), y: inherited('2') } })] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b', { configs: { x: onTopic('1'), y: inherited('3') } })] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b', { configs: { x: onTopic('2'), y: inherited('2') } })] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b', { configs: { x: onTopic('1'), y: inherited('2', { source: 'DYNAMIC_BROKER_CONFIG' }) } })] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b', { configs: { x: onTopic('1'), z: inherited('2') } })] },
+      { ...base, topics: [liveTopic('a', { configs: { x: onTopic('1'), y: inherited('2') } }), liveTopic('b', { configs: { x: onTopic('1') } })] },
     ];
     const fps = variants.map(fingerprint);
     for (const other of fps) assert.notEqual(other, fp);

@@ -12,7 +12,7 @@ import type {
   describeConfigsV4,
   metadataV10,
 } from '@platformatic/kafka';
-import { canonicalConfigValue, TOPIC_CONFIGS } from '../../kafka/configs.js';
+import { canonicalConfigValue, memoisedCanonicalConfigValue, TOPIC_CONFIGS } from '../../kafka/configs.js';
 import { synonymValue } from '../../kafka/synonyms.js';
 import type { AclBinding, AclOperation, AclPermission, ConfigSource, LiveConfig, LiveTopic, PatternType, ResourceType } from '../../model.js';
 import { compareAcls } from '../../plan/index.js';
@@ -38,8 +38,11 @@ const SOURCE_NAMES: Readonly<Record<number, ConfigSource>> = {
   [CONFIG_SOURCES.dynamicBrokerLogger]: 'DYNAMIC_BROKER_LOGGER_CONFIG',
 };
 
-function canonical(key: string, value: string | null | undefined): string | null {
-  return value === null || value === undefined ? null : canonicalConfigValue(key, value);
+/** How a config value is made canonical (`canonicalConfigValue`, memoised for a whole read). */
+type Canonical = (key: string, value: string) => string;
+
+function canonicalOrNull(canonical: Canonical, key: string, value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : canonical(key, value);
 }
 
 /**
@@ -61,7 +64,10 @@ function sourceOf(entry: describeConfigsV4.DescribeConfigsResponseConfig, value:
  * static `log.retention.hours` case). Per-broker values (source 2) may differ between brokers and
  * are left out.
  */
-export function clusterInheritedValues(results: readonly describeConfigsV4.DescribeConfigsResponseResult[]): Map<string, string | null> {
+export function clusterInheritedValues(
+  results: readonly describeConfigsV4.DescribeConfigsResponseResult[],
+  canonical: Canonical = canonicalConfigValue,
+): Map<string, string | null> {
   const values = new Map<string, string | null>();
   const conflicting = new Set<string>();
   for (const r of results) {
@@ -69,7 +75,7 @@ export function clusterInheritedValues(results: readonly describeConfigsV4.Descr
     for (const e of r.configs) {
       if (e.configSource === CONFIG_SOURCES.topic || e.configSource === CONFIG_SOURCES.dynamicBroker || e.isSensitive) continue;
       if (conflicting.has(e.name)) continue;
-      const value = canonical(e.name, e.value);
+      const value = canonicalOrNull(canonical, e.name, e.value);
       if (!values.has(e.name)) {
         values.set(e.name, value);
       } else if (values.get(e.name) !== value) {
@@ -85,10 +91,14 @@ export function clusterInheritedValues(results: readonly describeConfigsV4.Descr
  * One config entry of a topic. `inherited` is `clusterInheritedValues` of the same read, for keys
  * set on the topic with no synonym below the topic level.
  */
-export function toLiveConfig(entry: describeConfigsV4.DescribeConfigsResponseConfig, inherited: ReadonlyMap<string, string | null>): LiveConfig {
+export function toLiveConfig(
+  entry: describeConfigsV4.DescribeConfigsResponseConfig,
+  inherited: ReadonlyMap<string, string | null>,
+  canonical: Canonical = canonicalConfigValue,
+): LiveConfig {
   const sensitive = entry.isSensitive;
   const setOnTopic = entry.configSource === CONFIG_SOURCES.topic;
-  const value = sensitive ? null : canonical(entry.name, entry.value);
+  const value = sensitive ? null : canonicalOrNull(canonical, entry.name, entry.value);
   const config: LiveConfig = { value, setOnTopic, source: sourceOf(entry, value), readOnly: entry.readOnly, sensitive };
   if (!setOnTopic) {
     config.inheritedValue = value;
@@ -100,7 +110,7 @@ export function toLiveConfig(entry: describeConfigsV4.DescribeConfigsResponseCon
   if (sensitive) {
     if (below !== undefined) config.inheritedValue = null;
   } else if (below !== undefined) {
-    config.inheritedValue = canonical(entry.name, synonymValue(entry.name, below.name, below.value ?? null));
+    config.inheritedValue = canonicalOrNull(canonical, entry.name, synonymValue(entry.name, below.name, below.value ?? null));
   } else if (inherited.has(entry.name)) {
     config.inheritedValue = inherited.get(entry.name) as string | null;
   }
@@ -109,14 +119,17 @@ export function toLiveConfig(entry: describeConfigsV4.DescribeConfigsResponseCon
 
 /** The configs of each topic that answered, by topic name; keys sorted. */
 export function toTopicConfigs(results: readonly describeConfigsV4.DescribeConfigsResponseResult[]): Map<string, Record<string, LiveConfig>> {
-  const inherited = clusterInheritedValues(results);
+  const canonical = memoisedCanonicalConfigValue();
+  const inherited = clusterInheritedValues(results, canonical);
   const interner = new ConfigInterner();
   const byTopic = new Map<string, Record<string, LiveConfig>>();
+  const byName = (a: describeConfigsV4.DescribeConfigsResponseConfig, b: describeConfigsV4.DescribeConfigsResponseConfig): number => compareStrings(a.name, b.name);
   for (const r of results) {
     if (r.errorCode !== 0) continue;
-    const entries = [...r.configs].sort((a, b) => compareStrings(a.name, b.name));
+    // Brokers answer with the keys sorted: copied and sorted only when they are not.
+    const entries = r.configs.every((e, i) => i === 0 || compareStrings((r.configs[i - 1] as typeof e).name, e.name) <= 0) ? r.configs : [...r.configs].sort(byName);
     // Built in one go so topics with the same keys share one object shape (see the confluent target).
-    byTopic.set(r.resourceName, Object.fromEntries(entries.map((e) => [e.name, interner.intern(e.name, toLiveConfig(e, inherited))])));
+    byTopic.set(r.resourceName, Object.fromEntries(entries.map((e) => [e.name, interner.intern(e.name, toLiveConfig(e, inherited, canonical))])));
   }
   return byTopic;
 }

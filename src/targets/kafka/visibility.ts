@@ -30,7 +30,10 @@ interface Waiter {
 }
 
 const FIRST_DELAY_MS = 50;
-const MAX_DELAY_MS = 1_000;
+// Polls are a topic or two per waiting unit, so polling often costs little, while a long pause
+// would hold apply for most of it after the brokers already show the topics (a batch of 1,000
+// creates shows after a few seconds).
+const MAX_DELAY_MS = 250;
 
 /** One poll loop for every unit waiting for its topic changes to show. */
 export class TopicWatch {

@@ -81,7 +81,7 @@ describe('TopicWatch', () => {
     const { w, slept, gaveUp } = watch(new Map([['x', 1]]));
     await w.until(new Map([['x', 1], ['never', 1], ['nor', 1]]));
     assert.deepEqual(gaveUp, [2]);
-    assert.deepEqual(slept, [50, 100, 200, 400, 800]);
+    assert.deepEqual(slept, [50, 100, 200, 250, 250, 250]);
   });
 
   it('rejects every waiting unit when Metadata fails, and polls again for the next', async () => {
