@@ -50,6 +50,10 @@ export const buildOptions = (outfile = bundlePath) => ({
   write: false,
   outfile: relative(repoRoot, outfile).split('\\').join('/'),
   plugins: [relativePaths(outfile)],
+  // The Kafka client's WebAssembly helpers (CRC32C, compression) read native.wasm from beside
+  // their own file, which the one-file bundle does not have; the package's `bundled` entry carries
+  // the same module inline.
+  alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
   // Bundled CommonJS dependencies (undici) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __kafkaformCreateRequire } from 'node:module';\nconst require = __kafkaformCreateRequire(import.meta.url);",

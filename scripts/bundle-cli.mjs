@@ -126,10 +126,9 @@ const kafkaSideEffectFree = {
   },
 };
 
-const kafkaNames = kafkaValueImports();
-const kafka = await build({
+/** esbuild options of the CommonJS files beside the bundle (the kafka slice, the libraries). */
+const SIDE_FILE = {
   absWorkingDir: repoRoot,
-  stdin: { contents: `export { ${kafkaNames.join(', ')} } from '@platformatic/kafka';`, resolveDir: repoRoot, sourcefile: KAFKA_FILE, loader: 'js' },
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -137,6 +136,12 @@ const kafka = await build({
   charset: 'utf8',
   legalComments: 'eof',
   logLevel: 'warning',
+};
+
+const kafkaNames = kafkaValueImports();
+const kafka = await build({
+  ...SIDE_FILE,
+  stdin: { contents: `export { ${kafkaNames.join(', ')} } from '@platformatic/kafka';`, resolveDir: repoRoot, sourcefile: KAFKA_FILE, loader: 'js' },
   outfile: join(outdir, KAFKA_FILE),
   plugins: [kafkaSideEffectFree],
   metafile: true,
@@ -170,15 +175,8 @@ await build({
 
 for (const [pkg, file] of Object.entries(LIBRARIES)) {
   await build({
-    absWorkingDir: repoRoot,
+    ...SIDE_FILE,
     stdin: { contents: `module.exports = require('${pkg}');`, resolveDir: repoRoot, sourcefile: file },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    charset: 'utf8',
-    legalComments: 'eof',
-    logLevel: 'warning',
     outfile: join(outdir, file),
     write: true,
   });

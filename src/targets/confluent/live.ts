@@ -1,7 +1,7 @@
 /**
  * Maps REST v3 listings to the live model: pure, so the mapping is tested without a server.
  */
-import { canonicalConfigValue } from '../../kafka/configs.js';
+import { canonicalConfigValue, memoisedCanonicalConfigValue } from '../../kafka/configs.js';
 import { synonymValue } from '../../kafka/synonyms.js';
 import {
   ACL_OPERATIONS,
@@ -44,20 +44,10 @@ function defaultCanonical(key: string, value: string | null): string | null {
   return value === null ? null : canonicalConfigValue(key, value);
 }
 
-/**
- * `canonical` remembered by key and value: a listing repeats the same defaults on every topic, and
- * working each out again was a tenth of reading a big cluster.
- */
+/** `canonical` remembered by key and value for one listing (`memoisedCanonicalConfigValue`). */
 function memoisedCanonical(): Canonical {
-  const byKey = new Map<string, Map<string, string>>();
-  return (key, value) => {
-    if (value === null) return null;
-    let byValue = byKey.get(key);
-    if (byValue === undefined) byKey.set(key, (byValue = new Map()));
-    let found = byValue.get(value);
-    if (found === undefined) byValue.set(value, (found = canonicalConfigValue(key, value)));
-    return found;
-  };
+  const canonical = memoisedCanonicalConfigValue();
+  return (key, value) => (value === null ? null : canonical(key, value));
 }
 
 /** One config entry of a topic, from `TopicConfigData`. */
