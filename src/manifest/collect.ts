@@ -203,11 +203,24 @@ function collectAcls(
  * declared first, so finding duplicates needs no key or map per binding.
  */
 function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[] {
-  bindings.sort(compareBindings);
-  const out: DesiredAcl[] = [];
-  let first: DesiredAcl | undefined;
+  // Grouped by principal first (a manifest names each principal in many bindings), then each
+  // group sorted: the same order as one sort by every field, with a fraction of the comparisons.
+  const byPrincipal = new Map<string, DesiredAcl[]>();
   for (let i = 0; i < bindings.length; i++) {
     const binding = bindings[i] as DesiredAcl;
+    const group = byPrincipal.get(binding.principal);
+    if (group) group.push(binding);
+    else byPrincipal.set(binding.principal, [binding]);
+  }
+  const sorted: DesiredAcl[] = [];
+  for (const principal of sortedList(new Set(byPrincipal.keys()))) {
+    const group = (byPrincipal.get(principal) as DesiredAcl[]).sort(compareBindings);
+    for (let i = 0; i < group.length; i++) sorted.push(group[i] as DesiredAcl);
+  }
+  const out: DesiredAcl[] = [];
+  let first: DesiredAcl | undefined;
+  for (let i = 0; i < sorted.length; i++) {
+    const binding = sorted[i] as DesiredAcl;
     if (first !== undefined && compareBindings(first, binding) === 0) {
       problems.error(`ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(first.source, binding.source)}`, binding.source);
       continue;

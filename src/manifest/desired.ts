@@ -270,7 +270,26 @@ export interface DesiredFor {
  * Kafka's cross-key rules read nothing but the canonical config and the version, so topics with
  * the same ones share the answer.
  */
-const crossKeyMemo = new Map<string, KeyFinding[]>();
+const crossKeyMemo = new Map<KafkaVersion | undefined, CrossKeyNode>();
+
+/**
+ * A node of `crossKeyMemo`: configs are looked up key by key and value by value in key order, so
+ * finding a topic's answer allocates nothing. `findings` is the answer for the path that ends here.
+ */
+interface CrossKeyNode {
+  next?: Map<string, Map<string, CrossKeyNode>>;
+  findings?: KeyFinding[];
+}
+
+/** The node for one more key and canonical value below `node`, made on first use. */
+function crossKeyChild(node: CrossKeyNode, key: string, value: string): CrossKeyNode {
+  const next = (node.next ??= new Map());
+  let byValue = next.get(key);
+  if (!byValue) next.set(key, (byValue = new Map()));
+  let child = byValue.get(value);
+  if (!child) byValue.set(value, (child = {}));
+  return child;
+}
 
 /**
  * The version checks of one topic's final config: keys and values the version refuses (errors
@@ -286,10 +305,10 @@ function configFindings(
   const version = target.kafkaVersion;
   // The shared state of manifests whose every cluster declares its version is checked per cluster.
   if (version === undefined && !target.versionWarnings) return;
-  // Length-prefixed, so no two configs share a signature; generated topics mostly share one.
-  let signature = `${version ?? ''};`;
+  let memo = crossKeyMemo.get(version);
+  if (!memo) crossKeyMemo.set(version, (memo = {}));
   entries.forEach((entry, key) => {
-    if (entry.canonical !== undefined) signature += `${key.length}:${key}${entry.canonical.length}:${entry.canonical}`;
+    if (entry.canonical !== undefined) memo = crossKeyChild(memo as CrossKeyNode, key, entry.canonical);
     const versionFindings = configVersionFindings(key, version);
     for (let i = 0; i < versionFindings.length; i++) report(versionFindings[i] as Finding, entry.keyAt());
     if (entry.refusedBy && entry.raw !== null) {
@@ -301,15 +320,14 @@ function configFindings(
       for (const f of configValueVersionFindings(entry.refusedBy, key, version, messageFor)) report(f, entry.at);
     }
   });
-  let crossKey = crossKeyMemo.get(signature);
-  if (!crossKey) {
+  if (!memo.findings) {
     const canonical = new Map<string, string>();
     entries.forEach((entry, key) => {
       if (entry.canonical !== undefined) canonical.set(key, entry.canonical);
     });
-    crossKeyMemo.set(signature, (crossKey = crossKeyFindings(canonical, version)));
+    memo.findings = crossKeyFindings(canonical, version);
   }
-  for (const { key, finding } of crossKey) {
+  for (const { key, finding } of memo.findings) {
     const at = entries.get(key)?.at;
     if (!at) continue;
     // A rule broken by topicDefaults reads the same for every topic; reported once, without a name.

@@ -94,6 +94,15 @@ export function idPrefixFindings(key: 'groups' | 'transactionalIds', prefix: str
 
 /** Principals are `Type:name`, e.g. `User:orders-svc`. */
 export function principalFindings(principal: string): readonly Finding[] {
+  // Generated manifests name the same few principals in thousands of entries.
+  let found = principalChecks.get(principal);
+  if (!found) principalChecks.set(principal, (found = checkPrincipal(principal)));
+  return found;
+}
+
+const principalChecks = new Map<string, readonly Finding[]>();
+
+function checkPrincipal(principal: string): readonly Finding[] {
   return /^[^:\s]+:\S/.test(principal)
     ? NONE
     : [error(`principal "${principal}" must be written as Type:name, e.g. User:${principal || 'alice'}`)];

@@ -59,10 +59,12 @@ const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
  * The commonest lines in one match: the indentation, an optional `- `, an optional key as
  * `SIMPLE_KEY` reads it, an optional value — plain as `SIMPLE_VALUE` reads it, double-quoted
  * without escapes, or a flow sequence of such plain scalars — and the line's end. `tokens`
- * reads the others.
+ * reads the others. Only what is needed as text is captured (each capture is a new string, and
+ * this runs on every line): the indentation and the spaces after `-` are counted instead, and
+ * the `-` and `[` captures are one character, which the engine does not allocate.
  */
 const LINE =
-  /( *)(?=[^ \n])(?:-( +))?(?:([A-Za-z_][0-9A-Za-z_.-]*):(?: +|(?=\n)))?(?:([0-9A-Za-z_./][0-9A-Za-z_./-]*)|"([^"\\\n]*)"|(\[) *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
+  / *(?=[^ \n])(?:(-) +)?(?:([A-Za-z_][0-9A-Za-z_.-]*):(?: +|(?=\n)))?(?:([0-9A-Za-z_./][0-9A-Za-z_./-]*)|"([^"\\\n]*)"|(\[) *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
 /** Quoted scalars without escapes or doubled quotes. */
 const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
 const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
@@ -221,22 +223,23 @@ class Reader {
           }
         }
         if (m !== null) {
-          indent = (m[1] as string).length;
-          const gap = m[2];
-          key = m[3];
-          const plain = m[4];
-          const quoted = m[5];
+          keyAt = lineStart;
+          while (t.charCodeAt(keyAt) === SPACE) keyAt++;
+          indent = keyAt - lineStart;
+          key = m[2];
+          const plain = m[3];
+          const quoted = m[4];
           next = LINE.lastIndex;
-          keyAt = lineStart + indent;
-          if (gap !== undefined) {
+          if (m[1] !== undefined) {
             dash = true;
-            keyAt += 1 + gap.length;
+            keyAt++;
+            while (t.charCodeAt(keyAt) === SPACE) keyAt++;
           }
           // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
           if (key !== undefined && ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024)) unsupported();
           if (plain !== undefined) value = this.plain(plain);
           else if (quoted !== undefined) value = quoted;
-          else if (m[6] !== undefined) value = this.flowItems(t.indexOf('[', keyAt), next - 2);
+          else if (m[5] !== undefined) value = this.flowItems(t.indexOf('[', keyAt), next - 2);
         }
       }
       let opened: Record<string, JsonValue> | JsonValue[] | undefined;
