@@ -8,6 +8,7 @@
  * spelling: `7d` and `604800000`, `0.50` and `0.5`, `delete,compact` and `compact,delete`,
  * `TRUE` and `true` all compare equal.
  */
+import { memoizeByPair } from '../memo.js';
 import { closest } from './suggest.js';
 import {
   ALL_TOPIC_CONFIG_NAMES,
@@ -500,14 +501,7 @@ function canonicalUnknown(text: string): string {
  * turning a big cluster's configs into the live model.
  */
 export function memoisedCanonicalConfigValue(): (key: string, value: string) => string {
-  const byKey = new Map<string, Map<string, string>>();
-  return (key, value) => {
-    let byValue = byKey.get(key);
-    if (byValue === undefined) byKey.set(key, (byValue = new Map()));
-    let found = byValue.get(value);
-    if (found === undefined) byValue.set(value, (found = canonicalConfigValue(key, value)));
-    return found;
-  };
+  return memoizeByPair(canonicalConfigValue);
 }
 
 /**

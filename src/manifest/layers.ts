@@ -10,6 +10,7 @@ import type { WrittenConfigValue } from './written.js';
 import { configKeyFindings, type Finding } from './rules.js';
 import type { Problems } from './problems.js';
 import { pointer, type ParsedDocument } from './yaml.js';
+import { memoizeByPair } from '../memo.js';
 
 /**
  * Finds where a path of a document was written. Kept instead of the document itself, so that what
@@ -126,23 +127,19 @@ interface ConfigCheck {
   result: NormalizeResult;
 }
 
-const configChecks = new WeakMap<ConfigContext, Map<string, Map<string | number | boolean, ConfigCheck>>>();
+/** Per context: its vendor prefixes decide the key's findings. */
+const configChecks = new WeakMap<ConfigContext, (key: string, raw: string | number | boolean) => ConfigCheck>();
 
 /**
  * The key's findings and the value's normalisation. Generated manifests write the same key and
  * value thousands of times, so each scalar pair is worked out once per context.
  */
 function checkConfig(key: string, raw: WrittenConfigValue, ctx: ConfigContext): ConfigCheck {
-  const compute = (): ConfigCheck => ({ findings: configKeyFindings(key, ctx.vendorPrefixes), result: normalizeConfigValue(key, raw) });
-  if (typeof raw === 'object') return compute();
-  let byKey = configChecks.get(ctx);
-  if (!byKey) configChecks.set(ctx, (byKey = new Map()));
-  let byValue = byKey.get(key);
-  if (!byValue) byKey.set(key, (byValue = new Map()));
-  // Map keys tell 3, "3" and true from "true", as the normalisation does.
-  let check = byValue.get(raw);
-  if (!check) byValue.set(raw, (check = compute()));
-  return check;
+  const compute = (k: string, r: WrittenConfigValue): ConfigCheck => ({ findings: configKeyFindings(k, ctx.vendorPrefixes), result: normalizeConfigValue(k, r) });
+  if (typeof raw === 'object') return compute(key, raw);
+  let check = configChecks.get(ctx);
+  if (!check) configChecks.set(ctx, (check = memoizeByPair(compute)));
+  return check(key, raw);
 }
 
 /** A config value from a YAML document: decimals keep their written text (`3.0` stays `3.0`). */

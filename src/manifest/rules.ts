@@ -7,6 +7,7 @@ import type { AclBinding, AclOperation, ResourceType } from '../model.js';
 import { KAFKA_VERSIONS, describeVersions, removal, versionsDefining, type KafkaVersion } from '../kafka/catalog.js';
 import { TOPIC_CONFIGS, brokerNameHint, isVendorConfigKey, suggestConfigName } from '../kafka/configs.js';
 import type { WrittenAclRole } from './written.js';
+import { memoizeByPair } from '../memo.js';
 
 /** A rule's finding, before it is placed in a file. */
 export interface Finding {
@@ -227,16 +228,7 @@ function removalText(key: string, version: KafkaVersion): string | undefined {
  * version, a warning for keys only some supported versions define. Internal keys (defined for
  * Kafka's own tests) get a warning either way.
  */
-export function configVersionFindings(key: string, version: KafkaVersion | undefined): readonly Finding[] {
-  // Pure in its arguments, and generated manifests ask for the same key on every topic.
-  let byKey = versionFindings.get(version);
-  if (!byKey) versionFindings.set(version, (byKey = new Map()));
-  let found = byKey.get(key);
-  if (!found) byKey.set(key, (found = keyVersionFindings(key, version)));
-  return found;
-}
-
-const versionFindings = new Map<KafkaVersion | undefined, Map<string, readonly Finding[]>>();
+export const configVersionFindings: (key: string, version: KafkaVersion | undefined) => readonly Finding[] = memoizeByPair(keyVersionFindings);
 
 function keyVersionFindings(key: string, version: KafkaVersion | undefined): Finding[] {
   const spec = TOPIC_CONFIGS.get(key);

@@ -7,4 +7,3 @@ export { mdText, renderMarkdown } from './markdown.js';
 export { renderJson } from './json.js';
 export { renderSarif, renderValidationJson, VALIDATION_FORMAT_VERSION, type ValidatedCluster } from './problems.js';
 export { safe } from './escape.js';
-export { describeResource } from './resource.js';

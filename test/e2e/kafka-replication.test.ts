@@ -12,6 +12,13 @@ import { kafkaform, scratch, startKafkaform } from '../cli/helpers.js';
 import { brokerSkip, requireBrokers } from '../support/broker.js';
 import { stallReplication } from '../support/replication.js';
 
+/** A scratch folder declaring the three-broker cluster as `trio`. */
+function trioClusterDir(bootstrap: readonly string[]): string {
+  const dir = scratch();
+  writeFileSync(join(dir, 'cluster.yaml'), ['apiVersion: kafkaform/v1', 'clusters:', '  trio:', '    type: kafka', `    bootstrapServers: [${bootstrap.join(', ')}]`, ''].join('\n'));
+  return dir;
+}
+
 describe('replication factor through the CLI on three brokers', { skip: brokerSkip() }, () => {
   let admin: Admin;
   let racks: Map<number, string>;
@@ -23,11 +30,7 @@ describe('replication factor through the CLI on three brokers', { skip: brokerSk
     const { trio } = requireBrokers();
     admin = new Admin({ clientId: 'kafkaform-rf-e2e', bootstrapBrokers: trio.bootstrap });
     racks = new Map(trio.brokers.map((b: { id: number; rack: string }) => [b.id, b.rack]));
-    dir = scratch();
-    writeFileSync(
-      join(dir, 'cluster.yaml'),
-      ['apiVersion: kafkaform/v1', 'clusters:', '  trio:', '    type: kafka', `    bootstrapServers: [${trio.bootstrap.join(', ')}]`, ''].join('\n'),
-    );
+    dir = trioClusterDir(trio.bootstrap);
   });
   after(async () => {
     await admin.close();
@@ -128,11 +131,7 @@ describe('replication-factor changes of several topics: each topic done or faile
   before(() => {
     const { trio } = requireBrokers();
     admin = new Admin({ clientId: 'kafkaform-rf-e2e', bootstrapBrokers: trio.bootstrap });
-    dir = scratch();
-    writeFileSync(
-      join(dir, 'cluster.yaml'),
-      ['apiVersion: kafkaform/v1', 'clusters:', '  trio:', '    type: kafka', `    bootstrapServers: [${trio.bootstrap.join(', ')}]`, ''].join('\n'),
-    );
+    dir = trioClusterDir(trio.bootstrap);
   });
   after(async () => {
     await admin.close();

@@ -8,7 +8,7 @@ import { canonicalConfigValue } from '../../kafka/configs.js';
 import { aclKey } from '../../plan/index.js';
 import { compareStrings } from '../../plan/order.js';
 import { PHASES, type LiveState, type LiveTopic, type Phase, type PlanAction, type TargetCapabilities } from '../../model.js';
-import { describeResource } from '../../render/index.js';
+import { describeResource } from '../../render/resource.js';
 import { aclOf, alterOperations, createSpec, isRedacted, topicName, type CreateSpec } from '../actions.js';
 import { BatchOutcomeError, type PreflightFinding, type Target, type TargetContext, type WorkUnit } from '../target.js';
 import { batches, type Cost } from './batches.js';
