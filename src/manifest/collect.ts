@@ -413,10 +413,9 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
   }
 
   const declared = [...topics.values()];
-  const byName = new Map(declared.map((t) => [t.name, t]));
   for (const c of topicCollisions(declared.map((t) => t.name))) {
-    const other = byName.get(c.with);
-    const self = byName.get(c.name);
+    const other = topics.get(c.with);
+    const self = topics.get(c.name);
     if (other && self) problems.add(collisionFinding(c.name, c.with, elsewhere(other.nameAt, self.nameAt)), self.nameAt);
   }
   for (const overlay of overlays.values()) overlay.acls = uniqueBindings(overlay.acls, problems);
