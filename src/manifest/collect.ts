@@ -209,8 +209,11 @@ function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[
   for (let i = 0; i < bindings.length; i++) {
     const binding = bindings[i] as DesiredAcl;
     const group = byPrincipal.get(binding.principal);
-    if (group) group.push(binding);
-    else byPrincipal.set(binding.principal, [binding]);
+    if (group) {
+      // The group's first spelling: comparing the same string is the fastest comparison there is.
+      binding.principal = (group[0] as DesiredAcl).principal;
+      group.push(binding);
+    } else byPrincipal.set(binding.principal, [binding]);
   }
   const sorted: DesiredAcl[] = [];
   for (const principal of sortedList(new Set(byPrincipal.keys()))) {
