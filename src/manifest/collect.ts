@@ -240,23 +240,21 @@ function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[
       group.push(binding);
     } else byPrincipal.set(binding.principal, [binding]);
   }
-  const sorted: DesiredAcl[] = [];
-  for (const principal of sortedList(new Set(byPrincipal.keys()))) {
-    const group = (byPrincipal.get(principal) as DesiredAcl[]).sort(compareBindings);
-    for (let i = 0; i < group.length; i++) sorted.push(group[i] as DesiredAcl);
-  }
   const out: DesiredAcl[] = [];
   let first: DesiredAcl | undefined;
-  for (let i = 0; i < sorted.length; i++) {
-    const binding = sorted[i] as DesiredAcl;
-    if (first !== undefined && compareBindings(first, binding) === 0) {
-      problems.error(`ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(first.source, binding.source)}`, binding.source);
-      continue;
+  for (const principal of sortedList(new Set(byPrincipal.keys()))) {
+    const group = (byPrincipal.get(principal) as DesiredAcl[]).sort(compareBindings);
+    for (let i = 0; i < group.length; i++) {
+      const binding = group[i] as DesiredAcl;
+      if (first !== undefined && compareBindings(first, binding) === 0) {
+        problems.error(`ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(first.source, binding.source)}`, binding.source);
+        continue;
+      }
+      first = binding;
+      const findings = aclBindingFindings(binding);
+      for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, binding.source);
+      out.push(binding);
     }
-    first = binding;
-    const findings = aclBindingFindings(binding);
-    for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, binding.source);
-    out.push(binding);
   }
   return out;
 }
