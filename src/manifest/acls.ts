@@ -15,34 +15,38 @@ export function isRole(entry: WrittenAcl): entry is WrittenAclRole {
 /**
  * The bindings one entry at `path` stands for, each with the location of the list item that
  * produced it (an operation, a topic, a group, a role parameter), so duplicates point at the exact
- * item. Bindings from a role carry the role's name.
+ * item. Bindings from a role carry the role's name. They are added to `into` when given (a
+ * manifest's entries all go to one list), else returned in a list of their own.
  */
 export function expandAcl(
   entry: WrittenAcl,
   path: string,
   locate: (path: string) => SourceLocation,
+  into: DesiredAcl[] = [],
 ): DesiredAcl[] {
   if (isRole(entry)) {
     // Field by field rather than rest and spread: a role entry can stand for thousands of bindings.
-    return expandRole(entry).map((b) => ({
-      principal: b.principal,
-      host: b.host,
-      resourceType: b.resourceType,
-      resourceName: b.resourceName,
-      patternType: b.patternType,
-      operation: b.operation,
-      permission: b.permission,
-      role: entry.role,
-      source: locate(`${path}${b.path}`),
-    }));
+    for (const b of expandRole(entry)) {
+      into.push({
+        principal: b.principal,
+        host: b.host,
+        resourceType: b.resourceType,
+        resourceName: b.resourceName,
+        patternType: b.patternType,
+        operation: b.operation,
+        permission: b.permission,
+        role: entry.role,
+        source: locate(`${path}${b.path}`),
+      });
+    }
+    return into;
   }
   const e: WrittenAclBinding = entry;
   const host = e.host ?? '*';
   const permission = e.permission ?? 'ALLOW';
-  const operations = pointer(path, 'operations');
-  const out: DesiredAcl[] = [];
+  const operations = new EntryList(path, 'operations');
   for (let i = 0; i < e.operations.length; i++) {
-    out.push({
+    into.push({
       principal: e.principal,
       host,
       resourceType: e.resourceType,
@@ -53,25 +57,39 @@ export function expandAcl(
       source: new ItemLocation(locate, operations, i),
     });
   }
-  return out;
+  return into;
+}
+
+/** The path of a list inside an entry, made when first read (see `ItemLocation`). */
+class EntryList {
+  #path: string | undefined;
+
+  constructor(
+    private readonly entry: string,
+    private readonly field: string,
+  ) {}
+
+  get path(): string {
+    return (this.#path ??= pointer(this.entry, this.field));
+  }
 }
 
 /**
- * Where item `index` of the list at `list` is written, its path and place made only when read:
- * an explicit entry stands for one binding per operation, generated manifests hold tens of
- * thousands, and few of them ever appear in a message.
+ * Where item `index` of a list is written, its path and place made only when read: an explicit
+ * entry stands for one binding per operation, generated manifests hold tens of thousands, and few
+ * of them ever appear in a message.
  */
 class ItemLocation implements SourceLocation {
   #place: SourceLocation | undefined;
 
   constructor(
     private readonly locate: (path: string) => SourceLocation,
-    private readonly list: string,
+    private readonly list: EntryList,
     private readonly index: number,
   ) {}
 
   get path(): string {
-    return pointer(this.list, this.index);
+    return pointer(this.list.path, this.index);
   }
 
   get file(): string {

@@ -217,8 +217,7 @@ function collectAcls(
     if (isRole(entry)) {
       for (const { finding, path: at } of roleFindings(entry)) problems.add(finding, doc.locate(`${item}${at ?? ''}`));
     }
-    const bindings = expandAcl(entry, item, locate);
-    for (let b = 0; b < bindings.length; b++) into.push(bindings[b] as DesiredAcl);
+    expandAcl(entry, item, locate, into);
   }
 }
 
