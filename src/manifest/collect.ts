@@ -6,7 +6,7 @@ import { resolve, dirname } from 'node:path';
 import type { ClusterSpec, ClusterType, DesiredAcl, JsonValue, SourceLocation } from '../model.js';
 import { isKafkaVersion } from '../kafka/catalog.js';
 import { compareBindings, describeBinding, expandAcl, isRole } from './acls.js';
-import { layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
+import { configContext, layerFromDocument, type ConfigContext, type Located, type TopicLayer } from './layers.js';
 import type { Problems } from './problems.js';
 import {
   aclBindingFindings,
@@ -375,7 +375,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
   const ignoredPrefixes = keyDocs.some((k) => k.ignoredPrefixes !== undefined)
     ? [...new Set(keyDocs.flatMap((k) => k.ignoredPrefixes ?? []))].sort()
     : undefined;
-  const ctx: ConfigContext = { vendorPrefixes, problems };
+  const ctx = configContext(vendorPrefixes, problems);
 
   const defaults: TopicLayer = { config: new Map() };
   const topics = new DeclaredTopics();

@@ -10,6 +10,7 @@ import { bindingKey, compareBindings } from './acls.js';
 import { sortedList, type Collected, type OverlayDecl, type PatchDecl } from './collect.js';
 import type { Problems } from './problems.js';
 import {
+  configContext,
   configEntry,
   layerToJson,
   overlayLayer,
@@ -191,7 +192,7 @@ function applyOverlayPatch(
     for (const p of schemaProblems) problems.push(p);
     return undefined;
   }
-  const ctx = { vendorPrefixes, problems };
+  const ctx = configContext(vendorPrefixes, problems);
   const rebuild = (
     old: TopicLayer | undefined,
     was: { [key: string]: JsonValue } | undefined,

@@ -100,10 +100,20 @@ export interface TopicLayer {
   readonly ordered?: boolean;
 }
 
-/** Context for reading config maps. */
+/** Context for reading config maps (`configContext` makes one). */
 export interface ConfigContext {
-  vendorPrefixes: readonly string[];
-  problems: Problems;
+  readonly vendorPrefixes: readonly string[];
+  readonly problems: Problems;
+  /** `checkConfig` for scalar values, remembered for this context's vendor prefixes. */
+  readonly checkScalar: (key: string, raw: string | number | boolean) => ConfigCheck;
+}
+
+/** A context for reading config maps with these vendor prefixes, reporting to `problems`. */
+export function configContext(vendorPrefixes: readonly string[], problems: Problems): ConfigContext {
+  // Generated manifests write the same key and value thousands of times: each scalar pair is
+  // worked out once per context.
+  const checkScalar = memoizeByPair((key: string, raw: string | number | boolean) => computeCheck(key, raw, vendorPrefixes));
+  return { vendorPrefixes, problems, checkScalar };
 }
 
 /**
@@ -131,24 +141,19 @@ function normalized(key: string, raw: WrittenConfigValue, place: ConfigPlace, ct
   return result;
 }
 
+/** What a config key and value yield wherever they are written. */
 interface ConfigCheck {
   findings: Finding[];
   result: NormalizeResult;
 }
 
-/** Per context: its vendor prefixes decide the key's findings. */
-const configChecks = new WeakMap<ConfigContext, (key: string, raw: string | number | boolean) => ConfigCheck>();
+function computeCheck(key: string, raw: WrittenConfigValue, vendorPrefixes: readonly string[]): ConfigCheck {
+  return { findings: configKeyFindings(key, vendorPrefixes), result: normalizeConfigValue(key, raw) };
+}
 
-/**
- * The key's findings and the value's normalisation. Generated manifests write the same key and
- * value thousands of times, so each scalar pair is worked out once per context.
- */
+/** The key's findings and the value's normalisation. */
 function checkConfig(key: string, raw: WrittenConfigValue, ctx: ConfigContext): ConfigCheck {
-  const compute = (k: string, r: WrittenConfigValue): ConfigCheck => ({ findings: configKeyFindings(k, ctx.vendorPrefixes), result: normalizeConfigValue(k, r) });
-  if (typeof raw === 'object') return compute(key, raw);
-  let check = configChecks.get(ctx);
-  if (!check) configChecks.set(ctx, (check = memoizeByPair(compute)));
-  return check(key, raw);
+  return typeof raw === 'object' ? computeCheck(key, raw, ctx.vendorPrefixes) : ctx.checkScalar(key, raw);
 }
 
 /**
