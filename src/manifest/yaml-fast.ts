@@ -98,6 +98,17 @@ function keyword(s: string): JsonValue {
   }
 }
 
+/** Slots of the line cache (`Reader.lines`): a power of two. */
+const LINE_SLOTS = 1024;
+const LINE_SLOTS_MASK = LINE_SLOTS - 1;
+/** A cached line's shape: indentation in the low bits, the key's offset in the line above them, flags. */
+const SHAPE_INDENT = 0x3ff;
+const SHAPE_DASH = 0x400;
+const SHAPE_FLOW = 0x800;
+const SHAPE_ODD = 0x1000;
+const SHAPE_KEY_SHIFT = 13;
+const SHAPE_KEY_MAX = 0x3ffff;
+
 const NL = 10;
 const SPACE = 32;
 const DQUOTE = 34;
@@ -139,6 +150,19 @@ class Reader {
   /** The first ` #` at or after `hashFrom` (-1: none), reused while the reading moves forward. */
   private hashFrom: number;
   private hashAt = -1;
+  /**
+   * Lines `LINE` read, with their trailing newline, by slot, and what it read in them. Generated
+   * manifests repeat most of their lines byte for byte (`    partitions: 6`); a line found here,
+   * checked with `startsWith` (which allocates nothing), is not matched again, which saves its
+   * match array and captured strings. Only the line's own text decides what it reads, so a hit
+   * is exact whatever the slot's hash looked at.
+   */
+  private readonly lines: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
+  /** Indentation, key column, dash, flow sequence and odd decimal of each line (`SHAPE_*`). */
+  private readonly lineShapes = new Int32Array(LINE_SLOTS);
+  private readonly lineKeys: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
+  /** Flow sequences are kept as copies and copied again for each line: callers may change them. */
+  private readonly lineValues: (JsonValue | undefined)[] = new Array<JsonValue | undefined>(LINE_SLOTS).fill(undefined);
 
   constructor(private readonly text: string) {
     this.end = text.length;
@@ -200,7 +224,25 @@ class Reader {
       let value: JsonValue | undefined;
       let next = end;
       let last = lineStart >= end;
-      if (!last) {
+      const nl = last ? -1 : t.indexOf('\n', lineStart);
+      // The line cache's slot for this line (see `lines`), from its length and three characters.
+      const slot =
+        nl === -1
+          ? -1
+          : ((nl - lineStart) * 31 + t.charCodeAt(nl - 1) * 7 + t.charCodeAt(nl - 2) * 3 + t.charCodeAt((lineStart + nl) >> 1)) & LINE_SLOTS_MASK;
+      const cached = slot === -1 ? undefined : this.lines[slot];
+      if (cached !== undefined && t.startsWith(cached, lineStart)) {
+        const s = slot as number;
+        const shape = this.lineShapes[s] as number;
+        indent = shape & SHAPE_INDENT;
+        keyAt = lineStart + (shape >>> SHAPE_KEY_SHIFT);
+        dash = (shape & SHAPE_DASH) !== 0;
+        key = this.lineKeys[s];
+        value = this.lineValues[s];
+        if ((shape & SHAPE_FLOW) !== 0) value = (value as JsonValue[]).slice();
+        if ((shape & SHAPE_ODD) !== 0) this.oddDecimals = true;
+        next = nl + 1;
+      } else if (!last) {
         LINE.lastIndex = lineStart;
         let m = LINE.exec(t);
         if (m === null) {
@@ -237,9 +279,24 @@ class Reader {
           }
           // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
           if (key !== undefined && ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024)) unsupported();
+          const odd = this.oddDecimals;
+          this.oddDecimals = false;
           if (plain !== undefined) value = this.plain(plain);
           else if (quoted !== undefined) value = quoted;
           else if (m[5] !== undefined) value = this.flowItems(t.indexOf('[', keyAt), next - 2);
+          if (slot !== -1 && next === nl + 1 && indent <= SHAPE_INDENT && keyAt - lineStart <= SHAPE_KEY_MAX) {
+            const s = slot as number;
+            this.lines[s] = t.slice(lineStart, next);
+            this.lineShapes[s] =
+              indent |
+              ((keyAt - lineStart) << SHAPE_KEY_SHIFT) |
+              (dash ? SHAPE_DASH : 0) |
+              (m[5] !== undefined ? SHAPE_FLOW : 0) |
+              (this.oddDecimals ? SHAPE_ODD : 0);
+            this.lineKeys[s] = key;
+            this.lineValues[s] = m[5] !== undefined ? (value as JsonValue[]).slice() : value;
+          }
+          this.oddDecimals ||= odd;
         }
       }
       let opened: Record<string, JsonValue> | JsonValue[] | undefined;
