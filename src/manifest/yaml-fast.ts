@@ -102,6 +102,9 @@ function keyword(s: string): JsonValue {
 const LINE_SLOTS = 1024;
 const LINE_SLOTS_MASK = LINE_SLOTS - 1;
 /** A cached line's shape: indentation in the low bits, the key's offset in the line above them, flags. */
+/** Slots of the key cache (`Reader.keys`): a power of two. */
+const KEY_SLOTS = 256;
+const KEY_SLOTS_MASK = KEY_SLOTS - 1;
 const SHAPE_INDENT = 0x3ff;
 const SHAPE_DASH = 0x400;
 const SHAPE_FLOW = 0x800;
@@ -158,6 +161,8 @@ class Reader {
    * is exact whatever the slot's hash looked at.
    */
   private readonly lines: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
+  /** Keys `LINE` read, by slot (see `key`). */
+  private readonly keys: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
   /** Indentation, key column, dash, flow sequence and odd decimal of each line (`SHAPE_*`). */
   private readonly lineShapes = new Int32Array(LINE_SLOTS);
   private readonly lineKeys: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
@@ -244,8 +249,8 @@ class Reader {
         next = nl + 1;
       } else if (!last) {
         LINE.lastIndex = lineStart;
-        let m = LINE.exec(t);
-        if (m === null) {
+        let matched = LINE.test(t);
+        if (!matched) {
           // Blank and comment lines, `---`, and lines `LINE` does not read.
           const at = this.content(lineStart);
           lineStart = this.lineStart;
@@ -253,8 +258,8 @@ class Reader {
           last = at >= end || (indent === 0 && this.marker(at));
           if (!last) {
             LINE.lastIndex = lineStart;
-            m = LINE.exec(t);
-            if (m === null) {
+            matched = LINE.test(t);
+            if (!matched) {
               this.tokens(at);
               dash = this.lineDash;
               key = this.lineKey;
@@ -264,26 +269,39 @@ class Reader {
             }
           }
         }
-        if (m !== null) {
+        if (matched) {
+          // What `LINE` matched, found again from its shape: `test` allocates no match array and
+          // no captures. A `-` here is the dash (no value starts with one), a `:` before the
+          // line's end is a key's (no value without quotes holds one; a quoted one starts with `"`).
+          next = LINE.lastIndex;
           keyAt = lineStart;
           while (t.charCodeAt(keyAt) === SPACE) keyAt++;
           indent = keyAt - lineStart;
-          key = m[2];
-          const plain = m[3];
-          const quoted = m[4];
-          next = LINE.lastIndex;
-          if (m[1] !== undefined) {
+          if (t.charCodeAt(keyAt) === DASH) {
             dash = true;
             keyAt++;
             while (t.charCodeAt(keyAt) === SPACE) keyAt++;
           }
-          // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
-          if (key !== undefined && ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024)) unsupported();
+          let at = keyAt;
+          const c = t.charCodeAt(keyAt);
+          const flow = c === LBRACKET;
+          if (!flow && c !== DQUOTE) {
+            const colon = t.indexOf(':', keyAt);
+            if (colon !== -1 && colon < next) {
+              key = this.key(keyAt, colon);
+              at = colon + 1;
+              while (t.charCodeAt(at) === SPACE) at++;
+            }
+          }
           const odd = this.oddDecimals;
           this.oddDecimals = false;
-          if (plain !== undefined) value = this.plain(plain);
-          else if (quoted !== undefined) value = quoted;
-          else if (m[5] !== undefined) value = this.flowItems(t.indexOf('[', keyAt), next - 2);
+          // The value ends at the newline (`next - 1`): `LINE` allows no spaces before it.
+          if (at < next - 1) {
+            const v = t.charCodeAt(at);
+            if (v === DQUOTE) value = t.slice(at + 1, next - 2);
+            else if (v === LBRACKET) value = this.flowItems(at, next - 2);
+            else value = this.plain(t.slice(at, next - 1));
+          }
           if (slot !== -1 && next === nl + 1 && indent <= SHAPE_INDENT && keyAt - lineStart <= SHAPE_KEY_MAX) {
             const s = slot as number;
             this.lines[s] = t.slice(lineStart, next);
@@ -291,10 +309,10 @@ class Reader {
               indent |
               ((keyAt - lineStart) << SHAPE_KEY_SHIFT) |
               (dash ? SHAPE_DASH : 0) |
-              (m[5] !== undefined ? SHAPE_FLOW : 0) |
+              (Array.isArray(value) ? SHAPE_FLOW : 0) |
               (this.oddDecimals ? SHAPE_ODD : 0);
             this.lineKeys[s] = key;
-            this.lineValues[s] = m[5] !== undefined ? (value as JsonValue[]).slice() : value;
+            this.lineValues[s] = Array.isArray(value) ? value.slice() : value;
           }
           this.oddDecimals ||= odd;
         }
@@ -650,6 +668,24 @@ class Reader {
       this.quotedEnd = close + 1;
       return value;
     }
+  }
+
+  /**
+   * The key `LINE` matched from `i` to its `:`. Keys repeat from line to line: a string already
+   * made for one is found in `keys` (checked with `startsWith`, which allocates nothing) and
+   * used again rather than cut anew.
+   */
+  private key(i: number, colon: number): string {
+    const t = this.text;
+    const n = colon - i;
+    const slot = (n * 31 + t.charCodeAt(i) * 7 + t.charCodeAt(colon - 1)) & KEY_SLOTS_MASK;
+    const known = this.keys[slot];
+    if (known !== undefined && known.length === n && t.startsWith(known, i)) return known;
+    const key = t.slice(i, colon);
+    // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
+    if ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || n > 1024) unsupported();
+    this.keys[slot] = key;
+    return key;
   }
 
   /** A plain key must be a string (not `null`, `true` or `1`) of at most YAML's 1024 characters. */
