@@ -102,9 +102,6 @@ function keyword(s: string): JsonValue {
 const LINE_SLOTS = 1024;
 const LINE_SLOTS_MASK = LINE_SLOTS - 1;
 /** A cached line's shape: indentation in the low bits, the key's offset in the line above them, flags. */
-/** Slots of the key cache (`Reader.keys`): a power of two. */
-const KEY_SLOTS = 256;
-const KEY_SLOTS_MASK = KEY_SLOTS - 1;
 const SHAPE_INDENT = 0x3ff;
 const SHAPE_DASH = 0x400;
 const SHAPE_FLOW = 0x800;
@@ -144,6 +141,8 @@ class Reader {
   /** The key `readKey` read. */
   private keyText = '';
   /** The line `tokens` read. */
+  private lineLast = false;
+  private lineIndent = 0;
   private lineDash = false;
   private lineKey: string | undefined;
   private lineKeyAt = 0;
@@ -161,8 +160,6 @@ class Reader {
    * is exact whatever the slot's hash looked at.
    */
   private readonly lines: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
-  /** Keys `LINE` read, by slot (see `key`). */
-  private readonly keys: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
   /** Indentation, key column, dash, flow sequence and odd decimal of each line (`SHAPE_*`). */
   private readonly lineShapes = new Int32Array(LINE_SLOTS);
   private readonly lineKeys: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
@@ -229,92 +226,36 @@ class Reader {
       let value: JsonValue | undefined;
       let next = end;
       let last = lineStart >= end;
-      const nl = last ? -1 : t.indexOf('\n', lineStart);
-      // The line cache's slot for this line (see `lines`), from its length and three characters.
-      const slot =
-        nl === -1
-          ? -1
-          : ((nl - lineStart) * 31 + t.charCodeAt(nl - 1) * 7 + t.charCodeAt(nl - 2) * 3 + t.charCodeAt((lineStart + nl) >> 1)) & LINE_SLOTS_MASK;
-      const cached = slot === -1 ? undefined : this.lines[slot];
-      if (cached !== undefined && t.startsWith(cached, lineStart)) {
-        const s = slot as number;
-        const shape = this.lineShapes[s] as number;
-        indent = shape & SHAPE_INDENT;
-        keyAt = lineStart + (shape >>> SHAPE_KEY_SHIFT);
-        dash = (shape & SHAPE_DASH) !== 0;
-        key = this.lineKeys[s];
-        value = this.lineValues[s];
-        if ((shape & SHAPE_FLOW) !== 0) value = (value as JsonValue[]).slice();
-        if ((shape & SHAPE_ODD) !== 0) this.oddDecimals = true;
-        next = nl + 1;
-      } else if (!last) {
-        LINE.lastIndex = lineStart;
-        let matched = LINE.test(t);
-        if (!matched) {
-          // Blank and comment lines, `---`, and lines `LINE` does not read.
-          const at = this.content(lineStart);
+      if (!last) {
+        const nl = t.indexOf('\n', lineStart);
+        // The line cache's slot for this line (see `lines`), from its length and three characters.
+        const slot =
+          nl === -1
+            ? -1
+            : ((nl - lineStart) * 31 + t.charCodeAt(nl - 1) * 7 + t.charCodeAt(nl - 2) * 3 + t.charCodeAt((lineStart + nl) >> 1)) &
+              LINE_SLOTS_MASK;
+        const cached = slot === -1 ? undefined : this.lines[slot];
+        if (cached !== undefined && t.startsWith(cached, lineStart)) {
+          const s = slot as number;
+          const shape = this.lineShapes[s] as number;
+          indent = shape & SHAPE_INDENT;
+          keyAt = lineStart + (shape >>> SHAPE_KEY_SHIFT);
+          dash = (shape & SHAPE_DASH) !== 0;
+          key = this.lineKeys[s];
+          value = this.lineValues[s];
+          if ((shape & SHAPE_FLOW) !== 0) value = (value as JsonValue[]).slice();
+          if ((shape & SHAPE_ODD) !== 0) this.oddDecimals = true;
+          next = nl + 1;
+        } else {
+          this.line(lineStart, nl, slot);
           lineStart = this.lineStart;
-          indent = at - lineStart;
-          last = at >= end || (indent === 0 && this.marker(at));
-          if (!last) {
-            LINE.lastIndex = lineStart;
-            matched = LINE.test(t);
-            if (!matched) {
-              this.tokens(at);
-              dash = this.lineDash;
-              key = this.lineKey;
-              keyAt = this.lineKeyAt;
-              value = this.lineValue;
-              next = this.next;
-            }
-          }
-        }
-        if (matched) {
-          // What `LINE` matched, found again from its shape: `test` allocates no match array and
-          // no captures. A `-` here is the dash (no value starts with one), a `:` before the
-          // line's end is a key's (no value without quotes holds one; a quoted one starts with `"`).
-          next = LINE.lastIndex;
-          keyAt = lineStart;
-          while (t.charCodeAt(keyAt) === SPACE) keyAt++;
-          indent = keyAt - lineStart;
-          if (t.charCodeAt(keyAt) === DASH) {
-            dash = true;
-            keyAt++;
-            while (t.charCodeAt(keyAt) === SPACE) keyAt++;
-          }
-          let at = keyAt;
-          const c = t.charCodeAt(keyAt);
-          const flow = c === LBRACKET;
-          if (!flow && c !== DQUOTE) {
-            const colon = t.indexOf(':', keyAt);
-            if (colon !== -1 && colon < next) {
-              key = this.key(keyAt, colon);
-              at = colon + 1;
-              while (t.charCodeAt(at) === SPACE) at++;
-            }
-          }
-          const odd = this.oddDecimals;
-          this.oddDecimals = false;
-          // The value ends at the newline (`next - 1`): `LINE` allows no spaces before it.
-          if (at < next - 1) {
-            const v = t.charCodeAt(at);
-            if (v === DQUOTE) value = t.slice(at + 1, next - 2);
-            else if (v === LBRACKET) value = this.flowItems(at, next - 2);
-            else value = this.plain(t.slice(at, next - 1));
-          }
-          if (slot !== -1 && next === nl + 1 && indent <= SHAPE_INDENT && keyAt - lineStart <= SHAPE_KEY_MAX) {
-            const s = slot as number;
-            this.lines[s] = t.slice(lineStart, next);
-            this.lineShapes[s] =
-              indent |
-              ((keyAt - lineStart) << SHAPE_KEY_SHIFT) |
-              (dash ? SHAPE_DASH : 0) |
-              (Array.isArray(value) ? SHAPE_FLOW : 0) |
-              (this.oddDecimals ? SHAPE_ODD : 0);
-            this.lineKeys[s] = key;
-            this.lineValues[s] = Array.isArray(value) ? value.slice() : value;
-          }
-          this.oddDecimals ||= odd;
+          last = this.lineLast;
+          indent = this.lineIndent;
+          dash = this.lineDash;
+          key = this.lineKey;
+          keyAt = this.lineKeyAt;
+          value = this.lineValue;
+          next = this.next;
         }
       }
       let opened: Record<string, JsonValue> | JsonValue[] | undefined;
@@ -400,6 +341,103 @@ class Reader {
       }
       lineStart = next;
     }
+  }
+
+  /**
+   * Reads the line at `lineStart` (`nl` its newline or -1, `slot` its place in the line cache or
+   * -1) when the cache does not hold it, as `document` names the parts: `lineStart` (past blank
+   * and comment lines), `lineLast`, `lineIndent`, `lineDash`, `lineKey`, `lineKeyAt`,
+   * `lineValue`, and `next`. Kept out of `document`, whose loop is then small enough for the
+   * engine to compile quickly.
+   */
+  private line(lineStart: number, nl: number, slot: number): void {
+    const t = this.text;
+    const end = this.end;
+    let indent = 0;
+    let dash = false;
+    let key: string | undefined;
+    let keyAt = 0;
+    let value: JsonValue | undefined;
+    let next = end;
+    let last = false;
+    LINE.lastIndex = lineStart;
+    let matched = LINE.test(t);
+    if (!matched) {
+      // Blank and comment lines, `---`, and lines `LINE` does not read.
+      const at = this.content(lineStart);
+      lineStart = this.lineStart;
+      indent = at - lineStart;
+      last = at >= end || (indent === 0 && this.marker(at));
+      if (!last) {
+        LINE.lastIndex = lineStart;
+        matched = LINE.test(t);
+        if (!matched) {
+          this.tokens(at);
+          dash = this.lineDash;
+          key = this.lineKey;
+          keyAt = this.lineKeyAt;
+          value = this.lineValue;
+          next = this.next;
+        }
+      }
+    }
+    if (matched) {
+      // What `LINE` matched, found again from its shape: `test` allocates no match array and
+      // no captures. A `-` here is the dash (no value starts with one), a `:` before the
+      // line's end is a key's (no value without quotes holds one; a quoted one starts with `"`).
+      next = LINE.lastIndex;
+      keyAt = lineStart;
+      while (t.charCodeAt(keyAt) === SPACE) keyAt++;
+      indent = keyAt - lineStart;
+      if (t.charCodeAt(keyAt) === DASH) {
+        dash = true;
+        keyAt++;
+        while (t.charCodeAt(keyAt) === SPACE) keyAt++;
+      }
+      let at = keyAt;
+      const c = t.charCodeAt(keyAt);
+      const flow = c === LBRACKET;
+      if (!flow && c !== DQUOTE) {
+        const colon = t.indexOf(':', keyAt);
+        if (colon !== -1 && colon < next) {
+          key = t.slice(keyAt, colon);
+          // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
+          if ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024) unsupported();
+          at = colon + 1;
+          while (t.charCodeAt(at) === SPACE) at++;
+        }
+      }
+      const odd = this.oddDecimals;
+      this.oddDecimals = false;
+      // The value ends at the newline (`next - 1`): `LINE` allows no spaces before it.
+      if (at < next - 1) {
+        const v = t.charCodeAt(at);
+        if (v === DQUOTE) value = t.slice(at + 1, next - 2);
+        else if (v === LBRACKET) value = this.flowItems(at, next - 2);
+        else value = this.plain(t.slice(at, next - 1));
+      }
+      if (slot !== -1 && next === nl + 1 && indent <= SHAPE_INDENT && keyAt - lineStart <= SHAPE_KEY_MAX) {
+        const s = slot as number;
+        this.lines[s] = t.slice(lineStart, next);
+        this.lineShapes[s] =
+          indent |
+          ((keyAt - lineStart) << SHAPE_KEY_SHIFT) |
+          (dash ? SHAPE_DASH : 0) |
+          (Array.isArray(value) ? SHAPE_FLOW : 0) |
+          (this.oddDecimals ? SHAPE_ODD : 0);
+        this.lineKeys[s] = key;
+        this.lineValues[s] = Array.isArray(value) ? value.slice() : value;
+      }
+      this.oddDecimals ||= odd;
+    }
+    this.lineStart = lineStart;
+    this.lineLast = last;
+    this.lineIndent = indent;
+    this.lineDash = dash;
+    this.lineKey = key;
+    this.lineKeyAt = keyAt;
+    this.lineValue = value;
+    this.next = next;
   }
 
   /**
@@ -668,24 +706,6 @@ class Reader {
       this.quotedEnd = close + 1;
       return value;
     }
-  }
-
-  /**
-   * The key `LINE` matched from `i` to its `:`. Keys repeat from line to line: a string already
-   * made for one is found in `keys` (checked with `startsWith`, which allocates nothing) and
-   * used again rather than cut anew.
-   */
-  private key(i: number, colon: number): string {
-    const t = this.text;
-    const n = colon - i;
-    const slot = (n * 31 + t.charCodeAt(i) * 7 + t.charCodeAt(colon - 1)) & KEY_SLOTS_MASK;
-    const known = this.keys[slot];
-    if (known !== undefined && known.length === n && t.startsWith(known, i)) return known;
-    const key = t.slice(i, colon);
-    // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
-    if ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || n > 1024) unsupported();
-    this.keys[slot] = key;
-    return key;
   }
 
   /** A plain key must be a string (not `null`, `true` or `1`) of at most YAML's 1024 characters. */
