@@ -2,7 +2,7 @@
  * ACL entries → bindings: explicit entries give one binding per operation; role entries expand
  * through the role table (`roles.ts`).
  */
-import type { AclBinding, DesiredAcl, SourceLocation } from '../model.js';
+import type { AclBinding, AclOperation, DesiredAcl, SourceLocation } from '../model.js';
 import { expandRole } from './roles.js';
 import type { WrittenAcl, WrittenAclBinding, WrittenAclRole } from './written.js';
 import { pointer } from './yaml.js';
@@ -40,16 +40,55 @@ export function expandAcl(
   const host = e.host ?? '*';
   const permission = e.permission ?? 'ALLOW';
   const operations = pointer(path, 'operations');
-  return e.operations.map((operation, i) => ({
-    principal: e.principal,
-    host,
-    resourceType: e.resourceType,
-    resourceName: e.resourceName,
-    patternType: e.patternType ?? 'LITERAL',
-    operation,
-    permission,
-    source: locate(pointer(operations, i)),
-  }));
+  const out: DesiredAcl[] = [];
+  for (let i = 0; i < e.operations.length; i++) {
+    out.push({
+      principal: e.principal,
+      host,
+      resourceType: e.resourceType,
+      resourceName: e.resourceName,
+      patternType: e.patternType ?? 'LITERAL',
+      operation: e.operations[i] as AclOperation,
+      permission,
+      source: new ItemLocation(locate, operations, i),
+    });
+  }
+  return out;
+}
+
+/**
+ * Where item `index` of the list at `list` is written, its path and place made only when read:
+ * an explicit entry stands for one binding per operation, generated manifests hold tens of
+ * thousands, and few of them ever appear in a message.
+ */
+class ItemLocation implements SourceLocation {
+  #place: SourceLocation | undefined;
+
+  constructor(
+    private readonly locate: (path: string) => SourceLocation,
+    private readonly list: string,
+    private readonly index: number,
+  ) {}
+
+  get path(): string {
+    return pointer(this.list, this.index);
+  }
+
+  get file(): string {
+    return this.#at().file;
+  }
+
+  get line(): number {
+    return this.#at().line;
+  }
+
+  get column(): number {
+    return this.#at().column;
+  }
+
+  #at(): SourceLocation {
+    return (this.#place ??= this.locate(this.path));
+  }
 }
 
 /**

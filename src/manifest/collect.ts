@@ -209,8 +209,11 @@ function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[
   for (let i = 0; i < bindings.length; i++) {
     const binding = bindings[i] as DesiredAcl;
     const group = byPrincipal.get(binding.principal);
-    if (group) group.push(binding);
-    else byPrincipal.set(binding.principal, [binding]);
+    if (group) {
+      // The group's first spelling: comparing the same string is the fastest comparison there is.
+      binding.principal = (group[0] as DesiredAcl).principal;
+      group.push(binding);
+    } else byPrincipal.set(binding.principal, [binding]);
   }
   const sorted: DesiredAcl[] = [];
   for (const principal of sortedList(new Set(byPrincipal.keys()))) {
@@ -413,10 +416,9 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
   }
 
   const declared = [...topics.values()];
-  const byName = new Map(declared.map((t) => [t.name, t]));
   for (const c of topicCollisions(declared.map((t) => t.name))) {
-    const other = byName.get(c.with);
-    const self = byName.get(c.name);
+    const other = topics.get(c.with);
+    const self = topics.get(c.name);
     if (other && self) problems.add(collisionFinding(c.name, c.with, elsewhere(other.nameAt, self.nameAt)), self.nameAt);
   }
   for (const overlay of overlays.values()) overlay.acls = uniqueBindings(overlay.acls, problems);

@@ -34,10 +34,11 @@ import type { WrittenConfigValue } from './written.js';
 
 const { applyPatch, JsonPatchError } = fastJsonPatch;
 
-/** A topic on its way to the desired state: where it was declared and its merged fields. */
+/** A topic on its way to the desired state: its name, where it was declared, its merged fields. */
 interface TopicState {
-  at: SourceLocation;
-  layer: TopicLayer;
+  readonly name: string;
+  readonly at: SourceLocation;
+  readonly layer: TopicLayer;
 }
 
 /** The view overlay patches operate on, by topic name. */
@@ -156,10 +157,11 @@ function overlaidAcls(collected: Collected, overlay: OverlayDecl | undefined): P
 function applyOverlayPatch(
   overlay: OverlayDecl,
   defaults: TopicLayer,
-  topics: Map<string, TopicState>,
+  declared: readonly TopicState[],
   vendorPrefixes: readonly string[],
   problems: Problems,
-): { defaults: TopicLayer; topics: Map<string, TopicState> } | undefined {
+): { defaults: TopicLayer; topics: TopicState[] } | undefined {
+  const topics = new Map(declared.map((t) => [t.name, t]));
   const before: PatchView = { topicDefaults: layerToJson(defaults), topics: {} };
   for (const [name, t] of topics) before.topics[name] = layerToJson(t.layer);
   let after = structuredClone(before);
@@ -215,13 +217,13 @@ function applyOverlayPatch(
     }
     return layer;
   };
-  const newTopics = new Map<string, TopicState>();
+  const newTopics: TopicState[] = [];
   for (const name of Object.keys(after.topics)) {
     const old = topics.get(name);
     const path = pointer('/topics', name);
     // A topic the patch adds or renames is checked like a declared one.
     if (!old) for (const f of topicNameFindings(name)) problems.add({ ...f, message: `overlay ${overlay.cluster}: ${f.message}` }, blame(path));
-    newTopics.set(name, { at: old?.at ?? blame(path), layer: rebuild(old?.layer, before.topics[name], after.topics[name] ?? {}, path) });
+    newTopics.push({ name, at: old?.at ?? blame(path), layer: rebuild(old?.layer, before.topics[name], after.topics[name] ?? {}, path) });
   }
   return { defaults: rebuild(defaults, before.topicDefaults, after.topicDefaults, '/topicDefaults'), topics: newTopics };
 }
@@ -292,47 +294,70 @@ function crossKeyChild(node: CrossKeyNode, key: string, value: string): CrossKey
 }
 
 /**
- * The version checks of one topic's final config: keys and values the version refuses (errors
- * with a declared version, warnings otherwise) and Kafka's cross-key rules (the newest version's
- * without a declared one).
+ * The version checks of topics' final configs: keys and values the version refuses (errors with a
+ * declared version, warnings otherwise) and Kafka's cross-key rules (the newest version's without
+ * a declared one). One per desired state; a topic's entries are visited by `Map.forEach` with this
+ * object as `this`, so checking tens of thousands of topics makes no closure per topic.
  */
-function configFindings(
-  topic: string,
-  entries: ReadonlyMap<string, ConfigEntry>,
-  target: DesiredFor,
-  report: (f: Finding, at: SourceLocation) => void,
-): void {
-  const version = target.kafkaVersion;
-  // The shared state of manifests whose every cluster declares its version is checked per cluster.
-  if (version === undefined && !target.versionWarnings) return;
-  let memo = crossKeyMemo.get(version);
-  if (!memo) crossKeyMemo.set(version, (memo = {}));
-  entries.forEach((entry, key) => {
-    if (entry.canonical !== undefined) memo = crossKeyChild(memo as CrossKeyNode, key, entry.canonical);
+class ConfigChecks {
+  /** False for the shared state of manifests whose every cluster declares its version (checked per cluster). */
+  readonly #enabled: boolean;
+  readonly #version: KafkaVersion | undefined;
+  readonly #root: CrossKeyNode;
+  /** The topic being checked: its node in `crossKeyMemo` so far, and its config as the model writes it. */
+  #node: CrossKeyNode;
+  #config: Record<string, string> = {};
+
+  constructor(
+    target: DesiredFor,
+    private readonly report: (f: Finding, at: SourceLocation) => void,
+  ) {
+    this.#version = target.kafkaVersion;
+    this.#enabled = target.kafkaVersion !== undefined || target.versionWarnings;
+    let root = crossKeyMemo.get(this.#version);
+    if (!root) crossKeyMemo.set(this.#version, (root = {}));
+    this.#root = this.#node = root;
+  }
+
+  /** Checks one topic's final config entries; returns its config as the model writes it. */
+  run(topic: string, entries: ReadonlyMap<string, ConfigEntry>): Record<string, string> {
+    this.#config = {};
+    this.#node = this.#root;
+    entries.forEach(this.#visit, this);
+    if (!this.#enabled) return this.#config;
+    const node = this.#node;
+    if (!node.findings) {
+      const canonical = new Map<string, string>();
+      entries.forEach((entry, key) => {
+        if (entry.canonical !== undefined) canonical.set(key, entry.canonical);
+      });
+      node.findings = crossKeyFindings(canonical, this.#version);
+    }
+    for (const { key, finding } of node.findings) {
+      const at = entries.get(key)?.at;
+      if (!at) continue;
+      // A rule broken by topicDefaults reads the same for every topic; reported once, without a name.
+      const message = at.path.startsWith('/topicDefaults') ? finding.message : `topic "${topic}": ${finding.message}`;
+      this.report({ ...finding, message }, at);
+    }
+    return this.#config;
+  }
+
+  #visit(entry: ConfigEntry, key: string): void {
+    if (entry.canonical !== undefined) this.#config[key] = entry.canonical;
+    if (!this.#enabled) return;
+    if (entry.canonical !== undefined) this.#node = crossKeyChild(this.#node, key, entry.canonical);
+    const version = this.#version;
     const versionFindings = configVersionFindings(key, version);
-    for (let i = 0; i < versionFindings.length; i++) report(versionFindings[i] as Finding, entry.keyAt());
+    for (let i = 0; i < versionFindings.length; i++) this.report(versionFindings[i] as Finding, entry.keyAt());
     if (entry.refusedBy && entry.raw !== null) {
       const raw = entry.raw;
       const messageFor = (v: KafkaVersion): string | undefined => {
         const r = normalizeConfigValue(key, raw, [v]);
         return r.ok ? undefined : r.message;
       };
-      for (const f of configValueVersionFindings(entry.refusedBy, key, version, messageFor)) report(f, entry.at);
+      for (const f of configValueVersionFindings(entry.refusedBy, key, version, messageFor)) this.report(f, entry.at);
     }
-  });
-  if (!memo.findings) {
-    const canonical = new Map<string, string>();
-    entries.forEach((entry, key) => {
-      if (entry.canonical !== undefined) canonical.set(key, entry.canonical);
-    });
-    memo.findings = crossKeyFindings(canonical, version);
-  }
-  for (const { key, finding } of memo.findings) {
-    const at = entries.get(key)?.at;
-    if (!at) continue;
-    // A rule broken by topicDefaults reads the same for every topic; reported once, without a name.
-    const message = at.path.startsWith('/topicDefaults') ? finding.message : `topic "${topic}": ${finding.message}`;
-    report({ ...finding, message }, at);
   }
 }
 
@@ -375,12 +400,15 @@ export function desiredState(
 ): DesiredState {
   let defaults = overlayLayer(collected.defaults, overlay?.defaults);
   // Forced defaults win over a topic's own values; the overlay's per-topic overrides, more
-  // specific, still win over them.
+  // specific, still win over them. Without an overlay the declared topics are used as they are.
   const forced = forcedLayer(overlay);
-  let topics = new Map<string, TopicState>();
-  for (const decl of collected.topics) {
-    topics.set(decl.name, { at: decl.at, layer: overlayLayer(overlayLayer(decl.layer, forced), overlay?.topics.get(decl.name)?.layer) });
-  }
+  let topics: readonly TopicState[] = overlay
+    ? collected.topics.map((decl) => ({
+        name: decl.name,
+        at: decl.at,
+        layer: overlayLayer(overlayLayer(decl.layer, forced), overlay.topics.get(decl.name)?.layer),
+      }))
+    : collected.topics;
   if (overlay && overlay.patch.length > 0) {
     const patched = applyOverlayPatch(overlay, defaults, topics, collected.vendorPrefixes, problems);
     if (patched) ({ defaults, topics } = patched);
@@ -391,28 +419,30 @@ export function desiredState(
     if (target.cluster === undefined) problems.add(f, at);
     else if (!problems.has(f, at)) problems.add({ ...f, message: `on cluster ${target.cluster}, ${f.message}` }, at);
   };
+  const checks = new ConfigChecks(target, report);
   const out: DesiredTopic[] = [];
-  // forEach rather than for...of: no entry arrays allocated per topic while the code is cold.
-  topics.forEach((t, name) => {
+  // Indexed: generated manifests hold tens of thousands of topics, and until the JIT has
+  // optimised this code every `for...of` step allocates.
+  for (let i = 0; i < topics.length; i++) {
+    const t = topics[i] as TopicState;
+    const name = t.name;
     const partitions = t.layer.partitions ?? defaults.partitions;
     const replicationFactor = t.layer.replicationFactor ?? defaults.replicationFactor;
     if (!partitions || !replicationFactor) {
       const missing = [!partitions ? 'partitions' : '', !replicationFactor ? 'replicationFactor' : ''].filter(Boolean);
       report({ severity: 'error', message: `topic "${name}" has no ${missing.join(' or ')}: set it on the topic or in topicDefaults` }, t.at);
-      return;
+      continue;
     }
     const entries = mergedConfig(defaults.config, t.layer.config);
-    const config: Record<string, string> = {};
-    entries.forEach((entry, k) => {
-      if (entry.canonical !== undefined) config[k] = entry.canonical;
-    });
-    configFindings(name, entries, target, report);
+    const config = checks.run(name, entries);
     const minIsr = entries.get('min.insync.replicas');
-    for (const f of minInsyncFindings(name, minIsr?.canonical, replicationFactor.value)) {
-      report(f, minInsyncBlame(t.layer, minIsr?.at ?? t.at, replicationFactor.at, overlay !== undefined));
+    if (minIsr !== undefined) {
+      for (const f of minInsyncFindings(name, minIsr.canonical, replicationFactor.value)) {
+        report(f, minInsyncBlame(t.layer, minIsr.at, replicationFactor.at, overlay !== undefined));
+      }
     }
     out.push({ name, partitions: partitions.value, replicationFactor: replicationFactor.value, config, source: t.at });
-  });
+  }
   const byName = (a: DesiredTopic, b: DesiredTopic): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   // Generated manifests usually list topics in order already; sorting would still copy them.
   if (!out.every((t, i) => i === 0 || byName(out[i - 1] as DesiredTopic, t) <= 0)) out.sort(byName);

@@ -30,7 +30,8 @@ export interface Manifests {
   warnings: ManifestProblem[];
   /**
    * The desired state for a cluster: its overlay applied when it has one, otherwise the shared
-   * manifests. Works for any name, declared or not.
+   * manifests. Works for any name, declared or not. The state is shared by every call and by
+   * clusters without an overlay or version of their own: callers read it and never change it.
    */
   desiredFor(clusterName: string): DesiredState;
   /**
@@ -118,24 +119,11 @@ function interpolateDocument(doc: ParsedDocument, env: Env, problems: Problems):
 const NO_FAILURES: ReadonlySet<string> = new Set();
 
 /**
- * A copy callers may change freely. Source locations are shared: they are never changed, and some
- * find their line only when read, which a structured clone would lose.
- */
-function copyDesired(d: DesiredState): DesiredState {
-  return {
-    topics: d.topics.map((t) => ({ ...t, config: { ...t.config } })),
-    acls: d.acls.map((a) => ({ ...a })),
-    // Plain data: names, prefixes and flags.
-    scope: structuredClone(d.scope),
-  };
-}
-
-/**
  * `Manifests.desiredFor`. A closure of its own: one made inside `loadManifests` would share that
  * function's scope, and with it every text and parsed document, for as long as the result lives.
  */
 function desiredLookup(perCluster: ReadonlyMap<string, DesiredState>, base: DesiredState): (clusterName: string) => DesiredState {
-  return (clusterName) => copyDesired(perCluster.get(clusterName) ?? base);
+  return (clusterName) => perCluster.get(clusterName) ?? base;
 }
 
 /**
