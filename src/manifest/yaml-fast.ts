@@ -59,12 +59,12 @@ const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
  * The commonest lines in one match: the indentation, an optional `- `, an optional key as
  * `SIMPLE_KEY` reads it, an optional value — plain as `SIMPLE_VALUE` reads it, double-quoted
  * without escapes, or a flow sequence of such plain scalars — and the line's end. `tokens`
- * reads the others. Only what is needed as text is captured (each capture is a new string, and
- * this runs on every line): the indentation and the spaces after `-` are counted instead, and
- * the `-` and `[` captures are one character, which the engine does not allocate.
+ * reads the others. It captures nothing: it runs on every line the line cache does not hold,
+ * and `test` then allocates nothing (a match array and its captures were most of what reading
+ * a file allocated); `Reader.line` finds the parts again from their first characters.
  */
 const LINE =
-  / *(?=[^ \n])(?:(-) +)?(?:([A-Za-z_][0-9A-Za-z_.-]*):(?: +|(?=\n)))?(?:([0-9A-Za-z_./][0-9A-Za-z_./-]*)|"([^"\\\n]*)"|(\[) *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
+  / *(?=[^ \n])(?:- +)?(?:[A-Za-z_][0-9A-Za-z_.-]*:(?: +|(?=\n)))?(?:[0-9A-Za-z_./][0-9A-Za-z_./-]*|"[^"\\\n]*"|\[ *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
 /** Quoted scalars without escapes or doubled quotes. */
 const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
 const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
@@ -101,13 +101,10 @@ function keyword(s: string): JsonValue {
 /** Slots of the line cache (`Reader.lines`): a power of two. */
 const LINE_SLOTS = 1024;
 const LINE_SLOTS_MASK = LINE_SLOTS - 1;
-/** A cached line's shape: indentation in the low bits, the key's offset in the line above them, flags. */
-const SHAPE_INDENT = 0x3ff;
-const SHAPE_DASH = 0x400;
-const SHAPE_FLOW = 0x800;
-const SHAPE_ODD = 0x1000;
-const SHAPE_KEY_SHIFT = 13;
-const SHAPE_KEY_MAX = 0x3ffff;
+/** A cached line's flags. */
+const CACHED_DASH = 1;
+const CACHED_FLOW = 2;
+const CACHED_ODD = 4;
 
 const NL = 10;
 const SPACE = 32;
@@ -140,7 +137,7 @@ class Reader {
   private root: JsonValue = null;
   /** The key `readKey` read. */
   private keyText = '';
-  /** The line `tokens` read. */
+  /** The line `line` (or `tokens`, its dash, key and value) read. */
   private lineLast = false;
   private lineIndent = 0;
   private lineDash = false;
@@ -160,8 +157,10 @@ class Reader {
    * is exact whatever the slot's hash looked at.
    */
   private readonly lines: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
-  /** Indentation, key column, dash, flow sequence and odd decimal of each line (`SHAPE_*`). */
-  private readonly lineShapes = new Int32Array(LINE_SLOTS);
+  /** Each line's indentation, the offset of what follows its indentation and `-`, and `CACHED_*` flags. */
+  private readonly lineIndents = new Int32Array(LINE_SLOTS);
+  private readonly lineKeyAts = new Int32Array(LINE_SLOTS);
+  private readonly lineFlags = new Uint8Array(LINE_SLOTS);
   private readonly lineKeys: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
   /** Flow sequences are kept as copies and copied again for each line: callers may change them. */
   private readonly lineValues: (JsonValue | undefined)[] = new Array<JsonValue | undefined>(LINE_SLOTS).fill(undefined);
@@ -237,17 +236,17 @@ class Reader {
         const cached = slot === -1 ? undefined : this.lines[slot];
         if (cached !== undefined && t.startsWith(cached, lineStart)) {
           const s = slot as number;
-          const shape = this.lineShapes[s] as number;
-          indent = shape & SHAPE_INDENT;
-          keyAt = lineStart + (shape >>> SHAPE_KEY_SHIFT);
-          dash = (shape & SHAPE_DASH) !== 0;
+          const flags = this.lineFlags[s] as number;
+          indent = this.lineIndents[s] as number;
+          keyAt = lineStart + (this.lineKeyAts[s] as number);
+          dash = (flags & CACHED_DASH) !== 0;
           key = this.lineKeys[s];
           value = this.lineValues[s];
-          if ((shape & SHAPE_FLOW) !== 0) value = (value as JsonValue[]).slice();
-          if ((shape & SHAPE_ODD) !== 0) this.oddDecimals = true;
+          if ((flags & CACHED_FLOW) !== 0) value = (value as JsonValue[]).slice();
+          if ((flags & CACHED_ODD) !== 0) this.oddDecimals = true;
           next = nl + 1;
         } else {
-          this.line(lineStart, nl, slot);
+          this.line(lineStart, slot);
           lineStart = this.lineStart;
           last = this.lineLast;
           indent = this.lineIndent;
@@ -344,13 +343,14 @@ class Reader {
   }
 
   /**
-   * Reads the line at `lineStart` (`nl` its newline or -1, `slot` its place in the line cache or
-   * -1) when the cache does not hold it, as `document` names the parts: `lineStart` (past blank
-   * and comment lines), `lineLast`, `lineIndent`, `lineDash`, `lineKey`, `lineKeyAt`,
-   * `lineValue`, and `next`. Kept out of `document`, whose loop is then small enough for the
-   * engine to compile quickly.
+   * Reads the line at `lineStart`, which the line cache does not hold (`slot`: where to keep it,
+   * -1 for none), into the fields `document` names its parts by: `lineStart` (past blank and
+   * comment lines), `lineLast`, `lineIndent`, `lineDash`, `lineKey`, `lineKeyAt`, `lineValue`
+   * and `next`. Kept out of `document`: its loop then compiles in about half the time, and the
+   * rare shapes a new file brings, which deoptimise the code that meets them, recompile this
+   * method only.
    */
-  private line(lineStart: number, nl: number, slot: number): void {
+  private line(lineStart: number, slot: number): void {
     const t = this.text;
     const end = this.end;
     let indent = 0;
@@ -416,17 +416,15 @@ class Reader {
         else if (v === LBRACKET) value = this.flowItems(at, next - 2);
         else value = this.plain(t.slice(at, next - 1));
       }
-      if (slot !== -1 && next === nl + 1 && indent <= SHAPE_INDENT && keyAt - lineStart <= SHAPE_KEY_MAX) {
-        const s = slot as number;
-        this.lines[s] = t.slice(lineStart, next);
-        this.lineShapes[s] =
-          indent |
-          ((keyAt - lineStart) << SHAPE_KEY_SHIFT) |
-          (dash ? SHAPE_DASH : 0) |
-          (Array.isArray(value) ? SHAPE_FLOW : 0) |
-          (this.oddDecimals ? SHAPE_ODD : 0);
-        this.lineKeys[s] = key;
-        this.lineValues[s] = Array.isArray(value) ? value.slice() : value;
+      if (slot !== -1) {
+        // Stored in the slot of the line `document` looked up: after a comment or blank line,
+        // the slot of that line, which is harmless (the entry is right for its text).
+        this.lines[slot] = t.slice(lineStart, next);
+        this.lineIndents[slot] = indent;
+        this.lineKeyAts[slot] = keyAt - lineStart;
+        this.lineFlags[slot] = (dash ? CACHED_DASH : 0) | (Array.isArray(value) ? CACHED_FLOW : 0) | (this.oddDecimals ? CACHED_ODD : 0);
+        this.lineKeys[slot] = key;
+        this.lineValues[slot] = Array.isArray(value) ? value.slice() : value;
       }
       this.oddDecimals ||= odd;
     }
