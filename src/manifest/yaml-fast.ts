@@ -162,7 +162,7 @@ class Reader {
   private readonly lineKeyAts = new Int32Array(LINE_SLOTS);
   private readonly lineFlags = new Uint8Array(LINE_SLOTS);
   private readonly lineKeys: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
-  /** Flow sequences are kept as copies and copied again for each line: callers may change them. */
+  /** A flow sequence read from here is a copy: callers may change the lists they get. */
   private readonly lineValues: (JsonValue | undefined)[] = new Array<JsonValue | undefined>(LINE_SLOTS).fill(undefined);
 
   constructor(private readonly text: string) {
@@ -424,7 +424,7 @@ class Reader {
         this.lineKeyAts[slot] = keyAt - lineStart;
         this.lineFlags[slot] = (dash ? CACHED_DASH : 0) | (Array.isArray(value) ? CACHED_FLOW : 0) | (this.oddDecimals ? CACHED_ODD : 0);
         this.lineKeys[slot] = key;
-        this.lineValues[slot] = Array.isArray(value) ? value.slice() : value;
+        this.lineValues[slot] = value;
       }
       this.oddDecimals ||= odd;
     }
