@@ -156,6 +156,8 @@ class Reader {
    * match array and captured strings. Only the line's own text decides what it reads, so a hit
    * is exact whatever the slot's hash looked at.
    */
+  /** 1 + the start of the line last looked up and not found in each slot (0: none). */
+  private readonly lineSeen = new Int32Array(LINE_SLOTS);
   private readonly lines: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
   /** Each line's indentation, the offset of what follows its indentation and `-`, and `CACHED_*` flags. */
   private readonly lineIndents = new Int32Array(LINE_SLOTS);
@@ -227,15 +229,12 @@ class Reader {
       let last = lineStart >= end;
       if (!last) {
         const nl = t.indexOf('\n', lineStart);
-        // The line cache's slot for this line (see `lines`), from its length and three characters.
-        const slot =
-          nl === -1
-            ? -1
-            : ((nl - lineStart) * 31 + t.charCodeAt(nl - 1) * 7 + t.charCodeAt(nl - 2) * 3 + t.charCodeAt((lineStart + nl) >> 1)) &
-              LINE_SLOTS_MASK;
-        const cached = slot === -1 ? undefined : this.lines[slot];
+        // The line's hash (its length and three characters) and slot in the line cache (`lines`).
+        const hash =
+          nl === -1 ? -1 : (nl - lineStart) * 31 + t.charCodeAt(nl - 1) * 7 + t.charCodeAt(nl - 2) * 3 + t.charCodeAt((lineStart + nl) >> 1);
+        const s = hash & LINE_SLOTS_MASK;
+        const cached = nl === -1 ? undefined : this.lines[s];
         if (cached !== undefined && t.startsWith(cached, lineStart)) {
-          const s = slot as number;
           const flags = this.lineFlags[s] as number;
           indent = this.lineIndents[s] as number;
           keyAt = lineStart + (this.lineKeyAts[s] as number);
@@ -246,7 +245,7 @@ class Reader {
           if ((flags & CACHED_ODD) !== 0) this.oddDecimals = true;
           next = nl + 1;
         } else {
-          this.line(lineStart, slot);
+          this.line(lineStart, hash);
           lineStart = this.lineStart;
           last = this.lineLast;
           indent = this.lineIndent;
@@ -343,14 +342,14 @@ class Reader {
   }
 
   /**
-   * Reads the line at `lineStart`, which the line cache does not hold (`slot`: where to keep it,
-   * -1 for none), into the fields `document` names its parts by: `lineStart` (past blank and
+   * Reads the line at `lineStart`, which the line cache does not hold (`hash`: its hash, -1 when
+   * it is not to be kept), into the fields `document` names its parts by: `lineStart` (past blank and
    * comment lines), `lineLast`, `lineIndent`, `lineDash`, `lineKey`, `lineKeyAt`, `lineValue`
    * and `next`. Kept out of `document`: its loop then compiles in about half the time, and the
    * rare shapes a new file brings, which deoptimise the code that meets them, recompile this
    * method only.
    */
-  private line(lineStart: number, slot: number): void {
+  private line(lineStart: number, hash: number): void {
     const t = this.text;
     const end = this.end;
     let indent = 0;
@@ -416,9 +415,14 @@ class Reader {
         else if (v === LBRACKET) value = this.flowItems(at, next - 2);
         else value = this.plain(t.slice(at, next - 1));
       }
-      if (slot !== -1) {
-        // Stored in the slot of the line `document` looked up: after a comment or blank line,
-        // the slot of that line, which is harmless (the entry is right for its text).
+      const slot = hash & LINE_SLOTS_MASK;
+      // Kept from its second sighting on: a line seen once, as most of those that name something
+      // are, costs neither a string nor a place in the cache. After a comment or blank line,
+      // `hash` is that line's, which is harmless: the entry is right for its text, wherever it is.
+      const seen = (this.lineSeen[slot] as number) - 1;
+      if (hash !== -1 && (seen === -1 || !this.sameLine(seen, lineStart, next - lineStart))) {
+        this.lineSeen[slot] = lineStart + 1;
+      } else if (hash !== -1) {
         this.lines[slot] = t.slice(lineStart, next);
         this.lineIndents[slot] = indent;
         this.lineKeyAts[slot] = keyAt - lineStart;
@@ -436,6 +440,16 @@ class Reader {
     this.lineKeyAt = keyAt;
     this.lineValue = value;
     this.next = next;
+  }
+
+  /**
+   * Whether the `n` characters at `a` and at `b` are the same, compared from the end, where the
+   * lines of a generated list differ (`name: orders.000042`).
+   */
+  private sameLine(a: number, b: number, n: number): boolean {
+    const t = this.text;
+    for (let k = n - 1; k >= 0; k--) if (t.charCodeAt(a + k) !== t.charCodeAt(b + k)) return false;
+    return true;
   }
 
   /**
