@@ -150,15 +150,15 @@ class Reader {
   private hashFrom: number;
   private hashAt = -1;
   /**
-   * Lines `LINE` read, with their trailing newline, by slot, and what it read in them. Generated
-   * manifests repeat most of their lines byte for byte (`    partitions: 6`); a line found here,
-   * checked with `startsWith` (which allocates nothing), is not matched again, which saves its
-   * match array and captured strings. Only the line's own text decides what it reads, so a hit
-   * is exact whatever the slot's hash looked at.
+   * The line cache: lines `LINE` read, with their trailing newline, by slot (from a hash of the
+   * line), and what it read in them. Generated manifests repeat most of their lines byte for byte
+   * (`    partitions: 6`); a line found here, checked with `startsWith` (which allocates nothing),
+   * is not matched and cut up again. Only the line's own text decides what it reads, so a hit is
+   * exact whatever the hash looked at, and an entry is right wherever its line is.
    */
-  /** 1 + the start of the line last looked up and not found in each slot (0: none). */
-  private readonly lineSeen = new Int32Array(LINE_SLOTS);
   private readonly lines: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
+  /** 1 + the start of the line last read in each slot and not kept (0: none). */
+  private readonly lineSeen = new Int32Array(LINE_SLOTS);
   /** Each line's indentation, the offset of what follows its indentation and `-`, and `CACHED_*` flags. */
   private readonly lineIndents = new Int32Array(LINE_SLOTS);
   private readonly lineKeyAts = new Int32Array(LINE_SLOTS);
@@ -231,7 +231,9 @@ class Reader {
         const nl = t.indexOf('\n', lineStart);
         // The line's hash (its length and three characters) and slot in the line cache (`lines`).
         const hash =
-          nl === -1 ? -1 : (nl - lineStart) * 31 + t.charCodeAt(nl - 1) * 7 + t.charCodeAt(nl - 2) * 3 + t.charCodeAt((lineStart + nl) >> 1);
+          nl === -1
+            ? -1
+            : (nl - lineStart) * 31 + t.charCodeAt(nl - 1) * 7 + t.charCodeAt(nl - 2) * 3 + t.charCodeAt((lineStart + nl) >> 1);
         const s = hash & LINE_SLOTS_MASK;
         const cached = nl === -1 ? undefined : this.lines[s];
         if (cached !== undefined && t.startsWith(cached, lineStart)) {
@@ -343,11 +345,12 @@ class Reader {
 
   /**
    * Reads the line at `lineStart`, which the line cache does not hold (`hash`: its hash, -1 when
-   * it is not to be kept), into the fields `document` names its parts by: `lineStart` (past blank and
-   * comment lines), `lineLast`, `lineIndent`, `lineDash`, `lineKey`, `lineKeyAt`, `lineValue`
-   * and `next`. Kept out of `document`: its loop then compiles in about half the time, and the
-   * rare shapes a new file brings, which deoptimise the code that meets them, recompile this
-   * method only.
+   * it is not to be kept), into the fields `document` names its parts by: `lineStart` (past blank
+   * and comment lines), `lineLast`, `lineIndent`, `lineDash`, `lineKey`, `lineKeyAt`, `lineValue`
+   * and `next`. Kept out of `document`, whose loop is compiled while it runs, in a cold process
+   * a good part of the reading: with all of this inlined it took two to three times as long to
+   * compile; and a shape first met in a later file (a comment, a value `LINE` does not read),
+   * which throws away the compiled code that meets it, now recompiles this method alone.
    */
   private line(lineStart: number, hash: number): void {
     const t = this.text;
@@ -395,8 +398,7 @@ class Reader {
       }
       let at = keyAt;
       const c = t.charCodeAt(keyAt);
-      const flow = c === LBRACKET;
-      if (!flow && c !== DQUOTE) {
+      if (c !== LBRACKET && c !== DQUOTE) {
         const colon = t.indexOf(':', keyAt);
         if (colon !== -1 && colon < next) {
           key = t.slice(keyAt, colon);
@@ -415,20 +417,22 @@ class Reader {
         else if (v === LBRACKET) value = this.flowItems(at, next - 2);
         else value = this.plain(t.slice(at, next - 1));
       }
-      const slot = hash & LINE_SLOTS_MASK;
-      // Kept from its second sighting on: a line seen once, as most of those that name something
-      // are, costs neither a string nor a place in the cache. After a comment or blank line,
-      // `hash` is that line's, which is harmless: the entry is right for its text, wherever it is.
-      const seen = (this.lineSeen[slot] as number) - 1;
-      if (hash !== -1 && (seen === -1 || !this.sameLine(seen, lineStart, next - lineStart))) {
-        this.lineSeen[slot] = lineStart + 1;
-      } else if (hash !== -1) {
-        this.lines[slot] = t.slice(lineStart, next);
-        this.lineIndents[slot] = indent;
-        this.lineKeyAts[slot] = keyAt - lineStart;
-        this.lineFlags[slot] = (dash ? CACHED_DASH : 0) | (Array.isArray(value) ? CACHED_FLOW : 0) | (this.oddDecimals ? CACHED_ODD : 0);
-        this.lineKeys[slot] = key;
-        this.lineValues[slot] = value;
+      if (hash !== -1) {
+        // Kept from its second sighting on: a line seen once, as most of those that name
+        // something are, costs no string and evicts nothing. After a comment or blank line, `hash`
+        // is that line's, which is harmless: the entry is right for its text, wherever it is.
+        const slot = hash & LINE_SLOTS_MASK;
+        const seen = (this.lineSeen[slot] as number) - 1;
+        if (seen !== -1 && this.sameLine(seen, lineStart, next - lineStart)) {
+          this.lines[slot] = t.slice(lineStart, next);
+          this.lineIndents[slot] = indent;
+          this.lineKeyAts[slot] = keyAt - lineStart;
+          this.lineFlags[slot] = (dash ? CACHED_DASH : 0) | (Array.isArray(value) ? CACHED_FLOW : 0) | (this.oddDecimals ? CACHED_ODD : 0);
+          this.lineKeys[slot] = key;
+          this.lineValues[slot] = value;
+        } else {
+          this.lineSeen[slot] = lineStart + 1;
+        }
       }
       this.oddDecimals ||= odd;
     }

@@ -228,7 +228,14 @@ describe('the YAML fast path', () => {
         // A few items, each written many times: under one key, under another, in later documents.
         fc.array(item, { minLength: 1, maxLength: 3 }),
         fc.array(fc.tuple(fc.nat(), fc.constantFrom('items', 'more', 'a'), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 6 }),
-        fc.record({ step: fc.integer({ min: 1, max: 3 }), flow: fc.boolean(), flowComma: fc.constant(', '), flowPad: fc.constant(''), zeroIndent: fc.boolean(), comments: fc.boolean() }),
+        fc.record({
+          step: fc.integer({ min: 1, max: 3 }),
+          flow: fc.boolean(),
+          flowComma: fc.constant(', '),
+          flowPad: fc.constant(''),
+          zeroIndent: fc.boolean(),
+          comments: fc.boolean(),
+        }),
       )
       .map(([items, uses, style]) => {
         const docs: string[][] = [[]];
@@ -287,8 +294,18 @@ describe('the YAML fast path', () => {
   });
 
   it('leaves a repeated key, `__proto__` and `null:` to the library on every line that holds them', () => {
-    for (const text of ['a: 1\nb: 2\na: 1\n', 'a:\n  b: 1\n  b: 1\n', 'x:\n  __proto__: 1\ny:\n  __proto__: 1\n', 'a:\n  - b: 1\n  - null: 1\n  - null: 1\n', 'a: 1\n---\nb: 1\ntrue: 1\n']) {
+    const texts = [
+      'a: 1\nb: 2\na: 1\n',
+      'a:\n  b: 1\n  b: 1\n',
+      'x:\n  __proto__: 1\ny:\n  __proto__: 1\n',
+      'a:\n  - b: 1\n  - null: 1\n  - null: 1\n',
+      'a: 1\n---\nb: 1\ntrue: 1\n',
+    ];
+    // Each also after its lines were read (and kept) in earlier documents.
+    const ok = 'a: 1\nb: 2\nx:\n  b: 1\n  c: 1\n';
+    for (const text of texts) {
       assert.equal(parseSimpleYaml(text), undefined, text);
+      assert.equal(parseSimpleYaml(`${ok}---\n${ok}---\n${text}`), undefined, text);
     }
   });
 
