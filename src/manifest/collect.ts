@@ -59,6 +59,31 @@ class DeclaredTopic implements TopicDecl {
   }
 }
 
+/**
+ * The declared topics, each name once, in the order declared. Generated manifests usually list
+ * their topics in name order, and a list whose every name sorts after the one before cannot
+ * hold a name twice: topics are looked up by name (in a map, made then) only once the order breaks.
+ */
+class DeclaredTopics {
+  readonly list: TopicDecl[] = [];
+  #byName: Map<string, TopicDecl> | undefined;
+
+  /** The topic declared with this name, if any. */
+  get(name: string): TopicDecl | undefined {
+    if (this.#byName !== undefined) return this.#byName.get(name);
+    const last = this.list[this.list.length - 1];
+    if (last === undefined || last.name < name) return undefined;
+    this.#byName = new Map(this.list.map((t) => [t.name, t]));
+    return this.#byName.get(name);
+  }
+
+  /** Adds a topic `get` found no other of. */
+  add(topic: TopicDecl): void {
+    this.list.push(topic);
+    this.#byName?.set(topic.name, topic);
+  }
+}
+
 /** One operation of an overlay patch, with where it was written. */
 export interface PatchDecl {
   op: WrittenPatchOperation;
@@ -215,23 +240,21 @@ function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[
       group.push(binding);
     } else byPrincipal.set(binding.principal, [binding]);
   }
-  const sorted: DesiredAcl[] = [];
-  for (const principal of sortedList(new Set(byPrincipal.keys()))) {
-    const group = (byPrincipal.get(principal) as DesiredAcl[]).sort(compareBindings);
-    for (let i = 0; i < group.length; i++) sorted.push(group[i] as DesiredAcl);
-  }
   const out: DesiredAcl[] = [];
   let first: DesiredAcl | undefined;
-  for (let i = 0; i < sorted.length; i++) {
-    const binding = sorted[i] as DesiredAcl;
-    if (first !== undefined && compareBindings(first, binding) === 0) {
-      problems.error(`ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(first.source, binding.source)}`, binding.source);
-      continue;
+  for (const principal of sortedList(new Set(byPrincipal.keys()))) {
+    const group = (byPrincipal.get(principal) as DesiredAcl[]).sort(compareBindings);
+    for (let i = 0; i < group.length; i++) {
+      const binding = group[i] as DesiredAcl;
+      if (first !== undefined && compareBindings(first, binding) === 0) {
+        problems.error(`ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(first.source, binding.source)}`, binding.source);
+        continue;
+      }
+      first = binding;
+      const findings = aclBindingFindings(binding);
+      for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, binding.source);
+      out.push(binding);
     }
-    first = binding;
-    const findings = aclBindingFindings(binding);
-    for (let k = 0; k < findings.length; k++) problems.add(findings[k] as Finding, binding.source);
-    out.push(binding);
   }
   return out;
 }
@@ -356,7 +379,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
   const ctx: ConfigContext = { vendorPrefixes, problems };
 
   const defaults: TopicLayer = { config: new Map() };
-  const topics = new Map<string, TopicDecl>();
+  const topics = new DeclaredTopics();
   const acls: DesiredAcl[] = [];
   const scope: ScopeParts = {};
   const overlays = new Map<string, OverlayDecl>();
@@ -386,7 +409,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
           continue;
         }
       }
-      topics.set(t.name, new DeclaredTopic(t.name, doc.locate(path), layerFromDocument(doc, path, t, ctx), doc.locate, path));
+      topics.add(new DeclaredTopic(t.name, doc.locate(path), layerFromDocument(doc, path, t, ctx), doc.locate, path));
     }
 
     if (valid('/acls')) collectAcls(checked, '/acls', manifest.acls ?? [], acls, problems);
@@ -415,7 +438,7 @@ export function collect(docs: readonly CheckedDocument[], clusters: ClusterSpec[
     }
   }
 
-  const declared = [...topics.values()];
+  const declared = topics.list;
   for (const c of topicCollisions(declared.map((t) => t.name))) {
     const other = topics.get(c.with);
     const self = topics.get(c.name);

@@ -362,29 +362,19 @@ class ConfigChecks {
 }
 
 /**
- * A topic's config entries over the defaults', removals applied, in key order. Layers hold their
- * keys sorted, so a topic without defaults to merge keeps its own map.
+ * A topic's config entries over the defaults', removals applied, in key order. A topic without
+ * defaults to merge keeps its own map when that is in order already.
  */
-function mergedConfig(defaults: ReadonlyMap<string, ConfigEntry>, own: ReadonlyMap<string, ConfigEntry>): ReadonlyMap<string, ConfigEntry> {
-  if (defaults.size === 0 && isSortedWithoutRemovals(own)) return own;
+function mergedConfig(defaults: ReadonlyMap<string, ConfigEntry>, own: TopicLayer): ReadonlyMap<string, ConfigEntry> {
+  if (defaults.size === 0 && own.ordered === true) return own.config;
   const entries = new Map<string, ConfigEntry>();
-  for (const layer of [defaults, own]) {
+  for (const layer of [defaults, own.config]) {
     for (const [k, v] of layer) {
       if (v.raw === null) entries.delete(k);
       else entries.set(k, v);
     }
   }
   return new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function isSortedWithoutRemovals(config: ReadonlyMap<string, ConfigEntry>): boolean {
-  let last = '';
-  let ok = true;
-  config.forEach((v, k) => {
-    if (v.raw === null || k < last) ok = false;
-    last = k;
-  });
-  return ok;
 }
 
 /**
@@ -433,7 +423,7 @@ export function desiredState(
       report({ severity: 'error', message: `topic "${name}" has no ${missing.join(' or ')}: set it on the topic or in topicDefaults` }, t.at);
       continue;
     }
-    const entries = mergedConfig(defaults.config, t.layer.config);
+    const entries = mergedConfig(defaults.config, t.layer);
     const config = checks.run(name, entries);
     const minIsr = entries.get('min.insync.replicas');
     if (minIsr !== undefined) {

@@ -63,7 +63,10 @@ class DocumentField<T> implements Located<T> {
   }
 }
 
-/** A config entry of a document's `config` map at `parent`, placed only when asked (as `DocumentField`). */
+/**
+ * A config entry of the `config` map of the fields at `fields` in a document, placed only when
+ * asked (as `DocumentField`).
+ */
 class DocumentConfigEntry implements ConfigEntry {
   canonical: string | undefined = undefined;
   refusedBy: { versions: KafkaVersion[]; message: string } | undefined = undefined;
@@ -71,16 +74,20 @@ class DocumentConfigEntry implements ConfigEntry {
   constructor(
     readonly raw: WrittenConfigValue | null,
     private readonly locate: Locate,
-    private readonly parent: string,
+    private readonly fields: string,
     private readonly key: string,
   ) {}
 
   get at(): SourceLocation {
-    return this.locate(pointer(this.parent, this.key));
+    return this.locate(this.#path());
   }
 
   keyAt(): SourceLocation {
-    return this.locate(pointer(this.parent, this.key), 'key');
+    return this.locate(this.#path(), 'key');
+  }
+
+  #path(): string {
+    return pointer(pointer(this.fields, 'config'), this.key);
   }
 }
 
@@ -89,6 +96,8 @@ export interface TopicLayer {
   partitions?: Located<number>;
   replicationFactor?: Located<number>;
   config: Map<string, ConfigEntry>;
+  /** True when `config` holds its keys in order and removes none (`raw: null`), as a document's layer does. */
+  readonly ordered?: boolean;
 }
 
 /** Context for reading config maps. */
@@ -142,9 +151,12 @@ function checkConfig(key: string, raw: WrittenConfigValue, ctx: ConfigContext): 
   return check(key, raw);
 }
 
-/** A config value from a YAML document: decimals keep their written text (`3.0` stays `3.0`). */
-function writtenValue(doc: ParsedDocument, parent: string, key: string, value: JsonValue): WrittenConfigValue | null {
-  const decimal = typeof value === 'number' ? doc.decimalSource(pointer(parent, key)) : undefined;
+/**
+ * A config value of the fields at `fields` in a YAML document: decimals keep their written text
+ * (`3.0` stays `3.0`).
+ */
+function writtenValue(doc: ParsedDocument, fields: string, key: string, value: JsonValue): WrittenConfigValue | null {
+  const decimal = typeof value === 'number' ? doc.decimalSource(pointer(pointer(fields, 'config'), key)) : undefined;
   if (decimal !== undefined) return decimal;
   return value as WrittenConfigValue | null;
 }
@@ -160,27 +172,28 @@ export function layerFromDocument(
   fields: { partitions?: number; replicationFactor?: number; config?: Record<string, JsonValue> },
   ctx: ConfigContext,
 ): TopicLayer {
-  const layer: TopicLayer = { config: new Map() };
-  if (fields.partitions !== undefined) layer.partitions = new DocumentField(fields.partitions, doc.locate, path, 'partitions');
-  if (fields.replicationFactor !== undefined) layer.replicationFactor = new DocumentField(fields.replicationFactor, doc.locate, path, 'replicationFactor');
   const config = fields.config;
-  if (config === undefined) return layer;
-  const keys = Object.keys(config);
+  const keys = config === undefined ? [] : Object.keys(config);
   if (!isSorted(keys)) keys.sort();
-  const configPath = pointer(path, 'config');
+  let ordered = true;
+  const entries = new Map<string, ConfigEntry>();
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    const raw = writtenValue(doc, configPath, key, config[key] ?? null);
-    const entry = new DocumentConfigEntry(raw, doc.locate, configPath, key);
-    if (raw !== null) {
+    const raw = writtenValue(doc, path, key, (config as Record<string, JsonValue>)[key] ?? null);
+    const entry = new DocumentConfigEntry(raw, doc.locate, path, key);
+    if (raw === null) ordered = false;
+    else {
       const r = normalized(key, raw, entry, ctx);
       if (r.ok) {
         entry.canonical = r.value;
         entry.refusedBy = r.refusedBy;
       }
     }
-    layer.config.set(key, entry);
+    entries.set(key, entry);
   }
+  const layer: TopicLayer = { config: entries, ordered };
+  if (fields.partitions !== undefined) layer.partitions = new DocumentField(fields.partitions, doc.locate, path, 'partitions');
+  if (fields.replicationFactor !== undefined) layer.replicationFactor = new DocumentField(fields.replicationFactor, doc.locate, path, 'replicationFactor');
   return layer;
 }
 
@@ -194,12 +207,13 @@ export function overlayLayer(base: TopicLayer, over: TopicLayer | undefined): To
   if (!over) return base;
   const config = new Map(base.config);
   for (const [k, v] of over.config) config.set(k, v);
-  return {
-    ...base,
-    ...(over.partitions ? { partitions: over.partitions } : {}),
-    ...(over.replicationFactor ? { replicationFactor: over.replicationFactor } : {}),
-    config,
-  };
+  // Not `ordered`, whatever the two layers are: the keys of `over` come after those of `base`.
+  const layer: TopicLayer = { config };
+  const partitions = over.partitions ?? base.partitions;
+  const replicationFactor = over.replicationFactor ?? base.replicationFactor;
+  if (partitions) layer.partitions = partitions;
+  if (replicationFactor) layer.replicationFactor = replicationFactor;
+  return layer;
 }
 
 /** The layer as the JSON an overlay patch sees: written values, units as written. */

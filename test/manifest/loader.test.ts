@@ -191,6 +191,21 @@ acls:
       `b.yaml:7:51 error ACL binding ALLOW READ for User:a on TOPIC LITERAL "t" from host * is declared twice: here and at ${root}/a.yaml:13:77 (/acls/0/topics/0)`,
     ]);
   });
+
+  it('finds a topic declared twice wherever the list stops being in name order', async () => {
+    const topic = (name: string): string => `  - { name: ${name}, partitions: 1, replicationFactor: 1 }\n`;
+    const root = tree({
+      'a.yaml': `${CLUSTERS}topics:\n${['a', 'b', 'c', 'b', 'd', 'a', 'e', 'e'].map(topic).join('')}`,
+      'b.yaml': `${HEAD}topics:\n${['f', 'd'].map(topic).join('')}`,
+    });
+    const twice = (await problems([root], root)).map((p) => p.replace(/ \(.*/, ''));
+    assert.deepEqual(twice, [
+      `a.yaml:14:13 error topic "b" is declared twice: here and at line 12:13`,
+      `a.yaml:16:13 error topic "a" is declared twice: here and at line 11:13`,
+      `a.yaml:18:13 error topic "e" is declared twice: here and at line 17:13`,
+      `b.yaml:4:13 error topic "d" is declared twice: here and at ${root}/a.yaml:15:13`,
+    ]);
+  });
 });
 
 describe('configKeys', () => {

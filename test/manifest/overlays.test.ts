@@ -62,6 +62,28 @@ describe('overlays', () => {
     assert.deepEqual(topics(m.desiredFor('prod')), topics(m.desiredFor('unknown')));
   });
 
+  it('remove and add config keys of topics when no topicDefaults apply, the result in key order', async () => {
+    const root = tree({
+      'base.yaml': `${HEAD}clusters:
+  dev: { type: snapshot, path: dev.json }
+topics:
+  - { name: t, partitions: 1, replicationFactor: 1, config: { retention.ms: 1d, segment.ms: 1h } }
+`,
+      'o.yaml': `${HEAD}overlays:
+  dev:
+    topics:
+      t: { config: { cleanup.policy: compact, retention.ms: null } }
+`,
+    });
+    const m = await load([root]);
+    const config = m.desiredFor('dev').topics[0]?.config ?? {};
+    assert.deepEqual(Object.entries(config), [
+      ['cleanup.policy', 'compact'],
+      ['segment.ms', '3600000'],
+    ]);
+    assert.deepEqual(Object.keys(m.desiredFor('other').topics[0]?.config ?? {}), ['retention.ms', 'segment.ms']);
+  });
+
   it('apply RFC 6902 patches to the by-name view after overrides: add, remove, replace, move, test', async () => {
     const root = tree({
       'base.yaml': BASE,
