@@ -59,12 +59,12 @@ const SIMPLE_ITEM = /[0-9A-Za-z_./][0-9A-Za-z_./-]*(?= *[,\]])/y;
  * The commonest lines in one match: the indentation, an optional `- `, an optional key as
  * `SIMPLE_KEY` reads it, an optional value — plain as `SIMPLE_VALUE` reads it, double-quoted
  * without escapes, or a flow sequence of such plain scalars — and the line's end. `tokens`
- * reads the others. Only what is needed as text is captured (each capture is a new string, and
- * this runs on every line): the indentation and the spaces after `-` are counted instead, and
- * the `-` and `[` captures are one character, which the engine does not allocate.
+ * reads the others. It captures nothing: it runs on every line the line cache does not hold,
+ * and `test` then allocates nothing (a match array and its captures were most of what reading
+ * a file allocated); `Reader.line` finds the parts again from their first characters.
  */
 const LINE =
-  / *(?=[^ \n])(?:(-) +)?(?:([A-Za-z_][0-9A-Za-z_.-]*):(?: +|(?=\n)))?(?:([0-9A-Za-z_./][0-9A-Za-z_./-]*)|"([^"\\\n]*)"|(\[) *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
+  / *(?=[^ \n])(?:- +)?(?:[A-Za-z_][0-9A-Za-z_.-]*:(?: +|(?=\n)))?(?:[0-9A-Za-z_./][0-9A-Za-z_./-]*|"[^"\\\n]*"|\[ *(?:[0-9A-Za-z_./][0-9A-Za-z_./-]* *(?:, *[0-9A-Za-z_./][0-9A-Za-z_./-]* *)*)?\])?\n/y;
 /** Quoted scalars without escapes or doubled quotes. */
 const SIMPLE_DOUBLE = /"[^"\\\n]*"/y;
 const SIMPLE_SINGLE = /'[^'\n]*'(?!')/y;
@@ -98,6 +98,14 @@ function keyword(s: string): JsonValue {
   }
 }
 
+/** Slots of the line cache (`Reader.lines`): a power of two. */
+const LINE_SLOTS = 1024;
+const LINE_SLOTS_MASK = LINE_SLOTS - 1;
+/** A cached line's flags. */
+const CACHED_DASH = 1;
+const CACHED_FLOW = 2;
+const CACHED_ODD = 4;
+
 const NL = 10;
 const SPACE = 32;
 const DQUOTE = 34;
@@ -129,7 +137,9 @@ class Reader {
   private root: JsonValue = null;
   /** The key `readKey` read. */
   private keyText = '';
-  /** The line `tokens` read. */
+  /** The line `line` (or `tokens`, its dash, key and value) read. */
+  private lineLast = false;
+  private lineIndent = 0;
   private lineDash = false;
   private lineKey: string | undefined;
   private lineKeyAt = 0;
@@ -139,6 +149,23 @@ class Reader {
   /** The first ` #` at or after `hashFrom` (-1: none), reused while the reading moves forward. */
   private hashFrom: number;
   private hashAt = -1;
+  /**
+   * The line cache: lines `LINE` read, with their trailing newline, by slot (from a hash of the
+   * line), and what it read in them. Generated manifests repeat most of their lines byte for byte
+   * (`    partitions: 6`); a line found here, checked with `startsWith` (which allocates nothing),
+   * is not matched and cut up again. Only the line's own text decides what it reads, so a hit is
+   * exact whatever the hash looked at, and an entry is right wherever its line is.
+   */
+  private readonly lines: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
+  /** 1 + the start of the line last read in each slot and not kept (0: none). */
+  private readonly lineSeen = new Int32Array(LINE_SLOTS);
+  /** Each line's indentation, the offset of what follows its indentation and `-`, and `CACHED_*` flags. */
+  private readonly lineIndents = new Int32Array(LINE_SLOTS);
+  private readonly lineKeyAts = new Int32Array(LINE_SLOTS);
+  private readonly lineFlags = new Uint8Array(LINE_SLOTS);
+  private readonly lineKeys: (string | undefined)[] = new Array<string | undefined>(LINE_SLOTS).fill(undefined);
+  /** A flow sequence read from here is a copy: callers may change the lists they get. */
+  private readonly lineValues: (JsonValue | undefined)[] = new Array<JsonValue | undefined>(LINE_SLOTS).fill(undefined);
 
   constructor(private readonly text: string) {
     this.end = text.length;
@@ -201,45 +228,34 @@ class Reader {
       let next = end;
       let last = lineStart >= end;
       if (!last) {
-        LINE.lastIndex = lineStart;
-        let m = LINE.exec(t);
-        if (m === null) {
-          // Blank and comment lines, `---`, and lines `LINE` does not read.
-          const at = this.content(lineStart);
+        const nl = t.indexOf('\n', lineStart);
+        // The line's hash (its length and three characters) and slot in the line cache (`lines`).
+        const hash =
+          nl === -1
+            ? -1
+            : (nl - lineStart) * 31 + t.charCodeAt(nl - 1) * 7 + t.charCodeAt(nl - 2) * 3 + t.charCodeAt((lineStart + nl) >> 1);
+        const s = hash & LINE_SLOTS_MASK;
+        const cached = nl === -1 ? undefined : this.lines[s];
+        if (cached !== undefined && t.startsWith(cached, lineStart)) {
+          const flags = this.lineFlags[s] as number;
+          indent = this.lineIndents[s] as number;
+          keyAt = lineStart + (this.lineKeyAts[s] as number);
+          dash = (flags & CACHED_DASH) !== 0;
+          key = this.lineKeys[s];
+          value = this.lineValues[s];
+          if ((flags & CACHED_FLOW) !== 0) value = (value as JsonValue[]).slice();
+          if ((flags & CACHED_ODD) !== 0) this.oddDecimals = true;
+          next = nl + 1;
+        } else {
+          this.line(lineStart, hash);
           lineStart = this.lineStart;
-          indent = at - lineStart;
-          last = at >= end || (indent === 0 && this.marker(at));
-          if (!last) {
-            LINE.lastIndex = lineStart;
-            m = LINE.exec(t);
-            if (m === null) {
-              this.tokens(at);
-              dash = this.lineDash;
-              key = this.lineKey;
-              keyAt = this.lineKeyAt;
-              value = this.lineValue;
-              next = this.next;
-            }
-          }
-        }
-        if (m !== null) {
-          keyAt = lineStart;
-          while (t.charCodeAt(keyAt) === SPACE) keyAt++;
-          indent = keyAt - lineStart;
-          key = m[2];
-          const plain = m[3];
-          const quoted = m[4];
-          next = LINE.lastIndex;
-          if (m[1] !== undefined) {
-            dash = true;
-            keyAt++;
-            while (t.charCodeAt(keyAt) === SPACE) keyAt++;
-          }
-          // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
-          if (key !== undefined && ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024)) unsupported();
-          if (plain !== undefined) value = this.plain(plain);
-          else if (quoted !== undefined) value = quoted;
-          else if (m[5] !== undefined) value = this.flowItems(t.indexOf('[', keyAt), next - 2);
+          last = this.lineLast;
+          indent = this.lineIndent;
+          dash = this.lineDash;
+          key = this.lineKey;
+          keyAt = this.lineKeyAt;
+          value = this.lineValue;
+          next = this.next;
         }
       }
       let opened: Record<string, JsonValue> | JsonValue[] | undefined;
@@ -325,6 +341,119 @@ class Reader {
       }
       lineStart = next;
     }
+  }
+
+  /**
+   * Reads the line at `lineStart`, which the line cache does not hold (`hash`: its hash, -1 when
+   * it is not to be kept), into the fields `document` names its parts by: `lineStart` (past blank
+   * and comment lines), `lineLast`, `lineIndent`, `lineDash`, `lineKey`, `lineKeyAt`, `lineValue`
+   * and `next`. Kept out of `document`, whose loop is compiled while it runs, in a cold process
+   * a good part of the reading: with all of this inlined it took two to three times as long to
+   * compile; and a shape first met in a later file (a comment, a value `LINE` does not read),
+   * which throws away the compiled code that meets it, now recompiles this method alone.
+   */
+  private line(lineStart: number, hash: number): void {
+    const t = this.text;
+    const end = this.end;
+    let indent = 0;
+    let dash = false;
+    let key: string | undefined;
+    let keyAt = 0;
+    let value: JsonValue | undefined;
+    let next = end;
+    let last = false;
+    LINE.lastIndex = lineStart;
+    let matched = LINE.test(t);
+    if (!matched) {
+      // Blank and comment lines, `---`, and lines `LINE` does not read.
+      const at = this.content(lineStart);
+      lineStart = this.lineStart;
+      indent = at - lineStart;
+      last = at >= end || (indent === 0 && this.marker(at));
+      if (!last) {
+        LINE.lastIndex = lineStart;
+        matched = LINE.test(t);
+        if (!matched) {
+          this.tokens(at);
+          dash = this.lineDash;
+          key = this.lineKey;
+          keyAt = this.lineKeyAt;
+          value = this.lineValue;
+          next = this.next;
+        }
+      }
+    }
+    if (matched) {
+      // What `LINE` matched, found again from its shape: `test` allocates no match array and
+      // no captures. A `-` here is the dash (no value starts with one), a `:` before the
+      // line's end is a key's (no value without quotes holds one; a quoted one starts with `"`).
+      next = LINE.lastIndex;
+      keyAt = lineStart;
+      while (t.charCodeAt(keyAt) === SPACE) keyAt++;
+      indent = keyAt - lineStart;
+      if (t.charCodeAt(keyAt) === DASH) {
+        dash = true;
+        keyAt++;
+        while (t.charCodeAt(keyAt) === SPACE) keyAt++;
+      }
+      let at = keyAt;
+      const c = t.charCodeAt(keyAt);
+      if (c !== LBRACKET && c !== DQUOTE) {
+        const colon = t.indexOf(':', keyAt);
+        if (colon !== -1 && colon < next) {
+          key = t.slice(keyAt, colon);
+          // `null:` or `true:` is not a string key; YAML limits a key to 1024 characters.
+          if ((TYPED_START[key.charCodeAt(0)] === 1 && keyword(key) !== key) || key.length > 1024) unsupported();
+          at = colon + 1;
+          while (t.charCodeAt(at) === SPACE) at++;
+        }
+      }
+      const odd = this.oddDecimals;
+      this.oddDecimals = false;
+      // The value ends at the newline (`next - 1`): `LINE` allows no spaces before it.
+      if (at < next - 1) {
+        const v = t.charCodeAt(at);
+        if (v === DQUOTE) value = t.slice(at + 1, next - 2);
+        else if (v === LBRACKET) value = this.flowItems(at, next - 2);
+        else value = this.plain(t.slice(at, next - 1));
+      }
+      if (hash !== -1) {
+        // Kept from its second sighting on: a line seen once, as most of those that name
+        // something are, costs no string and evicts nothing. After a comment or blank line, `hash`
+        // is that line's, which is harmless: the entry is right for its text, wherever it is.
+        const slot = hash & LINE_SLOTS_MASK;
+        const seen = (this.lineSeen[slot] as number) - 1;
+        if (seen !== -1 && this.sameLine(seen, lineStart, next - lineStart)) {
+          this.lines[slot] = t.slice(lineStart, next);
+          this.lineIndents[slot] = indent;
+          this.lineKeyAts[slot] = keyAt - lineStart;
+          this.lineFlags[slot] = (dash ? CACHED_DASH : 0) | (Array.isArray(value) ? CACHED_FLOW : 0) | (this.oddDecimals ? CACHED_ODD : 0);
+          this.lineKeys[slot] = key;
+          this.lineValues[slot] = value;
+        } else {
+          this.lineSeen[slot] = lineStart + 1;
+        }
+      }
+      this.oddDecimals ||= odd;
+    }
+    this.lineStart = lineStart;
+    this.lineLast = last;
+    this.lineIndent = indent;
+    this.lineDash = dash;
+    this.lineKey = key;
+    this.lineKeyAt = keyAt;
+    this.lineValue = value;
+    this.next = next;
+  }
+
+  /**
+   * Whether the `n` characters at `a` and at `b` are the same, compared from the end, where the
+   * lines of a generated list differ (`name: orders.000042`).
+   */
+  private sameLine(a: number, b: number, n: number): boolean {
+    const t = this.text;
+    for (let k = n - 1; k >= 0; k--) if (t.charCodeAt(a + k) !== t.charCodeAt(b + k)) return false;
+    return true;
   }
 
   /**

@@ -213,6 +213,131 @@ describe('the YAML fast path', () => {
     assert.deepEqual(fellBack, ['- a\n', 'a:\n  - - b\n']);
   });
 
+  // The fast path keeps the lines it read in a cache (`Reader.lines`) and reads a repeated line
+  // from it: these texts repeat lines as generated manifests do, and where a wrong cache would
+  // show it.
+  it('reads repeated lines as the library does, in any parent and document', async (t) => {
+    const tally = new Tally();
+    const item = fc.uniqueArray(fc.tuple(pick(['name', 'partitions', 'config', 'operations', 'a'], EDGE_KEYS), tree), {
+      minLength: 1,
+      maxLength: 3,
+      selector: ([k]) => k,
+    });
+    const repeated = fc
+      .tuple(
+        // A few items, each written many times: under one key, under another, in later documents.
+        fc.array(item, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('items', 'more', 'a'), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 6 }),
+        fc.record({
+          step: fc.integer({ min: 1, max: 3 }),
+          flow: fc.boolean(),
+          flowComma: fc.constant(', '),
+          flowPad: fc.constant(''),
+          zeroIndent: fc.boolean(),
+          comments: fc.boolean(),
+        }),
+      )
+      .map(([items, uses, style]) => {
+        const docs: string[][] = [[]];
+        const seen = new Set<string>();
+        for (const [n, key, copies] of uses) {
+          const map = items[n % items.length] ?? [];
+          // A key once per document; the next use of it starts a new document.
+          if (seen.has(key)) {
+            docs.push([]);
+            seen.clear();
+          }
+          seen.add(key);
+          const doc = docs[docs.length - 1] as string[];
+          doc.push(...render({ map: [[key, { seq: Array.from({ length: copies }, () => ({ map })) }]] }, 0, style));
+        }
+        return `${docs.map((d) => d.join('\n')).join('\n---\n')}\n`;
+      });
+    await check(
+      t,
+      'fast path = library on repeated lines',
+      300,
+      fc.property(repeated, (text) => {
+        tally.bump(agrees(text) ? 'accepted' : 'left to the library');
+      }),
+      tally,
+    );
+    assert.ok(tally.get('accepted') > 100, `too few texts exercised the fast path: ${tally.toString()}`);
+  });
+
+  it('tells apart lines that differ in one character only, wherever it is', () => {
+    const base = '    resourceName: bench.orders.000042';
+    const lines = [base];
+    for (let i = 0; i < base.length; i++) {
+      // The same length, one character changed: a letter or digit for one; spaces and `:` stay.
+      const c = base[i] === ' ' || base[i] === ':' ? base[i] : base[i] === 'x' ? 'y' : 'x';
+      if (c !== base[i]) lines.push(`${base.slice(0, i)}${c}${base.slice(i + 1)}`);
+    }
+    // Each line in an item of its own, after the base line twice, which a cache then holds.
+    const text = `k:\n${[base, ...lines].map((l) => `  - a: 1\n${l}\n`).join('')}`;
+    assert.ok(agrees(text));
+  });
+
+  it('reads the same line the same way at another place in the text', () => {
+    const texts = [
+      // One line under a map, in a sequence's item, as the item's first line, in another document.
+      'a:\n  x: 1\nb:\n  - y: 2\n    x: 1\n  - x: 1\n---\nc:\n  x: 1\n',
+      'a:\n  x: 1\n---\nb:\n  x: 1\n',
+      'a:\n  - x\n  - x\nb:\n- x\n- x\nc:\n    - x\n',
+      // No value (a block follows), null and `~`: three different things.
+      'a:\n  b:\n    c: 1\n  d:\ne:\n  b:\n    c: 1\n  d: null\nf:\n  d: ~\n  g:\n',
+      // A line read after a comment or blank line, then alone.
+      'a:\n  # c\n  b: 1\n\n  c: 2\nd:\n  b: 1\n  c: 2\n',
+    ];
+    // Three times over: a line is kept from its second sighting, and read from the cache after.
+    for (const text of texts) assert.ok(agrees(`${text}---\n${text}---\n${text}`), text);
+  });
+
+  it('leaves a repeated key, `__proto__` and `null:` to the library on every line that holds them', () => {
+    const texts = [
+      'a: 1\nb: 2\na: 1\n',
+      'a:\n  b: 1\n  b: 1\n',
+      'x:\n  __proto__: 1\ny:\n  __proto__: 1\n',
+      'a:\n  - b: 1\n  - null: 1\n  - null: 1\n',
+      'a: 1\n---\nb: 1\ntrue: 1\n',
+    ];
+    // Each also after its lines were read (and kept) in earlier documents.
+    const ok = 'a: 1\nb: 2\nx:\n  b: 1\n  c: 1\n';
+    for (const text of texts) {
+      assert.equal(parseSimpleYaml(text), undefined, text);
+      assert.equal(parseSimpleYaml(`${ok}---\n${ok}---\n${text}`), undefined, text);
+    }
+  });
+
+  it('marks the odd decimals of every document, also on a line read before', () => {
+    const docs = parseSimpleYaml('a: 3.0\nb: 1\n---\na: 3.0\n---\na: 3.0\n---\nb: 1\n');
+    assert.deepEqual(
+      docs?.map((d) => [d.value, d.oddDecimals]),
+      [
+        [{ a: 3, b: 1 }, true],
+        [{ a: 3 }, true],
+        [{ a: 3 }, true],
+        [{ b: 1 }, false],
+      ],
+    );
+  });
+
+  it('hands out a new flow sequence for each line that holds one', () => {
+    const text = 'a: [x, y]\nb: [x, y]\n---\nc:\n  - [x, y]\n  - [x, y]\n  - [x, y]\n  - [x, y]\n';
+    const docs = parseSimpleYaml(text);
+    assert.ok(docs);
+    const [first, second] = docs.map((d) => d.value as Record<string, JsonValue>);
+    const lists = [first?.a, first?.b, ...((second?.c ?? []) as JsonValue[])] as JsonValue[][];
+    assert.equal(new Set(lists).size, 6);
+    for (const list of lists) list.push('z');
+    assert.deepEqual(lists, Array.from({ length: 6 }, () => ['x', 'y', 'z']));
+    // A second reading of the same text is not changed by what a caller did to the first.
+    assert.deepEqual(
+      parseSimpleYaml(text)?.map((d) => d.value),
+      [{ a: ['x', 'y'], b: ['x', 'y'] }, { c: Array.from({ length: 4 }, () => ['x', 'y']) }],
+    );
+  });
+
   it('leaves CRLF, tabs, a BOM and control characters to the library', () => {
     for (const text of ['a: 1\r\nb: 2\r\n', 'a:\t1\n', '\ufeffa: 1\n', 'a: "x\u0001"\n', 'a: 1\n\tb: 2\n', '# \r\na: 1\n']) {
       assert.equal(parseSimpleYaml(text), undefined, JSON.stringify(text));
