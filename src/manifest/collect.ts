@@ -240,12 +240,16 @@ function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[
     } else byPrincipal.set(binding.principal, [binding]);
   }
   const out: DesiredAcl[] = [];
-  let first: DesiredAcl | undefined;
   for (const principal of sortedList(new Set(byPrincipal.keys()))) {
-    const group = (byPrincipal.get(principal) as DesiredAcl[]).sort(compareBindings);
+    const group = byPrincipal.get(principal) as DesiredAcl[];
+    // A group written in order, each binding after the one before, holds no binding twice: its
+    // one pass of comparisons is all it needs (generated manifests are often written so).
+    const ascending = isAscending(group);
+    if (!ascending) group.sort(compareBindings);
+    let first: DesiredAcl | undefined;
     for (let i = 0; i < group.length; i++) {
       const binding = group[i] as DesiredAcl;
-      if (first !== undefined && compareBindings(first, binding) === 0) {
+      if (!ascending && first !== undefined && compareBindings(first, binding) === 0) {
         problems.error(`ACL binding ${describeBinding(binding)} is declared twice: here and at ${elsewhere(first.source, binding.source)}`, binding.source);
         continue;
       }
@@ -256,6 +260,12 @@ function uniqueBindings(bindings: DesiredAcl[], problems: Problems): DesiredAcl[
     }
   }
   return out;
+}
+
+/** True when every binding sorts strictly after the one before it. */
+function isAscending(bindings: readonly DesiredAcl[]): boolean {
+  for (let i = 1; i < bindings.length; i++) if (compareBindings(bindings[i - 1] as DesiredAcl, bindings[i] as DesiredAcl) >= 0) return false;
+  return true;
 }
 
 /**

@@ -206,6 +206,20 @@ acls:
       `b.yaml:4:13 error topic "d" is declared twice: here and at ${root}/a.yaml:15:13`,
     ]);
   });
+
+  it('finds a binding declared twice among bindings written in order', async () => {
+    const root = tree({
+      'a.yaml': `${CLUSTERS}acls:
+  - { principal: User:a, resourceType: TOPIC, resourceName: t, operations: [DESCRIBE, READ] }
+  - { principal: User:a, resourceType: TOPIC, resourceName: t, operations: [READ, WRITE] }
+  - { principal: User:b, resourceType: TOPIC, resourceName: t, operations: [READ] }
+`,
+    });
+    assert.deepEqual(
+      (await problems([root], root)).map((p) => p.replace(/ \(.*/, '')),
+      ['a.yaml:12:77 error ACL binding ALLOW READ for User:a on TOPIC LITERAL "t" from host * is declared twice: here and at line 11:87'],
+    );
+  });
 });
 
 describe('configKeys', () => {
