@@ -3,8 +3,10 @@
  * every CLI run is), then the desired state of its cluster. Run in its own process by
  * `bench/run.ts`; prints `{ms, cpuMs, bytes}` as JSON. The manifest code is bundled first, with the
  * CLI's esbuild options, and run as the CLI runs it: through tsx every function would also go
- * through its name-keeping wrapper, about a sixth of the time measured.
+ * through its name-keeping wrapper, about a sixth of the time measured; and with the CLI's V8
+ * flags, which `bin/load-cli.js` sets when it is imported.
  */
+import '../bin/load-cli.js';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -8,7 +8,19 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
+
+/**
+ * V8 flags every run of the CLI has, set when this module loads: before the bundle is compiled,
+ * since the code cache is only accepted under the flags it was made with. Loading manifests and
+ * reading a cluster keep nearly everything they allocate, so each young-generation collection
+ * copies live data and frees little; letting the young generation grow 8-fold instead of 2-fold
+ * when it fills halves those collections (its size limit is unchanged). Node takes this flag only
+ * at run time: NODE_OPTIONS refuses it.
+ */
+export const CLI_V8_FLAGS = ['--semi-space-growth-factor=8'];
+for (const flag of CLI_V8_FLAGS) v8.setFlagsFromString(flag);
 
 const BUNDLE_URL = new URL('../dist/bundle/main.cjs', import.meta.url);
 /** The bundle. */
