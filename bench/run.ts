@@ -238,6 +238,11 @@ interface Row {
 
 const rows: Row[] = [];
 
+/** The middle value (the upper one of an even count). */
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+}
+
 function ms(v: number | undefined): string {
   if (v === undefined) return '—';
   return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
@@ -332,7 +337,6 @@ async function planScenario(
       runs.push(await runCli(['plan', dir, '--detailed-exitcode'], { BENCH_URL: url, BENCH_KEY: 'bench-key', BENCH_SECRET: 'bench-secret-0123456789' }));
       wire = await host.stats();
     }
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     const measured = floors.flatMap((f) => ('ms' in f ? [f.ms] : []));
     const failed = floors.find((f): f is { error: string } => 'error' in f);
     const fl = failed ?? { ms: median(measured) };
@@ -408,7 +412,6 @@ async function loadScenario(o: Options): Promise<void> {
     // One cold process per run, as the start-up rows: a single run moves by ±20% on this machine.
     const runs: { ms: number; cpuMs: number; bytes: number }[] = [];
     for (let i = 0; i < o.startupRuns; i++) runs.push(await runHelper<{ ms: number; cpuMs: number; bytes: number }>('load.ts', [dir]));
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     const r = { ms: median(runs.map((x) => x.ms)), cpuMs: median(runs.map((x) => x.cpuMs)), bytes: runs[0]?.bytes ?? 0 };
     const rate = (ms: number): number => r.bytes / (1 << 20) / (ms / 1000);
     rows.push({
@@ -427,7 +430,6 @@ async function loadScenario(o: Options): Promise<void> {
 async function medianRun(args: string[], runs: number): Promise<{ wallMs: number; cpuMs: number; code: number }> {
   const results: CliRun[] = [];
   for (let i = 0; i < runs; i++) results.push(await runCli(args, {}));
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   return { wallMs: median(results.map((r) => r.wallMs)), cpuMs: median(results.map((r) => r.cpuMs)), code: Math.max(...results.map((r) => r.code)) };
 }
 
@@ -468,7 +470,6 @@ async function bareNode(runs: number): Promise<{ wallMs: number; cpuMs: number }
     cpu.push((JSON.parse(readFileSync(probe, 'utf8')) as { cpuMs: number }).cpuMs);
     rmSync(dirname(probe), { recursive: true, force: true });
   }
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   return { wallMs: median(wall), cpuMs: median(cpu) };
 }
 

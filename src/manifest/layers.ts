@@ -87,8 +87,13 @@ class DocumentConfigEntry implements ConfigEntry {
   }
 
   #path(): string {
-    return pointer(pointer(this.fields, 'config'), this.key);
+    return configPath(this.fields, this.key);
   }
+}
+
+/** The JSON pointer of config entry `key` of the topic fields at `fields`. */
+function configPath(fields: string, key: string): string {
+  return pointer(pointer(fields, 'config'), key);
 }
 
 /** Topic fields one layer sets. */
@@ -161,7 +166,7 @@ function checkConfig(key: string, raw: WrittenConfigValue, ctx: ConfigContext): 
  * (`3.0` stays `3.0`).
  */
 function writtenValue(doc: ParsedDocument, fields: string, key: string, value: JsonValue): WrittenConfigValue | null {
-  const decimal = typeof value === 'number' ? doc.decimalSource(pointer(pointer(fields, 'config'), key)) : undefined;
+  const decimal = typeof value === 'number' ? doc.decimalSource(configPath(fields, key)) : undefined;
   if (decimal !== undefined) return decimal;
   return value as WrittenConfigValue | null;
 }

@@ -106,7 +106,9 @@ function isPlainTopic(t: JsonValue | undefined): boolean {
 
 /** An item of `acls` that `$defs/acl` accepts as an explicit binding (`$defs/aclBinding`). */
 function isPlainBinding(a: JsonValue | undefined): boolean {
-  if (!isMap(a) || a['principal'] === undefined || a['resourceType'] === undefined || a['resourceName'] === undefined) return false;
+  if (!isMap(a) || a['principal'] === undefined || a['resourceType'] === undefined || a['resourceName'] === undefined || a['operations'] === undefined) {
+    return false;
+  }
   for (const key in a) {
     const v = a[key];
     switch (key) {
@@ -132,7 +134,7 @@ function isPlainBinding(a: JsonValue | undefined): boolean {
         return false;
     }
   }
-  return a['operations'] !== undefined;
+  return true;
 }
 
 // One loop per kind of item: a loop shared by both, optimised for the file read first, would be
